@@ -1,0 +1,27 @@
+#pragma once
+/// \file
+/// The subcommands of the `rung` tool: each registers its options on a CLI11 app and returns
+/// the action to run once the command line is parsed. Actions throw rung::Error on bad input.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+
+namespace rung::cli {
+
+/// Where a command writes: normal output and diagnostics.
+struct Streams {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+using Action = std::function<int(Streams)>;
+
+/// Each adds a subcommand to `app` and sets `action` when that subcommand is chosen.
+void add_validate(CLI::App& app, std::shared_ptr<Action> action);
+void add_show(CLI::App& app, std::shared_ptr<Action> action);
+void add_convert(CLI::App& app, std::shared_ptr<Action> action);
+
+}  // namespace rung::cli

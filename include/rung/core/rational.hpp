@@ -1,0 +1,33 @@
+#pragma once
+/// \file
+/// Exact rational numbers (GMP through Boost.Multiprecision) and their text forms.
+///
+///     rung::Rational p = rung::parse_rational("0.35");   // 7/20
+///     rung::to_string(p);                                 // "7/20"
+///     rung::to_decimal(p, 6);                             // "0.35"
+
+#include <boost/multiprecision/gmp.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rung {
+
+using Rational = boost::multiprecision::mpq_rational;
+
+/// Parses `7/20`, `0.35`, `3`, `-1/2`, `.5`, `1e-3` is NOT accepted. Returns nullopt on anything
+/// else (including a zero denominator). Leading/trailing whitespace is not accepted.
+[[nodiscard]] std::optional<Rational> try_parse_rational(std::string_view text);
+
+/// As try_parse_rational, but throws rung::Error("invalid number '...'").
+[[nodiscard]] Rational parse_rational(std::string_view text);
+
+/// Reduced fraction: "7/20", "0", "1", "-1/3".
+[[nodiscard]] std::string to_string(const Rational& value);
+
+/// Decimal rounded half away from zero to at most `digits` places, trailing zeros removed:
+/// to_decimal(1/3, 6) == "0.333333", to_decimal(7/20) == "0.35".
+[[nodiscard]] std::string to_decimal(const Rational& value, int digits = 6);
+
+}  // namespace rung

@@ -1,0 +1,28 @@
+#include "rung/io/dot.hpp"
+
+#include <fmt/format.h>
+
+namespace rung {
+
+std::string to_dot(const Scm& scm, std::string_view graph_name) {
+  std::string out = fmt::format("digraph \"{}\" {{\n  rankdir=TB;\n  node [fontname=\"Helvetica\"];\n", graph_name);
+  for (VarId id = 0; id < scm.size(); ++id) {
+    const Variable& v = scm.variable(id);
+    std::string label = v.name;
+    if (!v.domain.is_boolean()) label += "\\n" + v.domain.to_string();
+    if (v.kind == VarKind::exogenous) {
+      out += fmt::format("  \"{}\" [label=\"{}\", shape=box, style=dashed, color=gray50, fontcolor=gray30];\n",
+                         v.name, label);
+    } else {
+      out += fmt::format("  \"{}\" [label=\"{}\", shape=ellipse];\n", v.name, label);
+    }
+  }
+  for (auto [from, to] : scm.dag().arcs()) {
+    const bool exo = scm.is_exogenous(from);
+    out += fmt::format("  \"{}\" -> \"{}\"{};\n", scm.name(from), scm.name(to), exo ? " [style=dashed, color=gray50]" : "");
+  }
+  out += "}\n";
+  return out;
+}
+
+}  // namespace rung

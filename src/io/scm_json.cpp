@@ -1,0 +1,252 @@
+#include "rung/io/scm_json.hpp"
+
+#include <fmt/format.h>
+
+namespace rung {
+
+using nlohmann::json;
+
+json to_json(const Scm& scm) {
+  json exogenous = json::array();
+  json endogenous = json::array();
+  for (const Variable& v : scm.variables()) {
+    json item{{"name", v.name}, {"domain", v.domain.labels()}};
+    if (v.kind == VarKind::exogenous) {
+      json prior = json::array();
+      for (const auto& p : v.prior) prior.push_back(to_string(p));
+      item["prior"] = std::move(prior);
+      exogenous.push_back(std::move(item));
+      continue;
+    }
+    const Mechanism& m = *v.mechanism;
+    if (m.is_table()) {
+      json rows = json::array();
+      for (const auto& row : m.table().rows) {
+        json r = row.in;
+        r.push_back(row.out);
+        rows.push_back(std::move(r));
+      }
+      item["mechanism"] = {{"table", {{"inputs", m.table().inputs}, {"rows", std::move(rows)}}}};
+    } else {
+      item["mechanism"] = to_string(m.expression());
+    }
+    endogenous.push_back(std::move(item));
+  }
+  return {{"exogenous", std::move(exogenous)}, {"endogenous", std::move(endogenous)}};
+}
+
+std::string write_scm_json(const Scm& scm) {
+  return to_json(scm).dump(2) + "\n";
+}
+
+namespace {
+
+/// Reads the JSON form, collecting every problem with its JSON path.
+class JsonReader {
+ public:
+  explicit JsonReader(std::string_view file) : file_(file) {}
+
+  Scm read(const json& doc) {
+    if (!doc.is_object()) {
+      fail("", "expected an object with \"exogenous\" and \"endogenous\" arrays");
+    } else {
+      for (const auto& [key, value] : doc.items()) {
+        if (key != "exogenous" && key != "endogenous") fail("/" + key, "unknown field (expected \"exogenous\" or \"endogenous\")");
+      }
+      variables(doc, "exogenous", VarKind::exogenous);
+      variables(doc, "endogenous", VarKind::endogenous);
+    }
+    if (problems_.empty()) {
+      for (auto& d : builder_.problems()) {
+        // Builder problems carry the declaration's index in `line`; turn it into a JSON path.
+        const auto& where = paths_.at(static_cast<std::size_t>(d.line - 1));
+        fail(where, d.message);
+      }
+    }
+    if (!problems_.empty()) throw ParseError(std::move(problems_));
+    return builder_.build();
+  }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> problems_;
+  ScmBuilder builder_;
+  std::vector<std::string> paths_;  // JSON path of each declaration given to the builder
+
+  void fail(const std::string& path, const std::string& message) {
+    problems_.push_back({file_, 0, 0, path.empty() ? message : fmt::format("{}: {}", path, message)});
+  }
+
+  std::optional<std::string> string_at(const json& j, const std::string& path) {
+    if (!j.is_string()) {
+      fail(path, fmt::format("expected a string, found {}", j.type_name()));
+      return std::nullopt;
+    }
+    return j.get<std::string>();
+  }
+
+  std::optional<std::vector<std::string>> strings_at(const json& j, const std::string& path) {
+    if (!j.is_array()) {
+      fail(path, fmt::format("expected an array of strings, found {}", j.type_name()));
+      return std::nullopt;
+    }
+    std::vector<std::string> out;
+    bool ok = true;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      auto s = string_at(j[i], fmt::format("{}/{}", path, i));
+      if (s) out.push_back(*s);
+      else ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  void variables(const json& doc, const char* key, VarKind kind) {
+    const std::string base = fmt::format("/{}", key);
+    if (!doc.contains(key)) {
+      if (kind == VarKind::endogenous) fail(base, "missing (expected an array of variables)");
+      return;
+    }
+    const json& list = doc.at(key);
+    if (!list.is_array()) {
+      fail(base, fmt::format("expected an array of variables, found {}", list.type_name()));
+      return;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) variable(list[i], fmt::format("{}/{}", base, i), kind);
+  }
+
+  void variable(const json& v, const std::string& path, VarKind kind) {
+    if (!v.is_object()) {
+      fail(path, fmt::format("expected an object, found {}", v.type_name()));
+      return;
+    }
+    const char* rhs_key = kind == VarKind::exogenous ? "prior" : "mechanism";
+    for (const auto& [key, value] : v.items()) {
+      if (key != "name" && key != "domain" && key != rhs_key)
+        fail(path + "/" + key, fmt::format("unknown field (expected \"name\", \"domain\" or \"{}\")", rhs_key));
+    }
+    std::optional<std::string> name;
+    if (v.contains("name")) name = string_at(v.at("name"), path + "/name");
+    else fail(path, "missing \"name\"");
+
+    Domain domain;
+    bool ok = name.has_value();
+    if (v.contains("domain")) {
+      if (auto labels = strings_at(v.at("domain"), path + "/domain")) {
+        try {
+          domain = Domain(std::move(*labels));
+        } catch (const InvalidModel& e) {
+          fail(path + "/domain", e.what());
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    }
+    if (!v.contains(rhs_key)) {
+      fail(path, fmt::format("missing \"{}\"", rhs_key));
+      return;
+    }
+    const json& rhs = v.at(rhs_key);
+    const std::string rhs_path = fmt::format("{}/{}", path, rhs_key);
+    const Location index{static_cast<int>(paths_.size() + 1), 0};
+    if (kind == VarKind::exogenous) {
+      auto texts = strings_at(rhs, rhs_path);
+      if (!texts) return;
+      std::vector<Rational> prior;
+      for (std::size_t i = 0; i < texts->size(); ++i) {
+        if (auto p = try_parse_rational((*texts)[i])) prior.push_back(*p);
+        else {
+          fail(fmt::format("{}/{}", rhs_path, i), fmt::format("invalid probability '{}'", (*texts)[i]));
+          ok = false;
+        }
+      }
+      if (!ok) return;
+      builder_.exogenous(*name, std::move(domain), std::move(prior), {index, index, index});
+      paths_.push_back(path);
+      return;
+    }
+    std::optional<std::variant<Expr, TableSpec>> mechanism;
+    if (rhs.is_string()) {
+      try {
+        mechanism = parse_expression(rhs.get<std::string>());
+      } catch (const ParseError& e) {
+        const auto& d = e.diagnostics().front();
+        fail(rhs_path, fmt::format("column {}: {}", d.column, d.message));
+      }
+    } else if (rhs.is_object() && rhs.size() == 1 && rhs.contains("table")) {
+      mechanism = table(rhs.at("table"), rhs_path + "/table");
+    } else {
+      fail(rhs_path, fmt::format("expected an expression string or {{\"table\": ...}}, found {}", rhs.type_name()));
+    }
+    if (!ok || !mechanism) return;
+    builder_.endogenous(*name, std::move(domain), std::move(*mechanism), {index, index, index});
+    paths_.push_back(path);
+  }
+
+  std::optional<std::variant<Expr, TableSpec>> table(const json& t, const std::string& path) {
+    if (!t.is_object() || !t.contains("inputs") || !t.contains("rows")) {
+      fail(path, "expected an object with \"inputs\" and \"rows\"");
+      return std::nullopt;
+    }
+    TableSpec spec;
+    auto inputs = strings_at(t.at("inputs"), path + "/inputs");
+    if (!inputs) return std::nullopt;
+    spec.inputs = std::move(*inputs);
+    const json& rows = t.at("rows");
+    if (!rows.is_array()) {
+      fail(path + "/rows", fmt::format("expected an array of rows, found {}", rows.type_name()));
+      return std::nullopt;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::string row_path = fmt::format("{}/rows/{}", path, i);
+      auto cells = strings_at(rows[i], row_path);
+      if (!cells || cells->empty()) {
+        if (cells) fail(row_path, "an empty row (expected the input values then the output value)");
+        ok = false;
+        continue;
+      }
+      TableSpec::Row row;
+      row.out = cells->back();
+      cells->pop_back();
+      row.in = std::move(*cells);
+      spec.rows.push_back(std::move(row));
+    }
+    if (!ok) return std::nullopt;
+    return spec;
+  }
+};
+
+}  // namespace
+
+Scm scm_from_json(const json& doc, std::string_view file) {
+  return JsonReader(file).read(doc);
+}
+
+Scm read_scm_json(std::string_view text, std::string_view file) {
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    // e.byte is 1-based: the position just past the problem. Turn it into line:column.
+    const std::size_t byte = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    int line = 1;
+    int column = 1;
+    for (std::size_t i = 0; i < byte; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    // nlohmann's text: "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
+    if (auto colon = what.find(": ", what.find("parse error")); colon != std::string::npos) what = what.substr(colon + 2);
+    throw ParseError({Diagnostic{std::string(file), line, column, "invalid JSON: " + what}});
+  }
+  return scm_from_json(doc, file);
+}
+
+}  // namespace rung

@@ -1,0 +1,357 @@
+#include "rung/scm/mechanism.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+namespace rung {
+
+/// Turns an Expr or a TableSpec into a Mechanism's program, collecting every problem.
+class MechanismCompiler {
+ public:
+  MechanismCompiler(Mechanism& m, const std::string& owner, const Mechanism::Resolver& resolve,
+                    Location at, std::vector<Diagnostic>& problems)
+      : m_(m), owner_(owner), resolve_(resolve), at_(at), problems_(problems) {}
+
+  bool expression(const Expr& e, const Domain& target) {
+    compile(e, &target, fmt::format("{} {}", owner_, target.to_string()));
+    return ok_;
+  }
+
+  bool table(const TableSpec& t, const Domain& target);
+
+ private:
+  using Op = Mechanism::Op;
+  Mechanism& m_;
+  const std::string& owner_;
+  const Mechanism::Resolver& resolve_;
+  Location at_;
+  std::vector<Diagnostic>& problems_;
+  bool ok_ = true;
+  std::size_t depth_ = 0;
+
+  void problem(int offset, std::string message) {
+    ok_ = false;
+    problems_.push_back({"", at_.line, at_.column > 0 ? at_.column + offset : 0, std::move(message)});
+  }
+  void problem_at(Location where, std::string message) {
+    ok_ = false;
+    if (where.line == 0) where = at_;
+    problems_.push_back({"", where.line, where.column, std::move(message)});
+  }
+
+  void emit(Op op, std::uint32_t arg = 0) {
+    m_.program_.push_back({op, arg});
+    switch (op) {
+      case Op::push:
+      case Op::load: ++depth_; break;
+      case Op::and_:
+      case Op::or_:
+      case Op::xor_:
+      case Op::eq:
+      case Op::ne: --depth_; break;
+      case Op::select: depth_ -= 2; break;
+      default: break;
+    }
+    m_.stack_depth_ = std::max(m_.stack_depth_, depth_);
+  }
+
+  void add_parent(VarId id) {
+    auto& p = m_.parents_;
+    auto it = std::lower_bound(p.begin(), p.end(), id);
+    if (it == p.end() || *it != id) p.insert(it, id);
+  }
+
+  static bool is_bool_word(const std::string& s) { return s == "true" || s == "false"; }
+
+  /// An atom that names neither a variable nor true/false: its domain comes from the context.
+  bool is_bare_label(const Expr& e) const {
+    return e.kind == Expr::Kind::atom && !is_bool_word(e.text) && !resolve_(e.text).has_value();
+  }
+
+  /// Converts the value on the stack from domain `from` to `want` (by label), if they differ.
+  void convert(const Domain& from, const Domain* want, const Expr& e, const std::string& context) {
+    if (want == nullptr || from == *want) return;
+    std::vector<Value> map;
+    for (const auto& label : from.labels()) {
+      auto v = want->index_of(label);
+      if (!v) {
+        std::string what = e.kind == Expr::Kind::atom ? fmt::format("'{}'", e.text) : "this expression";
+        problem(e.offset, fmt::format("{} takes values {}, which do not fit {}", what, from.to_string(),
+                                      context));
+        return;
+      }
+      map.push_back(*v);
+    }
+    m_.remaps_.push_back(std::move(map));
+    emit(Op::remap, static_cast<std::uint32_t>(m_.remaps_.size() - 1));
+  }
+
+  /// Emits code for `e`; `want` is the domain the context expects (nullptr: any). Returns the
+  /// domain of the value it leaves on the stack, or nullptr after a problem.
+  const Domain* compile(const Expr& e, const Domain* want, const std::string& context) {
+    const Domain& boolean = Domain::boolean();
+    switch (e.kind) {
+      case Expr::Kind::atom: {
+        if (auto r = resolve_(e.text)) {
+          add_parent(r->id);
+          emit(Op::load, r->id);
+          convert(*r->domain, want, e, context);
+          return want != nullptr ? want : r->domain;
+        }
+        if (want != nullptr) {
+          if (auto v = want->index_of(e.text)) {
+            emit(Op::push, *v);
+            return want;
+          }
+        }
+        if (is_bool_word(e.text)) {
+          emit(Op::push, e.text == "true" ? 1U : 0U);
+          convert(boolean, want, e, context);
+          return want != nullptr ? want : &boolean;
+        }
+        if (want == nullptr) {
+          problem(e.offset, fmt::format("cannot tell which domain '{}' belongs to: compare it with a variable", e.text));
+        } else if (want->is_boolean()) {
+          problem(e.offset, fmt::format("unknown name '{}'", e.text));
+        } else {
+          problem(e.offset, fmt::format("unknown name '{}': not a variable, nor a value of {}", e.text, context));
+        }
+        emit(Op::push, 0);
+        return nullptr;
+      }
+      case Expr::Kind::not_:
+        compile(e.args[0], &boolean, "a boolean operand of 'not' {0, 1}");
+        emit(Op::not_);
+        convert(boolean, want, e, context);
+        return want != nullptr ? want : &boolean;
+      case Expr::Kind::and_:
+      case Expr::Kind::or_:
+      case Expr::Kind::xor_: {
+        const char* name = e.kind == Expr::Kind::and_ ? "and" : e.kind == Expr::Kind::or_ ? "or" : "xor";
+        std::string ctx = fmt::format("a boolean operand of '{}' {{0, 1}}", name);
+        compile(e.args[0], &boolean, ctx);
+        compile(e.args[1], &boolean, ctx);
+        emit(e.kind == Expr::Kind::and_ ? Op::and_ : e.kind == Expr::Kind::or_ ? Op::or_ : Op::xor_);
+        convert(boolean, want, e, context);
+        return want != nullptr ? want : &boolean;
+      }
+      case Expr::Kind::eq:
+      case Expr::Kind::ne: {
+        const Expr& a = e.args[0];
+        const Expr& b = e.args[1];
+        if (is_bare_label(a) && is_bare_label(b)) {
+          problem(e.offset, fmt::format("comparison of '{}' with '{}': neither is a variable", a.text, b.text));
+          emit(Op::push, 0);
+          return nullptr;
+        }
+        // Type the side that is not a bare label first; the other side takes its domain.
+        const bool a_first = !is_bare_label(a);
+        const Expr& typed = a_first ? a : b;
+        const Expr& other = a_first ? b : a;
+        const Domain* d = compile(typed, nullptr, context);
+        if (d == nullptr) {
+          emit(Op::push, 0);
+        } else {
+          std::string ctx = typed.kind == Expr::Kind::atom ? fmt::format("{} {}", typed.text, d->to_string())
+                                                             : d->to_string();
+          compile(other, d, ctx);
+        }
+        emit(e.kind == Expr::Kind::eq ? Op::eq : Op::ne);
+        convert(boolean, want, e, context);
+        return d != nullptr ? (want != nullptr ? want : &boolean) : nullptr;
+      }
+      case Expr::Kind::if_: {
+        compile(e.args[0], &boolean, "the condition of 'if' {0, 1}");
+        const Domain* type = want;
+        if (type == nullptr) {
+          // Take the domain of the first branch that is not a bare label.
+          const Expr& first = is_bare_label(e.args[1]) ? e.args[2] : e.args[1];
+          if (is_bare_label(first)) {
+            problem(first.offset, fmt::format("cannot tell which domain '{}' belongs to: compare it with a variable",
+                                              first.text));
+            emit(Op::push, 0);
+            emit(Op::push, 0);
+            emit(Op::select);
+            return nullptr;
+          }
+          // Compile into a scratch compiler to learn the type without emitting twice.
+          type = type_of(first);
+          if (type == nullptr) {
+            compile(first, nullptr, context);  // reports the problem
+            emit(Op::push, 0);
+            emit(Op::select);
+            return nullptr;
+          }
+        }
+        compile(e.args[1], type, want != nullptr ? context : type->to_string());
+        compile(e.args[2], type, want != nullptr ? context : type->to_string());
+        emit(Op::select);
+        return type;
+      }
+    }
+    return nullptr;
+  }
+
+  /// The domain an expression would have with no expectation, without emitting code.
+  const Domain* type_of(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::atom:
+        if (auto r = resolve_(e.text)) return r->domain;
+        if (is_bool_word(e.text)) return &Domain::boolean();
+        return nullptr;
+      case Expr::Kind::if_: {
+        const Domain* t = type_of(e.args[1]);
+        return t != nullptr ? t : type_of(e.args[2]);
+      }
+      default: return &Domain::boolean();
+    }
+  }
+};
+
+bool MechanismCompiler::table(const TableSpec& t, const Domain& target) {
+  constexpr std::size_t kMaxRows = std::size_t{1} << 20;
+  std::vector<const Domain*> domains;
+  std::size_t rows = 1;
+  for (std::size_t i = 0; i < t.inputs.size(); ++i) {
+    const auto& name = t.inputs[i];
+    auto r = resolve_(name);
+    if (!r) {
+      problem_at({}, fmt::format("unknown name '{}' in the inputs of the table of {}", name, owner_));
+      continue;
+    }
+    if (std::find(t.inputs.begin(), t.inputs.begin() + static_cast<std::ptrdiff_t>(i), name) !=
+        t.inputs.begin() + static_cast<std::ptrdiff_t>(i)) {
+      problem_at({}, fmt::format("duplicate table input '{}'", name));
+      continue;
+    }
+    add_parent(r->id);
+    domains.push_back(r->domain);
+    m_.table_inputs_.emplace_back(r->id, static_cast<Value>(r->domain->size()));
+    rows *= r->domain->size();
+    if (rows > kMaxRows) {
+      problem_at({}, fmt::format("the table of {} would need more than {} rows", owner_, kMaxRows));
+      return false;
+    }
+  }
+  if (!ok_) return false;
+
+  constexpr Value kUnset = ~Value{0};
+  std::vector<Value> out(rows, kUnset);
+  for (const auto& row : t.rows) {
+    if (row.in.size() != t.inputs.size()) {
+      problem_at(row.at, fmt::format("table row has {} input value{}, expected {} ({})", row.in.size(),
+                                     row.in.size() == 1 ? "" : "s", t.inputs.size(), fmt::join(t.inputs, ", ")));
+      continue;
+    }
+    std::size_t index = 0;
+    bool row_ok = true;
+    for (std::size_t i = 0; i < row.in.size(); ++i) {
+      auto v = domains[i]->index_of(row.in[i]);
+      if (!v) {
+        problem_at(row.at, fmt::format("'{}' is not a value of {} {}", row.in[i], t.inputs[i],
+                                       domains[i]->to_string()));
+        row_ok = false;
+        continue;
+      }
+      index = index * domains[i]->size() + *v;
+    }
+    auto o = target.index_of(row.out);
+    if (!o) {
+      problem_at(row.at, fmt::format("'{}' is not a value of {} {}", row.out, owner_, target.to_string()));
+      row_ok = false;
+    }
+    if (!row_ok) continue;
+    if (out[index] != kUnset) {
+      problem_at(row.at, fmt::format("duplicate table row for {}", fmt::join(row.in, ", ")));
+      continue;
+    }
+    out[index] = *o;
+  }
+  if (!ok_) return false;
+
+  std::size_t missing = 0;
+  std::string first_missing;
+  for (std::size_t index = 0; index < rows; ++index) {
+    if (out[index] != kUnset) continue;
+    if (++missing == 1) {
+      std::vector<std::string> labels(domains.size());
+      std::size_t rest = index;
+      for (std::size_t i = domains.size(); i-- > 0;) {
+        labels[i] = domains[i]->label(static_cast<Value>(rest % domains[i]->size()));
+        rest /= domains[i]->size();
+      }
+      first_missing = fmt::format("{}", fmt::join(labels, ", "));
+    }
+  }
+  if (missing > 0) {
+    problem_at({}, missing == 1 ? fmt::format("the table of {} has no row for {}", owner_, first_missing)
+                                : fmt::format("the table of {} has no row for {} (and {} more missing)", owner_,
+                                              first_missing, missing - 1));
+    return false;
+  }
+  m_.remaps_.push_back(std::move(out));
+  m_.program_.push_back({Op::table, 0});
+  m_.stack_depth_ = 1;
+  return true;
+}
+
+std::optional<Mechanism> Mechanism::compile(std::variant<Expr, TableSpec> source, const std::string& owner,
+                                            const Domain& target, const Resolver& resolve, Location at,
+                                            std::vector<Diagnostic>& problems) {
+  Mechanism m;
+  MechanismCompiler c(m, owner, resolve, at, problems);
+  const bool ok = std::holds_alternative<Expr>(source) ? c.expression(std::get<Expr>(source), target)
+                                                       : c.table(std::get<TableSpec>(source), target);
+  if (!ok) return std::nullopt;
+  m.source_ = std::move(source);
+  return m;
+}
+
+Value Mechanism::evaluate(std::span<const Value> values) const {
+  if (program_.size() == 1 && program_[0].op == Op::table) {
+    std::size_t index = 0;
+    for (auto [id, radix] : table_inputs_) index = index * radix + values[id];
+    return remaps_[0][index];
+  }
+  std::array<Value, 64> fixed{};
+  std::vector<Value> heap;
+  Value* stack = fixed.data();
+  if (stack_depth_ > fixed.size()) {
+    heap.resize(stack_depth_);
+    stack = heap.data();
+  }
+  std::size_t top = 0;  // number of values on the stack
+  for (const Instr& in : program_) {
+    switch (in.op) {
+      case Op::push: stack[top++] = in.arg; break;
+      case Op::load: stack[top++] = values[in.arg]; break;
+      case Op::not_: stack[top - 1] ^= 1U; break;
+      case Op::and_: --top; stack[top - 1] &= stack[top]; break;
+      case Op::or_: --top; stack[top - 1] |= stack[top]; break;
+      case Op::xor_: --top; stack[top - 1] ^= stack[top]; break;
+      case Op::eq: --top; stack[top - 1] = stack[top - 1] == stack[top] ? 1U : 0U; break;
+      case Op::ne: --top; stack[top - 1] = stack[top - 1] != stack[top] ? 1U : 0U; break;
+      case Op::select:
+        top -= 2;
+        stack[top - 1] = stack[top - 1] != 0 ? stack[top] : stack[top + 1];
+        break;
+      case Op::remap: stack[top - 1] = remaps_[in.arg][stack[top - 1]]; break;
+      case Op::table: break;  // handled above
+    }
+  }
+  return stack[0];
+}
+
+std::string Mechanism::to_string() const {
+  if (!is_table()) return rung::to_string(expression());
+  const auto& t = table();
+  std::string out = fmt::format("table({}) {{\n", fmt::join(t.inputs, ", "));
+  for (const auto& row : t.rows) out += fmt::format("  {} -> {}\n", fmt::join(row.in, ", "), row.out);
+  out += "}";
+  return out;
+}
+
+}  // namespace rung

@@ -1,0 +1,207 @@
+#include "rung/scm/scm.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace rung {
+
+std::vector<VarId> Scm::exogenous() const {
+  std::vector<VarId> ids(exogenous_count_);
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<VarId>(i);
+  return ids;
+}
+
+std::vector<VarId> Scm::endogenous() const {
+  std::vector<VarId> ids;
+  for (std::size_t i = exogenous_count_; i < variables_.size(); ++i) ids.push_back(static_cast<VarId>(i));
+  return ids;
+}
+
+void Scm::evaluate(std::vector<Value>& values) const {
+  values.resize(variables_.size());
+  for (VarId id : order_) values[id] = variables_[id].mechanism->evaluate(values);
+}
+
+ScmBuilder& ScmBuilder::exogenous(std::string name, Domain domain, std::vector<Rational> prior,
+                                  DeclarationSource at) {
+  declarations_.push_back({std::move(name), VarKind::exogenous, std::move(domain), std::move(prior), Expr{}, at});
+  return *this;
+}
+
+ScmBuilder& ScmBuilder::endogenous(std::string name, Domain domain, std::variant<Expr, TableSpec> mechanism,
+                                   DeclarationSource at) {
+  declarations_.push_back({std::move(name), VarKind::endogenous, std::move(domain), {}, std::move(mechanism), at});
+  return *this;
+}
+
+ScmBuilder& ScmBuilder::bernoulli(std::string name, Rational p, DeclarationSource at) {
+  return exogenous(std::move(name), Domain(), {Rational(1) - p, p}, at);
+}
+
+ScmBuilder& ScmBuilder::endogenous(std::string name, std::string_view expression, Domain domain) {
+  return endogenous(std::move(name), std::move(domain), parse_expression(expression));
+}
+
+namespace {
+
+Diagnostic at(Location where, std::string message) {
+  return {"", where.line, where.column, std::move(message)};
+}
+
+bool is_number(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+/// The variables a mechanism's source names (atoms or table inputs that resolve), sorted.
+NodeSet referenced_variables(const std::variant<Expr, TableSpec>& source, const Mechanism::Resolver& resolve) {
+  NodeSet ids;
+  auto add = [&](std::string_view name) {
+    if (auto r = resolve(name)) ids.push_back(r->id);
+  };
+  if (const auto* e = std::get_if<Expr>(&source)) {
+    std::vector<const Expr*> atoms;
+    collect_atoms(*e, atoms);
+    for (const Expr* a : atoms) add(a->text);
+  } else {
+    for (const auto& name : std::get<TableSpec>(source).inputs) add(name);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) const {
+  const std::size_t first_problem = problems.size();
+
+  // Canonical order: exogenous first, then endogenous, each in declaration order.
+  std::vector<const Declaration*> order;
+  for (auto kind : {VarKind::exogenous, VarKind::endogenous}) {
+    for (const auto& d : declarations_) {
+      if (d.kind == kind) order.push_back(&d);
+    }
+  }
+
+  Scm scm;
+  // Names are checked in declaration order, so "first declared" means first in the file.
+  std::map<std::string, const Declaration*, std::less<>> by_name;
+  std::set<const Declaration*> rejected;
+  for (const Declaration& decl : declarations_) {
+    const Declaration* d = &decl;
+    if (!is_valid_name(d->name)) {
+      problems.push_back(at(d->at.name, fmt::format("invalid name '{}': use letters, digits and '_'", d->name)));
+    } else if (std::isdigit(static_cast<unsigned char>(d->name.front())) != 0) {
+      problems.push_back(at(d->at.name, fmt::format("invalid name '{}': a variable name must start with a letter or '_'", d->name)));
+    } else if (is_reserved_word(d->name)) {
+      problems.push_back(at(d->at.name, fmt::format("'{}' is a reserved word and cannot name a variable", d->name)));
+    } else if (auto [it, fresh] = by_name.emplace(d->name, d); !fresh) {
+      const Location first = it->second->at.name;
+      problems.push_back(at(d->at.name, first.line > 0 ? fmt::format("duplicate name '{}' (first declared on line {})",
+                                                                       d->name, first.line)
+                                                      : fmt::format("duplicate name '{}'", d->name)));
+    } else {
+      continue;
+    }
+    rejected.insert(d);
+  }
+  std::vector<const Declaration*> kept;  // declarations with a valid, unique name, in id order
+  for (const Declaration* d : order) {
+    if (!rejected.contains(d)) kept.push_back(d);
+  }
+
+  for (const Declaration* d : kept) {
+    for (const auto& label : d->domain.labels()) {
+      if (!is_number(label) && by_name.contains(label)) {
+        problems.push_back(at(d->at.domain, fmt::format("value '{}' of {} is also the name of a variable", label, d->name)));
+      }
+    }
+    if (d->kind != VarKind::exogenous) continue;
+    if (d->prior.size() != d->domain.size()) {
+      problems.push_back(at(d->at.rhs, fmt::format("the prior of {} has {} probabilities, but its domain {} has {} values",
+                                                   d->name, d->prior.size(), d->domain.to_string(), d->domain.size())));
+      continue;
+    }
+    Rational sum = 0;
+    bool negative = false;
+    for (const auto& p : d->prior) {
+      if (p < 0) {
+        problems.push_back(at(d->at.rhs, fmt::format("negative probability {} in the prior of {}", to_string(p), d->name)));
+        negative = true;
+      }
+      sum += p;
+    }
+    if (!negative && sum != 1) {
+      problems.push_back(at(d->at.rhs, fmt::format("the prior of {} sums to {}, not 1", d->name, to_string(sum))));
+    }
+  }
+
+  for (const Declaration* d : kept) scm.dag_.add_node(d->name);
+
+  // Compile mechanisms against the kept names.
+  Mechanism::Resolver resolve = [&](std::string_view name) -> std::optional<Mechanism::Resolved> {
+    auto id = scm.dag_.find(name);
+    if (!id) return std::nullopt;
+    return Mechanism::Resolved{*id, &kept[*id]->domain};
+  };
+  for (const Declaration* d : kept) {
+    Variable v{d->name, d->kind, d->domain, d->prior, std::nullopt};
+    if (d->kind == VarKind::endogenous) {
+      v.mechanism = Mechanism::compile(d->mechanism, d->name, d->domain, resolve, d->at.rhs, problems);
+    } else {
+      ++scm.exogenous_count_;
+    }
+    scm.variables_.push_back(std::move(v));
+  }
+
+  // The graph: an arc that would close a cycle is reported where the child's mechanism is. A
+  // mechanism that did not compile still contributes the variables it names, so a cycle through
+  // it is reported too.
+  for (VarId child = 0; child < scm.variables_.size(); ++child) {
+    if (kept[child]->kind != VarKind::endogenous) continue;
+    const auto& m = scm.variables_[child].mechanism;
+    for (VarId parent : m ? m->parents() : referenced_variables(kept[child]->mechanism, resolve)) {
+      try {
+        scm.dag_.add_arc(parent, child);
+      } catch (const InvalidModel& e) {
+        problems.push_back(at(kept[child]->at.rhs, e.what()));
+      }
+    }
+  }
+
+  std::stable_sort(problems.begin() + static_cast<std::ptrdiff_t>(first_problem), problems.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+                   });
+  if (problems.size() != first_problem) return std::nullopt;
+
+  for (VarId id : scm.dag_.topological_order()) {
+    if (!scm.is_exogenous(id)) scm.order_.push_back(id);
+  }
+  return scm;
+}
+
+std::vector<Diagnostic> ScmBuilder::problems() const {
+  std::vector<Diagnostic> out;
+  (void)try_build(out);
+  return out;
+}
+
+Scm ScmBuilder::build() const {
+  std::vector<Diagnostic> problems;
+  auto scm = try_build(problems);
+  if (scm) return std::move(*scm);
+  std::string message;
+  for (const auto& d : problems) {
+    if (!message.empty()) message += '\n';
+    if (d.line > 0) message += fmt::format("{}:{}: ", d.line, d.column);
+    message += d.message;
+  }
+  throw InvalidModel(message);
+}
+
+}  // namespace rung

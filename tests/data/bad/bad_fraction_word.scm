@@ -1,0 +1,2 @@
+exogenous U ~ Bernoulli(abc)
+X := U

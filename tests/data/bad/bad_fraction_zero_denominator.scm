@@ -1,0 +1,2 @@
+exogenous U ~ Bernoulli(1/0)
+X := U

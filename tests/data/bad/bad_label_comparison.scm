@@ -1,0 +1,3 @@
+exogenous U in {lo, mid, hi} ~ Uniform
+W in {lo, mid, hi} := U
+Y := W == high

@@ -1,0 +1,2 @@
+exogenous U ~ Bernoulli(3/2)
+X := U

@@ -1,0 +1,2 @@
+exogenous U ~ Bernoulli(1/2)
+X := U == 1 == 0

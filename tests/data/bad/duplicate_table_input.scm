@@ -1,0 +1,4 @@
+exogenous U ~ Bernoulli(1/2)
+Y := table(U, U) {
+  0, 0 -> 1
+}

@@ -1,0 +1,2 @@
+exogenous U in {} ~ Uniform
+X := U

@@ -1,0 +1,2 @@
+A ~ Bernoulli(1/2)
+X := A

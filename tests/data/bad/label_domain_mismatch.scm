@@ -1,0 +1,2 @@
+exogenous U in {lo, hi} ~ Uniform
+X := not U

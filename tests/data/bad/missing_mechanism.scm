@@ -1,0 +1,3 @@
+exogenous A ~ Bernoulli(1/2)
+X :=   # forgot the mechanism
+Y := X or A

@@ -1,0 +1,2 @@
+exogenous Ué ~ Bernoulli(1/2)
+X := é

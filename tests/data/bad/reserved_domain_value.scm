@@ -1,0 +1,2 @@
+exogenous U in {lo, if, hi} ~ Uniform
+X := U == lo

@@ -1,0 +1,3 @@
+exogenous and ~ Bernoulli(1/2)
+table := 1
+X := table

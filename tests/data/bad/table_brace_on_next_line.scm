@@ -1,0 +1,7 @@
+exogenous U ~ Bernoulli(1/2)
+Y := table(U)
+{
+  0 -> 1
+  1 -> 0
+}
+Z := Y and V

@@ -1,0 +1,6 @@
+exogenous U ~ Bernoulli(1/2)
+Y := table(U) {
+  0 -> 1
+  1 -> 0
+  0 -> 0
+}

@@ -1,0 +1,5 @@
+exogenous U in {a, b, c} ~ Uniform
+Y := table(U) {
+  a -> 1
+  c -> 0
+}

@@ -1,0 +1,2 @@
+exogenous A ~ Bernoulli(1/2)
+X := (A and

@@ -1,0 +1,89 @@
+#include "rung/io/scm_json.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rung {
+namespace {
+
+Scm sample() {
+  ScmBuilder b;
+  b.bernoulli("U", Rational(3, 10));
+  b.exogenous("U_W", Domain({"lo", "mid", "hi"}), {Rational(1, 2), Rational(1, 4), Rational(1, 4)});
+  b.endogenous("X", "not U");
+  b.endogenous("W", "U_W", Domain({"lo", "mid", "hi"}));
+  TableSpec t;
+  t.inputs = {"X"};
+  t.rows = {{{"0"}, "1", {}}, {{"1"}, "0", {}}};
+  b.endogenous("Y", Domain(), t);
+  return b.build();
+}
+
+std::string errors_of(std::string_view text) {
+  try {
+    (void)read_scm_json(text, "m.json");
+  } catch (const ParseError& e) {
+    std::string all;
+    for (const auto& d : e.diagnostics()) all += d.to_string() + "\n";
+    return all;
+  }
+  return "no error";
+}
+
+TEST(ScmJson, WritesTheDocumentedForm) {
+  EXPECT_EQ(to_json(sample()), nlohmann::json::parse(R"({
+    "exogenous": [
+      {"name": "U", "domain": ["0", "1"], "prior": ["7/10", "3/10"]},
+      {"name": "U_W", "domain": ["lo", "mid", "hi"], "prior": ["1/2", "1/4", "1/4"]}],
+    "endogenous": [
+      {"name": "X", "domain": ["0", "1"], "mechanism": "not U"},
+      {"name": "W", "domain": ["lo", "mid", "hi"], "mechanism": "U_W"},
+      {"name": "Y", "domain": ["0", "1"], "mechanism": {"table": {"inputs": ["X"], "rows": [["0", "1"], ["1", "0"]]}}}]
+  })"));
+}
+
+TEST(ScmJson, RoundTripsLosslessly) {
+  const Scm m = sample();
+  EXPECT_EQ(read_scm_json(write_scm_json(m)), m);
+  EXPECT_EQ(write_scm_json(read_scm_json(write_scm_json(m))), write_scm_json(m));
+}
+
+TEST(ScmJson, AcceptsDecimalsAndDefaultDomains) {
+  Scm m = read_scm_json(R"({"exogenous": [{"name": "U", "prior": ["0.65", "0.35"]}],
+                            "endogenous": [{"name": "X", "mechanism": "U"}]})");
+  EXPECT_EQ(m.prior(0)[1], Rational(7, 20));
+  EXPECT_TRUE(m.domain(1).is_boolean());
+}
+
+TEST(ScmJson, SyntaxErrorsHaveLineAndColumn) {
+  EXPECT_EQ(errors_of("{\n  \"exogenous\": [,]\n}"),
+            "m.json:2:17: error: invalid JSON: syntax error while parsing value - unexpected ','; expected '[', '{', or a literal\n");
+  EXPECT_EQ(errors_of(""), "m.json:1:1: error: invalid JSON: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal\n");
+}
+
+TEST(ScmJson, SchemaErrorsNameTheJsonPath) {
+  EXPECT_EQ(errors_of("[]"), "m.json: error: expected an object with \"exogenous\" and \"endogenous\" arrays\n");
+  EXPECT_EQ(errors_of(R"({"exogenous": []})"), "m.json: error: /endogenous: missing (expected an array of variables)\n");
+  EXPECT_EQ(errors_of(R"({"endogenous": [{"name": 3, "mechanism": "1"}, {"name": "Y", "mechanism": 7},
+                          {"name": "Z", "mechanism": "(1"}, {"name": "W", "mechanism": "1", "extra": 1}], "other": 2})"),
+            "m.json: error: /other: unknown field (expected \"exogenous\" or \"endogenous\")\n"
+            "m.json: error: /endogenous/0/name: expected a string, found number\n"
+            "m.json: error: /endogenous/1/mechanism: expected an expression string or {\"table\": ...}, found number\n"
+            "m.json: error: /endogenous/2/mechanism: column 1: unclosed '(': expected ')' before end of expression\n"
+            "m.json: error: /endogenous/3/extra: unknown field (expected \"name\", \"domain\" or \"mechanism\")\n");
+  EXPECT_EQ(errors_of(R"({"exogenous": [{"name": "U", "prior": ["1/2", "x"]}, {"name": "V", "domain": ["a", "a"], "prior": []}],
+                          "endogenous": [{"name": "X", "mechanism": {"table": {"inputs": ["U"], "rows": [[]]}}}]})"),
+            "m.json: error: /exogenous/0/prior/1: invalid probability 'x'\n"
+            "m.json: error: /exogenous/1/domain: duplicate domain value 'a'\n"
+            "m.json: error: /endogenous/0/mechanism/table/rows/0: an empty row (expected the input values then the output value)\n");
+}
+
+TEST(ScmJson, ModelErrorsNameTheDeclaration) {
+  EXPECT_EQ(errors_of(R"({"exogenous": [{"name": "U", "prior": ["1/2", "1/3"]}],
+                          "endogenous": [{"name": "X", "mechanism": "Y"}, {"name": "Y", "mechanism": "X and Q"}]})"),
+            "m.json: error: /exogenous/0: the prior of U sums to 5/6, not 1\n"
+            "m.json: error: /endogenous/1: unknown name 'Q'\n"
+            "m.json: error: /endogenous/1: cycle: X -> Y -> X\n");
+}
+
+}  // namespace
+}  // namespace rung
