@@ -17,6 +17,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_validate(app, action);
   add_show(app, action);
   add_convert(app, action);
+  add_solve(app, action);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -245,6 +245,11 @@ Scm read_scm_json(std::string_view text, std::string_view file) {
     // nlohmann's text: "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
     if (auto colon = what.find(": ", what.find("parse error")); colon != std::string::npos) what = what.substr(colon + 2);
     throw ParseError({Diagnostic{std::string(file), line, column, "invalid JSON: " + what}});
+  } catch (const json::exception& e) {
+    // e.g. out_of_range 406 "number overflow parsing '1e999'": no position is given.
+    std::string what = e.what();
+    if (auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+    throw ParseError({Diagnostic{std::string(file), 0, 0, "invalid JSON: " + what}});
   }
   return scm_from_json(doc, file);
 }

@@ -5,6 +5,7 @@
 #include "rung/io/scm_text.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -138,10 +139,59 @@ TEST_F(Cli, ExitStatuses) {
   EXPECT_NE(bad.err.find("cycle: "), std::string::npos);
 }
 
+TEST_F(Cli, SolveWithTraceMatchesGolden) {
+  Result r = run({"solve", "examples/confounded_treatment.scm", "-q", "P(Y[X=0]=1 | X=1, Y=1)", "--trace"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  expect_golden("solve/confounded_trace.txt", r.out);
+  Result plain = run({"solve", "examples/confounded_treatment.scm", "-q", "P(Y_{X=0}=1 | X=1, Y=1)"});
+  EXPECT_EQ(plain.out, "P(Y[X=0]=1 | X=1, Y=1) = 9/23 ≈ 0.391304\n");
+}
+
+TEST_F(Cli, SolveMethodsAgreeAndJsonCarriesTheValue) {
+  for (const char* method : {"ve", "enumerate"}) {
+    Result r = run({"solve", "examples/firing_squad.scm", "-q", "P(D[A=0]=1 | D=1)", "--json", "--method", method});
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["value"]["fraction"], "10/11");
+    EXPECT_EQ(j["value"]["decimal"], "0.909091");
+    EXPECT_EQ(j["rung"], 3);
+  }
+}
+
+TEST_F(Cli, SolveNamedEstimandsExpandToTheNotation) {
+  Result nde = run({"solve", "examples/cladder_mediation.scm", "--nde", "X", "M", "Y"});
+  ASSERT_EQ(nde.status, 0) << nde.err;
+  EXPECT_EQ(nde.out.substr(0, nde.out.find(" = ")), "E(Y[X=1, M=M[X=0]]) - E(Y[X=0])");
+  Result same = run({"solve", "examples/cladder_mediation.scm", "-q", "E(Y[X=1, M=M[X=0]]) - E(Y[X=0])"});
+  EXPECT_EQ(nde.out, same.out);
+  Result pns = run({"solve", "examples/cladder_mediation.scm", "--pns", "X", "Y"});
+  EXPECT_EQ(pns.out.substr(0, pns.out.find(" = ")), "P(Y[X=1]=1, Y[X=0]=0)");
+  Result ate = run({"solve", "examples/cladder_mediation.scm", "--ate", "X", "Y", "--treated", "0", "--control", "1"});
+  EXPECT_EQ(ate.out.substr(0, ate.out.find(" = ")), "E(Y[X=0]) - E(Y[X=1])");
+}
+
+TEST_F(Cli, SolveErrors) {
+  Result zero = run({"solve", "examples/firing_squad.scm", "-q", "P(D=1 | A=1, A=0)"});
+  EXPECT_EQ(zero.status, 1);
+  EXPECT_EQ(zero.err, "rung: error: zero-probability evidence: P(A=1, A=0) = 0\n");
+  Result syntax = run({"solve", "examples/firing_squad.scm", "-q", "P(D=1 | A=1"});
+  EXPECT_EQ(syntax.status, 1);
+  EXPECT_EQ(syntax.err, "rung: error: column 12: expected ',' or ')', found end of query\n");
+  Result unknown = run({"solve", "examples/firing_squad.scm", "-q", "P(Q=1)"});
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_EQ(unknown.err, "rung: error: column 3: unknown variable 'Q'\n");
+  EXPECT_EQ(run({"solve", "examples/firing_squad.scm"}).status, 2);
+  EXPECT_EQ(run({"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--ate", "A", "D"}).status, 2);
+  EXPECT_EQ(run({"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--method", "magic"}).status, 2);
+  Result limit = run({"solve", "examples/firing_squad.scm", "-q", "P(D[A=0]=1 | D=1)", "--max-factor-cells", "1"});
+  EXPECT_EQ(limit.status, 1);
+  EXPECT_NE(limit.err.find("limit 1"), std::string::npos) << limit.err;
+}
+
 TEST_F(Cli, HelpOnEveryCommand) {
   Result top = run({"--help"});
   EXPECT_EQ(top.status, 0);
-  for (const char* cmd : {"validate", "show", "convert"}) {
+  for (const char* cmd : {"validate", "show", "convert", "solve"}) {
     EXPECT_NE(top.out.find(cmd), std::string::npos) << cmd;
     Result r = run({cmd, "--help"});
     EXPECT_EQ(r.status, 0) << cmd;

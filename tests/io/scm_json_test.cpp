@@ -60,6 +60,12 @@ TEST(ScmJson, SyntaxErrorsHaveLineAndColumn) {
   EXPECT_EQ(errors_of(""), "m.json:1:1: error: invalid JSON: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal\n");
 }
 
+TEST(ScmJson, NumberOverflowIsAnErrorNotACrash) {
+  // Found by the fuzzer: nlohmann throws out_of_range, not parse_error, for this.
+  EXPECT_EQ(errors_of("   66666666600000000e01492662673464448341  "),
+            "m.json: error: invalid JSON: number overflow parsing '66666666600000000e01492662673464448341'\n");
+}
+
 TEST(ScmJson, SchemaErrorsNameTheJsonPath) {
   EXPECT_EQ(errors_of("[]"), "m.json: error: expected an object with \"exogenous\" and \"endogenous\" arrays\n");
   EXPECT_EQ(errors_of(R"({"exogenous": []})"), "m.json: error: /endogenous: missing (expected an array of variables)\n");

@@ -1,0 +1,50 @@
+#pragma once
+/// \file
+/// Exact answers to queries: the one narrow entry point of the inference engines.
+///
+///     rung::Query q = rung::parse_query("P(Y[X=0]=1 | X=1, Y=1)", scm);
+///     rung::Answer a = rung::solve(scm, q);                  // variable elimination, exact
+///     rung::to_string(a.value);                              // "1/3"
+///     rung::solve(scm, q, {.method = rung::Method::enumeration}).value == a.value;   // always
+///
+/// Errors: ZeroProbabilityEvidence when the evidence has probability 0 (SPEC wording);
+/// rung::Error naming the width when an intermediate factor would exceed max_factor_cells.
+
+#include "rung/core/rational.hpp"
+#include "rung/infer/trace.hpp"
+#include "rung/query/query.hpp"
+#include "rung/scm/scm.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace rung {
+
+enum class Method {
+  variable_elimination,  ///< factors over the merged parallel-worlds network, min-fill order
+  enumeration,           ///< brute force over the relevant exogenous values (the reference)
+};
+
+struct SolverOptions {
+  Method method = Method::variable_elimination;
+  /// Refuse (with an error naming the size) any intermediate factor larger than this.
+  std::size_t max_factor_cells = std::size_t{1} << 24;
+  /// Fill Answer::trace (abduction, action, prediction).
+  bool trace = false;
+};
+
+struct Answer {
+  Rational value;                ///< exact
+  std::optional<Trace> trace;    ///< when SolverOptions::trace
+};
+
+[[nodiscard]] Answer solve(const Scm& scm, const Query& query, const SolverOptions& options = {});
+
+/// The same computation in double precision (the fast path; not used for labels).
+[[nodiscard]] double solve_double(const Scm& scm, const Query& query, const SolverOptions& options = {});
+
+/// "variable-elimination" / "ve" / "enumerate" / "enumeration" -> Method; nullopt otherwise.
+[[nodiscard]] std::optional<Method> method_from_string(std::string_view name);
+
+}  // namespace rung

@@ -1,0 +1,176 @@
+#include "rung/infer/enumeration.hpp"
+
+#include "rung/core/error.hpp"
+#include "rung/infer/validate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace rung::enumeration {
+
+namespace {
+
+template <class S>
+S from_rational(const Rational& x);
+template <>
+Rational from_rational<Rational>(const Rational& x) {
+  return x;
+}
+template <>
+double from_rational<double>(const Rational& x) {
+  return x.convert_to<double>();
+}
+
+bool is_zero(const Rational& x) { return x.is_zero(); }
+bool is_zero(double x) { return x == 0.0; }
+
+void collect_vars(const Term& term, std::vector<VarId>& out) {
+  out.push_back(term.var);
+  for (const Setting& s : term.settings) {
+    if (s.is_nested()) collect_vars(s.nested.front(), out);
+  }
+}
+
+bool holds(const Scm& scm, const std::vector<Event>& events, std::span<const Value> unit) {
+  return std::all_of(events.begin(), events.end(),
+                     [&](const Event& e) { return evaluate(scm, e.term, unit) == e.value; });
+}
+
+}  // namespace
+
+Value evaluate(const Scm& scm, const Term& term, std::span<const Value> unit) {
+  std::vector<Value> values(unit.begin(), unit.end());
+  values.resize(scm.size(), 0);
+  std::vector<bool> set(scm.size(), false);
+  for (const Setting& s : term.settings) {
+    values[s.var] = s.is_nested() ? evaluate(scm, s.nested.front(), unit) : s.value;
+    set[s.var] = true;
+  }
+  for (VarId id : scm.evaluation_order()) {
+    if (!set[id]) values[id] = scm.mechanism(id).evaluate(values);
+  }
+  return values[term.var];
+}
+
+std::vector<VarId> relevant_exogenous(const Scm& scm, const std::vector<const Term*>& terms) {
+  std::vector<VarId> vars;
+  for (const Term* t : terms) collect_vars(*t, vars);
+  std::vector<VarId> all = scm.dag().ancestors(vars);
+  all.insert(all.end(), vars.begin(), vars.end());
+  std::vector<VarId> out;
+  for (VarId v : all) {
+    if (scm.is_exogenous(v)) out.push_back(v);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+template <class S>
+void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous,
+                   const std::function<void(std::span<const Value>, const S&)>& visit, std::uint64_t max_units) {
+  const std::size_t k = exogenous.size();
+  std::vector<std::vector<Value>> choices(k);
+  std::vector<std::vector<S>> weights(k);
+  std::uint64_t units = 1;
+  bool over = false;
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto& prior = scm.prior(exogenous[i]);
+    for (std::size_t v = 0; v < prior.size(); ++v) {
+      if (prior[v].is_zero()) continue;
+      choices[i].push_back(static_cast<Value>(v));
+      weights[i].push_back(from_rational<S>(prior[v]));
+    }
+    const std::uint64_t c = choices[i].size();
+    if (c == 0) return;
+    if (units > max_units / c) over = true;
+    if (!over) units *= c;
+  }
+  if (over || units > max_units) {
+    boost::multiprecision::mpz_int exact = 1;
+    for (const auto& c : choices) exact *= c.size();
+    throw Error(fmt::format(
+        "query too large for enumeration: {} combinations of the values of {} exogenous variables (limit {}); "
+        "use --method variable-elimination",
+        exact.str(), k, max_units));
+  }
+  std::vector<Value> unit(scm.size(), 0);
+  std::vector<std::size_t> digit(k, 0);
+  std::vector<S> prefix(k + 1, S(1));  // prefix[i] = product of the weights of the first i digits
+  for (std::size_t i = 0; i < k; ++i) {
+    unit[exogenous[i]] = choices[i][0];
+    prefix[i + 1] = prefix[i] * weights[i][0];
+  }
+  for (;;) {
+    visit(std::span<const Value>(unit), prefix[k]);
+    std::size_t d = k;
+    while (d > 0) {
+      --d;
+      if (++digit[d] < choices[d].size()) break;
+      digit[d] = 0;
+      unit[exogenous[d]] = choices[d][0];
+      if (d == 0) return;
+    }
+    if (k == 0) return;
+    unit[exogenous[d]] = choices[d][digit[d]];
+    for (std::size_t i = d; i < k; ++i) prefix[i + 1] = prefix[i] * weights[i][digit[i]];
+  }
+}
+
+template <class S>
+S probability(const Scm& scm, const Probability& p, std::uint64_t max_units) {
+  check_events(p.events, scm);
+  check_events(p.evidence, scm);
+  std::vector<const Term*> terms;
+  for (const Event& e : p.events) terms.push_back(&e.term);
+  for (const Event& e : p.evidence) terms.push_back(&e.term);
+  S num(0);
+  S den(0);
+  for_each_unit<S>(
+      scm, relevant_exogenous(scm, terms),
+      [&](std::span<const Value> unit, const S& weight) {
+        if (!holds(scm, p.evidence, unit)) return;
+        den += weight;
+        if (holds(scm, p.events, unit)) num += weight;
+      },
+      max_units);
+  if (p.evidence.empty()) return num;
+  if (is_zero(den)) throw ZeroProbabilityEvidence(to_string(p.evidence, scm));
+  return S(num / den);
+}
+
+template <class S>
+std::vector<S> distribution(const Scm& scm, const Term& term, const std::vector<Event>& evidence,
+                            std::uint64_t max_units) {
+  check_term(term, scm);
+  check_events(evidence, scm);
+  std::vector<const Term*> terms{&term};
+  for (const Event& e : evidence) terms.push_back(&e.term);
+  std::vector<S> out(scm.domain(term.var).size(), S(0));
+  S den(0);
+  for_each_unit<S>(
+      scm, relevant_exogenous(scm, terms),
+      [&](std::span<const Value> unit, const S& weight) {
+        if (!holds(scm, evidence, unit)) return;
+        den += weight;
+        out[evaluate(scm, term, unit)] += weight;
+      },
+      max_units);
+  if (evidence.empty()) return out;
+  if (is_zero(den)) throw ZeroProbabilityEvidence(to_string(evidence, scm));
+  for (S& v : out) v /= den;
+  return out;
+}
+
+template void for_each_unit(const Scm&, const std::vector<VarId>&,
+                            const std::function<void(std::span<const Value>, const Rational&)>&, std::uint64_t);
+template void for_each_unit(const Scm&, const std::vector<VarId>&,
+                            const std::function<void(std::span<const Value>, const double&)>&, std::uint64_t);
+template Rational probability(const Scm&, const Probability&, std::uint64_t);
+template double probability(const Scm&, const Probability&, std::uint64_t);
+template std::vector<Rational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::uint64_t);
+template std::vector<double> distribution(const Scm&, const Term&, const std::vector<Event>&, std::uint64_t);
+
+}  // namespace rung::enumeration

@@ -1,0 +1,79 @@
+#include "rung/infer/solver.hpp"
+
+#include "rung/infer/enumeration.hpp"
+#include "rung/infer/validate.hpp"
+#include "rung/infer/variable_elimination.hpp"
+
+namespace rung {
+
+namespace {
+
+template <class S>
+S from_rational(const Rational& x);
+template <>
+Rational from_rational<Rational>(const Rational& x) {
+  return x;
+}
+template <>
+double from_rational<double>(const Rational& x) {
+  return x.convert_to<double>();
+}
+
+template <class S>
+S part_value(const Scm& scm, const Query::Part& part, const SolverOptions& options) {
+  const bool ve = options.method == Method::variable_elimination;
+  if (const auto* p = std::get_if<Probability>(&part.quantity)) {
+    return ve ? ve::probability<S>(scm, *p, options.max_factor_cells) : enumeration::probability<S>(scm, *p);
+  }
+  const auto& e = std::get<Expectation>(part.quantity);
+  const std::vector<Rational> numbers = numeric_labels(e.term.var, scm);
+  const std::vector<S> dist = ve ? ve::distribution<S>(scm, e.term, e.evidence, options.max_factor_cells)
+                                 : enumeration::distribution<S>(scm, e.term, e.evidence);
+  S value(0);
+  for (std::size_t v = 0; v < dist.size(); ++v) {
+    if (!numbers[v].is_zero()) value += from_rational<S>(numbers[v]) * dist[v];
+  }
+  return value;
+}
+
+template <class S>
+S query_value(const Scm& scm, const Query& query, const SolverOptions& options) {
+  if (query.parts.empty()) throw InvalidQuery("empty query");
+  S value(0);
+  for (const auto& part : query.parts) {
+    if (part.sign != 1 && part.sign != -1) throw InvalidQuery("the sign of a part of a query must be +1 or -1");
+    S v = part_value<S>(scm, part, options);
+    if (part.sign < 0) {
+      value -= v;
+    } else {
+      value += v;
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
+Answer solve(const Scm& scm, const Query& query, const SolverOptions& options) {
+  Answer answer;
+  answer.value = query_value<Rational>(scm, query, options);
+  if (options.trace) {
+    TraceOptions t;
+    t.max_factor_cells = options.max_factor_cells;
+    t.enumerate = options.method == Method::enumeration;
+    answer.trace = make_trace(scm, query, t);  // computed by the same method: its value is answer.value
+  }
+  return answer;
+}
+
+double solve_double(const Scm& scm, const Query& query, const SolverOptions& options) {
+  return query_value<double>(scm, query, options);
+}
+
+std::optional<Method> method_from_string(std::string_view name) {
+  if (name == "variable-elimination" || name == "ve") return Method::variable_elimination;
+  if (name == "enumerate" || name == "enumeration") return Method::enumeration;
+  return std::nullopt;
+}
+
+}  // namespace rung

@@ -1,0 +1,456 @@
+#include "rung/infer/trace.hpp"
+
+#include "rung/infer/enumeration.hpp"
+#include "rung/infer/validate.hpp"
+#include "rung/infer/variable_elimination.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace rung {
+
+namespace {
+
+/// "X=1, M=M[X=0]" for the settings of a term (the bracket contents of its canonical notation).
+std::string settings_text(const Term& term, const Scm& scm) {
+  const std::string full = to_string(Term{term.var, term.settings}, scm);
+  const std::string& name = scm.name(term.var);
+  if (full.size() > name.size() + 1 && full.compare(0, name.size(), name) == 0 && full[name.size()] == '[' &&
+      full.back() == ']') {
+    return full.substr(name.size() + 1, full.size() - name.size() - 2);
+  }
+  return full;
+}
+
+std::string world_name(const Term& term, const Scm& scm) {
+  if (term.settings.empty()) return "factual";
+  return "do(" + settings_text(term, scm) + ")";
+}
+
+const std::vector<Event>& evidence_of(const Query::Part& part) {
+  if (const auto* p = std::get_if<Probability>(&part.quantity)) return p->evidence;
+  return std::get<Expectation>(part.quantity).evidence;
+}
+
+/// The terms a part asks about: its events' terms, or the expectation's term.
+std::vector<const Term*> asked_terms(const Query::Part& part) {
+  std::vector<const Term*> out;
+  if (const auto* p = std::get_if<Probability>(&part.quantity)) {
+    for (const Event& e : p->events) out.push_back(&e.term);
+  } else {
+    out.push_back(&std::get<Expectation>(part.quantity).term);
+  }
+  return out;
+}
+
+// The engine behind the numbers of a trace: the solver's method.
+Rational probability_of(const Scm& scm, const Probability& p, const TraceOptions& o) {
+  return o.enumerate ? enumeration::probability<Rational>(scm, p)
+                     : ve::probability<Rational>(scm, p, o.max_factor_cells);
+}
+std::vector<Rational> distribution_of(const Scm& scm, const Term& t, const std::vector<Event>& evidence,
+                                      const TraceOptions& o) {
+  return o.enumerate ? enumeration::distribution<Rational>(scm, t, evidence)
+                     : ve::distribution<Rational>(scm, t, evidence, o.max_factor_cells);
+}
+Rational evidence_probability_of(const Scm& scm, const std::vector<Event>& evidence, const TraceOptions& o) {
+  if (evidence.empty()) return 1;
+  if (!o.enumerate) return ve::evidence_probability<Rational>(scm, evidence, o.max_factor_cells);
+  std::vector<const Term*> terms;
+  for (const Event& e : evidence) terms.push_back(&e.term);
+  Rational total = 0;
+  enumeration::for_each_unit<Rational>(scm, enumeration::relevant_exogenous(scm, terms),
+                                       [&](std::span<const Value> unit, const Rational& weight) {
+                                         for (const Event& e : evidence) {
+                                           if (enumeration::evaluate(scm, e.term, unit) != e.value) return;
+                                         }
+                                         total += weight;
+                                       });
+  return total;
+}
+
+/// Marks the exogenous variables that the value of `term` depends on: ancestors of its variable
+/// in its own world (the parents of a set variable are cut), and those of its nested terms.
+void mark_relevant(const Scm& scm, const Term& term, std::vector<bool>& relevant) {
+  for (const Setting& s : term.settings) {
+    if (s.is_nested()) mark_relevant(scm, s.nested.front(), relevant);
+  }
+  std::vector<bool> seen(scm.size(), false);
+  std::vector<VarId> stack{term.var};
+  while (!stack.empty()) {
+    const VarId v = stack.back();
+    stack.pop_back();
+    if (seen[v]) continue;
+    seen[v] = true;
+    if (std::any_of(term.settings.begin(), term.settings.end(), [&](const Setting& s) { return s.var == v; })) continue;
+    if (scm.is_exogenous(v)) {
+      relevant[v] = true;
+      continue;
+    }
+    for (VarId p : scm.mechanism(v).parents()) stack.push_back(p);
+  }
+}
+
+Trace::Abduction abduce(const Scm& scm, const std::vector<const Term*>& terms, const std::vector<Event>& evidence,
+                        const TraceOptions& options) {
+  Trace::Abduction a;
+  a.evidence = evidence.empty() ? std::string() : to_string(evidence, scm);
+  a.evidence_probability = evidence_probability_of(scm, evidence, options);
+  std::vector<bool> marked(scm.size(), false);
+  for (const Term* t : terms) mark_relevant(scm, *t, marked);
+  std::vector<VarId> relevant;
+  for (VarId u : scm.exogenous()) {
+    if (marked[u]) relevant.push_back(u);
+  }
+  std::uint64_t units = 1;
+  bool too_many = false;
+  for (VarId u : relevant) {
+    const auto& prior = scm.prior(u);
+    a.exogenous.push_back({scm.name(u), scm.domain(u).labels(), prior});
+    const auto c = static_cast<std::uint64_t>(
+        std::count_if(prior.begin(), prior.end(), [](const Rational& p) { return !p.is_zero(); }));
+    if (units > options.max_units / c) too_many = true;
+    if (!too_many) units *= c;
+  }
+  too_many = too_many || units > options.max_units;
+
+  if (!too_many) {
+    std::vector<Trace::Row> rows;
+    enumeration::for_each_unit<Rational>(
+        scm, relevant,
+        [&](std::span<const Value> unit, const Rational& weight) {
+          for (const Event& e : evidence) {
+            if (enumeration::evaluate(scm, e.term, unit) != e.value) return;
+          }
+          Trace::Row row;
+          for (VarId u : relevant) row.values.push_back(unit[u]);
+          row.probability = weight / a.evidence_probability;
+          rows.push_back(std::move(row));
+        },
+        options.max_units);
+    std::sort(rows.begin(), rows.end(), [](const Trace::Row& x, const Trace::Row& y) { return x.values < y.values; });
+    if (rows.size() <= options.max_rows) {
+      a.posterior = std::move(rows);
+      return a;
+    }
+    a.summarised = true;
+    a.note = fmt::format("the joint posterior has {} non-zero rows (more than {}): each variable's posterior "
+                         "marginal is shown instead",
+                         rows.size(), options.max_rows);
+    for (std::size_t i = 0; i < relevant.size(); ++i) {
+      std::vector<Rational> m(scm.domain(relevant[i]).size(), Rational(0));
+      for (const auto& row : rows) m[row.values[i]] += row.probability;
+      a.marginals.push_back(std::move(m));
+    }
+    return a;
+  }
+  a.summarised = true;
+  a.note = fmt::format("the {} exogenous variables have more than {} combinations of values: each variable's "
+                       "posterior marginal is shown instead of the joint",
+                       relevant.size(), options.max_units);
+  for (VarId u : relevant) {
+    a.marginals.push_back(distribution_of(scm, Term{u, {}}, evidence, options));
+  }
+  return a;
+}
+
+struct WorldTerms {
+  std::vector<Setting> settings;
+  Term representative;          // a term of the world (for its name)
+  std::vector<VarId> vars;      // the variables asked for in this world
+};
+
+/// Worlds in dependency order (nested worlds before the worlds that read them), and the terms to
+/// predict: the asked terms first, then the nested ones.
+void collect_worlds(const Term& term, bool nested, std::vector<WorldTerms>& worlds, std::vector<Term>& asked,
+                    std::vector<Term>& inner) {
+  for (const Setting& s : term.settings) {
+    if (s.is_nested()) collect_worlds(s.nested.front(), true, worlds, asked, inner);
+  }
+  auto it = std::find_if(worlds.begin(), worlds.end(), [&](const WorldTerms& w) { return w.settings == term.settings; });
+  if (it == worlds.end()) {
+    worlds.push_back({term.settings, term, {}});
+    it = worlds.end() - 1;
+  }
+  it->vars.push_back(term.var);
+  auto& list = nested ? inner : asked;
+  if (std::find(list.begin(), list.end(), term) == list.end()) list.push_back(term);
+}
+
+Trace::World describe_world(const Scm& scm, const WorldTerms& w) {
+  Trace::World out;
+  out.name = world_name(w.representative, scm);
+  std::vector<bool> seen(scm.size(), false);
+  std::vector<VarId> stack = w.vars;
+  for (const Setting& s : w.settings) stack.push_back(s.var);  // the interventions are always shown
+  auto setting_of = [&](VarId v) -> const Setting* {
+    for (const Setting& s : w.settings) {
+      if (s.var == v) return &s;
+    }
+    return nullptr;
+  };
+  while (!stack.empty()) {
+    const VarId v = stack.back();
+    stack.pop_back();
+    if (seen[v]) continue;
+    seen[v] = true;
+    if (setting_of(v) != nullptr || scm.is_exogenous(v)) continue;
+    for (VarId p : scm.mechanism(v).parents()) stack.push_back(p);
+  }
+  for (VarId v : scm.evaluation_order()) {
+    if (!seen[v]) continue;
+    if (const Setting* s = setting_of(v)) {
+      if (s->is_nested()) {
+        const Term& t = s->nested.front();
+        out.mechanisms.push_back(fmt::format("{} := {} in {}", scm.name(v), scm.name(t.var),
+                                             t.settings.empty() ? "the factual world"
+                                                                : "world " + world_name(t, scm)));
+      } else {
+        out.mechanisms.push_back(fmt::format("{} := {}", scm.name(v), scm.domain(v).label(s->value)));
+      }
+    } else {
+      out.mechanisms.push_back(fmt::format("{} := {}", scm.name(v), scm.mechanism(v).to_string()));
+    }
+  }
+  return out;
+}
+
+Trace::Part trace_part(const Scm& scm, const Query::Part& part, const TraceOptions& options) {
+  Trace::Part out;
+  out.sign = part.sign;
+  out.quantity = to_string(Query{{Query::Part{1, part.quantity}}}, scm);
+  const std::vector<Event>& evidence = evidence_of(part);
+  if (const auto* p = std::get_if<Probability>(&part.quantity)) {
+    out.value = probability_of(scm, *p, options);
+  } else {
+    const auto& e = std::get<Expectation>(part.quantity);
+    const std::vector<Rational> numbers = numeric_labels(e.term.var, scm);
+    const auto dist = distribution_of(scm, e.term, e.evidence, options);
+    out.value = 0;
+    for (std::size_t v = 0; v < dist.size(); ++v) out.value += numbers[v] * dist[v];
+  }
+
+  std::vector<const Term*> terms = asked_terms(part);
+  for (const Event& e : evidence) terms.push_back(&e.term);
+  out.abduction = abduce(scm, terms, evidence, options);
+
+  std::vector<WorldTerms> worlds;
+  std::vector<Term> asked;
+  std::vector<Term> inner;
+  for (const Term* t : asked_terms(part)) collect_worlds(*t, false, worlds, asked, inner);
+  for (const auto& w : worlds) out.action.push_back(describe_world(scm, w));
+
+  auto predict = [&](const Term& t, bool nested) {
+    Trace::Prediction p;
+    p.world = world_name(t, scm);
+    p.term = to_string(t, scm);
+    p.labels = scm.domain(t.var).labels();
+    p.distribution = distribution_of(scm, t, evidence, options);
+    for (std::size_t v = 0; v < p.distribution.size(); ++v) {
+      if (p.distribution[v] == 1) p.value = p.labels[v];
+    }
+    p.nested = nested;
+    out.prediction.push_back(std::move(p));
+  };
+  for (const Term& t : asked) predict(t, false);
+  for (const Term& t : inner) {
+    if (std::find(asked.begin(), asked.end(), t) == asked.end()) predict(t, true);
+  }
+  return out;
+}
+
+std::string value_text(const Rational& v) { return fmt::format("{} ({})", to_string(v), to_decimal(v, 6)); }
+
+std::string assignment_text(const Trace::Abduction& a, const std::vector<Value>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += a.exogenous[i].name + "=" + a.exogenous[i].labels[values[i]];
+  }
+  return out;
+}
+
+/// "P(Y=0 | X=1) = 1/3, P(Y=1 | X=1) = 2/3"; `given` is " | evidence" or empty.
+std::string distribution_text(const std::vector<std::string>& labels, const std::vector<Rational>& dist,
+                              const std::string& what, const std::string& given) {
+  std::string out;
+  for (std::size_t v = 0; v < dist.size(); ++v) {
+    if (v > 0) out += ", ";
+    out += fmt::format("P({}={}{}) = {}", what, labels[v], given, to_string(dist[v]));
+  }
+  return out;
+}
+
+void part_text(const Trace::Part& part, const Scm& scm, const std::string& indent, bool last_is_answer,
+               std::string& out) {
+  const Trace::Abduction& a = part.abduction;
+  // 1. Abduction
+  if (a.evidence.empty()) {
+    out += indent + "1. Abduction. No evidence: the posterior over the exogenous variables is their prior.\n";
+  } else {
+    out += indent + fmt::format("1. Abduction. Evidence: {}, with probability {}.\n", a.evidence,
+                                to_string(a.evidence_probability));
+  }
+  if (a.exogenous.empty()) {
+    out += indent + "   No exogenous variable affects the query.\n";
+  } else {
+    std::string priors;
+    std::vector<std::string> names;
+    for (const auto& u : a.exogenous) {
+      if (!priors.empty()) priors += "; ";
+      priors += u.name + " ~ (";
+      for (std::size_t v = 0; v < u.prior.size(); ++v) {
+        if (v > 0) priors += ", ";
+        priors += u.labels[v] + ": " + to_string(u.prior[v]);
+      }
+      priors += ")";
+      names.push_back(u.name);
+    }
+    out += indent + "   Exogenous variables that affect the query, with their priors: " + priors + ".\n";
+    std::vector<std::string> others;
+    for (VarId u : scm.exogenous()) {
+      if (std::find(names.begin(), names.end(), scm.name(u)) == names.end()) others.push_back(scm.name(u));
+    }
+    if (!others.empty()) {
+      out += indent + fmt::format("   ({} cannot affect the query.)\n", fmt::join(others, ", "));
+    }
+    const std::string given = a.evidence.empty() ? std::string() : " | " + a.evidence;
+    if (!a.summarised) {
+      out += indent + fmt::format("   Joint posterior P({}{}), non-zero rows:\n", fmt::join(names, ", "), given);
+      for (const auto& row : a.posterior) {
+        out += indent + fmt::format("     {}: {}\n", assignment_text(a, row.values), to_string(row.probability));
+      }
+    } else {
+      out += indent + "   Note: " + a.note + ".\n";
+      for (std::size_t i = 0; i < a.exogenous.size(); ++i) {
+        out += indent + "     " +
+               distribution_text(a.exogenous[i].labels, a.marginals[i], a.exogenous[i].name, given) + "\n";
+      }
+    }
+  }
+  // 2. Action
+  out += indent + "2. Action. The worlds the query needs, each with the mechanisms its terms depend on:\n";
+  for (const auto& w : part.action) {
+    out += indent + "     world " + w.name + ":\n";
+    for (const auto& m : w.mechanisms) {
+      std::string line = m;
+      std::string::size_type at = 0;
+      while ((at = line.find('\n', at)) != std::string::npos) {
+        line.insert(at + 1, indent + "         ");
+        at += 1;
+      }
+      out += indent + "       " + line + "\n";
+    }
+  }
+  // 3. Prediction
+  out += indent + "3. Prediction. In each world, for units drawn from the posterior:\n";
+  for (const auto& p : part.prediction) {
+    const std::string given = a.evidence.empty() ? std::string() : " | " + a.evidence;
+    out += indent + fmt::format("     {}{} (world {}): {}", p.term, p.nested ? ", nested" : "", p.world,
+                                distribution_text(p.labels, p.distribution, p.term, given));
+    if (p.value) out += fmt::format("; always {}", *p.value);
+    out += "\n";
+  }
+  // 4. Value
+  out += indent + fmt::format("4. {}: {} = {}\n", last_is_answer ? "Answer" : "Value", part.quantity,
+                              last_is_answer ? value_text(part.value) : to_string(part.value));
+}
+
+nlohmann::json rationals(const std::vector<Rational>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& v : values) out.push_back(to_string(v));
+  return out;
+}
+
+}  // namespace
+
+Trace make_trace(const Scm& scm, const Query& query, const TraceOptions& options) {
+  Trace t;
+  t.query = to_string(query, scm);
+  t.value = 0;
+  for (const auto& part : query.parts) {
+    t.parts.push_back(trace_part(scm, part, options));
+    if (part.sign < 0) {
+      t.value -= t.parts.back().value;
+    } else {
+      t.value += t.parts.back().value;
+    }
+  }
+  return t;
+}
+
+std::string to_text(const Trace& trace, const Scm& scm) {
+  std::string out = "Query: " + trace.query + "\n";
+  if (trace.parts.size() == 1 && trace.parts.front().sign > 0) {
+    part_text(trace.parts.front(), scm, "", true, out);
+    return out;
+  }
+  std::string sum;
+  for (std::size_t i = 0; i < trace.parts.size(); ++i) {
+    const auto& part = trace.parts[i];
+    out += fmt::format("Part {} of {}: {}{}\n", i + 1, trace.parts.size(), part.sign < 0 ? "- " : "+ ", part.quantity);
+    part_text(part, scm, "  ", false, out);
+    if (i == 0) {
+      sum += part.sign < 0 ? "-" : "";
+    } else {
+      sum += part.sign < 0 ? " - " : " + ";
+    }
+    sum += part.value < 0 ? "(" + to_string(part.value) + ")" : to_string(part.value);
+  }
+  out += fmt::format("Answer: {} = {} = {}\n", trace.query, sum, value_text(trace.value));
+  return out;
+}
+
+nlohmann::json to_json(const Trace& trace) {
+  nlohmann::json j;
+  j["query"] = trace.query;
+  j["value"] = to_string(trace.value);
+  j["decimal"] = to_decimal(trace.value, 6);
+  j["parts"] = nlohmann::json::array();
+  for (const auto& part : trace.parts) {
+    nlohmann::json p;
+    p["sign"] = part.sign;
+    p["quantity"] = part.quantity;
+    p["value"] = to_string(part.value);
+    const auto& a = part.abduction;
+    nlohmann::json ab;
+    ab["evidence"] = a.evidence;
+    ab["evidence_probability"] = to_string(a.evidence_probability);
+    ab["exogenous"] = nlohmann::json::array();
+    for (const auto& u : a.exogenous) {
+      ab["exogenous"].push_back({{"name", u.name}, {"values", u.labels}, {"prior", rationals(u.prior)}});
+    }
+    ab["summarised"] = a.summarised;
+    if (a.summarised) {
+      ab["note"] = a.note;
+      ab["marginals"] = nlohmann::json::array();
+      for (const auto& m : a.marginals) ab["marginals"].push_back(rationals(m));
+    } else {
+      ab["posterior"] = nlohmann::json::array();
+      for (const auto& row : a.posterior) {
+        nlohmann::json values = nlohmann::json::array();
+        for (std::size_t i = 0; i < row.values.size(); ++i) values.push_back(a.exogenous[i].labels[row.values[i]]);
+        ab["posterior"].push_back({{"values", values}, {"probability", to_string(row.probability)}});
+      }
+    }
+    p["abduction"] = ab;
+    p["action"] = nlohmann::json::array();
+    for (const auto& w : part.action) p["action"].push_back({{"world", w.name}, {"mechanisms", w.mechanisms}});
+    p["prediction"] = nlohmann::json::array();
+    for (const auto& pr : part.prediction) {
+      nlohmann::json x{{"world", pr.world},
+                       {"term", pr.term},
+                       {"values", pr.labels},
+                       {"distribution", rationals(pr.distribution)},
+                       {"nested", pr.nested}};
+      if (pr.value) x["value"] = *pr.value;
+      p["prediction"].push_back(std::move(x));
+    }
+    j["parts"].push_back(std::move(p));
+  }
+  return j;
+}
+
+}  // namespace rung

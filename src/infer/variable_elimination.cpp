@@ -1,0 +1,437 @@
+#include "rung/infer/variable_elimination.hpp"
+
+#include "rung/core/error.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+
+namespace rung::ve {
+
+namespace {
+
+template <class S>
+S from_rational(const Rational& x);
+template <>
+Rational from_rational<Rational>(const Rational& x) {
+  return x;
+}
+template <>
+double from_rational<double>(const Rational& x) {
+  return x.convert_to<double>();
+}
+
+bool is_zero(const Rational& x) { return x.is_zero(); }
+bool is_zero(double x) { return x == 0.0; }
+
+bool contains(const std::vector<NodeId>& scope, NodeId node) {
+  return std::binary_search(scope.begin(), scope.end(), node);
+}
+
+std::uint32_t card_of(const WorldNetwork& net, NodeId id) { return static_cast<std::uint32_t>(net.cardinality(id)); }
+
+/// The network of one probability or distribution, with its evidence attached.
+struct Setup {
+  explicit Setup(const Scm& scm) : net(scm) {}
+  WorldNetwork net;
+  std::map<NodeId, Value> evidence;
+  bool contradictory = false;  ///< the evidence contradicts itself or an intervention: P = 0
+
+  void add_evidence(const std::vector<Event>& events) {
+    for (const Event& e : events) {
+      const NodeId id = net.add(e.term);
+      const WorldNode& node = net.node(id);
+      if (node.kind == WorldNode::Kind::constant) {
+        contradictory = contradictory || node.value != e.value;
+        continue;
+      }
+      auto [it, fresh] = evidence.emplace(id, e.value);
+      contradictory = contradictory || (!fresh && it->second != e.value);
+    }
+  }
+};
+
+template <class S>
+S sum(const std::vector<S>& values) {
+  S total(0);
+  for (const S& v : values) total += v;
+  return total;
+}
+
+}  // namespace
+
+std::vector<NodeId> min_fill_order(std::size_t count, const std::vector<std::vector<NodeId>>& cliques,
+                                   std::span<const std::uint32_t> card, const std::vector<bool>& eliminable) {
+  const std::size_t words = (count + 63) / 64;
+  std::vector<std::uint64_t> adj(count * words, 0);
+  std::vector<std::uint64_t> alive(words, 0);
+  auto row = [&](std::size_t v) { return adj.data() + v * words; };
+  auto bit = [](std::uint64_t* bits, std::size_t v) -> std::uint64_t& { return bits[v / 64]; };
+  auto mask = [](std::size_t v) { return std::uint64_t{1} << (v % 64); };
+  for (const auto& clique : cliques) {
+    for (NodeId a : clique) {
+      bit(alive.data(), a) |= mask(a);
+      for (NodeId b : clique) {
+        if (a != b) bit(row(a), b) |= mask(b);
+      }
+    }
+  }
+  std::size_t remaining = 0;
+  for (std::size_t v = 0; v < count; ++v) {
+    if (eliminable[v]) {
+      bit(alive.data(), v) |= mask(v);
+      ++remaining;
+    }
+  }
+
+  struct Score {
+    std::size_t fill = 0;
+    std::uint64_t weight = 0;
+  };
+  std::vector<Score> score(count);
+  std::vector<std::size_t> neighbours;
+  std::vector<std::uint64_t> n_bits(words);
+  auto collect = [&](std::size_t v) {
+    neighbours.clear();
+    const std::uint64_t* r = row(v);
+    for (std::size_t w = 0; w < words; ++w) {
+      n_bits[w] = r[w] & alive[w];
+      for (std::uint64_t b = n_bits[w]; b != 0; b &= b - 1) {
+        neighbours.push_back(w * 64 + static_cast<std::size_t>(std::countr_zero(b)));
+      }
+    }
+  };
+  auto compute = [&](std::size_t v) {
+    collect(v);
+    std::size_t fill = 0;
+    std::uint64_t weight = card[v];
+    constexpr std::uint64_t cap = std::uint64_t{1} << 62;
+    for (std::size_t a : neighbours) {
+      const std::uint64_t* ra = row(a);
+      std::size_t missing = 0;
+      for (std::size_t w = 0; w < words; ++w) missing += static_cast<std::size_t>(std::popcount(n_bits[w] & ~ra[w]));
+      fill += missing - 1;  // a itself is in N(v) but not in N(a)
+      weight = weight > cap / card[a] ? cap : weight * card[a];
+    }
+    score[v] = {fill / 2, weight};
+  };
+  for (std::size_t v = 0; v < count; ++v) {
+    if (eliminable[v]) compute(v);
+  }
+
+  std::vector<NodeId> order;
+  order.reserve(remaining);
+  std::vector<bool> done(count, false);
+  std::vector<char> dirty(count, 0);
+  while (remaining-- > 0) {
+    std::size_t best = count;
+    for (std::size_t v = 0; v < count; ++v) {
+      if (!eliminable[v] || done[v]) continue;
+      if (best == count || score[v].fill < score[best].fill ||
+          (score[v].fill == score[best].fill && score[v].weight < score[best].weight)) {
+        best = v;
+      }
+    }
+    order.push_back(static_cast<NodeId>(best));
+    done[best] = true;
+    bit(alive.data(), best) &= ~mask(best);
+    collect(best);
+    const std::vector<std::size_t> nb = neighbours;
+    for (std::size_t a : nb) {
+      std::uint64_t* ra = row(a);
+      for (std::size_t w = 0; w < words; ++w) ra[w] |= n_bits[w];
+      bit(ra, a) &= ~mask(a);
+    }
+    for (std::size_t a : nb) {
+      dirty[a] = 1;
+      collect(a);
+      for (std::size_t b : neighbours) dirty[b] = 1;
+    }
+    for (std::size_t v = 0; v < count; ++v) {
+      if (dirty[v]) {
+        dirty[v] = 0;
+        if (eliminable[v] && !done[v]) compute(v);
+      }
+    }
+  }
+  return order;
+}
+
+template <class S>
+Factor<S> joint(const WorldNetwork& net, std::vector<NodeId> targets, const std::map<NodeId, Value>& evidence,
+                std::size_t limit) {
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  const Scm& scm = net.scm();
+  const std::size_t n = net.size();
+  std::vector<bool> is_target(n, false);
+  for (NodeId t : targets) is_target[t] = true;
+
+  // 1. Factors, folding away every value known without uncertainty.
+  std::vector<std::optional<Value>> known(n);
+  std::vector<Factor<S>> dense;
+  std::vector<FunctionFactor> functions;
+  S scalar(1);
+  bool impossible = false;
+  std::vector<Value> scratch(scm.size(), 0);
+  std::vector<std::uint32_t> counter;
+  std::vector<std::size_t> slot;
+  for (NodeId id = 0; id < n; ++id) {
+    const WorldNode& node = net.node(id);
+    const auto found = evidence.find(id);
+    const std::optional<Value> ev = found == evidence.end() ? std::nullopt : std::optional<Value>(found->second);
+    switch (node.kind) {
+      case WorldNode::Kind::constant:
+        known[id] = node.value;
+        impossible = impossible || (ev && *ev != node.value);
+        break;
+      case WorldNode::Kind::exogenous: {
+        const auto& prior = scm.prior(node.var);
+        if (ev) {
+          scalar *= from_rational<S>(prior[*ev]);
+          known[id] = *ev;
+          break;
+        }
+        if (!is_target[id] && std::count_if(prior.begin(), prior.end(), [](const Rational& p) { return !p.is_zero(); }) == 1) {
+          known[id] = static_cast<Value>(
+              std::find_if(prior.begin(), prior.end(), [](const Rational& p) { return !p.is_zero(); }) - prior.begin());
+          break;
+        }
+        Factor<S> f;
+        f.scope = {id};
+        f.card = {card_of(net, id)};
+        f.indicator = true;
+        for (const auto& p : prior) {
+          f.values.push_back(from_rational<S>(p));
+          f.indicator = f.indicator && (p.is_zero() || p == 1);
+        }
+        dense.push_back(std::move(f));
+        break;
+      }
+      case WorldNode::Kind::function: {
+        const Mechanism& m = scm.mechanism(node.var);
+        const NodeSet& parents = m.parents();
+        FunctionFactor f;
+        f.out = id;
+        f.out_card = card_of(net, id);
+        f.observed = ev;
+        for (std::size_t i = 0; i < parents.size(); ++i) {
+          const NodeId in = node.inputs[i];
+          if (known[in]) {
+            scratch[parents[i]] = *known[in];
+          } else {
+            f.scope.push_back(in);
+          }
+        }
+        std::sort(f.scope.begin(), f.scope.end());
+        f.scope.erase(std::unique(f.scope.begin(), f.scope.end()), f.scope.end());
+        for (NodeId s : f.scope) f.card.push_back(card_of(net, s));
+        slot.assign(parents.size(), std::numeric_limits<std::size_t>::max());
+        for (std::size_t i = 0; i < parents.size(); ++i) {
+          if (!known[node.inputs[i]]) {
+            slot[i] = static_cast<std::size_t>(std::lower_bound(f.scope.begin(), f.scope.end(), node.inputs[i]) -
+                                               f.scope.begin());
+          }
+        }
+        const std::size_t cells = check_cells(f.card, limit);
+        f.values.resize(cells);
+        counter.assign(f.scope.size(), 0);
+        for (std::size_t cell = 0; cell < cells; ++cell) {
+          for (std::size_t i = 0; i < parents.size(); ++i) {
+            if (slot[i] != std::numeric_limits<std::size_t>::max()) scratch[parents[i]] = counter[slot[i]];
+          }
+          f.values[cell] = m.evaluate(scratch);
+          for (std::size_t d = counter.size(); d-- > 0;) {
+            if (++counter[d] < f.card[d]) break;
+            counter[d] = 0;
+          }
+        }
+        if (f.scope.empty()) {
+          const Value v = f.values[0];
+          if (ev) {
+            impossible = impossible || v != *ev;
+            known[id] = *ev;
+            break;
+          }
+          if (!is_target[id]) {
+            known[id] = v;
+            break;
+          }
+        } else if (ev) {
+          known[id] = *ev;  // the children read the observed value
+        }
+        functions.push_back(std::move(f));
+        break;
+      }
+    }
+  }
+
+  std::vector<std::uint32_t> target_card;
+  for (NodeId t : targets) target_card.push_back(card_of(net, t));
+  if (impossible) {
+    Factor<S> zero;
+    zero.scope = targets;
+    zero.card = target_card;
+    zero.values.assign(check_cells(target_card, limit), S(0));
+    zero.indicator = true;
+    return zero;
+  }
+
+  // 2. Elimination order over the interaction graph.
+  std::vector<std::vector<NodeId>> cliques;
+  cliques.reserve(dense.size() + functions.size());
+  for (const auto& f : dense) cliques.push_back(f.scope);
+  for (const auto& f : functions) {
+    cliques.push_back(f.scope);
+    if (!f.observed) cliques.back().push_back(f.out);
+  }
+  std::vector<std::uint32_t> card(n);
+  std::vector<bool> eliminable(n, false);
+  for (NodeId id = 0; id < n; ++id) {
+    card[id] = card_of(net, id);
+    eliminable[id] = !is_target[id] && !known[id] && net.node(id).kind != WorldNode::Kind::constant;
+  }
+  const std::vector<NodeId> order = min_fill_order(n, cliques, card, eliminable);
+
+  // 3. Eliminate.
+  std::vector<bool> dense_alive(dense.size(), true);
+  std::vector<bool> function_alive(functions.size(), true);
+  std::vector<std::ptrdiff_t> function_of(n, -1);
+  for (std::size_t k = 0; k < functions.size(); ++k) {
+    if (!functions[k].observed) function_of[functions[k].out] = static_cast<std::ptrdiff_t>(k);
+  }
+  std::vector<const Factor<S>*> dense_in;
+  std::vector<const FunctionFactor*> functions_in;
+  for (NodeId v : order) {
+    if (const std::ptrdiff_t k = function_of[v]; k >= 0) {
+      // v = f(inputs): substitute f into every factor that reads v.
+      const auto fk = static_cast<std::size_t>(k);
+      function_alive[fk] = false;
+      function_of[v] = -1;
+      const FunctionFactor& f = functions[fk];
+      for (std::size_t d = 0; d < dense.size(); ++d) {
+        if (dense_alive[d] && contains(dense[d].scope, v)) dense[d] = substitute(dense[d], f, limit);
+      }
+      for (std::size_t g = 0; g < functions.size(); ++g) {
+        if (function_alive[g] && contains(functions[g].scope, v)) functions[g] = substitute(functions[g], f, limit);
+      }
+      continue;
+    }
+    dense_in.clear();
+    functions_in.clear();
+    for (std::size_t d = 0; d < dense.size(); ++d) {
+      if (dense_alive[d] && contains(dense[d].scope, v)) {
+        dense_in.push_back(&dense[d]);
+        dense_alive[d] = false;
+      }
+    }
+    for (std::size_t g = 0; g < functions.size(); ++g) {
+      if (function_alive[g] && contains(functions[g].scope, v)) {
+        functions_in.push_back(&functions[g]);
+        function_alive[g] = false;
+        if (!functions[g].observed) function_of[functions[g].out] = -1;
+      }
+    }
+    Factor<S> result = sum_product<S>(dense_in, functions_in, v, limit);
+    dense.push_back(std::move(result));
+    dense_alive.push_back(true);
+  }
+
+  // 4. What is left is over the targets only.
+  dense_in.clear();
+  functions_in.clear();
+  for (std::size_t d = 0; d < dense.size(); ++d) {
+    if (dense_alive[d]) dense_in.push_back(&dense[d]);
+  }
+  for (std::size_t g = 0; g < functions.size(); ++g) {
+    if (function_alive[g]) functions_in.push_back(&functions[g]);
+  }
+  Factor<S> result = sum_product<S>(dense_in, functions_in, std::nullopt, limit);
+  if (result.scope != targets) throw std::logic_error("variable elimination: nodes left over");
+  if (scalar != S(1)) {
+    for (S& v : result.values) v *= scalar;
+    result.indicator = false;
+  }
+  return result;
+}
+
+template <class S>
+S probability(const Scm& scm, const Probability& p, std::size_t limit) {
+  check_events(p.events, scm);
+  check_events(p.evidence, scm);
+  Setup setup(scm);
+  setup.add_evidence(p.evidence);
+  std::map<NodeId, Value> wanted;
+  bool never = false;  // the events contradict themselves, an intervention or the evidence
+  for (const Event& e : p.events) {
+    const NodeId id = setup.net.add(e.term);
+    const WorldNode& node = setup.net.node(id);
+    if (node.kind == WorldNode::Kind::constant) {
+      never = never || node.value != e.value;
+    } else if (auto it = setup.evidence.find(id); it != setup.evidence.end()) {
+      never = never || it->second != e.value;
+    } else {
+      auto [w, fresh] = wanted.emplace(id, e.value);
+      never = never || (!fresh && w->second != e.value);
+    }
+  }
+  if (setup.contradictory) throw ZeroProbabilityEvidence(to_string(p.evidence, scm));
+  std::vector<NodeId> targets;
+  for (const auto& [id, value] : wanted) targets.push_back(id);
+  const Factor<S> j = joint<S>(setup.net, targets, setup.evidence, limit);
+  const S den = sum(j.values);
+  if (!p.evidence.empty() && is_zero(den)) throw ZeroProbabilityEvidence(to_string(p.evidence, scm));
+  if (never) return S(0);
+  std::size_t index = 0;
+  for (std::size_t i = 0; i < j.scope.size(); ++i) index = index * j.card[i] + wanted.at(j.scope[i]);
+  if (p.evidence.empty()) return j.values[index];  // P(evidence) = 1
+  return S(j.values[index] / den);
+}
+
+template <class S>
+std::vector<S> distribution(const Scm& scm, const Term& term, const std::vector<Event>& evidence, std::size_t limit) {
+  check_term(term, scm);
+  check_events(evidence, scm);
+  Setup setup(scm);
+  setup.add_evidence(evidence);
+  const NodeId id = setup.net.add(term);
+  if (setup.contradictory) throw ZeroProbabilityEvidence(to_string(evidence, scm));
+  const WorldNode& node = setup.net.node(id);
+  std::vector<S> out(scm.domain(term.var).size(), S(0));
+  std::optional<Value> point;
+  if (node.kind == WorldNode::Kind::constant) point = node.value;
+  if (auto it = setup.evidence.find(id); it != setup.evidence.end()) point = it->second;
+  std::vector<NodeId> targets;
+  if (!point) targets.push_back(id);
+  const Factor<S> j = joint<S>(setup.net, targets, setup.evidence, limit);
+  const S den = sum(j.values);
+  if (!evidence.empty() && is_zero(den)) throw ZeroProbabilityEvidence(to_string(evidence, scm));
+  if (point) {
+    out[*point] = S(1);
+    return out;
+  }
+  for (std::size_t v = 0; v < out.size(); ++v) out[v] = evidence.empty() ? j.values[v] : S(j.values[v] / den);
+  return out;
+}
+
+template <class S>
+S evidence_probability(const Scm& scm, const std::vector<Event>& evidence, std::size_t limit) {
+  check_events(evidence, scm);
+  Setup setup(scm);
+  setup.add_evidence(evidence);
+  if (setup.contradictory) return S(0);
+  return sum(joint<S>(setup.net, {}, setup.evidence, limit).values);
+}
+
+template Factor<Rational> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&, std::size_t);
+template Factor<double> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&, std::size_t);
+template Rational probability(const Scm&, const Probability&, std::size_t);
+template double probability(const Scm&, const Probability&, std::size_t);
+template std::vector<Rational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);
+template std::vector<double> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);
+template Rational evidence_probability(const Scm&, const std::vector<Event>&, std::size_t);
+template double evidence_probability(const Scm&, const std::vector<Event>&, std::size_t);
+
+}  // namespace rung::ve
