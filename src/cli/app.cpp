@@ -18,6 +18,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_show(app, action);
   add_convert(app, action);
   add_solve(app, action);
+  add_generate(app, action);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());

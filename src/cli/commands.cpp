@@ -1,6 +1,7 @@
 #include "rung/cli/commands.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/gen/generator.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/infer/trace.hpp"
 #include "rung/io/describe.hpp"
@@ -11,7 +12,11 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <map>
+#include <sstream>
 #include <ostream>
 
 namespace rung::cli {
@@ -166,6 +171,111 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
       if (answer.trace) s.out << to_text(*answer.trace, m) << '\n';
       s.out << fmt::format("{} = {} ≈ {}\n", text, to_string(answer.value), to_decimal(answer.value, 6));
       if (a->floating) s.out << fmt::format("double precision: {:.17g}\n", solve_double(m, query, options));
+      return 0;
+    };
+  });
+}
+
+namespace {
+
+/// "I/N" -> (I, N); UsageError otherwise.
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  try {
+    if (slash != std::string::npos) {
+      std::size_t used_i = 0;
+      std::size_t used_n = 0;
+      const auto i = std::stoull(text.substr(0, slash), &used_i);
+      const auto n = std::stoull(text.substr(slash + 1), &used_n);
+      if (used_i == slash && used_n == text.size() - slash - 1 && n >= 1 && i >= 1 && i <= n) return {i, n};
+    }
+  } catch (const std::exception&) {
+  }
+  throw UsageError(fmt::format("--shard {}: expected I/N with 1 <= I <= N (I counts from 1)", text));
+}
+
+}  // namespace
+
+void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
+  auto* cmd = app.add_subcommand("generate", "Generate a seeded benchmark dataset (JSONL, one item a line)");
+  struct Args {
+    std::string preset = "counterbench";
+    std::uint64_t count = 100;
+    std::uint64_t seed = 1;
+    std::string output;
+    unsigned threads = 1;
+    std::string shard = "1/1";
+    int difficulty = 2;
+    std::optional<int> min_variables, max_variables, max_in_degree, min_path_length, interventions, evidence_count,
+        name_variants;
+    std::optional<std::string> name_style;
+    std::vector<std::string> types, mechanisms;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--preset", a->preset, "Preset (a documented set of knob defaults)")->capture_default_str();
+  cmd->add_option("-n,--count", a->count, "Number of items (in all shards together)")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "Master seed: same seed and options give byte-identical output")->capture_default_str();
+  cmd->add_option("-o,--output", a->output, "Write to this file (atomically) instead of standard output");
+  cmd->add_option("--threads", a->threads, "Worker threads (output does not depend on it)")->capture_default_str()
+      ->check(CLI::Range(1U, 256U));
+  cmd->add_option("--shard", a->shard, "Make only shard I of N (I counts from 1); shards concatenate to the whole")
+      ->capture_default_str();
+  cmd->add_option("--difficulty", a->difficulty, "Level 1..5; sets the knobs below (which override it)")
+      ->capture_default_str();
+  cmd->add_option("--min-variables", a->min_variables, "Endogenous variables per model, at least");
+  cmd->add_option("--max-variables", a->max_variables, "Endogenous variables per model, at most");
+  cmd->add_option("--max-in-degree", a->max_in_degree, "Endogenous parents per variable, at most");
+  cmd->add_option("--min-path-length", a->min_path_length, "Arcs on the treatment -> outcome path, at least");
+  cmd->add_option("--interventions", a->interventions, "Variables set in a joint question");
+  cmd->add_option("--evidence-count", a->evidence_count, "Observations in a conditional question");
+  cmd->add_option("--types", a->types, "Question types (basic joint nested conditional)")->delimiter(',');
+  cmd->add_option("--mechanisms", a->mechanisms, "Mechanism kinds (and or not copy xor)")->delimiter(',');
+  cmd->add_option("--name-style", a->name_style, "nonsense | letters | words");
+  cmd->add_option("--name-variants", a->name_variants, "Emit each structure with this many name sets");
+  cmd->callback([=] {
+    *action = [a](Streams s) {
+      GeneratorOptions o = preset_options(a->preset, a->difficulty);
+      o.count = a->count;
+      o.seed = a->seed;
+      if (a->min_variables) o.min_variables = *a->min_variables;
+      if (a->max_variables) o.max_variables = *a->max_variables;
+      if (a->max_in_degree) o.max_in_degree = *a->max_in_degree;
+      if (a->min_path_length) o.min_path_length = *a->min_path_length;
+      if (a->interventions) o.interventions = *a->interventions;
+      if (a->evidence_count) o.evidence_count = *a->evidence_count;
+      if (a->name_variants) o.name_variants = *a->name_variants;
+      if (!a->types.empty()) o.types = a->types;
+      if (!a->mechanisms.empty()) o.mechanisms = a->mechanisms;
+      if (a->name_style) {
+        auto style = name_style_from_string(*a->name_style);
+        if (!style) throw UsageError(fmt::format("--name-style {}: expected nonsense, letters or words", *a->name_style));
+        o.name_style = *style;
+      }
+      o.validate();
+      const auto [shard, shards] = parse_shard(a->shard);
+      Generator gen(o);
+      RunOptions run;
+      run.threads = a->threads;
+      run.shard = shard;
+      run.shards = shards;
+      const bool progress = ::isatty(STDERR_FILENO) != 0;
+      const auto start = std::chrono::steady_clock::now();
+      if (progress) {
+        run.progress = [&s, start](std::uint64_t done, std::uint64_t total) {
+          const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          s.err << fmt::format("\rrung generate: {}/{} items ({:.0f} items/s)", done, total,
+                               seconds > 0 ? static_cast<double>(done) / seconds : 0.0)
+                << std::flush;
+        };
+      }
+      if (a->output.empty()) {
+        gen.write(s.out, run);
+      } else {
+        std::ostringstream buffer;
+        gen.write(buffer, run);
+        write_file_atomically(a->output, buffer.str());
+      }
+      if (progress) s.err << '\n';
       return 0;
     };
   });

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -188,10 +189,38 @@ TEST_F(Cli, SolveErrors) {
   EXPECT_NE(limit.err.find("limit 1"), std::string::npos) << limit.err;
 }
 
+TEST_F(Cli, GenerateWritesJsonlDeterministically) {
+  Result a = run({"generate", "--preset", "counterbench", "-n", "6", "--seed", "3"});
+  ASSERT_EQ(a.status, 0) << a.err;
+  Result b = run({"generate", "--preset", "counterbench", "-n", "6", "--seed", "3", "--threads", "2"});
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(std::count(a.out.begin(), a.out.end(), '\n'), 6);
+  Result shard = run({"generate", "-n", "6", "--seed", "3", "--shard", "2/2"});
+  EXPECT_EQ(shard.out, a.out.substr(a.out.find('\n', a.out.find('\n', a.out.find('\n') + 1) + 1) + 1));
+  const fs::path out = fs::temp_directory_path() / "rung_cli_generate.jsonl";
+  Result file = run({"generate", "-n", "6", "--seed", "3", "-o", out.string()});
+  EXPECT_EQ(file.status, 0);
+  EXPECT_EQ(read_text_file(out), a.out);
+  fs::remove(out);
+}
+
+TEST_F(Cli, GenerateRejectsBadKnobsWithUsageErrors) {
+  Result shard = run({"generate", "-n", "6", "--shard", "3/2"});
+  EXPECT_EQ(shard.status, 2);
+  EXPECT_EQ(shard.err, "rung: error: --shard 3/2: expected I/N with 1 <= I <= N (I counts from 1)\n");
+  Result preset = run({"generate", "--preset", "nope"});
+  EXPECT_EQ(preset.status, 2);
+  EXPECT_EQ(preset.err, "rung: error: unknown preset 'nope' (expected one of: counterbench)\n");
+  Result knob = run({"generate", "--min-variables", "9", "--max-variables", "6"});
+  EXPECT_EQ(knob.status, 2);
+  EXPECT_EQ(knob.err, "rung: error: --max-variables (6) must be at least --min-variables (9)\n");
+  EXPECT_EQ(run({"generate", "--name-style", "emoji"}).status, 2);
+}
+
 TEST_F(Cli, HelpOnEveryCommand) {
   Result top = run({"--help"});
   EXPECT_EQ(top.status, 0);
-  for (const char* cmd : {"validate", "show", "convert", "solve"}) {
+  for (const char* cmd : {"validate", "show", "convert", "solve", "generate"}) {
     EXPECT_NE(top.out.find(cmd), std::string::npos) << cmd;
     Result r = run({cmd, "--help"});
     EXPECT_EQ(r.status, 0) << cmd;

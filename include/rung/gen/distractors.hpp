@@ -1,0 +1,40 @@
+#pragma once
+/// \file
+/// The answers that common wrong procedures give, so a dataset can say which mistake a wrong
+/// answer matches. Each procedure rewrites the query (or the model) and is solved exactly.
+///
+///     auto ds = rung::distractors(scm, query, item.readings);
+///     // ds[0] = {"no_abduction", 1/2}: the answer if the evidence is ignored
+///
+/// Procedures:
+/// - no_abduction: the evidence is dropped (the prior is used instead of the posterior);
+/// - conditioning: settings are read as observations: P(Y=y | X=x, evidence not about X);
+/// - root_marginals: abduction on each exogenous variable separately (the posterior marginals
+///   are used as independent priors), the bug that copies per-variable marginals into a twin;
+/// - factual: the outcome's factual probability given the evidence (settings dropped);
+/// - any extra readings the preset supplies (e.g. nested_literal, nested_ignored).
+/// A procedure whose rewritten query has zero-probability evidence gets no value.
+
+#include "rung/core/rational.hpp"
+#include "rung/query/query.hpp"
+#include "rung/scm/scm.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rung {
+
+struct Distractor {
+  std::string procedure;
+  std::optional<Rational> value;  ///< nullopt: the procedure is undefined here
+};
+
+[[nodiscard]] std::vector<Distractor> distractors(const Scm& scm, const Query& query,
+                                                  const std::vector<std::pair<std::string, Query>>& readings = {});
+
+/// `scm` with the exogenous priors replaced by `priors` (one vector per exogenous id).
+[[nodiscard]] Scm with_priors(const Scm& scm, const std::vector<std::vector<Rational>>& priors);
+
+}  // namespace rung

@@ -1,0 +1,60 @@
+#pragma once
+/// \file
+/// Turns options into a dataset: for each index, a preset makes an item; the generator solves it
+/// twice (variable elimination and enumeration, which must agree exactly), traces it, computes
+/// the distractors and the structure hash, and writes one JSONL record (SPEC §5).
+///
+///     rung::Generator gen(rung::preset_options("counterbench"));
+///     std::string line = gen.record(0).dump();              // one item
+///     gen.write(out, {.threads = 2});                       // the whole dataset, in index order
+///
+/// Determinism: item i is drawn from Rng::for_item(seed, i / name_variants) (names from their
+/// own stream), so output is byte-identical for any thread count. Items are checked in index
+/// order against the structures already written; a repeated structure is redrawn (attempt 1,
+/// 2, ...). Shards (I/N) cover contiguous index ranges and replay the structures of earlier
+/// indices, so the N shards concatenated equal the unsharded file.
+
+#include "rung/gen/item.hpp"
+#include "rung/gen/options.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+namespace rung {
+
+struct RunOptions {
+  unsigned threads = 1;
+  std::uint64_t shard = 1;   ///< 1-based
+  std::uint64_t shards = 1;
+  /// Called after each block with (items done, items in this shard).
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+class Generator {
+ public:
+  explicit Generator(GeneratorOptions options);
+  ~Generator();
+
+  /// The record of item `index` at draw `attempt` (no de-duplication).
+  [[nodiscard]] nlohmann::ordered_json record(std::uint64_t index, int attempt = 0) const;
+
+  /// Writes the records of this shard, one JSON object a line, de-duplicated by structure.
+  void write(std::ostream& out, const RunOptions& run = {}) const;
+
+  [[nodiscard]] const GeneratorOptions& options() const noexcept { return options_; }
+
+ private:
+  GeneratorOptions options_;
+  std::unique_ptr<Preset> preset_;
+
+  struct Made;
+  [[nodiscard]] Made make(std::uint64_t index, int attempt) const;
+  [[nodiscard]] ItemTarget target(std::uint64_t structure_index) const;
+};
+
+}  // namespace rung

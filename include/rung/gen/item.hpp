@@ -1,0 +1,64 @@
+#pragma once
+/// \file
+/// What a preset makes for one dataset item, before it is solved and written: the model (with
+/// the names the text uses), the formal query, the text, and the knobs it measured.
+///
+///     rung::Rng rng = rung::Rng::for_item(seed, index);
+///     rung::Item item = preset.make(rng, rung::ItemTarget{...});
+
+#include "rung/gen/options.hpp"
+#include "rung/gen/random.hpp"
+#include "rung/query/query.hpp"
+#include "rung/scm/scm.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rung {
+
+/// What the generator asks of an item so that datasets are balanced by construction.
+struct ItemTarget {
+  std::string type;                ///< one of GeneratorOptions::types
+  bool answer = true;              ///< the yes/no answer the item must have
+  bool answer_equals_factual = true;  ///< whether the answer equals the outcome's factual value
+  /// For shortcut procedures (see distractors.hpp), whether each must give the target answer;
+  /// the generator enforces these (a preset may ignore them).
+  std::vector<std::pair<std::string, bool>> agreements;
+};
+
+struct Item {
+  Scm model;
+  Query query;
+  std::string type;        ///< CounterBench type: basic, joint, nested, conditional
+  std::string query_type;  ///< e.g. det_counterfactual
+  std::string given_info;
+  std::string question;
+  std::string prompt;
+  bool yes_no = true;
+  /// Alternative formal readings of the question that common wrong procedures use, by name
+  /// (e.g. "nested_literal"); the generator solves each for the `distractors` field.
+  std::vector<std::pair<std::string, Query>> readings;
+  /// Measured knobs (variables, edges, path_length, interventions, nesting_depth, evidence_count).
+  nlohmann::ordered_json knobs;
+  /// Fields for CounterBench/CLadder-compatible `meta` (graph_id, story_id, ...).
+  nlohmann::ordered_json meta;
+};
+
+/// A family of items. Implementations are stateless and thread-safe: make() may run concurrently.
+class Preset {
+ public:
+  virtual ~Preset() = default;
+  /// An item meeting `target`, drawn from `rng`, with names drawn from `names` (a separate
+  /// stream, so name variants of one structure share everything but names). Throws rung::Error
+  /// if no such item was found within the preset's attempt budget.
+  [[nodiscard]] virtual Item make(Rng& rng, Rng& names, const ItemTarget& target) const = 0;
+};
+
+/// The preset named in `options` (validated). Throws UsageError for an unknown name.
+[[nodiscard]] std::unique_ptr<Preset> make_preset(const GeneratorOptions& options);
+
+}  // namespace rung

@@ -1,0 +1,59 @@
+#pragma once
+/// \file
+/// The generator's knobs: a plain struct with defaults, set by a preset and a difficulty level,
+/// validated once, printed canonically and stored in every record.
+///
+///     rung::GeneratorOptions o = rung::preset_options("counterbench", /*difficulty*/ 2);
+///     o.count = 1000;
+///     o.seed = 7;
+///     o.validate();                 // throws UsageError naming the bad knob
+///     o.to_json();                  // what each record's `meta.options` holds
+
+#include "rung/gen/names.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rung {
+
+struct GeneratorOptions {
+  std::string preset = "counterbench";
+  std::uint64_t seed = 1;
+  std::uint64_t count = 100;
+  int difficulty = 2;              ///< 1 (easy) .. 5 (hard): sets the knobs below via the preset
+
+  // ---- structure
+  int min_variables = 5;           ///< endogenous variables per model
+  int max_variables = 9;
+  int max_in_degree = 2;           ///< parents of an endogenous variable (endogenous ones)
+  int min_path_length = 2;         ///< arcs on the longest treatment -> outcome path, at least
+  int domain_size = 2;             ///< values per variable (2 = boolean)
+  bool deterministic = true;       ///< all exogenous values known: answers are 0 or 1
+  std::vector<std::string> mechanisms = {"and", "or", "not", "copy"};  ///< kinds used
+
+  // ---- questions
+  std::vector<std::string> types = {"basic", "joint", "nested", "conditional"};
+  int interventions = 2;           ///< variables set in a joint question
+  int nesting_depth = 1;           ///< depth of nested settings
+  int evidence_count = 1;          ///< extra observations in a conditional question
+
+  // ---- text
+  NameStyle name_style = NameStyle::nonsense;
+  int name_variants = 1;           ///< >1: each structure is emitted in this many name styles/sets
+
+  /// Throws UsageError naming the first knob that is out of range or inconsistent.
+  void validate() const;
+  /// Every knob, in declaration order (a stable, canonical form).
+  [[nodiscard]] nlohmann::ordered_json to_json() const;
+};
+
+/// The presets: "counterbench" (and, later, "cladder", "ladder").
+[[nodiscard]] std::vector<std::string> preset_names();
+
+/// The knobs of `preset` at `difficulty` (1..5). Throws UsageError for an unknown preset or level.
+[[nodiscard]] GeneratorOptions preset_options(const std::string& preset, int difficulty = 2);
+
+}  // namespace rung

@@ -1,0 +1,113 @@
+#include "rung/gen/distractors.hpp"
+
+#include "rung/core/error.hpp"
+#include "rung/infer/solver.hpp"
+
+#include <algorithm>
+
+namespace rung {
+
+namespace {
+
+/// Applies `f` to every Probability/Expectation of the query (its terms and evidence).
+template <class F>
+Query rewrite(const Query& q, F f) {
+  Query out = q;
+  for (auto& part : out.parts) {
+    std::visit([&](auto& quantity) { f(quantity); }, part.quantity);
+  }
+  return out;
+}
+
+std::optional<Rational> try_solve(const Scm& scm, const Query& q) {
+  try {
+    return solve(scm, q).value;
+  } catch (const ZeroProbabilityEvidence&) {
+    return std::nullopt;
+  }
+}
+
+std::vector<Event>& evidence_of(Probability& p) { return p.evidence; }
+std::vector<Event>& evidence_of(Expectation& e) { return e.evidence; }
+
+/// Terms asked about (events' terms, or the expectation's term).
+template <class F>
+void for_each_asked(Probability& p, F f) {
+  for (auto& e : p.events) f(e.term);
+}
+template <class F>
+void for_each_asked(Expectation& e, F f) {
+  f(e.term);
+}
+
+}  // namespace
+
+Scm with_priors(const Scm& scm, const std::vector<std::vector<Rational>>& priors) {
+  ScmBuilder b;
+  for (VarId id : scm.exogenous()) b.exogenous(scm.name(id), scm.domain(id), priors.at(id));
+  for (VarId id : scm.endogenous()) {
+    const Mechanism& m = scm.mechanism(id);
+    if (m.is_table()) b.endogenous(scm.name(id), scm.domain(id), m.table());
+    else b.endogenous(scm.name(id), scm.domain(id), m.expression());
+  }
+  return b.build();
+}
+
+std::vector<Distractor> distractors(const Scm& scm, const Query& query,
+                                    const std::vector<std::pair<std::string, Query>>& readings) {
+  std::vector<Distractor> out;
+
+  out.push_back({"no_abduction", try_solve(scm, rewrite(query, [](auto& q) { evidence_of(q).clear(); }))});
+
+  out.push_back({"conditioning", try_solve(scm, rewrite(query, [](auto& q) {
+                   std::vector<Event> observed;
+                   for_each_asked(q, [&](Term& t) {
+                     for (const Setting& s : t.settings) {
+                       if (!s.is_nested()) observed.push_back({Term{s.var, {}}, s.value});
+                     }
+                     t.settings.clear();
+                   });
+                   auto& ev = evidence_of(q);
+                   for (auto& e : ev) e.term.settings.clear();
+                   std::erase_if(ev, [&](const Event& e) {
+                     return std::any_of(observed.begin(), observed.end(), [&](const Event& o) { return o.term.var == e.term.var; });
+                   });
+                   for (auto& o : observed) {
+                     if (std::none_of(ev.begin(), ev.end(), [&](const Event& e) { return e == o; })) ev.push_back(o);
+                   }
+                 }))});
+
+  // Root marginals: P(U_i | evidence) for each exogenous variable, used as independent priors,
+  // then the query without its evidence.
+  std::optional<Rational> marginal_answer;
+  if (query.parts.size() == 1) {
+    const auto* p = std::get_if<Probability>(&query.parts[0].quantity);
+    const auto* e = std::get_if<Expectation>(&query.parts[0].quantity);
+    const std::vector<Event>& evidence = p != nullptr ? p->evidence : e->evidence;
+    std::vector<std::vector<Rational>> priors(scm.exogenous().size());
+    bool defined = true;
+    for (VarId u : scm.exogenous()) {
+      for (Value v = 0; v < scm.domain(u).size() && defined; ++v) {
+        Query marginal;
+        marginal.parts.push_back({1, Probability{{Event{Term{u, {}}, v}}, evidence}});
+        auto value = try_solve(scm, marginal);
+        if (!value) defined = false;
+        else priors[u].push_back(*value);
+      }
+    }
+    if (defined) {
+      Query without = rewrite(query, [](auto& q) { evidence_of(q).clear(); });
+      marginal_answer = try_solve(with_priors(scm, priors), without);
+    }
+  }
+  out.push_back({"root_marginals", marginal_answer});
+
+  out.push_back({"factual", try_solve(scm, rewrite(query, [](auto& q) {
+                   for_each_asked(q, [](Term& t) { t.settings.clear(); });
+                 }))});
+
+  for (const auto& [name, reading] : readings) out.push_back({name, try_solve(scm, reading)});
+  return out;
+}
+
+}  // namespace rung

@@ -1,0 +1,258 @@
+#include "rung/gen/generator.hpp"
+
+#include "rung/core/error.hpp"
+#include "rung/gen/distractors.hpp"
+#include "rung/gen/structure.hpp"
+#include "rung/infer/solver.hpp"
+#include "rung/infer/trace.hpp"
+#include "rung/io/scm_json.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ostream>
+#include <set>
+#include <thread>
+
+namespace rung {
+
+namespace {
+
+constexpr std::uint64_t kNameStream = 0x6e616d6573ULL;  // "names": the names' own seed stream
+constexpr int kMaxRedraws = 50;
+constexpr int kMaxShortcutTries = 5000;
+
+std::string yes_no(const Rational& value) {
+  if (value > Rational(1, 2)) return "yes";
+  if (value < Rational(1, 2)) return "no";
+  return "undetermined";
+}
+
+nlohmann::ordered_json value_json(const Rational& v) {
+  nlohmann::ordered_json j;
+  j["fraction"] = to_string(v);
+  j["decimal"] = to_decimal(v, 6);
+  return j;
+}
+
+/// Whether every shortcut procedure named in the target agrees (or not) with the target answer.
+/// An undefined procedure never agrees.
+bool meets(const ItemTarget& target, const std::vector<Distractor>& procedures) {
+  const Rational answer(target.answer ? 1 : 0);
+  for (const auto& [name, agree] : target.agreements) {
+    auto it = std::find_if(procedures.begin(), procedures.end(), [&](const Distractor& d) { return d.procedure == name; });
+    if (it == procedures.end()) continue;
+    const bool agrees = it->value.has_value() && yes_no(*it->value) == yes_no(answer);
+    if (agrees != agree) return false;
+  }
+  return true;
+}
+
+/// Steps of reasoning a person needs: the mechanisms evaluated in each world, plus abduction
+/// when there is evidence.
+int reasoning_steps(const Trace& t) {
+  int steps = 0;
+  for (const auto& part : t.parts) {
+    if (!part.abduction.evidence.empty()) ++steps;
+    for (const auto& world : part.action) steps += static_cast<int>(world.mechanisms.size());
+  }
+  return steps;
+}
+
+}  // namespace
+
+struct Generator::Made {
+  nlohmann::ordered_json record;
+  std::string structure;
+};
+
+Generator::Generator(GeneratorOptions options) : options_(std::move(options)), preset_(make_preset(options_)) {}
+Generator::~Generator() = default;
+
+ItemTarget Generator::target(std::uint64_t structure_index) const {
+  // Round robin over types; within a type, the item's rank counts in binary through the
+  // combinations of (answer, and whether each shortcut procedure agrees with it), so every type
+  // is balanced on all of them by construction.
+  const auto& types = options_.types;
+  const std::uint64_t t = structure_index % types.size();
+  const std::uint64_t rank = structure_index / types.size();
+  ItemTarget target{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}};
+  std::uint64_t bit = 4;
+  auto agree = [&](const char* procedure) {
+    target.agreements.emplace_back(procedure, (rank & bit) == 0);
+    bit <<= 1;
+  };
+  // Only procedures that can disagree with the answer for this type are balanced: with the
+  // treatment a root and every other root known, conditioning on it equals intervening in basic
+  // questions, and in nested ones it is the nested_ignored reading.
+  agree("no_abduction");
+  if (target.type == "joint" || target.type == "conditional") agree("conditioning");
+  if (target.type == "nested") {
+    agree("nested_ignored");
+    agree("nested_literal");
+  }
+  return target;
+}
+
+Generator::Made Generator::make(std::uint64_t index, int attempt) const {
+  const auto variants = static_cast<std::uint64_t>(options_.name_variants);
+  const std::uint64_t structure_index = index / variants;
+  std::uint64_t seed = Rng::item_seed(options_.seed, structure_index);
+  if (attempt > 0) seed = Rng::item_seed(seed, static_cast<std::uint64_t>(attempt));
+  Rng rng(seed);
+  Rng names(Rng::item_seed(options_.seed ^ kNameStream, index * (kMaxRedraws + 1) + static_cast<std::uint64_t>(attempt)));
+  const ItemTarget goal = target(structure_index);
+  // The preset meets the answer and the factual-value target; the shortcut procedures' targets
+  // are checked here, redrawing until every one holds.
+  Item item = preset_->make(rng, names, goal);
+  std::vector<Distractor> procedures = distractors(item.model, item.query, item.readings);
+  for (int tries = 1; !meets(goal, procedures); ++tries) {
+    if (tries >= kMaxShortcutTries) {
+      throw Error(fmt::format("item {}: no {} item meeting the balance targets in {} draws; relax the knobs", index,
+                              goal.type, kMaxShortcutTries));
+    }
+    item = preset_->make(rng, names, goal);
+    procedures = distractors(item.model, item.query, item.readings);
+  }
+
+  // Every answer twice: the two methods must agree exactly, or nothing is written.
+  const Answer ve = solve(item.model, item.query, {.method = Method::variable_elimination, .trace = true});
+  const Answer en = solve(item.model, item.query, {.method = Method::enumeration});
+  if (ve.value != en.value) {
+    throw Error(fmt::format("item {}: variable elimination gives {} but enumeration gives {} for {}; not written",
+                            index, to_string(ve.value), to_string(en.value), to_string(item.query, item.model)));
+  }
+  const Rational& value = ve.value;
+  const Trace& trace = *ve.trace;
+
+  Made made;
+  made.structure = structure_hash(item.model, item.query);
+  auto& r = made.record;
+  r["id"] = fmt::format("{}-s{}-{}", options_.preset, options_.seed, index);
+  r["given_info"] = item.given_info;
+  r["question"] = item.question;
+  r["prompt"] = item.prompt;
+  r["answer"] = item.yes_no ? yes_no(value) : to_string(value);
+  r["value"] = value_json(value);
+  r["type"] = item.type;
+  r["query_type"] = item.query_type;
+  r["rung"] = rung_of(item.query);
+  r["formal_query"] = to_string(item.query, item.model);
+  r["model"] = to_json(item.model);
+  r["name_style"] = to_string(options_.name_style);
+  nlohmann::ordered_json difficulty;
+  difficulty["level"] = options_.difficulty;
+  for (const auto& [key, v] : item.knobs.items()) difficulty[key] = v;
+  difficulty["reasoning_steps"] = reasoning_steps(trace);
+  r["difficulty"] = std::move(difficulty);
+  nlohmann::ordered_json reasoning;
+  reasoning["text"] = to_text(trace, item.model);
+  reasoning["trace"] = to_json(trace);
+  r["reasoning"] = std::move(reasoning);
+  nlohmann::ordered_json ds = nlohmann::ordered_json::object();
+  for (const auto& d : procedures) {
+    nlohmann::ordered_json entry;
+    if (d.value) {
+      entry["answer"] = item.yes_no ? yes_no(*d.value) : to_string(*d.value);
+      entry["value"] = value_json(*d.value);
+    } else {
+      entry["answer"] = nullptr;
+      entry["note"] = "undefined: zero-probability evidence";
+    }
+    ds[d.procedure] = std::move(entry);
+  }
+  r["distractors"] = std::move(ds);
+  r["structure"] = made.structure;
+  r["seed"] = seed;
+  nlohmann::ordered_json meta;
+  meta["story_id"] = item.meta.value("story_id", "");
+  meta["graph_id"] = item.meta.value("graph_id", "");
+  meta["query_type"] = item.query_type;
+  meta["rung"] = rung_of(item.query);
+  meta["model_id"] = structure_index;
+  meta["name_variant"] = index % variants;
+  meta["options"] = options_.to_json();
+  r["meta"] = std::move(meta);
+  return made;
+}
+
+nlohmann::ordered_json Generator::record(std::uint64_t index, int attempt) const {
+  return make(index, attempt).record;
+}
+
+void Generator::write(std::ostream& out, const RunOptions& run) const {
+  if (run.shards == 0 || run.shard == 0 || run.shard > run.shards) {
+    throw UsageError(fmt::format("--shard {}/{}: expected I/N with 1 <= I <= N", run.shard, run.shards));
+  }
+  const std::uint64_t total = options_.count;
+  const std::uint64_t first = total * (run.shard - 1) / run.shards;
+  const std::uint64_t last = total * run.shard / run.shards;
+  const unsigned threads = std::max(1U, run.threads);
+  const auto variants = static_cast<std::uint64_t>(options_.name_variants);
+
+  std::set<std::string> seen;  // structures already emitted (first variant of each)
+  std::vector<int> attempt_of;  // per index of the current block: which draw was accepted
+
+  // Runs make() for indices [from, to) at their first draw, on `threads` threads.
+  auto make_block = [&](std::uint64_t from, std::uint64_t to, bool need_records) {
+    std::vector<Made> block(to - from);
+    std::atomic<std::uint64_t> next{from};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto worker = [&] {
+      for (std::uint64_t i = next++; i < to; i = next++) {
+        try {
+          block[i - from] = make(i, 0);
+          if (!need_records) block[i - from].record = nullptr;
+        } catch (...) {
+          std::lock_guard lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+    return block;
+  };
+
+  // Accepts item i (drawn as `made`), redrawing while its structure repeats an earlier one.
+  auto accept = [&](std::uint64_t i, Made made) {
+    if (i % variants != 0) return made;  // name variants share their structure on purpose
+    int attempt = 0;
+    while (seen.contains(made.structure)) {
+      if (++attempt > kMaxRedraws) {
+        throw Error(fmt::format("item {}: every draw repeats an earlier structure after {} attempts; the knobs "
+                                "allow too few distinct items for --count {}",
+                                i, kMaxRedraws, total));
+      }
+      made = make(i, attempt);
+    }
+    seen.insert(made.structure);
+    return made;
+  };
+
+  const std::uint64_t block_size = 256 * threads;
+  // Replay the structures of the indices before this shard, so de-duplication matches the
+  // unsharded run exactly.
+  for (std::uint64_t from = 0; from < first; from += block_size) {
+    const std::uint64_t to = std::min(first, from + block_size);
+    auto block = make_block(from, to, false);
+    for (std::uint64_t i = from; i < to; ++i) (void)accept(i, std::move(block[i - from]));
+  }
+  for (std::uint64_t from = first; from < last; from += block_size) {
+    const std::uint64_t to = std::min(last, from + block_size);
+    auto block = make_block(from, to, true);
+    for (std::uint64_t i = from; i < to; ++i) {
+      Made made = accept(i, std::move(block[i - from]));
+      out << made.record.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::strict) << '\n';
+    }
+    if (run.progress) run.progress(to - first, last - first);
+  }
+  (void)attempt_of;
+}
+
+}  // namespace rung
