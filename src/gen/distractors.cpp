@@ -54,7 +54,8 @@ Scm with_priors(const Scm& scm, const std::vector<std::vector<Rational>>& priors
 }
 
 std::vector<Distractor> distractors(const Scm& scm, const Query& query,
-                                    const std::vector<std::pair<std::string, Query>>& readings) {
+                                    const std::vector<std::pair<std::string, Query>>& readings,
+                                    bool root_marginals) {
   std::vector<Distractor> out;
 
   out.push_back({"no_abduction", try_solve(scm, rewrite(query, [](auto& q) { evidence_of(q).clear(); }))});
@@ -80,7 +81,7 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
   // Root marginals: P(U_i | evidence) for each exogenous variable, used as independent priors,
   // then the query without its evidence.
   std::optional<Rational> marginal_answer;
-  if (query.parts.size() == 1) {
+  if (root_marginals && query.parts.size() == 1) {
     const auto* p = std::get_if<Probability>(&query.parts[0].quantity);
     const auto* e = std::get_if<Expectation>(&query.parts[0].quantity);
     const std::vector<Event>& evidence = p != nullptr ? p->evidence : e->evidence;
@@ -100,7 +101,7 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
       marginal_answer = try_solve(with_priors(scm, priors), without);
     }
   }
-  out.push_back({"root_marginals", marginal_answer});
+  if (root_marginals) out.push_back({"root_marginals", marginal_answer});
 
   out.push_back({"factual", try_solve(scm, rewrite(query, [](auto& q) {
                    for_each_asked(q, [](Term& t) { t.settings.clear(); });

@@ -31,8 +31,10 @@ struct Distractor {
   std::optional<Rational> value;  ///< nullopt: the procedure is undefined here
 };
 
+/// `root_marginals = false` skips that procedure (one solve per exogenous value: the costly one).
 [[nodiscard]] std::vector<Distractor> distractors(const Scm& scm, const Query& query,
-                                                  const std::vector<std::pair<std::string, Query>>& readings = {});
+                                                  const std::vector<std::pair<std::string, Query>>& readings = {},
+                                                  bool root_marginals = true);
 
 /// `scm` with the exogenous priors replaced by `priors` (one vector per exogenous id).
 [[nodiscard]] Scm with_priors(const Scm& scm, const std::vector<std::vector<Rational>>& priors);
