@@ -19,6 +19,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_convert(app, action);
   add_solve(app, action);
   add_generate(app, action);
+  add_audit(app, action);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -1,5 +1,6 @@
 #include "rung/cli/commands.hpp"
 
+#include "rung/check/audit.hpp"
 #include "rung/core/error.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/infer/solver.hpp"
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <ostream>
@@ -277,6 +280,51 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
       }
       if (progress) s.err << '\n';
       return 0;
+    };
+  });
+}
+
+void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
+  auto* cmd = app.add_subcommand(
+      "audit", "Audit a dataset: counts, balance, shortcut baselines, duplicates, re-verification of every answer");
+  struct Args {
+    std::string file;
+    bool json = false;
+    bool no_verify = false;
+    unsigned threads = 1;
+    std::size_t max_listed = 10;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("DATASET", a->file, "JSONL records (rung, CounterBench or CLadder), or a JSON array of them")
+      ->required();
+  cmd->add_flag("--json", a->json, "Print the report as JSON");
+  cmd->add_flag("--no-verify", a->no_verify, "Skip re-solving every record by enumeration");
+  cmd->add_option("--threads", a->threads, "Threads for re-verification (the report does not depend on it)")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 256U));
+  cmd->add_option("--max-listed", a->max_listed, "Items listed per problem list (0 = all)")->capture_default_str();
+  cmd->callback([=] {
+    *action = [a](Streams s) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(a->file, ec)) throw Error(fmt::format("{}: is a directory, not a file", a->file));
+      std::ifstream in(a->file, std::ios::binary);
+      if (!in) throw Error(fmt::format("{}: cannot open", a->file));
+      AuditOptions options;
+      options.verify = !a->no_verify;
+      options.threads = a->threads;
+      options.max_listed = a->max_listed;
+      options.file = std::filesystem::path(a->file).filename().string();
+      const bool progress = ::isatty(STDERR_FILENO) != 0;
+      if (progress) {
+        options.progress = [&s](const AuditProgress& p) {
+          s.err << fmt::format("\rrung audit: {} records read, {} re-solved", p.records, p.verified) << std::flush;
+        };
+      }
+      const AuditReport report = audit_dataset(in, options);
+      if (progress) s.err << '\n';
+      s.out << (a->json ? to_json(report).dump(2) + "\n" : to_text(report));
+      // Wrong stored answers or unreadable records are bad input: exit 1 after the full report.
+      return report.malformed_count + report.mismatched + report.failed > 0 ? 1 : 0;
     };
   });
 }

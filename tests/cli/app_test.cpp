@@ -217,10 +217,35 @@ TEST_F(Cli, GenerateRejectsBadKnobsWithUsageErrors) {
   EXPECT_EQ(run({"generate", "--name-style", "emoji"}).status, 2);
 }
 
+TEST_F(Cli, AuditReverifiesAGeneratedDataset) {
+  const fs::path data = fs::temp_directory_path() / "rung_cli_audit.jsonl";
+  ASSERT_EQ(run({"generate", "-n", "16", "--seed", "5", "-o", data.string()}).status, 0);
+  Result r = run({"audit", data.string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("16 records"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Re-verification"), std::string::npos) << r.out;
+  Result j = run({"audit", data.string(), "--json", "--threads", "2"});
+  ASSERT_EQ(j.status, 0);
+  const auto report = nlohmann::json::parse(j.out);
+  EXPECT_EQ(report["verification"]["checked"], 16);
+  EXPECT_EQ(report["verification"]["verified"], 16);
+  EXPECT_EQ(report["verification"]["mismatched"]["count"], 0);
+  // A wrong stored value is found and makes the exit status 1.
+  std::string text = read_text_file(data);
+  const auto at = text.find("\"answer\":\"yes\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 14, "\"answer\":\"no\"");
+  std::ofstream(data, std::ios::binary) << text;
+  Result bad = run({"audit", data.string()});
+  EXPECT_EQ(bad.status, 1);
+  fs::remove(data);
+  EXPECT_EQ(run({"audit", "no/such.jsonl"}).status, 1);
+}
+
 TEST_F(Cli, HelpOnEveryCommand) {
   Result top = run({"--help"});
   EXPECT_EQ(top.status, 0);
-  for (const char* cmd : {"validate", "show", "convert", "solve", "generate"}) {
+  for (const char* cmd : {"validate", "show", "convert", "solve", "generate", "audit"}) {
     EXPECT_NE(top.out.find(cmd), std::string::npos) << cmd;
     Result r = run({cmd, "--help"});
     EXPECT_EQ(r.status, 0) << cmd;

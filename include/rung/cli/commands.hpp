@@ -25,5 +25,6 @@ void add_show(CLI::App& app, std::shared_ptr<Action> action);
 void add_convert(CLI::App& app, std::shared_ptr<Action> action);
 void add_solve(CLI::App& app, std::shared_ptr<Action> action);
 void add_generate(CLI::App& app, std::shared_ptr<Action> action);
+void add_audit(CLI::App& app, std::shared_ptr<Action> action);
 
 }  // namespace rung::cli

@@ -1,0 +1,227 @@
+#pragma once
+/// \file
+/// The dataset audit (`rung audit DATASET`): what a benchmark's labels can be predicted from
+/// without solving anything, and whether its stored answers are right.
+///
+///     std::ifstream in("data.jsonl");
+///     rung::AuditReport r = rung::audit_dataset(in, {.threads = 2, .file = "data.jsonl"});
+///     std::cout << rung::to_text(r);          // aligned tables
+///     std::cout << rung::to_json(r).dump(2);  // the same content
+///
+/// Input: JSONL (one record a line; blank lines are skipped) or one JSON array of records (the
+/// form of CounterBench's public file). Each record's schema is detected on its own:
+/// - "rung": has `formal_query` and `model` (SPEC §5, the generator's records);
+/// - "counterbench": has `question`, `given_info` and `answer` and no `model` (CounterBench,
+///   CLadder).
+/// A record that cannot be read (invalid JSON, not an object, neither schema, no `answer`) is
+/// counted and listed with its 1-based line number; it never stops the audit.
+///
+/// The report: counts by type, rung, query type, difficulty level, ...; the answer balance;
+/// shortcut baselines (rules that predict the answer without solving, as accuracies); question
+/// templates; duplicate structures and ids; and, for rung records, re-verification: the model
+/// is rebuilt, `formal_query` parsed and solved by enumeration, and the value compared exactly
+/// with `value.fraction` (and `answer`, `value.decimal`, `rung` with it). docs/audit.md defines
+/// every figure.
+///
+/// Determinism: the report does not depend on `threads`; every list is in file order.
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rung {
+
+/// How far the audit has come; passed to AuditOptions::progress.
+struct AuditProgress {
+  std::size_t records = 0;   ///< records read so far (well-formed or not)
+  std::size_t verified = 0;  ///< rung records re-solved so far
+};
+
+struct AuditOptions {
+  /// Re-solve every rung record by enumeration (`--no-verify` turns it off).
+  bool verify = true;
+  /// Threads for re-verification (0 is taken as 1). The report does not depend on it.
+  unsigned threads = 1;
+  /// How many items each list holds (malformed lines, mismatches, failures, duplicates,
+  /// templates); 0 = all. Counts always cover everything.
+  std::size_t max_listed = 10;
+  /// The dataset's name, shown in the report (may be empty).
+  std::string file{};
+  /// Called on the calling thread after each block of records (a few hundred), and once at the
+  /// end. The total is not known in advance when reading a stream.
+  std::function<void(const AuditProgress&)> progress{};
+};
+
+/// `correct` of `total` records predicted right.
+struct Accuracy {
+  std::size_t correct = 0;
+  std::size_t total = 0;
+  /// correct / total (0 when total is 0).
+  [[nodiscard]] double rate() const noexcept;
+  friend bool operator==(const Accuracy&, const Accuracy&) = default;
+};
+
+/// A rule that predicts the answer without solving, scored on every record of its population.
+/// `by_type` scores the same rule on the records of each type (empty when no record has a type).
+struct Baseline {
+  std::string name;         ///< stable identifier: "majority", "negation_parity", "distractor:no_abduction", ...
+  std::string description;  ///< one line, with the learned constants (e.g. `always "no"`)
+  Accuracy all;
+  std::map<std::string, Accuracy> by_type;
+  /// Records where the rule gives no answer (a distractor undefined for the item, a template or
+  /// fold with nothing to learn from); they are counted as wrong.
+  std::size_t undefined = 0;
+};
+
+/// The baselines of one population of records (yes/no answers, or numeric answers).
+struct BaselineTable {
+  std::string population;   ///< "yes/no" or "numeric"
+  std::size_t records = 0;  ///< records in the population
+  std::vector<Baseline> baselines;
+  /// Index in `baselines` of the highest overall accuracy (the first on ties); -1 when empty.
+  int max_shortcut = -1;
+  /// The same among the rules that read only the records' text and labels, with the wording
+  /// rule cross-validated (majority*, negation_parity*, wording_cv2): no solver, no in-sample
+  /// template fit. The distractors need a (wrong) solver; some equal the gold by construction.
+  int max_text_shortcut = -1;
+};
+
+/// Answers of a set of records. yes/no/undetermined are matched case-insensitively; numeric =
+/// a fraction or decimal string; other = anything else.
+struct AnswerBalance {
+  std::size_t records = 0;
+  std::size_t yes = 0;
+  std::size_t no = 0;
+  std::size_t undetermined = 0;
+  std::size_t numeric = 0;
+  std::size_t other = 0;
+  /// yes / (yes + no); 0 when there are neither.
+  [[nodiscard]] double yes_share() const noexcept;
+  friend bool operator==(const AnswerBalance&, const AnswerBalance&) = default;
+};
+
+/// How many records have each value of one field, values in natural order (numbers by value).
+struct FieldCounts {
+  std::string field;  ///< "schema", "type", "rung", "query_type", "difficulty.level", "name_style", "graph_id"
+  std::vector<std::pair<std::string, std::size_t>> values;  ///< "(none)": records without the field
+};
+
+/// min / mean / max of one numeric difficulty knob over the records that have it.
+struct KnobSpread {
+  std::string knob;  ///< "variables", "edges", "path_length", ...
+  std::size_t records = 0;
+  double min = 0;
+  double mean = 0;
+  double max = 0;
+};
+
+/// A question template: the question with its variable names replaced by {1}, {2}, ...
+struct QuestionTemplate {
+  std::string text;
+  std::size_t records = 0;
+  AnswerBalance answers;
+};
+
+/// A line that could not be audited.
+struct MalformedRecord {
+  std::size_t line = 0;  ///< 1-based line of the file (for an array element: where it starts)
+  std::string message;
+};
+
+/// A record that repeats the structure (or the id) of an earlier one.
+struct DuplicateRecord {
+  std::size_t line = 0;
+  std::string id;
+  std::size_t first_line = 0;  ///< the earlier record
+  std::string first_id;
+};
+
+/// One field of a rung record whose stored content disagrees with the re-solved value.
+struct Mismatch {
+  std::size_t line = 0;
+  std::string id;
+  std::string field;       ///< "value", "answer", "value.decimal" or "rung"
+  std::string stored;
+  std::string recomputed;  ///< what the field should hold
+};
+
+/// A rung record that could not be re-solved (bad model, bad query, zero-probability evidence,
+/// no stored value).
+struct VerifyFailure {
+  std::size_t line = 0;
+  std::string id;
+  std::string message;
+};
+
+struct AuditReport {
+  std::string file;
+  std::size_t entries = 0;  ///< non-blank lines (JSONL) or array elements
+  std::size_t records = 0;  ///< records audited (entries minus malformed)
+  std::size_t malformed_count = 0;
+  std::vector<MalformedRecord> malformed;  ///< the first max_listed
+
+  /// Non-empty fields only: "schema" always, then "type", "rung", "query_type",
+  /// "difficulty.level", "name_style", "graph_id" where some record has them (top level, or in
+  /// `meta`).
+  std::vector<FieldCounts> counts;
+  std::vector<KnobSpread> difficulty;  ///< the numeric members of `difficulty` other than level
+
+  /// The record types in natural order; "(none)" for records without a type. Empty when no
+  /// record has a `type`.
+  std::vector<std::string> types;
+  AnswerBalance answers;
+  std::map<std::string, AnswerBalance> answers_by_type;
+
+  BaselineTable yes_no;   ///< records answered yes, no or undetermined
+  BaselineTable numeric;  ///< records with a numeric answer (records == 0: none)
+
+  std::size_t template_count = 0;                ///< distinct question templates
+  std::vector<QuestionTemplate> top_templates;   ///< most frequent first, the first max_listed
+
+  std::size_t with_structure = 0;        ///< records with a `structure` string
+  std::size_t distinct_structures = 0;
+  std::size_t sharing_structure = 0;     ///< records whose structure another record also has
+  std::size_t expected_repeats = 0;      ///< repeats by declared name variants
+  std::size_t unexpected_repeats = 0;
+  std::vector<DuplicateRecord> unexpected;  ///< the first max_listed
+  std::size_t variant_mismatches = 0;    ///< name variants whose structure differs from variant 0's
+  std::vector<DuplicateRecord> variant_mismatch_list;  ///< (first_* = the variant 0 record)
+  std::size_t duplicate_id_count = 0;    ///< records whose id an earlier record has
+  std::vector<DuplicateRecord> duplicate_ids;
+
+  bool verification_enabled = false;
+  std::size_t checked = 0;     ///< rung records re-solved
+  std::size_t verified = 0;    ///< ... whose every checked field agrees
+  std::size_t mismatched = 0;  ///< records with at least one Mismatch
+  std::map<std::string, std::size_t> mismatched_fields;  ///< records per field
+  std::vector<Mismatch> mismatches;  ///< the first max_listed
+  std::size_t failed = 0;
+  std::vector<VerifyFailure> failures;  ///< the first max_listed
+};
+
+/// Audits a JSONL stream or a JSON array of records. Throws only on a stream error; bad
+/// records are reported.
+[[nodiscard]] AuditReport audit_dataset(std::istream& in, const AuditOptions& options = {});
+
+/// The readable report: sections with aligned tables, ending with a newline.
+[[nodiscard]] std::string to_text(const AuditReport& report);
+
+/// The same content as JSON (docs/audit.md lists the fields).
+[[nodiscard]] nlohmann::ordered_json to_json(const AuditReport& report);
+
+/// The question with variable names replaced by {1}, {2}, ... in order of first appearance
+/// (whole words, case-sensitive). With `names` empty, a name is a word that starts with a
+/// capital letter and is not the first word of a sentence (the CounterBench heuristic).
+[[nodiscard]] std::string question_template(std::string_view question, const std::vector<std::string>& names = {});
+
+/// Whole-word, case-insensitive occurrences of "not" in `text`.
+[[nodiscard]] std::size_t count_not(std::string_view text);
+
+}  // namespace rung

@@ -1,0 +1,1362 @@
+#include "rung/check/audit.hpp"
+
+#include "rung/core/error.hpp"
+#include "rung/core/rational.hpp"
+#include "rung/infer/solver.hpp"
+#include "rung/io/scm_json.hpp"
+#include "rung/query/query.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <istream>
+#include <iterator>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+namespace rung {
+
+using nlohmann::ordered_json;
+/// Records are read keeping their members' order (distractors and difficulty knobs are listed in
+/// the order the file gives them).
+using json = nlohmann::ordered_json;
+
+double Accuracy::rate() const noexcept {
+  return total == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(total);
+}
+
+double AnswerBalance::yes_share() const noexcept {
+  const std::size_t both = yes + no;
+  return both == 0 ? 0.0 : static_cast<double>(yes) / static_cast<double>(both);
+}
+
+namespace {
+
+constexpr std::string_view kNone = "(none)";
+constexpr std::size_t kMaxCountRows = 20;  ///< rows of a count table in the text report
+
+// ---- text helpers -----------------------------------------------------------------------------
+
+bool is_word_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+/// Splits `text` into alternating runs of word bytes and other bytes; calls f(run, is_word).
+template <typename F>
+void for_each_run(std::string_view text, F&& f) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const bool word = is_word_byte(static_cast<unsigned char>(text[i]));
+    std::size_t j = i + 1;
+    while (j < text.size() && is_word_byte(static_cast<unsigned char>(text[j])) == word) ++j;
+    f(text.substr(i, j - i), word);
+    i = j;
+  }
+}
+
+/// Valid UTF-8 with one line: invalid bytes become '?', line breaks "; " (messages are shown
+/// on one line and must survive a JSON dump).
+std::string one_line(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') {
+      out += "; ";
+      ++i;
+      continue;
+    }
+    if (c == '\r') {
+      ++i;
+      continue;
+    }
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+    if (ok && len == 1 && c < 0x20 && c != '\t') ok = false;
+    if (!ok) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    out.append(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+/// nlohmann's messages start with "[json.exception.parse_error.101] ".
+std::string json_message(const std::exception& e) {
+  std::string_view m = e.what();
+  if (m.starts_with("[json.exception.")) {
+    if (auto close = m.find("] "); close != std::string_view::npos) m.remove_prefix(close + 2);
+  }
+  return one_line(m);
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/// Natural order: digit runs compare as numbers ("graph5" < "graph10", "2" < "10"), digits
+/// before other characters; "(none)"/"(empty)" last.
+bool natural_less(const std::string& a, const std::string& b) {
+  const bool pa = a.starts_with('(');
+  const bool pb = b.starts_with('(');
+  if (pa != pb) return pb;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (is_digit(a[i]) && is_digit(b[j])) {
+      std::size_t ie = i;
+      std::size_t je = j;
+      while (ie < a.size() && is_digit(a[ie])) ++ie;
+      while (je < b.size() && is_digit(b[je])) ++je;
+      std::size_t is = i;
+      std::size_t js = j;
+      while (is + 1 < ie && a[is] == '0') ++is;
+      while (js + 1 < je && b[js] == '0') ++js;
+      const std::string_view na(a.data() + is, ie - is);
+      const std::string_view nb(b.data() + js, je - js);
+      if (na.size() != nb.size()) return na.size() < nb.size();
+      if (na != nb) return na < nb;
+      i = ie;
+      j = je;
+      continue;
+    }
+    if (a[i] != b[j]) {
+      if (is_digit(a[i]) != is_digit(b[j])) return is_digit(a[i]);
+      return a[i] < b[j];
+    }
+    ++i;
+    ++j;
+  }
+  if ((i < a.size()) != (j < b.size())) return i >= a.size();
+  return a < b;
+}
+
+std::string percent(double rate) { return fmt::format("{:.1f}%", 100.0 * rate); }
+
+std::string accuracy_cell(const Accuracy& a) {
+  if (a.total == 0) return "-";
+  return fmt::format("{}/{} {:>6}", a.correct, a.total, percent(a.rate()));
+}
+
+/// Code points, for column widths.
+std::size_t display_width(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) >> 6) != 0x2) ++n;
+  }
+  return n;
+}
+
+/// Rows (the first is the header) as aligned columns: `align[i]` is 'l' or 'r'; the last
+/// column is not padded when left-aligned.
+std::string table(const std::vector<std::vector<std::string>>& rows, std::string_view align, int indent = 2) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    if (width.size() < row.size()) width.resize(row.size(), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line(static_cast<std::size_t>(indent), ' ');
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const bool left = c < align.size() ? align[c] == 'l' : false;
+      const std::size_t pad = width[c] - display_width(row[c]);
+      if (c > 0) line += "  ";
+      if (left) {
+        line += row[c];
+        if (c + 1 < row.size()) line.append(pad, ' ');
+      } else {
+        line.append(pad, ' ');
+        line += row[c];
+      }
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + '\n';
+  }
+  return out;
+}
+
+// ---- JSON helpers -----------------------------------------------------------------------------
+
+const json* member(const json& j, std::string_view key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+/// A scalar as text: strings as they are, numbers and booleans as JSON.
+std::optional<std::string> scalar_text(const json* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_number() || v->is_boolean()) return v->dump();
+  return std::nullopt;
+}
+
+/// `key` at the top level, else in `meta`.
+const json* field_or_meta(const json& record, std::string_view key) {
+  if (const json* v = member(record, key)) return v;
+  if (const json* meta = member(record, "meta")) return member(*meta, key);
+  return nullptr;
+}
+
+// ---- answers ------------------------------------------------------------------------------------
+
+enum class AnswerKind { yes, no, undetermined, numeric, other };
+
+struct Label {
+  AnswerKind kind = AnswerKind::other;
+  std::string text;  ///< "yes"/"no"/"undetermined", the reduced fraction, or the trimmed text
+};
+
+Label classify(std::string_view raw) {
+  const std::string_view t = trim(raw);
+  const std::string l = lower(t);
+  if (l == "yes") return {AnswerKind::yes, l};
+  if (l == "no") return {AnswerKind::no, l};
+  if (l == "undetermined") return {AnswerKind::undetermined, l};
+  if (auto r = try_parse_rational(t)) return {AnswerKind::numeric, to_string(*r)};
+  return {AnswerKind::other, std::string(t)};
+}
+
+bool is_yes_no(AnswerKind k) { return k == AnswerKind::yes || k == AnswerKind::no || k == AnswerKind::undetermined; }
+
+void add_to(AnswerBalance& b, AnswerKind k) {
+  ++b.records;
+  switch (k) {
+    case AnswerKind::yes: ++b.yes; break;
+    case AnswerKind::no: ++b.no; break;
+    case AnswerKind::undetermined: ++b.undetermined; break;
+    case AnswerKind::numeric: ++b.numeric; break;
+    case AnswerKind::other: ++b.other; break;
+  }
+}
+
+std::string yes_no_of(const Rational& v) {
+  if (v > Rational(1, 2)) return "yes";
+  if (v < Rational(1, 2)) return "no";
+  return "undetermined";
+}
+
+// ---- records ------------------------------------------------------------------------------------
+
+/// What the audit keeps of a record once it is read (the record itself is dropped).
+struct Info {
+  std::size_t ordinal = 0;  ///< position among the audited records (0-based)
+  std::string type;         ///< kNone when absent
+  Label answer;
+  std::size_t nots = 0;
+  std::size_t template_id = 0;
+  bool has_distractors = false;
+  /// (procedure index, the procedure's answer label; nullopt = undefined)
+  std::vector<std::pair<std::size_t, std::optional<std::string>>> distractors;
+};
+
+/// A rung record to re-solve.
+struct Task {
+  std::size_t line = 0;
+  std::string id;
+  nlohmann::json model;
+  std::optional<std::string> formal_query;
+  json value;
+  std::string answer;
+  std::optional<long long> rung;
+};
+
+struct TaskResult {
+  bool failed = false;
+  std::string error;
+  std::vector<Mismatch> mismatches;
+};
+
+TaskResult verify(const Task& t) {
+  TaskResult r;
+  auto fail = [&](std::string message) {
+    r.failed = true;
+    r.error = one_line(message);
+    return r;
+  };
+  const json* fraction = t.value.is_string() ? &t.value : member(t.value, "fraction");
+  if (fraction == nullptr || !fraction->is_string()) return fail("no value.fraction to compare with");
+  const std::string stored_text = fraction->get<std::string>();
+  const auto stored = try_parse_rational(stored_text);
+  if (!stored) return fail(fmt::format("value.fraction '{}' is not a fraction", stored_text));
+  if (!t.formal_query) return fail("formal_query is not a string");
+
+  std::optional<Scm> scm;
+  try {
+    scm.emplace(scm_from_json(t.model));
+  } catch (const std::exception& e) {
+    return fail("model: " + std::string(e.what()));
+  }
+  std::optional<Query> query;
+  try {
+    query.emplace(parse_query(*t.formal_query, *scm));
+  } catch (const std::exception& e) {
+    return fail(fmt::format("formal_query '{}': {}", *t.formal_query, e.what()));
+  }
+  Rational value;
+  try {
+    value = solve(*scm, *query, {.method = Method::enumeration}).value;
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+
+  auto mismatch = [&](std::string field, std::string stored_field, std::string recomputed) {
+    r.mismatches.push_back({t.line, t.id, std::move(field), one_line(stored_field), std::move(recomputed)});
+  };
+  if (*stored != value) mismatch("value", stored_text, to_string(value));
+
+  const Label answer = classify(t.answer);
+  if (is_yes_no(answer.kind)) {
+    if (answer.text != yes_no_of(value)) mismatch("answer", t.answer, yes_no_of(value));
+  } else if (answer.kind != AnswerKind::numeric || answer.text != to_string(value)) {
+    mismatch("answer", t.answer, to_string(value));
+  }
+
+  if (const json* decimal = member(t.value, "decimal")) {
+    // Six-place rounding puts the decimal within half a millionth of the exact value.
+    bool ok = false;
+    std::string shown;
+    if (decimal->is_string()) {
+      shown = decimal->get<std::string>();
+      if (auto d = try_parse_rational(shown)) ok = abs(*d - value) <= Rational(1, 2'000'000);
+    } else if (decimal->is_number()) {
+      shown = decimal->dump();
+      ok = std::abs(decimal->get<double>() - value.convert_to<double>()) <= 5e-7 + 1e-12;
+    } else {
+      shown = decimal->dump();
+    }
+    if (!ok) mismatch("value.decimal", shown, to_decimal(value, 6));
+  }
+
+  if (t.rung && *t.rung != rung_of(*query)) mismatch("rung", std::to_string(*t.rung), std::to_string(rung_of(*query)));
+  return r;
+}
+
+std::vector<std::string> model_names(const json& model) {
+  std::vector<std::string> names;
+  for (const char* part : {"exogenous", "endogenous"}) {
+    const json* list = member(model, part);
+    if (list == nullptr || !list->is_array()) continue;
+    for (const auto& v : *list) {
+      if (auto name = scalar_text(member(v, "name")); name && !name->empty()) names.push_back(*name);
+    }
+  }
+  return names;
+}
+
+/// The most common key (the first in natural order on ties); nullopt when empty.
+std::optional<std::string> mode(const std::map<std::string, std::size_t>& counts) {
+  std::vector<std::string> keys;
+  for (const auto& [k, n] : counts) keys.push_back(k);
+  std::sort(keys.begin(), keys.end(), natural_less);
+  std::optional<std::string> best;
+  std::size_t best_n = 0;
+  for (const auto& k : keys) {
+    const std::size_t n = counts.at(k);
+    if (!best || n > best_n) {
+      best = k;
+      best_n = n;
+    }
+  }
+  return best;
+}
+
+struct FirstSeen {
+  std::size_t line = 0;
+  std::string id;
+  std::optional<std::string> variant_key;
+  std::size_t count = 1;
+};
+
+class Auditor {
+ public:
+  explicit Auditor(const AuditOptions& options)
+      : options_(options), threads_(std::max(1U, options.threads)), block_(256 * std::max(1U, options.threads)) {
+    report_.file = options.file;
+    report_.verification_enabled = options.verify;
+  }
+
+  void malformed(std::size_t line, std::string message) {
+    ++report_.entries;
+    ++report_.malformed_count;
+    if (listed(report_.malformed.size())) report_.malformed.push_back({line, one_line(message)});
+    tick();
+  }
+
+  void add(std::size_t line, std::string_view text) {
+    json j;
+    try {
+      j = json::parse(text);
+    } catch (const json::exception& e) {
+      malformed(line, "invalid JSON: " + json_message(e));
+      return;
+    }
+    if (!j.is_object()) {
+      malformed(line, fmt::format("not a record: expected a JSON object, found {}", j.type_name()));
+      return;
+    }
+    const bool rung_schema = j.contains("formal_query") && j.contains("model");
+    const bool cb_schema = !j.contains("model") && j.contains("question") && j.contains("given_info") && j.contains("answer");
+    if (!rung_schema && !cb_schema) {
+      if (j.contains("formal_query") || j.contains("model")) {
+        malformed(line, "a rung record needs both \"formal_query\" and \"model\"");
+      } else {
+        malformed(line, "not a record: expected \"formal_query\" and \"model\" (rung) or \"question\", "
+                        "\"given_info\" and \"answer\" (CounterBench)");
+      }
+      return;
+    }
+    const auto answer = scalar_text(member(j, "answer"));
+    if (!answer || member(j, "answer")->is_boolean()) {
+      malformed(line, "no \"answer\" (a string)");
+      return;
+    }
+    ++report_.entries;
+
+    Info info;
+    info.ordinal = report_.records++;
+    const std::string id = scalar_text(member(j, "id")).value_or(scalar_text(member(j, "question_id")).value_or(""));
+    info.answer = classify(*answer);
+
+    // Counts.
+    count("schema", rung_schema ? "rung" : "counterbench");
+    if (auto type = scalar_text(member(j, "type"))) {
+      info.type = *type;
+      count("type", *type);
+      any_type_ = true;
+    } else {
+      info.type = std::string(kNone);
+    }
+    count("rung", scalar_text(field_or_meta(j, "rung")));
+    count("query_type", scalar_text(field_or_meta(j, "query_type")));
+    const json* difficulty = member(j, "difficulty");
+    count("difficulty.level", scalar_text(difficulty ? member(*difficulty, "level") : nullptr));
+    count("name_style", scalar_text(member(j, "name_style")));
+    count("graph_id", scalar_text(field_or_meta(j, "graph_id")));
+    if (difficulty != nullptr && difficulty->is_object()) {
+      for (const auto& [knob, v] : difficulty->items()) {
+        if (knob == "level" || !v.is_number()) continue;
+        spread(knob, v.get<double>());
+      }
+    }
+
+    // Wording.
+    const auto given_info = scalar_text(member(j, "given_info")).value_or("");
+    info.nots = count_not(given_info);
+    std::vector<std::string> names;
+    if (rung_schema) names = model_names(j["model"]);
+    const std::string question = scalar_text(member(j, "question")).value_or("");
+    const std::string tmpl = rung_schema && !names.empty() ? question_template(question, names) : question_template(question);
+    auto [tit, inserted] = template_ids_.try_emplace(tmpl, templates_.size());
+    if (inserted) templates_.push_back({tmpl, 0, {}});
+    info.template_id = tit->second;
+    ++templates_[tit->second].records;
+    add_to(templates_[tit->second].answers, info.answer.kind);
+
+    // Distractors.
+    if (const json* ds = member(j, "distractors"); ds != nullptr && ds->is_object()) {
+      info.has_distractors = true;
+      for (const auto& [procedure, entry] : ds->items()) {
+        auto [pit, fresh] = procedure_ids_.try_emplace(procedure, procedures_.size());
+        if (fresh) procedures_.push_back(procedure);
+        std::optional<std::string> label;
+        if (auto a = scalar_text(member(entry, "answer"))) label = classify(*a).text;
+        info.distractors.emplace_back(pit->second, std::move(label));
+      }
+    }
+
+    // Duplicates.
+    const json* meta = member(j, "meta");
+    std::optional<long long> name_variant;
+    if (const json* nv = meta ? member(*meta, "name_variant") : nullptr; nv && nv->is_number_integer()) {
+      name_variant = nv->get<long long>();
+    }
+    std::optional<std::string> variant_key;
+    if (const json* model_id = meta ? member(*meta, "model_id") : nullptr) {
+      const json* opts = member(*meta, "options");
+      variant_key = model_id->dump() + "|" + (opts ? opts->dump() : std::string());
+    }
+    if (auto structure = scalar_text(member(j, "structure")); structure && member(j, "structure")->is_string()) {
+      ++report_.with_structure;
+      auto [sit, first] = structures_.try_emplace(*structure, FirstSeen{line, id, variant_key, 1});
+      if (!first) {
+        ++sit->second.count;
+        const bool expected = name_variant && *name_variant > 0 &&
+                              (!variant_key || !sit->second.variant_key || *variant_key == *sit->second.variant_key);
+        if (expected) {
+          ++report_.expected_repeats;
+        } else {
+          ++report_.unexpected_repeats;
+          if (listed(report_.unexpected.size())) report_.unexpected.push_back({line, id, sit->second.line, sit->second.id});
+        }
+      }
+      if (variant_key && name_variant) {
+        if (*name_variant == 0) {
+          variant_zero_.try_emplace(*variant_key, *structure, FirstSeen{line, id, {}, 1});
+        } else if (auto vit = variant_zero_.find(*variant_key); vit != variant_zero_.end() && vit->second.first != *structure) {
+          ++report_.variant_mismatches;
+          if (listed(report_.variant_mismatch_list.size())) {
+            report_.variant_mismatch_list.push_back({line, id, vit->second.second.line, vit->second.second.id});
+          }
+        }
+      }
+    }
+    if (!id.empty()) {
+      auto [iit, first] = ids_.try_emplace(id, std::make_pair(line, id));
+      if (!first) {
+        ++report_.duplicate_id_count;
+        if (listed(report_.duplicate_ids.size())) report_.duplicate_ids.push_back({line, id, iit->second.first, id});
+      }
+    }
+
+    // Re-verification.
+    if (rung_schema && options_.verify) {
+      Task task;
+      task.line = line;
+      task.id = id;
+      task.model = nlohmann::json(j["model"]);
+      if (const json* fq = member(j, "formal_query"); fq && fq->is_string()) task.formal_query = fq->get<std::string>();
+      if (const json* value = member(j, "value")) task.value = *value;
+      task.answer = *answer;
+      if (const json* rung = member(j, "rung"); rung && rung->is_number_integer()) task.rung = rung->get<long long>();
+      pending_.push_back(std::move(task));
+    }
+    infos_.push_back(std::move(info));
+    tick();
+  }
+
+  AuditReport finish() {
+    flush();
+    finish_counts();
+    finish_answers();
+    report_.yes_no = baselines("yes/no", [](const Info& i) { return is_yes_no(i.answer.kind); }, true);
+    report_.numeric = baselines("numeric", [](const Info& i) { return i.answer.kind == AnswerKind::numeric; }, false);
+    finish_templates();
+    for (const auto& [structure, first] : structures_) {
+      if (first.count > 1) report_.sharing_structure += first.count;
+    }
+    report_.distinct_structures = structures_.size();
+    return std::move(report_);
+  }
+
+ private:
+  AuditOptions options_;
+  unsigned threads_;
+  std::size_t block_;
+  AuditReport report_;
+  std::vector<Info> infos_;
+  bool any_type_ = false;
+  std::size_t since_flush_ = 0;
+
+  std::map<std::string, std::map<std::string, std::size_t>> field_values_;
+  std::map<std::string, std::size_t> field_present_;
+  std::vector<std::string> knob_order_;
+  std::map<std::string, KnobSpread> knobs_;
+  std::map<std::string, double> knob_sums_;
+
+  std::unordered_map<std::string, std::size_t> template_ids_;
+  std::vector<QuestionTemplate> templates_;
+  std::unordered_map<std::string, std::size_t> procedure_ids_;
+  std::vector<std::string> procedures_;
+
+  std::unordered_map<std::string, FirstSeen> structures_;
+  std::unordered_map<std::string, std::pair<std::string, FirstSeen>> variant_zero_;
+  std::unordered_map<std::string, std::pair<std::size_t, std::string>> ids_;
+
+  std::vector<Task> pending_;
+
+  [[nodiscard]] bool listed(std::size_t size) const { return options_.max_listed == 0 || size < options_.max_listed; }
+
+  void count(const std::string& field, const std::optional<std::string>& value) {
+    if (!value) return;
+    ++field_present_[field];
+    ++field_values_[field][value->empty() ? std::string("(empty)") : *value];
+  }
+
+  void spread(const std::string& knob, double v) {
+    auto [it, fresh] = knobs_.try_emplace(knob);
+    KnobSpread& s = it->second;
+    if (fresh) {
+      knob_order_.push_back(knob);
+      s.knob = knob;
+      s.min = s.max = v;
+    }
+    ++s.records;
+    s.min = std::min(s.min, v);
+    s.max = std::max(s.max, v);
+    knob_sums_[knob] += v;
+  }
+
+  void tick() {
+    if (++since_flush_ >= block_) flush();
+  }
+
+  /// Re-solves the pending rung records (on `threads_` threads) and reports progress.
+  void flush() {
+    since_flush_ = 0;
+    std::vector<TaskResult> results(pending_.size());
+    if (!pending_.empty()) {
+      std::atomic<std::size_t> next{0};
+      auto worker = [&] {
+        for (std::size_t i = next++; i < pending_.size(); i = next++) {
+          try {
+            results[i] = verify(pending_[i]);
+          } catch (const std::exception& e) {
+            results[i] = {true, one_line(e.what()), {}};
+          } catch (...) {
+            results[i] = {true, "unknown error", {}};
+          }
+        }
+      };
+      const std::size_t n = std::min<std::size_t>(threads_, pending_.size());
+      std::vector<std::thread> pool;
+      for (std::size_t t = 1; t < n; ++t) pool.emplace_back(worker);
+      worker();
+      for (auto& t : pool) t.join();
+    }
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      const Task& task = pending_[i];
+      TaskResult& r = results[i];
+      ++report_.checked;
+      if (r.failed) {
+        ++report_.failed;
+        if (listed(report_.failures.size())) report_.failures.push_back({task.line, task.id, std::move(r.error)});
+      } else if (!r.mismatches.empty()) {
+        ++report_.mismatched;
+        std::set<std::string> fields;
+        for (auto& m : r.mismatches) {
+          fields.insert(m.field);
+          if (listed(report_.mismatches.size())) report_.mismatches.push_back(std::move(m));
+        }
+        for (const auto& f : fields) ++report_.mismatched_fields[f];
+      } else {
+        ++report_.verified;
+      }
+    }
+    pending_.clear();
+    if (options_.progress) options_.progress({report_.entries, report_.checked});
+  }
+
+  void finish_counts() {
+    for (const char* field : {"schema", "type", "rung", "query_type", "difficulty.level", "name_style", "graph_id"}) {
+      auto it = field_values_.find(field);
+      if (it == field_values_.end()) continue;
+      FieldCounts fc;
+      fc.field = field;
+      std::vector<std::string> keys;
+      for (const auto& [k, n] : it->second) keys.push_back(k);
+      std::sort(keys.begin(), keys.end(), natural_less);
+      for (const auto& k : keys) fc.values.emplace_back(k, it->second.at(k));
+      const std::size_t missing = report_.records - field_present_[field];
+      if (missing > 0) fc.values.emplace_back(std::string(kNone), missing);
+      report_.counts.push_back(std::move(fc));
+    }
+    for (const auto& knob : knob_order_) {
+      KnobSpread s = knobs_.at(knob);
+      s.mean = knob_sums_.at(knob) / static_cast<double>(s.records);
+      report_.difficulty.push_back(s);
+    }
+  }
+
+  void finish_answers() {
+    if (any_type_) {
+      std::set<std::string> types;
+      for (const auto& i : infos_) types.insert(i.type);
+      report_.types.assign(types.begin(), types.end());
+      std::sort(report_.types.begin(), report_.types.end(), natural_less);
+    }
+    for (const auto& i : infos_) {
+      add_to(report_.answers, i.answer.kind);
+      if (any_type_) add_to(report_.answers_by_type[i.type], i.answer.kind);
+    }
+  }
+
+  void finish_templates() {
+    report_.template_count = templates_.size();
+    std::vector<std::size_t> order(templates_.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return templates_[a].records > templates_[b].records; });
+    for (std::size_t k : order) {
+      if (!listed(report_.top_templates.size())) break;
+      report_.top_templates.push_back(templates_[k]);
+    }
+  }
+
+  /// Scores `predictions` (aligned with `population`) as one baseline.
+  Baseline score(std::string name, std::string description, const std::vector<const Info*>& population,
+                 const std::vector<std::optional<std::string>>& predictions) const {
+    Baseline b;
+    b.name = std::move(name);
+    b.description = std::move(description);
+    for (std::size_t k = 0; k < population.size(); ++k) {
+      const Info& i = *population[k];
+      const bool right = predictions[k] && *predictions[k] == i.answer.text;
+      if (!predictions[k]) ++b.undefined;
+      ++b.all.total;
+      b.all.correct += right ? 1 : 0;
+      if (any_type_) {
+        Accuracy& a = b.by_type[i.type];
+        ++a.total;
+        a.correct += right ? 1 : 0;
+      }
+    }
+    return b;
+  }
+
+  template <typename InPopulation>
+  BaselineTable baselines(std::string name, InPopulation in_population, bool yes_no) const {
+    BaselineTable table;
+    table.population = std::move(name);
+    std::vector<const Info*> pop;
+    for (const auto& i : infos_) {
+      if (in_population(i)) pop.push_back(&i);
+    }
+    table.records = pop.size();
+    if (pop.empty()) return table;
+    auto& out = table.baselines;
+    std::vector<std::optional<std::string>> pred(pop.size());
+
+    // Majority, overall and per type.
+    std::map<std::string, std::size_t> all_counts;
+    std::map<std::string, std::map<std::string, std::size_t>> type_counts;
+    for (const Info* i : pop) {
+      ++all_counts[i->answer.text];
+      ++type_counts[i->type][i->answer.text];
+    }
+    const std::string majority = *mode(all_counts);
+    std::fill(pred.begin(), pred.end(), majority);
+    out.push_back(score("majority", fmt::format("always \"{}\", the most common answer", majority), pop, pred));
+    if (any_type_) {
+      std::map<std::string, std::string> by_type;
+      std::vector<std::string> parts;
+      for (const auto& type : report_.types) {
+        auto it = type_counts.find(type);
+        if (it == type_counts.end()) continue;
+        by_type[type] = *mode(it->second);
+        parts.push_back(fmt::format("{}: {}", type, by_type[type]));
+      }
+      for (std::size_t k = 0; k < pop.size(); ++k) pred[k] = by_type.at(pop[k]->type);
+      out.push_back(score("majority_by_type",
+                          fmt::format("the most common answer of the record's type ({})", fmt::join(parts, ", ")), pop, pred));
+    }
+
+    // Negation parity.
+    if (yes_no) {
+      for (std::size_t k = 0; k < pop.size(); ++k) pred[k] = pop[k]->nots % 2 == 1 ? "yes" : "no";
+      Baseline parity = score("negation_parity", "yes iff given_info has an odd number of the word \"not\"", pop, pred);
+      for (std::size_t k = 0; k < pop.size(); ++k) pred[k] = pop[k]->nots % 2 == 1 ? "no" : "yes";
+      Baseline inverse = score("negation_parity_inverse", "yes iff given_info has an even number of the word \"not\"", pop, pred);
+      Baseline best;
+      best.name = "negation_parity_best";
+      best.description = "the better of negation_parity and its inverse, in each column";
+      auto better = [](const Accuracy& a, const Accuracy& b) { return b.correct > a.correct ? b : a; };
+      best.all = better(parity.all, inverse.all);
+      for (const auto& [type, a] : parity.by_type) best.by_type[type] = better(a, inverse.by_type.at(type));
+      out.push_back(std::move(parity));
+      out.push_back(std::move(inverse));
+      out.push_back(std::move(best));
+    }
+
+    // Wording: the majority answer of the question's template, in-sample and 2-fold.
+    {
+      std::map<std::size_t, std::map<std::string, std::size_t>> per_template;
+      for (const Info* i : pop) ++per_template[i->template_id][i->answer.text];
+      std::map<std::size_t, std::string> template_mode;
+      for (const auto& [t, counts] : per_template) template_mode[t] = *mode(counts);
+      for (std::size_t k = 0; k < pop.size(); ++k) pred[k] = template_mode.at(pop[k]->template_id);
+      out.push_back(score("wording",
+                          fmt::format("the most common answer of the question's template ({} templates), learned on "
+                                      "all records (in-sample)",
+                                      per_template.size()),
+                          pop, pred));
+      for (std::size_t fold = 0; fold < 2; ++fold) {
+        std::map<std::size_t, std::map<std::string, std::size_t>> learned;
+        std::map<std::string, std::size_t> learned_all;
+        for (const Info* i : pop) {
+          if (i->ordinal % 2 == fold) continue;
+          ++learned[i->template_id][i->answer.text];
+          ++learned_all[i->answer.text];
+        }
+        const auto fallback = mode(learned_all);
+        for (std::size_t k = 0; k < pop.size(); ++k) {
+          if (pop[k]->ordinal % 2 != fold) continue;
+          auto it = learned.find(pop[k]->template_id);
+          pred[k] = it != learned.end() ? mode(it->second) : fallback;
+        }
+      }
+      out.push_back(score("wording_cv2",
+                          "the same, learned on the other half of the records (odd vs even positions); a template "
+                          "unseen there gets that half's most common answer",
+                          pop, pred));
+    }
+
+    // Distractors: the answer a wrong procedure gives.
+    std::vector<const Info*> with_distractors;
+    for (const Info* i : pop) {
+      if (i->has_distractors) with_distractors.push_back(i);
+    }
+    if (!with_distractors.empty()) {
+      std::vector<std::size_t> order;
+      if (auto f = procedure_ids_.find("factual"); f != procedure_ids_.end()) order.push_back(f->second);
+      for (std::size_t p = 0; p < procedures_.size(); ++p) {
+        if (procedures_[p] != "factual") order.push_back(p);
+      }
+      std::vector<std::optional<std::string>> dpred(with_distractors.size());
+      for (std::size_t p : order) {
+        bool present = false;
+        for (std::size_t k = 0; k < with_distractors.size(); ++k) {
+          dpred[k].reset();
+          for (const auto& [proc, label] : with_distractors[k]->distractors) {
+            if (proc != p) continue;
+            present = true;
+            dpred[k] = label;
+          }
+        }
+        if (!present) continue;
+        const bool factual = procedures_[p] == "factual";
+        out.push_back(score(factual ? "factual" : "distractor:" + procedures_[p],
+                            factual ? "the answer of the \"factual\" distractor (the outcome in the factual world, "
+                                      "settings dropped)"
+                                    : fmt::format("the answer of the \"{}\" distractor procedure", procedures_[p]),
+                            with_distractors, dpred));
+      }
+    }
+
+    auto raise = [&](int& best, std::size_t k) {
+      if (out[k].all.total == 0) return;
+      if (best < 0 || out[k].all.rate() > out[static_cast<std::size_t>(best)].all.rate()) best = static_cast<int>(k);
+    };
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      raise(table.max_shortcut, k);
+      if (out[k].name.starts_with("majority") || out[k].name.starts_with("negation_parity") || out[k].name == "wording_cv2") {
+        raise(table.max_text_shortcut, k);
+      }
+    }
+    return table;
+  }
+};
+
+/// Feeds the elements of a JSON array (the whole text from its '[') to the auditor, each with
+/// the line it starts on. Elements are parsed one by one, so one bad element costs only itself.
+void read_array(const std::string& s, std::size_t first_line, Auditor& auditor) {
+  std::size_t i = 0;
+  std::size_t line = first_line;
+  auto skip_space = [&] {
+    while (i < s.size() && is_space(s[i])) {
+      if (s[i] == '\n') ++line;
+      ++i;
+    }
+  };
+  skip_space();
+  ++i;  // the '['
+  bool closed = false;
+  std::size_t elements = 0;
+  while (true) {
+    skip_space();
+    if (i >= s.size()) break;
+    if (s[i] == ']' && elements == 0) {
+      ++i;
+      closed = true;
+      break;
+    }
+    const std::size_t start = i;
+    const std::size_t start_line = line;
+    int depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (; i < s.size(); ++i) {
+      const char c = s[i];
+      if (c == '\n') ++line;
+      if (in_string) {
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          in_string = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '[' || c == '{') {
+        ++depth;
+      } else if (c == ']' || c == '}') {
+        if (depth == 0 && c == ']') break;
+        if (depth > 0) --depth;
+      } else if (c == ',' && depth == 0) {
+        break;
+      }
+    }
+    ++elements;
+    const std::string_view element = trim(std::string_view(s).substr(start, i - start));
+    if (element.empty()) {
+      auditor.malformed(start_line, "empty array element");
+    } else {
+      auditor.add(start_line, element);
+    }
+    if (i >= s.size()) break;
+    if (s[i] == ']') {
+      ++i;
+      closed = true;
+      break;
+    }
+    ++i;  // the ','
+  }
+  if (!closed) {
+    auditor.malformed(line, "the JSON array is not closed (no final ']')");
+    return;
+  }
+  skip_space();
+  if (i < s.size()) auditor.malformed(line, "unexpected content after the JSON array's closing ']'");
+}
+
+}  // namespace
+
+std::size_t count_not(std::string_view text) {
+  std::size_t n = 0;
+  for_each_run(text, [&](std::string_view run, bool word) {
+    if (word && run.size() == 3 && lower(run) == "not") ++n;
+  });
+  return n;
+}
+
+std::string question_template(std::string_view question, const std::vector<std::string>& names) {
+  const std::set<std::string, std::less<>> known(names.begin(), names.end());
+  std::map<std::string, std::size_t, std::less<>> numbers;
+  std::string out;
+  bool sentence_start = true;
+  for_each_run(question, [&](std::string_view run, bool word) {
+    if (!word) {
+      out += run;
+      if (run.find_first_of(".?!") != std::string_view::npos) sentence_start = true;
+      return;
+    }
+    const bool name = names.empty() ? (run.front() >= 'A' && run.front() <= 'Z' && !sentence_start) : known.contains(run);
+    sentence_start = false;
+    if (!name) {
+      out += run;
+      return;
+    }
+    auto [it, fresh] = numbers.try_emplace(std::string(run), numbers.size() + 1);
+    out += fmt::format("{{{}}}", it->second);
+  });
+  return out;
+}
+
+AuditReport audit_dataset(std::istream& in, const AuditOptions& options) {
+  Auditor auditor(options);
+  std::string line;
+  std::size_t number = 0;
+  bool first_content = true;
+  while (std::getline(in, line)) {
+    ++number;
+    if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::string_view content = trim(line);
+    if (content.empty()) continue;
+    if (std::exchange(first_content, false) && content.front() == '[') {
+      // A JSON array: the rest of the stream belongs to it.
+      std::string text = line;
+      text += '\n';
+      text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      read_array(text, number, auditor);
+      break;
+    }
+    auditor.add(number, content);
+  }
+  if (in.bad()) throw Error(fmt::format("{}: read error", options.file.empty() ? "dataset" : options.file));
+  return auditor.finish();
+}
+
+// ---- the text report ------------------------------------------------------------------------
+
+namespace {
+
+std::string where(std::size_t line, const std::string& id) {
+  return id.empty() ? fmt::format("line {}", line) : fmt::format("line {} (id {})", line, id);
+}
+
+void more(std::string& out, std::size_t total, std::size_t shown, int indent) {
+  if (total > shown) out += fmt::format("{:{}}... and {} more\n", "", indent, total - shown);
+}
+
+void text_baselines(std::string& out, const AuditReport& r, const BaselineTable& t) {
+  out += fmt::format("\nShortcut baselines on the {} {} records (accuracy = correct/records)\n", t.records, t.population);
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header{"baseline", "all"};
+  for (const auto& type : r.types) header.push_back(type);
+  rows.push_back(header);
+  for (const auto& b : t.baselines) {
+    std::vector<std::string> row{b.name, accuracy_cell(b.all)};
+    for (const auto& type : r.types) {
+      auto it = b.by_type.find(type);
+      row.push_back(it == b.by_type.end() ? "-" : accuracy_cell(it->second));
+    }
+    rows.push_back(std::move(row));
+  }
+  out += table(rows, "l");
+  auto line = [&](std::string_view label, int index) {
+    if (index < 0) return;
+    const Baseline& m = t.baselines[static_cast<std::size_t>(index)];
+    out += fmt::format("  {}: {} {}/{} ({})\n", label, m.name, m.all.correct, m.all.total, percent(m.all.rate()));
+  };
+  line("max shortcut", t.max_shortcut);
+  line("max text-only shortcut (no solver, wording cross-validated)", t.max_text_shortcut);
+  out += '\n';
+  std::vector<std::vector<std::string>> legend;
+  for (const auto& b : t.baselines) {
+    std::string d = b.description;
+    if (b.undefined > 0) d += fmt::format("; undefined for {} records, counted wrong", b.undefined);
+    legend.push_back({b.name + ":", d});
+  }
+  out += table(legend, "ll");
+}
+
+}  // namespace
+
+std::string to_text(const AuditReport& r) {
+  std::string out = r.file.empty() ? std::string("Dataset audit\n") : fmt::format("Dataset audit: {}\n", r.file);
+  std::vector<std::string> schemas;
+  for (const auto& fc : r.counts) {
+    if (fc.field != "schema") continue;
+    for (const auto& [schema, n] : fc.values) schemas.push_back(fmt::format("{} {}", n, schema));
+  }
+  out += fmt::format("  {} records{}, {} malformed\n", r.records,
+                     schemas.empty() ? std::string() : fmt::format(" ({})", fmt::join(schemas, ", ")), r.malformed_count);
+  if (r.malformed_count > 0) {
+    out += fmt::format("\nMalformed: {}\n", r.malformed_count);
+    for (const auto& m : r.malformed) out += fmt::format("  line {}: {}\n", m.line, m.message);
+    more(out, r.malformed_count, r.malformed.size(), 2);
+  }
+  if (r.records == 0) return out;
+
+  out += "\nCounts\n";
+  bool first = true;
+  for (const auto& fc : r.counts) {
+    // A field with many values (generated graph ids) shows its most common ones; JSON has all.
+    std::vector<std::size_t> shown(fc.values.size());
+    for (std::size_t k = 0; k < shown.size(); ++k) shown[k] = k;
+    if (shown.size() > kMaxCountRows) {
+      std::stable_sort(shown.begin(), shown.end(),
+                       [&](std::size_t a, std::size_t b) { return fc.values[a].second > fc.values[b].second; });
+      shown.resize(kMaxCountRows);
+      std::sort(shown.begin(), shown.end());
+    }
+    std::vector<std::vector<std::string>> rows{{fc.field, "records", "%"}};
+    std::size_t covered = 0;
+    for (std::size_t k : shown) {
+      const auto& [value, n] = fc.values[k];
+      covered += n;
+      rows.push_back({value, std::to_string(n), percent(static_cast<double>(n) / static_cast<double>(r.records))});
+    }
+    if (!first) out += '\n';
+    first = false;
+    out += table(rows, "lrr");
+    if (shown.size() < fc.values.size()) {
+      out += fmt::format("  ... and {} more values ({} records); the {} most common are shown\n",
+                         fc.values.size() - shown.size(), r.records - covered, shown.size());
+    }
+  }
+  if (!r.difficulty.empty()) {
+    out += "\nDifficulty knobs\n";
+    std::vector<std::vector<std::string>> rows{{"knob", "records", "min", "mean", "max"}};
+    for (const auto& k : r.difficulty) {
+      rows.push_back({k.knob, std::to_string(k.records), fmt::format("{:g}", k.min), fmt::format("{:.2f}", k.mean),
+                      fmt::format("{:g}", k.max)});
+    }
+    out += table(rows, "lrrrr");
+  }
+
+  out += "\nAnswers\n";
+  {
+    const AnswerBalance& a = r.answers;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header{"type", "records", "yes", "no"};
+    if (a.undetermined > 0) header.emplace_back("undetermined");
+    if (a.numeric > 0) header.emplace_back("numeric");
+    if (a.other > 0) header.emplace_back("other");
+    header.emplace_back("yes share");
+    rows.push_back(header);
+    auto row = [&](const std::string& name, const AnswerBalance& b) {
+      std::vector<std::string> cells{name, std::to_string(b.records), std::to_string(b.yes), std::to_string(b.no)};
+      if (a.undetermined > 0) cells.push_back(std::to_string(b.undetermined));
+      if (a.numeric > 0) cells.push_back(std::to_string(b.numeric));
+      if (a.other > 0) cells.push_back(std::to_string(b.other));
+      cells.push_back(b.yes + b.no == 0 ? "-" : percent(b.yes_share()));
+      rows.push_back(std::move(cells));
+    };
+    row("all", a);
+    for (const auto& type : r.types) row(type, r.answers_by_type.at(type));
+    out += table(rows, "l");
+  }
+
+  if (r.yes_no.records > 0) text_baselines(out, r, r.yes_no);
+  if (r.numeric.records > 0) text_baselines(out, r, r.numeric);
+
+  out += fmt::format("\nQuestion templates: {} distinct over {} records\n", r.template_count, r.records);
+  {
+    bool other = false;
+    for (const auto& t : r.top_templates) other = other || t.answers.yes + t.answers.no < t.answers.records;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header{"records", "yes", "no"};
+    if (other) header.emplace_back("other");
+    header.emplace_back("template");
+    rows.push_back(header);
+    for (const auto& t : r.top_templates) {
+      std::vector<std::string> cells{std::to_string(t.records), std::to_string(t.answers.yes), std::to_string(t.answers.no)};
+      if (other) cells.push_back(std::to_string(t.answers.records - t.answers.yes - t.answers.no));
+      cells.push_back(one_line(t.text));
+      rows.push_back(std::move(cells));
+    }
+    out += table(rows, other ? "rrrrl" : "rrrl");
+    more(out, r.template_count, r.top_templates.size(), 2);
+  }
+
+  out += "\nStructures\n";
+  if (r.with_structure == 0) {
+    out += "  no record has a \"structure\" field\n";
+  } else {
+    out += fmt::format("  {} records with a structure, {} distinct, {} sharing one with another record\n", r.with_structure,
+                       r.distinct_structures, r.sharing_structure);
+    out += fmt::format("  repeats of an earlier structure: {} expected (declared name variants), {} unexpected\n",
+                       r.expected_repeats, r.unexpected_repeats);
+    for (const auto& d : r.unexpected) out += fmt::format("    {} repeats {}\n", where(d.line, d.id), where(d.first_line, d.first_id));
+    more(out, r.unexpected_repeats, r.unexpected.size(), 4);
+    out += fmt::format("  name variants whose structure differs from variant 0's: {}\n", r.variant_mismatches);
+    for (const auto& d : r.variant_mismatch_list) {
+      out += fmt::format("    {} differs from {}\n", where(d.line, d.id), where(d.first_line, d.first_id));
+    }
+    more(out, r.variant_mismatches, r.variant_mismatch_list.size(), 4);
+  }
+  out += fmt::format("  records repeating an earlier id: {}\n", r.duplicate_id_count);
+  for (const auto& d : r.duplicate_ids) out += fmt::format("    {} repeats line {}\n", where(d.line, d.id), d.first_line);
+  more(out, r.duplicate_id_count, r.duplicate_ids.size(), 4);
+
+  out += "\nRe-verification (enumeration)\n";
+  if (!r.verification_enabled) {
+    out += "  off\n";
+  } else if (r.checked == 0) {
+    out += "  no rung records (with \"formal_query\" and \"model\") to re-solve\n";
+  } else {
+    out += fmt::format("  {} rung records: {} verified, {} mismatched, {} failed\n", r.checked, r.verified, r.mismatched,
+                       r.failed);
+    if (r.mismatched > 0) {
+      std::vector<std::string> fields;
+      for (const auto& [f, n] : r.mismatched_fields) fields.push_back(fmt::format("{} {}", f, n));
+      out += fmt::format("  mismatches by field: {}\n", fmt::join(fields, ", "));
+      for (const auto& m : r.mismatches) {
+        out += fmt::format("    {}: {} stored {}, recomputed {}\n", where(m.line, m.id), m.field, m.stored, m.recomputed);
+      }
+    }
+    for (const auto& f : r.failures) out += fmt::format("    {}: failed: {}\n", where(f.line, f.id), f.message);
+    more(out, r.failed, r.failures.size(), 4);
+  }
+  return out;
+}
+
+// ---- the JSON report --------------------------------------------------------------------------
+
+namespace {
+
+ordered_json json_of(const Accuracy& a) {
+  ordered_json j;
+  j["correct"] = a.correct;
+  j["total"] = a.total;
+  j["accuracy"] = a.rate();
+  return j;
+}
+
+ordered_json json_of(const AnswerBalance& b) {
+  ordered_json j;
+  j["records"] = b.records;
+  j["yes"] = b.yes;
+  j["no"] = b.no;
+  j["undetermined"] = b.undetermined;
+  j["numeric"] = b.numeric;
+  j["other"] = b.other;
+  j["yes_share"] = b.yes_share();
+  return j;
+}
+
+ordered_json json_of(const DuplicateRecord& d) {
+  ordered_json j;
+  j["line"] = d.line;
+  j["id"] = d.id;
+  j["first_line"] = d.first_line;
+  j["first_id"] = d.first_id;
+  return j;
+}
+
+ordered_json json_of(const BaselineTable& t, const std::vector<std::string>& types) {
+  ordered_json j;
+  j["population"] = t.population;
+  j["records"] = t.records;
+  ordered_json list = ordered_json::array();
+  for (const auto& b : t.baselines) {
+    ordered_json e;
+    e["name"] = b.name;
+    e["description"] = b.description;
+    e["all"] = json_of(b.all);
+    ordered_json by_type = ordered_json::object();
+    for (const auto& type : types) {
+      if (auto it = b.by_type.find(type); it != b.by_type.end()) by_type[type] = json_of(it->second);
+    }
+    e["by_type"] = std::move(by_type);
+    e["undefined"] = b.undefined;
+    list.push_back(std::move(e));
+  }
+  j["baselines"] = std::move(list);
+  for (const auto& [key, index] : {std::pair<const char*, int>{"max_shortcut", t.max_shortcut},
+                                   std::pair<const char*, int>{"max_text_shortcut", t.max_text_shortcut}}) {
+    if (index < 0) {
+      j[key] = nullptr;
+      continue;
+    }
+    const Baseline& m = t.baselines[static_cast<std::size_t>(index)];
+    ordered_json e;
+    e["name"] = m.name;
+    e.update(json_of(m.all));
+    j[key] = std::move(e);
+  }
+  return j;
+}
+
+template <typename T, typename F>
+ordered_json listing(std::size_t count, const std::vector<T>& items, F&& each) {
+  ordered_json j;
+  j["count"] = count;
+  ordered_json list = ordered_json::array();
+  for (const auto& item : items) list.push_back(each(item));
+  j["listed"] = std::move(list);
+  return j;
+}
+
+}  // namespace
+
+ordered_json to_json(const AuditReport& r) {
+  ordered_json j;
+  j["file"] = r.file;
+  j["entries"] = r.entries;
+  j["records"] = r.records;
+  j["malformed"] = listing(r.malformed_count, r.malformed, [](const MalformedRecord& m) {
+    ordered_json e;
+    e["line"] = m.line;
+    e["message"] = m.message;
+    return e;
+  });
+
+  ordered_json counts = ordered_json::object();
+  for (const auto& fc : r.counts) {
+    ordered_json values = ordered_json::object();
+    for (const auto& [value, n] : fc.values) values[value] = n;
+    counts[fc.field] = std::move(values);
+  }
+  j["counts"] = std::move(counts);
+  ordered_json difficulty = ordered_json::object();
+  for (const auto& k : r.difficulty) {
+    ordered_json e;
+    e["records"] = k.records;
+    e["min"] = k.min;
+    e["mean"] = k.mean;
+    e["max"] = k.max;
+    difficulty[k.knob] = std::move(e);
+  }
+  j["difficulty"] = std::move(difficulty);
+
+  j["types"] = r.types;
+  ordered_json answers;
+  answers["all"] = json_of(r.answers);
+  ordered_json by_type = ordered_json::object();
+  for (const auto& type : r.types) by_type[type] = json_of(r.answers_by_type.at(type));
+  answers["by_type"] = std::move(by_type);
+  j["answers"] = std::move(answers);
+
+  ordered_json baselines = ordered_json::array();
+  for (const BaselineTable* t : {&r.yes_no, &r.numeric}) {
+    if (t->records > 0) baselines.push_back(json_of(*t, r.types));
+  }
+  j["baselines"] = std::move(baselines);
+
+  ordered_json templates;
+  templates["distinct"] = r.template_count;
+  ordered_json top = ordered_json::array();
+  for (const auto& t : r.top_templates) {
+    ordered_json e;
+    e["template"] = t.text;
+    e["records"] = t.records;
+    e["answers"] = json_of(t.answers);
+    top.push_back(std::move(e));
+  }
+  templates["top"] = std::move(top);
+  j["templates"] = std::move(templates);
+
+  ordered_json structures;
+  structures["with_structure"] = r.with_structure;
+  structures["distinct"] = r.distinct_structures;
+  structures["sharing"] = r.sharing_structure;
+  structures["expected_repeats"] = r.expected_repeats;
+  structures["unexpected_repeats"] = listing(r.unexpected_repeats, r.unexpected, [](const DuplicateRecord& d) { return json_of(d); });
+  structures["variant_mismatches"] =
+      listing(r.variant_mismatches, r.variant_mismatch_list, [](const DuplicateRecord& d) { return json_of(d); });
+  structures["duplicate_ids"] = listing(r.duplicate_id_count, r.duplicate_ids, [](const DuplicateRecord& d) { return json_of(d); });
+  j["structures"] = std::move(structures);
+
+  ordered_json verification;
+  verification["enabled"] = r.verification_enabled;
+  verification["method"] = "enumeration";
+  verification["checked"] = r.checked;
+  verification["verified"] = r.verified;
+  ordered_json fields = ordered_json::object();
+  for (const auto& [f, n] : r.mismatched_fields) fields[f] = n;
+  ordered_json mismatched = listing(r.mismatched, r.mismatches, [](const Mismatch& m) {
+    ordered_json e;
+    e["line"] = m.line;
+    e["id"] = m.id;
+    e["field"] = m.field;
+    e["stored"] = m.stored;
+    e["recomputed"] = m.recomputed;
+    return e;
+  });
+  mismatched["by_field"] = std::move(fields);
+  verification["mismatched"] = std::move(mismatched);
+  verification["failed"] = listing(r.failed, r.failures, [](const VerifyFailure& f) {
+    ordered_json e;
+    e["line"] = f.line;
+    e["id"] = f.id;
+    e["message"] = f.message;
+    return e;
+  });
+  j["verification"] = std::move(verification);
+  return j;
+}
+
+}  // namespace rung

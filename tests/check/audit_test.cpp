@@ -1,0 +1,678 @@
+#include "rung/check/audit.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#ifndef RUNG_SHARED_DIR
+#define RUNG_SHARED_DIR "../shared"
+#endif
+
+namespace rung {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// U ~ (1/4, 3/4), X := U: P(X=1) = 3/4.
+Json tiny_model() {
+  return Json::parse(R"({"exogenous": [{"name": "U", "domain": ["0", "1"], "prior": ["1/4", "3/4"]}],
+                         "endogenous": [{"name": "X", "domain": ["0", "1"], "mechanism": "U"}]})");
+}
+
+/// U_X, U_Y ~ Bernoulli(1/2); X := U_X; Y := X xor U_Y.
+Json xor_model() {
+  return Json::parse(R"({"exogenous": [{"name": "U_X", "domain": ["0", "1"], "prior": ["1/2", "1/2"]},
+                                       {"name": "U_Y", "domain": ["0", "1"], "prior": ["2/3", "1/3"]}],
+                         "endogenous": [{"name": "X", "domain": ["0", "1"], "mechanism": "U_X"},
+                                        {"name": "Y", "domain": ["0", "1"], "mechanism": "X xor U_Y"}]})");
+}
+
+/// A rung record in the generator's form; the defaults are a correct rung-1 item on tiny_model.
+Json rung_record(const std::string& id, const std::string& answer = "yes", const std::string& fraction = "3/4",
+                 const std::string& formal_query = "P(X=1)", Json model = tiny_model()) {
+  Json r;
+  r["id"] = id;
+  r["given_info"] = "U holds with probability 3/4 and X copies U.";
+  r["question"] = "Does X occur?";
+  r["prompt"] = "...";
+  r["answer"] = answer;
+  r["value"] = {{"fraction", fraction}, {"decimal", "0.75"}};
+  if (fraction == "1/4") r["value"]["decimal"] = "0.25";
+  r["type"] = "basic";
+  r["query_type"] = "marginal";
+  r["rung"] = 1;
+  r["formal_query"] = formal_query;
+  r["model"] = std::move(model);
+  r["name_style"] = "letters";
+  r["difficulty"] = {{"level", 1}, {"variables", 1}, {"edges", 1}};
+  r["distractors"] = Json::object();
+  r["structure"] = "s-" + id;
+  r["seed"] = 1;
+  r["meta"] = {{"story_id", ""}, {"graph_id", ""}, {"query_type", "marginal"}, {"rung", 1}, {"model_id", 0}, {"name_variant", 0}};
+  return r;
+}
+
+/// A CounterBench-style record (no model).
+Json cb_record(const std::string& given_info, const std::string& question, const std::string& answer,
+               const std::string& type = "basic") {
+  Json r;
+  r["question"] = question;
+  r["given_info"] = given_info;
+  r["answer"] = answer;
+  r["type"] = type;
+  r["meta"] = {{"rung", 3}, {"query_type", "det-counterfactual"}};
+  return r;
+}
+
+std::string jsonl(const std::vector<Json>& records) {
+  std::string out;
+  for (const auto& r : records) out += r.dump() + "\n";
+  return out;
+}
+
+AuditReport audit_text(const std::string& text, AuditOptions options = {}) {
+  std::istringstream in(text);
+  return audit_dataset(in, options);
+}
+
+AuditOptions no_verify() {
+  AuditOptions o;
+  o.verify = false;
+  return o;
+}
+
+const Baseline& baseline(const BaselineTable& t, const std::string& name) {
+  for (const auto& b : t.baselines) {
+    if (b.name == name) return b;
+  }
+  ADD_FAILURE() << "no baseline " << name;
+  static const Baseline none;
+  return none;
+}
+
+std::vector<std::pair<std::string, std::size_t>> counts_of(const AuditReport& r, const std::string& field) {
+  for (const auto& fc : r.counts) {
+    if (fc.field == field) return fc.values;
+  }
+  return {};
+}
+
+using Values = std::vector<std::pair<std::string, std::size_t>>;
+
+TEST(Audit, CountsBySchemaTypeRungQueryTypeAndLevel) {
+  Json a = rung_record("a");
+  Json b = rung_record("b");
+  b["type"] = "joint";
+  b["rung"] = 2;
+  b["query_type"] = "ate";
+  b["difficulty"] = {{"level", 2}, {"variables", 3}, {"edges", 4}};
+  Json c = rung_record("c");
+  c["difficulty"] = {{"level", 10}, {"variables", 5}, {"edges", 1}};
+  const AuditReport r = audit_text(jsonl({a, b, c, cb_record("x", "Would Ab occur?", "no", "nested")}), no_verify());
+  EXPECT_EQ(r.records, 4U);
+  EXPECT_EQ(r.entries, 4U);
+  EXPECT_EQ(counts_of(r, "schema"), (Values{{"counterbench", 1}, {"rung", 3}}));
+  EXPECT_EQ(counts_of(r, "type"), (Values{{"basic", 2}, {"joint", 1}, {"nested", 1}}));
+  // rung and query_type are read from `meta` when the record has no top-level field.
+  EXPECT_EQ(counts_of(r, "rung"), (Values{{"1", 2}, {"2", 1}, {"3", 1}}));
+  EXPECT_EQ(counts_of(r, "query_type"), (Values{{"ate", 1}, {"det-counterfactual", 1}, {"marginal", 2}}));
+  // Numbers in numeric order, records without the field last.
+  EXPECT_EQ(counts_of(r, "difficulty.level"), (Values{{"1", 1}, {"2", 1}, {"10", 1}, {"(none)", 1}}));
+  EXPECT_EQ(counts_of(r, "name_style"), (Values{{"letters", 3}, {"(none)", 1}}));
+  EXPECT_EQ(counts_of(r, "graph_id"), (Values{{"(empty)", 3}, {"(none)", 1}}));
+  ASSERT_EQ(r.difficulty.size(), 2U);
+  EXPECT_EQ(r.difficulty[0].knob, "variables");  // in the file's order
+  EXPECT_EQ(r.difficulty[0].records, 3U);
+  EXPECT_EQ(r.difficulty[0].min, 1);
+  EXPECT_EQ(r.difficulty[0].mean, 3);
+  EXPECT_EQ(r.difficulty[0].max, 5);
+  EXPECT_EQ(r.difficulty[1].knob, "edges");
+  EXPECT_EQ(r.types, (std::vector<std::string>{"basic", "joint", "nested"}));
+}
+
+TEST(Audit, AnswerBalanceOverallAndPerType) {
+  std::vector<Json> records{cb_record("", "Q?", "yes", "basic"), cb_record("", "Q?", "No", "basic"),
+                            cb_record("", "Q?", "no", "basic"),  cb_record("", "Q?", "yes", "joint"),
+                            cb_record("", "Q?", "1/3", "joint"), cb_record("", "Q?", "maybe", "joint")};
+  Json untyped = cb_record("", "Q?", "undetermined");
+  untyped.erase("type");
+  records.push_back(untyped);
+  const AuditReport r = audit_text(jsonl(records), no_verify());
+  EXPECT_EQ(r.answers, (AnswerBalance{7, 2, 2, 1, 1, 1}));
+  EXPECT_DOUBLE_EQ(r.answers.yes_share(), 0.5);
+  EXPECT_EQ(r.types, (std::vector<std::string>{"basic", "joint", "(none)"}));
+  EXPECT_EQ(r.answers_by_type.at("basic"), (AnswerBalance{3, 1, 2, 0, 0, 0}));
+  EXPECT_EQ(r.answers_by_type.at("joint"), (AnswerBalance{3, 1, 0, 0, 1, 1}));
+  EXPECT_EQ(r.answers_by_type.at("(none)"), (AnswerBalance{1, 0, 0, 1, 0, 0}));
+  EXPECT_NEAR(r.answers_by_type.at("basic").yes_share(), 1.0 / 3, 1e-12);
+  // yes/no/undetermined records form the yes/no population; the numeric one its own.
+  EXPECT_EQ(r.yes_no.records, 5U);
+  EXPECT_EQ(r.numeric.records, 1U);
+}
+
+TEST(Audit, CountsTheWordNotWholeAndCaseInsensitive) {
+  EXPECT_EQ(count_not("Not A, not B; cannot knot NOT-C (not)"), 4U);
+  EXPECT_EQ(count_not("nothing notable"), 0U);
+  EXPECT_EQ(count_not(""), 0U);
+}
+
+TEST(Audit, NegationParityCanBePerfectlyPredictive) {
+  const AuditReport r = audit_text(jsonl({
+                                       cb_record("A causes B.", "Would Bq occur if not Ak?", "no", "basic"),
+                                       cb_record("A causes not B.", "Would Bq occur if not Ak?", "yes", "basic"),
+                                       cb_record("Not A causes not B.", "Would Bq occur if not Ak?", "no", "joint"),
+                                       cb_record("not A, NOT B, not C; cannot", "Would Bq occur if not Ak?", "yes", "joint"),
+                                   }),
+                                   no_verify());
+  const auto& parity = baseline(r.yes_no, "negation_parity");
+  EXPECT_EQ(parity.all, (Accuracy{4, 4}));
+  EXPECT_EQ(parity.by_type.at("basic"), (Accuracy{2, 2}));
+  EXPECT_EQ(parity.by_type.at("joint"), (Accuracy{2, 2}));
+  EXPECT_EQ(baseline(r.yes_no, "negation_parity_inverse").all, (Accuracy{0, 4}));
+  EXPECT_EQ(baseline(r.yes_no, "negation_parity_best").all, (Accuracy{4, 4}));
+  ASSERT_GE(r.yes_no.max_shortcut, 0);
+  EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "negation_parity");
+}
+
+TEST(Audit, NegationParityBestTakesTheBetterDirectionInEachColumn) {
+  // basic follows the parity, joint its inverse.
+  const AuditReport r = audit_text(jsonl({
+                                       cb_record("not", "Q?", "yes", "basic"),
+                                       cb_record("", "Q?", "no", "basic"),
+                                       cb_record("", "Q?", "no", "basic"),
+                                       cb_record("not", "Q?", "no", "joint"),
+                                       cb_record("", "Q?", "yes", "joint"),
+                                   }),
+                                   no_verify());
+  EXPECT_EQ(baseline(r.yes_no, "negation_parity").all, (Accuracy{3, 5}));
+  EXPECT_EQ(baseline(r.yes_no, "negation_parity_inverse").all, (Accuracy{2, 5}));
+  const auto& best = baseline(r.yes_no, "negation_parity_best");
+  EXPECT_EQ(best.all, (Accuracy{3, 5}));
+  EXPECT_EQ(best.by_type.at("basic"), (Accuracy{3, 3}));
+  EXPECT_EQ(best.by_type.at("joint"), (Accuracy{2, 2}));
+}
+
+TEST(Audit, MajorityOverallAndPerType) {
+  const AuditReport r = audit_text(jsonl({
+                                       cb_record("", "Q?", "yes", "a"),
+                                       cb_record("", "Q?", "yes", "a"),
+                                       cb_record("", "Q?", "no", "a"),
+                                       cb_record("", "Q?", "no", "b"),
+                                       cb_record("", "Q?", "no", "b"),
+                                       cb_record("", "Q?", "no", "b"),
+                                       cb_record("", "Q?", "yes", "b"),
+                                   }),
+                                   no_verify());
+  const auto& majority = baseline(r.yes_no, "majority");
+  EXPECT_EQ(majority.description, "always \"no\", the most common answer");
+  EXPECT_EQ(majority.all, (Accuracy{4, 7}));
+  EXPECT_EQ(majority.by_type.at("a"), (Accuracy{1, 3}));
+  EXPECT_EQ(majority.by_type.at("b"), (Accuracy{3, 4}));
+  const auto& by_type = baseline(r.yes_no, "majority_by_type");
+  EXPECT_EQ(by_type.all, (Accuracy{5, 7}));
+  EXPECT_EQ(by_type.by_type.at("a"), (Accuracy{2, 3}));
+  EXPECT_EQ(by_type.description, "the most common answer of the record's type (a: yes, b: no)");
+}
+
+TEST(Audit, MajorityTiesGoToTheFirstAnswerInOrder) {
+  const AuditReport r = audit_text(jsonl({cb_record("", "Q?", "yes"), cb_record("", "Q?", "no")}), no_verify());
+  EXPECT_EQ(baseline(r.yes_no, "majority").description, "always \"no\", the most common answer");
+}
+
+TEST(Audit, QuestionTemplates) {
+  // CounterBench heuristic: capitalised words that do not start a sentence.
+  EXPECT_EQ(question_template("Would Lumbo occur if not Ziklo instead of Ziklo?"), "Would {1} occur if not {2} instead of {2}?");
+  EXPECT_EQ(question_template("Assume not Ziklo, and based on this assumption, further suppose not Sline. Would Lumbo occur?"),
+            "Assume not {1}, and based on this assumption, further suppose not {2}. Would {3} occur?");
+  EXPECT_EQ(question_template("Would Lumbo occur if not Ziklo and not Blaf?"), "Would {1} occur if not {2} and not {3}?");
+  // With the model's names: exactly those, whole words, wherever they are.
+  EXPECT_EQ(question_template("Xa is on. Would Y be 1 if Xa were 0 and Yb stays?", {"Xa", "Y", "U_X"}),
+            "{1} is on. Would {2} be 1 if {1} were 0 and Yb stays?");
+  EXPECT_EQ(question_template("Would zork_1 occur if not glim?", {"zork_1", "glim"}), "Would {1} occur if not {2}?");
+  EXPECT_EQ(question_template(""), "");
+}
+
+TEST(Audit, RungRecordsUseTheModelNamesForTemplates) {
+  Json a = rung_record("a");
+  a["question"] = "Would X occur if U were 1?";
+  Json b = rung_record("b");
+  b["model"] = Json::parse(R"({"exogenous": [{"name": "U_q", "prior": ["1/4", "3/4"]}],
+                               "endogenous": [{"name": "Blorp", "mechanism": "U_q"}]})");
+  b["question"] = "Would Blorp occur if U_q were 1?";
+  const AuditReport r = audit_text(jsonl({a, b}), no_verify());
+  EXPECT_EQ(r.template_count, 1U);
+  ASSERT_EQ(r.top_templates.size(), 1U);
+  EXPECT_EQ(r.top_templates[0].text, "Would {1} occur if {2} were 1?");
+  EXPECT_EQ(r.top_templates[0].records, 2U);
+  EXPECT_EQ(r.top_templates[0].answers.yes, 2U);
+}
+
+TEST(Audit, WordingBaselineInSampleAndTwoFold) {
+  // Templates T1 "Would {1} occur if not {2}?", T2 "Would {1} occur if {2}?", T3 "Is {1} real?".
+  const AuditReport r = audit_text(jsonl({
+                                       cb_record("", "Would Ab occur if not Cd?", "yes"),  // 0 T1
+                                       cb_record("", "Would Ef occur if not Gh?", "yes"),  // 1 T1
+                                       cb_record("", "Would Ij occur if not Kl?", "no"),   // 2 T1
+                                       cb_record("", "Would Ab occur if Cd?", "no"),       // 3 T2
+                                       cb_record("", "Would Ef occur if Gh?", "no"),       // 4 T2
+                                       cb_record("", "Would Ij occur if Kl?", "yes"),      // 5 T2
+                                       cb_record("", "Is Mn real?", "yes"),                // 6 T3
+                                   }),
+                                   no_verify());
+  EXPECT_EQ(r.template_count, 3U);
+  // In-sample: T1 -> yes (2 of 3), T2 -> no (2 of 3), T3 -> yes (1 of 1).
+  EXPECT_EQ(baseline(r.yes_no, "wording").all, (Accuracy{5, 7}));
+  // Even positions scored with what odd ones teach: T1 -> yes, T2 -> no (tie 1:1, "no" first),
+  // T3 unseen -> the odd half's majority "yes": 0 right, 2 wrong, 4 right, 6 right.
+  // Odd positions scored with what even ones teach: T1 -> no (tie), T2 -> no:
+  // 1 wrong, 3 right, 5 wrong.
+  EXPECT_EQ(baseline(r.yes_no, "wording_cv2").all, (Accuracy{4, 7}));
+  ASSERT_EQ(r.top_templates.size(), 3U);
+  EXPECT_EQ(r.top_templates[0].text, "Would {1} occur if not {2}?");
+  EXPECT_EQ(r.top_templates[1].text, "Would {1} occur if {2}?");
+  EXPECT_EQ(r.top_templates[2].text, "Is {1} real?");
+}
+
+TEST(Audit, FactualAndDistractorBaselines) {
+  const std::vector<std::string> gold{"yes", "yes", "no", "no"};
+  const std::vector<std::string> factual{"no", "yes", "no", "yes"};
+  const std::vector<std::string> no_abduction{"yes", "yes", "yes", "no"};
+  const std::vector<std::string> conditioning{"", "yes", "", "no"};
+  std::vector<Json> records;
+  for (std::size_t i = 0; i < gold.size(); ++i) {
+    Json r = rung_record("r" + std::to_string(i), gold[i]);
+    r["distractors"]["no_abduction"] = {{"answer", no_abduction[i]}, {"value", {{"fraction", "0"}, {"decimal", "0"}}}};
+    if (conditioning[i].empty()) {
+      r["distractors"]["conditioning"] = {{"answer", nullptr}, {"note", "undefined: zero-probability evidence"}};
+    } else {
+      r["distractors"]["conditioning"] = {{"answer", conditioning[i]}, {"value", {{"fraction", "0"}, {"decimal", "0"}}}};
+    }
+    r["distractors"]["factual"] = {{"answer", factual[i]}, {"value", {{"fraction", "0"}, {"decimal", "0"}}}};
+    records.push_back(r);
+  }
+  const AuditReport r = audit_text(jsonl(records), no_verify());
+  const auto& f = baseline(r.yes_no, "factual");
+  EXPECT_EQ(f.all, (Accuracy{2, 4}));
+  EXPECT_EQ(baseline(r.yes_no, "distractor:no_abduction").all, (Accuracy{3, 4}));
+  const auto& c = baseline(r.yes_no, "distractor:conditioning");
+  EXPECT_EQ(c.all, (Accuracy{2, 4}));
+  EXPECT_EQ(c.undefined, 2U);
+  // factual first, then the other procedures in the file's order.
+  std::vector<std::string> names;
+  for (const auto& b : r.yes_no.baselines) names.push_back(b.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"majority", "majority_by_type", "negation_parity", "negation_parity_inverse",
+                                             "negation_parity_best", "wording", "wording_cv2", "factual",
+                                             "distractor:no_abduction", "distractor:conditioning"}));
+  ASSERT_GE(r.yes_no.max_shortcut, 0);
+  EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "distractor:no_abduction");
+}
+
+TEST(Audit, NumericAnswersHaveTheirOwnBaselines) {
+  Json a = rung_record("a", "3/4");
+  a["distractors"]["factual"] = {{"answer", "0.75"}, {"value", {{"fraction", "3/4"}, {"decimal", "0.75"}}}};
+  Json b = rung_record("b", "1/4", "1/4", "P(X=0)");
+  b["distractors"]["factual"] = {{"answer", "1/2"}, {"value", {{"fraction", "1/2"}, {"decimal", "0.5"}}}};
+  Json c = rung_record("c", "3/4");
+  c["distractors"]["factual"] = {{"answer", "3/4"}, {"value", {{"fraction", "3/4"}, {"decimal", "0.75"}}}};
+  const AuditReport r = audit_text(jsonl({a, b, c}));
+  EXPECT_EQ(r.yes_no.records, 0U);
+  EXPECT_EQ(r.numeric.records, 3U);
+  EXPECT_EQ(baseline(r.numeric, "majority").all, (Accuracy{2, 3}));
+  EXPECT_EQ(baseline(r.numeric, "majority").description, "always \"3/4\", the most common answer");
+  EXPECT_EQ(baseline(r.numeric, "factual").all, (Accuracy{2, 3}));  // "0.75" is 3/4
+  for (const auto& bl : r.numeric.baselines) EXPECT_EQ(bl.name.find("parity"), std::string::npos);
+  EXPECT_EQ(r.verified, 3U) << to_text(r);
+}
+
+TEST(Audit, DuplicateStructuresExpectedAndUnexpected) {
+  auto rec = [](const std::string& id, const std::string& structure, int model_id, int variant) {
+    Json r = rung_record(id);
+    r["structure"] = structure;
+    r["meta"]["model_id"] = model_id;
+    r["meta"]["name_variant"] = variant;
+    return r;
+  };
+  Json no_structure = rung_record("e");
+  no_structure.erase("structure");
+  const AuditReport r = audit_text(jsonl({
+                                       rec("a", "s1", 0, 0),
+                                       rec("b", "s1", 0, 1),  // a declared name variant of a
+                                       rec("c", "s2", 1, 0),
+                                       rec("d", "s1", 2, 0),  // a different item with a's structure
+                                       rec("a", "s3", 1, 1),  // variant of c with another structure; id repeats
+                                       no_structure,
+                                   }),
+                                   no_verify());
+  EXPECT_EQ(r.with_structure, 5U);
+  EXPECT_EQ(r.distinct_structures, 3U);
+  EXPECT_EQ(r.sharing_structure, 3U);
+  EXPECT_EQ(r.expected_repeats, 1U);
+  EXPECT_EQ(r.unexpected_repeats, 1U);
+  ASSERT_EQ(r.unexpected.size(), 1U);
+  EXPECT_EQ(r.unexpected[0].id, "d");
+  EXPECT_EQ(r.unexpected[0].line, 4U);
+  EXPECT_EQ(r.unexpected[0].first_id, "a");
+  EXPECT_EQ(r.unexpected[0].first_line, 1U);
+  EXPECT_EQ(r.variant_mismatches, 1U);
+  ASSERT_EQ(r.variant_mismatch_list.size(), 1U);
+  EXPECT_EQ(r.variant_mismatch_list[0].line, 5U);
+  EXPECT_EQ(r.variant_mismatch_list[0].first_id, "c");
+  EXPECT_EQ(r.duplicate_id_count, 1U);
+  ASSERT_EQ(r.duplicate_ids.size(), 1U);
+  EXPECT_EQ(r.duplicate_ids[0].line, 5U);
+  EXPECT_EQ(r.duplicate_ids[0].first_line, 1U);
+}
+
+TEST(Audit, VariantsOfAnotherRunAreNotExpectedRepeats) {
+  // name_variant > 0 but another generator run (other options): an unexpected repeat.
+  Json a = rung_record("a");
+  a["structure"] = "s";
+  a["meta"]["options"] = {{"seed", 1}};
+  Json b = rung_record("b");
+  b["structure"] = "s";
+  b["meta"]["name_variant"] = 1;
+  b["meta"]["options"] = {{"seed", 2}};
+  const AuditReport r = audit_text(jsonl({a, b}), no_verify());
+  EXPECT_EQ(r.expected_repeats, 0U);
+  EXPECT_EQ(r.unexpected_repeats, 1U);
+}
+
+TEST(Audit, ReverifiesRungRecordsByEnumeration) {
+  Json rung3 = rung_record("cf", "no", "1/3", "P(Y[X=0]=1 | X=1, Y=1)", xor_model());
+  // P(U_Y=0 | X=1, Y=1) = 1, so Y[X=0] = 0 xor 0 = 0: value 0.
+  rung3["value"] = {{"fraction", "0"}, {"decimal", "0"}};
+  rung3["rung"] = 3;
+  Json ate = rung_record("ate", "1/3", "1/3", "E(Y[X=1]) - E(Y[X=0])", xor_model());
+  ate["value"] = {{"fraction", "1/3"}, {"decimal", "0.333333"}};
+  ate["rung"] = 2;
+  Json half = rung_record("half", "undetermined", "1/2", "P(U_X=1)", xor_model());
+  half["value"]["decimal"] = "0.5";
+  Json no_decimal = rung_record("plain", "no", "1/4", "P(X=0)");
+  no_decimal["value"].erase("decimal");
+  const AuditReport r = audit_text(jsonl({rung_record("m"), rung_record("n", "no", "1/4", "P(X=0)"), rung3, ate, half,
+                                          no_decimal, cb_record("", "Q?", "yes")}));
+  EXPECT_TRUE(r.verification_enabled);
+  EXPECT_EQ(r.checked, 6U);  // the CounterBench record has no model
+  EXPECT_EQ(r.verified, 6U) << to_text(r);
+  EXPECT_EQ(r.mismatched, 0U);
+  EXPECT_EQ(r.failed, 0U);
+}
+
+TEST(Audit, DetectsAWrongValueAndReportsBothValues) {
+  Json wrong = rung_record("wrong", "yes", "2/3");  // the truth is 3/4
+  wrong["value"]["decimal"] = "0.666667";
+  Json wrong_answer = rung_record("flipped", "no");  // 3/4 > 1/2: "yes"
+  Json wrong_rung = rung_record("rung");
+  wrong_rung["rung"] = 3;
+  Json wrong_decimal = rung_record("decimal");
+  wrong_decimal["value"]["decimal"] = "0.7";
+  const AuditReport r = audit_text(jsonl({rung_record("ok"), wrong, wrong_answer, wrong_rung, wrong_decimal}));
+  EXPECT_EQ(r.checked, 5U);
+  EXPECT_EQ(r.verified, 1U);
+  EXPECT_EQ(r.mismatched, 4U);
+  EXPECT_EQ(r.mismatched_fields, (std::map<std::string, std::size_t>{{"answer", 1}, {"rung", 1}, {"value", 1}, {"value.decimal", 2}}));
+  ASSERT_EQ(r.mismatches.size(), 5U);
+  EXPECT_EQ(r.mismatches[0].id, "wrong");
+  EXPECT_EQ(r.mismatches[0].line, 2U);
+  EXPECT_EQ(r.mismatches[0].field, "value");
+  EXPECT_EQ(r.mismatches[0].stored, "2/3");
+  EXPECT_EQ(r.mismatches[0].recomputed, "3/4");
+  EXPECT_EQ(r.mismatches[1].field, "value.decimal");
+  EXPECT_EQ(r.mismatches[1].recomputed, "0.75");
+  EXPECT_EQ(r.mismatches[2].id, "flipped");
+  EXPECT_EQ(r.mismatches[2].field, "answer");
+  EXPECT_EQ(r.mismatches[2].stored, "no");
+  EXPECT_EQ(r.mismatches[2].recomputed, "yes");
+  EXPECT_EQ(r.mismatches[3].field, "rung");
+  EXPECT_EQ(r.mismatches[3].stored, "3");
+  EXPECT_EQ(r.mismatches[3].recomputed, "1");
+  EXPECT_EQ(r.mismatches[4].stored, "0.7");
+  const std::string text = to_text(r);
+  EXPECT_NE(text.find("line 2 (id wrong): value stored 2/3, recomputed 3/4"), std::string::npos) << text;
+}
+
+TEST(Audit, ReportsRecordsThatCannotBeResolved) {
+  Json unknown = rung_record("unknown", "yes", "3/4", "P(Z=1)");
+  Json zero = rung_record("zero", "yes", "3/4", "P(X=1 | X=1, U=0)");
+  Json bad_model = rung_record("model");
+  bad_model["model"]["endogenous"][0]["mechanism"] = "V and";
+  Json no_value = rung_record("novalue");
+  no_value.erase("value");
+  const AuditReport r = audit_text(jsonl({unknown, zero, bad_model, no_value}));
+  EXPECT_EQ(r.checked, 4U);
+  EXPECT_EQ(r.failed, 4U);
+  ASSERT_EQ(r.failures.size(), 4U);
+  EXPECT_EQ(r.failures[0].id, "unknown");
+  EXPECT_NE(r.failures[0].message.find("formal_query 'P(Z=1)'"), std::string::npos) << r.failures[0].message;
+  EXPECT_NE(r.failures[0].message.find('Z'), std::string::npos);
+  EXPECT_NE(r.failures[1].message.find("zero-probability evidence"), std::string::npos) << r.failures[1].message;
+  EXPECT_EQ(r.failures[2].message.rfind("model: ", 0), 0U) << r.failures[2].message;
+  EXPECT_EQ(r.failures[3].message, "no value.fraction to compare with");
+}
+
+TEST(Audit, VerificationCanBeSwitchedOff) {
+  const AuditReport r = audit_text(jsonl({rung_record("wrong", "yes", "2/3")}), no_verify());
+  EXPECT_FALSE(r.verification_enabled);
+  EXPECT_EQ(r.checked, 0U);
+  EXPECT_NE(to_text(r).find("Re-verification (enumeration)\n  off\n"), std::string::npos);
+}
+
+TEST(Audit, MalformedLinesAreReportedWithTheirNumbers) {
+  Json no_answer = rung_record("x");
+  no_answer.erase("answer");
+  Json half_rung = rung_record("y");
+  half_rung.erase("formal_query");
+  const std::string text = cb_record("", "Q?", "yes").dump() + "\n" +  // 1
+                           "{\"question\": \"Q?\", oops}\n" +          // 2
+                           "\n" +                                      // 3 (blank: skipped)
+                           "[1, 2]\n" +                                // 4
+                           "{\"foo\": 1}\n" +                          // 5
+                           no_answer.dump() + "\r\n" +                 // 6
+                           half_rung.dump() + "\n" +                   // 7
+                           cb_record("", "Q?", "no").dump();           // 8 (no final newline)
+  const AuditReport r = audit_text(text, no_verify());
+  EXPECT_EQ(r.entries, 7U);
+  EXPECT_EQ(r.records, 2U);
+  EXPECT_EQ(r.malformed_count, 5U);
+  ASSERT_EQ(r.malformed.size(), 5U);
+  EXPECT_EQ(r.malformed[0].line, 2U);
+  EXPECT_EQ(r.malformed[0].message.rfind("invalid JSON: parse error at line 1, column ", 0), 0U) << r.malformed[0].message;
+  EXPECT_EQ(r.malformed[1].line, 4U);
+  EXPECT_EQ(r.malformed[1].message, "not a record: expected a JSON object, found array");
+  EXPECT_EQ(r.malformed[2].line, 5U);
+  EXPECT_NE(r.malformed[2].message.find("(CounterBench)"), std::string::npos);
+  EXPECT_EQ(r.malformed[3].line, 6U);
+  EXPECT_EQ(r.malformed[3].message, "no \"answer\" (a string)");
+  EXPECT_EQ(r.malformed[4].line, 7U);
+  EXPECT_EQ(r.malformed[4].message, "a rung record needs both \"formal_query\" and \"model\"");
+  const std::string report = to_text(r);
+  EXPECT_NE(report.find("  line 4: not a record: expected a JSON object, found array\n"), std::string::npos) << report;
+
+  AuditOptions two = no_verify();
+  two.max_listed = 2;
+  const AuditReport capped = audit_text(text, two);
+  EXPECT_EQ(capped.malformed_count, 5U);
+  EXPECT_EQ(capped.malformed.size(), 2U);
+  EXPECT_NE(to_text(capped).find("  ... and 3 more\n"), std::string::npos);
+}
+
+TEST(Audit, ReadsAJsonArrayAndNamesTheLineOfEachElement) {
+  const std::string text = "\n[\n  " + cb_record("not", "Q?", "yes").dump() +  // line 3
+                           ",\n  {\"question\": [1, 2],\n   \"bad\": }" +        // line 4
+                           ",\n  " + cb_record("", "Would Ab, \\\"x]\\\" occur?", "no").dump(2) +  // line 6
+                           ",\n  42\n]\n";
+  const AuditReport r = audit_text(text, no_verify());
+  EXPECT_EQ(r.entries, 4U);
+  EXPECT_EQ(r.records, 2U);
+  ASSERT_EQ(r.malformed.size(), 2U) << to_text(r);
+  EXPECT_EQ(r.malformed[0].line, 4U);
+  EXPECT_EQ(r.malformed[0].message.rfind("invalid JSON", 0), 0U);
+  const auto line_of_42 = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(text.find("42")), '\n'));
+  EXPECT_EQ(line_of_42, 16U);
+  EXPECT_EQ(r.malformed[1].line, line_of_42) << text;
+  EXPECT_EQ(r.malformed[1].message, "not a record: expected a JSON object, found number");
+  EXPECT_EQ(baseline(r.yes_no, "negation_parity").all, (Accuracy{2, 2}));
+
+  const AuditReport open = audit_text("[" + cb_record("", "Q?", "yes").dump() + ",\n", no_verify());
+  EXPECT_EQ(open.records, 1U);
+  ASSERT_EQ(open.malformed.size(), 1U);
+  EXPECT_EQ(open.malformed[0].line, 2U);
+  EXPECT_EQ(open.malformed[0].message, "the JSON array is not closed (no final ']')");
+
+  const AuditReport empty_element = audit_text("[" + cb_record("", "Q?", "yes").dump() + ",,\n" + cb_record("", "Q?", "no").dump() + "]", no_verify());
+  EXPECT_EQ(empty_element.records, 2U);
+  ASSERT_EQ(empty_element.malformed.size(), 1U);
+  EXPECT_EQ(empty_element.malformed[0].message, "empty array element");
+
+  const AuditReport trailing = audit_text("[]\n{}\n", no_verify());
+  EXPECT_EQ(trailing.records, 0U);
+  ASSERT_EQ(trailing.malformed.size(), 1U);
+  EXPECT_EQ(trailing.malformed[0].line, 2U);
+}
+
+TEST(Audit, ReportDoesNotDependOnTheThreadCount) {
+  std::vector<Json> records;
+  for (int i = 0; i < 700; ++i) {
+    const std::string id = "r" + std::to_string(i);
+    if (i % 97 == 5) {
+      records.push_back(rung_record(id, "yes", "2/3"));  // mismatch
+    } else if (i % 101 == 7) {
+      records.push_back(rung_record(id, "yes", "3/4", "P(Q=1)"));  // failure
+    } else if (i % 3 == 0) {
+      records.push_back(rung_record(id, "no", "1/4", "P(X=0)"));
+    } else if (i % 3 == 1) {
+      Json r = rung_record(id, "no", "0", "P(Y[X=0]=1 | X=1, Y=1)", xor_model());
+      r["value"] = {{"fraction", "0"}, {"decimal", "0"}};
+      r["rung"] = 3;
+      records.push_back(r);
+    } else {
+      records.push_back(rung_record(id));
+    }
+  }
+  const std::string text = jsonl(records);
+  AuditOptions one;
+  one.max_listed = 0;
+  std::vector<AuditProgress> seen;
+  one.progress = [&](const AuditProgress& p) { seen.push_back(p); };
+  AuditOptions three = one;
+  three.threads = 3;
+  three.progress = nullptr;
+  const AuditReport a = audit_text(text, one);
+  const AuditReport b = audit_text(text, three);
+  EXPECT_EQ(to_json(a), to_json(b));
+  EXPECT_EQ(to_text(a), to_text(b));
+  EXPECT_EQ(a.checked, 700U);
+  EXPECT_EQ(a.mismatched, 8U);
+  EXPECT_EQ(a.failed, 7U);
+  EXPECT_EQ(a.verified, 685U);
+  ASSERT_EQ(a.mismatches.size(), 8U);
+  for (std::size_t k = 1; k < a.mismatches.size(); ++k) EXPECT_LT(a.mismatches[k - 1].line, a.mismatches[k].line);
+  ASSERT_GE(seen.size(), 2U);
+  for (std::size_t k = 1; k < seen.size(); ++k) EXPECT_LE(seen[k - 1].records, seen[k].records);
+  EXPECT_EQ(seen.back().records, 700U);
+  EXPECT_EQ(seen.back().verified, 700U);
+}
+
+TEST(Audit, TextAndJsonReportsCarryTheSameFigures) {
+  AuditOptions o;
+  o.file = "tiny.jsonl";
+  const AuditReport r = audit_text(jsonl({rung_record("a"), rung_record("b", "yes", "2/3"), cb_record("not", "Would Ab occur?", "yes")}), o);
+  const std::string text = to_text(r);
+  EXPECT_EQ(text.rfind("Dataset audit: tiny.jsonl\n  3 records (1 counterbench, 2 rung), 0 malformed\n", 0), 0U) << text;
+  for (const char* part : {"\nCounts\n", "\nAnswers\n", "\nShortcut baselines on the 3 yes/no records",
+                           "max shortcut: ", "\nQuestion templates: 2 distinct over 3 records\n", "\nStructures\n",
+                           "  2 rung records: 1 verified, 1 mismatched, 0 failed\n"}) {
+    EXPECT_NE(text.find(part), std::string::npos) << part << "\n" << text;
+  }
+  const Json j = to_json(r);
+  EXPECT_EQ(j["file"], "tiny.jsonl");
+  EXPECT_EQ(j["records"], 3);
+  EXPECT_EQ(j["counts"]["schema"]["rung"], 2);
+  EXPECT_EQ(j["answers"]["all"]["yes"], 3);
+  EXPECT_EQ(j["baselines"][0]["population"], "yes/no");
+  EXPECT_EQ(j["baselines"][0]["baselines"][0]["name"], "majority");
+  EXPECT_EQ(j["baselines"][0]["baselines"][0]["all"]["correct"], 3);
+  EXPECT_EQ(j["baselines"][0]["max_shortcut"]["name"], "majority");
+  EXPECT_EQ(j["templates"]["distinct"], 2);
+  EXPECT_EQ(j["structures"]["with_structure"], 2);
+  EXPECT_EQ(j["verification"]["checked"], 2);
+  EXPECT_EQ(j["verification"]["mismatched"]["count"], 1);
+  EXPECT_EQ(j["verification"]["mismatched"]["listed"][0]["recomputed"], "3/4");
+  EXPECT_EQ(j["verification"]["mismatched"]["by_field"]["value"], 1);
+  EXPECT_NO_THROW((void)j.dump());
+}
+
+TEST(Audit, CountTablesAreInNaturalOrderAndLongOnesAreCapped) {
+  std::vector<Json> records;
+  for (int g = 25; g >= 1; --g) {
+    Json r = cb_record("", "Q?", "yes");
+    r["meta"]["graph_id"] = "graph" + std::to_string(g);
+    records.push_back(r);
+    if (g == 10) records.push_back(r);  // graph10 is the most common
+  }
+  const AuditReport r = audit_text(jsonl(records), no_verify());
+  const auto graphs = counts_of(r, "graph_id");
+  ASSERT_EQ(graphs.size(), 25U);  // the report keeps every value
+  EXPECT_EQ(graphs[0], (std::pair<std::string, std::size_t>{"graph1", 1}));
+  EXPECT_EQ(graphs[1].first, "graph2");
+  EXPECT_EQ(graphs[9], (std::pair<std::string, std::size_t>{"graph10", 2}));
+  const std::string text = to_text(r);
+  // The text shows the 20 most common (graph10, then the first others in natural order:
+  // graph1..graph20), in natural order.
+  EXPECT_NE(text.find("  graph20         1"), std::string::npos) << text;
+  EXPECT_EQ(text.find("  graph21 "), std::string::npos) << text;
+  EXPECT_NE(text.find("  ... and 5 more values (5 records); the 20 most common are shown\n"), std::string::npos) << text;
+  EXPECT_EQ(to_json(r)["counts"]["graph_id"].size(), 25U);
+}
+
+TEST(Audit, EmptyInput) {
+  const AuditReport r = audit_text("");
+  EXPECT_EQ(r.records, 0U);
+  EXPECT_EQ(r.yes_no.records, 0U);
+  EXPECT_EQ(r.yes_no.max_shortcut, -1);
+  EXPECT_EQ(to_text(r), "Dataset audit\n  0 records, 0 malformed\n");
+  EXPECT_NO_THROW((void)to_json(r).dump());
+}
+
+TEST(Audit, CounterBenchPublicSample) {
+  const std::filesystem::path file = std::filesystem::path(RUNG_SHARED_DIR) / "datasets/counterbench/CounterBenchDataset_100.json";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " is absent";
+  std::ifstream in(file);
+  ASSERT_TRUE(in);
+  AuditOptions options;
+  options.file = "CounterBenchDataset_100.json";
+  const AuditReport r = audit_dataset(in, options);
+  EXPECT_EQ(r.records, 100U);
+  EXPECT_EQ(r.malformed_count, 0U);
+  EXPECT_EQ(counts_of(r, "schema"), (Values{{"counterbench", 100}}));
+  EXPECT_EQ(counts_of(r, "type"), (Values{{"basic", 25}, {"conditional", 25}, {"joint", 25}, {"nested", 25}}));
+  EXPECT_EQ(r.answers, (AnswerBalance{100, 46, 54, 0, 0, 0}));
+  EXPECT_EQ(r.answers_by_type.at("joint"), (AnswerBalance{25, 15, 10, 0, 0, 0}));
+  // The README's figure: "yes iff given_info has an odd number of `not`" matches 95 of 100
+  // labels; the 5 misses are all joint items.
+  const auto& parity = baseline(r.yes_no, "negation_parity");
+  EXPECT_EQ(parity.all, (Accuracy{95, 100}));
+  EXPECT_EQ(parity.by_type.at("basic"), (Accuracy{25, 25}));
+  EXPECT_EQ(parity.by_type.at("conditional"), (Accuracy{25, 25}));
+  EXPECT_EQ(parity.by_type.at("joint"), (Accuracy{20, 25}));
+  EXPECT_EQ(parity.by_type.at("nested"), (Accuracy{25, 25}));
+  EXPECT_EQ(baseline(r.yes_no, "negation_parity_inverse").all, (Accuracy{5, 100}));
+  EXPECT_EQ(baseline(r.yes_no, "majority").all, (Accuracy{54, 100}));
+  EXPECT_EQ(baseline(r.yes_no, "majority_by_type").all, (Accuracy{59, 100}));
+  // Three question templates (basic and conditional share one); each template's majority is its
+  // type's, so the wording rule scores like majority_by_type, in-sample and cross-validated.
+  EXPECT_EQ(r.template_count, 3U);
+  EXPECT_EQ(baseline(r.yes_no, "wording").all, (Accuracy{59, 100}));
+  EXPECT_EQ(baseline(r.yes_no, "wording_cv2").all, (Accuracy{59, 100}));
+  ASSERT_GE(r.yes_no.max_shortcut, 0);
+  EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "negation_parity");
+  EXPECT_EQ(r.checked, 0U);  // no models to re-solve
+  EXPECT_EQ(r.with_structure, 0U);
+  EXPECT_EQ(r.duplicate_id_count, 0U);
+}
+
+}  // namespace
+}  // namespace rung
