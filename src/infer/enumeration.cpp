@@ -1,5 +1,7 @@
 #include "rung/infer/enumeration.hpp"
 
+#include "rung/core/scalar.hpp"
+
 #include "rung/core/error.hpp"
 #include "rung/infer/validate.hpp"
 
@@ -12,19 +14,6 @@ namespace rung::enumeration {
 
 namespace {
 
-template <class S>
-S from_rational(const Rational& x);
-template <>
-Rational from_rational<Rational>(const Rational& x) {
-  return x;
-}
-template <>
-double from_rational<double>(const Rational& x) {
-  return x.convert_to<double>();
-}
-
-bool is_zero(const Rational& x) { return x.is_zero(); }
-bool is_zero(double x) { return x == 0.0; }
 
 void collect_vars(const Term& term, std::vector<VarId>& out) {
   out.push_back(term.var);

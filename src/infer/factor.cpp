@@ -1,5 +1,7 @@
 #include "rung/infer/factor.hpp"
 
+#include "rung/core/scalar.hpp"
+
 #include "rung/core/error.hpp"
 
 #include <fmt/format.h>
@@ -13,8 +15,6 @@ namespace rung {
 
 namespace {
 
-bool is_zero(const Rational& x) { return x.is_zero(); }
-bool is_zero(double x) { return x == 0.0; }
 bool is_zero_or_one(const Rational& x) { return x.is_zero() || x == 1; }
 bool is_zero_or_one(double x) { return x == 0.0 || x == 1.0; }
 

@@ -1,5 +1,7 @@
 #include "rung/infer/solver.hpp"
 
+#include "rung/core/scalar.hpp"
+
 #include "rung/infer/enumeration.hpp"
 #include "rung/infer/validate.hpp"
 #include "rung/infer/variable_elimination.hpp"
@@ -7,17 +9,6 @@
 namespace rung {
 
 namespace {
-
-template <class S>
-S from_rational(const Rational& x);
-template <>
-Rational from_rational<Rational>(const Rational& x) {
-  return x;
-}
-template <>
-double from_rational<double>(const Rational& x) {
-  return x.convert_to<double>();
-}
 
 template <class S>
 S part_value(const Scm& scm, const Query::Part& part, const SolverOptions& options) {

@@ -1,5 +1,7 @@
 #include "rung/infer/variable_elimination.hpp"
 
+#include "rung/core/scalar.hpp"
+
 #include "rung/core/error.hpp"
 
 #include <algorithm>
@@ -12,19 +14,6 @@ namespace rung::ve {
 
 namespace {
 
-template <class S>
-S from_rational(const Rational& x);
-template <>
-Rational from_rational<Rational>(const Rational& x) {
-  return x;
-}
-template <>
-double from_rational<double>(const Rational& x) {
-  return x.convert_to<double>();
-}
-
-bool is_zero(const Rational& x) { return x.is_zero(); }
-bool is_zero(double x) { return x == 0.0; }
 
 bool contains(const std::vector<NodeId>& scope, NodeId node) {
   return std::binary_search(scope.begin(), scope.end(), node);
