@@ -75,7 +75,9 @@ std::string to_decimal(const Rational& value, int digits) {
   Integer scaled = (num * scale * 2 + den) / (den * 2);  // round half up on |value|
   Integer whole = scaled / scale;
   Integer frac = scaled % scale;
-  std::string out = (negative && scaled != 0 ? "-" : "") + whole.str();
+  std::string out;  // built by appending: `"-" + str` trips a GCC 12 -Wrestrict false positive at -O3
+  if (negative && scaled != 0) out += '-';
+  out += whole.str();
   if (frac != 0) {
     std::string f = frac.str();
     f.insert(0, static_cast<std::size_t>(digits) - f.size(), '0');

@@ -397,7 +397,10 @@ std::string to_text(const Trace& trace, const Scm& scm) {
     } else {
       sum += part.sign < 0 ? " - " : " + ";
     }
-    sum += part.value < 0 ? "(" + to_string(part.value) + ")" : to_string(part.value);
+    // Appended piece by piece: `"(" + str` trips a GCC 12 -Wrestrict false positive at -O3.
+    if (part.value < 0) sum += '(';
+    sum += to_string(part.value);
+    if (part.value < 0) sum += ')';
   }
   out += fmt::format("Answer: {} = {} = {}\n", trace.query, sum, value_text(trace.value));
   return out;
