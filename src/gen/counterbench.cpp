@@ -26,10 +26,14 @@ struct Node {
   bool negate_output = false;   // one parent: B := not A
 };
 
-/// One sampled structure: nodes in topological order, node 0 the treatment, the last the outcome.
+/// One sampled structure: nodes in topological order, the last the outcome. The treatment is
+/// node 0 (a root), or node 1 when node 0 is a hidden confounder: a root that causes the
+/// treatment and, through another path, the outcome.
 struct Graph {
   std::vector<Node> nodes;
   std::vector<int> backbone;    // treatment -> ... -> outcome
+  int treatment = 0;
+  int confounder = -1;
   [[nodiscard]] int outcome() const { return static_cast<int>(nodes.size()) - 1; }
   [[nodiscard]] bool is_root(int v) const { return nodes[static_cast<std::size_t>(v)].parents.empty(); }
 };
@@ -38,23 +42,34 @@ bool allowed(const GeneratorOptions& o, std::string_view kind) {
   return std::find(o.mechanisms.begin(), o.mechanisms.end(), kind) != o.mechanisms.end();
 }
 
-Graph sample_graph(const GeneratorOptions& o, Rng& rng) {
+Graph sample_graph(const GeneratorOptions& o, Rng& rng, bool confounded) {
   const int n = rng.between(o.min_variables, o.max_variables);
   Graph g;
   g.nodes.resize(static_cast<std::size_t>(n));
-  // Backbone: the treatment (0), L-1 intermediate nodes, the outcome (n-1).
-  const int longest = std::min(n - 1, o.min_path_length + 2);
+  if (confounded && (o.max_in_degree < 2 || n - 2 < o.min_path_length)) confounded = false;
+  const int t = confounded ? 1 : 0;
+  g.treatment = t;
+  g.confounder = confounded ? 0 : -1;
+  // Backbone: the treatment, L-1 intermediate nodes, the outcome (n-1).
+  const int longest = std::min(n - 1 - t, o.min_path_length + 2);
   const int length = rng.between(o.min_path_length, longest);
   std::vector<int> middle;
-  for (int v = 1; v < n - 1; ++v) middle.push_back(v);
+  for (int v = t + 1; v < n - 1; ++v) middle.push_back(v);
   rng.shuffle(middle);
   middle.resize(static_cast<std::size_t>(length - 1));
   std::sort(middle.begin(), middle.end());
-  g.backbone.push_back(0);
+  g.backbone.push_back(t);
   g.backbone.insert(g.backbone.end(), middle.begin(), middle.end());
   g.backbone.push_back(n - 1);
   std::vector<int> backbone_parent(static_cast<std::size_t>(n), -1);
   for (std::size_t i = 1; i < g.backbone.size(); ++i) backbone_parent[static_cast<std::size_t>(g.backbone[i])] = g.backbone[i - 1];
+  // A confounder causes the treatment and one later backbone node (so it reaches the outcome
+  // around the treatment).
+  int confounded_child = -1;
+  if (confounded) {
+    backbone_parent[1] = 0;
+    confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below(g.backbone.size() - 1))];
+  }
 
   std::vector<std::string> ops;
   for (const char* op : {"and", "or", "xor"}) {
@@ -64,20 +79,21 @@ Graph sample_graph(const GeneratorOptions& o, Rng& rng) {
     Node& node = g.nodes[static_cast<std::size_t>(v)];
     const int forced = backbone_parent[static_cast<std::size_t>(v)];
     if (forced < 0 && rng.chance(1, 3)) continue;  // another root
+    const bool second = v == confounded_child;  // the confounder's other child
     std::vector<int> candidates;
     for (int u = 0; u < v; ++u) {
-      if (u != forced) candidates.push_back(u);
+      if (u != forced && !(second && u == 0) && !(confounded && v == t)) candidates.push_back(u);
     }
     rng.shuffle(candidates);
-    int k = forced >= 0 ? 1 : 0;
-    const int max_k = std::min<int>(o.max_in_degree, k + static_cast<int>(candidates.size()));
-    const int want = ops.empty() ? 1 : rng.between(1, max_k);
+    const int k = (forced >= 0 ? 1 : 0) + (second ? 1 : 0);
+    const int max_k = std::max(k, std::min<int>(o.max_in_degree, k + static_cast<int>(candidates.size())));
+    const int want = ops.empty() ? 1 : rng.between(std::max(1, k), max_k);
     if (forced >= 0) node.parents.push_back(forced);
+    if (second) node.parents.push_back(0);
     for (std::size_t i = 0; static_cast<int>(node.parents.size()) < want && i < candidates.size(); ++i) {
       node.parents.push_back(candidates[i]);
     }
     std::sort(node.parents.begin(), node.parents.end());
-    (void)k;
     const bool negations = allowed(o, "not");
     if (node.parents.size() == 1) {
       node.op = "copy";
@@ -235,21 +251,23 @@ CounterbenchPreset::CounterbenchPreset(GeneratorOptions options) : options_(std:
 
 Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    Graph g = sample_graph(options_, rng);
+    // Half the items have a hidden confounder of the treatment: then conditioning on the
+    // treatment is not intervening on it, and answering needs abduction of the confounder.
+    Graph g = sample_graph(options_, rng, rng.chance(1, 2));
     const int n = static_cast<int>(g.nodes.size());
-    const int x = 0;
+    const int x = g.treatment;
     const int y = g.outcome();
     std::vector<int> roots(static_cast<std::size_t>(n), 0);
     for (int v = 0; v < n; ++v) {
       if (g.is_root(v)) roots[static_cast<std::size_t>(v)] = rng.chance(1, 2) ? 1 : 0;
     }
-    const int x_fact = roots[0];
     const std::vector<int> none(static_cast<std::size_t>(n), -1);
     const std::vector<int> factual = simulate(g, roots, none);
+    const int x_fact = factual[static_cast<std::size_t>(x)];
 
     // The worlds of the question, by type.
     std::vector<int> set = none;
-    set[0] = 1 - x_fact;
+    set[static_cast<std::size_t>(x)] = 1 - x_fact;
     int held = -1;                 // nested: the mediator kept at its value under the factual X
     std::vector<int> joint_vars;   // joint: the other intervened variables
     int hidden_root = -1;          // conditional: the root left unobserved
@@ -260,7 +278,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     }
     if (target.type == "joint") {
       std::vector<int> pool;
-      for (int v = 1; v < y; ++v) {
+      for (int v = x + 1; v < y; ++v) {
         if (!g.is_root(v) && is_ancestor(g, v, y)) pool.push_back(v);
       }
       if (static_cast<int>(pool.size()) < options_.interventions - 1) continue;
@@ -274,7 +292,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       set[static_cast<std::size_t>(held)] = factual[static_cast<std::size_t>(held)];  // Z[X=x] = Z (consistency)
     } else if (target.type == "conditional") {
       std::vector<int> hideable;
-      for (int v = 1; v < n; ++v) {
+      for (int v = x + 1; v < n; ++v) {
         if (g.is_root(v) && is_ancestor(g, v, y)) hideable.push_back(v);
       }
       if (hideable.empty()) continue;
@@ -304,12 +322,14 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     for (int v = 0; v < n; ++v) ids.push_back(*model.find(names[static_cast<std::size_t>(v)]));
     auto id = [&ids](int v) { return ids[static_cast<std::size_t>(v)]; };
 
-    // Evidence: every root's value (the question's "instead of" gives X's), except the hidden
-    // root of a conditional question, whose value the observations determine.
+    // Evidence: the treatment's value (the question's "instead of" gives it) and every root's,
+    // except the confounder (abduced from the treatment) and the hidden root of a conditional
+    // question, whose value the observations determine.
     std::vector<Event> evidence;
     std::vector<std::pair<std::string, int>> facts;
+    if (!g.is_root(x)) evidence.push_back({term(id(x)), static_cast<Value>(x_fact)});
     for (int v = 0; v < n; ++v) {
-      if (!g.is_root(v) || v == hidden_root) continue;
+      if (!g.is_root(v) || v == hidden_root || v == g.confounder) continue;
       evidence.push_back({term(id(v)), static_cast<Value>(roots[static_cast<std::size_t>(v)])});
       if (v != x) facts.emplace_back(names[static_cast<std::size_t>(v)], roots[static_cast<std::size_t>(v)]);
     }
@@ -330,12 +350,12 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     Query query;
     query.parts.push_back({1, Probability{{Event{term(id(y), settings), 1}}, evidence}});
 
-    // In a conditional question the observations must pin the hidden root down: the formal
+    // With a hidden root (conditional) or a confounder, the evidence must pin it down: the formal
     // answer must be deterministic and equal the simulated one. (Elsewhere every root is known,
     // and the generator checks every answer by two methods anyway.)
-    if (hidden_root >= 0 && solve(model, query).value != Rational(answer ? 1 : 0)) continue;
+    if ((hidden_root >= 0 || g.confounder >= 0) && solve(model, query).value != Rational(answer ? 1 : 0)) continue;
 
-    const std::string& X = names[0];
+    const std::string& X = names[static_cast<std::size_t>(x)];
     const std::string& Y = names[static_cast<std::size_t>(y)];
     const std::string instead = x_fact != 0 ? fmt::format("not {} instead of {}", X, X) : fmt::format("{} instead of not {}", X, X);
     std::string question;
@@ -370,8 +390,8 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     for (const auto& node : g.nodes) edges += node.parents.size();
     int depth = 0;  // longest path from X to Y, in arcs
     std::vector<int> longest(static_cast<std::size_t>(n), -1);
-    longest[0] = 0;
-    for (int v = 1; v < n; ++v) {
+    longest[static_cast<std::size_t>(x)] = 0;
+    for (int v = x + 1; v < n; ++v) {
       for (int p : g.nodes[static_cast<std::size_t>(v)].parents) {
         if (longest[static_cast<std::size_t>(p)] >= 0) {
           longest[static_cast<std::size_t>(v)] = std::max(longest[static_cast<std::size_t>(v)], longest[static_cast<std::size_t>(p)] + 1);
@@ -385,6 +405,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     item.knobs["interventions"] = settings.size();
     item.knobs["nesting_depth"] = held >= 0 ? 1 : 0;
     item.knobs["evidence_count"] = evidence.size();
+    item.knobs["confounded"] = g.confounder >= 0;
     item.meta["query_type"] = "det-counterfactual";  // CounterBench's spelling in its meta
     item.meta["story_id"] = fmt::format("{}_{}", to_string(options_.name_style), target.type);
     item.meta["graph_id"] = fmt::format("rung-n{}-e{}-p{}", n, edges, depth);

@@ -83,11 +83,10 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     target.agreements.emplace_back(procedure, (rank & bit) == 0);
     bit <<= 1;
   };
-  // Only procedures that can disagree with the answer for this type are balanced: with the
-  // treatment a root and every other root known, conditioning on it equals intervening in basic
-  // questions, and in nested ones it is the nested_ignored reading.
+  // Only procedures that can disagree with the answer for this type are balanced: in nested
+  // questions conditioning is the nested_ignored reading.
   agree("no_abduction");
-  if (target.type == "joint" || target.type == "conditional") agree("conditioning");
+  if (target.type != "nested") agree("conditioning");
   if (target.type == "nested") {
     agree("nested_ignored");
     agree("nested_literal");
