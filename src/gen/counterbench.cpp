@@ -333,6 +333,8 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       evidence.push_back({term(id(v)), static_cast<Value>(roots[static_cast<std::size_t>(v)])});
       if (v != x) facts.emplace_back(names[static_cast<std::size_t>(v)], roots[static_cast<std::size_t>(v)]);
     }
+    // A joint question ("if not X and Z?") does not say what X actually was; the observations do.
+    if (target.type == "joint") facts.emplace_back(names[static_cast<std::size_t>(x)], x_fact);
     for (int v : observed) {
       evidence.push_back({term(id(v)), static_cast<Value>(factual[static_cast<std::size_t>(v)])});
       facts.emplace_back(names[static_cast<std::size_t>(v)], factual[static_cast<std::size_t>(v)]);
