@@ -165,6 +165,24 @@ TEST(Generator, TwoThousandItemsAreBalancedAndShortcutsStayNearChance) {
   EXPECT_EQ(structures.size(), 2000U);
 }
 
+TEST(Generator, EveryDifficultyLevelGenerates) {
+  for (int level = 1; level <= 5; ++level) {
+    auto o = preset_options("counterbench", level);
+    o.count = 32;
+    const auto rs = records(run(o, 2));
+    ASSERT_EQ(rs.size(), 32U) << level;
+    int yes = 0;
+    for (const auto& r : rs) {
+      yes += r["answer"] == "yes" ? 1 : 0;
+      EXPECT_EQ(r["difficulty"]["level"], level);
+      EXPECT_GE(r["difficulty"]["variables"], o.min_variables);
+      EXPECT_LE(r["difficulty"]["variables"], o.max_variables);
+      EXPECT_GE(r["difficulty"]["path_length"], o.min_path_length);
+    }
+    EXPECT_EQ(yes, 16) << level;
+  }
+}
+
 TEST(Generator, SmallDatasetMatchesGolden) {
   auto o = preset_options("counterbench", 2);
   o.count = 8;
