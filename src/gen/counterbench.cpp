@@ -221,7 +221,7 @@ Term term(VarId var, std::vector<Setting> settings = {}) {
   return Term{var, std::move(settings)};
 }
 
-Setting constant(VarId var, int value) { return Setting{var, static_cast<Value>(value), {}}; }
+Setting constant(VarId var, int value) { return Setting::to_value(var, static_cast<Value>(value)); }
 
 /// All descendants of v (excluding v), in index order.
 std::vector<int> descendants(const Graph& g, int v) {
@@ -345,9 +345,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     std::vector<Setting> settings{constant(id(x), 1 - x_fact)};
     for (int v : joint_vars) settings.push_back(constant(id(v), set[static_cast<std::size_t>(v)]));
     if (held >= 0) {
-      Setting s{id(held), 0, {}};
-      s.nested.push_back(term(id(held), {constant(id(x), x_fact)}));
-      settings.push_back(std::move(s));
+      settings.push_back(Setting::to_term(id(held), term(id(held), {constant(id(x), x_fact)})));
     }
     Query query;
     query.parts.push_back({1, Probability{{Event{term(id(y), settings), 1}}, evidence}});

@@ -423,19 +423,8 @@ Value resolve_label(const Scm& scm, VarId var, const std::string& label) {
   return *v;
 }
 
-Setting constant(VarId var, Value value) {
-  Setting s;
-  s.var = var;
-  s.value = value;
-  return s;
-}
-
-Setting nested(VarId var, Term t) {
-  Setting s;
-  s.var = var;
-  s.nested.push_back(std::move(t));
-  return s;
-}
+Setting constant(VarId var, Value value) { return Setting::to_value(var, value); }
+Setting nested(VarId var, Term t) { return Setting::to_term(var, std::move(t)); }
 
 Term term_of(VarId var, std::vector<Setting> settings = {}) {
   Term t;

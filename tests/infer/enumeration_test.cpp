@@ -7,18 +7,8 @@ namespace {
 
 using R = Rational;
 
-Setting set(VarId var, Value v) {
-  Setting s;
-  s.var = var;
-  s.value = v;
-  return s;
-}
-Setting set_to(VarId var, Term t) {
-  Setting s;
-  s.var = var;
-  s.nested.push_back(std::move(t));
-  return s;
-}
+Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
+Setting set_to(VarId var, Term t) { return Setting::to_term(var, std::move(t)); }
 
 /// UX ~ (1/4, 3/4), UM ~ (1/3, 0, 2/3) over {0,1,2}, UW unrelated; X := UX, M := X or UM == 2,
 /// Y := X xor M.

@@ -321,12 +321,7 @@ Probability prob(std::vector<Event> events, std::vector<Event> evidence = {}) {
 }
 Query single(Probability p) { return Query{{Query::Part{1, std::move(p)}}}; }
 Term in_world(VarId var, std::vector<Setting> settings = {}) { return Term{var, std::move(settings)}; }
-Setting set(VarId var, Value v) {
-  Setting s;
-  s.var = var;
-  s.value = v;
-  return s;
-}
+Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
 std::vector<Setting> sorted(std::vector<Setting> s) {
   std::sort(s.begin(), s.end(), [](const Setting& a, const Setting& b) { return a.var < b.var; });
   return s;

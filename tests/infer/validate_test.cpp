@@ -5,12 +5,7 @@
 namespace rung {
 namespace {
 
-Setting set(VarId var, Value v) {
-  Setting s;
-  s.var = var;
-  s.value = v;
-  return s;
-}
+Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
 
 class ValidateTest : public ::testing::Test {
  protected:

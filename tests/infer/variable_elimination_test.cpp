@@ -7,12 +7,7 @@ namespace {
 
 using R = Rational;
 
-Setting set(VarId var, Value v) {
-  Setting s;
-  s.var = var;
-  s.value = v;
-  return s;
-}
+Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
 
 TEST(MinFillOrder, LeavesBeforeCentresTiesBySmallerId) {
   const std::vector<std::uint32_t> card(4, 2);

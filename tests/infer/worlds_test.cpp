@@ -7,18 +7,8 @@ namespace {
 
 using Kind = WorldNode::Kind;
 
-Setting set(VarId var, Value v) {
-  Setting s;
-  s.var = var;
-  s.value = v;
-  return s;
-}
-Setting set_to(VarId var, Term t) {
-  Setting s;
-  s.var = var;
-  s.nested.push_back(std::move(t));
-  return s;
-}
+Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
+Setting set_to(VarId var, Term t) { return Setting::to_term(var, std::move(t)); }
 
 /// U_Z -> Z -> X -> M -> Y, X -> Y, U -> X, U -> Y (confounded), and an unrelated W.
 class WorldsTest : public ::testing::Test {

@@ -28,6 +28,10 @@ struct Setting {
   Value value = 0;            ///< the constant, when `nested` is empty
   std::vector<Term> nested;   ///< empty, or exactly one Term whose value X takes
   [[nodiscard]] bool is_nested() const noexcept { return !nested.empty(); }
+  /// `var=value`
+  [[nodiscard]] static Setting to_value(VarId var, Value value);
+  /// `var=<term>`: var takes the value of `term`, evaluated in its own world.
+  [[nodiscard]] static Setting to_term(VarId var, Term term);
   friend bool operator==(const Setting&, const Setting&) = default;
 };
 
@@ -38,6 +42,13 @@ struct Term {
   std::vector<Setting> settings;
   friend bool operator==(const Term&, const Term&) = default;
 };
+
+inline Setting Setting::to_value(VarId var, Value value) { return Setting{var, value, {}}; }
+inline Setting Setting::to_term(VarId var, Term term) {
+  Setting s{var, 0, {}};
+  s.nested.push_back(std::move(term));
+  return s;
+}
 
 /// `term = value`
 struct Event {
