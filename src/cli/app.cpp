@@ -35,11 +35,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     out << "rung 0.1.0\n";
     return 0;
   } catch (const CLI::ParseError& e) {
-    // `rung CMD --help` lands here through the subcommand's help flag.
-    if (e.get_exit_code() == 0) {
-      for (const CLI::App* sub : app.get_subcommands()) out << sub->help();
-      return 0;
-    }
+    if (e.get_exit_code() == 0) return 0;  // CLI::Success
     err << "rung: " << e.what() << "\n";
     err << "Run 'rung --help' for usage.\n";
     return static_cast<int>(ExitCode::bad_usage);

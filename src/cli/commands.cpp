@@ -19,7 +19,6 @@
 #include <fstream>
 #include <filesystem>
 #include <map>
-#include <sstream>
 #include <ostream>
 
 namespace rung::cli {
@@ -274,9 +273,7 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
       if (a->output.empty()) {
         gen.write(s.out, run);
       } else {
-        std::ostringstream buffer;
-        gen.write(buffer, run);
-        write_file_atomically(a->output, buffer.str());
+        write_file_atomically(a->output, [&](std::ostream& out) { gen.write(out, run); });
       }
       if (progress) s.err << '\n';
       return 0;

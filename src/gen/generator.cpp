@@ -95,7 +95,7 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
   return target;
 }
 
-Generator::Made Generator::make(std::uint64_t index, int attempt) const {
+Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) const {
   const auto variants = static_cast<std::uint64_t>(options_.name_variants);
   const std::uint64_t structure_index = index / variants;
   std::uint64_t seed = Rng::item_seed(options_.seed, structure_index);
@@ -116,6 +116,10 @@ Generator::Made Generator::make(std::uint64_t index, int attempt) const {
     }
     item = preset_->make(rng, names, goal);
   }
+  Made made;
+  made.structure = structure_hash(item.model, item.query);
+  if (!full) return made;  // replaying an earlier shard needs the structure only
+
   const std::vector<Distractor> procedures = distractors(item.model, item.query, item.readings);
 
   // Every answer twice: the two methods must agree exactly, or nothing is written.
@@ -128,8 +132,6 @@ Generator::Made Generator::make(std::uint64_t index, int attempt) const {
   const Rational& value = ve.value;
   const Trace& trace = *ve.trace;
 
-  Made made;
-  made.structure = structure_hash(item.model, item.query);
   auto& r = made.record;
   r["id"] = fmt::format("{}-s{}-{}", options_.preset, options_.seed, index);
   r["given_info"] = item.given_info;
@@ -181,7 +183,7 @@ Generator::Made Generator::make(std::uint64_t index, int attempt) const {
 }
 
 nlohmann::ordered_json Generator::record(std::uint64_t index, int attempt) const {
-  return make(index, attempt).record;
+  return make(index, attempt, true).record;
 }
 
 void Generator::write(std::ostream& out, const RunOptions& run) const {
@@ -195,10 +197,9 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
   const auto variants = static_cast<std::uint64_t>(options_.name_variants);
 
   std::set<std::string> seen;  // structures already emitted (first variant of each)
-  std::vector<int> attempt_of;  // per index of the current block: which draw was accepted
 
   // Runs make() for indices [from, to) at their first draw, on `threads` threads.
-  auto make_block = [&](std::uint64_t from, std::uint64_t to, bool need_records) {
+  auto make_block = [&](std::uint64_t from, std::uint64_t to, bool full) {
     std::vector<Made> block(to - from);
     std::atomic<std::uint64_t> next{from};
     std::exception_ptr failure;
@@ -206,8 +207,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
     auto worker = [&] {
       for (std::uint64_t i = next++; i < to; i = next++) {
         try {
-          block[i - from] = make(i, 0);
-          if (!need_records) block[i - from].record = nullptr;
+          block[i - from] = make(i, 0, full);
         } catch (...) {
           std::lock_guard lock(failure_mutex);
           if (!failure) failure = std::current_exception();
@@ -223,7 +223,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
   };
 
   // Accepts item i (drawn as `made`), redrawing while its structure repeats an earlier one.
-  auto accept = [&](std::uint64_t i, Made made) {
+  auto accept = [&](std::uint64_t i, Made made, bool full) {
     if (i % variants != 0) return made;  // name variants share their structure on purpose
     int attempt = 0;
     while (seen.contains(made.structure)) {
@@ -232,7 +232,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
                                 "allow too few distinct items for --count {}",
                                 i, kMaxRedraws, total));
       }
-      made = make(i, attempt);
+      made = make(i, attempt, full);
     }
     seen.insert(made.structure);
     return made;
@@ -244,18 +244,17 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
   for (std::uint64_t from = 0; from < first; from += block_size) {
     const std::uint64_t to = std::min(first, from + block_size);
     auto block = make_block(from, to, false);
-    for (std::uint64_t i = from; i < to; ++i) (void)accept(i, std::move(block[i - from]));
+    for (std::uint64_t i = from; i < to; ++i) (void)accept(i, std::move(block[i - from]), false);
   }
   for (std::uint64_t from = first; from < last; from += block_size) {
     const std::uint64_t to = std::min(last, from + block_size);
     auto block = make_block(from, to, true);
     for (std::uint64_t i = from; i < to; ++i) {
-      Made made = accept(i, std::move(block[i - from]));
+      Made made = accept(i, std::move(block[i - from]), true);
       out << made.record.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::strict) << '\n';
     }
     if (run.progress) run.progress(to - first, last - first);
   }
-  (void)attempt_of;
 }
 
 }  // namespace rung

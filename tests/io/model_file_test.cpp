@@ -73,5 +73,21 @@ TEST_F(ModelFile, AtomicWriteReplacesAndLeavesNoTemporary) {
   EXPECT_THROW(write_file_atomically(dir_ / "no" / "such" / "dir.txt", "x"), Error);
 }
 
+TEST_F(ModelFile, AStreamingWriteThatThrowsLeavesTheOldFileAndNoTemporary) {
+  const auto path = dir_ / "out.txt";
+  write_file_atomically(path, "old");
+  EXPECT_THROW(write_file_atomically(path, [](std::ostream& out) {
+                 out << "half a dataset";
+                 throw Error("interrupted");
+               }),
+               Error);
+  EXPECT_EQ(read_text_file(path), "old");
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_)) ++files;
+  EXPECT_EQ(files, 1U);
+  write_file_atomically(path, [](std::ostream& out) { out << "new"; });
+  EXPECT_EQ(read_text_file(path), "new");
+}
+
 }  // namespace
 }  // namespace rung

@@ -53,7 +53,8 @@ class Generator {
   std::unique_ptr<Preset> preset_;
 
   struct Made;
-  [[nodiscard]] Made make(std::uint64_t index, int attempt) const;
+  /// Item `index` at draw `attempt`; `full = false` stops once the structure is known.
+  [[nodiscard]] Made make(std::uint64_t index, int attempt, bool full) const;
   [[nodiscard]] ItemTarget target(std::uint64_t structure_index) const;
 };
 

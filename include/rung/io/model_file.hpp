@@ -7,6 +7,8 @@
 #include "rung/scm/scm.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <iosfwd>
 #include <string>
 
 namespace rung {
@@ -23,5 +25,8 @@ enum class ModelFormat { scm, json };
 
 /// Writes `content` to `path` atomically: a temporary file beside it, then a rename.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+/// The same, streaming: `write` fills the temporary file, which replaces `path` only if `write`
+/// returns; if it throws, the temporary file is removed and `path` is untouched.
+void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write);
 
 }  // namespace rung
