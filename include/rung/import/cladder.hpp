@@ -1,0 +1,3 @@
+#pragma once
+/// \file
+/// (being written)
