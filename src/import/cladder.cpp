@@ -1,1 +1,739 @@
-// (being written)
+#include "rung/import/cladder.hpp"
+
+#include "rung/core/error.hpp"
+#include "rung/gen/structure.hpp"
+#include "rung/infer/solver.hpp"
+#include "rung/infer/trace.hpp"
+#include "rung/io/scm_json.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <istream>
+#include <iterator>
+#include <set>
+#include <sstream>
+
+namespace rung {
+
+using nlohmann::ordered_json;
+
+Rational exact_decimal(double value) {
+  if (!std::isfinite(value)) throw Error(fmt::format("not a finite number: {}", value));
+  std::string s = fmt::format("{}", value);
+  bool negative = false;
+  if (!s.empty() && s[0] == '-') {
+    negative = true;
+    s.erase(0, 1);
+  }
+  int exponent = 0;
+  if (auto e = s.find_first_of("eE"); e != std::string::npos) {
+    exponent = std::stoi(s.substr(e + 1));
+    s.resize(e);
+  }
+  Rational r = parse_rational(s);
+  Rational ten(10);
+  for (int k = 0; k < std::abs(exponent); ++k) r = exponent > 0 ? Rational(r * ten) : Rational(r / ten);
+  return negative ? Rational(-r) : r;
+}
+
+namespace {
+
+constexpr std::string_view kBackground =
+    "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
+    "unmentioned factors or causal relationships: ";
+
+std::string trim(std::string s) {
+  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+std::string text_of(const ordered_json& j, std::string_view key) {
+  auto it = j.find(std::string(key));
+  if (it == j.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+ordered_json value_json(const Rational& v) {
+  ordered_json j;
+  j["fraction"] = to_string(v);
+  j["decimal"] = to_decimal(v, 6);
+  return j;
+}
+
+Rational probability(const ordered_json& v, const std::string& id, const std::string& key) {
+  Rational p;
+  if (v.is_number_integer()) p = Rational(v.get<long long>());
+  else if (v.is_number()) p = exact_decimal(v.get<double>());
+  else throw ImportError(id, "a CPT entry is not a number", key);
+  if (p < 0 || p > 1) throw ImportError(id, fmt::format("probability {} outside [0, 1]", to_decimal(p, 12)), key);
+  return p;
+}
+
+std::string paren(const std::string& e) { return e.find(' ') == std::string::npos ? e : "(" + e + ")"; }
+
+/// The mechanism text of `var` over `parents[depth..]`, declaring noise variables in `b`.
+std::string cpt_expression(const std::string& var, const std::vector<std::string>& parents, const ordered_json& node,
+                           std::size_t depth, const std::string& bits, ScmBuilder& b, bool& deterministic,
+                           const std::string& id, const std::string& key) {
+  if (depth == parents.size()) {
+    const Rational p = probability(node, id, key);
+    if (p == 0) return "0";
+    if (p == 1) return "1";
+    deterministic = false;
+    const std::string u = fmt::format("U_{}_{}", var, bits);
+    b.bernoulli(u, p);
+    return u;
+  }
+  if (!node.is_array() || node.size() != 2) {
+    throw ImportError(id, fmt::format("the CPT must nest {} lists of two (one per parent)", parents.size()), key);
+  }
+  const std::string e0 = cpt_expression(var, parents, node[0], depth + 1, bits + "0", b, deterministic, id, key);
+  const std::string e1 = cpt_expression(var, parents, node[1], depth + 1, bits + "1", b, deterministic, id, key);
+  const std::string& p = parents[depth];
+  if (e0 == e1) return e0;
+  if (e1 == "1" && e0 == "0") return p;
+  if (e1 == "0" && e0 == "1") return "not " + p;
+  if (e1 == "1") return fmt::format("{} or {}", p, paren(e0));
+  if (e0 == "0") return fmt::format("{} and {}", p, paren(e1));
+  if (e1 == "0") return fmt::format("not {} and {}", p, paren(e0));
+  if (e0 == "1") return fmt::format("not {} or {}", p, paren(e1));
+  return fmt::format("if {} then {} else {}", p, paren(e1), paren(e0));
+}
+
+/// Whether the graph's skeleton (arrows without direction) has a cycle.
+bool has_loop(const CladderModel& m) {
+  std::map<std::string, std::string> root;
+  for (const auto& v : m.variables) root[v] = v;
+  auto find = [&](std::string v) {
+    while (root[v] != v) v = root[v];
+    return v;
+  };
+  for (const auto& [child, ps] : m.parents) {
+    for (const auto& p : ps) {
+      const std::string a = find(child);
+      const std::string c = find(p);
+      if (a == c) return true;
+      root[a] = c;
+    }
+  }
+  return false;
+}
+
+/// `m` with each variable in `replaced` made a fresh root with P(=1) given.
+Scm with_roots(const Scm& m, const std::map<std::string, Rational>& replaced) {
+  ScmBuilder b;
+  for (VarId id : m.exogenous()) b.exogenous(m.name(id), m.domain(id), m.prior(id));
+  for (const auto& [name, p] : replaced) b.bernoulli("U_soft_" + name, p);
+  for (VarId id : m.endogenous()) {
+    const std::string& name = m.name(id);
+    if (auto it = replaced.find(name); it != replaced.end()) {
+      b.endogenous(name, "U_soft_" + name);
+      continue;
+    }
+    const Mechanism& mech = m.mechanism(id);
+    if (mech.is_table()) b.endogenous(name, m.domain(id), mech.table());
+    else b.endogenous(name, m.domain(id), mech.expression());
+  }
+  return b.build();
+}
+
+}  // namespace
+
+CladderModel cladder_model(const ordered_json& entry) {
+  CladderModel m;
+  if (!entry.is_object()) throw ImportError("?", "a model is not a JSON object", "");
+  if (!entry.contains("model_id") || !entry["model_id"].is_number_integer()) throw ImportError("?", "a model has no integer model_id", "");
+  m.model_id = entry["model_id"].get<long long>();
+  m.id = fmt::format("model{}", m.model_id);
+  m.graph_id = text_of(entry, "graph_id");
+  m.story_id = text_of(entry, "story_id");
+  if (!entry.contains("params") || !entry["params"].is_object()) throw ImportError(m.id, "no \"params\" object", "");
+  const ordered_json& params = entry["params"];
+  // Keys "p(V)" and "p(V | A, B)".
+  std::vector<std::pair<std::string, const ordered_json*>> cpts;
+  for (const auto& [key, value] : params.items()) {
+    if (key.size() < 4 || key.substr(0, 2) != "p(" || key.back() != ')') throw ImportError(m.id, "a params key is not p(V | ...)", key);
+    const std::string inner = key.substr(2, key.size() - 3);
+    const auto bar = inner.find('|');
+    const std::string var = trim(inner.substr(0, bar));
+    std::vector<std::string> ps;
+    if (bar != std::string::npos) {
+      std::stringstream rest(inner.substr(bar + 1));
+      std::string p;
+      while (std::getline(rest, p, ',')) ps.push_back(trim(p));
+    }
+    if (!is_valid_name(var) || m.parents.contains(var)) throw ImportError(m.id, "a bad or repeated variable in the params", key);
+    m.variables.push_back(var);
+    m.parents[var] = ps;
+    cpts.emplace_back(key, &value);
+  }
+  for (const auto& [var, ps] : m.parents) {
+    for (const auto& p : ps) {
+      if (!m.parents.contains(p)) throw ImportError(m.id, fmt::format("parent {} has no CPT", p), fmt::format("p({} | ...)", var));
+    }
+  }
+  // The declared structure must be the params' graph.
+  if (entry.contains("structure") && entry["structure"].is_string()) {
+    std::set<std::pair<std::string, std::string>> declared;
+    std::set<std::pair<std::string, std::string>> params_edges;
+    std::stringstream s(entry["structure"].get<std::string>());
+    std::string edge;
+    while (std::getline(s, edge, ',')) {
+      const auto arrow = edge.find("->");
+      if (arrow == std::string::npos) throw ImportError(m.id, "a structure edge is not A->B", edge);
+      declared.emplace(trim(edge.substr(0, arrow)), trim(edge.substr(arrow + 2)));
+    }
+    for (const auto& [var, ps] : m.parents) {
+      for (const auto& p : ps) params_edges.emplace(p, var);
+    }
+    if (declared != params_edges) throw ImportError(m.id, "\"structure\" and \"params\" have different graphs", entry["structure"].get<std::string>());
+  }
+  ScmBuilder b;
+  m.deterministic = true;
+  for (std::size_t k = 0; k < cpts.size(); ++k) {
+    const std::string& var = m.variables[k];
+    const auto& ps = m.parents[var];
+    const ordered_json& value = *cpts[k].second;
+    if (ps.empty()) {
+      const ordered_json& v = value.is_array() && value.size() == 1 ? value[0] : value;  // "p(X)": [0.3] occurs too
+      b.bernoulli("U_" + var, probability(v, m.id, cpts[k].first));
+      b.endogenous(var, "U_" + var);
+    } else {
+      bool deterministic = true;
+      const std::string e = cpt_expression(var, ps, value, 0, "", b, deterministic, m.id, cpts[k].first);
+      m.deterministic = m.deterministic && deterministic;
+      b.endogenous(var, e);
+    }
+  }
+  try {
+    m.scm = b.build();
+  } catch (const Error& e) {
+    throw ImportError(m.id, fmt::format("the params do not make a model ({})", e.what()), "");
+  }
+  if (entry.contains("variable_mapping") && entry["variable_mapping"].is_object()) {
+    const ordered_json& map = entry["variable_mapping"];
+    for (const auto& var : m.variables) {
+      for (const bool holds : {true, false}) {
+        const std::string key = var + (holds ? "1" : "0");
+        if (map.contains(key) && map[key].is_string()) m.phrases.add(map[key].get<std::string>(), Literal{var, holds});
+      }
+    }
+  }
+  return m;
+}
+
+std::vector<std::string> cladder_mediators(const CladderModel& m, const std::string& treatment, const std::string& outcome) {
+  // Descendants of the treatment, ancestors of the outcome (fixed points over the parents map).
+  std::set<std::string> desc{treatment};
+  std::set<std::string> anc{outcome};
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const auto& [child, ps] : m.parents) {
+      for (const auto& p : ps) {
+        if (desc.contains(p) && desc.insert(child).second) changed = true;
+        if (anc.contains(child) && anc.insert(p).second) changed = true;
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& v : m.variables) {
+    if (v != treatment && v != outcome && desc.contains(v) && anc.contains(v)) out.push_back(v);
+  }
+  return out;
+}
+
+std::optional<std::pair<std::string, std::string>> cladder_formal_query(std::string_view key, const CladderModel& m) {
+  const std::string k(key);
+  if (k.rfind("P(", 0) == 0) return std::pair<std::string, std::string>{k.find('|') == std::string::npos ? "marginal" : "conditional", k};
+  if (!m.parents.contains("X") || !m.parents.contains("Y")) return std::nullopt;
+  const std::vector<std::string> med = cladder_mediators(m, "X", "Y");
+  auto nested = [&](int x, int base) {
+    std::string s = fmt::format("X={}", x);
+    for (const auto& v : med) s += fmt::format(", {}={}[X={}]", v, v, base);
+    return s;
+  };
+  if (k == "ATE(Y | X)") return std::pair<std::string, std::string>{"ate", "E(Y[X=1]) - E(Y[X=0])"};
+  if (k == "ETT(Y | X)") return std::pair<std::string, std::string>{"ett", "E(Y[X=1] | X=1) - E(Y[X=0] | X=1)"};
+  if (k == "NDE(Y | X)") return std::pair<std::string, std::string>{"nde", fmt::format("E(Y[{}]) - E(Y[X=0])", nested(1, 0))};
+  if (k == "NIE(Y | X)") return std::pair<std::string, std::string>{"nie", fmt::format("E(Y[{}]) - E(Y[X=0])", nested(0, 1))};
+  return std::nullopt;
+}
+
+// ---- import -------------------------------------------------------------------------------------
+
+namespace {
+
+Rational solve_checked(const Scm& scm, const Query& q, bool cross_check, const std::string& id) {
+  const Rational v = solve(scm, q).value;
+  if (cross_check) {
+    const Rational en = solve(scm, q, {.method = Method::enumeration}).value;
+    if (en != v) {
+      throw Error(fmt::format("{}: variable elimination gives {} but enumeration gives {} for {}", id, to_string(v),
+                              to_string(en), to_string(q, scm)));
+    }
+  }
+  return v;
+}
+
+/// CLadder's own NDE/NIE: every mediator drawn independently from its marginal under do(X=base)
+/// (a soft intervention), then do(X=treated); minus E(Y[X=0]).
+std::optional<Rational> soft_mediation(const CladderModel& m, bool nde) {
+  const std::vector<std::string> med = cladder_mediators(m, "X", "Y");
+  if (med.empty()) return std::nullopt;
+  const int base = nde ? 0 : 1;
+  std::map<std::string, Rational> marginals;
+  for (const auto& v : med) marginals[v] = solve(m.scm, parse_query(fmt::format("P({}[X={}]=1)", v, base), m.scm)).value;
+  const Scm soft = with_roots(m.scm, marginals);
+  const Rational treated = solve(soft, parse_query(fmt::format("E(Y[X={}])", nde ? 1 : 0), soft)).value;
+  const Rational control = solve(m.scm, parse_query("E(Y[X=0])", m.scm)).value;
+  return Rational(treated - control);
+}
+
+std::string params_text(const ordered_json& entry) {
+  std::vector<std::string> parts;
+  for (const auto& [key, value] : entry["params"].items()) parts.push_back(fmt::format("{} = {}", key, value.dump()));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+std::string slug(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
+    else if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    else if (!out.empty() && out.back() != '_') out += '_';
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
+bool is_models_file(const std::vector<ordered_json>& items) {
+  return !items.empty() && items.front().is_object() && items.front().contains("params") &&
+         items.front().contains("groundtruth");
+}
+
+struct Models {
+  std::map<long long, CladderModel> by_id;
+  std::map<long long, ordered_json> entries;
+  std::map<long long, std::string> broken;  // model id -> why it could not be built
+};
+
+Models load_models(const std::vector<ordered_json>& entries, ImportReport* report) {
+  Models out;
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const ordered_json& e = entries[k];
+    try {
+      CladderModel m = cladder_model(e);
+      const long long id = m.model_id;
+      out.entries[id] = e;
+      out.by_id.emplace(id, std::move(m));
+    } catch (const ImportError& err) {
+      if (e.is_object() && e.contains("model_id") && e["model_id"].is_number_integer()) {
+        out.broken[e["model_id"].get<long long>()] = err.what();
+      }
+      if (report != nullptr) {
+        report->not_parsed.push_back({err.id() == "?" ? fmt::format("#{}", k + 1) : err.id(), err.reason(), err.phrase()});
+      }
+    }
+  }
+  return out;
+}
+
+/// Re-verifies every stored ground truth of every model.
+void import_models(const std::vector<ordered_json>& entries, const CladderImportOptions& options, ImportResult& result) {
+  ImportReport& report = result.report;
+  report.entries = entries.size();
+  const Models models = load_models(entries, &report);
+  std::size_t soft_explained = 0;
+  std::size_t soft_checked = 0;
+  std::map<std::string, std::size_t> sign_flips;  // query type -> stored effects whose sign is wrong
+  for (const auto& [model_id, m] : models.by_id) {
+    (void)model_id;
+    const ordered_json& entry = models.entries.at(m.model_id);
+    if (!entry.contains("groundtruth") || !entry["groundtruth"].is_object()) {
+      report.not_parsed.push_back({m.id, "no \"groundtruth\" object", ""});
+      continue;
+    }
+    ++report.parsed;
+    const bool loop = has_loop(m);
+    for (const auto& [key, stored] : entry["groundtruth"].items()) {
+      auto formal = cladder_formal_query(key, m);
+      if (!formal || !stored.is_number()) {
+        report.not_parsed.push_back({m.id, formal ? "the stored value is not a number" : "unknown ground-truth quantity", key});
+        continue;
+      }
+      Query q;
+      Rational exact;
+      try {
+        q = parse_query(formal->second, m.scm);
+        exact = solve_checked(m.scm, q, options.cross_check, m.id);
+      } catch (const ZeroProbabilityEvidence& e) {
+        report.not_parsed.push_back({m.id, e.what(), key});
+        continue;
+      } catch (const InvalidQuery& e) {
+        report.not_parsed.push_back({m.id, e.what(), key});
+        continue;
+      }
+      const double stored_value = stored.get<double>();
+      const Rational stored_exact = stored.is_number_integer() ? Rational(stored.get<long long>()) : exact_decimal(stored_value);
+      LabelCheck check;
+      check.id = m.id;
+      check.quantity = key;
+      check.query_type = formal->first;
+      check.graph = m.graph_id;
+      check.stored = stored.dump();
+      check.exact = exact;
+      check.abs_error = std::abs(static_cast<double>(Rational(stored_exact - exact).convert_to<double>()));
+      check.agrees = check.abs_error <= options.tolerance;
+      if (formal->first == "nde" || formal->first == "nie") {
+        if (auto soft = soft_mediation(m, formal->first == "nde"); soft && *soft != exact) {
+          ++soft_checked;
+          const double soft_error = std::abs(static_cast<double>(Rational(stored_exact - *soft).convert_to<double>()));
+          if (!check.agrees && soft_error <= options.tolerance) {
+            ++soft_explained;
+            check.reason = "CLadder's formula: mediators drawn from their do(X) marginals, independently of Y's other parents";
+          }
+        }
+      }
+      {
+        auto sign = [&](const Rational& v) { return v > Rational(0) ? (v.convert_to<double>() > options.tolerance ? 1 : 0) : (v.convert_to<double>() < -options.tolerance ? -1 : 0); };
+        if (formal->first != "marginal" && formal->first != "conditional" && sign(stored_exact) != sign(exact)) ++sign_flips[formal->first];
+      }
+      if (!check.agrees && check.reason.empty() && loop) {
+        check.reason = "graph with a loop: consistent with approximate (loopy belief propagation) inference";
+      }
+
+      ordered_json rec;
+      rec["id"] = fmt::format("cladder-{}-{}", m.id, slug(key));
+      rec["given_info"] = fmt::format("{} Parameters: {}.", text_of(entry, "background"), params_text(entry));
+      rec["question"] = fmt::format("What is {}?", key);
+      rec["prompt"] = fmt::format("{} {} Answer with an exact fraction.", rec["given_info"].get<std::string>(),
+                                  rec["question"].get<std::string>());
+      rec["answer"] = to_string(exact);
+      rec["value"] = value_json(exact);
+      rec["type"] = nullptr;
+      rec["query_type"] = formal->first;
+      rec["rung"] = rung_of(q);
+      rec["formal_query"] = to_string(q, m.scm);
+      rec["model"] = to_json(m.scm);
+      rec["name_style"] = "letters";
+      std::size_t edges = 0;
+      for (const auto& [child, ps] : m.parents) edges += ps.size();
+      rec["difficulty"] = {{"level", nullptr}, {"variables", m.variables.size()}, {"edges", edges}};
+      rec["reasoning"] = nullptr;
+      rec["distractors"] = ordered_json::object();
+      rec["structure"] = structure_hash(m.scm, q);
+      rec["seed"] = nullptr;
+      ordered_json meta;
+      meta["story_id"] = m.story_id;
+      meta["graph_id"] = m.graph_id;
+      meta["query_type"] = formal->first;
+      meta["rung"] = rung_of(q);
+      meta["model_id"] = m.model_id;
+      for (const char* k : {"spec_id", "builder", "difficulty", "equation_type", "variable_mapping", "structure"}) {
+        if (entry.contains(k)) meta[k] = entry[k];
+      }
+      rec["meta"] = std::move(meta);
+      rec["source"] = {{"dataset", "cladder"}, {"file", options.file}, {"quantity", key}, {"stored", stored},
+                       {"abs_error", check.abs_error}, {"agrees", check.agrees}};
+      result.records.push_back(std::move(rec));
+      report.add(std::move(check));
+    }
+  }
+  for (const auto& [type, n] : sign_flips) {
+    report.notes.push_back(fmt::format("{} values whose sign (beyond the tolerance) differs from the exact one: {}", type, n));
+  }
+  if (soft_checked > 0) {
+    report.notes.push_back(fmt::format(
+        "NDE/NIE where CLadder's soft-intervention formula differs from the exact value: {}; disagreements it explains "
+        "(within the tolerance): {}",
+        soft_checked, soft_explained));
+  }
+}
+
+/// The question's "if A instead of B": the phrases A and B, matched against the model's phrases.
+std::pair<Literal, Literal> intervention_of(const std::string& question, const CladderModel& m, const std::string& id) {
+  const auto instead = question.rfind(" instead of ");
+  if (instead == std::string::npos) throw ImportError(id, "no 'instead of' in the question", question);
+  const auto iff = question.rfind(" if ", instead);
+  if (iff == std::string::npos) throw ImportError(id, "no 'if' before 'instead of'", question);
+  std::string after = question.substr(instead + 12);
+  while (!after.empty() && (after.back() == '?' || after.back() == ' ' || after.back() == '.')) after.pop_back();
+  const std::string before = question.substr(iff + 4, instead - iff - 4);
+  auto one = [&](const std::string& phrase) {
+    for (const auto& e : m.phrases.entries()) {
+      // The whole phrase must be one literal of the model.
+      std::string words;
+      for (const auto& w : e.words) words += (words.empty() ? "" : " ") + w;
+      std::string lowered;
+      for (char c : phrase) lowered += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      if (lowered == words) return e.literal;
+    }
+    throw ImportError(id, "the intervention is not a phrase of the model's variable_mapping", phrase);
+  };
+  return {one(before), one(after)};
+}
+
+/// Values of every variable of `scm` given the roots' values (`roots` by name).
+std::map<std::string, Value> evaluate(const Scm& scm, const std::map<std::string, Value>& roots) {
+  std::vector<Value> values(scm.size(), 0);
+  for (VarId u : scm.exogenous()) {
+    const std::string& name = scm.name(u);
+    if (name.rfind("U_", 0) == 0) {
+      if (auto it = roots.find(name.substr(2)); it != roots.end()) values[u] = it->second;
+    }
+  }
+  scm.evaluate(values);
+  std::map<std::string, Value> out;
+  for (VarId v : scm.endogenous()) out[scm.name(v)] = values[v];
+  return out;
+}
+
+/// Variables whose mechanism the text states differently from the params (deterministic models,
+/// same roots): every root assignment is tried.
+std::vector<std::string> contradicted(const CladderModel& m, const Scm& text_model) {
+  std::vector<std::string> roots;
+  for (const auto& v : m.variables) {
+    if (m.parents.at(v).empty()) roots.push_back(v);
+  }
+  std::set<std::string> differ;
+  for (std::size_t bits = 0; bits < (std::size_t{1} << roots.size()); ++bits) {
+    std::map<std::string, Value> r;
+    for (std::size_t k = 0; k < roots.size(); ++k) r[roots[k]] = static_cast<Value>((bits >> k) & 1U);
+    const auto a = evaluate(m.scm, r);
+    const auto b = evaluate(text_model, r);
+    for (const auto& [name, value] : a) {
+      auto it = b.find(name);
+      if (it == b.end() || it->second != value) differ.insert(name);
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& v : m.variables) {
+    if (differ.contains(v)) out.push_back(v);
+  }
+  return out;
+}
+
+void import_items(const std::vector<ordered_json>& items, const Models& models, const CladderImportOptions& options,
+                  ImportResult& result) {
+  ImportReport& report = result.report;
+  report.entries = items.size();
+  std::size_t text_total = 0;
+  std::size_t text_matched = 0;
+  std::size_t text_undefined = 0;
+  std::size_t factual_total = 0;
+  std::size_t factual_matched = 0;
+  std::size_t factual_undefined = 0;
+  std::size_t contradicting_items = 0;
+  std::size_t label_follows_text = 0;
+  std::set<long long> contradicting_models;
+  std::map<std::string, std::size_t> contradicted_vars;
+  std::size_t question_mismatch = 0;
+  std::vector<std::string> text_differs;
+  std::vector<std::string> contradicting_ids;
+
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const ordered_json& item = items[k];
+    std::string id = item.is_object() ? text_of(item, "question_id") : "";
+    if (id.empty()) id = fmt::format("#{}", k + 1);
+    try {
+      if (!item.is_object()) throw ImportError(id, "not a JSON object", "");
+      for (const char* key : {"given_info", "question", "answer"}) {
+        if (!item.contains(key) || !item[key].is_string()) throw ImportError(id, fmt::format("no \"{}\" string", key), "");
+      }
+      if (!item.contains("meta") || !item["meta"].is_object()) throw ImportError(id, "no \"meta\" object", "");
+      const ordered_json& meta = item["meta"];
+      const std::string query_type = text_of(meta, "query_type");
+      if (query_type != "det-counterfactual") {
+        throw ImportError(id, "only det-counterfactual items are imported so far", query_type);
+      }
+      if (!meta.contains("model_id") || !meta["model_id"].is_number_integer()) throw ImportError(id, "no integer meta.model_id", "");
+      const long long model_id = meta["model_id"].get<long long>();
+      auto mit = models.by_id.find(model_id);
+      if (mit == models.by_id.end()) {
+        auto bit = models.broken.find(model_id);
+        throw ImportError(id, bit != models.broken.end() ? "its model could not be built: " + bit->second
+                                                         : fmt::format("model {} is not in the models file (--meta-models)", model_id),
+                          "");
+      }
+      const CladderModel& m = mit->second;
+      const std::string label = text_of(item, "answer");
+      if (label != "yes" && label != "no") throw ImportError(id, "the answer is not yes or no", label);
+
+      // The formal question from meta: Y_{X=action} = polarity | evidence.
+      const std::string treatment = text_of(meta, "treatment");
+      const std::string outcome = text_of(meta, "outcome");
+      if (!meta.contains("action") || !meta["action"].is_number_integer() || !meta.contains("polarity") ||
+          !meta["polarity"].is_number_integer() || treatment.empty() || outcome.empty()) {
+        throw ImportError(id, "meta lacks treatment, outcome, or an integer action or polarity", "");
+      }
+      const int action = meta["action"].get<int>();
+      const int polarity = meta["polarity"].get<int>();
+      std::vector<std::string> evidence;
+      if (meta.contains("given_info") && meta["given_info"].is_object()) {
+        for (const auto& [var, v] : meta["given_info"].items()) evidence.push_back(fmt::format("{}={}", var, v.dump()));
+      }
+      const std::string ev = evidence.empty() ? "" : fmt::format(" | {}", fmt::join(evidence, ", "));
+      const std::string formal = fmt::format("P({}[{}={}]={}{})", outcome, treatment, action, polarity, ev);
+
+      // The text: the causal statements (before "We observed") in the model's phrases.
+      const std::string given_info = item["given_info"].get<std::string>();
+      const auto observed = given_info.find("We observed");
+      const std::string statements = trim(given_info.substr(0, observed));
+      const CausalText text = parse_causal_text(statements, m.phrases, id);
+      const Scm text_model = causal_model(text, id);
+      const auto [asked, instead] = intervention_of(item["question"].get<std::string>(), m, id);
+
+      Query q;
+      try {
+        q = parse_query(formal, m.scm);
+      } catch (const InvalidQuery& e) {
+        throw ImportError(id, fmt::format("meta.formal_form does not fit the model ({})", e.what()), formal);
+      }
+      ++report.parsed;
+      const Rational exact = solve_checked(m.scm, q, options.cross_check, id);
+      const std::string ours = yes_no_answer(exact);
+
+      // The text model's answer (roots Bernoulli(1/2)), and the question's own factual value.
+      std::optional<Rational> text_value;
+      ++text_total;
+      try {
+        const Query tq = parse_query(formal, text_model);
+        text_value = solve_checked(text_model, tq, options.cross_check, id);
+      } catch (const ZeroProbabilityEvidence&) {
+      } catch (const InvalidQuery&) {
+      }
+      if (!text_value) ++text_undefined;
+      else if (yes_no_answer(*text_value) == label) ++text_matched;
+      else text_differs.push_back(id);
+      ++factual_total;
+      {
+        std::string with = formal;
+        with.pop_back();
+        with += fmt::format("{}{}={})", evidence.empty() ? " | " : ", ", treatment, 1 - action);
+        try {
+          const Rational v = solve(m.scm, parse_query(with, m.scm)).value;
+          if (yes_no_answer(v) == label) ++factual_matched;
+        } catch (const ZeroProbabilityEvidence&) {
+          ++factual_undefined;
+        }
+      }
+      const std::vector<std::string> differ = contradicted(m, text_model);
+      if (!differ.empty()) {
+        contradicting_ids.push_back(id);
+        ++contradicting_items;
+        contradicting_models.insert(model_id);
+        for (const auto& v : differ) ++contradicted_vars[fmt::format("{} ({})", v, m.graph_id)];
+      }
+      const bool question_agrees = asked == Literal{treatment, action == 1} && instead == Literal{treatment, action == 0};
+      if (!question_agrees) ++question_mismatch;
+
+      LabelCheck check;
+      check.id = id;
+      check.quantity = "answer";
+      check.query_type = query_type;
+      check.graph = m.graph_id;
+      check.stored = label;
+      check.exact = exact;
+      check.abs_error = std::abs((label == "yes" ? 1.0 : 0.0) - exact.convert_to<double>());
+      check.agrees = ours == label;
+      if (!check.agrees) {
+        if (text_value && yes_no_answer(*text_value) == label) {
+          check.reason = "the label follows the text, which contradicts the params";
+          ++label_follows_text;
+        } else if (!question_agrees) {
+          check.reason = "the question's intervention differs from meta";
+        }
+      }
+      if (meta.contains("groundtruth") && meta["groundtruth"].is_number()) {
+        const bool gt = meta["groundtruth"].get<double>() != 0;
+        if ((gt ? "yes" : "no") != label) report.notes.push_back(fmt::format("item {}: answer {} but meta.groundtruth {}", id, label, meta["groundtruth"].dump()));
+      }
+      report.add(check);
+
+      ordered_json rec;
+      rec["id"] = "cladder-" + id;
+      rec["given_info"] = given_info;
+      rec["question"] = item["question"];
+      rec["prompt"] = fmt::format("{}{} {} Answer with yes or no.", kBackground, given_info, item["question"].get<std::string>());
+      rec["answer"] = ours;
+      rec["value"] = value_json(exact);
+      rec["type"] = evidence.empty() ? "basic" : "conditional";
+      rec["query_type"] = "det_counterfactual";
+      rec["rung"] = rung_of(q);
+      rec["formal_query"] = to_string(q, m.scm);
+      rec["model"] = to_json(m.scm);
+      rec["name_style"] = "words";
+      std::size_t edges = 0;
+      for (const auto& [child, ps] : m.parents) edges += ps.size();
+      const Answer traced = solve(m.scm, q, {.trace = true});
+      rec["difficulty"] = {{"level", nullptr}, {"variables", m.variables.size()}, {"edges", edges}, {"interventions", 1},
+                           {"nesting_depth", 0}, {"evidence_count", evidence.size()}};
+      rec["reasoning"] = {{"text", to_text(*traced.trace, m.scm)}, {"trace", to_json(*traced.trace)}};
+      rec["distractors"] = ordered_json::object();
+      rec["structure"] = structure_hash(m.scm, q);
+      rec["seed"] = nullptr;
+      rec["question_id"] = id;
+      rec["meta"] = meta;
+      ordered_json source;
+      source["dataset"] = "cladder";
+      source["file"] = options.file;
+      source["answer"] = label;
+      source["agrees"] = check.agrees;
+      source["text_model"] = to_json(text_model);
+      source["text_answer"] = text_value ? ordered_json(yes_no_answer(*text_value)) : ordered_json(nullptr);
+      source["text_contradicts_params"] = differ;
+      rec["source"] = std::move(source);
+      result.records.push_back(std::move(rec));
+    } catch (const ImportError& e) {
+      report.not_parsed.push_back({e.id(), e.reason(), e.phrase()});
+    }
+  }
+  report.readings.push_back({"documented", "the params' model, query from meta (Y_{X=a} = p | evidence)",
+                             report.agreed, report.checked, 0});
+  report.readings.push_back({"text", "the model the given_info text states (roots Bernoulli(1/2)), same query",
+                             text_matched, text_total, text_undefined});
+  report.readings.push_back({"factual_treatment", "params' model, also conditioning on the 'instead of' value of X",
+                             factual_matched, factual_total, factual_undefined});
+  report.notes.push_back(fmt::format("items whose text states a mechanism that contradicts the params: {} (in {} models; items {})",
+                                     contradicting_items, contradicting_models.size(), fmt::join(contradicting_ids, ", ")));
+  for (const auto& [var, n] : contradicted_vars) report.notes.push_back(fmt::format("  contradicted variable {}: {} items", var, n));
+  report.notes.push_back(fmt::format("items whose label follows the text instead of the params: {}", label_follows_text));
+  report.notes.push_back(fmt::format("items whose text (read literally) gives another answer than the label: {} (items {})",
+                                     text_differs.size(), fmt::join(text_differs, ", ")));
+  report.notes.push_back(fmt::format("items whose question names another intervention than meta: {}", question_mismatch));
+  report.notes.push_back(fmt::format(
+      "items whose 'instead of' value of the treatment is impossible given the evidence (zero probability): {}",
+      factual_undefined));
+}
+
+}  // namespace
+
+ImportResult import_cladder(std::istream& in, std::istream* models, const CladderImportOptions& options) {
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw Error(fmt::format("{}: read error", options.file));
+  ImportResult result;
+  result.report.source = "cladder";
+  result.report.file = options.file;
+  result.report.tolerance = options.tolerance;
+  const std::vector<ordered_json> items = read_json_items(text);
+  if (is_models_file(items)) {
+    import_models(items, options, result);
+    return result;
+  }
+  if (models == nullptr) {
+    throw UsageError(fmt::format("{}: CLadder items need their models: add --meta-models test-model-meta.json", options.file));
+  }
+  const std::string model_text{std::istreambuf_iterator<char>(*models), std::istreambuf_iterator<char>()};
+  const Models loaded = load_models(read_json_items(model_text), nullptr);
+  import_items(items, loaded, options, result);
+  if (options.audit) {
+    std::istringstream again(text);
+    result.report.audit = audit_dataset(again, {.verify = false, .max_listed = 10, .file = options.file});
+  }
+  return result;
+}
+
+}  // namespace rung

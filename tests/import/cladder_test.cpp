@@ -1,1 +1,350 @@
-// (being written)
+#include "rung/import/cladder.hpp"
+
+#include "rung/infer/solver.hpp"
+#include "rung/io/scm_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#ifndef RUNG_SHARED_DIR
+#define RUNG_SHARED_DIR "../shared"
+#endif
+
+namespace rung {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// One model of each CLadder graph family, copied from test-model-meta.json (model_id, graph_id,
+/// structure, params and the stored groundtruth; nothing else).
+const char* const kTenModels = R"json([
+{"model_id": 0, "graph_id": "mediation", "structure": "X->V2,X->Y,V2->Y", "params": {"p(X)": 0.799855572488023, "p(V2 | X)": [0.29399155089401574, 0.6771082736023898], "p(Y | X, V2)": [[0.12653813739025568, 0.5767174517485514], [0.5575814842191897, 0.9915298438621044]]}, "groundtruth": {"ATE(Y | X)": 0.5925244566507366, "ETT(Y | X)": 0.5925244566507366, "NDE(Y | X)": 0.4262715832796687, "NIE(Y | X)": 0.17247122354805294, "P(Y=1 | X=1)": 0.8514115088495925, "P(Y=1 | X=0)": 0.2588870521988558, "P(X=1)": 0.7998555724880226, "P(V2=1)": 0.6004295964656573, "P(Y=1)": 0.7338165154454993}},
+{"model_id": 2, "graph_id": "fork", "structure": "X->Y,V2->Y", "params": {"p(V2)": 0.4143445041859723, "p(X)": 0.273963042288728, "p(Y | X, V2)": [[0.09962053448474058, 0.5653534006649223], [0.4306552625410234, 0.9043830101684212]]}, "groundtruth": {"ATE(Y | X)": 0.33434736324555503, "ETT(Y | X)": 0.33434736324555503, "NDE(Y | X)": 0.33434736324555503, "NIE(Y | X)": 0.0, "P(Y=1 | X=1)": 0.626941751250835, "P(Y=1 | X=0)": 0.2925943880052799, "P(V2=1)": 0.4143445041859725, "P(X=1)": 0.2739630422887282, "P(Y=1)": 0.38419320882124663}},
+{"model_id": 4, "graph_id": "diamondcut", "structure": "V1->V3,V1->X,X->Y,V3->Y", "params": {"p(V1)": 0.12595478987985959, "p(V3 | V1)": [0.4017347960047561, 0.8236587159093691], "p(X | V1)": [0.1592706792421045, 0.725383360153747], "p(Y | X, V3)": [[0.14197169578860627, 0.4435360052607318], [0.49495608615352127, 0.8459149635586046]]}, "groundtruth": {"ATE(Y | X)": 0.3754528992896636, "ETT(Y | X)": 0.3810860588892625, "NDE(Y | X)": 0.3754528992896636, "NIE(Y | X)": 0.0, "P(Y=1 | X=1)": 0.6946243989101191, "P(Y=1 | X=0)": 0.26884048603487476, "P(V1=1)": 0.1259547898798601, "P(V3=1)": 0.45487813468162863, "P(X=1)": 0.23057528301465494, "P(Y=1)": 0.36571686488022714}},
+{"model_id": 6, "graph_id": "diamond", "structure": "X->V3,X->V2,V2->Y,V3->Y", "params": {"p(X)": 0.5475972494919165, "p(V3 | X)": [0.19985144740800737, 0.6535793389857649], "p(V2 | X)": [0.12965450269776532, 0.7950458708435635], "p(Y | V2, V3)": [[0.23049108007570807, 0.5602877987144317], [0.6151436674352389, 0.9438974062877985]]}, "groundtruth": {"ATE(Y | X)": 0.4050675475280078, "ETT(Y | X)": 0.4050675475280078, "NDE(Y | X)": 2.220446049250313e-16, "NIE(Y | X)": 0.40506754752800755, "P(Y=1 | X=1)": 0.7513138937828103, "P(Y=1 | X=0)": 0.34624634625480255, "P(X=1)": 0.5475972494919163, "P(V3=1)": 0.448311592853754, "P(V2=1)": 0.49402098573006753, "P(Y=1)": 0.5681382283999964}},
+{"model_id": 22, "graph_id": "collision", "structure": "X->V3,Y->V3", "params": {"p(Y)": 0.18127190495075363, "p(X)": 0.44342965148370567, "p(V3 | X, Y)": [[0.09375658948865859, 0.41648513280481686], [0.49714239932917575, 0.7675089682455365]]}, "groundtruth": {"ATE(Y | X)": 0.0, "ETT(Y | X)": -2.7755575615628914e-16, "NDE(Y | X)": 0.0, "NIE(Y | X)": 0.0, "P(Y=1 | X=1)": 0.1812719049507539, "P(Y=1 | X=0)": 0.1812719049507539, "P(Y=1)": 0.1812719049507539, "P(X=1)": 0.44342965148370556, "P(V3=1)": 0.32692251084509055}},
+{"model_id": 24, "graph_id": "IV", "structure": "V1->X,V2->X,V1->Y,X->Y", "params": {"p(V2)": 0.09909255105027208, "p(V1)": 0.12857020276919962, "p(X | V1, V2)": [[0.6440738234880659, 0.8981401937769542], [0.5274703851143696, 0.9586118171344022]], "p(Y | V1, X)": [[0.41331722289323636, 0.887924836157107], [0.9672858300180037, 0.7210086470992354]]}, "groundtruth": {"ATE(Y | X)": 0.3819233088454354, "ETT(Y | X)": 0.3941097807199648, "NDE(Y | X)": 0.3819233088454354, "NIE(Y | X)": 0.0, "P(Y=1 | X=1)": 0.8692860862392305, "P(Y=1 | X=0)": 0.5024402359026686, "P(V2=1)": 0.09909255105027241, "P(V1=1)": 0.12857020276920011, "P(X=1)": 0.6565141786939795, "P(Y=1)": 0.7352791464697869}},
+{"model_id": 26, "graph_id": "chain", "structure": "X->V2,V2->Y", "params": {"p(X)": 0.0744709255410646, "p(V2 | X)": [0.4999465737784613, 0.6999998254215544], "p(Y | V2)": [0.17097834422780905, 0.7267734316099732]}, "groundtruth": {"ATE(Y | X)": 0.11118861447805889, "ETT(Y | X)": 0.11118861447805889, "NDE(Y | X)": 0.0, "NIE(Y | X)": 0.11118861447805878, "P(Y=1 | X=1)": 0.5600348083654815, "P(Y=1 | X=0)": 0.4488461938874226, "P(X=1)": 0.07447092554106496, "P(V2=1)": 0.5148447245858219, "P(Y=1)": 0.4571265129172323}},
+{"model_id": 36, "graph_id": "arrowhead", "structure": "X->V3,V2->V3,X->Y,V2->Y,V3->Y", "params": {"p(V2)": 0.8241685540511208, "p(X)": 0.5478493748067383, "p(V3 | X, V2)": [[0.5320383212456965, 0.12418244049803302], [0.9181923044204054, 0.6505706199153951]], "p(Y | X, V2, V3)": [[[0.3780777754169444, 0.006330523304687364], [0.6586413852816319, 0.2606663213755965]], [[0.31790757610043247, 0.04091839119282852], [0.6306225638836772, 0.33415699163430734]]]}, "groundtruth": {"ATE(Y | X)": -0.16104690045668624, "ETT(Y | X)": -0.16104690045668602, "NDE(Y | X)": -0.014019258841985072, "NIE(Y | X)": -0.1973624487815927, "P(Y=1 | X=1)": 0.3712041352957819, "P(Y=1 | X=0)": 0.5322510357524681, "P(V2=1)": 0.8241685540511203, "P(X=1)": 0.5478493748067383, "P(V3=1)": 0.47076912414082595, "P(Y=1)": 0.4315531349264472}},
+{"model_id": 54, "graph_id": "confounding", "structure": "V1->X,V1->Y,X->Y", "params": {"p(V1)": 0.47188241528675534, "p(X | V1)": [0.9163475859435619, 0.23905678765268776], "p(Y | V1, X)": [[0.03602472743362692, 0.23666470640291037], [0.7512259712885051, 0.9606492856933714]]}, "groundtruth": {"ATE(Y | X)": 0.20478468050889986, "ETT(Y | X)": 0.2023003488563852, "NDE(Y | X)": 0.20478468050889986, "NIE(Y | X)": 0.0, "P(Y=1 | X=1)": 0.3735241264940938, "P(Y=1 | X=0)": 0.6728724263977928, "P(V1=1)": 0.47188241528675534, "P(X=1)": 0.5967459681945694, "P(Y=1)": 0.49572005024165755}},
+{"model_id": 64, "graph_id": "frontdoor", "structure": "V1->X,X->V3,V1->Y,V3->Y", "params": {"p(V1)": 0.4649601294268394, "p(X | V1)": [0.6044416991905448, 0.4153845772643143], "p(V3 | X)": [0.2427866079544578, 0.7342980663483347], "p(Y | V1, V3)": [[0.37570344695894015, 0.6900758452508058], [0.7450301079629251, 0.9692208571148592]]}, "groundtruth": {"ATE(Y | X)": 0.13390813228043907, "ETT(Y | X)": 0.13794407243805995, "NDE(Y | X)": 0.0, "NIE(Y | X)": 0.13390813228043896, "P(Y=1 | X=1)": 0.719880240414768, "P(Y=1 | X=0)": 0.6473696127000763, "P(V1=1)": 0.46496012942683956, "P(X=1)": 0.5165376753106589, "P(V3=1)": 0.49667079406178266, "P(Y=1)": 0.6827393686284293}}
+])json";
+
+/// The mediators of X -> Y in each family, written out by hand.
+const std::map<std::string, std::vector<std::string>> kMediators{
+    {"mediation", {"V2"}}, {"fork", {}},          {"diamondcut", {}}, {"diamond", {"V3", "V2"}},
+    {"collision", {}},     {"IV", {}},            {"chain", {"V2"}},  {"arrowhead", {"V3"}},
+    {"confounding", {}},   {"frontdoor", {"V3"}}};
+
+/// An independent reference: the Bayesian network written out from the params (P(V=1 | parents),
+/// nested in the key's parent order), every unit enumerated explicitly with one noise bit per
+/// variable and parent configuration, each potential outcome evaluated by hand. Shares no code
+/// with the importer or the solver (numbers are read from nlohmann's own decimal text).
+struct BruteForce {
+  std::vector<std::string> vars;
+  std::map<std::string, std::vector<std::string>> parents;
+  std::map<std::string, std::vector<Rational>> p1;  // by configuration, first parent most significant
+
+  explicit BruteForce(const Json& params) {
+    for (const auto& [key, value] : params.items()) {
+      std::string inner = key.substr(2, key.size() - 3);
+      std::string var = inner.substr(0, inner.find(' ') == std::string::npos ? inner.size() : inner.find(' '));
+      std::vector<std::string> ps;
+      if (auto bar = inner.find('|'); bar != std::string::npos) {
+        std::stringstream rest(inner.substr(bar + 1));
+        std::string p;
+        while (std::getline(rest, p, ',')) ps.push_back(p.substr(p.find_first_not_of(' ')));
+      }
+      vars.push_back(var);
+      parents[var] = ps;
+      std::function<void(const Json&)> flat = [&](const Json& j) {
+        if (j.is_array()) {
+          for (const auto& e : j) flat(e);
+        } else {
+          p1[var].push_back(parse_rational(j.dump()));
+        }
+      };
+      flat(value);
+    }
+  }
+
+  using Values = std::map<std::string, int>;
+  using Bits = std::map<std::string, std::vector<int>>;
+
+  /// The values of a unit in the world where `set` fixes some variables.
+  [[nodiscard]] Values world(const Bits& u, const Values& set) const {
+    Values v;
+    for (std::size_t pass = 0; pass < vars.size(); ++pass) {  // key order need not be topological
+      for (const auto& x : vars) {
+        if (v.contains(x)) continue;
+        if (auto it = set.find(x); it != set.end()) {
+          v[x] = it->second;
+          continue;
+        }
+        std::size_t config = 0;
+        bool ready = true;
+        for (const auto& p : parents.at(x)) {
+          if (!v.contains(p)) ready = false;
+          else config = config * 2 + static_cast<std::size_t>(v[p]);
+        }
+        if (ready) v[x] = u.at(x)[config];
+      }
+    }
+    return v;
+  }
+
+  /// Calls f(weight, unit) for every assignment of every noise bit; the weight is an integer,
+  /// the unit's probability times kScale^(number of bits) (every parameter is a decimal with at
+  /// most 20 places, so integers suffice and the sums stay fast).
+  using Int = boost::multiprecision::mpz_int;
+  static Int scale() { return boost::multiprecision::pow(Int(10), 20); }
+  void units(const std::function<void(const Int&, const Bits&)>& f) const {
+    std::vector<std::pair<std::string, std::size_t>> slots;
+    for (const auto& x : vars) {
+      for (std::size_t c = 0; c < p1.at(x).size(); ++c) slots.emplace_back(x, c);
+    }
+    Bits u;
+    for (const auto& x : vars) u[x].assign(p1.at(x).size(), 0);
+    std::vector<std::pair<Int, Int>> weights;  // (p, 1 - p) scaled to integers
+    for (const auto& [x, c] : slots) {
+      const Rational scaled = p1.at(x)[c] * Rational(scale());
+      EXPECT_EQ(denominator(scaled), 1) << x << " has more than 20 decimal places";
+      weights.emplace_back(numerator(scaled), scale() - numerator(scaled));
+    }
+    std::function<void(std::size_t, const Int&)> go = [&](std::size_t k, const Int& w) {
+      if (w == 0) return;
+      if (k == slots.size()) {
+        f(w, u);
+        return;
+      }
+      const auto& [x, c] = slots[k];
+      u[x][c] = 1;
+      go(k + 1, Int(w * weights[k].first));
+      u[x][c] = 0;
+      go(k + 1, Int(w * weights[k].second));
+    };
+    go(0, Int(1));
+  }
+
+  /// Every stored quantity ("ATE(Y | X)", "P(Y=1 | X=0)", "P(V2=1)", ...), in one pass over the units.
+  [[nodiscard]] std::map<std::string, Rational> quantities(const std::vector<std::string>& keys,
+                                                         const std::vector<std::string>& mediators) const {
+    std::map<std::string, std::pair<Int, Int>> sums;  // key -> (numerator, denominator), scaled alike
+    auto with_mediators = [&](const Bits& u, int x, int base) {
+      Values set{{"X", x}};
+      const Values b = world(u, {{"X", base}});
+      for (const auto& m : mediators) set[m] = b.at(m);
+      return world(u, set).at("Y");
+    };
+    units([&](const Int& w, const Bits& u) {
+      const Values f = world(u, {});
+      const int y1 = world(u, {{"X", 1}}).at("Y");
+      const int y0 = world(u, {{"X", 0}}).at("Y");
+      auto add = [&](const std::string& key, int value, bool counted = true) {
+        if (!counted) return;
+        auto& [num, den] = sums[key];
+        if (value != 0) num += w * value;
+        den += w;
+      };
+      for (const auto& key : keys) {
+        if (key == "ATE(Y | X)") add(key, y1 - y0);
+        else if (key == "ETT(Y | X)") add(key, y1 - y0, f.at("X") == 1);
+        else if (key == "NDE(Y | X)") add(key, with_mediators(u, 1, 0) - y0);
+        else if (key == "NIE(Y | X)") add(key, with_mediators(u, 0, 1) - y0);
+        else if (key == "P(Y=1 | X=1)") add(key, f.at("Y"), f.at("X") == 1);
+        else if (key == "P(Y=1 | X=0)") add(key, f.at("Y"), f.at("X") == 0);
+        else add(key, f.at(key.substr(2, key.find('=') - 2)));  // P(V=1)
+      }
+    });
+    std::map<std::string, Rational> out;
+    for (const auto& [key, nd] : sums) out[key] = Rational(nd.first) / Rational(nd.second);
+    return out;
+  }
+};
+
+TEST(CladderImport, ExactDecimalIsTheWrittenText) {
+  EXPECT_EQ(exact_decimal(0.1), Rational(1, 10));
+  EXPECT_EQ(exact_decimal(0.799855572488023), parse_rational("0.799855572488023"));
+  EXPECT_EQ(exact_decimal(-0.25), Rational(-1, 4));
+  EXPECT_EQ(exact_decimal(2.220446049250313e-16), Rational(2220446049250313, 1) / Rational(boost::multiprecision::pow(boost::multiprecision::mpz_int(10), 31)));
+  EXPECT_EQ(exact_decimal(1.0), Rational(1));
+}
+
+TEST(CladderImport, EncodingOfCpts) {
+  const Json models = Json::parse(kTenModels);
+  const CladderModel m = cladder_model(models[0]);  // mediation, model 0
+  EXPECT_EQ(m.id, "model0");
+  EXPECT_EQ(m.scm.mechanism(*m.scm.find("X")).to_string(), "U_X");
+  EXPECT_EQ(m.scm.mechanism(*m.scm.find("V2")).to_string(), "if X then U_V2_1 else U_V2_0");
+  EXPECT_EQ(m.scm.mechanism(*m.scm.find("Y")).to_string(),
+            "if X then (if V2 then U_Y_11 else U_Y_10) else if V2 then U_Y_01 else U_Y_00");
+  EXPECT_EQ(m.scm.prior(*m.scm.find("U_Y_10"))[1], parse_rational("0.5575814842191897"));
+  EXPECT_EQ(cladder_mediators(m), (std::vector<std::string>{"V2"}));
+  EXPECT_EQ(cladder_formal_query("NDE(Y | X)", m)->second, "E(Y[X=1, V2=V2[X=0]]) - E(Y[X=0])");
+  // A deterministic CPT needs no noise.
+  Json det = models[0];
+  det["params"]["p(V2 | X)"] = Json::array({0, 1});
+  det["params"]["p(Y | X, V2)"] = Json::parse("[[0, 1], [1, 1]]");
+  const CladderModel d = cladder_model(det);
+  EXPECT_TRUE(d.deterministic);
+  EXPECT_EQ(d.scm.mechanism(*d.scm.find("V2")).to_string(), "X");
+  EXPECT_EQ(d.scm.mechanism(*d.scm.find("Y")).to_string(), "X or V2");
+}
+
+/// For one model of each of the 10 graph families, every stored quantity recomputed by the
+/// importer (variable elimination, cross-checked by enumeration) equals the brute-force reference.
+TEST(CladderImport, GroundTruthEqualsIndependentComputationPerGraphFamily) {
+  const Json models = Json::parse(kTenModels);
+  ASSERT_EQ(models.size(), 10U);
+  std::istringstream in(models.dump());
+  const ImportResult r = import_cladder(in, nullptr, {.file = "ten.json", .cross_check = true});
+  EXPECT_TRUE(r.report.not_parsed.empty());
+  EXPECT_EQ(r.report.parsed, 10U);
+  std::map<std::pair<long long, std::string>, std::string> imported;  // (model, quantity) -> fraction
+  for (const auto& rec : r.records) {
+    imported[{rec["meta"]["model_id"].get<long long>(), rec["source"]["quantity"].get<std::string>()}] =
+        rec["value"]["fraction"].get<std::string>();
+  }
+  std::set<std::string> families;
+  std::size_t compared = 0;
+  for (const auto& entry : models) {
+    const std::string graph = entry["graph_id"];
+    families.insert(graph);
+    const BruteForce net(entry["params"]);
+    const CladderModel m = cladder_model(entry);
+    EXPECT_EQ(cladder_mediators(m), kMediators.at(graph)) << graph;
+    std::vector<std::string> keys;
+    for (const auto& [key, stored] : entry["groundtruth"].items()) keys.push_back(key);
+    const std::map<std::string, Rational> references = net.quantities(keys, kMediators.at(graph));
+    for (const auto& [key, stored] : entry["groundtruth"].items()) {
+      const Rational& reference = references.at(key);
+      auto it = imported.find({entry["model_id"].get<long long>(), key});
+      ASSERT_NE(it, imported.end()) << graph << " " << key;
+      EXPECT_EQ(it->second, to_string(reference)) << graph << " " << key;
+      ++compared;
+      // On graphs without a loop the stored float is right to rounding: the CPT order is read right.
+      if (graph == "chain" || graph == "fork" || graph == "collision") {
+        EXPECT_NEAR(stored.get<double>(), reference.convert_to<double>(), 1e-12) << graph << " " << key;
+      }
+    }
+  }
+  EXPECT_EQ(families.size(), 10U);
+  EXPECT_EQ(compared, r.report.checked);
+  // Arrowhead model 36: the stored ATE is off by more than the tolerance (loopy inference).
+  bool arrowhead_ate = false;
+  for (const auto& d : r.report.disagreements) arrowhead_ate = arrowhead_ate || (d.id == "model36" && d.quantity == "ATE(Y | X)");
+  EXPECT_TRUE(arrowhead_ate);
+}
+
+TEST(CladderImport, MalformedModelsAreReportedWithTheirId) {
+  Json models = Json::parse(kTenModels);
+  models[1]["params"]["p(Y | X, V2)"] = Json::parse("[0.5, 0.5]");             // wrong shape
+  models[2]["params"]["q(V1)"] = 0.5;                                          // not p(...)
+  models[3]["structure"] = "X->V3,X->V2,V2->Y";                                // disagrees with params
+  std::istringstream in(models.dump());
+  const ImportResult r = import_cladder(in, nullptr, {.file = "bad.json"});
+  ASSERT_EQ(r.report.not_parsed.size(), 3U);
+  EXPECT_EQ(r.report.not_parsed[0].id, "model2");
+  EXPECT_EQ(r.report.not_parsed[0].phrase, "p(Y | X, V2)");
+  EXPECT_EQ(r.report.not_parsed[1].id, "model4");
+  EXPECT_EQ(r.report.not_parsed[1].phrase, "q(V1)");
+  EXPECT_EQ(r.report.not_parsed[2].id, "model6");
+  EXPECT_EQ(r.report.parsed, 7U);
+}
+
+Json det_model() {
+  return Json::parse(R"json({"model_id": 148, "story_id": "alarm", "graph_id": "mediation", "structure": "X->V2,X->Y,V2->Y",
+    "variable_mapping": {"Xname": "husband", "X1": "alarm set by husband", "X0": "alarm not set by husband",
+      "V2name": "wife", "V21": "alarm set by wife", "V20": "alarm not set by wife",
+      "Yname": "alarm clock", "Y1": "ringing alarm", "Y0": "silent alarm"},
+    "params": {"p(X)": 0.07042057615419683, "p(V2 | X)": [0, 1], "p(Y | X, V2)": [[0, 1], [1, 1]]},
+    "groundtruth": {"P(X=1)": 0.07042057615419736}})json");
+}
+
+Json det_item(int id, const std::string& given, const std::string& question, const std::string& answer, int action, int polarity) {
+  return Json{{"question_id", id}, {"given_info", given}, {"question", question}, {"answer", answer},
+              {"meta", {{"graph_id", "mediation"}, {"given_info", Json::object()}, {"treatment", "X"}, {"outcome", "Y"},
+                        {"action", action}, {"polarity", polarity}, {"groundtruth", answer == "yes" ? 1 : 0},
+                        {"query_type", "det-counterfactual"}, {"model_id", 148}}}};
+}
+
+TEST(CladderImport, DeterministicItemsAgainstParamsAndText) {
+  const std::string good = "We know that alarm set by husband causes alarm set by wife. alarm set by husband or alarm set by wife "
+                           "causes ringing alarm.";
+  const std::string contradicting = "We know that alarm set by husband causes alarm not set by wife. alarm set by husband or "
+                                    "alarm set by wife causes ringing alarm.";
+  Json items = Json::array();
+  items.push_back(det_item(1, good, "Would the alarm rings if alarm not set by husband instead of alarm set by husband?", "no", 0, 1));
+  items.push_back(det_item(2, contradicting, "Would the alarm rings if alarm not set by husband instead of alarm set by husband?", "no", 0, 1));
+  items.push_back(det_item(3, "We know that alarm set by husband summons alarm set by wife.", "Would it ring if alarm not set by husband instead of alarm set by husband?", "no", 0, 1));
+  items.push_back(det_item(4, good, "Would the alarm rings if alarm set by husband instead of alarm not set by husband?", "no", 1, 1));
+  std::istringstream in(items.dump());
+  std::istringstream models(Json::array({det_model()}).dump());
+  const ImportResult r = import_cladder(in, &models, {.file = "items.json", .cross_check = true, .audit = false});
+  EXPECT_EQ(r.report.parsed, 3U);
+  ASSERT_EQ(r.report.not_parsed.size(), 1U);
+  EXPECT_EQ(r.report.not_parsed[0].id, "3");
+  EXPECT_EQ(r.report.not_parsed[0].phrase, "alarm set by husband summons alarm set by wife");
+  // Items 1, 2 agree with the params (Y[X=0] = 0); item 4's label is wrong (Y[X=1] = 1).
+  EXPECT_EQ(r.report.checked, 3U);
+  EXPECT_EQ(r.report.agreed, 2U);
+  ASSERT_EQ(r.report.disagreements.size(), 1U);
+  EXPECT_EQ(r.report.disagreements[0].id, "4");
+  EXPECT_EQ(r.report.disagreements[0].exact, Rational(1));
+  // Item 2's text negates V2; under not-X it makes V2 hold, so the text answers yes.
+  ASSERT_EQ(r.records.size(), 3U);
+  EXPECT_EQ(r.records[1]["source"]["text_contradicts_params"], Json::array({"V2", "Y"}));
+  EXPECT_EQ(r.records[1]["source"]["text_answer"], "yes");
+  EXPECT_EQ(r.records[0]["formal_query"], "P(Y[X=0]=1)");
+  // Items without --meta-models are refused as usage.
+  std::istringstream again(items.dump());
+  EXPECT_THROW((void)import_cladder(again, nullptr, {}), UsageError);
+}
+
+std::filesystem::path shared(const char* name) { return std::filesystem::path(RUNG_SHARED_DIR) / "datasets/cladder" / name; }
+
+TEST(CladderImport, ShippedModelsSampleMatchesEnumeration) {
+  if (!std::filesystem::exists(shared("test-model-meta.json"))) GTEST_SKIP() << "../shared/datasets absent";
+  std::ifstream file(shared("test-model-meta.json"));
+  const Json all = Json::parse(file);
+  ASSERT_EQ(all.size(), 396U);
+  Json sample = Json::array();
+  for (std::size_t k = 0; k < all.size(); k += 12) sample.push_back(all[k]);  // 33 models, every family
+  std::istringstream in(sample.dump());
+  const ImportResult r = import_cladder(in, nullptr, {.file = "sample"});
+  EXPECT_TRUE(r.report.not_parsed.empty());
+  EXPECT_EQ(r.report.parsed, sample.size());
+  // Graphs without a loop agree everywhere; every disagreement is on a graph with a loop.
+  for (const char* g : {"chain", "fork", "collision"}) {
+    auto it = r.report.by_graph.find(g);
+    if (it != r.report.by_graph.end()) {
+      EXPECT_EQ(it->second.agreed, it->second.checked) << g;
+    }
+  }
+  for (const auto& d : r.report.disagreements) EXPECT_FALSE(d.reason.empty()) << d.id << " " << d.quantity;
+}
+
+TEST(CladderImport, ShippedDeterministicItems) {
+  if (!std::filesystem::exists(shared("test-generate-det.json"))) GTEST_SKIP() << "../shared/datasets absent";
+  std::ifstream items(shared("test-generate-det.json"));
+  std::ifstream models(shared("test-model-meta.json"));
+  const ImportResult r = import_cladder(items, &models, {.file = "test-generate-det.json", .cross_check = true});
+  EXPECT_EQ(r.report.entries, 512U);
+  EXPECT_EQ(r.report.parsed, 512U);
+  EXPECT_EQ(r.report.agreed, 512U);
+  std::map<std::string, ReadingScore> scores;
+  for (const auto& s : r.report.readings) scores[s.name] = s;
+  EXPECT_EQ(scores["text"].matched, 508U);
+  EXPECT_EQ(scores["factual_treatment"].undefined, 128U);
+  std::size_t contradicting = 0;
+  for (const auto& rec : r.records) contradicting += rec["source"]["text_contradicts_params"].empty() ? 0 : 1;
+  EXPECT_EQ(contradicting, 8U);
+}
+
+}  // namespace
+}  // namespace rung
