@@ -4,6 +4,7 @@
 #include "rung/core/rational.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_json.hpp"
+#include "rung/query/decision.hpp"
 #include "rung/query/query.hpp"
 
 #include <fmt/format.h>
@@ -257,11 +258,6 @@ void add_to(AnswerBalance& b, AnswerKind k) {
   }
 }
 
-std::string yes_no_of(const Rational& v) {
-  if (v > Rational(1, 2)) return "yes";
-  if (v < Rational(1, 2)) return "no";
-  return "undetermined";
-}
 
 // ---- records ------------------------------------------------------------------------------------
 
@@ -286,6 +282,7 @@ struct Task {
   json value;
   std::string answer;
   std::optional<long long> rung;
+  std::optional<std::string> decision;  ///< the record's `decision` (absent: value > 1/2)
 };
 
 struct TaskResult {
@@ -332,9 +329,17 @@ TaskResult verify(const Task& t) {
   };
   if (*stored != value) mismatch("value", stored_text, to_string(value));
 
+  Decision decision;
+  if (t.decision) {
+    try {
+      decision = parse_decision(*t.decision);
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+  }
   const Label answer = classify(t.answer);
   if (is_yes_no(answer.kind)) {
-    if (answer.text != yes_no_of(value)) mismatch("answer", t.answer, yes_no_of(value));
+    if (answer.text != decision.answer(value)) mismatch("answer", t.answer, decision.answer(value));
   } else if (answer.kind != AnswerKind::numeric || answer.text != to_string(value)) {
     mismatch("answer", t.answer, to_string(value));
   }
@@ -546,6 +551,7 @@ class Auditor {
       if (const json* value = member(j, "value")) task.value = *value;
       task.answer = *answer;
       if (const json* rung = member(j, "rung"); rung && rung->is_number_integer()) task.rung = rung->get<long long>();
+      if (const json* d = member(j, "decision"); d && d->is_string()) task.decision = d->get<std::string>();
       pending_.push_back(std::move(task));
     }
     infos_.push_back(std::move(info));
@@ -962,6 +968,10 @@ std::string question_template(std::string_view question, const std::vector<std::
     }
     const bool name = names.empty() ? (run.front() >= 'A' && run.front() <= 'Z' && !sentence_start) : known.contains(run);
     sentence_start = false;
+    if (std::all_of(run.begin(), run.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      out += "{n}";  // a value, not wording
+      return;
+    }
     if (!name) {
       out += run;
       return;

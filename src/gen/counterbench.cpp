@@ -370,7 +370,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
                              names[static_cast<std::size_t>(held)], literal(X, x_fact == 0));
     }
 
-    Item item{std::move(model), std::move(query), target.type, "det_counterfactual", "", question, "", true, {}, {}, {}};
+    Item item{std::move(model), std::move(query), target.type, "det_counterfactual", "", question, "", true, {}, {}, {}, {}};
     item.given_info = causal_text(g, names, rng) + observation_text(facts);
     item.prompt = fmt::format("{}{} {} Answer with yes or no.", kBackground, item.given_info, item.question);
 
@@ -413,12 +413,6 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
   }
   throw Error(fmt::format("counterbench: no {} item with answer {} found in {} attempts; relax the knobs",
                           target.type, target.answer ? "yes" : "no", kMaxAttempts));
-}
-
-std::unique_ptr<Preset> make_preset(const GeneratorOptions& options) {
-  options.validate();
-  if (options.preset == "counterbench") return std::make_unique<CounterbenchPreset>(options);
-  throw UsageError(fmt::format("unknown preset '{}'", options.preset));
 }
 
 }  // namespace rung

@@ -57,10 +57,14 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
                                     const std::vector<std::pair<std::string, Query>>& readings,
                                     bool root_marginals) {
   std::vector<Distractor> out;
+  // A procedure that leaves this query unchanged is not a mistake here: it is left out.
+  auto add = [&](std::string name, const Query& rewritten) {
+    if (rewritten != query) out.push_back({std::move(name), try_solve(scm, rewritten)});
+  };
 
-  out.push_back({"no_abduction", try_solve(scm, rewrite(query, [](auto& q) { evidence_of(q).clear(); }))});
+  add("no_abduction", rewrite(query, [](auto& q) { evidence_of(q).clear(); }));
 
-  out.push_back({"conditioning", try_solve(scm, rewrite(query, [](auto& q) {
+  add("conditioning", rewrite(query, [](auto& q) {
                    std::vector<Event> observed;
                    for_each_asked(q, [&](Term& t) {
                      for (const Setting& s : t.settings) {
@@ -76,21 +80,24 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
                    for (auto& o : observed) {
                      if (std::none_of(ev.begin(), ev.end(), [&](const Event& e) { return e == o; })) ev.push_back(o);
                    }
-                 }))});
+                 }));
 
   // Root marginals: P(U_i | evidence) for each exogenous variable, used as independent priors,
-  // then the query without its evidence.
+  // then the query without its evidence. Defined for single-part queries with evidence (without
+  // evidence the priors are the marginals: the procedure is the correct one).
+  const std::vector<Event>* evidence = nullptr;
+  if (query.parts.size() == 1) {
+    std::visit([&](const auto& q) { evidence = &q.evidence; }, query.parts[0].quantity);
+  }
+  root_marginals = root_marginals && evidence != nullptr && !evidence->empty();
   std::optional<Rational> marginal_answer;
-  if (root_marginals && query.parts.size() == 1) {
-    const auto* p = std::get_if<Probability>(&query.parts[0].quantity);
-    const auto* e = std::get_if<Expectation>(&query.parts[0].quantity);
-    const std::vector<Event>& evidence = p != nullptr ? p->evidence : e->evidence;
+  if (root_marginals) {
     std::vector<std::vector<Rational>> priors(scm.exogenous().size());
     bool defined = true;
     for (VarId u : scm.exogenous()) {
       for (Value v = 0; v < scm.domain(u).size() && defined; ++v) {
         Query marginal;
-        marginal.parts.push_back({1, Probability{{Event{Term{u, {}}, v}}, evidence}});
+        marginal.parts.push_back({1, Probability{{Event{Term{u, {}}, v}}, *evidence}});
         auto value = try_solve(scm, marginal);
         if (!value) defined = false;
         else priors[u].push_back(*value);
@@ -103,11 +110,9 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
   }
   if (root_marginals) out.push_back({"root_marginals", marginal_answer});
 
-  out.push_back({"factual", try_solve(scm, rewrite(query, [](auto& q) {
-                   for_each_asked(q, [](Term& t) { t.settings.clear(); });
-                 }))});
+  add("factual", rewrite(query, [](auto& q) { for_each_asked(q, [](Term& t) { t.settings.clear(); }); }));
 
-  for (const auto& [name, reading] : readings) out.push_back({name, try_solve(scm, reading)});
+  for (const auto& [name, reading] : readings) add(name, reading);
   return out;
 }
 

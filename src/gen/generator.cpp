@@ -24,12 +24,6 @@ constexpr int kMaxRedraws = 50;
 constexpr int kMaxShortcutTries = 5000;
 constexpr int kRelaxEvery = 500;
 
-std::string yes_no(const Rational& value) {
-  if (value > Rational(1, 2)) return "yes";
-  if (value < Rational(1, 2)) return "no";
-  return "undetermined";
-}
-
 nlohmann::ordered_json value_json(const Rational& v) {
   nlohmann::ordered_json j;
   j["fraction"] = to_string(v);
@@ -39,12 +33,12 @@ nlohmann::ordered_json value_json(const Rational& v) {
 
 /// Whether every shortcut procedure named in the target agrees (or not) with the target answer.
 /// An undefined procedure never agrees.
-bool meets(const ItemTarget& target, const std::vector<Distractor>& procedures) {
-  const Rational answer(target.answer ? 1 : 0);
+bool meets(const ItemTarget& target, const Decision& decision, const std::vector<Distractor>& procedures) {
+  const std::string answer = target.answer ? "yes" : "no";
   for (const auto& [name, agree] : target.agreements) {
     auto it = std::find_if(procedures.begin(), procedures.end(), [&](const Distractor& d) { return d.procedure == name; });
     if (it == procedures.end()) continue;
-    const bool agrees = it->value.has_value() && yes_no(*it->value) == yes_no(answer);
+    const bool agrees = it->value.has_value() && decision.answer(*it->value) == answer;
     if (agrees != agree) return false;
   }
   return true;
@@ -79,6 +73,15 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
   const std::uint64_t t = structure_index % types.size();
   const std::uint64_t rank = structure_index / types.size();
   ItemTarget target{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}};
+  if (options_.preset == "ladder") {
+    // The factual reading of a probability of one intervened world can agree or not; for the
+    // other types it is absent or always 0 (then balanced with the answer).
+    if (target.type == "intervention" || target.type == "counterfactual" || target.type == "nested") {
+      target.agreements.emplace_back("factual", (rank & 4U) == 0);  // yes/no items only
+    }
+    return target;
+  }
+  if (options_.preset != "counterbench") return target;
   std::uint64_t bit = 4;
   auto agree = [&](const char* procedure) {
     target.agreements.emplace_back(procedure, (rank & bit) == 0);
@@ -108,7 +111,7 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   // combination, so every kRelaxEvery draws the last remaining shortcut target is dropped
   // (deterministically: the same draws happen on every run).
   Item item = preset_->make(rng, names, goal);
-  for (int tries = 1; !meets(goal, distractors(item.model, item.query, item.readings, false)); ++tries) {
+  for (int tries = 1; item.yes_no && !goal.agreements.empty() && !meets(goal, item.decision, distractors(item.model, item.query, item.readings, false)); ++tries) {
     if (tries % kRelaxEvery == 0 && !goal.agreements.empty()) goal.agreements.pop_back();
     if (tries >= kMaxShortcutTries) {
       throw Error(fmt::format("item {}: no {} item meeting the balance targets in {} draws; relax the knobs", index,
@@ -137,8 +140,9 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   r["given_info"] = item.given_info;
   r["question"] = item.question;
   r["prompt"] = item.prompt;
-  r["answer"] = item.yes_no ? yes_no(value) : to_string(value);
+  r["answer"] = item.yes_no ? item.decision.answer(value) : to_string(value);
   r["value"] = value_json(value);
+  if (item.yes_no) r["decision"] = to_string(item.decision);
   r["type"] = item.type;
   r["query_type"] = item.query_type;
   r["rung"] = rung_of(item.query);
@@ -158,7 +162,7 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   for (const auto& d : procedures) {
     nlohmann::ordered_json entry;
     if (d.value) {
-      entry["answer"] = item.yes_no ? yes_no(*d.value) : to_string(*d.value);
+      entry["answer"] = item.yes_no ? item.decision.answer(*d.value) : to_string(*d.value);
       entry["value"] = value_json(*d.value);
     } else {
       entry["answer"] = nullptr;
@@ -176,6 +180,9 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   meta["query_type"] = item.meta.value("query_type", item.query_type);
   meta["rung"] = rung_of(item.query);
   meta["model_id"] = structure_index;
+  for (const auto& [key, v] : item.meta.items()) {
+    if (!meta.contains(key)) meta[key] = v;  // preset-specific: treatment, outcome, polarity, ...
+  }
   meta["name_variant"] = index % variants;
   meta["options"] = options_.to_json();
   r["meta"] = std::move(meta);

@@ -1,6 +1,8 @@
 #include "rung/gen/options.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/gen/cladder.hpp"
+#include "rung/gen/ladder.hpp"
 
 #include <fmt/format.h>
 
@@ -14,8 +16,14 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw UsageError(message);
 }
 
-const std::vector<std::string> kMechanismKinds = {"and", "or", "not", "copy", "xor"};
-const std::vector<std::string> kTypes = {"basic", "joint", "nested", "conditional"};
+const std::vector<std::string> kMechanismKinds = {"and", "or", "not", "copy", "xor", "table"};
+const std::vector<std::string> kCounterbenchTypes = {"basic", "joint", "nested", "conditional"};
+
+const std::vector<std::string>& types_of(const std::string& preset) {
+  if (preset == "cladder") return cladder_query_types();
+  if (preset == "ladder") return ladder_query_types();
+  return kCounterbenchTypes;
+}
 
 }  // namespace
 
@@ -33,20 +41,29 @@ void GeneratorOptions::validate() const {
   require(min_path_length >= 1 && min_path_length < min_variables,
           fmt::format("--min-path-length must be 1..{} (below --min-variables), got {}", min_variables - 1,
                       min_path_length));
-  require(domain_size == 2, fmt::format("--domain-size {} is not supported by the {} preset (only 2)", domain_size, preset));
-  require(deterministic, fmt::format("the {} preset makes deterministic models only", preset));
+  if (preset == "ladder") {
+    require(domain_size >= 2 && domain_size <= 4, fmt::format("--domain-size must be 2..4, got {}", domain_size));
+  } else {
+    require(domain_size == 2, fmt::format("--domain-size {} is not supported by the {} preset (only 2)", domain_size, preset));
+  }
+  if (preset == "counterbench") require(deterministic, "the counterbench preset makes deterministic models only");
+  if (preset == "cladder") require(!deterministic, "the cladder preset makes noisy models (det_counterfactual items are deterministic by type)");
   require(!mechanisms.empty(), "--mechanisms needs at least one kind");
   for (const auto& m : mechanisms) {
     require(std::find(kMechanismKinds.begin(), kMechanismKinds.end(), m) != kMechanismKinds.end(),
             fmt::format("unknown mechanism kind '{}' (expected: {})", m, fmt::join(kMechanismKinds, ", ")));
   }
   require(!types.empty(), "--types needs at least one type");
+  const auto& known = types_of(preset);
   for (const auto& t : types) {
-    require(std::find(kTypes.begin(), kTypes.end(), t) != kTypes.end(),
-            fmt::format("unknown question type '{}' (expected: {})", t, fmt::join(kTypes, ", ")));
+    require(std::find(known.begin(), known.end(), t) != known.end(),
+            fmt::format("unknown question type '{}' for the {} preset (expected: {})", t, preset, fmt::join(known, ", ")));
   }
-  require(interventions >= 2 && interventions <= 3, fmt::format("--interventions must be 2..3, got {}", interventions));
-  require(nesting_depth == 1, fmt::format("--nesting-depth {} is not supported by the {} preset (only 1)", nesting_depth, preset));
+  require(interventions >= 1 && interventions <= 3, fmt::format("--interventions must be 1..3, got {}", interventions));
+  if (preset == "counterbench") require(interventions >= 2, "--interventions must be 2..3 for the counterbench preset (joint questions)");
+  const int max_depth = preset == "ladder" ? 4 : 1;
+  require(nesting_depth >= 1 && nesting_depth <= max_depth,
+          fmt::format("--nesting-depth must be 1..{} for the {} preset, got {}", max_depth, preset, nesting_depth));
   require(evidence_count >= 1 && evidence_count <= 2, fmt::format("--evidence-count must be 1..2, got {}", evidence_count));
   require(name_variants >= 1 && name_variants <= 10, fmt::format("--name-variants must be 1..10, got {}", name_variants));
 }
@@ -73,7 +90,7 @@ nlohmann::ordered_json GeneratorOptions::to_json() const {
   return j;
 }
 
-std::vector<std::string> preset_names() { return {"counterbench"}; }
+std::vector<std::string> preset_names() { return {"counterbench", "cladder", "ladder"}; }
 
 GeneratorOptions preset_options(const std::string& preset, int difficulty) {
   GeneratorOptions o;
@@ -84,6 +101,25 @@ GeneratorOptions preset_options(const std::string& preset, int difficulty) {
     throw UsageError(fmt::format("unknown preset '{}' (expected one of: {})", preset, fmt::join(presets, ", ")));
   }
   if (difficulty < 1 || difficulty > 5) throw UsageError(fmt::format("--difficulty must be 1..5, got {}", difficulty));
+  if (preset == "cladder") {
+    // CLadder's graphs have 3-4 variables; from level 2 on, a growing share of random DAGs
+    // (min/max variables below) joins them, and level 1 uses probabilities in tenths.
+    struct Level {
+      int min_vars, max_vars, in_degree;
+    };
+    static constexpr Level kLevels[] = {{3, 4, 2}, {4, 5, 2}, {5, 6, 2}, {6, 8, 3}, {8, 10, 3}};
+    const Level& l = kLevels[difficulty - 1];
+    o.min_variables = l.min_vars;
+    o.max_variables = l.max_vars;
+    o.max_in_degree = l.in_degree;
+    o.min_path_length = 1;
+    o.deterministic = false;
+    o.mechanisms = {"and", "or", "not"};
+    o.types = cladder_query_types();
+    o.interventions = 1;
+    return o;
+  }
+  if (preset == "ladder") return ladder_options(o, difficulty);
   // counterbench: size and path length grow with the level; CounterBench itself is level 2.
   struct Level {
     int min_vars, max_vars, in_degree, path, interventions, evidence;

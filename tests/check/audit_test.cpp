@@ -230,7 +230,9 @@ TEST(Audit, QuestionTemplates) {
   EXPECT_EQ(question_template("Would Lumbo occur if not Ziklo and not Blaf?"), "Would {1} occur if not {2} and not {3}?");
   // With the model's names: exactly those, whole words, wherever they are.
   EXPECT_EQ(question_template("Xa is on. Would Y be 1 if Xa were 0 and Yb stays?", {"Xa", "Y", "U_X"}),
-            "{1} is on. Would {2} be 1 if {1} were 0 and Yb stays?");
+            "{1} is on. Would {2} be {n} if {1} were {n} and Yb stays?");
+  // Numbers are values, not wording; digits inside a word stay.
+  EXPECT_EQ(question_template("Is P(Y[X=1]=0) greater than 1/2 for V2?", {"X", "Y"}), "Is P({1}[{2}={n}]={n}) greater than {n}/{n} for V2?");
   EXPECT_EQ(question_template("Would zork_1 occur if not glim?", {"zork_1", "glim"}), "Would {1} occur if not {2}?");
   EXPECT_EQ(question_template(""), "");
 }
@@ -245,7 +247,7 @@ TEST(Audit, RungRecordsUseTheModelNamesForTemplates) {
   const AuditReport r = audit_text(jsonl({a, b}), no_verify());
   EXPECT_EQ(r.template_count, 1U);
   ASSERT_EQ(r.top_templates.size(), 1U);
-  EXPECT_EQ(r.top_templates[0].text, "Would {1} occur if {2} were 1?");
+  EXPECT_EQ(r.top_templates[0].text, "Would {1} occur if {2} were {n}?");
   EXPECT_EQ(r.top_templates[0].records, 2U);
   EXPECT_EQ(r.top_templates[0].answers.yes, 2U);
 }

@@ -210,7 +210,7 @@ TEST_F(Cli, GenerateRejectsBadKnobsWithUsageErrors) {
   EXPECT_EQ(shard.err, "rung: error: --shard 3/2: expected I/N with 1 <= I <= N (I counts from 1)\n");
   Result preset = run({"generate", "--preset", "nope"});
   EXPECT_EQ(preset.status, 2);
-  EXPECT_EQ(preset.err, "rung: error: unknown preset 'nope' (expected one of: counterbench)\n");
+  EXPECT_EQ(preset.err, "rung: error: unknown preset 'nope' (expected one of: counterbench, cladder, ladder)\n");
   Result knob = run({"generate", "--min-variables", "9", "--max-variables", "6"});
   EXPECT_EQ(knob.status, 2);
   EXPECT_EQ(knob.err, "rung: error: --max-variables (6) must be at least --min-variables (9)\n");

@@ -36,8 +36,25 @@ TEST(Distractors, ConditioningDiffersFromInterveningUnderConfounding) {
   const Scm m = b.build();
   const auto ds = distractors(m, parse_query("P(Y[X=1]=1)", m));
   EXPECT_EQ(value_of(ds, "conditioning"), Rational(1));
-  EXPECT_EQ(value_of(ds, "no_abduction"), Rational(1, 2));
   EXPECT_EQ(value_of(ds, "factual"), Rational(1, 2));
+}
+
+TEST(Distractors, ProceduresThatLeaveTheQueryUnchangedAreLeftOut) {
+  // Without evidence, dropping the evidence (no_abduction) or abducing root marginals is the
+  // correct procedure; without settings, so are conditioning and the factual reading.
+  ScmBuilder b;
+  b.bernoulli("U", Rational(1, 2));
+  b.endogenous("X", "U");
+  b.endogenous("Y", "U");
+  const Scm m = b.build();
+  auto names = [](const std::vector<Distractor>& ds) {
+    std::vector<std::string> out;
+    for (const auto& d : ds) out.push_back(d.procedure);
+    return out;
+  };
+  EXPECT_EQ(names(distractors(m, parse_query("P(Y[X=1]=1)", m))), (std::vector<std::string>{"conditioning", "factual"}));
+  EXPECT_EQ(names(distractors(m, parse_query("P(Y=1 | X=1)", m))), (std::vector<std::string>{"no_abduction", "root_marginals"}));
+  EXPECT_EQ(names(distractors(m, parse_query("P(Y=1)", m), {{"same", parse_query("P(Y=1)", m)}})), std::vector<std::string>{});
 }
 
 TEST(Distractors, UndefinedProceduresHaveNoValueAndReadingsAreSolved) {

@@ -3,6 +3,7 @@
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_json.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -183,21 +184,25 @@ TEST(Generator, EveryDifficultyLevelGenerates) {
   }
 }
 
-TEST(Generator, SmallDatasetMatchesGolden) {
-  auto o = preset_options("counterbench", 2);
-  o.count = 8;
-  o.seed = 1;
-  const std::string actual = run(o);
-  const std::filesystem::path path = std::filesystem::path(RUNG_TEST_DATA_DIR) / "golden" / "gen" / "counterbench_seed1_n8.jsonl";
-  if (const char* update = std::getenv("RUNG_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << actual;
+/// A small seeded dataset of each preset, byte for byte.
+TEST(Generator, SmallDatasetsMatchGolden) {
+  for (const auto& [preset, count] : std::vector<std::pair<std::string, std::uint64_t>>{{"counterbench", 8}, {"cladder", 10}, {"ladder", 12}}) {
+    auto o = preset_options(preset, 2);
+    o.count = count;
+    o.seed = 1;
+    const std::string actual = run(o);
+    const std::filesystem::path path =
+        std::filesystem::path(RUNG_TEST_DATA_DIR) / "golden" / "gen" / fmt::format("{}_seed1_n{}.jsonl", preset, count);
+    if (const char* update = std::getenv("RUNG_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
+      std::filesystem::create_directories(path.parent_path());
+      std::ofstream(path, std::ios::binary) << actual;
+    }
+    std::ifstream in(path, std::ios::binary);
+    ASSERT_TRUE(in) << "missing " << path << " (RUNG_UPDATE_GOLDEN=1 creates it)";
+    std::stringstream expected;
+    expected << in.rdbuf();
+    EXPECT_EQ(actual, expected.str()) << preset;
   }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << "missing " << path << " (RUNG_UPDATE_GOLDEN=1 creates it)";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str());
 }
 
 }  // namespace

@@ -32,13 +32,13 @@ TEST(GeneratorOptions, ValidationNamesTheKnob) {
   EXPECT_EQ(problem(o), "--max-variables (3) must be at least --min-variables (5)");
   o = preset_options("counterbench");
   o.types = {"basic", "weird"};
-  EXPECT_EQ(problem(o), "unknown question type 'weird' (expected: basic, joint, nested, conditional)");
+  EXPECT_EQ(problem(o), "unknown question type 'weird' for the counterbench preset (expected: basic, joint, nested, conditional)");
   o = preset_options("counterbench");
   o.count = 0;
   EXPECT_EQ(problem(o), "--count must be at least 1");
   o = preset_options("counterbench");
   o.mechanisms = {"and", "nand"};
-  EXPECT_EQ(problem(o), "unknown mechanism kind 'nand' (expected: and, or, not, copy, xor)");
+  EXPECT_EQ(problem(o), "unknown mechanism kind 'nand' (expected: and, or, not, copy, xor, table)");
 }
 
 TEST(GeneratorOptions, CanonicalJsonListsEveryKnobInOrder) {

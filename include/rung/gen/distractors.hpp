@@ -13,7 +13,9 @@
 ///   are used as independent priors), the bug that copies per-variable marginals into a twin;
 /// - factual: the outcome's factual probability given the evidence (settings dropped);
 /// - any extra readings the preset supplies (e.g. nested_literal, nested_ignored).
-/// A procedure whose rewritten query has zero-probability evidence gets no value.
+/// A procedure whose rewritten query has zero-probability evidence gets no value. A procedure
+/// that leaves the query unchanged (no_abduction without evidence, conditioning without settings,
+/// ...) is the correct procedure there, not a mistake: it is left out of the list.
 
 #include "rung/core/rational.hpp"
 #include "rung/query/query.hpp"

@@ -8,6 +8,7 @@
 
 #include "rung/gen/options.hpp"
 #include "rung/gen/random.hpp"
+#include "rung/query/decision.hpp"
 #include "rung/query/query.hpp"
 #include "rung/scm/scm.hpp"
 
@@ -39,6 +40,8 @@ struct Item {
   std::string question;
   std::string prompt;
   bool yes_no = true;
+  /// How the yes/no answer follows from the exact value (default: value > 1/2).
+  Decision decision;
   /// Alternative formal readings of the question that common wrong procedures use, by name
   /// (e.g. "nested_literal"); the generator solves each for the `distractors` field.
   std::vector<std::pair<std::string, Query>> readings;

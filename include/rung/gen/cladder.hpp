@@ -1,0 +1,31 @@
+#pragma once
+/// \file
+/// The `cladder` preset: binary models with Bernoulli noise over CLadder's ten graph families
+/// (chain, collision, confounding, diamond, diamondcut, fork, frontdoor, IV, mediation,
+/// arrowhead) and random DAGs, told in CLadder's register ("Kwox has a direct effect on blaf.
+/// For those who are not kwox, the probability of blaf is 36%."), with CLadder's ten query
+/// types. The text states every conditional probability of the model, so every question is
+/// answerable from the text; the answer is yes/no and follows from the exact value of the formal
+/// query by the item's `decision` (e.g. `value > 0` for "will X increase the chance of Y").
+/// docs/generator.md lists the formal query and decision of each type.
+///
+///     rung::CladderPreset preset(rung::preset_options("cladder"));
+///     rung::Item item = preset.make(rng, names, {"ate", true, false, {}});
+
+#include "rung/gen/item.hpp"
+
+namespace rung {
+
+class CladderPreset : public Preset {
+ public:
+  explicit CladderPreset(GeneratorOptions options);
+  [[nodiscard]] Item make(Rng& rng, Rng& names, const ItemTarget& target) const override;
+
+ private:
+  GeneratorOptions options_;
+};
+
+/// CLadder's query types, in the order CLadder lists them.
+[[nodiscard]] const std::vector<std::string>& cladder_query_types();
+
+}  // namespace rung

@@ -1,0 +1,598 @@
+#include "rung/gen/cladder.hpp"
+
+#include "rung/core/error.hpp"
+#include "rung/graph/dag.hpp"
+#include "rung/infer/solver.hpp"
+#include "rung/io/scm_text.hpp"
+#include "rung/query/decision.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace rung {
+
+namespace {
+
+constexpr int kMaxAttempts = 2000;
+constexpr std::string_view kBackground =
+    "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
+    "unmentioned factors or causal relationships: ";
+
+/// A binary causal graph in topological order, with CLadder's role of each node (X, Y, V1, ...).
+struct Graph {
+  std::string id;                         ///< CLadder graph_id, or "random"
+  std::vector<std::string> roles;
+  std::vector<std::vector<int>> parents;  ///< sorted, all smaller than the node
+  int x = 0;
+  int y = 0;
+
+  [[nodiscard]] int size() const { return static_cast<int>(parents.size()); }
+  [[nodiscard]] bool is_root(int v) const { return parents[static_cast<std::size_t>(v)].empty(); }
+  [[nodiscard]] bool has_arc(int a, int b) const {
+    const auto& p = parents[static_cast<std::size_t>(b)];
+    return std::find(p.begin(), p.end(), a) != p.end();
+  }
+  /// Whether a directed path leads from a to b (a != b).
+  [[nodiscard]] bool reaches(int a, int b) const {
+    std::vector<bool> reach(parents.size(), false);
+    reach[static_cast<std::size_t>(a)] = true;
+    for (int w = a + 1; w < size(); ++w) {
+      for (int p : parents[static_cast<std::size_t>(w)]) reach[static_cast<std::size_t>(w)] = reach[static_cast<std::size_t>(w)] || reach[static_cast<std::size_t>(p)];
+    }
+    return a != b && reach[static_cast<std::size_t>(b)];
+  }
+  [[nodiscard]] std::vector<int> children(int v) const {
+    std::vector<int> out;
+    for (int w = v + 1; w < size(); ++w) {
+      if (has_arc(v, w)) out.push_back(w);
+    }
+    return out;
+  }
+};
+
+struct Family {
+  const char* id;
+  const char* arcs;
+};
+
+// CLadder's ten graphs, as its model files write them.
+constexpr Family kFamilies[] = {
+    {"arrowhead", "X->V3,V2->V3,X->Y,V2->Y,V3->Y"},
+    {"chain", "X->V2,V2->Y"},
+    {"collision", "X->V3,Y->V3"},
+    {"confounding", "V1->X,V1->Y,X->Y"},
+    {"diamond", "X->V3,X->V2,V2->Y,V3->Y"},
+    {"diamondcut", "V1->V3,V1->X,X->Y,V3->Y"},
+    {"fork", "X->Y,V2->Y"},
+    {"frontdoor", "V1->X,X->V3,V1->Y,V3->Y"},
+    {"IV", "V1->X,V2->X,V1->Y,X->Y"},
+    {"mediation", "X->V2,X->Y,V2->Y"},
+};
+
+/// The family's graph, nodes in topological order (ties by role: V1, V2, X, V3, Y).
+Graph family_graph(const Family& f) {
+  static const std::vector<std::string> kRoleOrder = {"V1", "V2", "X", "V3", "Y"};
+  std::vector<std::pair<std::string, std::string>> arcs;
+  std::string_view rest = f.arcs;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string_view arc = rest.substr(0, comma);
+    const auto arrow = arc.find("->");
+    arcs.emplace_back(std::string(arc.substr(0, arrow)), std::string(arc.substr(arrow + 2)));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  std::vector<std::string> present;
+  for (const auto& role : kRoleOrder) {
+    if (std::any_of(arcs.begin(), arcs.end(), [&](const auto& a) { return a.first == role || a.second == role; })) {
+      present.push_back(role);
+    }
+  }
+  Graph g;
+  g.id = f.id;
+  std::vector<std::string> placed;
+  while (placed.size() < present.size()) {
+    for (const auto& role : present) {
+      if (std::find(placed.begin(), placed.end(), role) != placed.end()) continue;
+      const bool ready = std::all_of(arcs.begin(), arcs.end(), [&](const auto& a) {
+        return a.second != role || std::find(placed.begin(), placed.end(), a.first) != placed.end();
+      });
+      if (!ready) continue;
+      placed.push_back(role);
+      break;
+    }
+  }
+  g.roles = placed;
+  g.parents.resize(placed.size());
+  auto index = [&](const std::string& role) {
+    return static_cast<int>(std::find(placed.begin(), placed.end(), role) - placed.begin());
+  };
+  for (const auto& [from, to] : arcs) g.parents[static_cast<std::size_t>(index(to))].push_back(index(from));
+  for (auto& p : g.parents) std::sort(p.begin(), p.end());
+  g.x = index("X");
+  g.y = index("Y");
+  return g;
+}
+
+/// A random DAG with n nodes: X early, Y last and reachable from X.
+Graph random_graph(const GeneratorOptions& o, Rng& rng) {
+  const int n = rng.between(std::max(o.min_variables, 3), std::max(o.max_variables, 3));
+  Graph g;
+  g.id = "random";
+  g.parents.resize(static_cast<std::size_t>(n));
+  g.x = rng.between(0, (n - 1) / 2);
+  g.y = n - 1;
+  for (int v = 1; v < n; ++v) {
+    if (v != g.y && rng.chance(1, 3)) continue;  // a root
+    std::vector<int> candidates;
+    for (int u = 0; u < v; ++u) candidates.push_back(u);
+    rng.shuffle(candidates);
+    const int k = rng.between(1, std::min(o.max_in_degree, v));
+    candidates.resize(static_cast<std::size_t>(k));
+    g.parents[static_cast<std::size_t>(v)] = candidates;
+    std::sort(g.parents[static_cast<std::size_t>(v)].begin(), g.parents[static_cast<std::size_t>(v)].end());
+  }
+  if (!g.reaches(g.x, g.y)) {
+    auto& p = g.parents[static_cast<std::size_t>(g.y)];
+    if (static_cast<int>(p.size()) >= o.max_in_degree) p.erase(p.begin() + static_cast<std::ptrdiff_t>(rng.below(p.size())));
+    p.push_back(g.x);
+    std::sort(p.begin(), p.end());
+  }
+  int k = 1;
+  for (int v = 0; v < n; ++v) g.roles.push_back(v == g.x ? "X" : v == g.y ? "Y" : fmt::format("V{}", k++));
+  return g;
+}
+
+/// Whether `z` is a valid adjustment set for the effect of X on Y (the backdoor criterion).
+bool valid_adjustment(const Graph& g, const std::vector<int>& z) {
+  for (int v : z) {
+    if (g.reaches(g.x, v)) return false;
+  }
+  Dag d;
+  for (int v = 0; v < g.size(); ++v) d.add_node(g.roles[static_cast<std::size_t>(v)]);
+  for (int v = 0; v < g.size(); ++v) {
+    for (int p : g.parents[static_cast<std::size_t>(v)]) {
+      if (p != g.x) d.add_arc(static_cast<NodeId>(p), static_cast<NodeId>(v));
+    }
+  }
+  const std::vector<NodeId> xs{static_cast<NodeId>(g.x)};
+  const std::vector<NodeId> ys{static_cast<NodeId>(g.y)};
+  std::vector<NodeId> zs;
+  for (int v : z) zs.push_back(static_cast<NodeId>(v));
+  return d.dsep(xs, ys, zs);
+}
+
+/// What a question type needs of the graph: a collider, a mediator or an adjustment variable.
+struct Roles {
+  int c = -1;  ///< explaining_away / collider_bias: a child of X with another parent
+  int m = -1;  ///< nde / nie: a child of X on a path to Y
+  int z = -1;  ///< backdoor_set: exactly one of {} and {z} is a valid adjustment set
+};
+
+/// Candidates for the roles `type` needs; empty optional when the graph has none.
+std::optional<Roles> pick_roles(const Graph& g, const std::string& type, Rng& rng) {
+  Roles r;
+  std::vector<int> pool;
+  if (type == "explaining_away") {
+    for (int v : g.children(g.x)) {
+      if (g.has_arc(g.y, v)) pool.push_back(v);
+    }
+    if (pool.empty()) return std::nullopt;
+    r.c = rng.pick(pool);
+  } else if (type == "collider_bias") {
+    for (int v : g.children(g.x)) {
+      if (v != g.y && g.parents[static_cast<std::size_t>(v)].size() >= 2) pool.push_back(v);
+    }
+    if (pool.empty()) return std::nullopt;
+    r.c = rng.pick(pool);
+  } else if (type == "nde" || type == "nie") {
+    for (int v : g.children(g.x)) {
+      if (v != g.y && g.reaches(v, g.y)) pool.push_back(v);
+    }
+    if (pool.empty()) return std::nullopt;
+    r.m = rng.pick(pool);
+  } else if (type == "backdoor_set") {
+    const bool direct = valid_adjustment(g, {});
+    for (int v = 0; v < g.size(); ++v) {
+      if (v != g.x && v != g.y && valid_adjustment(g, {v}) != direct) pool.push_back(v);
+    }
+    if (pool.empty()) return std::nullopt;
+    r.z = rng.pick(pool);
+  }
+  return r;
+}
+
+/// Conditional probabilities: p[v][c] = P(v = 1 | parents in configuration c), the first parent
+/// the most significant bit of c.
+using Cpts = std::vector<std::vector<Rational>>;
+
+Cpts sample_cpts(const Graph& g, int grid, Rng& rng) {
+  Cpts p(static_cast<std::size_t>(g.size()));
+  for (int v = 0; v < g.size(); ++v) {
+    const std::size_t configs = std::size_t{1} << g.parents[static_cast<std::size_t>(v)].size();
+    for (std::size_t c = 0; c < configs; ++c) p[static_cast<std::size_t>(v)].emplace_back(rng.between(1, grid - 1), grid);
+  }
+  return p;
+}
+
+std::string literal(const std::string& name, int value) { return value != 0 ? name : "not " + name; }
+
+/// The model: each variable V has one exogenous U_V. A root is V := U_V with U_V ~ Bernoulli(p).
+/// Otherwise U_V ranges over the intervals between V's distinct probabilities t_1 < ... < t_m
+/// (P(U_V = j) = t_{j+1} - t_j) and V = 1 iff U_V falls below P(V=1 | its parents): every CPT
+/// is met exactly, with one noise variable a node.
+std::string noisy_model_text(const Graph& g, const Cpts& p, const std::vector<std::string>& names) {
+  std::string text;
+  for (int v = 0; v < g.size(); ++v) {
+    const auto& name = names[static_cast<std::size_t>(v)];
+    const auto& probs = p[static_cast<std::size_t>(v)];
+    const auto& parents = g.parents[static_cast<std::size_t>(v)];
+    if (parents.empty()) {
+      text += fmt::format("exogenous U_{} ~ Bernoulli({})\n{} := U_{}\n", name, to_string(probs[0]), name, name);
+      continue;
+    }
+    std::vector<Rational> cuts(probs.begin(), probs.end());
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    std::vector<std::string> labels;
+    std::vector<std::string> masses;
+    Rational last(0);
+    for (std::size_t j = 0; j <= cuts.size(); ++j) {
+      const Rational next = j < cuts.size() ? cuts[j] : Rational(1);
+      labels.push_back(std::to_string(j));
+      masses.push_back(to_string(Rational(next - last)));
+      last = next;
+    }
+    text += fmt::format("exogenous U_{} in {{{}}} ~ ({})\n", name, fmt::join(labels, ", "), fmt::join(masses, ", "));
+    auto leaf = [&](std::size_t c) {
+      const auto rank = static_cast<std::size_t>(std::find(cuts.begin(), cuts.end(), probs[c]) - cuts.begin()) + 1;
+      std::vector<std::string> below;
+      for (std::size_t j = 0; j < rank; ++j) below.push_back(fmt::format("U_{} == {}", name, j));
+      return fmt::format("{}", fmt::join(below, " or "));
+    };
+    // Nested ifs over the parents, first parent outermost.
+    auto rec = [&](auto&& self, std::size_t i, std::size_t c) -> std::string {
+      if (i == parents.size()) return leaf(c);
+      const auto& pn = names[static_cast<std::size_t>(parents[i])];
+      return fmt::format("if {} then ({}) else ({})", pn, self(self, i + 1, c * 2 + 1), self(self, i + 1, c * 2));
+    };
+    text += fmt::format("{} := {}\n", name, rec(rec, 0, 0));
+  }
+  return text;
+}
+
+std::string percent(const Rational& p) {
+  const Rational hundred = p * 100;
+  if (denominator(hundred) == 1) return fmt::format("{}%", numerator(hundred).str());
+  return to_string(p);
+}
+
+/// "Kwox has a direct effect on blaf and zup. Blaf has a direct effect on zup."
+std::string graph_text(const Graph& g, const std::vector<std::string>& names) {
+  std::string out;
+  for (int v = 0; v < g.size(); ++v) {
+    std::vector<std::string> kids;
+    for (int w : g.children(v)) kids.push_back(names[static_cast<std::size_t>(w)]);
+    if (kids.empty()) continue;
+    std::string list = kids.back();
+    if (kids.size() > 1) {
+      list = fmt::format("{} and {}", fmt::join(kids.begin(), kids.end() - 1, ", "), kids.back());
+    }
+    if (!out.empty()) out += ' ';
+    out += fmt::format("{} has a direct effect on {}.", names[static_cast<std::size_t>(v)], list);
+  }
+  return out;
+}
+
+/// "The overall probability of kwox is 60%. For those who are not kwox, the probability of ..."
+std::string cpt_text(const Graph& g, const Cpts& p, const std::vector<std::string>& names) {
+  std::string out;
+  for (int v = 0; v < g.size(); ++v) {
+    const auto& parents = g.parents[static_cast<std::size_t>(v)];
+    const auto& name = names[static_cast<std::size_t>(v)];
+    const auto& probs = p[static_cast<std::size_t>(v)];
+    if (parents.empty()) {
+      out += fmt::format(" The overall probability of {} is {}.", name, percent(probs[0]));
+      continue;
+    }
+    for (std::size_t c = 0; c < probs.size(); ++c) {
+      std::vector<std::string> who;
+      for (std::size_t i = 0; i < parents.size(); ++i) {
+        const int bit = static_cast<int>((c >> (parents.size() - 1 - i)) & 1U);
+        who.push_back(literal(names[static_cast<std::size_t>(parents[i])], bit));
+      }
+      out += fmt::format(" For those who are {}, the probability of {} is {}.", fmt::join(who, " and are "), name,
+                         percent(probs[c]));
+    }
+  }
+  return out;
+}
+
+/// A deterministic boolean model on the graph (for det_counterfactual): each non-root is the
+/// `and` or `or` of its (possibly negated) parents.
+struct Circuit {
+  std::vector<std::string> op;                 ///< per node: "", "and", "or"
+  std::vector<std::vector<int>> negated;       ///< per node, per parent: 0/1
+  std::vector<int> roots;                      ///< factual values of the roots
+};
+
+Circuit sample_circuit(const Graph& g, const GeneratorOptions& o, Rng& rng) {
+  Circuit c;
+  const bool negations = std::find(o.mechanisms.begin(), o.mechanisms.end(), "not") != o.mechanisms.end();
+  std::vector<std::string> ops;
+  for (const char* op : {"and", "or"}) {
+    if (std::find(o.mechanisms.begin(), o.mechanisms.end(), op) != o.mechanisms.end()) ops.emplace_back(op);
+  }
+  if (ops.empty()) ops.emplace_back("or");
+  for (int v = 0; v < g.size(); ++v) {
+    const auto& parents = g.parents[static_cast<std::size_t>(v)];
+    c.op.push_back(parents.empty() ? "" : rng.pick(ops));
+    std::vector<int> neg;
+    for (std::size_t i = 0; i < parents.size(); ++i) neg.push_back(negations && rng.chance(1, 4) ? 1 : 0);
+    c.negated.push_back(neg);
+    c.roots.push_back(rng.chance(1, 2) ? 1 : 0);
+  }
+  return c;
+}
+
+std::vector<int> simulate(const Graph& g, const Circuit& c, int set_var, int set_value) {
+  std::vector<int> value(static_cast<std::size_t>(g.size()), 0);
+  for (int v = 0; v < g.size(); ++v) {
+    const auto sv = static_cast<std::size_t>(v);
+    if (v == set_var) {
+      value[sv] = set_value;
+    } else if (g.is_root(v)) {
+      value[sv] = c.roots[sv];
+    } else {
+      const auto& parents = g.parents[sv];
+      int r = c.op[sv] == "and" ? 1 : 0;
+      for (std::size_t i = 0; i < parents.size(); ++i) {
+        const int in = value[static_cast<std::size_t>(parents[i])] ^ c.negated[sv][i];
+        r = c.op[sv] == "and" ? (r & in) : (r | in);
+      }
+      value[sv] = r;
+    }
+  }
+  return value;
+}
+
+std::string circuit_model_text(const Graph& g, const Circuit& c, const std::vector<std::string>& names) {
+  std::string text;
+  for (int v = 0; v < g.size(); ++v) {
+    const auto sv = static_cast<std::size_t>(v);
+    const auto& name = names[sv];
+    if (g.is_root(v)) {
+      text += fmt::format("exogenous U_{} ~ Bernoulli(1/2)\n{} := U_{}\n", name, name, name);
+      continue;
+    }
+    std::vector<std::string> inputs;
+    for (std::size_t i = 0; i < g.parents[sv].size(); ++i) {
+      inputs.push_back(literal(names[static_cast<std::size_t>(g.parents[sv][i])], 1 - c.negated[sv][i]));
+    }
+    text += fmt::format("{} := {}\n", name, fmt::join(inputs, " " + c.op[sv] + " "));
+  }
+  return text;
+}
+
+/// "We know that kwox causes blaf. kwox or not blaf causes zup."
+std::string circuit_text(const Graph& g, const Circuit& c, const std::vector<std::string>& names) {
+  std::vector<std::string> sentences;
+  for (int v = 0; v < g.size(); ++v) {
+    const auto sv = static_cast<std::size_t>(v);
+    if (g.is_root(v)) continue;
+    std::vector<std::string> inputs;
+    for (std::size_t i = 0; i < g.parents[sv].size(); ++i) {
+      inputs.push_back(literal(names[static_cast<std::size_t>(g.parents[sv][i])], 1 - c.negated[sv][i]));
+    }
+    sentences.push_back(fmt::format("{} causes {}", fmt::join(inputs, " " + c.op[sv] + " "), names[sv]));
+  }
+  return fmt::format("We know that {}.", fmt::join(sentences, ". "));
+}
+
+Rational solve_exact(const Scm& model, const Query& q) { return solve(model, q).value; }
+
+}  // namespace
+
+const std::vector<std::string>& cladder_query_types() {
+  static const std::vector<std::string> kTypes = {"marginal", "correlation", "explaining_away", "ate", "backdoor_set",
+                                                  "collider_bias", "ett", "nde", "nie", "det_counterfactual"};
+  return kTypes;
+}
+
+CladderPreset::CladderPreset(GeneratorOptions options) : options_(std::move(options)) {}
+
+Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const {
+  const std::string& type = target.type;
+  const int grid = options_.difficulty <= 1 ? 10 : 100;
+  // Share of random DAGs among the graphs: none at level 1, then growing with the level.
+  const int random_share = (options_.difficulty - 1) * 20;  // percent
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    Graph g = rng.below(100) < static_cast<std::uint64_t>(random_share) ? random_graph(options_, rng)
+                                                                          : family_graph(rng.pick(std::vector<Family>(std::begin(kFamilies), std::end(kFamilies))));
+    const auto roles = pick_roles(g, type, rng);
+    if (!roles) continue;
+    const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
+    auto nm = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
+    const std::string& X = nm(g.x);
+    const std::string& Y = nm(g.y);
+
+    Item item;
+    item.type = type == "det_counterfactual" ? "basic" : type;
+    item.query_type = type;
+    item.meta["graph_id"] = g.id;
+    item.meta["story_id"] = "nonsense";
+    item.meta["treatment"] = X;
+    item.meta["outcome"] = Y;
+    Decision decision;
+    std::string formal;
+    std::string question;
+
+    if (type == "det_counterfactual") {
+      const Circuit c = sample_circuit(g, options_, rng);
+      const std::vector<int> factual = simulate(g, c, -1, 0);
+      const int x_fact = factual[static_cast<std::size_t>(g.x)];
+      const std::vector<int> world = simulate(g, c, g.x, 1 - x_fact);
+      const int y_cf = world[static_cast<std::size_t>(g.y)];
+      if ((y_cf != 0) != target.answer) continue;
+      if ((y_cf == factual[static_cast<std::size_t>(g.y)]) != target.answer_equals_factual) continue;
+      item.model = read_scm_text(circuit_model_text(g, c, names));
+      std::vector<std::string> evidence;
+      std::vector<std::string> observed;
+      for (int v = 0; v < g.size(); ++v) {
+        if (!g.is_root(v)) continue;
+        evidence.push_back(fmt::format("{}={}", nm(v), c.roots[static_cast<std::size_t>(v)]));
+        if (v != g.x) observed.push_back(literal(nm(v), c.roots[static_cast<std::size_t>(v)]));
+      }
+      if (!g.is_root(g.x)) evidence.push_back(fmt::format("{}={}", X, x_fact));
+      formal = fmt::format("P({}[{}={}]=1 | {})", Y, X, 1 - x_fact, fmt::join(evidence, ", "));
+      item.given_info = circuit_text(g, c, names);
+      if (!observed.empty()) item.given_info += fmt::format(" We observed {}.", fmt::join(observed, " and "));
+      question = fmt::format("Would {} occur if {} instead of {}?", Y, literal(X, 1 - x_fact), literal(X, x_fact));
+      item.knobs["interventions"] = 1;
+      item.knobs["evidence_count"] = evidence.size();
+    } else {
+      const Cpts p = sample_cpts(g, grid, rng);
+      item.model = read_scm_text(noisy_model_text(g, p, names));
+      item.given_info = graph_text(g, names) + cpt_text(g, p, names);
+      int interventions = 0;
+      int evidence_count = 0;
+      if (type == "marginal") {
+        formal = fmt::format("P({}=1)", Y);
+      } else if (type == "correlation") {
+        formal = fmt::format("P({0}=1 | {1}=1) - P({0}=1 | {1}=0)", Y, X);
+        evidence_count = 1;
+      } else if (type == "explaining_away") {
+        const int cv = rng.chance(1, 2) ? 1 : 0;
+        item.meta["collider"] = nm(roles->c);
+        formal = fmt::format("P({0}=1 | {1}=1, {2}={3}) - P({0}=1 | {1}=0, {2}={3})", Y, X, nm(roles->c), cv);
+        question = fmt::format("If we look at those who are {}, does the chance of {} {{}} when {}?", literal(nm(roles->c), cv), Y, X);
+        evidence_count = 2;
+      } else if (type == "ate" || type == "collider_bias" || type == "backdoor_set") {
+        formal = fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", Y, X);
+        interventions = 1;
+      } else if (type == "ett") {
+        const int treated = rng.chance(1, 2) ? 1 : 0;
+        formal = fmt::format("E({0}[{1}={2}] | {1}={3}) - E({0}[{1}={3}] | {1}={3})", Y, X, 1 - treated, treated);
+        question = fmt::format("For those who are {}, would it be {{}} likely to see {} if they were {}?", literal(X, treated), Y,
+                               literal(X, 1 - treated));
+        interventions = 1;
+        evidence_count = 1;
+      } else if (type == "nde") {
+        formal = fmt::format("E({0}[{1}=1, {2}={2}[{1}=0]]) - E({0}[{1}=0])", Y, X, nm(roles->m));
+        question = fmt::format("If we disregard the mediation effect through {}, would {} {{}} affect {}?", nm(roles->m), X, Y);
+        interventions = 2;
+        item.meta["mediator"] = nm(roles->m);
+      } else if (type == "nie") {
+        formal = fmt::format("E({0}[{1}=0, {2}={2}[{1}=1]]) - E({0}[{1}=0])", Y, X, nm(roles->m));
+        question = fmt::format("Does {} {{}} affect {} through {}?", X, Y, nm(roles->m));
+        interventions = 2;
+        item.meta["mediator"] = nm(roles->m);
+      } else {
+        throw UsageError(fmt::format("the cladder preset has no question type '{}'", type));
+      }
+      item.query = parse_query(formal, item.model);
+      const Rational value = solve_exact(item.model, item.query);
+
+      if (type == "backdoor_set") {
+        // The unadjusted comparison's bias: zero exactly when {} is a valid adjustment set.
+        const Rational bias = solve_exact(item.model, parse_query(fmt::format("P({0}=1 | {1}=1) - P({0}=1 | {1}=0)", Y, X), item.model)) - value;
+        const bool direct_valid = valid_adjustment(g, {});
+        if ((bias == 0) != direct_valid) continue;  // a coincidence of the parameters: redraw
+        formal = fmt::format("P({0}=1 | {1}=1) - P({0}=1 | {1}=0) - E({0}[{1}=1]) + E({0}[{1}=0])", Y, X);
+        item.query = parse_query(formal, item.model);
+        // Method 1 is the valid method when the answer must be yes.
+        const bool method1_direct = direct_valid == target.answer;
+        decision.op = method1_direct ? Decision::Op::equal : Decision::Op::not_equal;
+        decision.threshold = 0;
+        const std::string direct = fmt::format("We look directly at how {} correlates with {} in general.", X, Y);
+        const std::string by_z = fmt::format("We look at how {} correlates with {} case by case according to {}.", X, Y, nm(roles->z));
+        question = fmt::format("Method 1: {} Method 2: {} To understand how {} affects {}, is it more correct to use the "
+                               "Method 1 than Method 2?",
+                               method1_direct ? direct : by_z, method1_direct ? by_z : direct, X, Y);
+        item.meta["adjustment"] = nm(roles->z);
+        evidence_count = 1;
+      } else if (type == "collider_bias") {
+        // Whether X affects Y at all; looking only at one value of a collider says nothing.
+        const bool up = rng.chance(1, 2);
+        if ((value != 0) != (target.answer == up)) continue;
+        decision.op = up ? Decision::Op::not_equal : Decision::Op::equal;
+        decision.threshold = 0;
+        const int cv = rng.chance(1, 2) ? 1 : 0;
+        question = fmt::format("If we look at those who are {}, does it mean that {} {} {}?", literal(nm(roles->c), cv), X,
+                               up ? "affects" : "does not affect", Y);
+        // The mistake the question invites: reading the correlation among the selected as an effect.
+        item.readings.emplace_back("collider_conditioning",
+                                   parse_query(fmt::format("P({0}=1 | {1}=1, {2}={3}) - P({0}=1 | {1}=0, {2}={3})", Y, X, nm(roles->c), cv), item.model));
+        item.meta["collider"] = nm(roles->c);
+        evidence_count = 1;
+      } else {
+        const Rational threshold = type == "marginal" ? Rational(1, 2) : Rational(0);
+        if (value == threshold) continue;
+        // The question asks about an increase (value above the threshold) or a decrease: the
+        // polarity that gives the target answer, chosen after solving.
+        const bool above = value > threshold;
+        const bool ask_up = above == target.answer;
+        decision.op = ask_up ? Decision::Op::greater : Decision::Op::less;
+        decision.threshold = threshold;
+        if (type == "marginal") {
+          question = fmt::format("Is {} {} likely than not {} overall?", Y, ask_up ? "more" : "less", Y);
+        } else if (type == "correlation") {
+          question = fmt::format("Is the chance of {} {} when observing {}?", Y, ask_up ? "larger" : "smaller", X);
+        } else if (type == "ate") {
+          question = fmt::format("Will {} {} the chance of {}?", X, ask_up ? "increase" : "decrease", Y);
+        } else if (type == "explaining_away") {
+          question = fmt::format(fmt::runtime(question), ask_up ? "increase" : "decrease");
+        } else if (type == "ett") {
+          question = fmt::format(fmt::runtime(question), ask_up ? "more" : "less");
+        } else {
+          question = fmt::format(fmt::runtime(question), ask_up ? "positively" : "negatively");
+        }
+      }
+      item.decision = decision;
+      item.knobs["interventions"] = interventions;
+      item.knobs["evidence_count"] = evidence_count;
+    }
+    if (type == "det_counterfactual") item.query = parse_query(formal, item.model);
+    item.question = question;
+    item.prompt = fmt::format("{}{} {} Answer with yes or no.", kBackground, item.given_info, item.question);
+    int arcs = 0;
+    for (const auto& ps : g.parents) arcs += static_cast<int>(ps.size());
+    nlohmann::ordered_json knobs;
+    knobs["variables"] = g.size();
+    knobs["edges"] = arcs;
+    knobs["graph"] = g.id;
+    int path = 0;  // longest directed path X -> Y, in arcs
+    {
+      std::vector<int> longest(static_cast<std::size_t>(g.size()), -1);
+      longest[static_cast<std::size_t>(g.x)] = 0;
+      for (int v = g.x + 1; v < g.size(); ++v) {
+        for (int u : g.parents[static_cast<std::size_t>(v)]) {
+          if (longest[static_cast<std::size_t>(u)] >= 0) {
+            longest[static_cast<std::size_t>(v)] = std::max(longest[static_cast<std::size_t>(v)], longest[static_cast<std::size_t>(u)] + 1);
+          }
+        }
+      }
+      path = std::max(0, longest[static_cast<std::size_t>(g.y)]);
+    }
+    knobs["path_length"] = path;
+    knobs["interventions"] = item.knobs["interventions"];
+    knobs["nesting_depth"] = (type == "nde" || type == "nie") ? 1 : 0;
+    knobs["evidence_count"] = item.knobs["evidence_count"];
+    item.knobs = std::move(knobs);
+    if (type == "explaining_away") {
+      // Ignoring the selection on the collider.
+      item.readings.emplace_back("ignore_collider", parse_query(fmt::format("P({0}=1 | {1}=1) - P({0}=1 | {1}=0)", Y, X), item.model));
+    }
+    if (type == "nde" || type == "nie") {
+      // Reading a natural direct or indirect effect as the total effect is the common mistake.
+      item.readings.emplace_back("total_effect", parse_query(fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", Y, X), item.model));
+    }
+    item.meta["polarity"] = item.decision.op == Decision::Op::less || item.decision.op == Decision::Op::equal ? 0 : 1;
+    return item;
+  }
+  throw Error(fmt::format("cladder preset: no {} item with answer {} in {} draws; relax the knobs", type,
+                          target.answer ? "yes" : "no", kMaxAttempts));
+}
+
+}  // namespace rung

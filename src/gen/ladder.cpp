@@ -1,0 +1,380 @@
+#include "rung/gen/ladder.hpp"
+
+#include "rung/core/error.hpp"
+#include "rung/infer/solver.hpp"
+#include "rung/io/scm_text.hpp"
+#include "rung/query/decision.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace rung {
+
+namespace {
+
+constexpr int kMaxAttempts = 2000;
+constexpr std::string_view kBackground =
+    "Consider a hypothetical world with only the following variables and mechanisms, and no other factors. "
+    "Each variable is computed from its causes and from noise terms (variables starting with U_, which are "
+    "never observed directly) by the mechanism written after ':='. ";
+
+/// A random DAG in topological order: X = node 0, Y = the last node, a backbone path between
+/// them, and possibly a hidden confounder of X and Y.
+struct Graph {
+  std::vector<std::vector<int>> parents;
+  std::vector<int> domain;       ///< number of values of each node
+  std::vector<int> backbone;     ///< X -> ... -> Y
+  bool confounded = false;
+  [[nodiscard]] int size() const { return static_cast<int>(parents.size()); }
+  [[nodiscard]] int y() const { return size() - 1; }
+};
+
+Graph sample_graph(const GeneratorOptions& o, Rng& rng) {
+  const int min_backbone = std::max(o.min_path_length, o.nesting_depth + 1);
+  const int n = std::max(rng.between(o.min_variables, o.max_variables), min_backbone + 1);
+  Graph g;
+  g.parents.resize(static_cast<std::size_t>(n));
+  g.domain.assign(static_cast<std::size_t>(n), 2);
+  const int length = rng.between(min_backbone, std::min(n - 1, min_backbone + 2));
+  std::vector<int> middle;
+  for (int v = 1; v < n - 1; ++v) middle.push_back(v);
+  rng.shuffle(middle);
+  middle.resize(static_cast<std::size_t>(length - 1));
+  std::sort(middle.begin(), middle.end());
+  g.backbone.push_back(0);
+  g.backbone.insert(g.backbone.end(), middle.begin(), middle.end());
+  g.backbone.push_back(n - 1);
+  for (std::size_t i = 1; i < g.backbone.size(); ++i) g.parents[static_cast<std::size_t>(g.backbone[i])].push_back(g.backbone[i - 1]);
+  for (int v = 1; v < n; ++v) {
+    auto& p = g.parents[static_cast<std::size_t>(v)];
+    if (p.empty() && rng.chance(1, 3)) continue;  // a root
+    std::vector<int> candidates;
+    for (int u = 0; u < v; ++u) {
+      if (std::find(p.begin(), p.end(), u) == p.end()) candidates.push_back(u);
+    }
+    rng.shuffle(candidates);
+    const int want = rng.between(std::max<int>(1, static_cast<int>(p.size())), std::max<int>(static_cast<int>(p.size()), o.max_in_degree));
+    for (std::size_t i = 0; static_cast<int>(p.size()) < want && i < candidates.size(); ++i) p.push_back(candidates[i]);
+    std::sort(p.begin(), p.end());
+  }
+  for (int v = 1; v + 1 < n; ++v) g.domain[static_cast<std::size_t>(v)] = rng.chance(1, 2) ? o.domain_size : 2;
+  g.confounded = rng.chance(1, 2);
+  return g;
+}
+
+/// The model's .scm text and its reading for the prompt (the same mechanisms).
+struct ModelText {
+  std::string scm;
+  std::string prose;
+};
+
+std::string labels(int size) {
+  std::vector<std::string> out;
+  for (int k = 0; k < size; ++k) out.push_back(std::to_string(k));
+  return fmt::format("{{{}}}", fmt::join(out, ", "));
+}
+
+ModelText sample_model(const Graph& g, const GeneratorOptions& o, const std::vector<std::string>& names, Rng& rng) {
+  const int grid = o.difficulty <= 1 ? 5 : 10;
+  ModelText t;
+  auto prior = [&](const std::string& u) {
+    const Rational p(rng.between(1, grid - 1), grid);
+    t.scm += fmt::format("exogenous {} ~ Bernoulli({})\n", u, to_string(p));
+    t.prose += fmt::format(" {} is 1 with probability {}.", u, to_string(p));
+  };
+  const std::string hidden = "U_" + names[static_cast<std::size_t>(g.size())];
+  for (int v = 0; v < g.size(); ++v) prior("U_" + names[static_cast<std::size_t>(v)]);
+  if (g.confounded) {
+    prior(hidden);
+    t.prose += fmt::format(" {} affects both {} and {}.", hidden, names[0], names[static_cast<std::size_t>(g.y())]);
+  }
+  for (int v = 0; v < g.size(); ++v) {
+    const auto sv = static_cast<std::size_t>(v);
+    const std::string& name = names[sv];
+    std::vector<std::string> inputs;
+    std::vector<int> sizes;
+    for (int p : g.parents[sv]) {
+      inputs.push_back(names[static_cast<std::size_t>(p)]);
+      sizes.push_back(g.domain[static_cast<std::size_t>(p)]);
+    }
+    inputs.push_back("U_" + name);
+    sizes.push_back(2);
+    if (g.confounded && (v == 0 || v == g.y())) {
+      inputs.push_back(hidden);
+      sizes.push_back(2);
+    }
+    const bool binary = g.domain[sv] == 2 && std::all_of(sizes.begin(), sizes.end(), [](int s) { return s == 2; });
+    std::string mechanism;
+    if (binary) {
+      // A boolean function of the causes, then the noise terms: flip, force on, or force off.
+      const std::size_t causes = g.parents[sv].size();
+      std::string core;
+      if (causes > 0) {
+        static const std::vector<std::string> kOps = {"and", "or", "xor"};
+        const std::string& op = rng.pick(kOps);
+        for (std::size_t i = 0; i < causes; ++i) {
+          core += (i > 0 ? " " + op + " " : "") + std::string(rng.chance(1, 4) ? "not " : "") + inputs[i];
+        }
+        if (causes > 1) core = "(" + core + ")";
+      }
+      for (std::size_t i = causes; i < inputs.size(); ++i) {
+        if (core.empty()) {
+          core = inputs[i];
+          continue;
+        }
+        static const std::vector<std::string> kNoise = {"xor", "or", "and not"};
+        core = fmt::format("{} {} {}", core, rng.pick(kNoise), inputs[i]);
+        if (i + 1 < inputs.size()) core = "(" + core + ")";
+      }
+      mechanism = core;
+      t.scm += fmt::format("{} := {}\n", name, mechanism);
+      t.prose += fmt::format(" {} := {}.", name, mechanism);
+    } else {
+      // A table: every combination of the inputs' values gets a random value.
+      std::size_t rows = 1;
+      for (int s : sizes) rows *= static_cast<std::size_t>(s);
+      std::vector<std::string> lines;
+      for (std::size_t r = 0; r < rows; ++r) {
+        std::vector<std::string> in;
+        std::size_t rest = r;
+        for (std::size_t i = inputs.size(); i-- > 0;) {
+          in.insert(in.begin(), std::to_string(rest % static_cast<std::size_t>(sizes[i])));
+          rest /= static_cast<std::size_t>(sizes[i]);
+        }
+        lines.push_back(fmt::format("{} -> {}", fmt::join(in, ", "), rng.below(static_cast<std::uint64_t>(g.domain[sv]))));
+      }
+      const std::string domain = g.domain[sv] == 2 ? "" : fmt::format(" in {}", labels(g.domain[sv]));
+      t.scm += fmt::format("{}{} := table({}) {{\n  {}\n}}\n", name, domain, fmt::join(inputs, ", "), fmt::join(lines, "\n  "));
+      t.prose += fmt::format(" {} takes values {} by this table over ({}): {}.", name, labels(g.domain[sv]), fmt::join(inputs, ", "),
+                             fmt::join(lines, "; "));
+    }
+  }
+  return t;
+}
+
+/// "kwox would be 1 had blaf been 0 and zup been what it would have been had blaf been 1"
+std::string settings_text(const std::vector<Setting>& settings, const Scm& m);
+
+std::string term_condition(const Term& t, const Scm& m) {
+  return t.settings.empty() ? "" : " had " + settings_text(t.settings, m);
+}
+
+std::string settings_text(const std::vector<Setting>& settings, const Scm& m) {
+  std::vector<std::string> parts;
+  for (const Setting& s : settings) {
+    if (s.is_nested()) {
+      parts.push_back(fmt::format("{} been what it would have been{}", m.name(s.var), term_condition(s.nested[0], m)));
+    } else {
+      parts.push_back(fmt::format("{} been {}", m.name(s.var), m.domain(s.var).label(s.value)));
+    }
+  }
+  return fmt::format("{}", fmt::join(parts, " and "));
+}
+
+std::string event_text(const Event& e, const Scm& m) {
+  const std::string value(m.domain(e.term.var).label(e.value));
+  if (e.term.settings.empty()) return fmt::format("{} is {}", m.name(e.term.var), value);
+  return fmt::format("{} would be {}{}", m.name(e.term.var), value, term_condition(e.term, m));
+}
+
+std::string evidence_text(const std::vector<Event>& evidence, const Scm& m) {
+  if (evidence.empty()) return "";
+  std::vector<std::string> parts;
+  for (const Event& e : evidence) parts.push_back(event_text(e, m));
+  return fmt::format(", given that {}", fmt::join(parts, " and "));
+}
+
+/// The plain-words reading of a one-part probability query.
+std::string probability_text(const Query& q, const Scm& m) {
+  const auto& p = std::get<Probability>(q.parts.at(0).quantity);
+  std::vector<std::string> events;
+  for (const Event& e : p.events) events.push_back(event_text(e, m));
+  return fmt::format("the probability that {}{}", fmt::join(events, " and "), evidence_text(p.evidence, m));
+}
+
+}  // namespace
+
+const std::vector<std::string>& ladder_query_types() {
+  static const std::vector<std::string> kTypes = {"marginal", "conditional", "intervention", "ate", "ett", "nde",
+                                                  "counterfactual", "joint", "nested", "pn", "ps", "pns"};
+  return kTypes;
+}
+
+GeneratorOptions ladder_options(GeneratorOptions o, int difficulty) {
+  struct Level {
+    int min_vars, max_vars, in_degree, path, domain, depth, evidence;
+  };
+  static constexpr Level kLevels[] = {
+      {3, 4, 2, 1, 2, 2, 1}, {4, 6, 2, 3, 2, 3, 1}, {5, 7, 2, 3, 3, 3, 2}, {6, 8, 3, 4, 3, 3, 2}, {7, 9, 3, 4, 3, 4, 2}};
+  const Level& l = kLevels[difficulty - 1];
+  o.min_variables = l.min_vars;
+  o.max_variables = l.max_vars;
+  o.max_in_degree = l.in_degree;
+  o.min_path_length = l.path;
+  o.domain_size = l.domain;
+  o.nesting_depth = l.depth;
+  o.evidence_count = l.evidence;
+  o.deterministic = false;
+  o.mechanisms = {"and", "or", "xor", "not", "table"};
+  o.types = ladder_query_types();
+  o.interventions = 2;
+  return o;
+}
+
+LadderPreset::LadderPreset(GeneratorOptions options) : options_(std::move(options)) {}
+
+Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const {
+  const std::string& type = target.type;
+  // Half of each type's items ask for the value, half a yes/no question about it. Joint
+  // probabilities, PN, PS and PNS are skewed towards 0 (a yes/no question about them would be
+  // answered by its wording), so they are always asked for their value.
+  const bool skewed = type == "joint" || type == "pn" || type == "ps" || type == "pns";
+  const bool numeric = skewed || !target.answer_equals_factual;
+  // The direction of a yes/no question ("greater" or "less") is drawn before the model, so
+  // that it says nothing about the answer; models are redrawn until the answer is the target.
+  const bool up = rng.chance(1, 2);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    const Graph g = sample_graph(options_, rng);
+    const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()) + 1, name_rng);
+    const ModelText text = sample_model(g, options_, names, rng);
+    Item item;
+    item.model = read_scm_text(text.scm);
+    const std::string& X = names[0];
+    const std::string& Y = names[static_cast<std::size_t>(g.y())];
+    const std::vector<int> inner(g.backbone.begin() + 1, g.backbone.end() - 1);
+    auto nm = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
+    auto value_of = [&](int v) { return static_cast<int>(rng.below(static_cast<std::uint64_t>(g.domain[static_cast<std::size_t>(v)]))); };
+
+    std::string formal;
+    std::string what;  // the quantity in words
+    bool difference = false;
+    int interventions = 0;
+    int depth = 0;
+    int evidence_count = 0;
+    const auto y_asked = rng.below(2);  // the outcome value asked about
+    if (type == "marginal") {
+      formal = fmt::format("P({}={})", Y, y_asked);
+    } else if (type == "conditional") {
+      const int z = rng.between(0, g.size() - 2);
+      formal = fmt::format("P({}={} | {}={})", Y, y_asked, nm(z), value_of(z));
+      evidence_count = 1;
+    } else if (type == "intervention") {
+      formal = fmt::format("P({}[{}={}]={})", Y, X, rng.below(2), y_asked);
+      interventions = 1;
+    } else if (type == "ate" || type == "ett" || type == "nde" || type == "pn" || type == "ps" || type == "pns") {
+      Estimand e;
+      e.kind = *estimand_kind(type);
+      e.treatment = X;
+      e.outcome = Y;
+      if (type == "nde") {
+        if (inner.empty()) continue;
+        e.mediator = nm(inner.front());
+      }
+      item.query = make_query(e, item.model);
+      formal = to_string(item.query, item.model);
+      difference = type == "ate" || type == "ett" || type == "nde";
+      interventions = type == "nde" ? 2 : 1;
+      evidence_count = type == "pn" || type == "ps" ? 2 : type == "ett" ? 1 : 0;
+      depth = type == "nde" ? 1 : 0;
+    } else if (type == "counterfactual") {
+      const int x = static_cast<int>(rng.below(2));
+      std::vector<std::string> evidence{fmt::format("{}={}", X, x), fmt::format("{}={}", Y, rng.below(2))};
+      for (int k = 1; k < options_.evidence_count && g.size() > 2; ++k) {
+        const int z = rng.between(1, g.size() - 2);
+        evidence.push_back(fmt::format("{}={}", nm(z), value_of(z)));
+      }
+      std::sort(evidence.begin(), evidence.end());
+      evidence.erase(std::unique(evidence.begin(), evidence.end(), [](const std::string& a, const std::string& b) {
+                       return a.substr(0, a.find('=')) == b.substr(0, b.find('='));
+                     }),
+                     evidence.end());
+      formal = fmt::format("P({}[{}={}]={} | {})", Y, X, 1 - x, y_asked, fmt::join(evidence, ", "));
+      interventions = 1;
+      evidence_count = static_cast<int>(evidence.size());
+    } else if (type == "joint") {
+      // Worlds: do(X=1), do(X=0), and with more interventions do(X=x, B=b) for a mediator B.
+      std::vector<std::string> events{fmt::format("{}[{}=1]={}", Y, X, rng.below(2)), fmt::format("{}[{}=0]={}", Y, X, rng.below(2))};
+      interventions = 1;
+      if (options_.interventions >= 2 && !inner.empty()) {
+        const int b = rng.pick(inner);
+        events.push_back(fmt::format("{}[{}={}, {}={}]={}", Y, X, rng.below(2), nm(b), value_of(b), rng.below(2)));
+        interventions = 2;
+      }
+      formal = fmt::format("P({})", fmt::join(events, ", "));
+    } else if (type == "nested") {
+      // Y[X=a0, M1=M1[X=a1, M2=M2[X=a2, ...]]]: mediators from the outcome back to the treatment.
+      depth = std::min<int>(options_.nesting_depth, static_cast<int>(inner.size()));
+      if (depth < options_.nesting_depth) continue;
+      std::vector<int> chosen = inner;
+      rng.shuffle(chosen);
+      chosen.resize(static_cast<std::size_t>(depth));
+      std::sort(chosen.rbegin(), chosen.rend());
+      std::string nested;
+      for (int k = depth - 1; k >= 0; --k) {
+        const std::string& mk = nm(chosen[static_cast<std::size_t>(k)]);
+        nested = nested.empty() ? fmt::format("{}[{}={}]", mk, X, rng.below(2))
+                                : fmt::format("{}[{}={}, {}={}]", mk, X, rng.below(2), nm(chosen[static_cast<std::size_t>(k + 1)]), nested);
+      }
+      const std::string evidence = g.confounded ? fmt::format(" | {}={}", X, rng.below(2)) : "";
+      formal = fmt::format("P({}[{}={}, {}={}]={}{})", Y, X, rng.below(2), nm(chosen[0]), nested, y_asked, evidence);
+      interventions = depth + 1;
+      evidence_count = g.confounded ? 1 : 0;
+    } else {
+      throw UsageError(fmt::format("the ladder preset has no question type '{}'", type));
+    }
+    if (item.query.parts.empty()) item.query = parse_query(formal, item.model);
+    formal = to_string(item.query, item.model);
+    Rational value;
+    try {
+      value = solve(item.model, item.query).value;
+    } catch (const ZeroProbabilityEvidence&) {
+      continue;
+    }
+
+    if (type == "ate") what = fmt::format("the average causal effect of {0} on {1}, E({1}[{0}=1]) - E({1}[{0}=0])", X, Y);
+    else if (type == "ett") what = fmt::format("the effect of {0} on {1} among those with {0} = 1, {2}", X, Y, formal);
+    else if (type == "nde") what = fmt::format("the natural direct effect of {} on {} (not through {}), {}", X, Y, nm(inner.front()), formal);
+    else what = probability_text(item.query, item.model);
+
+    std::string question;
+    if (numeric) {
+      item.yes_no = false;
+      question = fmt::format("What is {}? In notation: {}. Answer with an exact fraction.", what, formal);
+    } else {
+      const Rational threshold = difference ? Rational(0) : Rational(1, 2);
+      if (value == threshold || (up ? value > threshold : value < threshold) != target.answer) continue;
+      item.decision.op = up ? Decision::Op::greater : Decision::Op::less;
+      item.decision.threshold = threshold;
+      if (difference) {
+        question = fmt::format("Is {} {} than zero? In notation: {}. Answer with yes or no.", what, up ? "greater" : "less", formal);
+      } else {
+        question = fmt::format("Is {} {} than 1/2? In notation: {}. Answer with yes or no.", what, up ? "greater" : "less", formal);
+      }
+    }
+    item.type = type;
+    item.query_type = type;
+    item.given_info = text.prose.substr(1);
+    item.question = question;
+    item.prompt = fmt::format("{}{} {}", kBackground, item.given_info, item.question);
+    int arcs = 0;
+    for (const auto& ps : g.parents) arcs += static_cast<int>(ps.size());
+    item.knobs["variables"] = g.size();
+    item.knobs["edges"] = arcs;
+    item.knobs["path_length"] = static_cast<int>(g.backbone.size()) - 1;
+    item.knobs["interventions"] = interventions;
+    item.knobs["nesting_depth"] = depth;
+    item.knobs["evidence_count"] = evidence_count;
+    item.knobs["max_domain"] = *std::max_element(g.domain.begin(), g.domain.end());
+    item.knobs["hidden_confounder"] = g.confounded;
+    item.meta["graph_id"] = "random";
+    item.meta["story_id"] = "nonsense";
+    item.meta["treatment"] = X;
+    item.meta["outcome"] = Y;
+    item.meta["answer_kind"] = numeric ? "fraction" : "yes/no";
+    return item;
+  }
+  throw Error(fmt::format("ladder preset: no {} item meeting the target in {} draws; relax the knobs", type, kMaxAttempts));
+}
+
+}  // namespace rung

@@ -1,0 +1,186 @@
+// The cladder and ladder presets: every record re-verifies by enumeration under its decision
+// rule, answers are balanced within each type, and the shortcut baselines stay near chance on
+// 2,000 items (the figures, asserted).
+#include "rung/gen/cladder.hpp"
+#include "rung/gen/generator.hpp"
+#include "rung/gen/ladder.hpp"
+#include "rung/infer/solver.hpp"
+#include "rung/io/scm_json.hpp"
+#include "rung/query/decision.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace rung {
+namespace {
+
+std::vector<nlohmann::json> generate(const std::string& preset, std::uint64_t count, int level = 2, unsigned threads = 2) {
+  GeneratorOptions o = preset_options(preset, level);
+  o.count = count;
+  o.seed = 1;
+  RunOptions run;
+  run.threads = threads;
+  std::ostringstream out;
+  Generator(o).write(out, run);
+  std::vector<nlohmann::json> rs;
+  std::istringstream in(out.str());
+  for (std::string line; std::getline(in, line);) rs.push_back(nlohmann::json::parse(line));
+  return rs;
+}
+
+/// Re-solves a record by enumeration and checks value, answer (under its decision) and rung.
+void expect_reverifies(const nlohmann::json& r) {
+  const Scm m = scm_from_json(r["model"]);
+  const Query q = parse_query(r["formal_query"].get<std::string>(), m);
+  const Rational value = solve(m, q, {.method = Method::enumeration}).value;
+  EXPECT_EQ(to_string(value), r["value"]["fraction"]) << r["id"];
+  if (r.contains("decision")) {
+    EXPECT_EQ(parse_decision(r["decision"].get<std::string>()).answer(value), r["answer"]) << r["id"];
+  } else {
+    EXPECT_EQ(to_string(value), r["answer"]) << r["id"];
+  }
+  EXPECT_EQ(rung_of(q), r["rung"]) << r["id"];
+}
+
+long count_nots(const std::string& text) {
+  long n = 0;
+  std::istringstream words(text);
+  for (std::string w; words >> w;) {
+    std::string letters;
+    for (char c : w) {
+      if (std::isalpha(static_cast<unsigned char>(c)) != 0) letters += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    n += letters == "not" ? 1 : 0;
+  }
+  return n;
+}
+
+struct Shortcuts {
+  std::map<std::string, std::pair<int, int>> yes_by_type;  // type -> (yes, yes/no records)
+  std::map<std::string, int> agree;                         // rule -> right answers
+  int yes_no = 0;
+  [[nodiscard]] double share(const std::string& rule) const {
+    auto it = agree.find(rule);
+    return it == agree.end() ? 0.0 : static_cast<double>(it->second) / yes_no;
+  }
+};
+
+/// The audit's baselines on yes/no records: a rule that gives no answer counts as wrong.
+Shortcuts shortcuts(const std::vector<nlohmann::json>& rs) {
+  Shortcuts s;
+  for (const auto& r : rs) {
+    const std::string answer = r["answer"];
+    if (answer != "yes" && answer != "no") continue;
+    ++s.yes_no;
+    auto& [yes, total] = s.yes_by_type[r["query_type"]];
+    yes += answer == "yes" ? 1 : 0;
+    ++total;
+    s.agree["negation_parity"] += ((count_nots(r["given_info"]) % 2 == 1) == (answer == "yes")) ? 1 : 0;
+    s.agree["always_yes"] += answer == "yes" ? 1 : 0;
+    for (const auto& [procedure, d] : r["distractors"].items()) s.agree[procedure] += d["answer"] == answer ? 1 : 0;
+  }
+  return s;
+}
+
+TEST(Presets, CladderRecordsReverifyUnderTheirDecision) {
+  const auto rs = generate("cladder", 40);
+  ASSERT_EQ(rs.size(), 40U);
+  std::set<std::string> types;
+  for (const auto& r : rs) {
+    expect_reverifies(r);
+    types.insert(r["query_type"]);
+    EXPECT_TRUE(r["meta"].contains("graph_id"));
+    EXPECT_TRUE(r["meta"].contains("polarity"));
+    if (r["query_type"] != "det_counterfactual") {
+      EXPECT_NE(r["prompt"].get<std::string>().find('%'), std::string::npos) << "probabilities are stated in the text";
+    }
+  }
+  EXPECT_EQ(types.size(), cladder_query_types().size());
+}
+
+TEST(Presets, LadderRecordsReverifyAndMixNumericAndYesNoAnswers) {
+  const auto rs = generate("ladder", 48);
+  ASSERT_EQ(rs.size(), 48U);
+  int numeric = 0;
+  int deep = 0;
+  for (const auto& r : rs) {
+    expect_reverifies(r);
+    numeric += r.contains("decision") ? 0 : 1;
+    if (r["query_type"] == "nested") deep += r["difficulty"]["nesting_depth"].get<int>() >= 3 ? 1 : 0;
+  }
+  EXPECT_GT(numeric, 16);
+  EXPECT_LT(numeric, 40);
+  EXPECT_EQ(deep, 4);  // every nested item at level 2 is nested three deep
+}
+
+TEST(Presets, TwoThousandCladderItemsAreBalancedAndShortcutsStayNearChance) {
+  const auto rs = generate("cladder", 2000);
+  ASSERT_EQ(rs.size(), 2000U);
+  std::set<std::string> structures;
+  for (const auto& r : rs) structures.insert(r["structure"]);
+  EXPECT_EQ(structures.size(), 2000U);
+  const Shortcuts s = shortcuts(rs);
+  EXPECT_EQ(s.yes_no, 2000);
+  for (const auto& [type, counts] : s.yes_by_type) {
+    EXPECT_EQ(counts.second, 200) << type;
+    EXPECT_EQ(counts.first, 100) << type;
+  }
+  EXPECT_GE(s.share("negation_parity"), 0.45);
+  EXPECT_LE(s.share("negation_parity"), 0.55);
+  for (const auto& [rule, right] : s.agree) {
+    EXPECT_LE(s.share(rule), 0.60) << rule << ": " << right << "/" << s.yes_no;
+  }
+}
+
+TEST(Presets, TwoThousandLadderItemsAreBalancedAndShortcutsStayNearChance) {
+  const auto rs = generate("ladder", 2000);
+  ASSERT_EQ(rs.size(), 2000U);
+  std::set<std::string> structures;
+  for (const auto& r : rs) structures.insert(r["structure"]);
+  EXPECT_EQ(structures.size(), 2000U);
+  const Shortcuts s = shortcuts(rs);
+  EXPECT_GT(s.yes_no, 500);
+  for (const auto& [type, counts] : s.yes_by_type) {
+    EXPECT_LE(std::abs(2 * counts.first - counts.second), 1) << type;  // yes share 50%, up to one item
+  }
+  EXPECT_GE(s.share("negation_parity"), 0.45);
+  EXPECT_LE(s.share("negation_parity"), 0.55);
+  for (const auto& [rule, right] : s.agree) {
+    EXPECT_LE(s.share(rule), 0.60) << rule << ": " << right << "/" << s.yes_no;
+  }
+}
+
+TEST(Presets, EveryDifficultyLevelGenerates) {
+  for (const std::string preset : {"cladder", "ladder"}) {
+    for (int level = 1; level <= 5; ++level) {
+      const auto rs = generate(preset, 24, level);
+      ASSERT_EQ(rs.size(), 24U) << preset << " " << level;
+      for (const auto& r : rs) EXPECT_EQ(r["difficulty"]["level"], level);
+    }
+  }
+}
+
+TEST(Presets, KnobsOutsideAPresetsRangeAreUsageErrors) {
+  auto o = preset_options("cladder");
+  o.types = {"ate", "joint"};
+  EXPECT_THROW(o.validate(), UsageError);
+  o = preset_options("cladder");
+  o.deterministic = true;
+  EXPECT_THROW(o.validate(), UsageError);
+  o = preset_options("ladder");
+  o.nesting_depth = 5;
+  EXPECT_THROW(o.validate(), UsageError);
+  o.nesting_depth = 4;
+  o.domain_size = 3;
+  EXPECT_NO_THROW(o.validate());
+  o = preset_options("counterbench");
+  o.domain_size = 3;
+  EXPECT_THROW(o.validate(), UsageError);
+}
+
+}  // namespace
+}  // namespace rung
