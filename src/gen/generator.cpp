@@ -108,13 +108,17 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   // combination, so every kRelaxEvery draws the last remaining shortcut target is dropped
   // (deterministically: the same draws happen on every run).
   Item item = preset_->make(rng, names, goal);
-  for (int tries = 1; !meets(goal, distractors(item.model, item.query, item.readings, false)); ++tries) {
-    if (tries % kRelaxEvery == 0 && !goal.agreements.empty()) goal.agreements.pop_back();
-    if (tries >= kMaxShortcutTries) {
-      throw Error(fmt::format("item {}: no {} item meeting the balance targets in {} draws; relax the knobs", index,
-                              goal.type, kMaxShortcutTries));
+  if (item.agreements_met) {
+    goal.agreements = *item.agreements_met;  // met by the preset; checked on the exact distractors below
+  } else {
+    for (int tries = 1; !meets(goal, distractors(item.model, item.query, item.readings, false)); ++tries) {
+      if (tries % kRelaxEvery == 0 && !goal.agreements.empty()) goal.agreements.pop_back();
+      if (tries >= kMaxShortcutTries) {
+        throw Error(fmt::format("item {}: no {} item meeting the balance targets in {} draws; relax the knobs", index,
+                                goal.type, kMaxShortcutTries));
+      }
+      item = preset_->make(rng, names, goal);
     }
-    item = preset_->make(rng, names, goal);
   }
   Made made;
   made.structure = structure_hash(item.model, item.query);
@@ -131,6 +135,11 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   }
   const Rational& value = ve.value;
   const Trace& trace = *ve.trace;
+  if (item.agreements_met && (value != Rational(goal.answer ? 1 : 0) || !meets(goal, procedures))) {
+    throw Error(fmt::format("item {}: the preset's simulated answer or shortcut procedures differ from the exact "
+                            "solves for {} (a bug); not written",
+                            index, to_string(item.query, item.model)));
+  }
 
   auto& r = made.record;
   r["id"] = fmt::format("{}-s{}-{}", options_.preset, options_.seed, index);
