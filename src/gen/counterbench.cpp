@@ -60,70 +60,95 @@ bool allowed(const GeneratorOptions& o, std::string_view kind) {
   return std::find(o.mechanisms.begin(), o.mechanisms.end(), kind) != o.mechanisms.end();
 }
 
-Graph sample_graph(const GeneratorOptions& o, Rng& rng, bool confounded) {
-  const int n = rng.between(o.min_variables, o.max_variables);
-  Graph g;
-  g.nodes.resize(static_cast<std::size_t>(n));
-  if (confounded && (o.max_in_degree < 2 || n - 2 < o.min_path_length)) confounded = false;
-  const int t = confounded ? 1 : 0;
-  g.treatment = t;
-  g.confounder = confounded ? 0 : -1;
-  // Backbone: the treatment, L-1 intermediate nodes, the outcome (n-1).
-  const int longest = std::min(n - 1 - t, o.min_path_length + 2);
-  const int length = rng.between(o.min_path_length, longest);
-  std::vector<int> middle;
-  for (int v = t + 1; v < n - 1; ++v) middle.push_back(v);
-  rng.shuffle(middle);
-  middle.resize(static_cast<std::size_t>(length - 1));
-  std::sort(middle.begin(), middle.end());
-  g.backbone.push_back(t);
-  g.backbone.insert(g.backbone.end(), middle.begin(), middle.end());
-  g.backbone.push_back(n - 1);
-  std::vector<int> backbone_parent(static_cast<std::size_t>(n), -1);
-  for (std::size_t i = 1; i < g.backbone.size(); ++i) backbone_parent[static_cast<std::size_t>(g.backbone[i])] = g.backbone[i - 1];
-  // A confounder causes the treatment and one later backbone node (so it reaches the outcome
-  // around the treatment).
-  int confounded_child = -1;
-  if (confounded) {
-    backbone_parent[1] = 0;
-    confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below(g.backbone.size() - 1))];
+/// Draws graphs for one item's candidates, reusing its buffers (and the graph's) from draw to draw.
+class GraphSampler {
+ public:
+  explicit GraphSampler(const GeneratorOptions& o)
+      : o_(o), negations_(allowed(o, "not")), copies_(allowed(o, "copy")) {
+    for (Op op : {Op::and_, Op::or_, Op::xor_}) {
+      if (allowed(o, op_name(op))) ops_.push_back(op);
+    }
   }
 
-  std::vector<Op> ops;
-  for (Op op : {Op::and_, Op::or_, Op::xor_}) {
-    if (allowed(o, op_name(op))) ops.push_back(op);
-  }
-  for (int v = 1; v < n; ++v) {
-    Node& node = g.nodes[static_cast<std::size_t>(v)];
-    const int forced = backbone_parent[static_cast<std::size_t>(v)];
-    if (forced < 0 && rng.chance(1, 3)) continue;  // another root
-    const bool second = v == confounded_child;  // the confounder's other child
-    std::vector<int> candidates;
-    for (int u = 0; u < v; ++u) {
-      if (u != forced && !(second && u == 0) && !(confounded && v == t)) candidates.push_back(u);
-    }
-    rng.shuffle(candidates);
-    const int k = (forced >= 0 ? 1 : 0) + (second ? 1 : 0);
-    const int max_k = std::max(k, std::min<int>(o.max_in_degree, k + static_cast<int>(candidates.size())));
-    const int want = ops.empty() ? 1 : rng.between(std::max(1, k), max_k);
-    if (forced >= 0) node.parents.push_back(forced);
-    if (second) node.parents.push_back(0);
-    for (std::size_t i = 0; static_cast<int>(node.parents.size()) < want && i < candidates.size(); ++i) {
-      node.parents.push_back(candidates[i]);
-    }
-    std::sort(node.parents.begin(), node.parents.end());
-    const bool negations = allowed(o, "not");
-    if (node.parents.size() == 1) {
+  /// Overwrites `g` with a new draw.
+  void draw(Rng& rng, bool confounded, Graph& g) {
+    const GeneratorOptions& o = o_;
+    const int n = rng.between(o.min_variables, o.max_variables);
+    g.nodes.resize(static_cast<std::size_t>(n));
+    for (Node& node : g.nodes) {
+      node.parents.clear();
+      node.negated.clear();
       node.op = Op::copy;
-      node.negate_output = negations && (!allowed(o, "copy") || rng.chance(1, 3));
-      node.negated = {false};
-    } else {
-      node.op = rng.pick(ops);
-      for (std::size_t i = 0; i < node.parents.size(); ++i) node.negated.push_back(negations && rng.chance(1, 4));
+      node.negate_output = false;
+    }
+    g.backbone.clear();
+    if (confounded && (o.max_in_degree < 2 || n - 2 < o.min_path_length)) confounded = false;
+    const int t = confounded ? 1 : 0;
+    g.treatment = t;
+    g.confounder = confounded ? 0 : -1;
+    // Backbone: the treatment, L-1 intermediate nodes, the outcome (n-1).
+    const int longest = std::min(n - 1 - t, o.min_path_length + 2);
+    const int length = rng.between(o.min_path_length, longest);
+    std::vector<int>& middle = middle_;
+    middle.clear();
+    for (int v = t + 1; v < n - 1; ++v) middle.push_back(v);
+    rng.shuffle(middle);
+    middle.resize(static_cast<std::size_t>(length - 1));
+    std::sort(middle.begin(), middle.end());
+    g.backbone.push_back(t);
+    g.backbone.insert(g.backbone.end(), middle.begin(), middle.end());
+    g.backbone.push_back(n - 1);
+    std::vector<int>& backbone_parent = backbone_parent_;
+    backbone_parent.assign(static_cast<std::size_t>(n), -1);
+    for (std::size_t i = 1; i < g.backbone.size(); ++i) backbone_parent[static_cast<std::size_t>(g.backbone[i])] = g.backbone[i - 1];
+    // A confounder causes the treatment and one later backbone node (so it reaches the outcome
+    // around the treatment).
+    int confounded_child = -1;
+    if (confounded) {
+      backbone_parent[1] = 0;
+      confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below(g.backbone.size() - 1))];
+    }
+
+    for (int v = 1; v < n; ++v) {
+      Node& node = g.nodes[static_cast<std::size_t>(v)];
+      const int forced = backbone_parent[static_cast<std::size_t>(v)];
+      if (forced < 0 && rng.chance(1, 3)) continue;  // another root
+      const bool second = v == confounded_child;  // the confounder's other child
+      std::vector<int>& candidates = candidates_;
+      candidates.clear();
+      for (int u = 0; u < v; ++u) {
+        if (u != forced && !(second && u == 0) && !(confounded && v == t)) candidates.push_back(u);
+      }
+      rng.shuffle(candidates);
+      const int k = (forced >= 0 ? 1 : 0) + (second ? 1 : 0);
+      const int max_k = std::max(k, std::min<int>(o.max_in_degree, k + static_cast<int>(candidates.size())));
+      const int want = ops_.empty() ? 1 : rng.between(std::max(1, k), max_k);
+      if (forced >= 0) node.parents.push_back(forced);
+      if (second) node.parents.push_back(0);
+      for (std::size_t i = 0; static_cast<int>(node.parents.size()) < want && i < candidates.size(); ++i) {
+        node.parents.push_back(candidates[i]);
+      }
+      std::sort(node.parents.begin(), node.parents.end());
+      if (node.parents.size() == 1) {
+        node.op = Op::copy;
+        node.negate_output = negations_ && (!copies_ || rng.chance(1, 3));
+        node.negated.push_back(false);
+      } else {
+        node.op = rng.pick(ops_);
+        for (std::size_t i = 0; i < node.parents.size(); ++i) node.negated.push_back(negations_ && rng.chance(1, 4));
+      }
     }
   }
-  return g;
-}
+
+ private:
+  const GeneratorOptions& o_;
+  std::vector<Op> ops_;
+  bool negations_;
+  bool copies_;
+  std::vector<int> middle_;
+  std::vector<int> backbone_parent_;
+  std::vector<int> candidates_;
+};
 
 /// Values of every node given the roots' values and constant settings (-1: not set).
 std::vector<int> simulate(const Graph& g, const std::vector<int>& roots, const std::vector<int>& set) {
@@ -259,23 +284,25 @@ std::vector<int> descendants(const Graph& g, int v) {
   return out;
 }
 
-bool is_ancestor(const Graph& g, int a, int b) {
-  auto d = descendants(g, a);
-  return std::find(d.begin(), d.end(), b) != d.end();
+
+/// up[w] = 1 for v and its ancestors, 0 for the other nodes.
+void mark_ancestors(const Graph& g, int v, std::vector<char>& up) {
+  up.assign(g.nodes.size(), 0);
+  up[static_cast<std::size_t>(v)] = 1;
+  for (int w = v; w >= 0; --w) {
+    if (up[static_cast<std::size_t>(w)] == 0) continue;
+    for (int p : g.nodes[static_cast<std::size_t>(w)].parents) up[static_cast<std::size_t>(p)] = 1;
+  }
 }
 
 /// The roots among the ancestors of v, in index order.
 std::vector<int> root_ancestors(const Graph& g, int v) {
-  std::vector<bool> up(g.nodes.size(), false);
-  up[static_cast<std::size_t>(v)] = true;
+  std::vector<char> up;
+  mark_ancestors(g, v, up);
   std::vector<int> out;
-  for (int w = v; w >= 0; --w) {
-    if (!up[static_cast<std::size_t>(w)]) continue;
-    const Node& node = g.nodes[static_cast<std::size_t>(w)];
-    if (node.parents.empty()) out.push_back(w);
-    for (int p : node.parents) up[static_cast<std::size_t>(p)] = true;
+  for (int w = 0; w <= v; ++w) {
+    if (up[static_cast<std::size_t>(w)] != 0 && g.is_root(w)) out.push_back(w);
   }
-  std::reverse(out.begin(), out.end());
   return out;
 }
 
@@ -294,7 +321,11 @@ Lanes lanes_of(bool b) { return b ? kAll : 0; }
 
 /// The settings of a world, unit by unit: node v is set, to value[v], when set[v].
 struct Settings {
-  explicit Settings(std::size_t n) : set(n, 0), value(n, 0) {}
+  explicit Settings(std::size_t n = 0) : set(n, 0), value(n, 0) {}
+  void clear(std::size_t n) {
+    set.assign(n, 0);
+    value.assign(n, 0);
+  }
   void fix(int v, Lanes x) {
     set[static_cast<std::size_t>(v)] = 1;
     value[static_cast<std::size_t>(v)] = x;
@@ -384,9 +415,9 @@ enum class World : std::uint8_t {
 
 /// The settings of `world` in units whose factual treatment is `x`; `base` holds the held
 /// mediator's value under the factual treatment.
-Settings settings_of(World world, const Graph& g, const Shape& s, Lanes x, const std::vector<Lanes>& base) {
-  Settings out(g.nodes.size());
-  if (world == World::factual) return out;
+void settings_of(World world, const Graph& g, const Shape& s, Lanes x, const std::vector<Lanes>& base, Settings& out) {
+  out.clear(g.nodes.size());
+  if (world == World::factual) return;
   out.fix(g.treatment, ~x);
   if (world == World::question) {
     for (std::size_t i = 0; i < s.joint_vars.size(); ++i) out.fix(s.joint_vars[i], lanes_of(s.joint_values[i] != 0));
@@ -394,15 +425,20 @@ Settings settings_of(World world, const Graph& g, const Shape& s, Lanes x, const
   } else if (world == World::nested_literal) {
     out.fix(s.held, kAll);
   }
-  return out;
 }
 
 /// One candidate (graph, shape) in 64 units, each unit a draw of the roots' values. In unit i the
 /// question is the one the preset would ask for those values: the factual treatment is the
 /// unit's, the evidence its roots (but the hidden ones) and witnesses.
+/// One object serves every candidate of an item (reset() per candidate), reusing its buffers.
 class Candidate {
  public:
-  Candidate(const Graph& g, const Shape& s, const std::vector<Lanes>& roots) : g_(g), s_(s), roots_(roots) {
+  /// The candidate (g, s) in the units `roots`; g and s must outlive the calls that follow.
+  void reset(const Graph& g, const Shape& s, const std::vector<Lanes>& roots) {
+    g_ = &g;
+    s_ = &s;
+    roots_ = roots;
+    hidden_.clear();
     if (g.confounder >= 0) hidden_.push_back(g.confounder);
     if (s.hidden_root >= 0) hidden_.push_back(s.hidden_root);
     simulate_lanes(g, roots_, nullptr, factual_);
@@ -418,29 +454,32 @@ class Candidate {
   /// Over the values of the hidden roots consistent with the evidence (den), those where Y = 1
   /// in `world` (num): P(Y = 1 in world | evidence) = num / den in each unit.
   void posterior(World world, Evidence evidence, LaneCount& num, LaneCount& den) const {
-    const auto x = static_cast<std::size_t>(g_.treatment);
-    const auto y = static_cast<std::size_t>(g_.outcome());
+    const Graph& g = *g_;
+    const Shape& s = *s_;
+    const auto x = static_cast<std::size_t>(g.treatment);
+    const auto y = static_cast<std::size_t>(g.outcome());
     const bool conditioning = evidence == Evidence::conditioning;
     const Lanes x_seen = conditioning ? ~x_ : x_;
-    std::vector<Lanes> roots = roots_;
-    if (conditioning && g_.is_root(g_.treatment)) roots[x] = x_seen;  // U_X = X is observed
-    std::vector<Lanes> f;
-    std::vector<Lanes> w;
+    std::vector<Lanes>& roots = work_;
+    roots = roots_;
+    if (conditioning && g.is_root(g.treatment)) roots[x] = x_seen;  // U_X = X is observed
+    std::vector<Lanes>& f = f_;
+    std::vector<Lanes>& w = w_;
     for (unsigned h = 0; h < (1U << hidden_.size()); ++h) {
       for (std::size_t j = 0; j < hidden_.size(); ++j) roots[static_cast<std::size_t>(hidden_[j])] = lanes_of(((h >> j) & 1U) != 0);
-      simulate_lanes(g_, roots, nullptr, f);
+      simulate_lanes(g, roots, nullptr, f);
       Lanes holds = ~(f[x] ^ x_seen);
-      for (int v : s_.observed) holds &= ~(f[static_cast<std::size_t>(v)] ^ factual_[static_cast<std::size_t>(v)]);
+      for (int v : s.observed) holds &= ~(f[static_cast<std::size_t>(v)] ^ factual_[static_cast<std::size_t>(v)]);
       if (conditioning) {
-        for (std::size_t i = 0; i < s_.joint_vars.size(); ++i) {
-          holds &= ~(f[static_cast<std::size_t>(s_.joint_vars[i])] ^ lanes_of(s_.joint_values[i] != 0));
+        for (std::size_t i = 0; i < s.joint_vars.size(); ++i) {
+          holds &= ~(f[static_cast<std::size_t>(s.joint_vars[i])] ^ lanes_of(s.joint_values[i] != 0));
         }
       }
       Lanes outcome = f[y];
       if (world != World::factual) {
         // Where the evidence holds, the factual world is the world of the factual treatment.
-        const Settings settings = settings_of(world, g_, s_, x_, f);
-        simulate_lanes(g_, roots, &settings, w);
+        settings_of(world, g, s, x_, f, settings_);
+        simulate_lanes(g, roots, &settings_, w);
         outcome = w[y];
       }
       den.add(holds);
@@ -472,7 +511,7 @@ class Candidate {
     } else if (procedure == "factual") {
       posterior(World::factual, Evidence::question, num, den);
     } else if (procedure == "nested_ignored" || procedure == "nested_literal") {
-      if (s_.held < 0) return kAll;  // not a reading of this question: nothing to meet
+      if (s_->held < 0) return kAll;  // not a reading of this question: nothing to meet
       posterior(procedure == "nested_ignored" ? World::nested_ignored : World::nested_literal, Evidence::question,
                 num, den);
     } else {
@@ -482,12 +521,17 @@ class Candidate {
   }
 
  private:
-  const Graph& g_;
-  const Shape& s_;
+  const Graph* g_ = nullptr;
+  const Shape* s_ = nullptr;
   std::vector<Lanes> roots_;
   std::vector<int> hidden_;  // roots the evidence does not state: the confounder, the hidden root
   std::vector<Lanes> factual_;
   Lanes x_ = 0;
+  // Scratch space.
+  mutable std::vector<Lanes> work_;
+  mutable std::vector<Lanes> f_;
+  mutable std::vector<Lanes> w_;
+  mutable Settings settings_;
 
   /// no_abduction: P(Y = 1 in the question's world) with no evidence, which depends on the unit
   /// only through its treatment x. Counted over every assignment of the roots Y depends on.
@@ -495,13 +539,14 @@ class Candidate {
     static constexpr std::array<Lanes, 6> kPattern{0xAAAAAAAAAAAAAAAAULL, 0xCCCCCCCCCCCCCCCCULL,
                                                    0xF0F0F0F0F0F0F0F0ULL, 0xFF00FF00FF00FF00ULL,
                                                    0xFFFF0000FFFF0000ULL, 0xFFFFFFFF00000000ULL};
-    const std::vector<int> relevant = root_ancestors(g_, g_.outcome());
+    const Graph& g = *g_;
+    const std::vector<int> relevant = root_ancestors(g, g.outcome());
     const std::size_t k = relevant.size();
     const std::uint64_t words = k <= 6 ? 1 : std::uint64_t{1} << (k - 6);
     const Lanes valid = k >= 6 ? kAll : (Lanes{1} << (std::uint64_t{1} << k)) - 1;
-    std::vector<Lanes> roots(g_.nodes.size(), 0);
-    std::vector<Lanes> under_x;
-    std::vector<Lanes> w;
+    std::vector<Lanes>& roots = work_;
+    roots.assign(g.nodes.size(), 0);
+    Settings factual_x(g.nodes.size());  // do(X = x): the held mediator's value under x
     Lanes out = 0;
     for (const bool x : {false, true}) {
       std::uint64_t count = 0;
@@ -509,12 +554,11 @@ class Candidate {
         for (std::size_t j = 0; j < k; ++j) {
           roots[static_cast<std::size_t>(relevant[j])] = j < 6 ? kPattern[j] : lanes_of(((word >> (j - 6)) & 1U) != 0);
         }
-        Settings factual_x(g_.nodes.size());  // do(X = x): the held mediator's value under x
-        factual_x.fix(g_.treatment, lanes_of(x));
-        simulate_lanes(g_, roots, &factual_x, under_x);
-        const Settings settings = settings_of(World::question, g_, s_, lanes_of(x), under_x);
-        simulate_lanes(g_, roots, &settings, w);
-        count += static_cast<std::uint64_t>(std::popcount(w[static_cast<std::size_t>(g_.outcome())] & valid));
+        factual_x.fix(g.treatment, lanes_of(x));
+        simulate_lanes(g, roots, &factual_x, f_);
+        settings_of(World::question, g, *s_, lanes_of(x), f_, settings_);
+        simulate_lanes(g, roots, &settings_, w_);
+        count += static_cast<std::uint64_t>(std::popcount(w_[static_cast<std::size_t>(g.outcome())] & valid));
       }
       const std::uint64_t units = std::uint64_t{1} << k;
       const bool agrees = answer ? 2 * count > units : 2 * count < units;
@@ -536,6 +580,11 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     return a.first == "no_abduction" || a.first == "conditioning" || a.first == "factual" ||
            a.first == "nested_ignored" || a.first == "nested_literal";
   });
+  GraphSampler sampler(options_);
+  Graph g;
+  std::vector<char> affects_y;  // the ancestors of the outcome (and the outcome)
+  Candidate candidate;
+  std::vector<Lanes> draws;
   int misses = 0;  // candidates since the last one that met the answer targets
   int tries = 0;   // candidates that met the answer targets but not the shortcut targets
   for (;;) {
@@ -546,17 +595,19 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     ++misses;
     // Half the items have a hidden confounder of the treatment: then conditioning on the
     // treatment is not intervening on it, and answering needs abduction of the confounder.
-    Graph g = sample_graph(options_, rng, rng.chance(1, 2));
+    sampler.draw(rng, rng.chance(1, 2), g);
     const int n = static_cast<int>(g.nodes.size());
     const int x = g.treatment;
     const int y = g.outcome();
+
+    mark_ancestors(g, y, affects_y);
 
     // The question's choices that do not depend on the roots' values, by type.
     Shape shape;
     if (target.type == "joint") {
       std::vector<int> pool;
       for (int v = x + 1; v < y; ++v) {
-        if (!g.is_root(v) && is_ancestor(g, v, y)) pool.push_back(v);
+        if (!g.is_root(v) && affects_y[static_cast<std::size_t>(v)] != 0) pool.push_back(v);
       }
       if (static_cast<int>(pool.size()) < options_.interventions - 1) continue;
       rng.shuffle(pool);
@@ -566,14 +617,14 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     } else if (target.type == "nested") {
       std::vector<int> mediators;
       for (int v : descendants(g, x)) {
-        if (v != y && is_ancestor(g, v, y)) mediators.push_back(v);
+        if (v != y && affects_y[static_cast<std::size_t>(v)] != 0) mediators.push_back(v);
       }
       if (mediators.empty()) continue;
       shape.held = rng.pick(mediators);
     } else if (target.type == "conditional") {
       std::vector<int> hideable;
       for (int v = x + 1; v < n; ++v) {
-        if (g.is_root(v) && is_ancestor(g, v, y)) hideable.push_back(v);
+        if (g.is_root(v) && affects_y[static_cast<std::size_t>(v)] != 0) hideable.push_back(v);
       }
       if (hideable.empty()) continue;
       shape.hidden_root = rng.pick(hideable);
@@ -587,11 +638,11 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     }
 
     // 64 draws of the roots' values at once; the first draw that meets every target is kept.
-    std::vector<Lanes> draws(static_cast<std::size_t>(n), 0);
+    draws.assign(static_cast<std::size_t>(n), 0);
     for (int v = 0; v < n; ++v) {
       if (g.is_root(v)) draws[static_cast<std::size_t>(v)] = rng.next();
     }
-    const Candidate candidate(g, shape, draws);
+    candidate.reset(g, shape, draws);
     // The answer must be the target's for every value of the unstated roots that fits the
     // evidence (so it is deterministic), and relate to the outcome's factual value as asked.
     Lanes good = candidate.answers(target.answer);
