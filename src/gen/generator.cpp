@@ -5,6 +5,7 @@
 #include "rung/gen/structure.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/infer/trace.hpp"
+#include "rung/io/json_line.hpp"
 #include "rung/io/scm_json.hpp"
 
 #include <fmt/format.h>
@@ -255,12 +256,15 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
     auto block = make_block(from, to, false);
     for (std::uint64_t i = from; i < to; ++i) (void)accept(i, std::move(block[i - from]), false);
   }
+  std::string line;
   for (std::uint64_t from = first; from < last; from += block_size) {
     const std::uint64_t to = std::min(last, from + block_size);
     auto block = make_block(from, to, true);
     for (std::uint64_t i = from; i < to; ++i) {
       Made made = accept(i, std::move(block[i - from]), true);
-      out << made.record.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::strict) << '\n';
+      line.clear();
+      append_json(line, made.record);  // the bytes of dump(-1, ' ', false, strict), faster
+      out << line << '\n';
     }
     if (run.progress) run.progress(to - first, last - first);
   }
