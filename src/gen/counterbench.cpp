@@ -580,6 +580,14 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     return a.first == "no_abduction" || a.first == "conditioning" || a.first == "factual" ||
            a.first == "nested_ignored" || a.first == "nested_literal";
   });
+  // The question's wording ("not X instead of X" or the reverse; in a joint question also "Z" or
+  // "not Z") is drawn once per item, before any candidate, so it is independent of the answer:
+  // choosing among candidates by their answers must not let the wording predict them.
+  const bool x_factual = rng.chance(1, 2);
+  std::vector<int> joint_values;
+  if (target.type == "joint") {
+    for (int i = 1; i < options_.interventions; ++i) joint_values.push_back(rng.chance(1, 2) ? 1 : 0);
+  }
   GraphSampler sampler(options_);
   Graph g;
   std::vector<char> affects_y;  // the ancestors of the outcome (and the outcome)
@@ -613,7 +621,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       rng.shuffle(pool);
       shape.joint_vars.assign(pool.begin(), pool.begin() + options_.interventions - 1);
       std::sort(shape.joint_vars.begin(), shape.joint_vars.end());
-      for (std::size_t i = 0; i < shape.joint_vars.size(); ++i) shape.joint_values.push_back(rng.chance(1, 2) ? 1 : 0);
+      shape.joint_values = joint_values;
     } else if (target.type == "nested") {
       std::vector<int> mediators;
       for (int v : descendants(g, x)) {
@@ -646,6 +654,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     // The answer must be the target's for every value of the unstated roots that fits the
     // evidence (so it is deterministic), and relate to the outcome's factual value as asked.
     Lanes good = candidate.answers(target.answer);
+    good &= ~(candidate.factual()[static_cast<std::size_t>(x)] ^ lanes_of(x_factual));  // X factual as drawn
     const Lanes factual_y = candidate.factual()[static_cast<std::size_t>(y)];
     const Lanes equal = target.answer ? factual_y : ~factual_y;
     good &= target.answer_equals_factual ? equal : ~equal;
