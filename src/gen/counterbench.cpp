@@ -500,8 +500,14 @@ class Candidate {
     return all_agree;
   }
 
+  /// Whether `procedure` is one of this question's distractors (the nested readings exist for
+  /// nested questions only); the generator ignores the targets of the others.
+  [[nodiscard]] bool applies(std::string_view procedure) const {
+    return s_->held >= 0 || (procedure != "nested_ignored" && procedure != "nested_literal");
+  }
+
   /// The units where `procedure` (a name of distractors.hpp) gives `answer`; nullopt for a
-  /// procedure this simulation does not know.
+  /// procedure this simulation does not know or that does not apply.
   [[nodiscard]] std::optional<Lanes> agrees(std::string_view procedure, bool answer) const {
     LaneCount num;
     LaneCount den;
@@ -511,7 +517,7 @@ class Candidate {
     } else if (procedure == "factual") {
       posterior(World::factual, Evidence::question, num, den);
     } else if (procedure == "nested_ignored" || procedure == "nested_literal") {
-      if (s_->held < 0) return kAll;  // not a reading of this question: nothing to meet
+      if (s_->held < 0) return std::nullopt;  // see applies()
       posterior(procedure == "nested_ignored" ? World::nested_ignored : World::nested_literal, Evidence::question,
                 num, den);
     } else {
@@ -662,6 +668,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     misses = 0;
     if (simulated) {
       for (const auto& [procedure, agree] : goal) {
+        if (!candidate.applies(procedure)) continue;
         const Lanes agrees = *candidate.agrees(procedure, target.answer);
         good &= agree ? agrees : ~agrees;
       }
