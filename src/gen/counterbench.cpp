@@ -1,28 +1,46 @@
 #include "rung/gen/counterbench.hpp"
 
 #include "rung/core/error.hpp"
-#include "rung/infer/solver.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
+#include <string_view>
 
 namespace rung {
 
 namespace {
 
-constexpr int kMaxAttempts = 5000;
+constexpr int kMaxAttempts = 5000;        // candidates drawn for the answer targets, at most
+constexpr int kMaxShortcutTries = 5000;   // candidates meeting them but not the shortcut targets
+constexpr int kRelaxEvery = 500;          // drop the last shortcut target after this many more
 constexpr std::string_view kBackground =
     "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
     "unmentioned factors or causal relationships: ";
+
+enum class Op : std::uint8_t { copy, and_, or_, xor_ };
+
+const char* op_name(Op op) {
+  switch (op) {
+    case Op::and_: return "and";
+    case Op::or_: return "or";
+    case Op::xor_: return "xor";
+    case Op::copy: break;
+  }
+  return "copy";
+}
 
 /// A mechanism over endogenous parents: op applied to (possibly negated) inputs.
 struct Node {
   std::vector<int> parents;     // endogenous node indices (empty: a root)
   std::vector<bool> negated;    // per parent
-  std::string op;               // "copy" (one parent), "and", "or", "xor"
+  Op op = Op::copy;             // copy (one parent), and, or, xor
   bool negate_output = false;   // one parent: B := not A
 };
 
@@ -42,70 +60,95 @@ bool allowed(const GeneratorOptions& o, std::string_view kind) {
   return std::find(o.mechanisms.begin(), o.mechanisms.end(), kind) != o.mechanisms.end();
 }
 
-Graph sample_graph(const GeneratorOptions& o, Rng& rng, bool confounded) {
-  const int n = rng.between(o.min_variables, o.max_variables);
-  Graph g;
-  g.nodes.resize(static_cast<std::size_t>(n));
-  if (confounded && (o.max_in_degree < 2 || n - 2 < o.min_path_length)) confounded = false;
-  const int t = confounded ? 1 : 0;
-  g.treatment = t;
-  g.confounder = confounded ? 0 : -1;
-  // Backbone: the treatment, L-1 intermediate nodes, the outcome (n-1).
-  const int longest = std::min(n - 1 - t, o.min_path_length + 2);
-  const int length = rng.between(o.min_path_length, longest);
-  std::vector<int> middle;
-  for (int v = t + 1; v < n - 1; ++v) middle.push_back(v);
-  rng.shuffle(middle);
-  middle.resize(static_cast<std::size_t>(length - 1));
-  std::sort(middle.begin(), middle.end());
-  g.backbone.push_back(t);
-  g.backbone.insert(g.backbone.end(), middle.begin(), middle.end());
-  g.backbone.push_back(n - 1);
-  std::vector<int> backbone_parent(static_cast<std::size_t>(n), -1);
-  for (std::size_t i = 1; i < g.backbone.size(); ++i) backbone_parent[static_cast<std::size_t>(g.backbone[i])] = g.backbone[i - 1];
-  // A confounder causes the treatment and one later backbone node (so it reaches the outcome
-  // around the treatment).
-  int confounded_child = -1;
-  if (confounded) {
-    backbone_parent[1] = 0;
-    confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below(g.backbone.size() - 1))];
+/// Draws graphs for one item's candidates, reusing its buffers (and the graph's) from draw to draw.
+class GraphSampler {
+ public:
+  explicit GraphSampler(const GeneratorOptions& o)
+      : o_(o), negations_(allowed(o, "not")), copies_(allowed(o, "copy")) {
+    for (Op op : {Op::and_, Op::or_, Op::xor_}) {
+      if (allowed(o, op_name(op))) ops_.push_back(op);
+    }
   }
 
-  std::vector<std::string> ops;
-  for (const char* op : {"and", "or", "xor"}) {
-    if (allowed(o, op)) ops.emplace_back(op);
+  /// Overwrites `g` with a new draw.
+  void draw(Rng& rng, bool confounded, Graph& g) {
+    const GeneratorOptions& o = o_;
+    const int n = rng.between(o.min_variables, o.max_variables);
+    g.nodes.resize(static_cast<std::size_t>(n));
+    for (Node& node : g.nodes) {
+      node.parents.clear();
+      node.negated.clear();
+      node.op = Op::copy;
+      node.negate_output = false;
+    }
+    g.backbone.clear();
+    if (confounded && (o.max_in_degree < 2 || n - 2 < o.min_path_length)) confounded = false;
+    const int t = confounded ? 1 : 0;
+    g.treatment = t;
+    g.confounder = confounded ? 0 : -1;
+    // Backbone: the treatment, L-1 intermediate nodes, the outcome (n-1).
+    const int longest = std::min(n - 1 - t, o.min_path_length + 2);
+    const int length = rng.between(o.min_path_length, longest);
+    std::vector<int>& middle = middle_;
+    middle.clear();
+    for (int v = t + 1; v < n - 1; ++v) middle.push_back(v);
+    rng.shuffle(middle);
+    middle.resize(static_cast<std::size_t>(length - 1));
+    std::sort(middle.begin(), middle.end());
+    g.backbone.push_back(t);
+    g.backbone.insert(g.backbone.end(), middle.begin(), middle.end());
+    g.backbone.push_back(n - 1);
+    std::vector<int>& backbone_parent = backbone_parent_;
+    backbone_parent.assign(static_cast<std::size_t>(n), -1);
+    for (std::size_t i = 1; i < g.backbone.size(); ++i) backbone_parent[static_cast<std::size_t>(g.backbone[i])] = g.backbone[i - 1];
+    // A confounder causes the treatment and one later backbone node (so it reaches the outcome
+    // around the treatment).
+    int confounded_child = -1;
+    if (confounded) {
+      backbone_parent[1] = 0;
+      confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below(g.backbone.size() - 1))];
+    }
+
+    for (int v = 1; v < n; ++v) {
+      Node& node = g.nodes[static_cast<std::size_t>(v)];
+      const int forced = backbone_parent[static_cast<std::size_t>(v)];
+      if (forced < 0 && rng.chance(1, 3)) continue;  // another root
+      const bool second = v == confounded_child;  // the confounder's other child
+      std::vector<int>& candidates = candidates_;
+      candidates.clear();
+      for (int u = 0; u < v; ++u) {
+        if (u != forced && !(second && u == 0) && !(confounded && v == t)) candidates.push_back(u);
+      }
+      rng.shuffle(candidates);
+      const int k = (forced >= 0 ? 1 : 0) + (second ? 1 : 0);
+      const int max_k = std::max(k, std::min<int>(o.max_in_degree, k + static_cast<int>(candidates.size())));
+      const int want = ops_.empty() ? 1 : rng.between(std::max(1, k), max_k);
+      if (forced >= 0) node.parents.push_back(forced);
+      if (second) node.parents.push_back(0);
+      for (std::size_t i = 0; static_cast<int>(node.parents.size()) < want && i < candidates.size(); ++i) {
+        node.parents.push_back(candidates[i]);
+      }
+      std::sort(node.parents.begin(), node.parents.end());
+      if (node.parents.size() == 1) {
+        node.op = Op::copy;
+        node.negate_output = negations_ && (!copies_ || rng.chance(1, 3));
+        node.negated.push_back(false);
+      } else {
+        node.op = rng.pick(ops_);
+        for (std::size_t i = 0; i < node.parents.size(); ++i) node.negated.push_back(negations_ && rng.chance(1, 4));
+      }
+    }
   }
-  for (int v = 1; v < n; ++v) {
-    Node& node = g.nodes[static_cast<std::size_t>(v)];
-    const int forced = backbone_parent[static_cast<std::size_t>(v)];
-    if (forced < 0 && rng.chance(1, 3)) continue;  // another root
-    const bool second = v == confounded_child;  // the confounder's other child
-    std::vector<int> candidates;
-    for (int u = 0; u < v; ++u) {
-      if (u != forced && !(second && u == 0) && !(confounded && v == t)) candidates.push_back(u);
-    }
-    rng.shuffle(candidates);
-    const int k = (forced >= 0 ? 1 : 0) + (second ? 1 : 0);
-    const int max_k = std::max(k, std::min<int>(o.max_in_degree, k + static_cast<int>(candidates.size())));
-    const int want = ops.empty() ? 1 : rng.between(std::max(1, k), max_k);
-    if (forced >= 0) node.parents.push_back(forced);
-    if (second) node.parents.push_back(0);
-    for (std::size_t i = 0; static_cast<int>(node.parents.size()) < want && i < candidates.size(); ++i) {
-      node.parents.push_back(candidates[i]);
-    }
-    std::sort(node.parents.begin(), node.parents.end());
-    const bool negations = allowed(o, "not");
-    if (node.parents.size() == 1) {
-      node.op = "copy";
-      node.negate_output = negations && (!allowed(o, "copy") || rng.chance(1, 3));
-      node.negated = {false};
-    } else {
-      node.op = rng.pick(ops);
-      for (std::size_t i = 0; i < node.parents.size(); ++i) node.negated.push_back(negations && rng.chance(1, 4));
-    }
-  }
-  return g;
-}
+
+ private:
+  const GeneratorOptions& o_;
+  std::vector<Op> ops_;
+  bool negations_;
+  bool copies_;
+  std::vector<int> middle_;
+  std::vector<int> backbone_parent_;
+  std::vector<int> candidates_;
+};
 
 /// Values of every node given the roots' values and constant settings (-1: not set).
 std::vector<int> simulate(const Graph& g, const std::vector<int>& roots, const std::vector<int>& set) {
@@ -123,8 +166,8 @@ std::vector<int> simulate(const Graph& g, const std::vector<int>& roots, const s
     auto input = [&](std::size_t i) { return value[static_cast<std::size_t>(node.parents[i])] ^ (node.negated[i] ? 1 : 0); };
     int r = input(0);
     for (std::size_t i = 1; i < node.parents.size(); ++i) {
-      if (node.op == "and") r &= input(i);
-      else if (node.op == "or") r |= input(i);
+      if (node.op == Op::and_) r &= input(i);
+      else if (node.op == Op::or_) r |= input(i);
       else r ^= input(i);
     }
     value[v] = node.negate_output ? 1 - r : r;
@@ -149,9 +192,10 @@ std::string expression(const Graph& g, int v, const std::vector<std::string>& na
   for (std::size_t i = 0; i < node.parents.size(); ++i) {
     inputs.push_back(literal(names[static_cast<std::size_t>(node.parents[i])], node.negated[i]));
   }
-  if (node.op == "copy") return node.negate_output ? "not " + inputs[0] : inputs[0];
+  if (node.op == Op::copy) return node.negate_output ? "not " + inputs[0] : inputs[0];
+  const std::string between = fmt::format(" {} ", op_name(node.op));
   std::string out;
-  for (std::size_t i = 0; i < inputs.size(); ++i) out += (i > 0 ? " " + node.op + " " : "") + inputs[i];
+  for (std::size_t i = 0; i < inputs.size(); ++i) out += (i > 0 ? between : "") + inputs[i];
   return out;
 }
 
@@ -165,14 +209,14 @@ std::string causal_text(const Graph& g, const std::vector<std::string>& names, R
     const Node& node = g.nodes[v];
     if (node.parents.empty()) continue;
     const std::string& effect = names[v];
-    if (node.op == "copy" && !node.negate_output) {
+    if (node.op == Op::copy && !node.negate_output) {
       const int cause = node.parents[0];
       if (!copies.contains(cause)) order.push_back(cause);
       copies[cause].push_back(effect);
       continue;
     }
     std::string clause;
-    if (node.op == "copy") {
+    if (node.op == Op::copy) {
       // B := not A reads "A causes not B" or "not A causes B": the same mechanism.
       const std::string& cause = names[static_cast<std::size_t>(node.parents[0])];
       clause = rng.chance(1, 2) ? fmt::format("{} causes not {}", cause, effect) : fmt::format("not {} causes {}", cause, effect);
@@ -181,8 +225,8 @@ std::string causal_text(const Graph& g, const std::vector<std::string>& names, R
       for (std::size_t i = 0; i < node.parents.size(); ++i) {
         inputs.push_back(literal(names[static_cast<std::size_t>(node.parents[i])], node.negated[i]));
       }
-      if (node.op == "and") clause = fmt::format("{} together cause {}", join_words(inputs, "and"), effect);
-      else if (node.op == "or") clause = fmt::format("{} causes {}", join_words(inputs, "or"), effect);
+      if (node.op == Op::and_) clause = fmt::format("{} together cause {}", join_words(inputs, "and"), effect);
+      else if (node.op == Op::or_) clause = fmt::format("{} causes {}", join_words(inputs, "or"), effect);
       else clause = fmt::format("exactly one of {} causes {}", join_words(inputs, "and"), effect);
     }
     others.emplace_back(static_cast<int>(v), clause);
@@ -240,75 +284,422 @@ std::vector<int> descendants(const Graph& g, int v) {
   return out;
 }
 
-bool is_ancestor(const Graph& g, int a, int b) {
-  auto d = descendants(g, a);
-  return std::find(d.begin(), d.end(), b) != d.end();
+
+/// up[w] = 1 for v and its ancestors, 0 for the other nodes.
+void mark_ancestors(const Graph& g, int v, std::vector<char>& up) {
+  up.assign(g.nodes.size(), 0);
+  up[static_cast<std::size_t>(v)] = 1;
+  for (int w = v; w >= 0; --w) {
+    if (up[static_cast<std::size_t>(w)] == 0) continue;
+    for (int p : g.nodes[static_cast<std::size_t>(w)].parents) up[static_cast<std::size_t>(p)] = 1;
+  }
 }
+
+/// The roots among the ancestors of v, in index order.
+std::vector<int> root_ancestors(const Graph& g, int v) {
+  std::vector<char> up;
+  mark_ancestors(g, v, up);
+  std::vector<int> out;
+  for (int w = 0; w <= v; ++w) {
+    if (up[static_cast<std::size_t>(w)] != 0 && g.is_root(w)) out.push_back(w);
+  }
+  return out;
+}
+
+// ---- the question's procedures, simulated on 64 units at once -----------------------------------
+//
+// The preset's models are boolean circuits whose roots carry uniform noise, so every probability a
+// procedure of distractors.hpp computes here is a count of root assignments. A word holds one
+// value per unit (bit i: unit i), so one pass over the circuit simulates 64 units. The counts
+// decide whether a candidate meets its target before any model is built; the generator then
+// re-derives the answer and every procedure with the exact engines and fails if they differ.
+
+using Lanes = std::uint64_t;
+constexpr Lanes kAll = ~Lanes{0};
+
+Lanes lanes_of(bool b) { return b ? kAll : 0; }
+
+/// The settings of a world, unit by unit: node v is set, to value[v], when set[v].
+struct Settings {
+  explicit Settings(std::size_t n = 0) : set(n, 0), value(n, 0) {}
+  void clear(std::size_t n) {
+    set.assign(n, 0);
+    value.assign(n, 0);
+  }
+  void fix(int v, Lanes x) {
+    set[static_cast<std::size_t>(v)] = 1;
+    value[static_cast<std::size_t>(v)] = x;
+  }
+  std::vector<char> set;
+  std::vector<Lanes> value;
+};
+
+/// Every node's value in 64 units: root v reads roots[v]; set nodes (if `settings`) their value.
+void simulate_lanes(const Graph& g, const std::vector<Lanes>& roots, const Settings* settings,
+                    std::vector<Lanes>& out) {
+  out.resize(g.nodes.size());
+  for (std::size_t v = 0; v < g.nodes.size(); ++v) {
+    if (settings != nullptr && settings->set[v] != 0) {
+      out[v] = settings->value[v];
+      continue;
+    }
+    const Node& node = g.nodes[v];
+    if (node.parents.empty()) {
+      out[v] = roots[v];
+      continue;
+    }
+    auto input = [&](std::size_t i) { return out[static_cast<std::size_t>(node.parents[i])] ^ lanes_of(node.negated[i]); };
+    Lanes r = input(0);
+    for (std::size_t i = 1; i < node.parents.size(); ++i) {
+      switch (node.op) {
+        case Op::and_: r &= input(i); break;
+        case Op::or_: r |= input(i); break;
+        case Op::xor_:
+        case Op::copy: r ^= input(i); break;
+      }
+    }
+    out[v] = node.negate_output ? ~r : r;
+  }
+}
+
+/// A count from 0 to 31 in each of 64 units (bit-sliced: bits[k] holds bit k of every unit's count).
+struct LaneCount {
+  std::array<Lanes, 5> bits{};
+  void add(Lanes x) {
+    for (Lanes& b : bits) {
+      const Lanes carry = b & x;
+      b ^= x;
+      x = carry;
+    }
+  }
+  [[nodiscard]] LaneCount doubled() const {
+    LaneCount out;
+    for (std::size_t k = 1; k < bits.size(); ++k) out.bits[k] = bits[k - 1];
+    return out;
+  }
+};
+
+/// The units where a > b.
+Lanes greater(const LaneCount& a, const LaneCount& b) {
+  Lanes gt = 0;
+  Lanes eq = kAll;
+  for (std::size_t k = a.bits.size(); k-- > 0;) {
+    gt |= eq & a.bits[k] & ~b.bits[k];
+    eq &= ~(a.bits[k] ^ b.bits[k]);
+  }
+  return gt;
+}
+
+/// The units where num/den is defined and on `answer`'s side of 1/2 (yes: above, no: below), as
+/// distractors.hpp's procedures are read (exactly 1/2 is neither).
+Lanes on_side(const LaneCount& num, const LaneCount& den, bool answer) {
+  return answer ? greater(num.doubled(), den) : greater(den, num.doubled());
+}
+
+/// The choices of a candidate question that do not depend on the roots' values.
+struct Shape {
+  std::vector<int> joint_vars;    // joint: the other intervened variables
+  std::vector<int> joint_values;  // ... and the values they are set to
+  int held = -1;                  // nested: the mediator kept at its value under the factual X
+  int hidden_root = -1;           // conditional: the root left unobserved
+  std::vector<int> observed;      // conditional: the observed non-roots
+};
+
+/// The worlds the procedures read Y in.
+enum class World : std::uint8_t {
+  question,        // do(X = not x, the joint settings, held = its value under x)
+  nested_ignored,  // do(X = not x)
+  nested_literal,  // do(X = not x, held = 1)
+  factual,
+};
+
+/// The settings of `world` in units whose factual treatment is `x`; `base` holds the held
+/// mediator's value under the factual treatment.
+void settings_of(World world, const Graph& g, const Shape& s, Lanes x, const std::vector<Lanes>& base, Settings& out) {
+  out.clear(g.nodes.size());
+  if (world == World::factual) return;
+  out.fix(g.treatment, ~x);
+  if (world == World::question) {
+    for (std::size_t i = 0; i < s.joint_vars.size(); ++i) out.fix(s.joint_vars[i], lanes_of(s.joint_values[i] != 0));
+    if (s.held >= 0) out.fix(s.held, base[static_cast<std::size_t>(s.held)]);
+  } else if (world == World::nested_literal) {
+    out.fix(s.held, kAll);
+  }
+}
+
+/// One candidate (graph, shape) in 64 units, each unit a draw of the roots' values. In unit i the
+/// question is the one the preset would ask for those values: the factual treatment is the
+/// unit's, the evidence its roots (but the hidden ones) and witnesses.
+/// One object serves every candidate of an item (reset() per candidate), reusing its buffers.
+class Candidate {
+ public:
+  /// The candidate (g, s) in the units `roots`; g and s must outlive the calls that follow.
+  void reset(const Graph& g, const Shape& s, const std::vector<Lanes>& roots) {
+    g_ = &g;
+    s_ = &s;
+    roots_ = roots;
+    hidden_.clear();
+    if (g.confounder >= 0) hidden_.push_back(g.confounder);
+    if (s.hidden_root >= 0) hidden_.push_back(s.hidden_root);
+    simulate_lanes(g, roots_, nullptr, factual_);
+    x_ = factual_[static_cast<std::size_t>(g.treatment)];
+  }
+
+  [[nodiscard]] const std::vector<Lanes>& factual() const { return factual_; }
+
+  /// Evidence of a procedure: the question's (X = x, roots, witnesses), or conditioning's
+  /// (settings read as observations: X = not x, the joint settings; roots but X, witnesses).
+  enum class Evidence : std::uint8_t { question, conditioning };
+
+  /// Over the values of the hidden roots consistent with the evidence (den), those where Y = 1
+  /// in `world` (num): P(Y = 1 in world | evidence) = num / den in each unit.
+  void posterior(World world, Evidence evidence, LaneCount& num, LaneCount& den) const {
+    const Graph& g = *g_;
+    const Shape& s = *s_;
+    const auto x = static_cast<std::size_t>(g.treatment);
+    const auto y = static_cast<std::size_t>(g.outcome());
+    const bool conditioning = evidence == Evidence::conditioning;
+    const Lanes x_seen = conditioning ? ~x_ : x_;
+    std::vector<Lanes>& roots = work_;
+    roots = roots_;
+    if (conditioning && g.is_root(g.treatment)) roots[x] = x_seen;  // U_X = X is observed
+    std::vector<Lanes>& f = f_;
+    std::vector<Lanes>& w = w_;
+    for (unsigned h = 0; h < (1U << hidden_.size()); ++h) {
+      for (std::size_t j = 0; j < hidden_.size(); ++j) roots[static_cast<std::size_t>(hidden_[j])] = lanes_of(((h >> j) & 1U) != 0);
+      simulate_lanes(g, roots, nullptr, f);
+      Lanes holds = ~(f[x] ^ x_seen);
+      for (int v : s.observed) holds &= ~(f[static_cast<std::size_t>(v)] ^ factual_[static_cast<std::size_t>(v)]);
+      if (conditioning) {
+        for (std::size_t i = 0; i < s.joint_vars.size(); ++i) {
+          holds &= ~(f[static_cast<std::size_t>(s.joint_vars[i])] ^ lanes_of(s.joint_values[i] != 0));
+        }
+      }
+      Lanes outcome = f[y];
+      if (world != World::factual) {
+        // Where the evidence holds, the factual world is the world of the factual treatment.
+        settings_of(world, g, s, x_, f, settings_);
+        simulate_lanes(g, roots, &settings_, w);
+        outcome = w[y];
+      }
+      den.add(holds);
+      num.add(holds & outcome);
+    }
+  }
+
+  /// The units where the answer is deterministic and equals `answer`.
+  [[nodiscard]] Lanes answers(bool answer) const {
+    LaneCount num;
+    LaneCount den;
+    posterior(World::question, Evidence::question, num, den);
+    // Every unit is consistent with its own evidence, so den >= 1.
+    Lanes all_agree = kAll;
+    for (std::size_t k = 0; k < num.bits.size(); ++k) {
+      all_agree &= answer ? ~(num.bits[k] ^ den.bits[k]) : ~num.bits[k];
+    }
+    return all_agree;
+  }
+
+  /// Whether `procedure` is one of this question's distractors (the nested readings exist for
+  /// nested questions only); the generator ignores the targets of the others.
+  [[nodiscard]] bool applies(std::string_view procedure) const {
+    return s_->held >= 0 || (procedure != "nested_ignored" && procedure != "nested_literal");
+  }
+
+  /// The units where `procedure` (a name of distractors.hpp) gives `answer`; nullopt for a
+  /// procedure this simulation does not know or that does not apply.
+  [[nodiscard]] std::optional<Lanes> agrees(std::string_view procedure, bool answer) const {
+    LaneCount num;
+    LaneCount den;
+    if (procedure == "no_abduction") return prior_agrees(answer);
+    if (procedure == "conditioning") {
+      posterior(World::factual, Evidence::conditioning, num, den);
+    } else if (procedure == "factual") {
+      posterior(World::factual, Evidence::question, num, den);
+    } else if (procedure == "nested_ignored" || procedure == "nested_literal") {
+      if (s_->held < 0) return std::nullopt;  // see applies()
+      posterior(procedure == "nested_ignored" ? World::nested_ignored : World::nested_literal, Evidence::question,
+                num, den);
+    } else {
+      return std::nullopt;
+    }
+    return on_side(num, den, answer);
+  }
+
+ private:
+  const Graph* g_ = nullptr;
+  const Shape* s_ = nullptr;
+  std::vector<Lanes> roots_;
+  std::vector<int> hidden_;  // roots the evidence does not state: the confounder, the hidden root
+  std::vector<Lanes> factual_;
+  Lanes x_ = 0;
+  // Scratch space.
+  mutable std::vector<Lanes> work_;
+  mutable std::vector<Lanes> f_;
+  mutable std::vector<Lanes> w_;
+  mutable Settings settings_;
+
+  /// no_abduction: P(Y = 1 in the question's world) with no evidence, which depends on the unit
+  /// only through its treatment x. Counted over every assignment of the roots Y depends on.
+  [[nodiscard]] Lanes prior_agrees(bool answer) const {
+    static constexpr std::array<Lanes, 6> kPattern{0xAAAAAAAAAAAAAAAAULL, 0xCCCCCCCCCCCCCCCCULL,
+                                                   0xF0F0F0F0F0F0F0F0ULL, 0xFF00FF00FF00FF00ULL,
+                                                   0xFFFF0000FFFF0000ULL, 0xFFFFFFFF00000000ULL};
+    const Graph& g = *g_;
+    const std::vector<int> relevant = root_ancestors(g, g.outcome());
+    const std::size_t k = relevant.size();
+    const std::uint64_t words = k <= 6 ? 1 : std::uint64_t{1} << (k - 6);
+    const Lanes valid = k >= 6 ? kAll : (Lanes{1} << (std::uint64_t{1} << k)) - 1;
+    std::vector<Lanes>& roots = work_;
+    roots.assign(g.nodes.size(), 0);
+    Settings factual_x(g.nodes.size());  // do(X = x): the held mediator's value under x
+    Lanes out = 0;
+    for (const bool x : {false, true}) {
+      std::uint64_t count = 0;
+      for (std::uint64_t word = 0; word < words; ++word) {
+        for (std::size_t j = 0; j < k; ++j) {
+          roots[static_cast<std::size_t>(relevant[j])] = j < 6 ? kPattern[j] : lanes_of(((word >> (j - 6)) & 1U) != 0);
+        }
+        factual_x.fix(g.treatment, lanes_of(x));
+        simulate_lanes(g, roots, &factual_x, f_);
+        settings_of(World::question, g, *s_, lanes_of(x), f_, settings_);
+        simulate_lanes(g, roots, &settings_, w_);
+        count += static_cast<std::uint64_t>(std::popcount(w_[static_cast<std::size_t>(g.outcome())] & valid));
+      }
+      const std::uint64_t units = std::uint64_t{1} << k;
+      const bool agrees = answer ? 2 * count > units : 2 * count < units;
+      if (agrees) out |= x ? x_ : ~x_;
+    }
+    return out;
+  }
+};
 
 }  // namespace
 
 CounterbenchPreset::CounterbenchPreset(GeneratorOptions options) : options_(std::move(options)) {}
 
 Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const {
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  // The shortcut targets are met here when the simulation knows every procedure named (see
+  // Candidate::agrees); otherwise the generator redraws on exact distractors, as for any preset.
+  std::vector<std::pair<std::string, bool>> goal = target.agreements;
+  const bool simulated = std::all_of(goal.begin(), goal.end(), [](const auto& a) {
+    return a.first == "no_abduction" || a.first == "conditioning" || a.first == "factual" ||
+           a.first == "nested_ignored" || a.first == "nested_literal";
+  });
+  // The question's wording ("not X instead of X" or the reverse; in a joint question also "Z" or
+  // "not Z") is drawn once per item, before any candidate, so it is independent of the answer:
+  // choosing among candidates by their answers must not let the wording predict them.
+  const bool x_factual = rng.chance(1, 2);
+  std::vector<int> joint_values;
+  if (target.type == "joint") {
+    for (int i = 1; i < options_.interventions; ++i) joint_values.push_back(rng.chance(1, 2) ? 1 : 0);
+  }
+  GraphSampler sampler(options_);
+  Graph g;
+  std::vector<char> affects_y;  // the ancestors of the outcome (and the outcome)
+  Candidate candidate;
+  std::vector<Lanes> draws;
+  int misses = 0;  // candidates since the last one that met the answer targets
+  int tries = 0;   // candidates that met the answer targets but not the shortcut targets
+  for (;;) {
+    if (misses >= kMaxAttempts) {
+      throw Error(fmt::format("counterbench: no {} item with answer {} found in {} attempts; relax the knobs",
+                              target.type, target.answer ? "yes" : "no", kMaxAttempts));
+    }
+    ++misses;
     // Half the items have a hidden confounder of the treatment: then conditioning on the
     // treatment is not intervening on it, and answering needs abduction of the confounder.
-    Graph g = sample_graph(options_, rng, rng.chance(1, 2));
+    sampler.draw(rng, rng.chance(1, 2), g);
     const int n = static_cast<int>(g.nodes.size());
     const int x = g.treatment;
     const int y = g.outcome();
-    std::vector<int> roots(static_cast<std::size_t>(n), 0);
-    for (int v = 0; v < n; ++v) {
-      if (g.is_root(v)) roots[static_cast<std::size_t>(v)] = rng.chance(1, 2) ? 1 : 0;
-    }
-    const std::vector<int> none(static_cast<std::size_t>(n), -1);
-    const std::vector<int> factual = simulate(g, roots, none);
-    const int x_fact = factual[static_cast<std::size_t>(x)];
 
-    // The worlds of the question, by type.
-    std::vector<int> set = none;
-    set[static_cast<std::size_t>(x)] = 1 - x_fact;
-    int held = -1;                 // nested: the mediator kept at its value under the factual X
-    std::vector<int> joint_vars;   // joint: the other intervened variables
-    int hidden_root = -1;          // conditional: the root left unobserved
-    std::vector<int> observed;     // conditional: the observed non-roots
-    std::vector<int> mediators;
-    for (int v : descendants(g, x)) {
-      if (v != y && is_ancestor(g, v, y)) mediators.push_back(v);
-    }
+    mark_ancestors(g, y, affects_y);
+
+    // The question's choices that do not depend on the roots' values, by type.
+    Shape shape;
     if (target.type == "joint") {
       std::vector<int> pool;
       for (int v = x + 1; v < y; ++v) {
-        if (!g.is_root(v) && is_ancestor(g, v, y)) pool.push_back(v);
+        if (!g.is_root(v) && affects_y[static_cast<std::size_t>(v)] != 0) pool.push_back(v);
       }
       if (static_cast<int>(pool.size()) < options_.interventions - 1) continue;
       rng.shuffle(pool);
-      joint_vars.assign(pool.begin(), pool.begin() + options_.interventions - 1);
-      std::sort(joint_vars.begin(), joint_vars.end());
-      for (int v : joint_vars) set[static_cast<std::size_t>(v)] = rng.chance(1, 2) ? 1 : 0;
+      shape.joint_vars.assign(pool.begin(), pool.begin() + options_.interventions - 1);
+      std::sort(shape.joint_vars.begin(), shape.joint_vars.end());
+      shape.joint_values = joint_values;
     } else if (target.type == "nested") {
+      std::vector<int> mediators;
+      for (int v : descendants(g, x)) {
+        if (v != y && affects_y[static_cast<std::size_t>(v)] != 0) mediators.push_back(v);
+      }
       if (mediators.empty()) continue;
-      held = rng.pick(mediators);
-      set[static_cast<std::size_t>(held)] = factual[static_cast<std::size_t>(held)];  // Z[X=x] = Z (consistency)
+      shape.held = rng.pick(mediators);
     } else if (target.type == "conditional") {
       std::vector<int> hideable;
       for (int v = x + 1; v < n; ++v) {
-        if (g.is_root(v) && is_ancestor(g, v, y)) hideable.push_back(v);
+        if (g.is_root(v) && affects_y[static_cast<std::size_t>(v)] != 0) hideable.push_back(v);
       }
       if (hideable.empty()) continue;
-      hidden_root = rng.pick(hideable);
-      std::vector<int> witnesses = descendants(g, hidden_root);
+      shape.hidden_root = rng.pick(hideable);
+      std::vector<int> witnesses = descendants(g, shape.hidden_root);
       std::erase(witnesses, y);
       if (witnesses.empty()) continue;
       rng.shuffle(witnesses);
       const auto k = std::min<std::size_t>(static_cast<std::size_t>(options_.evidence_count), witnesses.size());
-      observed.assign(witnesses.begin(), witnesses.begin() + static_cast<std::ptrdiff_t>(k));
-      std::sort(observed.begin(), observed.end());
+      shape.observed.assign(witnesses.begin(), witnesses.begin() + static_cast<std::ptrdiff_t>(k));
+      std::sort(shape.observed.begin(), shape.observed.end());
     }
-    const std::vector<int> world = simulate(g, roots, set);
-    const bool answer = world[static_cast<std::size_t>(y)] != 0;
-    if (answer != target.answer) continue;
-    if ((answer == (factual[static_cast<std::size_t>(y)] != 0)) != target.answer_equals_factual) continue;
+
+    // 64 draws of the roots' values at once; the first draw that meets every target is kept.
+    draws.assign(static_cast<std::size_t>(n), 0);
+    for (int v = 0; v < n; ++v) {
+      if (g.is_root(v)) draws[static_cast<std::size_t>(v)] = rng.next();
+    }
+    candidate.reset(g, shape, draws);
+    // The answer must be the target's for every value of the unstated roots that fits the
+    // evidence (so it is deterministic), and relate to the outcome's factual value as asked.
+    Lanes good = candidate.answers(target.answer);
+    good &= ~(candidate.factual()[static_cast<std::size_t>(x)] ^ lanes_of(x_factual));  // X factual as drawn
+    const Lanes factual_y = candidate.factual()[static_cast<std::size_t>(y)];
+    const Lanes equal = target.answer ? factual_y : ~factual_y;
+    good &= target.answer_equals_factual ? equal : ~equal;
+    if (good == 0) continue;
+    misses = 0;
+    if (simulated) {
+      for (const auto& [procedure, agree] : goal) {
+        if (!candidate.applies(procedure)) continue;
+        const Lanes agrees = *candidate.agrees(procedure, target.answer);
+        good &= agree ? agrees : ~agrees;
+      }
+      if (good == 0) {
+        // Small models cannot meet every combination: every kRelaxEvery candidates the last
+        // remaining shortcut target is dropped (deterministically).
+        ++tries;
+        if (tries % kRelaxEvery == 0 && !goal.empty()) goal.pop_back();
+        if (tries >= kMaxShortcutTries) {
+          throw Error(fmt::format("counterbench: no {} item meeting the balance targets in {} draws; relax the knobs",
+                                  target.type, kMaxShortcutTries));
+        }
+        continue;
+      }
+    }
+    const auto unit = static_cast<unsigned>(std::countr_zero(good));
+    std::vector<int> roots(static_cast<std::size_t>(n), 0);
+    for (int v = 0; v < n; ++v) {
+      if (g.is_root(v)) roots[static_cast<std::size_t>(v)] = static_cast<int>((draws[static_cast<std::size_t>(v)] >> unit) & 1U);
+    }
+    const std::vector<int> none(static_cast<std::size_t>(n), -1);
+    const std::vector<int> factual = simulate(g, roots, none);
+    const int x_fact = factual[static_cast<std::size_t>(x)];
+    const int held = shape.held;
+    const int hidden_root = shape.hidden_root;
+    const std::vector<int>& joint_vars = shape.joint_vars;
+    const std::vector<int>& observed = shape.observed;
+    std::vector<int> set = none;  // the question's world
+    set[static_cast<std::size_t>(x)] = 1 - x_fact;
+    for (std::size_t i = 0; i < joint_vars.size(); ++i) set[static_cast<std::size_t>(joint_vars[i])] = shape.joint_values[i];
+    if (held >= 0) set[static_cast<std::size_t>(held)] = factual[static_cast<std::size_t>(held)];  // Z[X=x] = Z (consistency)
 
     // Names: endogenous from the pool, exogenous U_<name> for roots. Ids: exogenous first.
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(n), name_rng);
@@ -350,11 +741,6 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     Query query;
     query.parts.push_back({1, Probability{{Event{term(id(y), settings), 1}}, evidence}});
 
-    // With a hidden root (conditional) or a confounder, the evidence must pin it down: the formal
-    // answer must be deterministic and equal the simulated one. (Elsewhere every root is known,
-    // and the generator checks every answer by two methods anyway.)
-    if ((hidden_root >= 0 || g.confounder >= 0) && solve(model, query).value != Rational(answer ? 1 : 0)) continue;
-
     const std::string& X = names[static_cast<std::size_t>(x)];
     const std::string& Y = names[static_cast<std::size_t>(y)];
     const std::string instead = x_fact != 0 ? fmt::format("not {} instead of {}", X, X) : fmt::format("{} instead of not {}", X, X);
@@ -370,7 +756,12 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
                              names[static_cast<std::size_t>(held)], literal(X, x_fact == 0));
     }
 
-    Item item{std::move(model), std::move(query), target.type, "det_counterfactual", "", question, "", true, {}, {}, {}, {}};
+    Item item;
+    item.model = std::move(model);
+    item.query = std::move(query);
+    item.type = target.type;
+    item.query_type = "det_counterfactual";
+    item.question = question;
     item.given_info = causal_text(g, names, rng) + observation_text(facts);
     item.prompt = fmt::format("{}{} {} Answer with yes or no.", kBackground, item.given_info, item.question);
 
@@ -409,10 +800,9 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     item.meta["query_type"] = "det-counterfactual";  // CounterBench's spelling in its meta
     item.meta["story_id"] = fmt::format("{}_{}", to_string(options_.name_style), target.type);
     item.meta["graph_id"] = fmt::format("rung-n{}-e{}-p{}", n, edges, depth);
+    if (simulated) item.agreements_met = std::move(goal);
     return item;
   }
-  throw Error(fmt::format("counterbench: no {} item with answer {} found in {} attempts; relax the knobs",
-                          target.type, target.answer ? "yes" : "no", kMaxAttempts));
 }
 
 }  // namespace rung

@@ -2,6 +2,7 @@
 
 #include "rung/core/error.hpp"
 #include "rung/infer/solver.hpp"
+#include "rung/infer/variable_elimination.hpp"
 
 #include <algorithm>
 
@@ -95,12 +96,13 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
     std::vector<std::vector<Rational>> priors(scm.exogenous().size());
     bool defined = true;
     for (VarId u : scm.exogenous()) {
-      for (Value v = 0; v < scm.domain(u).size() && defined; ++v) {
-        Query marginal;
-        marginal.parts.push_back({1, Probability{{Event{Term{u, {}}, v}}, *evidence}});
-        auto value = try_solve(scm, marginal);
-        if (!value) defined = false;
-        else priors[u].push_back(*value);
+      // P(U = v | evidence) for every v at once: one elimination per variable, the same exact
+      // values as one solve per value.
+      try {
+        priors[u] = ve::distribution<Rational>(scm, Term{u, {}}, *evidence, SolverOptions{}.max_factor_cells);
+      } catch (const ZeroProbabilityEvidence&) {
+        defined = false;
+        break;
       }
     }
     if (defined) {

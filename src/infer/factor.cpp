@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
 #include <stdexcept>
 
 namespace rung {
@@ -78,15 +77,27 @@ std::size_t stride_of(std::span<const std::uint32_t> card, std::size_t pos) {
   return stride;
 }
 
+using NodeCards = std::vector<std::pair<NodeId, std::uint32_t>>;
+
+/// Sorts (node, cardinality) pairs by node and drops repeated nodes (a node has one cardinality
+/// in every factor). Small vectors: cheaper than a std::map.
+void sort_unique(NodeCards& all) {
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+            all.end());
+}
+
 /// The sorted union of the scope of g without `drop` and the scope of f, with cardinalities.
 void merge_scopes(std::span<const NodeId> gs, std::span<const std::uint32_t> gc, NodeId drop,
                   std::span<const NodeId> fs, std::span<const std::uint32_t> fc, std::vector<NodeId>& scope,
                   std::vector<std::uint32_t>& card) {
-  std::map<NodeId, std::uint32_t> all;
+  NodeCards all;
+  all.reserve(gs.size() + fs.size());
   for (std::size_t i = 0; i < gs.size(); ++i) {
-    if (gs[i] != drop) all.emplace(gs[i], gc[i]);
+    if (gs[i] != drop) all.emplace_back(gs[i], gc[i]);
   }
-  for (std::size_t i = 0; i < fs.size(); ++i) all.emplace(fs[i], fc[i]);
+  for (std::size_t i = 0; i < fs.size(); ++i) all.emplace_back(fs[i], fc[i]);
+  sort_unique(all);
   scope.clear();
   card.clear();
   for (auto [n, c] : all) {
@@ -183,28 +194,31 @@ FunctionFactor substitute(const FunctionFactor& g, const FunctionFactor& f, std:
 template <class S>
 Factor<S> sum_product(std::span<const Factor<S>* const> dense, std::span<const FunctionFactor* const> functions,
                       std::optional<NodeId> eliminate, std::size_t limit) {
-  std::map<NodeId, std::uint32_t> all;
+  NodeCards all;
   for (const auto* f : dense) {
-    for (std::size_t i = 0; i < f->scope.size(); ++i) all.emplace(f->scope[i], f->card[i]);
+    for (std::size_t i = 0; i < f->scope.size(); ++i) all.emplace_back(f->scope[i], f->card[i]);
   }
   for (const auto* f : functions) {
-    for (std::size_t i = 0; i < f->scope.size(); ++i) all.emplace(f->scope[i], f->card[i]);
+    for (std::size_t i = 0; i < f->scope.size(); ++i) all.emplace_back(f->scope[i], f->card[i]);
     if (!f->observed) {
       if (eliminate && *eliminate == f->out) throw std::logic_error("sum_product: substitute the function instead");
-      all.emplace(f->out, f->out_card);
+      all.emplace_back(f->out, f->out_card);
     }
   }
+  sort_unique(all);
+  bool has_eliminated = false;
   Factor<S> out;
   std::uint32_t eliminated_card = 1;
   for (auto [n, c] : all) {
     if (eliminate && n == *eliminate) {
       eliminated_card = c;
+      has_eliminated = true;
       continue;
     }
     out.scope.push_back(n);
     out.card.push_back(c);
   }
-  if (eliminate && !all.contains(*eliminate)) throw std::logic_error("sum_product: eliminated node in no factor");
+  if (eliminate && !has_eliminated) throw std::logic_error("sum_product: eliminated node in no factor");
   out.values.resize(check_cells(out.card, limit));
 
   // Dimensions: the result's scope, then the eliminated node (fastest).

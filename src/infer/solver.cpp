@@ -27,12 +27,18 @@ S part_value(const Scm& scm, const Query::Part& part, const SolverOptions& optio
   return value;
 }
 
-template <class S>
-S query_value(const Scm& scm, const Query& query, const SolverOptions& options) {
+void check_parts(const Query& query) {
   if (query.parts.empty()) throw InvalidQuery("empty query");
-  S value(0);
   for (const auto& part : query.parts) {
     if (part.sign != 1 && part.sign != -1) throw InvalidQuery("the sign of a part of a query must be +1 or -1");
+  }
+}
+
+template <class S>
+S query_value(const Scm& scm, const Query& query, const SolverOptions& options) {
+  check_parts(query);
+  S value(0);
+  for (const auto& part : query.parts) {
     S v = part_value<S>(scm, part, options);
     if (part.sign < 0) {
       value -= v;
@@ -47,13 +53,18 @@ S query_value(const Scm& scm, const Query& query, const SolverOptions& options) 
 
 Answer solve(const Scm& scm, const Query& query, const SolverOptions& options) {
   Answer answer;
-  answer.value = query_value<Rational>(scm, query, options);
-  if (options.trace) {
-    TraceOptions t;
-    t.max_factor_cells = options.max_factor_cells;
-    t.enumerate = options.method == Method::enumeration;
-    answer.trace = make_trace(scm, query, t);  // computed by the same method: its value is answer.value
+  if (!options.trace) {
+    answer.value = query_value<Rational>(scm, query, options);
+    return answer;
   }
+  check_parts(query);
+  TraceOptions t;
+  t.max_factor_cells = options.max_factor_cells;
+  t.enumerate = options.method == Method::enumeration;
+  answer.trace = make_trace(scm, query, t);
+  // The trace computes every part by the same method, with the same exact arithmetic: its value
+  // is the answer (computing it a second time would give the same fraction).
+  answer.value = answer.trace->value;
   return answer;
 }
 

@@ -24,20 +24,29 @@ NodeId WorldNetwork::resolve(const Term& term) {
     if (s.is_nested()) {
       target = resolve(s.nested.front());
     } else {
-      auto [it, fresh] = constants_.try_emplace({s.var, s.value}, 0);
-      if (fresh) it->second = push({WorldNode::Kind::constant, s.var, s.value, {}});
-      target = it->second;
+      const std::pair<VarId, Value> key{s.var, s.value};
+      auto it = std::find_if(constants_.begin(), constants_.end(), [&](const auto& c) { return c.first == key; });
+      if (it != constants_.end()) {
+        target = it->second;
+      } else {
+        target = push({WorldNode::Kind::constant, s.var, s.value, {}});
+        constants_.emplace_back(key, target);
+      }
     }
     context.emplace_back(s.var, target);
   }
   std::sort(context.begin(), context.end());
-  auto [it, fresh] = contexts_.try_emplace(std::move(context), static_cast<std::uint32_t>(context_list_.size()));
-  if (fresh) context_list_.push_back(it->first);
-  return node_in(term.var, it->second);
+  auto it = std::find(context_list_.begin(), context_list_.end(), context);
+  const auto id = static_cast<std::uint32_t>(it - context_list_.begin());
+  if (it == context_list_.end()) {
+    context_list_.push_back(std::move(context));
+    memo_.emplace_back(scm_->size(), kNone);
+  }
+  return node_in(term.var, id);
 }
 
 NodeId WorldNetwork::node_in(VarId var, std::uint32_t context) {
-  if (auto it = memo_.find({context, var}); it != memo_.end()) return it->second;
+  if (const NodeId known = memo_[context][var]; known != kNone) return known;
   NodeId id = 0;
   const Context& c = context_list_[context];
   auto set = std::lower_bound(c.begin(), c.end(), std::pair<VarId, NodeId>{var, 0},
@@ -45,24 +54,23 @@ NodeId WorldNetwork::node_in(VarId var, std::uint32_t context) {
   if (set != c.end() && set->first == var) {
     id = set->second;
   } else if (scm_->is_exogenous(var)) {
-    auto [it, fresh] = exogenous_.try_emplace(var, 0);
-    if (fresh) it->second = push({WorldNode::Kind::exogenous, var, 0, {}});
-    id = it->second;
+    if (exogenous_[var] == kNone) exogenous_[var] = push({WorldNode::Kind::exogenous, var, 0, {}});
+    id = exogenous_[var];
   } else {
     std::vector<NodeId> inputs;
     const NodeSet& parents = scm_->mechanism(var).parents();
     inputs.reserve(parents.size());
     for (VarId p : parents) inputs.push_back(node_in(p, context));
-    auto key = std::make_pair(var, inputs);
-    auto it = functions_.find(key);
-    if (it == functions_.end()) {
+    std::vector<NodeId>& same_var = functions_[var];
+    auto it = std::find_if(same_var.begin(), same_var.end(), [&](NodeId f) { return nodes_[f].inputs == inputs; });
+    if (it == same_var.end()) {
       id = push({WorldNode::Kind::function, var, 0, std::move(inputs)});
-      functions_.emplace(std::move(key), id);
+      functions_[var].push_back(id);
     } else {
-      id = it->second;
+      id = *it;
     }
   }
-  memo_.emplace(std::pair{context, var}, id);
+  memo_[context][var] = id;
   return id;
 }
 

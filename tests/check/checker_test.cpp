@@ -355,7 +355,8 @@ TEST(CheckerEndToEnd, GoldAnswersScoreFullMarksAndADistractorIsDiagnosed) {
                                            "\\boxed{{\\text{{{}}}}}"};
   std::string gold;
   std::string factual;
-  std::size_t factual_differs = 0;
+  std::size_t factual_differs = 0;       // a yes/no answer other than the gold one
+  std::size_t factual_undetermined = 0;  // value exactly 1/2: "undetermined" is unanswered
   for (std::size_t i = 0; i < g.records.size(); ++i) {
     const Json& r = g.records[i];
     const std::string answer = r["answer"].get<std::string>();
@@ -367,7 +368,8 @@ TEST(CheckerEndToEnd, GoldAnswersScoreFullMarksAndADistractorIsDiagnosed) {
                     {"response", fmt::format("Reasoning... Therefore the answer is {}.", d.get<std::string>())}}
                    .dump() +
                "\n";
-    if (d.get<std::string>() != answer) ++factual_differs;
+    if (d.get<std::string>() == "undetermined") ++factual_undetermined;
+    else if (d.get<std::string>() != answer) ++factual_differs;
   }
   {
     std::istringstream dataset(g.dataset);
@@ -387,7 +389,8 @@ TEST(CheckerEndToEnd, GoldAnswersScoreFullMarksAndADistractorIsDiagnosed) {
     const CheckReport r = check_responses(dataset, responses);
     ASSERT_GT(factual_differs, 0U);
     EXPECT_EQ(r.all.wrong, factual_differs);
-    EXPECT_EQ(r.all.correct, 48U - factual_differs);
+    EXPECT_EQ(r.all.unanswered, factual_undetermined);
+    EXPECT_EQ(r.all.correct, 48U - factual_differs - factual_undetermined);
     for (const auto& item : r.items) {
       if (item.verdict.outcome != Outcome::wrong) continue;
       EXPECT_NE(std::find(item.verdict.matched.begin(), item.verdict.matched.end(), "factual"),

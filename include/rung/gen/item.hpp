@@ -49,6 +49,11 @@ struct Item {
   nlohmann::ordered_json knobs;
   /// Fields for CounterBench/CLadder-compatible `meta` (graph_id, story_id, ...).
   nlohmann::ordered_json meta;
+  /// Set when make() met ItemTarget::agreements itself (the counterbench preset simulates the
+  /// shortcut procedures on its circuits): the agreements it met, the target's or, after
+  /// relaxing, the first of them. The generator then checks them once on the exact distractors
+  /// (a difference is a bug and stops the run) instead of redrawing until they hold.
+  std::optional<std::vector<std::pair<std::string, bool>>> agreements_met;
 };
 
 /// A family of items. Implementations are stateless and thread-safe: make() may run concurrently.

@@ -28,7 +28,7 @@
 #include "rung/scm/scm.hpp"
 
 #include <cstdint>
-#include <map>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -51,7 +51,7 @@ struct WorldNode {
 
 class WorldNetwork {
  public:
-  explicit WorldNetwork(const Scm& scm) : scm_(&scm) {}
+  explicit WorldNetwork(const Scm& scm) : scm_(&scm), exogenous_(scm.size(), kNone), functions_(scm.size()) {}
 
   /// The node holding the value of `term` (building the nodes of every world it needs, nested
   /// worlds included). Adding an equal term again returns the same node. Throws InvalidQuery
@@ -67,15 +67,17 @@ class WorldNetwork {
 
  private:
   using Context = std::vector<std::pair<VarId, NodeId>>;  // sorted by variable
+  static constexpr NodeId kNone = std::numeric_limits<NodeId>::max();
 
+  // A query has few worlds and few constants, so contexts and constants are found by linear
+  // search, and the rest is indexed by variable: no maps to build for every solve.
   const Scm* scm_;
   std::vector<WorldNode> nodes_;
-  std::map<Context, std::uint32_t> contexts_;
-  std::vector<Context> context_list_;  // by context id
-  std::map<std::pair<std::uint32_t, VarId>, NodeId> memo_;  // (context, variable) -> node
-  std::map<VarId, NodeId> exogenous_;
-  std::map<std::pair<VarId, Value>, NodeId> constants_;
-  std::map<std::pair<VarId, std::vector<NodeId>>, NodeId> functions_;
+  std::vector<Context> context_list_;          // by context id
+  std::vector<std::vector<NodeId>> memo_;      // [context][variable] -> node, kNone if not built
+  std::vector<NodeId> exogenous_;              // [variable] -> node, kNone if not built
+  std::vector<std::pair<std::pair<VarId, Value>, NodeId>> constants_;  // ((variable, value), node)
+  std::vector<std::vector<NodeId>> functions_;  // [variable] -> its function nodes (distinct inputs)
 
   NodeId resolve(const Term& term);
   NodeId node_in(VarId var, std::uint32_t context);
