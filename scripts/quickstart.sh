@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds rung (Release), and runs the main job on the embedded
-# default: generate a sample benchmark (400 counterbench items, seed 1) and print its audit.
+# default: generate a sample benchmark (300 items of each preset: counterbench, cladder, ladder;
+# seed 1) into build/sample/benchmark.jsonl and print the audit of each preset's part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +18,17 @@ echo
 echo "== rung validate examples/*.scm"
 "$rung" validate examples/*.scm
 echo
-echo "== rung generate --preset counterbench -n 400 --seed 1 --threads $jobs -o build/sample/counterbench.jsonl"
-"$rung" generate --preset counterbench -n 400 --seed 1 --threads "$jobs" -o build/sample/counterbench.jsonl
+: > build/sample/benchmark.jsonl
+for preset in counterbench cladder ladder; do
+  echo
+  echo "== rung generate --preset $preset -n 300 --seed 1 --threads $jobs -o build/sample/$preset.jsonl"
+  "$rung" generate --preset "$preset" -n 300 --seed 1 --threads "$jobs" -o "build/sample/$preset.jsonl"
+  cat "build/sample/$preset.jsonl" >> build/sample/benchmark.jsonl
+done
+for preset in counterbench cladder ladder; do
+  echo
+  echo "== rung audit build/sample/$preset.jsonl"
+  "$rung" audit "build/sample/$preset.jsonl" --threads "$jobs"
+done
 echo
-echo "== rung audit build/sample/counterbench.jsonl"
-"$rung" audit build/sample/counterbench.jsonl --threads "$jobs"
+echo "Sample benchmark: build/sample/benchmark.jsonl ($(wc -l < build/sample/benchmark.jsonl) items; one file per preset beside it)."

@@ -209,12 +209,12 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
     std::string shard = "1/1";
     int difficulty = 2;
     std::optional<int> min_variables, max_variables, max_in_degree, min_path_length, interventions, evidence_count,
-        name_variants;
+        name_variants, domain_size, nesting_depth;
     std::optional<std::string> name_style;
     std::vector<std::string> types, mechanisms;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--preset", a->preset, "Preset (a documented set of knob defaults)")->capture_default_str();
+  cmd->add_option("--preset", a->preset, "counterbench | cladder | ladder (each a documented set of knob defaults)")->capture_default_str();
   cmd->add_option("-n,--count", a->count, "Number of items (in all shards together)")->capture_default_str();
   cmd->add_option("--seed", a->seed, "Master seed: same seed and options give byte-identical output")->capture_default_str();
   cmd->add_option("-o,--output", a->output, "Write to this file (atomically) instead of standard output");
@@ -230,8 +230,14 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("--min-path-length", a->min_path_length, "Arcs on the treatment -> outcome path, at least");
   cmd->add_option("--interventions", a->interventions, "Variables set in a joint question");
   cmd->add_option("--evidence-count", a->evidence_count, "Observations in a conditional question");
-  cmd->add_option("--types", a->types, "Question types (basic joint nested conditional)")->delimiter(',');
-  cmd->add_option("--mechanisms", a->mechanisms, "Mechanism kinds (and or not copy xor)")->delimiter(',');
+  cmd->add_option("--nesting-depth", a->nesting_depth, "Depth of nested settings (ladder: 1..4)");
+  cmd->add_option("--domain-size", a->domain_size, "Values of the non-treatment, non-outcome variables (ladder: 2..4)");
+  cmd->add_option("--types", a->types,
+                  "Question types, comma-separated. counterbench: basic,joint,nested,conditional; cladder: marginal,"
+                  "correlation,explaining_away,ate,backdoor_set,collider_bias,ett,nde,nie,det_counterfactual; ladder: "
+                  "marginal,conditional,intervention,ate,ett,nde,counterfactual,joint,nested,pn,ps,pns")
+      ->delimiter(',');
+  cmd->add_option("--mechanisms", a->mechanisms, "Mechanism kinds (and or not copy xor table)")->delimiter(',');
   cmd->add_option("--name-style", a->name_style, "nonsense | letters | words");
   cmd->add_option("--name-variants", a->name_variants, "Emit each structure with this many name sets");
   cmd->callback([=] {
@@ -246,6 +252,8 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
       if (a->interventions) o.interventions = *a->interventions;
       if (a->evidence_count) o.evidence_count = *a->evidence_count;
       if (a->name_variants) o.name_variants = *a->name_variants;
+      if (a->domain_size) o.domain_size = *a->domain_size;
+      if (a->nesting_depth) o.nesting_depth = *a->nesting_depth;
       if (!a->types.empty()) o.types = a->types;
       if (!a->mechanisms.empty()) o.mechanisms = a->mechanisms;
       if (a->name_style) {

@@ -204,6 +204,22 @@ TEST_F(Cli, GenerateWritesJsonlDeterministically) {
   fs::remove(out);
 }
 
+TEST_F(Cli, GenerateEveryPresetWithItsKnobs) {
+  Result cladder = run({"generate", "--preset", "cladder", "-n", "10", "--types", "ate,backdoor_set"});
+  ASSERT_EQ(cladder.status, 0) << cladder.err;
+  EXPECT_NE(cladder.out.find("\"query_type\":\"backdoor_set\""), std::string::npos);
+  Result ladder = run({"generate", "--preset", "ladder", "-n", "2", "--types", "nested", "--nesting-depth", "4",
+                       "--domain-size", "3"});
+  ASSERT_EQ(ladder.status, 0) << ladder.err;
+  EXPECT_NE(ladder.out.find("\"nesting_depth\":4"), std::string::npos);
+  Result deep = run({"generate", "--preset", "counterbench", "--nesting-depth", "3"});
+  EXPECT_EQ(deep.status, 2);
+  EXPECT_EQ(deep.err, "rung: error: --nesting-depth must be 1..1 for the counterbench preset, got 3\n");
+  Result wrong_type = run({"generate", "--preset", "cladder", "--types", "joint"});
+  EXPECT_EQ(wrong_type.status, 2);
+  EXPECT_NE(wrong_type.err.find("unknown question type 'joint' for the cladder preset"), std::string::npos);
+}
+
 TEST_F(Cli, GenerateRejectsBadKnobsWithUsageErrors) {
   Result shard = run({"generate", "-n", "6", "--shard", "3/2"});
   EXPECT_EQ(shard.status, 2);

@@ -102,6 +102,41 @@ TEST(Presets, CladderRecordsReverifyUnderTheirDecision) {
   EXPECT_EQ(types.size(), cladder_query_types().size());
 }
 
+/// Every probability the cladder text states ("For those who are not A and are B, the
+/// probability of C is 36%.") is the model's conditional probability, solved exactly.
+TEST(Presets, CladderTextStatesTheModelsConditionalProbabilities) {
+  int checked = 0;
+  for (const auto& r : generate("cladder", 30)) {
+    if (r["query_type"] == "det_counterfactual") continue;
+    const Scm m = scm_from_json(r["model"]);
+    std::string info = r["given_info"];
+    for (std::size_t at = info.find("probability of "); at != std::string::npos; at = info.find("probability of ", at + 1)) {
+      const std::size_t start = info.rfind(". ", at) == std::string::npos ? 0 : info.rfind(". ", at) + 2;
+      const std::string sentence = info.substr(start, info.find('.', at) - start);
+      // "The overall probability of V is p%" or "For those who are [not] A and are [not] B, the probability of V is p%"
+      std::vector<std::string> evidence;
+      const std::string who = sentence.rfind("For those who are ", 0) == 0 ? sentence.substr(18, sentence.find(", the") - 18) : "";
+      for (std::size_t pos = 0; !who.empty() && pos <= who.size();) {
+        std::size_t end = who.find(" and are ", pos);
+        if (end == std::string::npos) end = who.size();
+        const std::string lit = who.substr(pos, end - pos);
+        evidence.push_back(lit.rfind("not ", 0) == 0 ? lit.substr(4) + "=0" : lit + "=1");
+        pos = end + 9;
+      }
+      const std::size_t of = sentence.find("probability of ") + 15;
+      const std::string var = sentence.substr(of, sentence.find(" is ", of) - of);
+      const std::string pct = sentence.substr(sentence.rfind(' ') + 1);
+      const Rational stated = parse_rational(pct.substr(0, pct.size() - 1)) / 100;
+      std::string formal = "P(" + var + "=1";
+      for (std::size_t k = 0; k < evidence.size(); ++k) formal += (k == 0 ? " | " : ", ") + evidence[k];
+      formal += ")";
+      EXPECT_EQ(solve(m, parse_query(formal, m), {.method = Method::enumeration}).value, stated) << r["id"] << ": " << sentence;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
 TEST(Presets, LadderRecordsReverifyAndMixNumericAndYesNoAnswers) {
   const auto rs = generate("ladder", 48);
   ASSERT_EQ(rs.size(), 48U);
