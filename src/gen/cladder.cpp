@@ -1,6 +1,7 @@
 #include "rung/gen/cladder.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/gen/distractors.hpp"
 #include "rung/graph/dag.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_text.hpp"
@@ -407,9 +408,18 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   const int grid = options_.difficulty <= 1 ? 10 : 100;
   // Share of random DAGs among the graphs: none at level 1, then growing with the level.
   const int random_share = (options_.difficulty - 1) * 20;  // percent
+  // Whether conditioning on X (instead of intervening) must give the answer too: the generator
+  // asks for both halves, so that a model that confuses seeing with doing is found out. The
+  // same for reading a natural effect as the total effect. Checked on the exact distractors.
+  std::optional<bool> conditioning_agrees;
+  for (const auto& [procedure, agree] : target.agreements) {
+    if (procedure == "conditioning") conditioning_agrees = agree;
+  }
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     Graph g = rng.below(100) < static_cast<std::uint64_t>(random_share) ? random_graph(options_, rng)
                                                                           : family_graph(rng.pick(std::vector<Family>(std::begin(kFamilies), std::end(kFamilies))));
+    // Seeing and doing differ only where a backdoor path is open.
+    if (conditioning_agrees == false && valid_adjustment(g, {})) continue;
     const auto roles = pick_roles(g, type, rng);
     if (!roles) continue;
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
@@ -587,6 +597,17 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     if (type == "nde" || type == "nie") {
       // Reading a natural direct or indirect effect as the total effect is the common mistake.
       item.readings.emplace_back("total_effect", parse_query(fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", Y, X), item.model));
+    }
+    if (!target.agreements.empty()) {
+      const auto procedures = distractors(item.model, item.query, item.readings, false);
+      const std::string answer = target.answer ? "yes" : "no";
+      const bool met = std::all_of(target.agreements.begin(), target.agreements.end(), [&](const auto& wanted) {
+        const auto it = std::find_if(procedures.begin(), procedures.end(), [&](const Distractor& d) { return d.procedure == wanted.first; });
+        const bool agrees = it != procedures.end() && it->value && item.decision.answer(*it->value) == answer;
+        return agrees == wanted.second;
+      });
+      if (!met) continue;
+      item.agreements_met = target.agreements;
     }
     item.meta["polarity"] = item.decision.op == Decision::Op::less || item.decision.op == Decision::Op::equal ? 0 : 1;
     return item;

@@ -82,6 +82,11 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     }
     return target;
   }
+  if (options_.preset == "cladder") {
+    if (target.type == "ate" || target.type == "ett") target.agreements.emplace_back("conditioning", (rank & 4U) == 0);
+    if (target.type == "nde" || target.type == "nie") target.agreements.emplace_back("total_effect", (rank & 4U) == 0);
+    return target;
+  }
   if (options_.preset != "counterbench") return target;
   std::uint64_t bit = 4;
   auto agree = [&](const char* procedure) {
@@ -139,7 +144,7 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   }
   const Rational& value = ve.value;
   const Trace& trace = *ve.trace;
-  if (item.agreements_met && (value != Rational(goal.answer ? 1 : 0) || !meets(goal, item.decision, procedures))) {
+  if (item.agreements_met && (item.decision.answer(value) != (goal.answer ? "yes" : "no") || !meets(goal, item.decision, procedures))) {
     throw Error(fmt::format("item {}: the preset's simulated answer or shortcut procedures differ from the exact "
                             "solves for {} (a bug); not written",
                             index, to_string(item.query, item.model)));

@@ -169,6 +169,19 @@ TEST(Presets, TwoThousandCladderItemsAreBalancedAndShortcutsStayNearChance) {
   for (const auto& [rule, right] : s.agree) {
     EXPECT_LE(s.share(rule), 0.60) << rule << ": " << right << "/" << s.yes_no;
   }
+  // Within the types where the mistake is balanced by construction: exactly half agree.
+  for (const auto& [type, procedure] : std::vector<std::pair<std::string, std::string>>{
+           {"ate", "conditioning"}, {"ett", "conditioning"}, {"nde", "total_effect"}, {"nie", "total_effect"}}) {
+    int agree = 0;
+    int total = 0;
+    for (const auto& r : rs) {
+      if (r["query_type"] != type) continue;
+      ++total;
+      agree += r["distractors"].contains(procedure) && r["distractors"][procedure]["answer"] == r["answer"] ? 1 : 0;
+    }
+    EXPECT_EQ(total, 200) << type;
+    EXPECT_EQ(agree, 100) << type << " " << procedure;
+  }
 }
 
 TEST(Presets, TwoThousandLadderItemsAreBalancedAndShortcutsStayNearChance) {
