@@ -105,7 +105,13 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
         break;
       }
     }
-    if (defined) {
+    // When the evidence pins every exogenous variable, the posterior is a point mass: the
+    // product of its marginals is the posterior itself and the procedure is not a mistake.
+    const bool point_mass = defined && std::all_of(priors.begin(), priors.end(), [](const std::vector<Rational>& p) {
+      return std::any_of(p.begin(), p.end(), [](const Rational& x) { return x == 1; });
+    });
+    if (point_mass) root_marginals = false;
+    if (defined && !point_mass) {
       Query without = rewrite(query, [](auto& q) { evidence_of(q).clear(); });
       marginal_answer = try_solve(with_priors(scm, priors), without);
     }

@@ -96,7 +96,7 @@ TEST(Generator, RecordsCarryEverySpecField) {
   for (const char* m : {"story_id", "graph_id", "query_type", "rung", "model_id", "options"}) {
     EXPECT_TRUE(r["meta"].contains(m)) << m;
   }
-  for (const char* d : {"no_abduction", "conditioning", "root_marginals", "factual"}) {
+  for (const char* d : {"no_abduction", "conditioning", "factual"}) {
     EXPECT_TRUE(r["distractors"].contains(d)) << d;
   }
   EXPECT_EQ(r["type"], "nested");  // round robin: basic, joint, nested, conditional
@@ -160,9 +160,9 @@ TEST(Generator, TwoThousandItemsAreBalancedAndShortcutsStayNearChance) {
   EXPECT_LE(share("nested_ignored"), 0.52);
   EXPECT_LE(share("nested_literal"), 0.52);
   EXPECT_LE(share("conditioning"), 0.52);
-  // Known by construction (docs/generator.md): the posterior of a deterministic item is a point
-  // mass, so abduction on marginals equals joint abduction.
-  EXPECT_EQ(share("root_marginals"), 1.0);
+  // The posterior of a deterministic item is almost always a point mass, where abduction on
+  // marginals is joint abduction: the procedure is then left out (docs/generator.md).
+  EXPECT_LT(defined["root_marginals"], 200);
   EXPECT_EQ(structures.size(), 2000U);
 }
 

@@ -15,7 +15,9 @@
 /// - any extra readings the preset supplies (e.g. nested_literal, nested_ignored).
 /// A procedure whose rewritten query has zero-probability evidence gets no value. A procedure
 /// that leaves the query unchanged (no_abduction without evidence, conditioning without settings,
-/// ...) is the correct procedure there, not a mistake: it is left out of the list.
+/// ...) is the correct procedure there, not a mistake: it is left out of the list; so is
+/// root_marginals when the evidence pins every exogenous variable (a point-mass posterior is
+/// the product of its marginals).
 
 #include "rung/core/rational.hpp"
 #include "rung/query/query.hpp"
