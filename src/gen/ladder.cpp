@@ -332,9 +332,9 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       continue;
     }
 
-    if (type == "ate") what = fmt::format("the average causal effect of {0} on {1}, E({1}[{0}=1]) - E({1}[{0}=0])", X, Y);
-    else if (type == "ett") what = fmt::format("the effect of {0} on {1} among those with {0} = 1, {2}", X, Y, formal);
-    else if (type == "nde") what = fmt::format("the natural direct effect of {} on {} (not through {}), {}", X, Y, nm(inner.front()), formal);
+    if (type == "ate") what = fmt::format("the average causal effect of {} on {} (setting it to 1 rather than 0)", X, Y);
+    else if (type == "ett") what = fmt::format("the effect of {0} on {1} among those with {0} = 1", X, Y);
+    else if (type == "nde") what = fmt::format("the natural direct effect of {} on {} (not through {})", X, Y, nm(inner.front()));
     else what = probability_text(item.query, item.model);
 
     std::string question;

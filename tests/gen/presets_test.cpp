@@ -202,6 +202,26 @@ TEST(Presets, TwoThousandLadderItemsAreBalancedAndShortcutsStayNearChance) {
   }
 }
 
+TEST(Presets, ByteIdenticalForAnyThreadCountAndShardsConcatenate) {
+  for (const std::string preset : {"cladder", "ladder"}) {
+    GeneratorOptions o = preset_options(preset);
+    o.count = 30;
+    o.seed = 5;
+    auto text = [&](unsigned threads, std::uint64_t shard, std::uint64_t shards) {
+      RunOptions run;
+      run.threads = threads;
+      run.shard = shard;
+      run.shards = shards;
+      std::ostringstream out;
+      Generator(o).write(out, run);
+      return out.str();
+    };
+    const std::string whole = text(1, 1, 1);
+    EXPECT_EQ(text(3, 1, 1), whole) << preset;
+    EXPECT_EQ(text(2, 1, 3) + text(1, 2, 3) + text(2, 3, 3), whole) << preset;
+  }
+}
+
 TEST(Presets, EveryDifficultyLevelGenerates) {
   for (const std::string preset : {"cladder", "ladder"}) {
     for (int level = 1; level <= 5; ++level) {
