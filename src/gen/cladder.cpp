@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace rung {
@@ -609,6 +610,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       if (!met) continue;
       item.agreements_met = target.agreements;
     }
+    // CLadder's spelling of its query types, for harnesses that key on meta.query_type.
+    static const std::map<std::string, std::string> kCladderSpelling = {
+        {"explaining_away", "exp_away"}, {"backdoor_set", "backadj"}, {"det_counterfactual", "det-counterfactual"}};
+    const auto spelled = kCladderSpelling.find(type);
+    item.meta["query_type"] = spelled == kCladderSpelling.end() ? type : spelled->second;
+    item.meta["formal_form"] = to_string(item.query, item.model);
     item.meta["polarity"] = item.decision.op == Decision::Op::less || item.decision.op == Decision::Op::equal ? 0 : 1;
     return item;
   }
