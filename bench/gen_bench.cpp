@@ -5,11 +5,13 @@
 #include <benchmark/benchmark.h>
 
 #include <sstream>
+#include <string>
 
 namespace {
 
-void CounterbenchRecord(benchmark::State& state) {
-  rung::GeneratorOptions o = rung::preset_options("counterbench", static_cast<int>(state.range(0)));
+/// Single records of `preset` at the difficulty state.range(0), on one thread.
+void record(benchmark::State& state, const char* preset) {
+  rung::GeneratorOptions o = rung::preset_options(preset, static_cast<int>(state.range(0)));
   o.count = 1U << 30;
   rung::Generator gen(o);
   std::uint64_t index = 0;
@@ -20,23 +22,38 @@ void CounterbenchRecord(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetLabel("difficulty " + std::to_string(state.range(0)));
 }
-BENCHMARK(CounterbenchRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
 
-/// The whole pipeline of `rung generate -n 1000` (de-duplication and JSON lines), by thread count.
-void CounterbenchDataset(benchmark::State& state) {
-  rung::GeneratorOptions o = rung::preset_options("counterbench", 2);
-  o.count = 1000;
+/// The whole pipeline of `rung generate --preset P -n N` (de-duplication and JSON lines), on
+/// state.range(1) threads.
+void dataset(benchmark::State& state, const char* preset) {
+  rung::GeneratorOptions o = rung::preset_options(preset, 2);
+  o.count = static_cast<std::uint64_t>(state.range(0));
   rung::Generator gen(o);
   rung::RunOptions run;
-  run.threads = static_cast<unsigned>(state.range(0));
+  run.threads = static_cast<unsigned>(state.range(1));
   for (auto _ : state) {
     std::ostringstream out;
     gen.write(out, run);
     benchmark::DoNotOptimize(out);
   }
-  state.SetItemsProcessed(state.iterations() * 1000);
-  state.SetLabel(std::to_string(state.range(0)) + " threads");
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetLabel(std::to_string(state.range(0)) + " items, " + std::to_string(state.range(1)) + " threads");
 }
-BENCHMARK(CounterbenchDataset)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void CounterbenchRecord(benchmark::State& state) { record(state, "counterbench"); }
+BENCHMARK(CounterbenchRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
+
+void CladderRecord(benchmark::State& state) { record(state, "cladder"); }
+BENCHMARK(CladderRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
+
+void LadderRecord(benchmark::State& state) { record(state, "ladder"); }
+BENCHMARK(LadderRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
+
+void CounterbenchDataset(benchmark::State& state) { dataset(state, "counterbench"); }
+BENCHMARK(CounterbenchDataset)->Args({1000, 1})->Args({1000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// The target: a 10,000-item cladder set in under 10 s on 2 cores.
+void CladderDataset(benchmark::State& state) { dataset(state, "cladder"); }
+BENCHMARK(CladderDataset)->Args({10000, 2})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 }  // namespace

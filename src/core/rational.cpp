@@ -3,6 +3,9 @@
 #include "rung/core/error.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <optional>
 
 namespace rung {
 namespace {
@@ -60,11 +63,67 @@ Rational parse_rational(std::string_view text) {
   throw Error("invalid number '" + std::string(text) + "'");
 }
 
+namespace {
+
+/// The value of `z` when it fits in an int64_t.
+std::optional<std::int64_t> small(const __mpz_struct* z) {
+  if (mpz_fits_slong_p(z) == 0) return std::nullopt;
+  return static_cast<std::int64_t>(mpz_get_si(z));
+}
+
+template <class Int>
+void append_integer(std::string& out, Int v) {
+  char buffer[48];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+  out.append(buffer, end);
+}
+
+}  // namespace
+
+// Both functions have a fast path for numerators and denominators that fit in 64 bits (almost
+// every value the generator writes), with the same text as the general path.
+
 std::string to_string(const Rational& value) {
-  return value.str();
+  const auto* q = value.backend().data();
+  const auto num = small(mpq_numref(q));
+  const auto den = small(mpq_denref(q));
+  if (!num || !den) return value.str();
+  std::string out;
+  append_integer(out, *num);
+  if (*den != 1) {
+    out += '/';
+    append_integer(out, *den);
+  }
+  return out;
 }
 
 std::string to_decimal(const Rational& value, int digits) {
+  const auto* q = value.backend().data();
+  const auto small_num = small(mpq_numref(q));
+  const auto small_den = small(mpq_denref(q));
+  if (small_num && small_den && *small_num != INT64_MIN && digits >= 0 && digits <= 18) {
+    // |num| < 2^63, den < 2^63, scale <= 10^18 < 2^60: every step fits in 128 bits.
+    using U = unsigned __int128;
+    const U n = static_cast<U>(*small_num < 0 ? -*small_num : *small_num);
+    const U d = static_cast<U>(*small_den);
+    U scale = 1;
+    for (int i = 0; i < digits; ++i) scale *= 10;
+    const U scaled = (n * scale * 2 + d) / (d * 2);
+    const auto whole = static_cast<std::uint64_t>(scaled / scale);
+    const auto frac = static_cast<std::uint64_t>(scaled % scale);
+    std::string out;
+    if (*small_num < 0 && scaled != 0) out += '-';
+    append_integer(out, whole);
+    if (frac != 0) {
+      std::string f;
+      append_integer(f, frac);
+      f.insert(0, static_cast<std::size_t>(digits) - f.size(), '0');
+      while (!f.empty() && f.back() == '0') f.pop_back();
+      out += '.';
+      out += f;
+    }
+    return out;
+  }
   using boost::multiprecision::numerator;
   using boost::multiprecision::denominator;
   Integer num = numerator(value);

@@ -44,14 +44,7 @@ void for_each_asked(Expectation& e, F f) {
 }  // namespace
 
 Scm with_priors(const Scm& scm, const std::vector<std::vector<Rational>>& priors) {
-  ScmBuilder b;
-  for (VarId id : scm.exogenous()) b.exogenous(scm.name(id), scm.domain(id), priors.at(id));
-  for (VarId id : scm.endogenous()) {
-    const Mechanism& m = scm.mechanism(id);
-    if (m.is_table()) b.endogenous(scm.name(id), scm.domain(id), m.table());
-    else b.endogenous(scm.name(id), scm.domain(id), m.expression());
-  }
-  return b.build();
+  return scm.with_priors(priors);
 }
 
 std::vector<Distractor> distractors(const Scm& scm, const Query& query,
@@ -113,7 +106,7 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
     if (point_mass) root_marginals = false;
     if (defined && !point_mass) {
       Query without = rewrite(query, [](auto& q) { evidence_of(q).clear(); });
-      marginal_answer = try_solve(with_priors(scm, priors), without);
+      marginal_answer = try_solve(scm.with_priors(priors), without);
     }
   }
   if (root_marginals) out.push_back({"root_marginals", marginal_answer});

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 
 namespace rung::enumeration {
@@ -29,16 +30,41 @@ bool holds(const Scm& scm, const std::vector<Event>& events, std::span<const Val
 
 }  // namespace
 
+namespace {
+
+/// One world's values and which of them are set, kept per thread and per nesting depth so that
+/// evaluating a term in unit after unit allocates nothing.
+struct WorldBuffer {
+  std::vector<Value> values;
+  std::vector<char> set;
+};
+thread_local std::deque<WorldBuffer> t_worlds;  // a deque: deeper levels never move shallower ones
+thread_local std::size_t t_depth = 0;
+
+}  // namespace
+
 Value evaluate(const Scm& scm, const Term& term, std::span<const Value> unit) {
-  std::vector<Value> values(unit.begin(), unit.end());
+  if (t_worlds.size() <= t_depth) t_worlds.emplace_back();
+  WorldBuffer& world = t_worlds[t_depth];
+  ++t_depth;
+  struct Leave {
+    ~Leave() { --t_depth; }
+  } leave;
+  std::vector<Value>& values = world.values;
+  std::vector<char>& set = world.set;
+  values.assign(unit.begin(), unit.end());
   values.resize(scm.size(), 0);
-  std::vector<bool> set(scm.size(), false);
+  set.assign(scm.size(), 0);
   for (const Setting& s : term.settings) {
     values[s.var] = s.is_nested() ? evaluate(scm, s.nested.front(), unit) : s.value;
-    set[s.var] = true;
+    set[s.var] = 1;
   }
-  for (VarId id : scm.evaluation_order()) {
-    if (!set[id]) values[id] = scm.mechanism(id).evaluate(values);
+  // In evaluation (topological) order, nothing after the term's variable can change it.
+  if (set[term.var] == 0 && !scm.is_exogenous(term.var)) {
+    for (VarId id : scm.evaluation_order()) {
+      if (set[id] == 0) values[id] = scm.mechanism(id).evaluate(values);
+      if (id == term.var) break;
+    }
   }
   return values[term.var];
 }

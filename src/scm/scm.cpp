@@ -26,6 +26,34 @@ void Scm::evaluate(std::vector<Value>& values) const {
   for (VarId id : order_) values[id] = variables_[id].mechanism->evaluate(values);
 }
 
+Scm Scm::with_priors(const std::vector<std::vector<Rational>>& priors) const {
+  std::string problems;
+  if (priors.size() != exogenous_count_) {
+    problems = fmt::format("{} priors given for {} exogenous variables", priors.size(), exogenous_count_);
+  }
+  for (std::size_t id = 0; id < exogenous_count_ && id < priors.size(); ++id) {
+    const Variable& u = variables_[id];
+    const std::vector<Rational>& prior = priors[id];
+    std::string problem;
+    if (prior.size() != u.domain.size()) {
+      problem = fmt::format("the prior of {} has {} probabilities, but its domain {} has {} values", u.name,
+                            prior.size(), u.domain.to_string(), u.domain.size());
+    } else {
+      Rational sum = 0;
+      for (const auto& p : prior) {
+        if (p < 0) problem = fmt::format("negative probability {} in the prior of {}", to_string(p), u.name);
+        sum += p;
+      }
+      if (problem.empty() && sum != 1) problem = fmt::format("the prior of {} sums to {}, not 1", u.name, to_string(sum));
+    }
+    if (!problem.empty()) problems += (problems.empty() ? "" : "\n") + problem;
+  }
+  if (!problems.empty()) throw InvalidModel(problems);
+  Scm out = *this;
+  for (std::size_t id = 0; id < exogenous_count_; ++id) out.variables_[id].prior = priors[id];
+  return out;
+}
+
 ScmBuilder& ScmBuilder::exogenous(std::string name, Domain domain, std::vector<Rational> prior,
                                   DeclarationSource at) {
   declarations_.push_back({std::move(name), VarKind::exogenous, std::move(domain), std::move(prior), Expr{}, at});

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 namespace rung {
 namespace {
 
@@ -47,6 +51,44 @@ TEST(Rational, PrintsRoundedDecimals) {
   EXPECT_EQ(to_decimal(Rational(-1, 8), 2), "-0.13");
   EXPECT_EQ(to_decimal(Rational(-1, 1000), 2), "0");
   EXPECT_EQ(to_decimal(Rational(999999, 1000000), 3), "1");
+}
+
+/// to_decimal's general path (GMP integers throughout), as the reference for its 64-bit fast path.
+std::string reference_decimal(const Rational& value, int digits) {
+  using Integer = boost::multiprecision::mpz_int;
+  Integer num = boost::multiprecision::numerator(value);
+  const Integer den = boost::multiprecision::denominator(value);
+  const bool negative = num < 0;
+  if (negative) num = -num;
+  const Integer scale = boost::multiprecision::pow(Integer(10), static_cast<unsigned>(digits));
+  const Integer scaled = (num * scale * 2 + den) / (den * 2);
+  std::string out = negative && scaled != 0 ? "-" : "";
+  out += Integer(scaled / scale).str();
+  if (scaled % scale != 0) {
+    std::string f = Integer(scaled % scale).str();
+    f.insert(0, static_cast<std::size_t>(digits) - f.size(), '0');
+    while (f.back() == '0') f.pop_back();
+    out += "." + f;
+  }
+  return out;
+}
+
+TEST(Rational, SmallAndLargeValuesPrintAlike) {
+  const Rational big = boost::multiprecision::pow(Rational(2), 70);
+  std::vector<Rational> values{Rational(0), Rational(1), Rational(-1), Rational(1, 3), Rational(-2, 3), Rational(1, 2000000),
+                               Rational(-1, 2000000), Rational(1, 1999999), Rational(999999, 1000000),
+                               Rational(9999995, 10000000), Rational(INT64_MAX), Rational(INT64_MIN),
+                               Rational(INT64_MAX, INT64_MAX - 2), Rational(-3, INT64_MAX), big, -big, 1 / big, big / 3};
+  for (std::int64_t a = -40; a <= 40; a += 3) {
+    for (std::int64_t b = 1; b <= 60; b += 7) values.emplace_back(a, b);
+  }
+  for (const Rational& v : values) {
+    EXPECT_EQ(to_string(v), v.str());
+    for (int digits : {0, 1, 6, 18}) EXPECT_EQ(to_decimal(v, digits), reference_decimal(v, digits)) << v.str() << " " << digits;
+  }
+  EXPECT_EQ(to_string(Rational(-7, 20)), "-7/20");
+  EXPECT_EQ(to_decimal(Rational(-7, 20), 6), "-0.35");
+  EXPECT_EQ(to_decimal(Rational(-1, 3000000), 6), "0");
 }
 
 }  // namespace

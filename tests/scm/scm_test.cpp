@@ -137,5 +137,23 @@ TEST(Scm, ConstantMechanismsHaveNoParents) {
   EXPECT_EQ(v, (std::vector<Value>{1, 0}));
 }
 
+TEST(Scm, WithPriorsIsTheRebuiltModel) {
+  ScmBuilder b;
+  b.bernoulli("U", Rational(1, 2));
+  b.exogenous("V", Domain({"0", "1", "2"}), {Rational(1, 3), Rational(1, 3), Rational(1, 3)});
+  b.endogenous("X", "U xor (V == 2)");
+  const Scm m = b.build();
+  const std::vector<std::vector<Rational>> priors{{Rational(1, 4), Rational(3, 4)}, {0, Rational(1, 2), Rational(1, 2)}};
+  ScmBuilder r;
+  r.exogenous("U", Domain(), priors[0]);
+  r.exogenous("V", Domain({"0", "1", "2"}), priors[1]);
+  r.endogenous("X", "U xor (V == 2)");
+  EXPECT_EQ(m.with_priors(priors), r.build());
+  EXPECT_EQ(m.with_priors(priors).evaluation_order(), m.evaluation_order());
+  EXPECT_THROW((void)m.with_priors({{Rational(1, 2), Rational(1, 4)}, priors[1]}), InvalidModel);
+  EXPECT_THROW((void)m.with_priors({priors[0], {Rational(1)}}), InvalidModel);
+  EXPECT_THROW((void)m.with_priors({priors[0]}), InvalidModel);
+}
+
 }  // namespace
 }  // namespace rung

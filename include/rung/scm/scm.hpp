@@ -71,6 +71,11 @@ class Scm {
   /// the endogenous entries are overwritten in evaluation order).
   void evaluate(std::vector<Value>& values) const;
 
+  /// A copy of this model with the exogenous priors replaced (`priors[id]` for each exogenous
+  /// id), checked as the builder checks priors; the same model as rebuilding it with those
+  /// priors, without recompiling mechanisms. Throws InvalidModel naming each bad prior.
+  [[nodiscard]] Scm with_priors(const std::vector<std::vector<Rational>>& priors) const;
+
   friend bool operator==(const Scm& a, const Scm& b) { return a.variables_ == b.variables_; }
 
  private:
