@@ -103,7 +103,7 @@ std::string to_decimal(const Rational& value, int digits) {
   const auto small_den = small(mpq_denref(q));
   if (small_num && small_den && *small_num != INT64_MIN && digits >= 0 && digits <= 18) {
     // |num| < 2^63, den < 2^63, scale <= 10^18 < 2^60: every step fits in 128 bits.
-    using U = unsigned __int128;
+    __extension__ typedef unsigned __int128 U;  // a GCC/Clang extension; -Wpedantic knows it as such
     const U n = static_cast<U>(*small_num < 0 ? -*small_num : *small_num);
     const U d = static_cast<U>(*small_den);
     U scale = 1;
