@@ -145,7 +145,7 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   const Rational& value = ve.value;
   const Trace& trace = *ve.trace;
   if (item.agreements_met && (item.decision.answer(value) != (goal.answer ? "yes" : "no") || !meets(goal, item.decision, procedures))) {
-    throw Error(fmt::format("item {}: the preset's simulated answer or shortcut procedures differ from the exact "
+    throw Error(fmt::format("item {}: the answer or shortcut agreements the preset met differ from the exact "
                             "solves for {} (a bug); not written",
                             index, to_string(item.query, item.model)));
   }
