@@ -1,5 +1,8 @@
 #include "rung/check/audit.hpp"
 
+#include "rung/core/text.hpp"
+#include "rung/io/json_fields.hpp"
+
 #include "rung/core/error.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/infer/solver.hpp"
@@ -50,20 +53,6 @@ bool is_word_byte(unsigned char c) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 /// Splits `text` into alternating runs of word bytes and other bytes; calls f(run, is_word).
 template <typename F>
 void for_each_run(std::string_view text, F&& f) {
@@ -77,85 +66,6 @@ void for_each_run(std::string_view text, F&& f) {
   }
 }
 
-/// Valid UTF-8 with one line: invalid bytes become '?', line breaks "; " (messages are shown
-/// on one line and must survive a JSON dump).
-std::string one_line(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\n') {
-      out += "; ";
-      ++i;
-      continue;
-    }
-    if (c == '\r') {
-      ++i;
-      continue;
-    }
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
-    if (ok && len == 1 && c < 0x20 && c != '\t') ok = false;
-    if (!ok) {
-      out += '?';
-      ++i;
-      continue;
-    }
-    out.append(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
-/// nlohmann's messages start with "[json.exception.parse_error.101] ".
-std::string json_message(const std::exception& e) {
-  std::string_view m = e.what();
-  if (m.starts_with("[json.exception.")) {
-    if (auto close = m.find("] "); close != std::string_view::npos) m.remove_prefix(close + 2);
-  }
-  return one_line(m);
-}
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/// Natural order: digit runs compare as numbers ("graph5" < "graph10", "2" < "10"), digits
-/// before other characters; "(none)"/"(empty)" last.
-bool natural_less(const std::string& a, const std::string& b) {
-  const bool pa = a.starts_with('(');
-  const bool pb = b.starts_with('(');
-  if (pa != pb) return pb;
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (is_digit(a[i]) && is_digit(b[j])) {
-      std::size_t ie = i;
-      std::size_t je = j;
-      while (ie < a.size() && is_digit(a[ie])) ++ie;
-      while (je < b.size() && is_digit(b[je])) ++je;
-      std::size_t is = i;
-      std::size_t js = j;
-      while (is + 1 < ie && a[is] == '0') ++is;
-      while (js + 1 < je && b[js] == '0') ++js;
-      const std::string_view na(a.data() + is, ie - is);
-      const std::string_view nb(b.data() + js, je - js);
-      if (na.size() != nb.size()) return na.size() < nb.size();
-      if (na != nb) return na < nb;
-      i = ie;
-      j = je;
-      continue;
-    }
-    if (a[i] != b[j]) {
-      if (is_digit(a[i]) != is_digit(b[j])) return is_digit(a[i]);
-      return a[i] < b[j];
-    }
-    ++i;
-    ++j;
-  }
-  if ((i < a.size()) != (j < b.size())) return i >= a.size();
-  return a < b;
-}
 
 std::string percent(double rate) { return fmt::format("{:.1f}%", 100.0 * rate); }
 
@@ -164,60 +74,7 @@ std::string accuracy_cell(const Accuracy& a) {
   return fmt::format("{}/{} {:>6}", a.correct, a.total, percent(a.rate()));
 }
 
-/// Code points, for column widths.
-std::size_t display_width(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) >> 6) != 0x2) ++n;
-  }
-  return n;
-}
-
-/// Rows (the first is the header) as aligned columns: `align[i]` is 'l' or 'r'; the last
-/// column is not padded when left-aligned.
-std::string table(const std::vector<std::vector<std::string>>& rows, std::string_view align, int indent = 2) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows) {
-    if (width.size() < row.size()) width.resize(row.size(), 0);
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line(static_cast<std::size_t>(indent), ' ');
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const bool left = c < align.size() ? align[c] == 'l' : false;
-      const std::size_t pad = width[c] - display_width(row[c]);
-      if (c > 0) line += "  ";
-      if (left) {
-        line += row[c];
-        if (c + 1 < row.size()) line.append(pad, ' ');
-      } else {
-        line.append(pad, ' ');
-        line += row[c];
-      }
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + '\n';
-  }
-  return out;
-}
-
 // ---- JSON helpers -----------------------------------------------------------------------------
-
-const json* member(const json& j, std::string_view key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-/// A scalar as text: strings as they are, numbers and booleans as JSON.
-std::optional<std::string> scalar_text(const json* v) {
-  if (v == nullptr) return std::nullopt;
-  if (v->is_string()) return v->get<std::string>();
-  if (v->is_number() || v->is_boolean()) return v->dump();
-  return std::nullopt;
-}
 
 /// `key` at the top level, else in `meta`.
 const json* field_or_meta(const json& record, std::string_view key) {
@@ -1033,7 +890,7 @@ void text_baselines(std::string& out, const AuditReport& r, const BaselineTable&
     }
     rows.push_back(std::move(row));
   }
-  out += table(rows, "l");
+  out += aligned_table(rows, "l");
   auto line = [&](std::string_view label, int index) {
     if (index < 0) return;
     const Baseline& m = t.baselines[static_cast<std::size_t>(index)];
@@ -1048,7 +905,7 @@ void text_baselines(std::string& out, const AuditReport& r, const BaselineTable&
     if (b.undefined > 0) d += fmt::format("; undefined for {} records, counted wrong", b.undefined);
     legend.push_back({b.name + ":", d});
   }
-  out += table(legend, "ll");
+  out += aligned_table(legend, "ll");
 }
 
 }  // namespace
@@ -1090,7 +947,7 @@ std::string to_text(const AuditReport& r) {
     }
     if (!first) out += '\n';
     first = false;
-    out += table(rows, "lrr");
+    out += aligned_table(rows, "lrr");
     if (shown.size() < fc.values.size()) {
       out += fmt::format("  ... and {} more values ({} records); the {} most common are shown\n",
                          fc.values.size() - shown.size(), r.records - covered, shown.size());
@@ -1103,7 +960,7 @@ std::string to_text(const AuditReport& r) {
       rows.push_back({k.knob, std::to_string(k.records), fmt::format("{:g}", k.min), fmt::format("{:.2f}", k.mean),
                       fmt::format("{:g}", k.max)});
     }
-    out += table(rows, "lrrrr");
+    out += aligned_table(rows, "lrrrr");
   }
 
   out += "\nAnswers\n";
@@ -1126,7 +983,7 @@ std::string to_text(const AuditReport& r) {
     };
     row("all", a);
     for (const auto& type : r.types) row(type, r.answers_by_type.at(type));
-    out += table(rows, "l");
+    out += aligned_table(rows, "l");
   }
 
   if (r.yes_no.records > 0) text_baselines(out, r, r.yes_no);
@@ -1147,7 +1004,7 @@ std::string to_text(const AuditReport& r) {
       cells.push_back(one_line(t.text));
       rows.push_back(std::move(cells));
     }
-    out += table(rows, other ? "rrrrl" : "rrrl");
+    out += aligned_table(rows, other ? "rrrrl" : "rrrl");
     more(out, r.template_count, r.top_templates.size(), 2);
   }
 

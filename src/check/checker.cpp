@@ -1,5 +1,8 @@
 #include "rung/check/checker.hpp"
 
+#include "rung/core/text.hpp"
+#include "rung/io/json_fields.hpp"
+
 #include "rung/core/error.hpp"
 
 #include <fmt/format.h>
@@ -18,107 +21,6 @@ namespace {
 
 constexpr std::string_view kNone = "(none)";
 
-// ---- text helpers -----------------------------------------------------------------------------
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-/// Valid UTF-8 on one line (invalid bytes become '?', line breaks "; ").
-std::string one_line(std::string_view s) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\n') {
-      out += "; ";
-      ++i;
-      continue;
-    }
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
-    if (ok && len == 1 && (c < 0x20 || c == 0x7F) && c != '\t') ok = false;
-    if (!ok) {
-      out += c == '\r' ? "" : "?";
-      ++i;
-      continue;
-    }
-    out.append(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
-/// nlohmann's messages start with "[json.exception.parse_error.101] ".
-std::string json_message(const std::exception& e) {
-  std::string_view m = e.what();
-  if (m.starts_with("[json.exception.")) {
-    if (auto close = m.find("] "); close != std::string_view::npos) m.remove_prefix(close + 2);
-  }
-  return one_line(m);
-}
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/// Natural order: digit runs compare as numbers ("level2" < "level10"); "(none)" last.
-bool natural_less(const std::string& a, const std::string& b) {
-  const bool pa = a.starts_with('(');
-  const bool pb = b.starts_with('(');
-  if (pa != pb) return pb;
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (is_digit(a[i]) && is_digit(b[j])) {
-      std::size_t ie = i;
-      std::size_t je = j;
-      while (ie < a.size() && is_digit(a[ie])) ++ie;
-      while (je < b.size() && is_digit(b[je])) ++je;
-      while (i + 1 < ie && a[i] == '0') ++i;
-      while (j + 1 < je && b[j] == '0') ++j;
-      const std::string_view na(a.data() + i, ie - i);
-      const std::string_view nb(b.data() + j, je - j);
-      if (na.size() != nb.size()) return na.size() < nb.size();
-      if (na != nb) return na < nb;
-      i = ie;
-      j = je;
-      continue;
-    }
-    if (a[i] != b[j]) return a[i] < b[j];
-    ++i;
-    ++j;
-  }
-  if ((i < a.size()) != (j < b.size())) return i >= a.size();
-  return a < b;
-}
-
-const json* member(const json& j, std::string_view key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-/// A string as it is, an integer or other number as JSON text.
-std::optional<std::string> scalar_text(const json* v) {
-  if (v == nullptr) return std::nullopt;
-  if (v->is_string()) return v->get<std::string>();
-  if (v->is_number()) return v->dump();
-  return std::nullopt;
-}
-
 /// "yes"/"no"/"undetermined" (any case) or a reduced fraction; nullopt for anything else.
 std::optional<std::string> label_of(std::string_view text) {
   const std::string l = lower(trim(text));
@@ -128,42 +30,6 @@ std::optional<std::string> label_of(std::string_view text) {
 }
 
 std::string percent(double rate) { return fmt::format("{:.1f}%", 100.0 * rate); }
-
-std::size_t display_width(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) >> 6) != 0x2) ++n;
-  }
-  return n;
-}
-
-/// Aligned columns; `align[i]` is 'l' or 'r' (default 'r'); trailing spaces removed.
-std::string table(const std::vector<std::vector<std::string>>& rows, std::string_view align, int indent = 2) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows) {
-    if (width.size() < row.size()) width.resize(row.size(), 0);
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line(static_cast<std::size_t>(indent), ' ');
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const bool left = c < align.size() && align[c] == 'l';
-      const std::size_t pad = width[c] - display_width(row[c]);
-      if (c > 0) line += "  ";
-      if (left) {
-        line += row[c];
-        line.append(pad, ' ');
-      } else {
-        line.append(pad, ' ');
-        line += row[c];
-      }
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + '\n';
-  }
-  return out;
-}
 
 bool within(const Rational& a, const Rational& b, const Rational& tolerance) {
   const Rational d = a - b;
@@ -760,7 +626,7 @@ std::string to_text(const CheckReport& r) {
   for (const auto& g : r.groups) {
     for (const auto& [value, s] : g.values) rows.push_back(score_row(fmt::format("{} = {}", g.field, value), s));
   }
-  out += table(rows, "lrrrrrl");
+  out += aligned_table(rows, "lrrrrrl");
 
   std::vector<std::string> said;
   for (const char* key : {"yes", "no", "number", "undetermined", "none"}) {
@@ -795,7 +661,7 @@ std::string to_text(const CheckReport& r) {
     mrows.push_back(
         {"(none)", std::to_string(r.wrong_unmatched),
          r.all.wrong == 0 ? "-" : percent(static_cast<double>(r.wrong_unmatched) / static_cast<double>(r.all.wrong))});
-    out += table(mrows, "lrrrrrr");
+    out += aligned_table(mrows, "lrrrrrr");
     const Mistake* top = nullptr;
     for (const auto& m : r.mistakes) {
       if (top == nullptr || m.matched > top->matched) top = &m;
@@ -826,7 +692,7 @@ std::string to_text(const CheckReport& r) {
                        i.verdict.extracted.evidence.empty() ? "-" : "\"" + i.verdict.extracted.evidence + "\""});
     }
     out += fmt::format("\n{} ({} of {})\n", title, shown, total);
-    out += table(irows, "lrllll");
+    out += aligned_table(irows, "lrllll");
   };
   list_items("Wrong answers", Outcome::wrong, r.all.wrong);
   list_items("Unanswered", Outcome::unanswered, r.all.unanswered);

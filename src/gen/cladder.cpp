@@ -417,8 +417,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     if (procedure == "conditioning") conditioning_agrees = agree;
   }
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    Graph g = rng.below(100) < static_cast<std::uint64_t>(random_share) ? random_graph(options_, rng)
-                                                                          : family_graph(rng.pick(std::vector<Family>(std::begin(kFamilies), std::end(kFamilies))));
+    Graph g = rng.below(100) < static_cast<std::uint64_t>(random_share)
+                  ? random_graph(options_, rng)
+                  : family_graph(kFamilies[rng.below(std::size(kFamilies))]);
     // Seeing and doing differ only where a backdoor path is open.
     if (conditioning_agrees == false && valid_adjustment(g, {})) continue;
     const auto roles = pick_roles(g, type, rng);

@@ -2,6 +2,7 @@
 
 #include "rung/core/error.hpp"
 #include "rung/infer/solver.hpp"
+#include "rung/io/json_fields.hpp"
 #include "rung/infer/variable_elimination.hpp"
 
 #include <algorithm>
@@ -114,6 +115,22 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
   add("factual", rewrite(query, [](auto& q) { for_each_asked(q, [](Term& t) { t.settings.clear(); }); }));
 
   for (const auto& [name, reading] : readings) add(name, reading);
+  return out;
+}
+
+nlohmann::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& d : procedures) {
+    nlohmann::ordered_json entry;
+    if (d.value) {
+      entry["answer"] = decision != nullptr ? decision->answer(*d.value) : to_string(*d.value);
+      entry["value"] = value_json(*d.value);
+    } else {
+      entry["answer"] = nullptr;
+      entry["note"] = "undefined: zero-probability evidence";
+    }
+    out[d.procedure] = std::move(entry);
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include "rung/gen/structure.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/infer/trace.hpp"
+#include "rung/io/json_fields.hpp"
 #include "rung/io/json_line.hpp"
 #include "rung/io/scm_json.hpp"
 
@@ -25,13 +26,6 @@ constexpr int kMaxRedraws = 50;
 constexpr int kMaxShortcutTries = 5000;
 constexpr int kRelaxEvery = 500;
 
-nlohmann::ordered_json value_json(const Rational& v) {
-  nlohmann::ordered_json j;
-  j["fraction"] = to_string(v);
-  j["decimal"] = to_decimal(v, 6);
-  return j;
-}
-
 /// Whether every shortcut procedure named in the target agrees (or not) with the target answer.
 /// An undefined procedure never agrees.
 bool meets(const ItemTarget& target, const Decision& decision, const std::vector<Distractor>& procedures) {
@@ -43,17 +37,6 @@ bool meets(const ItemTarget& target, const Decision& decision, const std::vector
     if (agrees != agree) return false;
   }
   return true;
-}
-
-/// Steps of reasoning a person needs: the mechanisms evaluated in each world, plus abduction
-/// when there is evidence.
-int reasoning_steps(const Trace& t) {
-  int steps = 0;
-  for (const auto& part : t.parts) {
-    if (!part.abduction.evidence.empty()) ++steps;
-    for (const auto& world : part.action) steps += static_cast<int>(world.mechanisms.size());
-  }
-  return steps;
 }
 
 }  // namespace
@@ -173,19 +156,7 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   reasoning["text"] = to_text(trace, item.model);
   reasoning["trace"] = to_json(trace);
   r["reasoning"] = std::move(reasoning);
-  nlohmann::ordered_json ds = nlohmann::ordered_json::object();
-  for (const auto& d : procedures) {
-    nlohmann::ordered_json entry;
-    if (d.value) {
-      entry["answer"] = item.yes_no ? item.decision.answer(*d.value) : to_string(*d.value);
-      entry["value"] = value_json(*d.value);
-    } else {
-      entry["answer"] = nullptr;
-      entry["note"] = "undefined: zero-probability evidence";
-    }
-    ds[d.procedure] = std::move(entry);
-  }
-  r["distractors"] = std::move(ds);
+  r["distractors"] = to_json(procedures, item.yes_no ? &item.decision : nullptr);
   r["structure"] = made.structure;
   r["seed"] = std::to_string(seed);  // a string: 64-bit integers do not survive JSON readers that use doubles
   r["question_id"] = std::to_string(index);  // CounterBench's harness keys items by it

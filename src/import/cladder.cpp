@@ -1,5 +1,8 @@
 #include "rung/import/cladder.hpp"
 
+#include "rung/core/text.hpp"
+#include "rung/io/json_fields.hpp"
+
 #include "rung/core/error.hpp"
 #include "rung/gen/structure.hpp"
 #include "rung/infer/solver.hpp"
@@ -44,24 +47,8 @@ constexpr std::string_view kBackground =
     "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
     "unmentioned factors or causal relationships: ";
 
-std::string trim(std::string s) {
-  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
-
-std::string text_of(const ordered_json& j, std::string_view key) {
-  auto it = j.find(std::string(key));
-  if (it == j.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-ordered_json value_json(const Rational& v) {
-  ordered_json j;
-  j["fraction"] = to_string(v);
-  j["decimal"] = to_decimal(v, 6);
-  return j;
-}
+/// `j[key]` as text ("" when absent).
+std::string text_of(const ordered_json& j, std::string_view key) { return scalar_text(member(j, key)).value_or(""); }
 
 Rational probability(const ordered_json& v, const std::string& id, const std::string& key) {
   Rational p;
@@ -158,12 +145,12 @@ CladderModel cladder_model(const ordered_json& entry) {
     if (key.size() < 4 || key.substr(0, 2) != "p(" || key.back() != ')') throw ImportError(m.id, "a params key is not p(V | ...)", key);
     const std::string inner = key.substr(2, key.size() - 3);
     const auto bar = inner.find('|');
-    const std::string var = trim(inner.substr(0, bar));
+    const std::string var = std::string(trim(inner.substr(0, bar)));
     std::vector<std::string> ps;
     if (bar != std::string::npos) {
       std::stringstream rest(inner.substr(bar + 1));
       std::string p;
-      while (std::getline(rest, p, ',')) ps.push_back(trim(p));
+      while (std::getline(rest, p, ',')) ps.emplace_back(trim(p));
     }
     if (!is_valid_name(var) || m.parents.contains(var)) throw ImportError(m.id, "a bad or repeated variable in the params", key);
     m.variables.push_back(var);
@@ -581,7 +568,7 @@ void import_items(const std::vector<ordered_json>& items, const Models& models, 
       // The text: the causal statements (before "We observed") in the model's phrases.
       const std::string given_info = item["given_info"].get<std::string>();
       const auto observed = given_info.find("We observed");
-      const std::string statements = trim(given_info.substr(0, observed));
+      const std::string statements = std::string(trim(given_info.substr(0, observed)));
       const CausalText text = parse_causal_text(statements, m.phrases, id);
       const Scm text_model = causal_model(text, id);
       const auto [asked, instead] = intervention_of(item["question"].get<std::string>(), m, id);

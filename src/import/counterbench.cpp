@@ -1,5 +1,9 @@
 #include "rung/import/counterbench.hpp"
 
+#include "rung/core/text.hpp"
+#include "rung/io/json_fields.hpp"
+#include "rung/query/decision.hpp"
+
 #include "rung/core/error.hpp"
 #include "rung/gen/distractors.hpp"
 #include "rung/gen/structure.hpp"
@@ -26,14 +30,6 @@ using nlohmann::ordered_json;
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 /// A word or a punctuation mark (`,` `.` `?` `;`), with its place in the text.
 struct Token {
@@ -484,11 +480,7 @@ std::vector<Reading> counterbench_readings(const Scm& model, const CounterbenchQ
 
 // ---- files ----------------------------------------------------------------------------------------
 
-std::string yes_no_answer(const Rational& value) {
-  if (value > Rational(1, 2)) return "yes";
-  if (value < Rational(1, 2)) return "no";
-  return "undetermined";
-}
+std::string yes_no_answer(const Rational& value) { return Decision{}.answer(value); }
 
 std::vector<ordered_json> read_json_items(std::string_view text) {
   std::size_t i = 0;
@@ -530,27 +522,8 @@ constexpr std::string_view kBackground =
     "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
     "unmentioned factors or causal relationships: ";
 
-ordered_json value_json(const Rational& v) {
-  ordered_json j;
-  j["fraction"] = to_string(v);
-  j["decimal"] = to_decimal(v, 6);
-  return j;
-}
-
-std::string text_of(const ordered_json& j, std::string_view key) {
-  auto it = j.find(std::string(key));
-  if (it == j.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-int reasoning_steps(const Trace& t) {
-  int steps = 0;
-  for (const auto& part : t.parts) {
-    if (!part.abduction.evidence.empty()) ++steps;
-    for (const auto& world : part.action) steps += static_cast<int>(world.mechanisms.size());
-  }
-  return steps;
-}
+/// `j[key]` as text ("" when absent).
+std::string text_of(const ordered_json& j, std::string_view key) { return scalar_text(member(j, key)).value_or(""); }
 
 std::string form_name(CounterbenchQuestion::Form f) {
   switch (f) {
@@ -690,19 +663,9 @@ ImportResult import_counterbench(std::istream& in, const CounterbenchImportOptio
       difficulty["reasoning_steps"] = reasoning_steps(*traced.trace);
       rec["difficulty"] = std::move(difficulty);
       rec["reasoning"] = {{"text", to_text(*traced.trace, model)}, {"trace", to_json(*traced.trace)}};
-      ordered_json ds = ordered_json::object();
-      for (const auto& d : distractors(model, readings[0].query, alternatives, readings[0].query.parts.size() == 1)) {
-        ordered_json entry;
-        if (d.value) {
-          entry["answer"] = yes_no_answer(*d.value);
-          entry["value"] = value_json(*d.value);
-        } else {
-          entry["answer"] = nullptr;
-          entry["note"] = "undefined: zero-probability evidence";
-        }
-        ds[d.procedure] = std::move(entry);
-      }
-      rec["distractors"] = std::move(ds);
+      const Decision decision;
+      rec["distractors"] =
+          to_json(distractors(model, readings[0].query, alternatives, readings[0].query.parts.size() == 1), &decision);
       rec["structure"] = structure_hash(model, readings[0].query);
       rec["seed"] = nullptr;  // imported, not drawn
       rec["question_id"] = id;

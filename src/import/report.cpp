@@ -1,5 +1,7 @@
 #include "rung/import/report.hpp"
 
+#include "rung/core/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -47,27 +49,6 @@ std::string percent(std::size_t part, std::size_t whole) {
   return whole == 0 ? std::string("-") : fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
-/// Columns padded to their widest cell; `align` has one 'l' or 'r' per column (the last repeats).
-std::string table(const std::vector<std::vector<std::string>>& rows, std::string_view align) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows) {
-    if (width.size() < row.size()) width.resize(row.size(), 0);
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line = "  ";
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const char a = align.empty() ? 'l' : align[std::min(c, align.size() - 1)];
-      if (c > 0) line += "  ";
-      line += a == 'r' ? fmt::format("{:>{}}", row[c], width[c]) : fmt::format("{:<{}}", row[c], width[c]);
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + '\n';
-  }
-  return out;
-}
-
 std::string error_text(double e) { return fmt::format("{:.3g}", e); }
 
 void stats_table(std::string& out, std::string_view title, std::string_view key,
@@ -79,7 +60,7 @@ void stats_table(std::string& out, std::string_view title, std::string_view key,
     rows.push_back({name, std::to_string(s.checked), std::to_string(s.agreed), std::to_string(s.checked - s.agreed),
                     error_text(s.max_abs_error), s.max_abs_error > 0 ? s.max_error_id : "-"});
   }
-  out += table(rows, "lrrrrl");
+  out += aligned_table(rows, "lrrrrl");
 }
 
 ordered_json json_of(const ErrorStats& s) {
@@ -118,7 +99,7 @@ std::string to_text(const ImportReport& r) {
       rows.push_back({s.name, std::to_string(s.matched), std::to_string(s.total), percent(s.matched, s.total),
                       std::to_string(s.undefined), s.description});
     }
-    out += table(rows, "lrrrrl");
+    out += aligned_table(rows, "lrrrrl");
   }
   stats_table(out, "By query type", "query type", r.by_query_type);
   stats_table(out, "By graph", "graph", r.by_graph);
@@ -127,7 +108,7 @@ std::string to_text(const ImportReport& r) {
     out += "\nDisagreements by reason\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& [reason, n] : r.reasons) rows.push_back({std::to_string(n), reason});
-    out += table(rows, "rl");
+    out += aligned_table(rows, "rl");
   }
   if (!r.notes.empty()) {
     out += "\nFindings\n";
@@ -140,7 +121,7 @@ std::string to_text(const ImportReport& r) {
     for (const auto& d : r.disagreements) {
       rows.push_back({d.id, d.quantity, d.stored, to_decimal(d.exact, 9), error_text(d.abs_error), d.reason});
     }
-    out += table(rows, "llllrl");
+    out += aligned_table(rows, "llllrl");
   }
   if (r.audit) {
     const AuditReport& a = *r.audit;
@@ -150,7 +131,7 @@ std::string to_text(const ImportReport& r) {
     for (const auto& b : t.baselines) {
       rows.push_back({b.name, std::to_string(b.all.correct), std::to_string(b.all.total), percent(b.all.correct, b.all.total)});
     }
-    if (t.records > 0) out += table(rows, "lrrr");
+    if (t.records > 0) out += aligned_table(rows, "lrrr");
   }
   return out;
 }

@@ -456,4 +456,13 @@ nlohmann::json to_json(const Trace& trace) {
   return j;
 }
 
+int reasoning_steps(const Trace& t) {
+  int steps = 0;
+  for (const auto& part : t.parts) {
+    if (!part.abduction.evidence.empty()) ++steps;
+    for (const auto& world : part.action) steps += static_cast<int>(world.mechanisms.size());
+  }
+  return steps;
+}
+
 }  // namespace rung

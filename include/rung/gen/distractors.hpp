@@ -20,8 +20,11 @@
 /// the product of its marginals).
 
 #include "rung/core/rational.hpp"
+#include "rung/query/decision.hpp"
 #include "rung/query/query.hpp"
 #include "rung/scm/scm.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <string>
@@ -39,6 +42,10 @@ struct Distractor {
 [[nodiscard]] std::vector<Distractor> distractors(const Scm& scm, const Query& query,
                                                   const std::vector<std::pair<std::string, Query>>& readings = {},
                                                   bool root_marginals = true);
+
+/// The record's `distractors` object: for each procedure its answer (by `decision`, or the
+/// fraction when `decision` is null) and value, or `answer: null` with a note when undefined.
+[[nodiscard]] nlohmann::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision);
 
 /// `scm` with the exogenous priors replaced by `priors` (one vector per exogenous id).
 [[nodiscard]] Scm with_priors(const Scm& scm, const std::vector<std::vector<Rational>>& priors);

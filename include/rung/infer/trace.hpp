@@ -99,6 +99,10 @@ struct TraceOptions {
 
 /// The trace of `query`. Throws what solve() throws (ZeroProbabilityEvidence, rung::Error for
 /// a too large query, InvalidQuery).
+/// Steps of reasoning a person needs: the mechanisms evaluated in each world, plus one for
+/// abduction in each part that has evidence (the `reasoning_steps` knob of dataset records).
+[[nodiscard]] int reasoning_steps(const Trace& t);
+
 [[nodiscard]] Trace make_trace(const Scm& scm, const Query& query, const TraceOptions& options = {});
 
 /// Numbered steps with exact fractions, for a person to follow.

@@ -1,0 +1,34 @@
+#pragma once
+/// \file
+/// Small text helpers shared by the reports (`rung audit`, `rung check`, `rung import`): trimming,
+/// ASCII lower case, one-line messages, natural ordering of labels and aligned tables.
+///
+///     rung::aligned_table({{"type", "records"}, {"basic", "25"}}, "lr");
+///     // "  type   records\n  basic       25\n"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rung {
+
+/// `s` without leading and trailing ASCII white space.
+[[nodiscard]] std::string_view trim(std::string_view s);
+/// ASCII lower case (other bytes unchanged).
+[[nodiscard]] std::string lower(std::string_view s);
+/// Valid UTF-8 on one line: invalid bytes and control characters become '?', line breaks "; ",
+/// carriage returns vanish (messages are shown on one line and must survive a JSON dump).
+[[nodiscard]] std::string one_line(std::string_view s);
+/// Natural order: digit runs compare as numbers ("graph5" < "graph10"), digits before other
+/// characters; labels starting with '(' ("(none)", "(empty)") last.
+[[nodiscard]] bool natural_less(const std::string& a, const std::string& b);
+/// Code points of UTF-8 text, for column widths.
+[[nodiscard]] std::size_t display_width(std::string_view s);
+/// Rows (the first is usually a header) as columns padded to their widest cell, two spaces
+/// apart, each line indented by `indent`; `align[i]` is 'l' or 'r' (missing: 'r'). Trailing
+/// spaces are removed.
+[[nodiscard]] std::string aligned_table(const std::vector<std::vector<std::string>>& rows, std::string_view align,
+                                        int indent = 2);
+
+}  // namespace rung

@@ -1,0 +1,29 @@
+#pragma once
+/// \file
+/// Reading fields of JSON records leniently (datasets, responses, benchmark files), shared by
+/// `rung audit`, `rung check` and `rung import`.
+///
+///     if (const auto* id = rung::member(record, "id")) ...       // nullptr: absent or null
+///     rung::scalar_text(rung::member(record, "answer"));         // "yes", "0.35", "7", ...
+
+#include "rung/core/rational.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rung {
+
+/// `j[key]` when `j` is an object holding a non-null `key`; else nullptr.
+[[nodiscard]] const nlohmann::ordered_json* member(const nlohmann::ordered_json& j, std::string_view key);
+/// A scalar as text: strings as they are, numbers and booleans as JSON; nullopt otherwise.
+[[nodiscard]] std::optional<std::string> scalar_text(const nlohmann::ordered_json* v);
+/// `{"fraction": "7/20", "decimal": "0.35"}`: an exact value as records carry it (6 decimals).
+[[nodiscard]] nlohmann::ordered_json value_json(const Rational& v);
+/// An exception's message on one line, without nlohmann's "[json.exception.parse_error.101] ".
+[[nodiscard]] std::string json_message(const std::exception& e);
+
+}  // namespace rung

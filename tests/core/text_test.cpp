@@ -1,0 +1,39 @@
+#include "rung/core/text.hpp"
+#include "rung/io/json_fields.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace rung {
+namespace {
+
+TEST(Text, TrimLowerAndOneLine) {
+  EXPECT_EQ(trim(" \t yes \r\n"), "yes");
+  EXPECT_EQ(lower("Yes, NO"), "yes, no");
+  EXPECT_EQ(one_line("a\nb\r\nc\x01\x7F\xC3\xA9\xFF"), "a; b; c??\xC3\xA9?");
+}
+
+TEST(Text, NaturalOrderPutsNumbersInOrderAndPlaceholdersLast) {
+  std::vector<std::string> v{"(none)", "graph10", "graph5", "b", "a2", "a10", "007", "8"};
+  std::sort(v.begin(), v.end(), natural_less);
+  EXPECT_EQ(v, (std::vector<std::string>{"007", "8", "a2", "a10", "b", "graph5", "graph10", "(none)"}));
+}
+
+TEST(Text, AlignedTablePadsByCodePoints) {
+  EXPECT_EQ(aligned_table({{"name", "n"}, {"\xC3\xA9t\xC3\xA9", "12"}, {"x", "3"}}, "lr"),
+            "  name   n\n  \xC3\xA9t\xC3\xA9   12\n  x      3\n");
+}
+
+TEST(JsonFields, MemberScalarTextAndValue) {
+  const auto j = nlohmann::ordered_json::parse(R"({"id": 7, "flag": true, "none": null, "s": "x", "o": {}})");
+  EXPECT_EQ(member(j, "none"), nullptr);
+  EXPECT_EQ(scalar_text(member(j, "id")), "7");
+  EXPECT_EQ(scalar_text(member(j, "flag")), "true");
+  EXPECT_EQ(scalar_text(member(j, "s")), "x");
+  EXPECT_EQ(scalar_text(member(j, "o")), std::nullopt);
+  EXPECT_EQ(value_json(Rational(7, 20)).dump(), R"({"fraction":"7/20","decimal":"0.35"})");
+}
+
+}  // namespace
+}  // namespace rung
