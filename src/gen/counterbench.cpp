@@ -2,6 +2,8 @@
 
 #include "rung/core/error.hpp"
 
+#include <boost/container/static_vector.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -36,10 +38,13 @@ const char* op_name(Op op) {
   return "copy";
 }
 
-/// A mechanism over endogenous parents: op applied to (possibly negated) inputs.
+constexpr std::size_t kMaxParents = 4;  // --max-in-degree is at most 4
+
+/// A mechanism over endogenous parents: op applied to (possibly negated) inputs. Fixed capacity,
+/// so redrawing a graph allocates nothing.
 struct Node {
-  std::vector<int> parents;     // endogenous node indices (empty: a root)
-  std::vector<bool> negated;    // per parent
+  boost::container::static_vector<int, kMaxParents> parents;     // endogenous node indices (empty: a root)
+  boost::container::static_vector<bool, kMaxParents> negated;    // per parent
   Op op = Op::copy;             // copy (one parent), and, or, xor
   bool negate_output = false;   // one parent: B := not A
 };
@@ -60,6 +65,11 @@ bool allowed(const GeneratorOptions& o, std::string_view kind) {
   return std::find(o.mechanisms.begin(), o.mechanisms.end(), kind) != o.mechanisms.end();
 }
 
+/// Uniform in [lo, hi] from the pooled bits (the sampler's small choices share engine calls).
+int between(Rng& rng, int lo, int hi) {
+  return lo + static_cast<int>(rng.below_pooled(static_cast<std::uint64_t>(hi - lo) + 1));
+}
+
 /// Draws graphs for one item's candidates, reusing its buffers (and the graph's) from draw to draw.
 class GraphSampler {
  public:
@@ -73,7 +83,7 @@ class GraphSampler {
   /// Overwrites `g` with a new draw.
   void draw(Rng& rng, bool confounded, Graph& g) {
     const GeneratorOptions& o = o_;
-    const int n = rng.between(o.min_variables, o.max_variables);
+    const int n = between(rng, o.min_variables, o.max_variables);
     g.nodes.resize(static_cast<std::size_t>(n));
     for (Node& node : g.nodes) {
       node.parents.clear();
@@ -88,11 +98,13 @@ class GraphSampler {
     g.confounder = confounded ? 0 : -1;
     // Backbone: the treatment, L-1 intermediate nodes, the outcome (n-1).
     const int longest = std::min(n - 1 - t, o.min_path_length + 2);
-    const int length = rng.between(o.min_path_length, longest);
+    const int length = between(rng, o.min_path_length, longest);
     std::vector<int>& middle = middle_;
     middle.clear();
     for (int v = t + 1; v < n - 1; ++v) middle.push_back(v);
-    rng.shuffle(middle);
+    for (std::size_t i = 0; i + 1 < static_cast<std::size_t>(length); ++i) {  // a uniform sample of length-1
+      std::swap(middle[i], middle[i + static_cast<std::size_t>(rng.below_pooled(middle.size() - i))]);
+    }
     middle.resize(static_cast<std::size_t>(length - 1));
     std::sort(middle.begin(), middle.end());
     g.backbone.push_back(t);
@@ -106,36 +118,38 @@ class GraphSampler {
     int confounded_child = -1;
     if (confounded) {
       backbone_parent[1] = 0;
-      confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below(g.backbone.size() - 1))];
+      confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below_pooled(g.backbone.size() - 1))];
     }
 
     for (int v = 1; v < n; ++v) {
       Node& node = g.nodes[static_cast<std::size_t>(v)];
       const int forced = backbone_parent[static_cast<std::size_t>(v)];
-      if (forced < 0 && rng.chance(1, 3)) continue;  // another root
+      if (forced < 0 && rng.chance_pooled(1, 3)) continue;  // another root
       const bool second = v == confounded_child;  // the confounder's other child
       std::vector<int>& candidates = candidates_;
       candidates.clear();
       for (int u = 0; u < v; ++u) {
         if (u != forced && !(second && u == 0) && !(confounded && v == t)) candidates.push_back(u);
       }
-      rng.shuffle(candidates);
       const int k = (forced >= 0 ? 1 : 0) + (second ? 1 : 0);
       const int max_k = std::max(k, std::min<int>(o.max_in_degree, k + static_cast<int>(candidates.size())));
-      const int want = ops_.empty() ? 1 : rng.between(std::max(1, k), max_k);
+      const int want = ops_.empty() ? 1 : between(rng, std::max(1, k), max_k);
       if (forced >= 0) node.parents.push_back(forced);
       if (second) node.parents.push_back(0);
+      // The other parents: a uniform sample of the candidates (the first steps of a Fisher-Yates
+      // shuffle, as many as are needed).
       for (std::size_t i = 0; static_cast<int>(node.parents.size()) < want && i < candidates.size(); ++i) {
+        std::swap(candidates[i], candidates[i + static_cast<std::size_t>(rng.below_pooled(candidates.size() - i))]);
         node.parents.push_back(candidates[i]);
       }
       std::sort(node.parents.begin(), node.parents.end());
       if (node.parents.size() == 1) {
         node.op = Op::copy;
-        node.negate_output = negations_ && (!copies_ || rng.chance(1, 3));
+        node.negate_output = negations_ && (!copies_ || rng.chance_pooled(1, 3));
         node.negated.push_back(false);
       } else {
-        node.op = rng.pick(ops_);
-        for (std::size_t i = 0; i < node.parents.size(); ++i) node.negated.push_back(negations_ && rng.chance(1, 4));
+        node.op = ops_[static_cast<std::size_t>(rng.below_pooled(ops_.size()))];
+        for (std::size_t i = 0; i < node.parents.size(); ++i) node.negated.push_back(negations_ && rng.bits(2) == 0);
       }
     }
   }
@@ -267,21 +281,20 @@ Term term(VarId var, std::vector<Setting> settings = {}) {
 
 Setting constant(VarId var, int value) { return Setting::to_value(var, static_cast<Value>(value)); }
 
-/// All descendants of v (excluding v), in index order.
-std::vector<int> descendants(const Graph& g, int v) {
-  std::vector<bool> reach(g.nodes.size(), false);
-  reach[static_cast<std::size_t>(v)] = true;
-  std::vector<int> out;
+/// All descendants of v (excluding v), in index order, into `out` (--max-variables is at most
+/// 40, so one word marks them).
+void descendants(const Graph& g, int v, std::vector<int>& out) {
+  out.clear();
+  std::uint64_t reach = std::uint64_t{1} << v;
   for (std::size_t w = static_cast<std::size_t>(v) + 1; w < g.nodes.size(); ++w) {
     for (int p : g.nodes[w].parents) {
-      if (reach[static_cast<std::size_t>(p)]) {
-        reach[w] = true;
+      if (((reach >> p) & 1U) != 0) {
+        reach |= std::uint64_t{1} << w;
         out.push_back(static_cast<int>(w));
         break;
       }
     }
   }
-  return out;
 }
 
 
@@ -599,6 +612,8 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
   std::vector<char> affects_y;  // the ancestors of the outcome (and the outcome)
   Candidate candidate;
   std::vector<Lanes> draws;
+  std::vector<int> pool;     // scratch: a shape's choices
+  std::vector<int> below_x;  // scratch: descendants of X, or roots that can be hidden
   int misses = 0;  // candidates since the last one that met the answer targets
   int tries = 0;   // candidates that met the answer targets but not the shortcut targets
   for (;;) {
@@ -608,8 +623,13 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     }
     ++misses;
     // Half the items have a hidden confounder of the treatment: then conditioning on the
-    // treatment is not intervening on it, and answering needs abduction of the confounder.
-    sampler.draw(rng, rng.chance(1, 2), g);
+    // treatment is not intervening on it, and answering needs abduction of the confounder. In a
+    // basic question every other root is observed, so conditioning can differ from the answer
+    // only in confounded graphs: when the target needs it to differ, no other graph is drawn.
+    const bool needs_confounder =
+        simulated && target.type == "basic" &&
+        std::find(goal.begin(), goal.end(), std::pair<std::string, bool>{"conditioning", false}) != goal.end();
+    sampler.draw(rng, needs_confounder || rng.bits(1) != 0, g);
     const int n = static_cast<int>(g.nodes.size());
     const int x = g.treatment;
     const int y = g.outcome();
@@ -619,7 +639,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     // The question's choices that do not depend on the roots' values, by type.
     Shape shape;
     if (target.type == "joint") {
-      std::vector<int> pool;
+      pool.clear();
       for (int v = x + 1; v < y; ++v) {
         if (!g.is_root(v) && affects_y[static_cast<std::size_t>(v)] != 0) pool.push_back(v);
       }
@@ -629,20 +649,24 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       std::sort(shape.joint_vars.begin(), shape.joint_vars.end());
       shape.joint_values = joint_values;
     } else if (target.type == "nested") {
-      std::vector<int> mediators;
-      for (int v : descendants(g, x)) {
+      descendants(g, x, below_x);
+      std::vector<int>& mediators = pool;
+      mediators.clear();
+      for (int v : below_x) {
         if (v != y && affects_y[static_cast<std::size_t>(v)] != 0) mediators.push_back(v);
       }
       if (mediators.empty()) continue;
       shape.held = rng.pick(mediators);
     } else if (target.type == "conditional") {
-      std::vector<int> hideable;
+      std::vector<int>& hideable = below_x;
+      hideable.clear();
       for (int v = x + 1; v < n; ++v) {
         if (g.is_root(v) && affects_y[static_cast<std::size_t>(v)] != 0) hideable.push_back(v);
       }
       if (hideable.empty()) continue;
       shape.hidden_root = rng.pick(hideable);
-      std::vector<int> witnesses = descendants(g, shape.hidden_root);
+      std::vector<int>& witnesses = pool;
+      descendants(g, shape.hidden_root, witnesses);
       std::erase(witnesses, y);
       if (witnesses.empty()) continue;
       rng.shuffle(witnesses);

@@ -844,8 +844,17 @@ const std::vector<std::string>& english_words() {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   if (a.size() < b.size()) std::swap(a, b);  // the rows run over the shorter string
-  std::vector<std::size_t> previous(b.size() + 1);
-  std::vector<std::size_t> current(b.size() + 1);
+  // Two rows; names are short, so they live on the stack unless b is long.
+  constexpr std::size_t kShort = 32;
+  std::array<std::size_t, 2 * kShort> rows{};
+  std::vector<std::size_t> heap;
+  std::size_t* previous = rows.data();
+  std::size_t* current = rows.data() + kShort;
+  if (b.size() >= kShort) {
+    heap.resize(2 * (b.size() + 1));
+    previous = heap.data();
+    current = heap.data() + b.size() + 1;
+  }
   for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;

@@ -225,6 +225,13 @@ TEST(Names, EditDistance) {
   EXPECT_EQ(edit_distance("abc", "acb"), 2U);  // plain Levenshtein: a swap costs two
   EXPECT_EQ(edit_distance("Blaf", "blaf"), 1U);  // case-sensitive
   EXPECT_EQ(edit_distance("intention", "execution"), 5U);
+  // Strings past the stack rows (32) take the heap path: the same answers.
+  const std::string long_a(40, 'a');
+  std::string long_b = long_a;
+  long_b[3] = 'b';
+  long_b += "cc";
+  EXPECT_EQ(edit_distance(long_a, long_b), 3U);
+  EXPECT_EQ(edit_distance(long_b, "kitten"), 42U);
 }
 
 TEST(Names, StyleRoundTrip) {

@@ -54,6 +54,39 @@ TEST(Rng, ChanceIsExactAtTheEnds) {
   EXPECT_NEAR(hits, 1000, 120);
 }
 
+TEST(Rng, PooledBitsAreTheEngineOutputLowestFirst) {
+  Rng rng(5);
+  std::mt19937_64 raw(5);
+  const std::uint64_t first = raw();
+  EXPECT_EQ(rng.bits(3), first & 7U);
+  EXPECT_EQ(rng.bits(5), (first >> 3) & 31U);
+  for (int i = 0; i < 7; ++i) (void)rng.bits(8);  // 8 + 56 = 64 bits: the pool is empty now
+  const std::uint64_t second = raw();
+  EXPECT_EQ(rng.bits(32), second & 0xFFFFFFFFU);
+  EXPECT_EQ(rng.bits(32), second >> 32);
+  EXPECT_EQ(rng.bits(1), raw() & 1U);  // a new engine output
+}
+
+TEST(Rng, PooledBoundedValuesAreUniform) {
+  Rng rng(9);
+  std::map<std::uint64_t, int> seen;
+  for (int i = 0; i < 7000; ++i) {
+    const std::uint64_t v = rng.below_pooled(7);  // 3 bits, 8 rejected
+    ASSERT_LT(v, 7U);
+    ++seen[v];
+  }
+  EXPECT_EQ(seen.size(), 7U);
+  for (auto [v, n] : seen) EXPECT_NEAR(n, 1000, 130) << v;
+  EXPECT_EQ(rng.below_pooled(1), 0U);
+  int hits = 0;
+  for (int i = 0; i < 3000; ++i) hits += rng.chance_pooled(1, 3) ? 1 : 0;
+  EXPECT_NEAR(hits, 1000, 120);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_FALSE(rng.chance_pooled(0, 4));
+    EXPECT_TRUE(rng.chance_pooled(4, 4));
+  }
+}
+
 TEST(Rng, ShuffleIsAPermutation) {
   Rng rng(11);
   std::vector<int> v{1, 2, 3, 4, 5, 6, 7, 8};

@@ -10,6 +10,7 @@
 ///     if (rng.chance(1, 3)) { ... }       // probability exactly 1/3
 ///     rng.shuffle(names);
 
+#include <bit>
 #include <cstdint>
 #include <random>
 #include <utility>
@@ -40,6 +41,31 @@ class Rng {
     return items[static_cast<std::size_t>(below(items.size()))];
   }
 
+  /// `k` (1..32) random bits, taken from a pool refilled with one engine output at a time, so
+  /// several small choices share an engine call. A stream apart from below()'s: code that moves
+  /// from one to the other draws different values.
+  std::uint64_t bits(unsigned k) {
+    if (pool_size_ < k) {
+      pool_ = next();
+      pool_size_ = 64;
+    }
+    const std::uint64_t out = pool_ & ((std::uint64_t{1} << k) - 1);
+    pool_ >>= k;
+    pool_size_ -= k;
+    return out;
+  }
+  /// Uniform in [0, n), 1 <= n <= 2^32, from bits() by rejection: exactly uniform, no division.
+  std::uint64_t below_pooled(std::uint64_t n) {
+    if (n == 1) return 0;
+    const auto k = static_cast<unsigned>(std::bit_width(n - 1));
+    for (;;) {
+      const std::uint64_t r = bits(k);
+      if (r < n) return r;
+    }
+  }
+  /// True with probability num/den exactly, from bits() (0 <= num <= den, 0 < den <= 2^32).
+  bool chance_pooled(std::uint64_t num, std::uint64_t den) { return below_pooled(den) < num; }
+
   /// Fisher–Yates with below().
   template <class T>
   void shuffle(std::vector<T>& items) {
@@ -50,6 +76,8 @@ class Rng {
 
  private:
   std::mt19937_64 engine_;
+  std::uint64_t pool_ = 0;      // bits() not yet handed out, lowest first
+  unsigned pool_size_ = 0;
 };
 
 }  // namespace rung
