@@ -211,6 +211,7 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
     std::optional<int> min_variables, max_variables, max_in_degree, min_path_length, interventions, evidence_count,
         name_variants, domain_size, nesting_depth;
     std::optional<std::string> name_style;
+    bool deterministic = false, noisy = false;
     std::vector<std::string> types, mechanisms;
   };
   auto a = std::make_shared<Args>();
@@ -237,7 +238,11 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
                   "correlation,explaining_away,ate,backdoor_set,collider_bias,ett,nde,nie,det_counterfactual; ladder: "
                   "marginal,conditional,intervention,ate,ett,nde,counterfactual,joint,nested,pn,ps,pns")
       ->delimiter(',');
-  cmd->add_option("--mechanisms", a->mechanisms, "Mechanism kinds (and or not copy xor table)")->delimiter(',');
+  cmd->add_option("--mechanisms", a->mechanisms, "Mechanism kinds (and or not copy xor threshold table)")->delimiter(',');
+  auto* deterministic = cmd->add_flag("--deterministic", a->deterministic,
+                                      "Only roots (and a hidden confounder) are random (ladder; counterbench always)");
+  cmd->add_flag("--noisy", a->noisy, "Every variable has noise of its own (ladder's default; cladder always)")
+      ->excludes(deterministic);
   cmd->add_option("--name-style", a->name_style, "nonsense | letters | words");
   cmd->add_option("--name-variants", a->name_variants, "Emit each structure with this many name sets");
   cmd->callback([=] {
@@ -256,6 +261,8 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
       if (a->nesting_depth) o.nesting_depth = *a->nesting_depth;
       if (!a->types.empty()) o.types = a->types;
       if (!a->mechanisms.empty()) o.mechanisms = a->mechanisms;
+      if (a->deterministic) o.deterministic = true;
+      if (a->noisy) o.deterministic = false;
       if (a->name_style) {
         auto style = name_style_from_string(*a->name_style);
         if (!style) throw UsageError(fmt::format("--name-style {}: expected nonsense, letters or words", *a->name_style));

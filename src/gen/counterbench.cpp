@@ -1,6 +1,7 @@
 #include "rung/gen/counterbench.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/gen/mechanism_kinds.hpp"
 
 #include <boost/container/static_vector.hpp>
 
@@ -26,13 +27,14 @@ constexpr std::string_view kBackground =
     "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
     "unmentioned factors or causal relationships: ";
 
-enum class Op : std::uint8_t { copy, and_, or_, xor_ };
+enum class Op : std::uint8_t { copy, and_, or_, xor_, threshold };
 
 const char* op_name(Op op) {
   switch (op) {
     case Op::and_: return "and";
     case Op::or_: return "or";
     case Op::xor_: return "xor";
+    case Op::threshold: return "threshold";
     case Op::copy: break;
   }
   return "copy";
@@ -45,7 +47,8 @@ constexpr std::size_t kMaxParents = 4;  // --max-in-degree is at most 4
 struct Node {
   boost::container::static_vector<int, kMaxParents> parents;     // endogenous node indices (empty: a root)
   boost::container::static_vector<bool, kMaxParents> negated;    // per parent
-  Op op = Op::copy;             // copy (one parent), and, or, xor
+  Op op = Op::copy;             // copy (one parent), and, or, xor, threshold (three or more)
+  int at_least = 0;             // threshold: the inputs that must hold, 2 .. parents - 1
   bool negate_output = false;   // one parent: B := not A
 };
 
@@ -78,6 +81,8 @@ class GraphSampler {
     for (Op op : {Op::and_, Op::or_, Op::xor_}) {
       if (allowed(o, op_name(op))) ops_.push_back(op);
     }
+    wide_ops_ = ops_;
+    if (allowed(o, "threshold")) wide_ops_.push_back(Op::threshold);  // validate(): with another kind
   }
 
   /// Overwrites `g` with a new draw.
@@ -89,6 +94,7 @@ class GraphSampler {
       node.parents.clear();
       node.negated.clear();
       node.op = Op::copy;
+      node.at_least = 0;
       node.negate_output = false;
     }
     g.backbone.clear();
@@ -148,7 +154,10 @@ class GraphSampler {
         node.negate_output = negations_ && (!copies_ || rng.chance_pooled(1, 3));
         node.negated.push_back(false);
       } else {
-        node.op = ops_[static_cast<std::size_t>(rng.below_pooled(ops_.size()))];
+        // "At least k of" needs three inputs or more (of two it is `and` or `or`).
+        const std::vector<Op>& ops = node.parents.size() >= 3 ? wide_ops_ : ops_;
+        node.op = ops[static_cast<std::size_t>(rng.below_pooled(ops.size()))];
+        if (node.op == Op::threshold) node.at_least = between(rng, 2, static_cast<int>(node.parents.size()) - 1);
         for (std::size_t i = 0; i < node.parents.size(); ++i) node.negated.push_back(negations_ && rng.bits(2) == 0);
       }
     }
@@ -156,7 +165,8 @@ class GraphSampler {
 
  private:
   const GeneratorOptions& o_;
-  std::vector<Op> ops_;
+  std::vector<Op> ops_;       // the kinds for two inputs
+  std::vector<Op> wide_ops_;  // ... and for three or more
   bool negations_;
   bool copies_;
   std::vector<int> middle_;
@@ -182,8 +192,10 @@ std::vector<int> simulate(const Graph& g, const std::vector<int>& roots, const s
     for (std::size_t i = 1; i < node.parents.size(); ++i) {
       if (node.op == Op::and_) r &= input(i);
       else if (node.op == Op::or_) r |= input(i);
+      else if (node.op == Op::threshold) r += input(i);
       else r ^= input(i);
     }
+    if (node.op == Op::threshold) r = r >= node.at_least ? 1 : 0;
     value[v] = node.negate_output ? 1 - r : r;
   }
   return value;
@@ -207,6 +219,7 @@ std::string expression(const Graph& g, int v, const std::vector<std::string>& na
     inputs.push_back(literal(names[static_cast<std::size_t>(node.parents[i])], node.negated[i]));
   }
   if (node.op == Op::copy) return node.negate_output ? "not " + inputs[0] : inputs[0];
+  if (node.op == Op::threshold) return at_least_expression(inputs, node.at_least);
   const std::string between = fmt::format(" {} ", op_name(node.op));
   std::string out;
   for (std::size_t i = 0; i < inputs.size(); ++i) out += (i > 0 ? between : "") + inputs[i];
@@ -241,6 +254,10 @@ std::string causal_text(const Graph& g, const std::vector<std::string>& names, R
       }
       if (node.op == Op::and_) clause = fmt::format("{} together cause {}", join_words(inputs, "and"), effect);
       else if (node.op == Op::or_) clause = fmt::format("{} causes {}", join_words(inputs, "or"), effect);
+      else if (node.op == Op::threshold) {
+        clause = fmt::format("at least {} of {} together cause {}", node.at_least == 2 ? "two" : "three",
+                             join_words(inputs, "and"), effect);
+      }
       else clause = fmt::format("exactly one of {} causes {}", join_words(inputs, "and"), effect);
     }
     others.emplace_back(static_cast<int>(v), clause);
@@ -347,34 +364,6 @@ struct Settings {
   std::vector<Lanes> value;
 };
 
-/// Every node's value in 64 units: root v reads roots[v]; set nodes (if `settings`) their value.
-void simulate_lanes(const Graph& g, const std::vector<Lanes>& roots, const Settings* settings,
-                    std::vector<Lanes>& out) {
-  out.resize(g.nodes.size());
-  for (std::size_t v = 0; v < g.nodes.size(); ++v) {
-    if (settings != nullptr && settings->set[v] != 0) {
-      out[v] = settings->value[v];
-      continue;
-    }
-    const Node& node = g.nodes[v];
-    if (node.parents.empty()) {
-      out[v] = roots[v];
-      continue;
-    }
-    auto input = [&](std::size_t i) { return out[static_cast<std::size_t>(node.parents[i])] ^ lanes_of(node.negated[i]); };
-    Lanes r = input(0);
-    for (std::size_t i = 1; i < node.parents.size(); ++i) {
-      switch (node.op) {
-        case Op::and_: r &= input(i); break;
-        case Op::or_: r |= input(i); break;
-        case Op::xor_:
-        case Op::copy: r ^= input(i); break;
-      }
-    }
-    out[v] = node.negate_output ? ~r : r;
-  }
-}
-
 /// A count from 0 to 31 in each of 64 units (bit-sliced: bits[k] holds bit k of every unit's count).
 struct LaneCount {
   std::array<Lanes, 5> bits{};
@@ -384,6 +373,12 @@ struct LaneCount {
       b ^= x;
       x = carry;
     }
+  }
+  /// The count c in every unit.
+  static LaneCount of(unsigned c) {
+    LaneCount out;
+    for (std::size_t k = 0; k < out.bits.size(); ++k) out.bits[k] = lanes_of(((c >> k) & 1U) != 0);
+    return out;
   }
   [[nodiscard]] LaneCount doubled() const {
     LaneCount out;
@@ -401,6 +396,41 @@ Lanes greater(const LaneCount& a, const LaneCount& b) {
     eq &= ~(a.bits[k] ^ b.bits[k]);
   }
   return gt;
+}
+
+/// Every node's value in 64 units: root v reads roots[v]; set nodes (if `settings`) their value.
+void simulate_lanes(const Graph& g, const std::vector<Lanes>& roots, const Settings* settings,
+                    std::vector<Lanes>& out) {
+  out.resize(g.nodes.size());
+  for (std::size_t v = 0; v < g.nodes.size(); ++v) {
+    if (settings != nullptr && settings->set[v] != 0) {
+      out[v] = settings->value[v];
+      continue;
+    }
+    const Node& node = g.nodes[v];
+    if (node.parents.empty()) {
+      out[v] = roots[v];
+      continue;
+    }
+    auto input = [&](std::size_t i) { return out[static_cast<std::size_t>(node.parents[i])] ^ lanes_of(node.negated[i]); };
+    if (node.op == Op::threshold) {
+      LaneCount holding;
+      for (std::size_t i = 0; i < node.parents.size(); ++i) holding.add(input(i));
+      out[v] = greater(holding, LaneCount::of(static_cast<unsigned>(node.at_least - 1)));
+      continue;
+    }
+    Lanes r = input(0);
+    for (std::size_t i = 1; i < node.parents.size(); ++i) {
+      switch (node.op) {
+        case Op::and_: r &= input(i); break;
+        case Op::or_: r |= input(i); break;
+        case Op::xor_:
+        case Op::threshold:  // handled above
+        case Op::copy: r ^= input(i); break;
+      }
+    }
+    out[v] = node.negate_output ? ~r : r;
+  }
 }
 
 /// The units where num/den is defined and on `answer`'s side of 1/2 (yes: above, no: below), as

@@ -1,6 +1,7 @@
 #include "rung/gen/ladder.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/gen/mechanism_kinds.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_text.hpp"
 #include "rung/query/decision.hpp"
@@ -18,6 +19,10 @@ constexpr std::string_view kBackground =
     "Consider a hypothetical world with only the following variables and mechanisms, and no other factors. "
     "Each variable is computed from its causes and from noise terms (variables starting with U_, which are "
     "never observed directly) by the mechanism written after ':='. ";
+constexpr std::string_view kDeterministicBackground =
+    "Consider a hypothetical world with only the following variables and mechanisms, and no other factors. "
+    "Each variable is computed by the mechanism written after ':=' from its causes, or from noise terms "
+    "(variables starting with U_, which are never observed directly) when it has no causes. ";
 
 /// A random DAG in topological order: X = node 0, Y = the last node, a backbone path between
 /// them, and possibly a hidden confounder of X and Y.
@@ -84,7 +89,17 @@ ModelText sample_model(const Graph& g, const GeneratorOptions& o, const std::vec
     t.prose += fmt::format(" {} is 1 with probability {}.", u, to_string(p));
   };
   const std::string hidden = "U_" + names[static_cast<std::size_t>(g.size())];
-  for (int v = 0; v < g.size(); ++v) prior("U_" + names[static_cast<std::size_t>(v)]);
+  // Deterministic models give noise to the roots only: the other variables follow their causes.
+  auto noisy = [&](int v) { return !o.deterministic || g.parents[static_cast<std::size_t>(v)].empty(); };
+  for (int v = 0; v < g.size(); ++v) {
+    if (noisy(v)) prior("U_" + names[static_cast<std::size_t>(v)]);
+  }
+  auto allowed = [&](std::string_view kind) { return std::find(o.mechanisms.begin(), o.mechanisms.end(), kind) != o.mechanisms.end(); };
+  std::vector<std::string> ops;  // ways to combine two or more causes; threshold only for three or more
+  for (const char* op : {"and", "or", "xor"}) {
+    if (allowed(op)) ops.emplace_back(op);
+  }
+  const bool negations = allowed("not");
   if (g.confounded) {
     prior(hidden);
     t.prose += fmt::format(" {} affects both {} and {}.", hidden, names[0], names[static_cast<std::size_t>(g.y())]);
@@ -98,23 +113,33 @@ ModelText sample_model(const Graph& g, const GeneratorOptions& o, const std::vec
       inputs.push_back(names[static_cast<std::size_t>(p)]);
       sizes.push_back(g.domain[static_cast<std::size_t>(p)]);
     }
-    inputs.push_back("U_" + name);
-    sizes.push_back(2);
+    if (noisy(v)) {
+      inputs.push_back("U_" + name);
+      sizes.push_back(2);
+    }
     if (g.confounded && (v == 0 || v == g.y())) {
       inputs.push_back(hidden);
       sizes.push_back(2);
     }
     const bool binary = g.domain[sv] == 2 && std::all_of(sizes.begin(), sizes.end(), [](int s) { return s == 2; });
+    const std::size_t causes = g.parents[sv].size();
+    std::vector<std::string> kinds = ops;
+    if (causes >= 3 && allowed("threshold")) kinds.emplace_back("threshold");
     std::string mechanism;
-    if (binary) {
+    if (binary && (causes < 2 || !kinds.empty())) {
       // A boolean function of the causes, then the noise terms: flip, force on, or force off.
-      const std::size_t causes = g.parents[sv].size();
       std::string core;
       if (causes > 0) {
-        static const std::vector<std::string> kOps = {"and", "or", "xor"};
-        const std::string& op = rng.pick(kOps);
+        // Drawn for a single cause too (where it is unused), so every model draws alike.
+        const std::string op = kinds.empty() ? "" : rng.pick(kinds);
+        std::vector<std::string> literals;
         for (std::size_t i = 0; i < causes; ++i) {
-          core += (i > 0 ? " " + op + " " : "") + std::string(rng.chance(1, 4) ? "not " : "") + inputs[i];
+          literals.push_back(std::string(negations && rng.chance(1, 4) ? "not " : "") + inputs[i]);
+        }
+        if (op == "threshold") {
+          core = at_least_expression(literals, rng.between(2, static_cast<int>(causes) - 1));
+        } else {
+          for (std::size_t i = 0; i < causes; ++i) core += (i > 0 ? " " + op + " " : "") + literals[i];
         }
         if (causes > 1) core = "(" + core + ")";
       }
@@ -356,7 +381,8 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     item.query_type = type;
     item.given_info = text.prose.substr(1);
     item.question = question;
-    item.prompt = fmt::format("{}{} {}", kBackground, item.given_info, item.question);
+    item.prompt = fmt::format("{}{} {}", options_.deterministic ? kDeterministicBackground : kBackground,
+                              item.given_info, item.question);
     int arcs = 0;
     for (const auto& ps : g.parents) arcs += static_cast<int>(ps.size());
     item.knobs["variables"] = g.size();

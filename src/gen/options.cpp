@@ -3,6 +3,7 @@
 #include "rung/core/error.hpp"
 #include "rung/gen/cladder.hpp"
 #include "rung/gen/ladder.hpp"
+#include "rung/gen/mechanism_kinds.hpp"
 
 #include <fmt/format.h>
 
@@ -16,13 +17,43 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw UsageError(message);
 }
 
-const std::vector<std::string> kMechanismKinds = {"and", "or", "not", "copy", "xor", "table"};
 const std::vector<std::string> kCounterbenchTypes = {"basic", "joint", "nested", "conditional"};
 
 const std::vector<std::string>& types_of(const std::string& preset) {
   if (preset == "cladder") return cladder_query_types();
   if (preset == "ladder") return ladder_query_types();
   return kCounterbenchTypes;
+}
+
+/// The part of validate() about --mechanisms: what each preset takes.
+void validate_mechanisms(const GeneratorOptions& o) {
+  const auto& mechanisms = o.mechanisms;
+  auto has = [&](std::string_view kind) { return std::find(mechanisms.begin(), mechanisms.end(), kind) != mechanisms.end(); };
+  const std::string given = fmt::format("{}", fmt::join(mechanisms, ","));
+  if (o.preset == "cladder") {
+    for (const auto& m : mechanisms) {
+      require(m == "and" || m == "or" || m == "not",
+              fmt::format("mechanism kind '{}' is not used by the cladder preset (its det_counterfactual circuits take and, or, not)", m));
+    }
+    require(has("and") || has("or"), fmt::format("--mechanisms {}: the cladder preset needs and or or", given));
+    return;
+  }
+  if (o.preset == "counterbench") {
+    require(!has("table"), "mechanism kind 'table' is not used by the counterbench preset (its mechanisms are "
+                           "stated in CounterBench's words: and, or, not, copy, xor, threshold)");
+  }
+  if (has("threshold")) {
+    require(o.max_in_degree >= 3, fmt::format("mechanism kind 'threshold' (at least k of 3 or more causes) needs "
+                                            "--max-in-degree 3 or more, got {}", o.max_in_degree));
+    require(has("and") || has("or") || has("xor"),
+            fmt::format("--mechanisms {}: 'threshold' needs and, or or xor too, for variables with two causes", given));
+  }
+  if (o.preset == "ladder") {
+    require(has("and") || has("or") || has("xor") || has("table"),
+            fmt::format("--mechanisms {}: the ladder preset needs a kind that combines causes (and, or, xor, table)", given));
+    require(o.domain_size == 2 || has("table"),
+            fmt::format("--domain-size {} needs mechanism kind 'table' (multi-valued variables are given by tables)", o.domain_size));
+  }
 }
 
 }  // namespace
@@ -46,13 +77,14 @@ void GeneratorOptions::validate() const {
   } else {
     require(domain_size == 2, fmt::format("--domain-size {} is not supported by the {} preset (only 2)", domain_size, preset));
   }
-  if (preset == "counterbench") require(deterministic, "the counterbench preset makes deterministic models only");
+  if (preset == "counterbench") require(deterministic, "the counterbench preset makes deterministic models only (--noisy: use the ladder preset)");
   if (preset == "cladder") require(!deterministic, "the cladder preset makes noisy models (det_counterfactual items are deterministic by type)");
   require(!mechanisms.empty(), "--mechanisms needs at least one kind");
   for (const auto& m : mechanisms) {
-    require(std::find(kMechanismKinds.begin(), kMechanismKinds.end(), m) != kMechanismKinds.end(),
-            fmt::format("unknown mechanism kind '{}' (expected: {})", m, fmt::join(kMechanismKinds, ", ")));
+    require(std::find(mechanism_kinds().begin(), mechanism_kinds().end(), m) != mechanism_kinds().end(),
+            fmt::format("unknown mechanism kind '{}' (expected: {})", m, fmt::join(mechanism_kinds(), ", ")));
   }
+  validate_mechanisms(*this);
   require(!types.empty(), "--types needs at least one type");
   const auto& known = types_of(preset);
   for (const auto& t : types) {

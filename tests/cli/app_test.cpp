@@ -218,6 +218,17 @@ TEST_F(Cli, GenerateEveryPresetWithItsKnobs) {
   Result wrong_type = run({"generate", "--preset", "cladder", "--types", "joint"});
   EXPECT_EQ(wrong_type.status, 2);
   EXPECT_NE(wrong_type.err.find("unknown question type 'joint' for the cladder preset"), std::string::npos);
+  Result deterministic = run({"generate", "--preset", "ladder", "-n", "2", "--deterministic"});
+  ASSERT_EQ(deterministic.status, 0) << deterministic.err;
+  EXPECT_NE(deterministic.out.find("\"deterministic\":true"), std::string::npos);
+  Result noisy = run({"generate", "--preset", "counterbench", "-n", "2", "--noisy"});
+  EXPECT_EQ(noisy.status, 2);
+  EXPECT_EQ(noisy.err, "rung: error: the counterbench preset makes deterministic models only (--noisy: use the ladder preset)\n");
+  Result both = run({"generate", "--preset", "ladder", "--noisy", "--deterministic"});
+  EXPECT_EQ(both.status, 2);
+  Result threshold = run({"generate", "-n", "4", "--mechanisms", "and,or,threshold", "--max-in-degree", "3"});
+  ASSERT_EQ(threshold.status, 0) << threshold.err;
+  EXPECT_NE(threshold.out.find("\"threshold\""), std::string::npos);
 }
 
 TEST_F(Cli, GenerateRejectsBadKnobsWithUsageErrors) {

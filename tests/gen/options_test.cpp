@@ -38,7 +38,33 @@ TEST(GeneratorOptions, ValidationNamesTheKnob) {
   EXPECT_EQ(problem(o), "--count must be at least 1");
   o = preset_options("counterbench");
   o.mechanisms = {"and", "nand"};
-  EXPECT_EQ(problem(o), "unknown mechanism kind 'nand' (expected: and, or, not, copy, xor, table)");
+  EXPECT_EQ(problem(o), "unknown mechanism kind 'nand' (expected: and, or, not, copy, xor, threshold, table)");
+}
+
+TEST(GeneratorOptions, MechanismKindsArePerPreset) {
+  auto o = preset_options("counterbench");
+  o.mechanisms = {"and", "table"};
+  EXPECT_EQ(problem(o), "mechanism kind 'table' is not used by the counterbench preset (its mechanisms are stated in "
+                        "CounterBench's words: and, or, not, copy, xor, threshold)");
+  o = preset_options("counterbench");
+  o.mechanisms = {"and", "threshold"};
+  EXPECT_EQ(problem(o), "mechanism kind 'threshold' (at least k of 3 or more causes) needs --max-in-degree 3 or more, got 2");
+  o.max_in_degree = 3;
+  EXPECT_EQ(problem(o), "ok");
+  o.mechanisms = {"threshold", "not"};
+  EXPECT_EQ(problem(o), "--mechanisms threshold,not: 'threshold' needs and, or or xor too, for variables with two causes");
+  o = preset_options("cladder");
+  o.mechanisms = {"and", "xor"};
+  EXPECT_EQ(problem(o), "mechanism kind 'xor' is not used by the cladder preset (its det_counterfactual circuits take and, or, not)");
+  o.mechanisms = {"not"};
+  EXPECT_EQ(problem(o), "--mechanisms not: the cladder preset needs and or or");
+  o = preset_options("ladder", 3);  // multi-valued variables
+  o.mechanisms = {"and", "or", "not"};
+  EXPECT_EQ(problem(o), "--domain-size 3 needs mechanism kind 'table' (multi-valued variables are given by tables)");
+  o.domain_size = 2;
+  EXPECT_EQ(problem(o), "ok");
+  o.mechanisms = {"not"};
+  EXPECT_EQ(problem(o), "--mechanisms not: the ladder preset needs a kind that combines causes (and, or, xor, table)");
 }
 
 TEST(GeneratorOptions, CanonicalJsonListsEveryKnobInOrder) {

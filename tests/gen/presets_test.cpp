@@ -232,6 +232,65 @@ TEST(Presets, EveryDifficultyLevelGenerates) {
   }
 }
 
+std::vector<nlohmann::json> generate(const GeneratorOptions& o) {
+  std::ostringstream out;
+  Generator(o).write(out, RunOptions{});
+  std::vector<nlohmann::json> rs;
+  std::istringstream in(out.str());
+  for (std::string line; std::getline(in, line);) rs.push_back(nlohmann::json::parse(line));
+  return rs;
+}
+
+// "At least k of" mechanisms: in the counterbench preset the bit-parallel simulation that picks
+// candidates must agree with the exact solves (the generator throws otherwise), the text states
+// them, and every record re-verifies; the ladder preset writes them as boolean expressions.
+TEST(Presets, ThresholdMechanisms) {
+  GeneratorOptions o = preset_options("counterbench");
+  o.mechanisms = {"and", "or", "not", "copy", "threshold"};
+  o.max_in_degree = 3;
+  o.count = 120;
+  const auto cb = generate(o);
+  ASSERT_EQ(cb.size(), 120U);
+  int stated = 0;
+  for (const auto& r : cb) {
+    expect_reverifies(r);
+    stated += r["given_info"].get<std::string>().find("at least two of") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_GT(stated, 20);
+  o = preset_options("ladder", 2);  // binary variables (a table's inputs stay tables)
+  o.max_in_degree = 4;
+  o.mechanisms.emplace_back("threshold");
+  o.count = 60;
+  int written = 0;
+  for (const auto& r : generate(o)) {
+    expect_reverifies(r);
+    written += r["given_info"].get<std::string>().find(") or (") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_GT(written, 5);
+}
+
+// --deterministic ladder models: noise only on the roots (and the hidden confounder); every other
+// variable is a function of its causes.
+TEST(Presets, DeterministicLadderModelsHaveNoiseOnRootsOnly) {
+  GeneratorOptions o = preset_options("ladder");
+  o.deterministic = true;
+  o.count = 60;
+  const auto rs = generate(o);
+  ASSERT_EQ(rs.size(), 60U);
+  for (const auto& r : rs) {
+    expect_reverifies(r);
+    const Scm m = scm_from_json(r["model"]);
+    for (VarId v : m.endogenous()) {
+      const std::string own_noise = "U_" + m.name(v);
+      const bool has_noise = m.find(own_noise).has_value();
+      const auto parents = m.dag().parents(v);
+      const bool root = std::all_of(parents.begin(), parents.end(), [&](VarId p) { return m.is_exogenous(p); });
+      EXPECT_EQ(has_noise, root) << r["id"] << " " << m.name(v);
+    }
+    EXPECT_NE(r["prompt"].get<std::string>().find("when it has no causes"), std::string::npos);
+  }
+}
+
 TEST(Presets, KnobsOutsideAPresetsRangeAreUsageErrors) {
   auto o = preset_options("cladder");
   o.types = {"ate", "joint"};

@@ -31,8 +31,8 @@ struct GeneratorOptions {
   int max_in_degree = 2;           ///< parents of an endogenous variable (endogenous ones)
   int min_path_length = 2;         ///< arcs on the longest treatment -> outcome path, at least
   int domain_size = 2;             ///< values per variable (2 = boolean)
-  bool deterministic = true;       ///< all exogenous values known: answers are 0 or 1
-  std::vector<std::string> mechanisms = {"and", "or", "not", "copy"};  ///< kinds used
+  bool deterministic = true;       ///< no noise of a variable's own: only roots (and a hidden confounder) are random
+  std::vector<std::string> mechanisms = {"and", "or", "not", "copy"};  ///< kinds used (gen/mechanism_kinds.hpp)
 
   // ---- questions
   std::vector<std::string> types = {"basic", "joint", "nested", "conditional"};
