@@ -67,6 +67,11 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
   }
   if (options_.preset == "cladder") {
     if (target.type == "ate" || target.type == "ett") target.agreements.emplace_back("conditioning", (rank & 4U) == 0);
+    if (target.type == "ett") target.agreements.emplace_back("no_abduction", (rank & 8U) == 0);
+    if (target.type == "det_counterfactual") {
+      target.agreements.emplace_back("no_abduction", (rank & 4U) == 0);
+      target.agreements.emplace_back("conditioning", (rank & 8U) == 0);
+    }
     if (target.type == "nde" || target.type == "nie") target.agreements.emplace_back("total_effect", (rank & 4U) == 0);
     return target;
   }
