@@ -413,15 +413,18 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   // asks for both halves, so that a model that confuses seeing with doing is found out. The
   // same for reading a natural effect as the total effect. Checked on the exact distractors.
   std::optional<bool> conditioning_agrees;
+  std::optional<bool> no_abduction_agrees;  // ett: whether the effect on everyone (the ATE) answers alike
   for (const auto& [procedure, agree] : target.agreements) {
     if (procedure == "conditioning") conditioning_agrees = agree;
+    if (procedure == "no_abduction" && type == "ett") no_abduction_agrees = agree;
   }
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     Graph g = rng.below(100) < static_cast<std::uint64_t>(random_share)
                   ? random_graph(options_, rng)
                   : family_graph(kFamilies[rng.below(std::size(kFamilies))]);
-    // Seeing and doing differ only where a backdoor path is open.
-    if (conditioning_agrees == false && valid_adjustment(g, {})) continue;
+    // Seeing and doing differ only where a backdoor path is open; so do the effects on the
+    // treated and on everyone.
+    if ((conditioning_agrees == false || no_abduction_agrees == false) && valid_adjustment(g, {})) continue;
     const auto roles = pick_roles(g, type, rng);
     if (!roles) continue;
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
@@ -469,6 +472,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       item.given_info = graph_text(g, names) + cpt_text(g, p, names);
       int interventions = 0;
       int evidence_count = 0;
+      int treated = 0;  // ett: the X of those asked about
       if (type == "marginal") {
         formal = fmt::format("P({}=1)", Y);
       } else if (type == "correlation") {
@@ -484,7 +488,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         formal = fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", Y, X);
         interventions = 1;
       } else if (type == "ett") {
-        const int treated = rng.chance(1, 2) ? 1 : 0;
+        treated = rng.chance(1, 2) ? 1 : 0;
         formal = fmt::format("E({0}[{1}={2}] | {1}={3}) - E({0}[{1}={3}] | {1}={3})", Y, X, 1 - treated, treated);
         question = fmt::format("For those who are {}, would it be {{}} likely to see {} if they were {}?", literal(X, treated), Y,
                                literal(X, 1 - treated));
@@ -557,6 +561,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
           question = fmt::format(fmt::runtime(question), ask_up ? "increase" : "decrease");
         } else if (type == "ett") {
           question = fmt::format(fmt::runtime(question), ask_up ? "more" : "less");
+          if (no_abduction_agrees) {
+            // The generator checks this target on the exact distractors; meeting it here saves redraws.
+            const Rational everyone = solve_exact(item.model, parse_query(
+                fmt::format("E({0}[{1}={2}]) - E({0}[{1}={3}])", Y, X, 1 - treated, treated), item.model));
+            if ((decision.answer(everyone) == (target.answer ? "yes" : "no")) != *no_abduction_agrees) continue;
+          }
         } else {
           question = fmt::format(fmt::runtime(question), ask_up ? "positively" : "negatively");
         }
