@@ -315,6 +315,21 @@ void descendants(const Graph& g, int v, std::vector<int>& out) {
 }
 
 
+/// Whether a directed path leads from `from` to `to` without passing through `avoid`.
+bool reaches_around(const Graph& g, int from, int to, int avoid) {
+  std::uint64_t reach = std::uint64_t{1} << from;  // --max-variables is at most 40
+  for (int w = from + 1; w <= to; ++w) {
+    if (w == avoid) continue;
+    for (int p : g.nodes[static_cast<std::size_t>(w)].parents) {
+      if (((reach >> p) & 1U) != 0) {
+        reach |= std::uint64_t{1} << w;
+        break;
+      }
+    }
+  }
+  return ((reach >> to) & 1U) != 0;
+}
+
 /// up[w] = 1 for v and its ancestors, 0 for the other nodes.
 void mark_ancestors(const Graph& g, int v, std::vector<char>& up) {
   up.assign(g.nodes.size(), 0);
@@ -683,7 +698,10 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       std::vector<int>& mediators = pool;
       mediators.clear();
       for (int v : below_x) {
-        if (v != y && affects_y[static_cast<std::size_t>(v)] != 0) mediators.push_back(v);
+        // A Y that must change while the mediator is held needs a path from X around it.
+        if (v != y && affects_y[static_cast<std::size_t>(v)] != 0 && (target.answer_equals_factual || reaches_around(g, x, y, v))) {
+          mediators.push_back(v);
+        }
       }
       if (mediators.empty()) continue;
       shape.held = rng.pick(mediators);
