@@ -3,6 +3,7 @@
 #include "rung/core/error.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/json_fields.hpp"
+#include "rung/io/json_line.hpp"
 #include "rung/infer/variable_elimination.hpp"
 
 #include <algorithm>
@@ -118,20 +119,23 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
   return out;
 }
 
-nlohmann::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+void write_json(JsonWriter& out, const std::vector<Distractor>& procedures, const Decision* decision) {
+  out.begin_object();
   for (const auto& d : procedures) {
-    nlohmann::ordered_json entry;
+    out.key(d.procedure).begin_object().key("answer");
     if (d.value) {
-      entry["answer"] = decision != nullptr ? decision->answer(*d.value) : to_string(*d.value);
-      entry["value"] = value_json(*d.value);
+      out.value(decision != nullptr ? decision->answer(*d.value) : to_string(*d.value)).key("value");
+      write_value_json(out, *d.value);
     } else {
-      entry["answer"] = nullptr;
-      entry["note"] = "undefined: zero-probability evidence";
+      out.value(nullptr).key("note").value("undefined: zero-probability evidence");
     }
-    out[d.procedure] = std::move(entry);
+    out.end_object();
   }
-  return out;
+  out.end_object();
+}
+
+nlohmann::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision) {
+  return written_json([&](JsonWriter& out) { write_json(out, procedures, decision); });
 }
 
 }  // namespace rung

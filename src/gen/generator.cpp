@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <ostream>
 #include <set>
@@ -25,6 +26,7 @@ constexpr std::uint64_t kNameStream = 0x6e616d6573ULL;  // "names": the names' o
 constexpr int kMaxRedraws = 50;
 constexpr int kMaxShortcutTries = 5000;
 constexpr int kRelaxEvery = 500;
+constexpr std::size_t kLineReserve = 8192;  // bytes: most records fit (a median one has about 7,500)
 
 /// Whether every shortcut procedure named in the target agrees (or not) with the target answer.
 /// An undefined procedure never agrees.
@@ -42,11 +44,13 @@ bool meets(const ItemTarget& target, const Decision& decision, const std::vector
 }  // namespace
 
 struct Generator::Made {
-  nlohmann::ordered_json record;
+  std::string line;  ///< the record, compact JSON without the newline
   std::string structure;
 };
 
-Generator::Generator(GeneratorOptions options) : options_(std::move(options)), preset_(make_preset(options_)) {}
+Generator::Generator(GeneratorOptions options) : options_(std::move(options)), preset_(make_preset(options_)) {
+  append_json(options_json_, options_.to_json());
+}
 Generator::~Generator() = default;
 
 ItemTarget Generator::target(std::uint64_t structure_index) const {
@@ -138,51 +142,72 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
                             index, to_string(item.query, item.model)));
   }
 
-  auto& r = made.record;
-  r["id"] = fmt::format("{}-s{}-{}", options_.preset, options_.seed, index);
-  r["given_info"] = item.given_info;
-  r["question"] = item.question;
-  r["prompt"] = item.prompt;
-  r["answer"] = item.yes_no ? item.decision.answer(value) : to_string(value);
-  r["value"] = value_json(value);
-  if (item.yes_no) r["decision"] = to_string(item.decision);
-  r["type"] = item.type;
-  r["query_type"] = item.query_type;
-  r["rung"] = rung_of(item.query);
-  r["formal_query"] = to_string(item.query, item.model);
-  r["model"] = to_json(item.model);
-  r["name_style"] = to_string(options_.name_style);
-  nlohmann::ordered_json difficulty;
-  difficulty["level"] = options_.difficulty;
-  for (const auto& [key, v] : item.knobs.items()) difficulty[key] = v;
-  difficulty["reasoning_steps"] = reasoning_steps(trace);
-  r["difficulty"] = std::move(difficulty);
-  nlohmann::ordered_json reasoning;
-  reasoning["text"] = to_text(trace, item.model);
-  reasoning["trace"] = to_json(trace);
-  r["reasoning"] = std::move(reasoning);
-  r["distractors"] = to_json(procedures, item.yes_no ? &item.decision : nullptr);
-  r["structure"] = made.structure;
-  r["seed"] = std::to_string(seed);  // a string: 64-bit integers do not survive JSON readers that use doubles
-  r["question_id"] = std::to_string(index);  // CounterBench's harness keys items by it
-  nlohmann::ordered_json meta;
-  meta["story_id"] = item.meta.value("story_id", "");
-  meta["graph_id"] = item.meta.value("graph_id", "");
-  meta["query_type"] = item.meta.value("query_type", item.query_type);
-  meta["rung"] = rung_of(item.query);
-  meta["model_id"] = structure_index;
-  for (const auto& [key, v] : item.meta.items()) {
-    if (!meta.contains(key)) meta[key] = v;  // preset-specific: treatment, outcome, polarity, ...
-  }
-  meta["name_variant"] = index % variants;
-  meta["options"] = options_.to_json();
-  r["meta"] = std::move(meta);
+  made.line.reserve(kLineReserve);
+  JsonWriter out(made.line);
+  out.begin_object();
+  out.key("id").value(fmt::format("{}-s{}-{}", options_.preset, options_.seed, index));
+  out.key("given_info").value(item.given_info);
+  out.key("question").value(item.question);
+  out.key("prompt").value(item.prompt);
+  out.key("answer").value(item.yes_no ? item.decision.answer(value) : to_string(value));
+  out.key("value");
+  write_value_json(out, value);
+  if (item.yes_no) out.key("decision").value(to_string(item.decision));
+  out.key("type").value(item.type);
+  out.key("query_type").value(item.query_type);
+  out.key("rung").value(rung_of(item.query));
+  out.key("formal_query").value(to_string(item.query, item.model));
+  out.key("model");
+  write_json(out, item.model);
+  out.key("name_style").value(to_string(options_.name_style));
+  out.key("difficulty");
+  write_difficulty(out, item, trace);
+  out.key("reasoning").begin_object().key("text").value(to_text(trace, item.model)).key("trace");
+  write_json(out, trace);
+  out.end_object();
+  out.key("distractors");
+  write_json(out, procedures, item.yes_no ? &item.decision : nullptr);
+  out.key("structure").value(made.structure);
+  out.key("seed").value(std::to_string(seed));  // a string: 64-bit integers do not survive JSON readers that use doubles
+  out.key("question_id").value(std::to_string(index));  // CounterBench's harness keys items by it
+  out.key("meta");
+  write_meta(out, item, index);
+  out.end_object();
   return made;
 }
 
-nlohmann::ordered_json Generator::record(std::uint64_t index, int attempt) const {
-  return make(index, attempt, true).record;
+void Generator::write_difficulty(JsonWriter& out, const Item& item, const Trace& trace) const {
+  out.begin_object().key("level").value(options_.difficulty);
+  for (const auto& [key, v] : item.knobs.items()) {
+    if (key != "level" && key != "reasoning_steps") out.key(key).json(v);  // the generator's own fields win
+  }
+  out.key("reasoning_steps").value(reasoning_steps(trace)).end_object();
 }
+
+void Generator::write_meta(JsonWriter& out, const Item& item, std::uint64_t index) const {
+  const auto variants = static_cast<std::uint64_t>(options_.name_variants);
+  out.begin_object();
+  out.key("story_id").value(item.meta.value("story_id", ""));
+  out.key("graph_id").value(item.meta.value("graph_id", ""));
+  out.key("query_type").value(item.meta.value("query_type", item.query_type));
+  out.key("rung").value(rung_of(item.query));
+  out.key("model_id").value(index / variants);
+  static constexpr std::array<std::string_view, 7> kOwn = {"story_id", "graph_id",     "query_type", "rung",
+                                                           "model_id", "name_variant", "options"};
+  for (const auto& [key, v] : item.meta.items()) {
+    // preset-specific: treatment, outcome, polarity, ...
+    if (std::find(kOwn.begin(), kOwn.end(), key) == kOwn.end()) out.key(key).json(v);
+  }
+  out.key("name_variant").value(index % variants);
+  out.key("options").raw(options_json_);  // written once, by the constructor
+  out.end_object();
+}
+
+nlohmann::ordered_json Generator::record(std::uint64_t index, int attempt) const {
+  return nlohmann::ordered_json::parse(line(index, attempt));
+}
+
+std::string Generator::line(std::uint64_t index, int attempt) const { return make(index, attempt, true).line; }
 
 void Generator::write(std::ostream& out, const RunOptions& run) const {
   if (run.shards == 0 || run.shard == 0 || run.shard > run.shards) {
@@ -244,15 +269,12 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
     auto block = make_block(from, to, false);
     for (std::uint64_t i = from; i < to; ++i) (void)accept(i, std::move(block[i - from]), false);
   }
-  std::string line;
   for (std::uint64_t from = first; from < last; from += block_size) {
     const std::uint64_t to = std::min(last, from + block_size);
     auto block = make_block(from, to, true);
     for (std::uint64_t i = from; i < to; ++i) {
       Made made = accept(i, std::move(block[i - from]), true);
-      line.clear();
-      append_json(line, made.record);  // the bytes of dump(-1, ' ', false, strict), faster
-      out << line << '\n';
+      out << made.line << '\n';
     }
     if (run.progress) run.progress(to - first, last - first);
   }

@@ -3,10 +3,12 @@
 #include "rung/infer/enumeration.hpp"
 #include "rung/infer/validate.hpp"
 #include "rung/infer/variable_elimination.hpp"
+#include "rung/io/json_line.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 namespace rung {
@@ -272,96 +274,149 @@ std::string assignment_text(const Trace::Abduction& a, const std::vector<Value>&
   return out;
 }
 
-/// "P(Y=0 | X=1) = 1/3, P(Y=1 | X=1) = 2/3"; `given` is " | evidence" or empty.
-std::string distribution_text(const std::vector<std::string>& labels, const std::vector<Rational>& dist,
-                              const std::string& what, const std::string& given) {
-  std::string out;
+/// Appends `indent`, then `format` filled in with `args`, to `out` (no temporary strings).
+template <class... Args>
+void add(std::string& out, const std::string& indent, fmt::format_string<Args...> format, Args&&... args) {
+  out += indent;
+  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+}
+
+/// Appends "P(Y=0 | X=1) = 1/3, P(Y=1 | X=1) = 2/3"; `given` is " | evidence" or empty.
+void add_distribution(std::string& out, const std::vector<std::string>& labels, const std::vector<Rational>& dist,
+                      const std::string& what, const std::string& given) {
   for (std::size_t v = 0; v < dist.size(); ++v) {
     if (v > 0) out += ", ";
-    out += fmt::format("P({}={}{}) = {}", what, labels[v], given, to_string(dist[v]));
+    fmt::format_to(std::back_inserter(out), "P({}={}{}) = {}", what, labels[v], given, to_string(dist[v]));
   }
-  return out;
 }
 
 void part_text(const Trace::Part& part, const Scm& scm, const std::string& indent, bool last_is_answer,
                std::string& out) {
   const Trace::Abduction& a = part.abduction;
+  const std::string given = a.evidence.empty() ? std::string() : " | " + a.evidence;
   // 1. Abduction
   if (a.evidence.empty()) {
-    out += indent + "1. Abduction. No evidence: the posterior over the exogenous variables is their prior.\n";
+    add(out, indent, "1. Abduction. No evidence: the posterior over the exogenous variables is their prior.\n");
   } else {
-    out += indent + fmt::format("1. Abduction. Evidence: {}, with probability {}.\n", a.evidence,
-                                to_string(a.evidence_probability));
+    add(out, indent, "1. Abduction. Evidence: {}, with probability {}.\n", a.evidence, to_string(a.evidence_probability));
   }
   if (a.exogenous.empty()) {
-    out += indent + "   No exogenous variable affects the query.\n";
+    add(out, indent, "   No exogenous variable affects the query.\n");
   } else {
-    std::string priors;
+    add(out, indent, "   Exogenous variables that affect the query, with their priors: ");
     std::vector<std::string> names;
     for (const auto& u : a.exogenous) {
-      if (!priors.empty()) priors += "; ";
-      priors += u.name + " ~ (";
+      if (!names.empty()) out += "; ";
+      out += u.name;
+      out += " ~ (";
       for (std::size_t v = 0; v < u.prior.size(); ++v) {
-        if (v > 0) priors += ", ";
-        priors += u.labels[v] + ": " + to_string(u.prior[v]);
+        if (v > 0) out += ", ";
+        fmt::format_to(std::back_inserter(out), "{}: {}", u.labels[v], to_string(u.prior[v]));
       }
-      priors += ")";
+      out += ")";
       names.push_back(u.name);
     }
-    out += indent + "   Exogenous variables that affect the query, with their priors: " + priors + ".\n";
+    out += ".\n";
     std::vector<std::string> others;
     for (VarId u : scm.exogenous()) {
       if (std::find(names.begin(), names.end(), scm.name(u)) == names.end()) others.push_back(scm.name(u));
     }
-    if (!others.empty()) {
-      out += indent + fmt::format("   ({} cannot affect the query.)\n", fmt::join(others, ", "));
-    }
-    const std::string given = a.evidence.empty() ? std::string() : " | " + a.evidence;
+    if (!others.empty()) add(out, indent, "   ({} cannot affect the query.)\n", fmt::join(others, ", "));
     if (!a.summarised) {
-      out += indent + fmt::format("   Joint posterior P({}{}), non-zero rows:\n", fmt::join(names, ", "), given);
+      add(out, indent, "   Joint posterior P({}{}), non-zero rows:\n", fmt::join(names, ", "), given);
       for (const auto& row : a.posterior) {
-        out += indent + fmt::format("     {}: {}\n", assignment_text(a, row.values), to_string(row.probability));
+        add(out, indent, "     {}: {}\n", assignment_text(a, row.values), to_string(row.probability));
       }
     } else {
-      out += indent + "   Note: " + a.note + ".\n";
+      add(out, indent, "   Note: {}.\n", a.note);
       for (std::size_t i = 0; i < a.exogenous.size(); ++i) {
-        out += indent + "     " +
-               distribution_text(a.exogenous[i].labels, a.marginals[i], a.exogenous[i].name, given) + "\n";
+        add(out, indent, "     ");
+        add_distribution(out, a.exogenous[i].labels, a.marginals[i], a.exogenous[i].name, given);
+        out += "\n";
       }
     }
   }
   // 2. Action
-  out += indent + "2. Action. The worlds the query needs, each with the mechanisms its terms depend on:\n";
+  add(out, indent, "2. Action. The worlds the query needs, each with the mechanisms its terms depend on:\n");
   for (const auto& w : part.action) {
-    out += indent + "     world " + w.name + ":\n";
+    add(out, indent, "     world {}:\n", w.name);
     for (const auto& m : w.mechanisms) {
-      std::string line = m;
-      std::string::size_type at = 0;
-      while ((at = line.find('\n', at)) != std::string::npos) {
-        line.insert(at + 1, indent + "         ");
-        at += 1;
+      add(out, indent, "       ");
+      for (const char c : m) {
+        out += c;
+        if (c == '\n') add(out, indent, "         ");  // continuation lines of a table, indented
       }
-      out += indent + "       " + line + "\n";
+      out += "\n";
     }
   }
   // 3. Prediction
-  out += indent + "3. Prediction. In each world, for units drawn from the posterior:\n";
+  add(out, indent, "3. Prediction. In each world, for units drawn from the posterior:\n");
   for (const auto& p : part.prediction) {
-    const std::string given = a.evidence.empty() ? std::string() : " | " + a.evidence;
-    out += indent + fmt::format("     {}{} (world {}): {}", p.term, p.nested ? ", nested" : "", p.world,
-                                distribution_text(p.labels, p.distribution, p.term, given));
-    if (p.value) out += fmt::format("; always {}", *p.value);
+    add(out, indent, "     {}{} (world {}): ", p.term, p.nested ? ", nested" : "", p.world);
+    add_distribution(out, p.labels, p.distribution, p.term, given);
+    if (p.value) fmt::format_to(std::back_inserter(out), "; always {}", *p.value);
     out += "\n";
   }
   // 4. Value
-  out += indent + fmt::format("4. {}: {} = {}\n", last_is_answer ? "Answer" : "Value", part.quantity,
-                              last_is_answer ? value_text(part.value) : to_string(part.value));
+  add(out, indent, "4. {}: {} = {}\n", last_is_answer ? "Answer" : "Value", part.quantity,
+      last_is_answer ? value_text(part.value) : to_string(part.value));
 }
 
-nlohmann::json rationals(const std::vector<Rational>& values) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& v : values) out.push_back(to_string(v));
-  return out;
+// The JSON form: keys in alphabetical order, as `nlohmann::json` (a std::map) prints them.
+
+void write_rationals(JsonWriter& out, const std::vector<Rational>& values) {
+  out.begin_array();
+  for (const auto& v : values) out.value(to_string(v));
+  out.end_array();
+}
+
+void write_abduction(JsonWriter& out, const Trace::Abduction& a) {
+  out.begin_object();
+  out.key("evidence").value(a.evidence);
+  out.key("evidence_probability").value(to_string(a.evidence_probability));
+  out.key("exogenous").begin_array();
+  for (const auto& u : a.exogenous) {
+    out.begin_object().key("name").value(u.name).key("prior");
+    write_rationals(out, u.prior);
+    out.key("values").strings(u.labels).end_object();
+  }
+  out.end_array();
+  if (a.summarised) {
+    out.key("marginals").begin_array();
+    for (const auto& m : a.marginals) write_rationals(out, m);
+    out.end_array();
+    out.key("note").value(a.note);
+  } else {
+    out.key("posterior").begin_array();
+    for (const auto& row : a.posterior) {
+      out.begin_object().key("probability").value(to_string(row.probability)).key("values").begin_array();
+      for (std::size_t i = 0; i < row.values.size(); ++i) out.value(a.exogenous[i].labels[row.values[i]]);
+      out.end_array().end_object();
+    }
+    out.end_array();
+  }
+  out.key("summarised").value(a.summarised).end_object();
+}
+
+void write_prediction(JsonWriter& out, const Trace::Prediction& p) {
+  out.begin_object().key("distribution");
+  write_rationals(out, p.distribution);
+  out.key("nested").value(p.nested).key("term").value(p.term);
+  if (p.value) out.key("value").value(*p.value);
+  out.key("values").strings(p.labels).key("world").value(p.world).end_object();
+}
+
+void write_part(JsonWriter& out, const Trace::Part& part) {
+  out.begin_object().key("abduction");
+  write_abduction(out, part.abduction);
+  out.key("action").begin_array();
+  for (const auto& w : part.action) out.begin_object().key("mechanisms").strings(w.mechanisms).key("world").value(w.name).end_object();
+  out.end_array();
+  out.key("prediction").begin_array();
+  for (const auto& p : part.prediction) write_prediction(out, p);
+  out.end_array();
+  out.key("quantity").value(part.quantity).key("sign").value(part.sign).key("value").value(to_string(part.value));
+  out.end_object();
 }
 
 }  // namespace
@@ -406,54 +461,18 @@ std::string to_text(const Trace& trace, const Scm& scm) {
   return out;
 }
 
+void write_json(JsonWriter& out, const Trace& trace) {
+  out.begin_object();
+  out.key("decimal").value(to_decimal(trace.value, 6));
+  out.key("parts").begin_array();
+  for (const auto& part : trace.parts) write_part(out, part);
+  out.end_array();
+  out.key("query").value(trace.query).key("value").value(to_string(trace.value));
+  out.end_object();
+}
+
 nlohmann::json to_json(const Trace& trace) {
-  nlohmann::json j;
-  j["query"] = trace.query;
-  j["value"] = to_string(trace.value);
-  j["decimal"] = to_decimal(trace.value, 6);
-  j["parts"] = nlohmann::json::array();
-  for (const auto& part : trace.parts) {
-    nlohmann::json p;
-    p["sign"] = part.sign;
-    p["quantity"] = part.quantity;
-    p["value"] = to_string(part.value);
-    const auto& a = part.abduction;
-    nlohmann::json ab;
-    ab["evidence"] = a.evidence;
-    ab["evidence_probability"] = to_string(a.evidence_probability);
-    ab["exogenous"] = nlohmann::json::array();
-    for (const auto& u : a.exogenous) {
-      ab["exogenous"].push_back({{"name", u.name}, {"values", u.labels}, {"prior", rationals(u.prior)}});
-    }
-    ab["summarised"] = a.summarised;
-    if (a.summarised) {
-      ab["note"] = a.note;
-      ab["marginals"] = nlohmann::json::array();
-      for (const auto& m : a.marginals) ab["marginals"].push_back(rationals(m));
-    } else {
-      ab["posterior"] = nlohmann::json::array();
-      for (const auto& row : a.posterior) {
-        nlohmann::json values = nlohmann::json::array();
-        for (std::size_t i = 0; i < row.values.size(); ++i) values.push_back(a.exogenous[i].labels[row.values[i]]);
-        ab["posterior"].push_back({{"values", values}, {"probability", to_string(row.probability)}});
-      }
-    }
-    p["abduction"] = ab;
-    p["action"] = nlohmann::json::array();
-    for (const auto& w : part.action) p["action"].push_back({{"world", w.name}, {"mechanisms", w.mechanisms}});
-    p["prediction"] = nlohmann::json::array();
-    for (const auto& pr : part.prediction) {
-      nlohmann::json x{{"world", pr.world},
-                       {"term", pr.term},
-                       {"values", pr.labels},
-                       {"distribution", rationals(pr.distribution)},
-                       {"nested", pr.nested}};
-      if (pr.value) x["value"] = *pr.value;
-      p["prediction"].push_back(std::move(x));
-    }
-    j["parts"].push_back(std::move(p));
-  }
-  return j;
+  return written_json<nlohmann::json>([&](JsonWriter& out) { write_json(out, trace); });
 }
 
 int reasoning_steps(const Trace& t) {

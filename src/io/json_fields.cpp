@@ -1,6 +1,7 @@
 #include "rung/io/json_fields.hpp"
 
 #include "rung/core/text.hpp"
+#include "rung/io/json_line.hpp"
 
 namespace rung {
 
@@ -19,10 +20,11 @@ std::optional<std::string> scalar_text(const nlohmann::ordered_json* v) {
 }
 
 nlohmann::ordered_json value_json(const Rational& v) {
-  nlohmann::ordered_json j;
-  j["fraction"] = to_string(v);
-  j["decimal"] = to_decimal(v, 6);
-  return j;
+  return written_json([&](JsonWriter& out) { write_value_json(out, v); });
+}
+
+void write_value_json(JsonWriter& out, const Rational& v) {
+  out.begin_object().key("fraction").value(to_string(v)).key("decimal").value(to_decimal(v, 6)).end_object();
 }
 
 std::string json_message(const std::exception& e) {

@@ -1,38 +1,62 @@
 #include "rung/io/scm_json.hpp"
 
+#include "rung/io/json_line.hpp"
+
 #include <fmt/format.h>
 
 namespace rung {
 
 using nlohmann::json;
 
-json to_json(const Scm& scm) {
-  json exogenous = json::array();
-  json endogenous = json::array();
-  for (const Variable& v : scm.variables()) {
-    json item{{"name", v.name}, {"domain", v.domain.labels()}};
-    if (v.kind == VarKind::exogenous) {
-      json prior = json::array();
-      for (const auto& p : v.prior) prior.push_back(to_string(p));
-      item["prior"] = std::move(prior);
-      exogenous.push_back(std::move(item));
-      continue;
-    }
-    const Mechanism& m = *v.mechanism;
-    if (m.is_table()) {
-      json rows = json::array();
-      for (const auto& row : m.table().rows) {
-        json r = row.in;
-        r.push_back(row.out);
-        rows.push_back(std::move(r));
-      }
-      item["mechanism"] = {{"table", {{"inputs", m.table().inputs}, {"rows", std::move(rows)}}}};
-    } else {
-      item["mechanism"] = to_string(m.expression());
-    }
-    endogenous.push_back(std::move(item));
+namespace {
+
+/// One variable; keys in alphabetical order, as `nlohmann::json` (a std::map) prints them.
+void write_variable(JsonWriter& out, const Variable& v) {
+  out.begin_object().key("domain").strings(v.domain.labels());
+  if (v.kind == VarKind::exogenous) {
+    out.key("name").value(v.name).key("prior").begin_array();
+    for (const auto& p : v.prior) out.value(to_string(p));
+    out.end_array();
+    out.end_object();
+    return;
   }
-  return {{"exogenous", std::move(exogenous)}, {"endogenous", std::move(endogenous)}};
+  const Mechanism& m = *v.mechanism;
+  out.key("mechanism");
+  if (m.is_table()) {
+    out.begin_object().key("table").begin_object().key("inputs").strings(m.table().inputs).key("rows").begin_array();
+    for (const auto& row : m.table().rows) {
+      out.begin_array();
+      for (const auto& in : row.in) out.value(in);
+      out.value(row.out).end_array();
+    }
+    out.end_array().end_object().end_object();
+  } else {
+    out.value(to_string(m.expression()));
+  }
+  out.key("name").value(v.name).end_object();
+}
+
+void write_variables(JsonWriter& out, const Scm& scm, VarKind kind) {
+  out.begin_array();
+  for (const Variable& v : scm.variables()) {
+    if (v.kind == kind) write_variable(out, v);
+  }
+  out.end_array();
+}
+
+}  // namespace
+
+void write_json(JsonWriter& out, const Scm& scm) {
+  out.begin_object();
+  out.key("endogenous");
+  write_variables(out, scm, VarKind::endogenous);
+  out.key("exogenous");
+  write_variables(out, scm, VarKind::exogenous);
+  out.end_object();
+}
+
+json to_json(const Scm& scm) {
+  return written_json<json>([&](JsonWriter& out) { write_json(out, scm); });
 }
 
 std::string write_scm_json(const Scm& scm) {

@@ -1,5 +1,6 @@
 #include "rung/core/text.hpp"
 #include "rung/io/json_fields.hpp"
+#include "rung/io/json_line.hpp"
 
 #include <gtest/gtest.h>
 
@@ -33,6 +34,10 @@ TEST(JsonFields, MemberScalarTextAndValue) {
   EXPECT_EQ(scalar_text(member(j, "s")), "x");
   EXPECT_EQ(scalar_text(member(j, "o")), std::nullopt);
   EXPECT_EQ(value_json(Rational(7, 20)).dump(), R"({"fraction":"7/20","decimal":"0.35"})");
+  std::string text;
+  JsonWriter w(text);
+  write_value_json(w, Rational(-1, 3));
+  EXPECT_EQ(text, R"({"fraction":"-1/3","decimal":"-0.333333"})");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "rung/gen/distractors.hpp"
 
+#include "rung/io/json_line.hpp"
+
 #include <gtest/gtest.h>
 
 namespace rung {
@@ -70,6 +72,12 @@ TEST(Distractors, UndefinedProceduresHaveNoValueAndReadingsAreSolved) {
   EXPECT_FALSE(value_of(ds, "conditioning").has_value());
   EXPECT_EQ(value_of(ds, "plain"), Rational(1, 2));
   EXPECT_EQ(value_of(ds, "factual"), Rational(1));
+  std::string text;
+  JsonWriter w(text);
+  write_json(w, ds, nullptr);
+  EXPECT_NE(text.find(R"("conditioning":{"answer":null,"note":"undefined: zero-probability evidence"})"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("plain":{"answer":"1/2","value":{"fraction":"1/2","decimal":"0.5"}})"), std::string::npos) << text;
+  EXPECT_EQ(text, to_json(ds, nullptr).dump());
 }
 
 TEST(Distractors, WithPriorsKeepsMechanisms) {

@@ -2,6 +2,7 @@
 
 #include "random_models.hpp"
 #include "rung/infer/solver.hpp"
+#include "rung/io/json_line.hpp"
 
 #include <gtest/gtest.h>
 
@@ -134,6 +135,21 @@ TEST(TraceJson, Fields) {
   EXPECT_FALSE(part["prediction"][0].contains("value"));
 }
 
+/// The compact text of a trace: the tree's keys in the tree's (alphabetical) order.
+std::string written(const Trace& t) {
+  std::string text;
+  JsonWriter w(text);
+  write_json(w, t);
+  return text;
+}
+
+TEST(TraceJson, WrittenTextIsTheCompactDumpOfTheTree) {
+  const Scm m = trap();
+  const Trace t = make_trace(m, parse_query("P(Y[X=0]=1 | X=0) - P(Y=1)", m));
+  EXPECT_EQ(written(t), to_json(t).dump());
+  EXPECT_TRUE(written(t).starts_with(R"({"decimal":"0.25","parts":[{"abduction":{"evidence":"X=0",)")) << written(t);
+}
+
 /// Y := U0 xor ... xor U9 with uniform U: 1024 equally likely rows, 512 given Y=1.
 Scm parity(int n) {
   ScmBuilder b;
@@ -158,6 +174,7 @@ TEST(TraceContent, SummarisedWhenTooManyRows) {
   ASSERT_EQ(a.marginals.size(), 10U);
   for (const auto& marginal : a.marginals) EXPECT_EQ(marginal, (std::vector<Rational>{Rational(1, 2), Rational(1, 2)}));
   EXPECT_EQ(to_json(t)["parts"][0]["abduction"]["note"], a.note);
+  EXPECT_EQ(written(t), to_json(t).dump());
   EXPECT_NE(to_text(t, m).find("Note: the joint posterior has 512"), std::string::npos);
 }
 

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace rung {
 namespace {
@@ -32,11 +34,57 @@ TEST(JsonLine, SameBytesAsDump) {
   for (const auto& [key, value] : j.items()) EXPECT_EQ(appended(value), dumped(value)) << key;
 }
 
+TEST(JsonLine, EscapesAtEveryOffsetOfLongStrings) {
+  // Plain runs are skipped 8 bytes at a time: put each special byte at every offset.
+  for (const char special : {'"', '\\', '\n', '\x01', '\x1f', '\x7f', ' ', '~'}) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      std::string text(40, 'a');
+      text[at] = special;
+      EXPECT_EQ(appended(Json(text)), dumped(Json(text))) << at;
+      EXPECT_EQ(appended(Json(text.substr(0, at + 1))), dumped(Json(text.substr(0, at + 1)))) << at;
+    }
+  }
+  const std::string utf8 = std::string(17, 'a') + "caf\xc3\xa9";
+  EXPECT_EQ(appended(Json(utf8)), dumped(Json(utf8)));
+}
+
 TEST(JsonLine, InvalidUtf8IsRefusedAsDumpRefusesIt) {
   Json j = {{"bad", "abc\xff"}};
   EXPECT_THROW(dumped(j), Json::type_error);
   std::string out;
   EXPECT_THROW(append_json(out, j), Json::type_error);
+}
+
+TEST(JsonWriter, StreamsTheBytesOfDump) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("id").value("a-1");           // a string literal, not a bool
+  w.key("text").value(std::string("tab\t \"q\" caf\xc3\xa9"));
+  w.key("n").value(-3).key("u").value(std::uint64_t{18446744073709551615ULL});
+  w.key("flags").begin_array().value(true).value(false).value(nullptr).end_array();
+  w.key("empty").begin_object().end_object();
+  w.key("list").strings(std::vector<std::string>{"x", "y"});
+  w.key("tree").json(Json{{"b", 1}, {"a", {0.5, Json::array()}}});
+  w.key("raw").raw(R"({"k":[1]})");
+  w.end_object();
+  Json expected;
+  expected["id"] = "a-1";
+  expected["text"] = "tab\t \"q\" caf\xc3\xa9";
+  expected["n"] = -3;
+  expected["u"] = 18446744073709551615ULL;
+  expected["flags"] = {true, false, nullptr};
+  expected["empty"] = Json::object();
+  expected["list"] = {"x", "y"};
+  expected["tree"] = {{"b", 1}, {"a", {0.5, Json::array()}}};
+  expected["raw"] = {{"k", {1}}};
+  EXPECT_EQ(out, dumped(expected));
+}
+
+TEST(JsonWriter, WrittenJsonParsesWhatIsWritten) {
+  auto write = [](JsonWriter& w) { w.begin_object().key("z").value(1).key("a").value("x").end_object(); };
+  EXPECT_EQ(written_json(write).dump(), R"({"z":1,"a":"x"})");                 // ordered_json: as written
+  EXPECT_EQ(written_json<nlohmann::json>(write).dump(), R"({"a":"x","z":1})");  // json: alphabetical
 }
 
 }  // namespace

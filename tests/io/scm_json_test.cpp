@@ -1,5 +1,7 @@
 #include "rung/io/scm_json.hpp"
 
+#include "rung/io/json_line.hpp"
+
 #include <gtest/gtest.h>
 
 namespace rung {
@@ -39,6 +41,14 @@ TEST(ScmJson, WritesTheDocumentedForm) {
       {"name": "W", "domain": ["lo", "mid", "hi"], "mechanism": "U_W"},
       {"name": "Y", "domain": ["0", "1"], "mechanism": {"table": {"inputs": ["X"], "rows": [["0", "1"], ["1", "0"]]}}}]
   })"));
+}
+
+TEST(ScmJson, WritesCompactTextInTheTreesKeyOrder) {
+  std::string text;
+  JsonWriter w(text);
+  write_json(w, sample());
+  EXPECT_EQ(text, to_json(sample()).dump());
+  EXPECT_TRUE(text.starts_with(R"({"endogenous":[{"domain":["0","1"],"mechanism":"not U","name":"X"},)")) << text;
 }
 
 TEST(ScmJson, RoundTripsLosslessly) {

@@ -33,6 +33,8 @@
 
 namespace rung {
 
+class JsonWriter;
+
 struct Distractor {
   std::string procedure;
   std::optional<Rational> value;  ///< nullopt: the procedure is undefined here
@@ -46,6 +48,8 @@ struct Distractor {
 /// The record's `distractors` object: for each procedure its answer (by `decision`, or the
 /// fraction when `decision` is null) and value, or `answer: null` with a note when undefined.
 [[nodiscard]] nlohmann::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision);
+/// The same, written as compact text.
+void write_json(JsonWriter& out, const std::vector<Distractor>& procedures, const Decision* decision);
 
 /// `scm` with the exogenous priors replaced by `priors` (one vector per exogenous id).
 [[nodiscard]] Scm with_priors(const Scm& scm, const std::vector<std::vector<Rational>>& priors);

@@ -5,7 +5,7 @@
 /// the distractors and the structure hash, and writes one JSONL record (SPEC §5).
 ///
 ///     rung::Generator gen(rung::preset_options("counterbench"));
-///     std::string line = gen.record(0).dump();              // one item
+///     std::string line = gen.line(0);                       // one item, as written
 ///     gen.write(out, {.threads = 2});                       // the whole dataset, in index order
 ///
 /// Determinism: item i is drawn from Rng::for_item(seed, i / name_variants) (names from their
@@ -27,6 +27,9 @@
 
 namespace rung {
 
+class JsonWriter;
+struct Trace;
+
 struct RunOptions {
   unsigned threads = 1;
   std::uint64_t shard = 1;   ///< 1-based
@@ -42,6 +45,8 @@ class Generator {
 
   /// The record of item `index` at draw `attempt` (no de-duplication).
   [[nodiscard]] nlohmann::ordered_json record(std::uint64_t index, int attempt = 0) const;
+  /// The same record as write() prints it: one line of compact JSON, without the newline.
+  [[nodiscard]] std::string line(std::uint64_t index, int attempt = 0) const;
 
   /// Writes the records of this shard, one JSON object a line, de-duplicated by structure.
   void write(std::ostream& out, const RunOptions& run = {}) const;
@@ -51,11 +56,14 @@ class Generator {
  private:
   GeneratorOptions options_;
   std::unique_ptr<Preset> preset_;
+  std::string options_json_;  ///< options_.to_json() as text: every record's meta.options
 
   struct Made;
   /// Item `index` at draw `attempt`; `full = false` stops once the structure is known.
   [[nodiscard]] Made make(std::uint64_t index, int attempt, bool full) const;
   [[nodiscard]] ItemTarget target(std::uint64_t structure_index) const;
+  void write_difficulty(JsonWriter& out, const Item& item, const Trace& trace) const;
+  void write_meta(JsonWriter& out, const Item& item, std::uint64_t index) const;
 };
 
 }  // namespace rung

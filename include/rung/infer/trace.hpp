@@ -29,6 +29,8 @@
 
 namespace rung {
 
+class JsonWriter;
+
 struct Trace {
   /// A relevant exogenous variable: one some term of the query or evidence depends on (an
   /// ancestor of the term's variable in the term's own world, where set variables lose their
@@ -110,5 +112,7 @@ struct TraceOptions {
 
 /// Fractions as strings ("1/3"), the value also as a decimal.
 [[nodiscard]] nlohmann::json to_json(const Trace& trace);
+/// The same, written as compact text (keys in to_json's alphabetical order).
+void write_json(JsonWriter& out, const Trace& trace);
 
 }  // namespace rung

@@ -17,12 +17,16 @@
 
 namespace rung {
 
+class JsonWriter;
+
 /// `j[key]` when `j` is an object holding a non-null `key`; else nullptr.
 [[nodiscard]] const nlohmann::ordered_json* member(const nlohmann::ordered_json& j, std::string_view key);
 /// A scalar as text: strings as they are, numbers and booleans as JSON; nullopt otherwise.
 [[nodiscard]] std::optional<std::string> scalar_text(const nlohmann::ordered_json* v);
 /// `{"fraction": "7/20", "decimal": "0.35"}`: an exact value as records carry it (6 decimals).
 [[nodiscard]] nlohmann::ordered_json value_json(const Rational& v);
+/// The same, written as compact text.
+void write_value_json(JsonWriter& out, const Rational& v);
 /// An exception's message on one line, without nlohmann's "[json.exception.parse_error.101] ".
 [[nodiscard]] std::string json_message(const std::exception& e);
 

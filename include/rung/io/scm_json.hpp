@@ -19,8 +19,12 @@
 
 namespace rung {
 
+class JsonWriter;
+
 /// The JSON form of a model (domains and priors always written, priors as reduced fractions).
 [[nodiscard]] nlohmann::json to_json(const Scm& scm);
+/// The same, written as compact text (keys in to_json's alphabetical order).
+void write_json(JsonWriter& out, const Scm& scm);
 
 /// Reads the JSON form. Throws ParseError listing every problem, each naming the JSON path
 /// (e.g. `/endogenous/1/mechanism`) or, for syntax errors, the line and column.
