@@ -107,7 +107,8 @@ TEST_F(EliminationTest, JointReadsEveryQuantityOffOneElimination) {
   EXPECT_EQ(j.probability({{fx, 1}}), 0);                   // against the evidence
   EXPECT_EQ(j.distribution(y1), ve::distribution<R>(m, y1, evidence, limit));
   EXPECT_EQ(j.distribution(Term{x, {}}), (std::vector<R>{1, 0}));  // found by value, observed
-  const ve::Joint<R> none(m, {&y0}, {}, limit);
+  const std::vector<Event> no_evidence;
+  const ve::Joint<R> none(m, {&y0}, no_evidence, limit);
   EXPECT_EQ(none.evidence_probability(), 1);
   EXPECT_EQ(none.distribution(y0), (std::vector<R>{R(3, 4), R(1, 4)}));
 }

@@ -69,6 +69,9 @@ class Joint {
 
   Joint(const Scm& scm, std::vector<const Term*> terms, const std::vector<Event>& evidence,
         std::size_t max_factor_cells);
+  /// The Joint keeps a reference to the evidence: a temporary would dangle.
+  Joint(const Scm& scm, std::vector<const Term*> terms, std::vector<Event>&& evidence,
+        std::size_t max_factor_cells) = delete;
 
   /// P(evidence): 1 for no evidence, 0 for contradictory evidence; never throws.
   [[nodiscard]] S evidence_probability() const;
