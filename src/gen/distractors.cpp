@@ -90,11 +90,16 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
   if (root_marginals) {
     std::vector<std::vector<Rational>> priors(scm.exogenous().size());
     bool defined = true;
-    for (VarId u : scm.exogenous()) {
-      // P(U = v | evidence) for every v at once: one elimination per variable, the same exact
-      // values as one solve per value.
+    std::vector<Term> roots;
+    for (VarId u : scm.exogenous()) roots.push_back(Term{u, {}});
+    std::vector<const Term*> terms;
+    for (const Term& t : roots) terms.push_back(&t);
+    // P(U = v | evidence) for every U and v from one elimination (when small enough), the same
+    // exact values as one solve per value.
+    const ve::Joint<Rational> posterior(scm, std::move(terms), *evidence, SolverOptions{}.max_factor_cells);
+    for (const Term& t : roots) {
       try {
-        priors[u] = ve::distribution<Rational>(scm, Term{u, {}}, *evidence, SolverOptions{}.max_factor_cells);
+        priors[t.var] = posterior.distribution(t);
       } catch (const ZeroProbabilityEvidence&) {
         defined = false;
         break;

@@ -28,7 +28,25 @@ constexpr char kHole = '\x01';
 using Colouring = std::vector<std::uint32_t>;
 
 /// `v12`: the canonical name of the variable at canonical position 12.
-std::string canonical_name(std::size_t index) { return fmt::format("v{}", index); }
+std::string canonical_name(std::size_t index) {
+  std::string out(1, 'v');
+  out += std::to_string(index);
+  return out;
+}
+
+/// `open`, then `parts` separated by `separator`, then `close` (plain appends: this runs for
+/// every generated item; appended piece by piece because `"(" + str` trips a GCC 12 -Wrestrict
+/// false positive at -O3).
+std::string join(const std::vector<std::string>& parts, std::string_view separator, std::string_view open = {},
+                 std::string_view close = {}) {
+  std::string out(open);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  out += close;
+  return out;
+}
 
 /// True for texts of the form `v<digits>`, which a label atom must not be confused with.
 bool looks_like_canonical_name(std::string_view s) {
@@ -36,7 +54,7 @@ bool looks_like_canonical_name(std::string_view s) {
          std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string domain_text(const Domain& d) { return fmt::format("{{{}}}", fmt::join(d.labels(), ",")); }
+std::string domain_text(const Domain& d) { return join(d.labels(), ",", "{", "}"); }
 
 /// A copy of `e` whose atoms are rewritten: atoms naming a variable of `scm` by `on_var(id)`,
 /// the others (labels, numbers, true/false) by `on_other(text)`. Atoms are visited left to right.
@@ -135,7 +153,7 @@ void term_roles(const Term& term, const std::string& path, std::vector<std::vect
       roles[s.var].push_back(path + "S=N");
       term_roles(s.nested.front(), path + "N.", roles);
     } else {
-      roles[s.var].push_back(fmt::format("{}S={}", path, s.value));
+      roles[s.var].push_back(path + "S=" + std::to_string(s.value));
     }
   }
 }
@@ -143,7 +161,7 @@ void term_roles(const Term& term, const std::string& path, std::vector<std::vect
 void event_roles(const std::vector<Event>& events, const std::string& path,
                  std::vector<std::vector<std::string>>& roles) {
   for (std::size_t j = 0; j < events.size(); ++j) {
-    term_roles(events[j].term, fmt::format("{}{}={}.", path, j, events[j].value), roles);
+    term_roles(events[j].term, path + std::to_string(j) + "=" + std::to_string(events[j].value) + ".", roles);
   }
 }
 
@@ -152,7 +170,7 @@ std::vector<std::string> query_roles(const Query& q, std::size_t n) {
   std::vector<std::vector<std::string>> roles(n);
   for (std::size_t i = 0; i < q.parts.size(); ++i) {
     const auto& part = q.parts[i];
-    const std::string p = fmt::format("{}{}", i, part.sign < 0 ? '-' : '+');
+    const std::string p = std::to_string(i) + (part.sign < 0 ? '-' : '+');
     if (const auto* prob = std::get_if<Probability>(&part.quantity)) {
       event_roles(prob->events, p + "Pe", roles);
       event_roles(prob->evidence, p + "Pc", roles);
@@ -165,7 +183,7 @@ std::vector<std::string> query_roles(const Query& q, std::size_t n) {
   std::vector<std::string> out(n);
   for (std::size_t v = 0; v < n; ++v) {
     std::sort(roles[v].begin(), roles[v].end());
-    out[v] = fmt::format("{}", fmt::join(roles[v], ";"));
+    out[v] = join(roles[v], ";");
   }
   return out;
 }
@@ -279,7 +297,7 @@ class Canonicaliser {
       if (exo) {
         std::vector<std::string> p;
         for (const auto& x : var.prior) p.push_back(to_string(x));
-        shape = fmt::format(" ({})", fmt::join(p, ","));
+        shape = join(p, ",", " (", ")");
         line.text(shape);
       } else {
         Template m = mechanism_template(scm, v);
@@ -287,12 +305,12 @@ class Canonicaliser {
         for (std::size_t i = 0; i < m.refs.size(); ++i) {
           children_[m.refs[i]].emplace_back(v, static_cast<std::uint32_t>(i));
         }
-        shape = fmt::format(" := {}", fmt::join(m.pieces, "@"));
+        shape = join(m.pieces, "@", " := ");
         line.text(" := ");
         line.append(m);
       }
       // Exogenous first ('0' < '1'), so the canonical names of exogenous variables come first.
-      initial[v] = fmt::format("{}\n{}\n{}\n{}", exo ? '0' : '1', domain_text(var.domain), shape, roles[v]);
+      initial[v] = std::string(1, exo ? '0' : '1') + "\n" + domain_text(var.domain) + "\n" + shape + "\n" + roles[v];
     }
     Colouring c;
     std::size_t cells = rank(initial, c);

@@ -4,6 +4,7 @@
 
 #include "rung/core/error.hpp"
 
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,15 +15,24 @@ namespace rung {
 
 namespace {
 
-bool is_zero_or_one(const Rational& x) { return x.is_zero() || x == 1; }
+/// Scratch vectors of the operations: the factors of a query are small, so these rarely allocate.
+template <class T, std::size_t N = 16>
+using Small = boost::container::small_vector<T, N>;
+
+bool is_zero_or_one(const Rational& x) {
+  // A canonical fraction is 1 when numerator and denominator are both 1 (no temporary for the 1).
+  const auto* q = x.backend().data();
+  return x.is_zero() || (mpz_cmp_ui(mpq_numref(q), 1) == 0 && mpz_cmp_ui(mpq_denref(q), 1) == 0);
+}
 bool is_zero_or_one(double x) { return x == 0.0 || x == 1.0; }
 
 /// Visits every cell of a table over `card` (last dimension fastest) keeping, for each of
 /// several other tables, the index of the matching cell: index[t] = sum_d counter[d] * stride(d, t).
 class Walk {
  public:
-  Walk(std::vector<std::uint32_t> card, std::size_t tables)
-      : card_(std::move(card)), tables_(tables), stride_(card_.size() * tables, 0) {}
+  /// `card` must outlive the walk.
+  Walk(std::span<const std::uint32_t> card, std::size_t tables)
+      : card_(card), tables_(tables), stride_(card_.size() * tables, 0) {}
 
   void set(std::size_t dim, std::size_t table, std::size_t stride) { stride_[dim * tables_ + table] = stride; }
 
@@ -42,8 +52,8 @@ class Walk {
   void run(Visit&& visit) const {
     std::size_t total = 1;
     for (auto c : card_) total *= c;  // callers bound the size with check_cells
-    std::vector<std::size_t> index(tables_, 0);
-    std::vector<std::uint32_t> counter(card_.size(), 0);
+    Small<std::size_t> index(tables_, 0);
+    Small<std::uint32_t> counter(card_.size(), 0);
     for (std::size_t cell = 0; cell < total; ++cell) {
       visit(static_cast<const std::size_t*>(index.data()), static_cast<const std::uint32_t*>(counter.data()));
       for (std::size_t d = card_.size(); d-- > 0;) {
@@ -60,9 +70,9 @@ class Walk {
   }
 
  private:
-  std::vector<std::uint32_t> card_;
+  std::span<const std::uint32_t> card_;
   std::size_t tables_;
-  std::vector<std::size_t> stride_;  // [dim][table]
+  Small<std::size_t, 64> stride_;  // [dim][table]
 };
 
 std::size_t position(std::span<const NodeId> scope, NodeId node) {
@@ -77,7 +87,7 @@ std::size_t stride_of(std::span<const std::uint32_t> card, std::size_t pos) {
   return stride;
 }
 
-using NodeCards = std::vector<std::pair<NodeId, std::uint32_t>>;
+using NodeCards = Small<std::pair<NodeId, std::uint32_t>>;
 
 /// Sorts (node, cardinality) pairs by node and drops repeated nodes (a node has one cardinality
 /// in every factor). Small vectors: cheaper than a std::map.
@@ -222,8 +232,8 @@ Factor<S> sum_product(std::span<const Factor<S>* const> dense, std::span<const F
   out.values.resize(check_cells(out.card, limit));
 
   // Dimensions: the result's scope, then the eliminated node (fastest).
-  std::vector<NodeId> dims = out.scope;
-  std::vector<std::uint32_t> dim_card = out.card;
+  Small<NodeId> dims(out.scope.begin(), out.scope.end());
+  Small<std::uint32_t> dim_card(out.card.begin(), out.card.end());
   if (eliminate) {
     dims.push_back(*eliminate);
     dim_card.push_back(eliminated_card);
@@ -231,11 +241,11 @@ Factor<S> sum_product(std::span<const Factor<S>* const> dense, std::span<const F
   // Walk::set_table looks nodes up in the sorted result scope; the eliminated node (the last
   // dimension) gets its strides separately, in set_all.
   const std::size_t nf = functions.size();
-  std::vector<const Factor<S>*> indicators;
-  std::vector<const Factor<S>*> scalars;
+  Small<const Factor<S>*> indicators;
+  Small<const Factor<S>*> scalars;
   for (const auto* f : dense) (f->indicator ? indicators : scalars).push_back(f);
   const std::size_t tables = 1 + nf + indicators.size() + scalars.size();
-  Walk walk(dim_card, tables);
+  Walk walk(std::span<const std::uint32_t>(dim_card.data(), dim_card.size()), tables);
   const std::span<const NodeId> sorted_dims(out.scope);
   auto set_all = [&](std::size_t table, std::span<const NodeId> scope, std::span<const std::uint32_t> card) {
     walk.set_table(table, sorted_dims, scope, card);
@@ -245,7 +255,7 @@ Factor<S> sum_product(std::span<const Factor<S>* const> dense, std::span<const F
     }
   };
   walk.set_table(0, sorted_dims, out.scope, out.card);
-  std::vector<std::size_t> out_dim(nf, dims.size());  // the dimension of each function's out
+  Small<std::size_t> out_dim(nf, dims.size());  // the dimension of each function's out
   for (std::size_t k = 0; k < nf; ++k) {
     const auto* f = functions[k];
     set_all(1 + k, f->scope, f->card);

@@ -47,31 +47,55 @@ std::vector<const Term*> asked_terms(const Query::Part& part) {
   return out;
 }
 
-// The engine behind the numbers of a trace: the solver's method.
-Rational probability_of(const Scm& scm, const Probability& p, const TraceOptions& o) {
-  return o.enumerate ? enumeration::probability<Rational>(scm, p)
-                     : ve::probability<Rational>(scm, p, o.max_factor_cells);
-}
-std::vector<Rational> distribution_of(const Scm& scm, const Term& t, const std::vector<Event>& evidence,
-                                      const TraceOptions& o) {
-  return o.enumerate ? enumeration::distribution<Rational>(scm, t, evidence)
-                     : ve::distribution<Rational>(scm, t, evidence, o.max_factor_cells);
-}
-Rational evidence_probability_of(const Scm& scm, const std::vector<Event>& evidence, const TraceOptions& o) {
-  if (evidence.empty()) return 1;
-  if (!o.enumerate) return ve::evidence_probability<Rational>(scm, evidence, o.max_factor_cells);
-  std::vector<const Term*> terms;
-  for (const Event& e : evidence) terms.push_back(&e.term);
-  Rational total = 0;
-  enumeration::for_each_unit<Rational>(scm, enumeration::relevant_exogenous(scm, terms),
-                                       [&](std::span<const Value> unit, const Rational& weight) {
-                                         for (const Event& e : evidence) {
-                                           if (enumeration::evaluate(scm, e.term, unit) != e.value) return;
-                                         }
-                                         total += weight;
-                                       });
-  return total;
-}
+/// The numbers of one part of a trace, by the solver's method. With variable elimination, one
+/// elimination over the joint of every term the part asks about or predicts gives them all (exact:
+/// the same fractions as one elimination per number).
+class PartNumbers {
+ public:
+  PartNumbers(const Scm& scm, const std::vector<Term>& asked, const std::vector<Term>& inner,
+              const std::vector<Event>& evidence, const TraceOptions& o)
+      : scm_(scm), evidence_(evidence), max_factor_cells_(o.max_factor_cells) {
+    if (o.enumerate) return;
+    std::vector<const Term*> terms;
+    for (const Term& t : asked) terms.push_back(&t);
+    for (const Term& t : inner) terms.push_back(&t);
+    joint_.emplace(scm, std::move(terms), evidence, o.max_factor_cells);
+  }
+
+  [[nodiscard]] Rational probability(const Probability& p) const {
+    return joint_ ? joint_->probability(p.events) : enumeration::probability<Rational>(scm_, p);
+  }
+  [[nodiscard]] std::vector<Rational> distribution(const Term& t) const {
+    return joint_ ? joint_->distribution(t) : enumeration::distribution<Rational>(scm_, t, evidence_);
+  }
+  /// P(U = v | evidence) for an exogenous variable U, which need not be a term of the part.
+  [[nodiscard]] std::vector<Rational> marginal(VarId u) const {
+    const Term t{u, {}};
+    return joint_ ? ve::distribution<Rational>(scm_, t, evidence_, max_factor_cells_)
+                  : enumeration::distribution<Rational>(scm_, t, evidence_);
+  }
+  [[nodiscard]] Rational evidence_probability() const {
+    if (evidence_.empty()) return 1;
+    if (joint_) return joint_->evidence_probability();
+    std::vector<const Term*> terms;
+    for (const Event& e : evidence_) terms.push_back(&e.term);
+    Rational total = 0;
+    enumeration::for_each_unit<Rational>(scm_, enumeration::relevant_exogenous(scm_, terms),
+                                         [&](std::span<const Value> unit, const Rational& weight) {
+                                           for (const Event& e : evidence_) {
+                                             if (enumeration::evaluate(scm_, e.term, unit) != e.value) return;
+                                           }
+                                           total += weight;
+                                         });
+    return total;
+  }
+
+ private:
+  const Scm& scm_;
+  const std::vector<Event>& evidence_;
+  std::size_t max_factor_cells_;
+  std::optional<ve::Joint<Rational>> joint_;  // variable elimination
+};
 
 /// Marks the exogenous variables that the value of `term` depends on: ancestors of its variable
 /// in its own world (the parents of a set variable are cut), and those of its nested terms.
@@ -96,10 +120,10 @@ void mark_relevant(const Scm& scm, const Term& term, std::vector<bool>& relevant
 }
 
 Trace::Abduction abduce(const Scm& scm, const std::vector<const Term*>& terms, const std::vector<Event>& evidence,
-                        const TraceOptions& options) {
+                        const PartNumbers& numbers, const TraceOptions& options) {
   Trace::Abduction a;
   a.evidence = evidence.empty() ? std::string() : to_string(evidence, scm);
-  a.evidence_probability = evidence_probability_of(scm, evidence, options);
+  a.evidence_probability = numbers.evidence_probability();
   std::vector<bool> marked(scm.size(), false);
   for (const Term* t : terms) mark_relevant(scm, *t, marked);
   std::vector<VarId> relevant;
@@ -152,9 +176,7 @@ Trace::Abduction abduce(const Scm& scm, const std::vector<const Term*>& terms, c
   a.note = fmt::format("the {} exogenous variables have more than {} combinations of values: each variable's "
                        "posterior marginal is shown instead of the joint",
                        relevant.size(), options.max_units);
-  for (VarId u : relevant) {
-    a.marginals.push_back(distribution_of(scm, Term{u, {}}, evidence, options));
-  }
+  for (VarId u : relevant) a.marginals.push_back(numbers.marginal(u));
   return a;
 }
 
@@ -224,24 +246,31 @@ Trace::Part trace_part(const Scm& scm, const Query::Part& part, const TraceOptio
   out.sign = part.sign;
   out.quantity = to_string(Query{{Query::Part{1, part.quantity}}}, scm);
   const std::vector<Event>& evidence = evidence_of(part);
-  if (const auto* p = std::get_if<Probability>(&part.quantity)) {
-    out.value = probability_of(scm, *p, options);
-  } else {
-    const auto& e = std::get<Expectation>(part.quantity);
-    const std::vector<Rational> numbers = numeric_labels(e.term.var, scm);
-    const auto dist = distribution_of(scm, e.term, e.evidence, options);
-    out.value = 0;
-    for (std::size_t v = 0; v < dist.size(); ++v) out.value += numbers[v] * dist[v];
-  }
-
-  std::vector<const Term*> terms = asked_terms(part);
-  for (const Event& e : evidence) terms.push_back(&e.term);
-  out.abduction = abduce(scm, terms, evidence, options);
-
   std::vector<WorldTerms> worlds;
   std::vector<Term> asked;
   std::vector<Term> inner;
   for (const Term* t : asked_terms(part)) collect_worlds(*t, false, worlds, asked, inner);
+  // Checked in the order the solver checks them: the events (or the labels), then the evidence.
+  const auto* asked_probability = std::get_if<Probability>(&part.quantity);
+  std::vector<Rational> labels_as_numbers;
+  if (asked_probability != nullptr) {
+    check_events(asked_probability->events, scm);
+  } else {
+    labels_as_numbers = numeric_labels(std::get<Expectation>(part.quantity).term.var, scm);
+  }
+  const PartNumbers numbers(scm, asked, inner, evidence, options);
+  if (asked_probability != nullptr) {
+    out.value = numbers.probability(*asked_probability);
+  } else {
+    const auto dist = numbers.distribution(std::get<Expectation>(part.quantity).term);
+    out.value = 0;
+    for (std::size_t v = 0; v < dist.size(); ++v) out.value += labels_as_numbers[v] * dist[v];
+  }
+
+  std::vector<const Term*> terms = asked_terms(part);
+  for (const Event& e : evidence) terms.push_back(&e.term);
+  out.abduction = abduce(scm, terms, evidence, numbers, options);
+
   for (const auto& w : worlds) out.action.push_back(describe_world(scm, w));
 
   auto predict = [&](const Term& t, bool nested) {
@@ -249,7 +278,7 @@ Trace::Part trace_part(const Scm& scm, const Query::Part& part, const TraceOptio
     p.world = world_name(t, scm);
     p.term = to_string(t, scm);
     p.labels = scm.domain(t.var).labels();
-    p.distribution = distribution_of(scm, t, evidence, options);
+    p.distribution = numbers.distribution(t);
     for (std::size_t v = 0; v < p.distribution.size(); ++v) {
       if (p.distribution[v] == 1) p.value = p.labels[v];
     }

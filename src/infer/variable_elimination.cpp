@@ -21,32 +21,24 @@ bool contains(const std::vector<NodeId>& scope, NodeId node) {
 
 std::uint32_t card_of(const WorldNetwork& net, NodeId id) { return static_cast<std::uint32_t>(net.cardinality(id)); }
 
-/// The network of one probability or distribution, with its evidence attached.
-struct Setup {
-  explicit Setup(const Scm& scm) : net(scm) {}
-  WorldNetwork net;
-  std::map<NodeId, Value> evidence;
-  bool contradictory = false;  ///< the evidence contradicts itself or an intervention: P = 0
-
-  void add_evidence(const std::vector<Event>& events) {
-    for (const Event& e : events) {
-      const NodeId id = net.add(e.term);
-      const WorldNode& node = net.node(id);
-      if (node.kind == WorldNode::Kind::constant) {
-        contradictory = contradictory || node.value != e.value;
-        continue;
-      }
-      auto [it, fresh] = evidence.emplace(id, e.value);
-      contradictory = contradictory || (!fresh && it->second != e.value);
-    }
-  }
-};
-
 template <class S>
 S sum(const std::vector<S>& values) {
   S total(0);
   for (const S& v : values) total += v;
   return total;
+}
+
+/// Calls visit(coordinates, value) for every cell of `f`, in row-major order.
+template <class S, class Visit>
+void for_each_cell(const Factor<S>& f, Visit&& visit) {
+  std::vector<std::uint32_t> at(f.scope.size(), 0);
+  for (const S& value : f.values) {
+    visit(at, value);
+    for (std::size_t d = at.size(); d-- > 0;) {
+      if (++at[d] < f.card[d]) break;
+      at[d] = 0;
+    }
+  }
 }
 
 }  // namespace
@@ -347,75 +339,162 @@ Factor<S> joint(const WorldNetwork& net, std::vector<NodeId> targets, const std:
 }
 
 template <class S>
-S probability(const Scm& scm, const Probability& p, std::size_t limit) {
-  check_events(p.events, scm);
-  check_events(p.evidence, scm);
-  Setup setup(scm);
-  setup.add_evidence(p.evidence);
-  std::map<NodeId, Value> wanted;
-  bool never = false;  // the events contradict themselves, an intervention or the evidence
-  for (const Event& e : p.events) {
-    const NodeId id = setup.net.add(e.term);
-    const WorldNode& node = setup.net.node(id);
-    if (node.kind == WorldNode::Kind::constant) {
-      never = never || node.value != e.value;
-    } else if (auto it = setup.evidence.find(id); it != setup.evidence.end()) {
-      never = never || it->second != e.value;
-    } else {
-      auto [w, fresh] = wanted.emplace(id, e.value);
-      never = never || (!fresh && w->second != e.value);
+Joint<S>::Joint(const Scm& scm, std::vector<const Term*> terms, const std::vector<Event>& evidence, std::size_t limit)
+    : Joint(scm, std::move(terms), evidence, limit, false) {}
+
+template <class S>
+Joint<S>::Joint(const Scm& scm, std::vector<const Term*> terms, const std::vector<Event>& evidence, std::size_t limit,
+                bool force_combined)
+    : scm_(&scm), terms_(std::move(terms)), evidence_(&evidence), limit_(limit) {
+  for (const Term* t : terms_) check_term(*t, scm);
+  check_events(evidence, scm);
+  if (!force_combined && terms_.size() > 1) {
+    std::size_t cells = 1;
+    for (const Term* t : terms_) {
+      cells = std::min(cells * scm.domain(t->var).size(), combined_cells + 1);
     }
+    combined_ = cells <= combined_cells;
+    if (!combined_) return;
+    try {
+      eliminate();
+    } catch (const Error&) {  // too large at once: one elimination per quantity instead
+      combined_ = false;
+    }
+    return;
   }
-  if (setup.contradictory) throw ZeroProbabilityEvidence(to_string(p.evidence, scm));
-  std::vector<NodeId> targets;
-  for (const auto& [id, value] : wanted) targets.push_back(id);
-  const Factor<S> j = joint<S>(setup.net, targets, setup.evidence, limit);
-  const S den = sum(j.values);
-  if (!p.evidence.empty() && is_zero(den)) throw ZeroProbabilityEvidence(to_string(p.evidence, scm));
-  if (never) return S(0);
-  std::size_t index = 0;
-  for (std::size_t i = 0; i < j.scope.size(); ++i) index = index * j.card[i] + wanted.at(j.scope[i]);
-  if (p.evidence.empty()) return j.values[index];  // P(evidence) = 1
-  return S(j.values[index] / den);
+  eliminate();
 }
 
 template <class S>
-std::vector<S> distribution(const Scm& scm, const Term& term, const std::vector<Event>& evidence, std::size_t limit) {
-  check_term(term, scm);
-  check_events(evidence, scm);
-  Setup setup(scm);
-  setup.add_evidence(evidence);
-  const NodeId id = setup.net.add(term);
-  if (setup.contradictory) throw ZeroProbabilityEvidence(to_string(evidence, scm));
-  const WorldNode& node = setup.net.node(id);
-  std::vector<S> out(scm.domain(term.var).size(), S(0));
-  std::optional<Value> point;
-  if (node.kind == WorldNode::Kind::constant) point = node.value;
-  if (auto it = setup.evidence.find(id); it != setup.evidence.end()) point = it->second;
+void Joint<S>::eliminate() {
+  WorldNetwork net(*scm_);
+  std::map<NodeId, Value> observed;
+  for (const Event& e : *evidence_) {
+    const NodeId id = net.add(e.term);
+    const WorldNode& node = net.node(id);
+    if (node.kind == WorldNode::Kind::constant) {
+      contradictory_ = contradictory_ || node.value != e.value;
+      continue;
+    }
+    auto [it, fresh] = observed.emplace(id, e.value);
+    contradictory_ = contradictory_ || (!fresh && it->second != e.value);
+  }
   std::vector<NodeId> targets;
-  if (!point) targets.push_back(id);
-  const Factor<S> j = joint<S>(setup.net, targets, setup.evidence, limit);
-  const S den = sum(j.values);
-  if (!evidence.empty() && is_zero(den)) throw ZeroProbabilityEvidence(to_string(evidence, scm));
-  if (point) {
-    out[*point] = S(1);
+  node_.clear();
+  point_.clear();
+  for (const Term* t : terms_) {
+    const NodeId id = net.add(*t);
+    const WorldNode& node = net.node(id);
+    node_.push_back(id);
+    if (node.kind == WorldNode::Kind::constant) {
+      point_.emplace_back(node.value);
+    } else if (auto it = observed.find(id); it != observed.end()) {
+      point_.emplace_back(it->second);
+    } else {
+      point_.emplace_back();
+      targets.push_back(id);
+    }
+  }
+  if (contradictory_) return;
+  factor_ = joint<S>(net, std::move(targets), observed, limit_);
+  evidence_probability_ = sum(factor_.values);
+}
+
+template <class S>
+S Joint<S>::evidence_probability() const {
+  if (!combined_) return Joint(*scm_, {}, *evidence_, limit_, true).evidence_probability();
+  return evidence_probability_;
+}
+
+template <class S>
+void Joint<S>::check_defined() const {
+  if (contradictory_ || (!evidence_->empty() && is_zero(evidence_probability_))) {
+    throw ZeroProbabilityEvidence(to_string(*evidence_, *scm_));
+  }
+}
+
+template <class S>
+std::size_t Joint<S>::index_of(const Term& term) const {
+  for (std::size_t i = 0; i < terms_.size(); ++i) {
+    if (terms_[i] == &term || *terms_[i] == term) return i;
+  }
+  throw std::logic_error("ve::Joint: a term it was not built for");
+}
+
+template <class S>
+S Joint<S>::probability(const std::vector<Event>& events) const {
+  if (!combined_) {
+    std::vector<const Term*> terms;
+    for (const Event& e : events) terms.push_back(&e.term);
+    return Joint(*scm_, std::move(terms), *evidence_, limit_, true).probability(events);
+  }
+  check_defined();
+  // The value each scope node must take; an event contradicting another, an intervention or
+  // the evidence has probability 0.
+  std::vector<std::optional<Value>> wanted(factor_.scope.size());
+  for (const Event& e : events) {
+    const std::size_t i = index_of(e.term);
+    if (point_[i]) {
+      if (*point_[i] != e.value) return S(0);
+      continue;
+    }
+    auto& w = wanted[static_cast<std::size_t>(std::lower_bound(factor_.scope.begin(), factor_.scope.end(), node_[i]) -
+                                              factor_.scope.begin())];
+    if (w && *w != e.value) return S(0);
+    w = e.value;
+  }
+  S num(0);
+  for_each_cell(factor_, [&](const std::vector<std::uint32_t>& at, const S& value) {
+    for (std::size_t d = 0; d < at.size(); ++d) {
+      if (wanted[d] && *wanted[d] != at[d]) return;
+    }
+    num += value;
+  });
+  if (evidence_->empty()) return num;  // P(evidence) = 1
+  return S(num / evidence_probability_);
+}
+
+template <class S>
+std::vector<S> Joint<S>::distribution(const Term& term) const {
+  if (!combined_) return Joint(*scm_, {&term}, *evidence_, limit_, true).distribution(term);
+  check_defined();
+  const std::size_t i = index_of(term);
+  std::vector<S> out(scm_->domain(term.var).size(), S(0));
+  if (point_[i]) {
+    out[*point_[i]] = S(1);
     return out;
   }
-  for (std::size_t v = 0; v < out.size(); ++v) out[v] = evidence.empty() ? j.values[v] : S(j.values[v] / den);
+  const auto d = static_cast<std::size_t>(std::lower_bound(factor_.scope.begin(), factor_.scope.end(), node_[i]) -
+                                          factor_.scope.begin());
+  for_each_cell(factor_, [&](const std::vector<std::uint32_t>& at, const S& value) { out[at[d]] += value; });
+  if (!evidence_->empty()) {
+    for (S& v : out) v /= evidence_probability_;
+  }
   return out;
 }
 
 template <class S>
+S probability(const Scm& scm, const Probability& p, std::size_t limit) {
+  check_events(p.events, scm);
+  std::vector<const Term*> terms;
+  for (const Event& e : p.events) terms.push_back(&e.term);
+  return Joint<S>(scm, std::move(terms), p.evidence, limit).probability(p.events);
+}
+
+template <class S>
+std::vector<S> distribution(const Scm& scm, const Term& term, const std::vector<Event>& evidence, std::size_t limit) {
+  return Joint<S>(scm, {&term}, evidence, limit).distribution(term);
+}
+
+template <class S>
 S evidence_probability(const Scm& scm, const std::vector<Event>& evidence, std::size_t limit) {
-  check_events(evidence, scm);
-  Setup setup(scm);
-  setup.add_evidence(evidence);
-  if (setup.contradictory) return S(0);
-  return sum(joint<S>(setup.net, {}, setup.evidence, limit).values);
+  return Joint<S>(scm, {}, evidence, limit).evidence_probability();
 }
 
 template Factor<Rational> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&, std::size_t);
 template Factor<double> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&, std::size_t);
+template class Joint<Rational>;
+template class Joint<double>;
 template Rational probability(const Scm&, const Probability&, std::size_t);
 template double probability(const Scm&, const Probability&, std::size_t);
 template std::vector<Rational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);

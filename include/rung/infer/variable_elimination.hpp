@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -47,6 +48,57 @@ template <class S>
 [[nodiscard]] Factor<S> joint(const WorldNetwork& net, std::vector<NodeId> targets,
                               const std::map<NodeId, Value>& evidence, std::size_t max_factor_cells);
 
+/// The joint of a few terms and some evidence, from one elimination: P(evidence), the
+/// probability of events on those terms and each term's distribution, all given the evidence,
+/// are read off it (exactly the numbers one elimination per quantity gives).
+///
+///     rung::ve::Joint<rung::Rational> j(scm, {&y0, &y1}, evidence, limit);
+///     j.probability({{y0, 1}, {y1, 0}});   // P(Y[X=0]=1, Y[X=1]=0 | evidence)
+///     j.distribution(y0);                  // P(Y[X=0] = v | evidence) for every v
+///
+/// The factor over the terms has the product of their cardinalities cells: when that exceeds
+/// combined_cells, or the joint elimination would exceed max_factor_cells, each accessor runs its
+/// own elimination over just the terms it reads instead. The Joint refers to the model, the terms
+/// and the evidence, which must outlive it. The constructor throws InvalidQuery for a term or
+/// event that does not fit the model; probability() and distribution() throw
+/// ZeroProbabilityEvidence when the evidence is non-empty and has probability 0.
+template <class S>
+class Joint {
+ public:
+  static constexpr std::size_t combined_cells = 4096;
+
+  Joint(const Scm& scm, std::vector<const Term*> terms, const std::vector<Event>& evidence,
+        std::size_t max_factor_cells);
+  /// The Joint keeps a reference to the evidence: a temporary would dangle.
+  Joint(const Scm& scm, std::vector<const Term*> terms, std::vector<Event>&& evidence,
+        std::size_t max_factor_cells) = delete;
+
+  /// P(evidence): 1 for no evidence, 0 for contradictory evidence; never throws.
+  [[nodiscard]] S evidence_probability() const;
+  /// P(events | evidence). Precondition: every event's term equals one of the terms.
+  [[nodiscard]] S probability(const std::vector<Event>& events) const;
+  /// P(term = v | evidence) for every value v. Precondition: `term` equals one of the terms.
+  [[nodiscard]] std::vector<S> distribution(const Term& term) const;
+
+ private:
+  Joint(const Scm& scm, std::vector<const Term*> terms, const std::vector<Event>& evidence,
+        std::size_t max_factor_cells, bool force_combined);
+  void eliminate();
+  void check_defined() const;
+  [[nodiscard]] std::size_t index_of(const Term& term) const;
+
+  const Scm* scm_;
+  std::vector<const Term*> terms_;
+  const std::vector<Event>* evidence_;
+  std::size_t limit_;
+  bool combined_ = true;       ///< factor_ holds all the terms; otherwise each accessor eliminates
+  bool contradictory_ = false;  ///< the evidence contradicts itself or an intervention
+  std::vector<NodeId> node_;                // per term: its node
+  std::vector<std::optional<Value>> point_;  // per term: the value of a constant or observed node
+  Factor<S> factor_;                         // P(evidence, the other terms' nodes)
+  S evidence_probability_{0};
+};
+
 /// P(events | evidence). Throws ZeroProbabilityEvidence if P(evidence) = 0 (evidence non-empty).
 template <class S>
 [[nodiscard]] S probability(const Scm& scm, const Probability& p, std::size_t max_factor_cells);
@@ -65,6 +117,8 @@ extern template Factor<Rational> joint(const WorldNetwork&, std::vector<NodeId>,
                                        std::size_t);
 extern template Factor<double> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&,
                                      std::size_t);
+extern template class Joint<Rational>;
+extern template class Joint<double>;
 extern template Rational probability(const Scm&, const Probability&, std::size_t);
 extern template double probability(const Scm&, const Probability&, std::size_t);
 extern template std::vector<Rational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);
