@@ -96,10 +96,10 @@ std::vector<Distractor> distractors(const Scm& scm, const Query& query,
     for (const Term& t : roots) terms.push_back(&t);
     // P(U = v | evidence) for every U and v from one elimination (when small enough), the same
     // exact values as one solve per value.
-    const ve::Joint<Rational> posterior(scm, std::move(terms), *evidence, SolverOptions{}.max_factor_cells);
+    const ve::Joint<FastRational> posterior(scm, std::move(terms), *evidence, SolverOptions{}.max_factor_cells);
     for (const Term& t : roots) {
       try {
-        priors[t.var] = posterior.distribution(t);
+        for (const FastRational& p : posterior.distribution(t)) priors[t.var].push_back(p.to_rational());
       } catch (const ZeroProbabilityEvidence&) {
         defined = false;
         break;

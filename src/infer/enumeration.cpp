@@ -183,6 +183,8 @@ template void for_each_unit(const Scm&, const std::vector<VarId>&,
                             const std::function<void(std::span<const Value>, const Rational&)>&, std::uint64_t);
 template void for_each_unit(const Scm&, const std::vector<VarId>&,
                             const std::function<void(std::span<const Value>, const double&)>&, std::uint64_t);
+template void for_each_unit(const Scm&, const std::vector<VarId>&,
+                            const std::function<void(std::span<const Value>, const FastRational&)>&, std::uint64_t);
 template Rational probability(const Scm&, const Probability&, std::uint64_t);
 template double probability(const Scm&, const Probability&, std::uint64_t);
 template std::vector<Rational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::uint64_t);

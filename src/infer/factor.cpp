@@ -19,12 +19,10 @@ namespace {
 template <class T, std::size_t N = 16>
 using Small = boost::container::small_vector<T, N>;
 
-bool is_zero_or_one(const Rational& x) {
-  // A canonical fraction is 1 when numerator and denominator are both 1 (no temporary for the 1).
-  const auto* q = x.backend().data();
-  return x.is_zero() || (mpz_cmp_ui(mpq_numref(q), 1) == 0 && mpz_cmp_ui(mpq_denref(q), 1) == 0);
+template <class S>
+bool is_zero_or_one(const S& x) {
+  return is_zero(x) || is_one(x);
 }
-bool is_zero_or_one(double x) { return x == 0.0 || x == 1.0; }
 
 /// Visits every cell of a table over `card` (last dimension fastest) keeping, for each of
 /// several other tables, the index of the matching cell: index[t] = sum_d counter[d] * stride(d, t).
@@ -307,10 +305,14 @@ Factor<S> sum_product(std::span<const Factor<S>* const> dense, std::span<const F
 }
 
 template Factor<Rational> restrict(const Factor<Rational>&, NodeId, Value);
+template Factor<FastRational> restrict(const Factor<FastRational>&, NodeId, Value);
 template Factor<double> restrict(const Factor<double>&, NodeId, Value);
 template Factor<Rational> substitute(const Factor<Rational>&, const FunctionFactor&, std::size_t);
+template Factor<FastRational> substitute(const Factor<FastRational>&, const FunctionFactor&, std::size_t);
 template Factor<double> substitute(const Factor<double>&, const FunctionFactor&, std::size_t);
 template Factor<Rational> sum_product(std::span<const Factor<Rational>* const>, std::span<const FunctionFactor* const>,
+                                      std::optional<NodeId>, std::size_t);
+template Factor<FastRational> sum_product(std::span<const Factor<FastRational>* const>, std::span<const FunctionFactor* const>,
                                       std::optional<NodeId>, std::size_t);
 template Factor<double> sum_product(std::span<const Factor<double>* const>, std::span<const FunctionFactor* const>,
                                     std::optional<NodeId>, std::size_t);

@@ -6,20 +6,29 @@
 #include "rung/infer/validate.hpp"
 #include "rung/infer/variable_elimination.hpp"
 
+#include <type_traits>
+
 namespace rung {
 
 namespace {
 
 template <class S>
 S part_value(const Scm& scm, const Query::Part& part, const SolverOptions& options) {
-  const bool ve = options.method == Method::variable_elimination;
+  // Enumeration is only instantiated for Rational and double (solve() keeps it on GMP).
+  constexpr bool enumerable = !std::is_same_v<S, FastRational>;
+  const bool ve = !enumerable || options.method == Method::variable_elimination;
   if (const auto* p = std::get_if<Probability>(&part.quantity)) {
-    return ve ? ve::probability<S>(scm, *p, options.max_factor_cells) : enumeration::probability<S>(scm, *p);
+    if (ve) return ve::probability<S>(scm, *p, options.max_factor_cells);
+    if constexpr (enumerable) return enumeration::probability<S>(scm, *p);
   }
   const auto& e = std::get<Expectation>(part.quantity);
   const std::vector<Rational> numbers = numeric_labels(e.term.var, scm);
-  const std::vector<S> dist = ve ? ve::distribution<S>(scm, e.term, e.evidence, options.max_factor_cells)
-                                 : enumeration::distribution<S>(scm, e.term, e.evidence);
+  std::vector<S> dist;
+  if (ve) {
+    dist = ve::distribution<S>(scm, e.term, e.evidence, options.max_factor_cells);
+  } else if constexpr (enumerable) {
+    dist = enumeration::distribution<S>(scm, e.term, e.evidence);
+  }
   S value(0);
   for (std::size_t v = 0; v < dist.size(); ++v) {
     if (!numbers[v].is_zero()) value += from_rational<S>(numbers[v]) * dist[v];
@@ -54,7 +63,11 @@ S query_value(const Scm& scm, const Query& query, const SolverOptions& options) 
 Answer solve(const Scm& scm, const Query& query, const SolverOptions& options) {
   Answer answer;
   if (!options.trace) {
-    answer.value = query_value<Rational>(scm, query, options);
+    // Variable elimination computes in FastRational (exact, without GMP for small fractions);
+    // enumeration, the independent check, keeps GMP's rationals.
+    answer.value = options.method == Method::variable_elimination
+                       ? query_value<FastRational>(scm, query, options).to_rational()
+                       : query_value<Rational>(scm, query, options);
     return answer;
   }
   check_parts(query);

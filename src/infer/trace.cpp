@@ -1,5 +1,7 @@
 #include "rung/infer/trace.hpp"
 
+#include "rung/core/scalar.hpp"
+
 #include "rung/infer/enumeration.hpp"
 #include "rung/infer/validate.hpp"
 #include "rung/infer/variable_elimination.hpp"
@@ -63,20 +65,20 @@ class PartNumbers {
   }
 
   [[nodiscard]] Rational probability(const Probability& p) const {
-    return joint_ ? joint_->probability(p.events) : enumeration::probability<Rational>(scm_, p);
+    return joint_ ? joint_->probability(p.events).to_rational() : enumeration::probability<Rational>(scm_, p);
   }
   [[nodiscard]] std::vector<Rational> distribution(const Term& t) const {
-    return joint_ ? joint_->distribution(t) : enumeration::distribution<Rational>(scm_, t, evidence_);
+    return joint_ ? exact(joint_->distribution(t)) : enumeration::distribution<Rational>(scm_, t, evidence_);
   }
   /// P(U = v | evidence) for an exogenous variable U, which need not be a term of the part.
   [[nodiscard]] std::vector<Rational> marginal(VarId u) const {
     const Term t{u, {}};
-    return joint_ ? ve::distribution<Rational>(scm_, t, evidence_, max_factor_cells_)
+    return joint_ ? exact(ve::distribution<FastRational>(scm_, t, evidence_, max_factor_cells_))
                   : enumeration::distribution<Rational>(scm_, t, evidence_);
   }
   [[nodiscard]] Rational evidence_probability() const {
     if (evidence_.empty()) return 1;
-    if (joint_) return joint_->evidence_probability();
+    if (joint_) return joint_->evidence_probability().to_rational();
     std::vector<const Term*> terms;
     for (const Event& e : evidence_) terms.push_back(&e.term);
     Rational total = 0;
@@ -94,7 +96,14 @@ class PartNumbers {
   const Scm& scm_;
   const std::vector<Event>& evidence_;
   std::size_t max_factor_cells_;
-  std::optional<ve::Joint<Rational>> joint_;  // variable elimination
+  std::optional<ve::Joint<FastRational>> joint_;  // variable elimination (exact, GMP only when needed)
+
+  static std::vector<Rational> exact(const std::vector<FastRational>& values) {
+    std::vector<Rational> out;
+    out.reserve(values.size());
+    for (const FastRational& v : values) out.push_back(v.to_rational());
+    return out;
+  }
 };
 
 /// Marks the exogenous variables that the value of `term` depends on: ancestors of its variable
@@ -144,15 +153,16 @@ Trace::Abduction abduce(const Scm& scm, const std::vector<const Term*>& terms, c
 
   if (!too_many) {
     std::vector<Trace::Row> rows;
-    enumeration::for_each_unit<Rational>(
+    const FastRational evidence_probability(a.evidence_probability);
+    enumeration::for_each_unit<FastRational>(
         scm, relevant,
-        [&](std::span<const Value> unit, const Rational& weight) {
+        [&](std::span<const Value> unit, const FastRational& weight) {
           for (const Event& e : evidence) {
             if (enumeration::evaluate(scm, e.term, unit) != e.value) return;
           }
           Trace::Row row;
           for (VarId u : relevant) row.values.push_back(unit[u]);
-          row.probability = weight / a.evidence_probability;
+          row.probability = (weight / evidence_probability).to_rational();
           rows.push_back(std::move(row));
         },
         options.max_units);
@@ -280,7 +290,7 @@ Trace::Part trace_part(const Scm& scm, const Query::Part& part, const TraceOptio
     p.labels = scm.domain(t.var).labels();
     p.distribution = numbers.distribution(t);
     for (std::size_t v = 0; v < p.distribution.size(); ++v) {
-      if (p.distribution[v] == 1) p.value = p.labels[v];
+      if (is_one(p.distribution[v])) p.value = p.labels[v];
     }
     p.nested = nested;
     out.prediction.push_back(std::move(p));

@@ -186,7 +186,7 @@ Factor<S> joint(const WorldNetwork& net, std::vector<NodeId> targets, const std:
         f.indicator = true;
         for (const auto& p : prior) {
           f.values.push_back(from_rational<S>(p));
-          f.indicator = f.indicator && (p.is_zero() || p == 1);
+          f.indicator = f.indicator && (p.is_zero() || is_one(p));
         }
         dense.push_back(std::move(f));
         break;
@@ -492,14 +492,19 @@ S evidence_probability(const Scm& scm, const std::vector<Event>& evidence, std::
 }
 
 template Factor<Rational> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&, std::size_t);
+template Factor<FastRational> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&, std::size_t);
 template Factor<double> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&, std::size_t);
 template class Joint<Rational>;
+template class Joint<FastRational>;
 template class Joint<double>;
 template Rational probability(const Scm&, const Probability&, std::size_t);
+template FastRational probability(const Scm&, const Probability&, std::size_t);
 template double probability(const Scm&, const Probability&, std::size_t);
 template std::vector<Rational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);
+template std::vector<FastRational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);
 template std::vector<double> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);
 template Rational evidence_probability(const Scm&, const std::vector<Event>&, std::size_t);
+template FastRational evidence_probability(const Scm&, const std::vector<Event>&, std::size_t);
 template double evidence_probability(const Scm&, const std::vector<Event>&, std::size_t);
 
 }  // namespace rung::ve

@@ -1,10 +1,12 @@
 #pragma once
 /// \file
-/// The scalar types numeric code is generic over: exact `Rational` (the default) and `double`
-/// (the fast path). Small helpers every engine needs, in one place.
+/// The scalar types numeric code is generic over: exact `Rational` (the default), exact
+/// `FastRational` (the solver's internal scalar: 64-bit fractions, GMP when they overflow) and
+/// `double` (the fast path). Small helpers every engine needs, in one place.
 ///
 ///     template <class S> S weight(const Rational& p) { return rung::from_rational<S>(p); }
 
+#include "rung/core/fast_rational.hpp"
 #include "rung/core/rational.hpp"
 
 namespace rung {
@@ -17,11 +19,23 @@ inline Rational from_rational<Rational>(const Rational& x) {
   return x;
 }
 template <>
+inline FastRational from_rational<FastRational>(const Rational& x) {
+  return FastRational(x);
+}
+template <>
 inline double from_rational<double>(const Rational& x) {
   return x.convert_to<double>();
 }
 
 inline bool is_zero(const Rational& x) { return x.is_zero(); }
 inline bool is_zero(double x) { return x == 0.0; }
+
+/// x == 1, without the temporary mpq that comparing a Rational with 1 makes.
+inline bool is_one(const Rational& x) {
+  const auto* q = x.backend().data();
+  return mpz_cmp_ui(mpq_numref(q), 1) == 0 && mpz_cmp_ui(mpq_denref(q), 1) == 0;
+}
+inline bool is_one(const FastRational& x) { return x.is_one(); }
+inline bool is_one(double x) { return x == 1.0; }
 
 }  // namespace rung

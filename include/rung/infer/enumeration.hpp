@@ -16,6 +16,7 @@
 /// Throws rung::Error when there are more than max_units units (the default is 2^26), and
 /// ZeroProbabilityEvidence when P(evidence) = 0.
 
+#include "rung/core/fast_rational.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/query/query.hpp"
 #include "rung/scm/scm.hpp"
@@ -61,6 +62,8 @@ extern template void for_each_unit(const Scm&, const std::vector<VarId>&,
                                    std::uint64_t);
 extern template void for_each_unit(const Scm&, const std::vector<VarId>&,
                                    const std::function<void(std::span<const Value>, const double&)>&, std::uint64_t);
+extern template void for_each_unit(const Scm&, const std::vector<VarId>&,
+                                   const std::function<void(std::span<const Value>, const FastRational&)>&, std::uint64_t);
 extern template Rational probability(const Scm&, const Probability&, std::uint64_t);
 extern template double probability(const Scm&, const Probability&, std::uint64_t);
 extern template std::vector<Rational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::uint64_t);

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// Factors over the nodes of a parallel-worlds network, generic over the scalar (Rational for
-/// exact answers, double for the fast path), and the three operations variable elimination needs.
+/// Factors over the nodes of a parallel-worlds network, generic over the scalar (Rational or
+/// FastRational for exact answers, double for the fast path), and the three operations variable elimination needs.
 ///
 ///     rung::Factor<rung::Rational> prior{{u}, {2}, {rung::Rational(1, 3), rung::Rational(2, 3)}};
 ///     rung::FunctionFactor x{.out = xn, .out_card = 2, .scope = {u}, .card = {2}, .values = {1, 0}};
@@ -14,6 +14,7 @@
 /// Every operation checks the size of what it would allocate first (check_cells) and throws
 /// rung::Error instead of allocating a table larger than `limit` cells.
 
+#include "rung/core/fast_rational.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/graph/dag.hpp"
 #include "rung/scm/domain.hpp"
@@ -88,10 +89,15 @@ template <class S>
 }
 
 extern template Factor<Rational> restrict(const Factor<Rational>&, NodeId, Value);
+extern template Factor<FastRational> restrict(const Factor<FastRational>&, NodeId, Value);
 extern template Factor<double> restrict(const Factor<double>&, NodeId, Value);
 extern template Factor<Rational> substitute(const Factor<Rational>&, const FunctionFactor&, std::size_t);
+extern template Factor<FastRational> substitute(const Factor<FastRational>&, const FunctionFactor&, std::size_t);
 extern template Factor<double> substitute(const Factor<double>&, const FunctionFactor&, std::size_t);
 extern template Factor<Rational> sum_product(std::span<const Factor<Rational>* const>,
+                                             std::span<const FunctionFactor* const>, std::optional<NodeId>,
+                                             std::size_t);
+extern template Factor<FastRational> sum_product(std::span<const Factor<FastRational>* const>,
                                              std::span<const FunctionFactor* const>, std::optional<NodeId>,
                                              std::size_t);
 extern template Factor<double> sum_product(std::span<const Factor<double>* const>,

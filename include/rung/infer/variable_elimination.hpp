@@ -115,15 +115,21 @@ template <class S>
 
 extern template Factor<Rational> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&,
                                        std::size_t);
+extern template Factor<FastRational> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&,
+                                       std::size_t);
 extern template Factor<double> joint(const WorldNetwork&, std::vector<NodeId>, const std::map<NodeId, Value>&,
                                      std::size_t);
 extern template class Joint<Rational>;
+extern template class Joint<FastRational>;
 extern template class Joint<double>;
 extern template Rational probability(const Scm&, const Probability&, std::size_t);
+extern template FastRational probability(const Scm&, const Probability&, std::size_t);
 extern template double probability(const Scm&, const Probability&, std::size_t);
 extern template std::vector<Rational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);
+extern template std::vector<FastRational> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);
 extern template std::vector<double> distribution(const Scm&, const Term&, const std::vector<Event>&, std::size_t);
 extern template Rational evidence_probability(const Scm&, const std::vector<Event>&, std::size_t);
+extern template FastRational evidence_probability(const Scm&, const std::vector<Event>&, std::size_t);
 extern template double evidence_probability(const Scm&, const std::vector<Event>&, std::size_t);
 
 }  // namespace rung::ve

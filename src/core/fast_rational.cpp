@@ -1,0 +1,107 @@
+#include "rung/core/fast_rational.hpp"
+
+#include <gmp.h>
+
+#include <utility>
+
+namespace rung {
+
+FastRational::FastRational(std::int64_t num, std::int64_t den) {
+  if (den == 0) throw std::overflow_error("Division by zero.");
+  if (num == std::numeric_limits<std::int64_t>::min() || den == std::numeric_limits<std::int64_t>::min()) {
+    // Rational(num, den) would read a negative den as unsigned: divide instead.
+    assign(Rational(Rational(num) / Rational(den)));
+    return;
+  }
+  if (den < 0) {
+    num = -num;
+    den = -den;
+  }
+  const auto g = static_cast<std::int64_t>(gcd(magnitude(num), static_cast<std::uint64_t>(den)));
+  num_ = num / g;
+  den_ = den / g;
+}
+
+Rational FastRational::to_rational() const {
+  if (big_) return *big_;
+  Rational out;
+  mpq_set_si(out.backend().data(), num_, static_cast<unsigned long>(den_));  // already canonical
+  return out;
+}
+
+int FastRational::sign() const noexcept {
+  if (big_) return big_->sign();
+  return (num_ > 0) - (num_ < 0);
+}
+
+FastRational& FastRational::operator/=(const FastRational& o) {
+  if (o.is_zero()) throw std::overflow_error("Division by zero.");
+  if (!big_ && !o.big_) {
+    // The reciprocal of o, reduced with a positive denominator; negating never overflows
+    // (neither member is INT64_MIN).
+    const std::int64_t n = o.num_ < 0 ? -o.den_ : o.den_;
+    const std::int64_t d = o.num_ < 0 ? -o.num_ : o.num_;
+    if (multiply_small(n, d)) return *this;
+  }
+  return slow(o, '/');
+}
+
+FastRational FastRational::operator-() const {
+  FastRational out(*this);
+  if (out.big_) {
+    out.assign(Rational(-*out.big_));
+  } else {
+    out.num_ = -out.num_;
+  }
+  return out;
+}
+
+std::strong_ordering operator<=>(const FastRational& a, const FastRational& b) {
+  if (!a.big_ && !b.big_) {
+    using I128 = FastRational::I128;
+    return static_cast<I128>(a.num_) * b.den_ <=> static_cast<I128>(b.num_) * a.den_;
+  }
+  const int c = a.to_rational().compare(b.to_rational());
+  return c < 0 ? std::strong_ordering::less : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
+}
+
+FastRational& FastRational::slow(const FastRational& o, char op) {
+  Rational a = to_rational();
+  const Rational b = o.to_rational();
+  switch (op) {
+    case '+': a += b; break;
+    case '-': a -= b; break;
+    case '*': a *= b; break;
+    default: a /= b; break;  // '/': throws for a zero b
+  }
+  assign(a);
+  return *this;
+}
+
+void FastRational::assign(const Rational& value) {
+  const auto* q = value.backend().data();
+  const __mpz_struct* num = mpq_numref(q);
+  const __mpz_struct* den = mpq_denref(q);
+  if (mpz_fits_slong_p(num) != 0 && mpz_fits_slong_p(den) != 0) {
+    const long n = mpz_get_si(num);
+    if (n != std::numeric_limits<long>::min()) {
+      num_ = n;
+      den_ = mpz_get_si(den);
+      big_.reset();
+      return;
+    }
+  }
+  set_big(value);
+}
+
+void FastRational::set_big(Rational value) {
+  num_ = 0;
+  den_ = 1;
+  if (big_) {
+    *big_ = std::move(value);
+  } else {
+    big_ = std::make_unique<Rational>(std::move(value));
+  }
+}
+
+}  // namespace rung
