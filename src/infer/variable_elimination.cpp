@@ -41,17 +41,38 @@ void for_each_cell(const Factor<S>& f, Visit&& visit) {
   }
 }
 
-}  // namespace
+/// Cliques stored flat (two allocations however many there are): clique i is
+/// nodes[end[i - 1], end[i]).
+struct Cliques {
+  std::vector<NodeId> nodes;
+  std::vector<std::size_t> end;
 
-std::vector<NodeId> min_fill_order(std::size_t count, const std::vector<std::vector<NodeId>>& cliques,
-                                   std::span<const std::uint32_t> card, const std::vector<bool>& eliminable) {
+  void add(std::span<const NodeId> clique) {
+    nodes.insert(nodes.end(), clique.begin(), clique.end());
+    end.push_back(nodes.size());
+  }
+  /// Adds `node` to the last clique.
+  void extend(NodeId node) {
+    nodes.push_back(node);
+    ++end.back();
+  }
+  [[nodiscard]] std::size_t size() const { return end.size(); }
+  [[nodiscard]] std::span<const NodeId> operator[](std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : end[i - 1];
+    return {nodes.data() + begin, end[i] - begin};
+  }
+};
+
+std::vector<NodeId> min_fill(std::size_t count, const Cliques& cliques, std::span<const std::uint32_t> card,
+                             const std::vector<bool>& eliminable) {
   const std::size_t words = (count + 63) / 64;
   std::vector<std::uint64_t> adj(count * words, 0);
   std::vector<std::uint64_t> alive(words, 0);
   auto row = [&](std::size_t v) { return adj.data() + v * words; };
   auto bit = [](std::uint64_t* bits, std::size_t v) -> std::uint64_t& { return bits[v / 64]; };
   auto mask = [](std::size_t v) { return std::uint64_t{1} << (v % 64); };
-  for (const auto& clique : cliques) {
+  for (std::size_t c = 0; c < cliques.size(); ++c) {
+    const std::span<const NodeId> clique = cliques[c];
     for (NodeId a : clique) {
       bit(alive.data(), a) |= mask(a);
       for (NodeId b : clique) {
@@ -106,6 +127,7 @@ std::vector<NodeId> min_fill_order(std::size_t count, const std::vector<std::vec
   order.reserve(remaining);
   std::vector<bool> done(count, false);
   std::vector<char> dirty(count, 0);
+  std::vector<std::size_t> nb;  // the neighbours of the node eliminated (collect() reuses `neighbours`)
   while (remaining-- > 0) {
     std::size_t best = count;
     for (std::size_t v = 0; v < count; ++v) {
@@ -119,7 +141,7 @@ std::vector<NodeId> min_fill_order(std::size_t count, const std::vector<std::vec
     done[best] = true;
     bit(alive.data(), best) &= ~mask(best);
     collect(best);
-    const std::vector<std::size_t> nb = neighbours;
+    nb.assign(neighbours.begin(), neighbours.end());
     for (std::size_t a : nb) {
       std::uint64_t* ra = row(a);
       for (std::size_t w = 0; w < words; ++w) ra[w] |= n_bits[w];
@@ -138,6 +160,15 @@ std::vector<NodeId> min_fill_order(std::size_t count, const std::vector<std::vec
     }
   }
   return order;
+}
+
+}  // namespace
+
+std::vector<NodeId> min_fill_order(std::size_t count, const std::vector<std::vector<NodeId>>& cliques,
+                                   std::span<const std::uint32_t> card, const std::vector<bool>& eliminable) {
+  Cliques flat;
+  for (const auto& clique : cliques) flat.add(clique);
+  return min_fill(count, flat, card, eliminable);
 }
 
 template <class S>
@@ -261,12 +292,12 @@ Factor<S> joint(const WorldNetwork& net, std::vector<NodeId> targets, const std:
   }
 
   // 2. Elimination order over the interaction graph.
-  std::vector<std::vector<NodeId>> cliques;
-  cliques.reserve(dense.size() + functions.size());
-  for (const auto& f : dense) cliques.push_back(f.scope);
+  Cliques cliques;
+  cliques.end.reserve(dense.size() + functions.size());
+  for (const auto& f : dense) cliques.add(f.scope);
   for (const auto& f : functions) {
-    cliques.push_back(f.scope);
-    if (!f.observed) cliques.back().push_back(f.out);
+    cliques.add(f.scope);
+    if (!f.observed) cliques.extend(f.out);
   }
   std::vector<std::uint32_t> card(n);
   std::vector<bool> eliminable(n, false);
@@ -274,7 +305,7 @@ Factor<S> joint(const WorldNetwork& net, std::vector<NodeId> targets, const std:
     card[id] = card_of(net, id);
     eliminable[id] = !is_target[id] && !known[id] && net.node(id).kind != WorldNode::Kind::constant;
   }
-  const std::vector<NodeId> order = min_fill_order(n, cliques, card, eliminable);
+  const std::vector<NodeId> order = min_fill(n, cliques, card, eliminable);
 
   // 3. Eliminate.
   std::vector<bool> dense_alive(dense.size(), true);
