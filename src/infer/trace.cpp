@@ -49,6 +49,14 @@ std::vector<const Term*> asked_terms(const Query::Part& part) {
   return out;
 }
 
+/// The values as GMP rationals (the trace's public form).
+std::vector<Rational> exact(const std::vector<FastRational>& values) {
+  std::vector<Rational> out;
+  out.reserve(values.size());
+  for (const FastRational& v : values) out.push_back(v.to_rational());
+  return out;
+}
+
 /// The numbers of one part of a trace, by the solver's method. With variable elimination, one
 /// elimination over the joint of every term the part asks about or predicts gives them all (exact:
 /// the same fractions as one elimination per number).
@@ -97,13 +105,6 @@ class PartNumbers {
   const std::vector<Event>& evidence_;
   std::size_t max_factor_cells_;
   std::optional<ve::Joint<FastRational>> joint_;  // variable elimination (exact, GMP only when needed)
-
-  static std::vector<Rational> exact(const std::vector<FastRational>& values) {
-    std::vector<Rational> out;
-    out.reserve(values.size());
-    for (const FastRational& v : values) out.push_back(v.to_rational());
-    return out;
-  }
 };
 
 /// Marks the exogenous variables that the value of `term` depends on: ancestors of its variable
@@ -152,7 +153,13 @@ Trace::Abduction abduce(const Scm& scm, const std::vector<const Term*>& terms, c
   too_many = too_many || units > options.max_units;
 
   if (!too_many) {
-    std::vector<Trace::Row> rows;
+    // Rows in FastRational until they are shown: the marginals are exact sums, so they need
+    // neither the rows sorted nor converted.
+    struct Weighted {
+      std::vector<Value> values;
+      FastRational probability;
+    };
+    std::vector<Weighted> rows;
     const FastRational evidence_probability(a.evidence_probability);
     enumeration::for_each_unit<FastRational>(
         scm, relevant,
@@ -160,15 +167,16 @@ Trace::Abduction abduce(const Scm& scm, const std::vector<const Term*>& terms, c
           for (const Event& e : evidence) {
             if (enumeration::evaluate(scm, e.term, unit) != e.value) return;
           }
-          Trace::Row row;
+          Weighted row;
           for (VarId u : relevant) row.values.push_back(unit[u]);
-          row.probability = (weight / evidence_probability).to_rational();
+          row.probability = weight / evidence_probability;
           rows.push_back(std::move(row));
         },
         options.max_units);
-    std::sort(rows.begin(), rows.end(), [](const Trace::Row& x, const Trace::Row& y) { return x.values < y.values; });
     if (rows.size() <= options.max_rows) {
-      a.posterior = std::move(rows);
+      std::sort(rows.begin(), rows.end(), [](const Weighted& x, const Weighted& y) { return x.values < y.values; });
+      a.posterior.reserve(rows.size());
+      for (auto& row : rows) a.posterior.push_back({std::move(row.values), row.probability.to_rational()});
       return a;
     }
     a.summarised = true;
@@ -176,9 +184,9 @@ Trace::Abduction abduce(const Scm& scm, const std::vector<const Term*>& terms, c
                          "marginal is shown instead",
                          rows.size(), options.max_rows);
     for (std::size_t i = 0; i < relevant.size(); ++i) {
-      std::vector<Rational> m(scm.domain(relevant[i]).size(), Rational(0));
+      std::vector<FastRational> m(scm.domain(relevant[i]).size());
       for (const auto& row : rows) m[row.values[i]] += row.probability;
-      a.marginals.push_back(std::move(m));
+      a.marginals.push_back(exact(m));
     }
     return a;
   }
