@@ -123,15 +123,19 @@ Template mechanism_template(const Scm& scm, VarId id) {
     return t;
   }
   std::vector<VarId> refs;
-  auto on_var = [&](VarId v) {
-    refs.push_back(v);
-    return std::string(1, kHole);
-  };
-  auto on_other = [](const std::string& text) {
-    return looks_like_canonical_name(text) ? fmt::format("'{}'", text) : text;
-  };
-  const std::string printed = to_string(map_atoms(m.expression(), scm, on_var, on_other));
-  // The printer visits operands left to right, as map_atoms does: holes and refs line up.
+  const std::string printed = to_string(m.expression(), [&](const Expr& atom, std::string& out) {
+    if (auto v = scm.find(atom.text)) {
+      refs.push_back(*v);
+      out += kHole;
+    } else if (looks_like_canonical_name(atom.text)) {
+      out += '\'';
+      out += atom.text;
+      out += '\'';
+    } else {
+      out += atom.text;
+    }
+  });
+  // The printer visits atoms left to right: holes and refs line up.
   std::size_t next = 0;
   for (char c : printed) {
     if (c == kHole) {

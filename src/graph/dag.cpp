@@ -270,16 +270,50 @@ Dag Dag::parse(std::string_view text) {
   return dag;
 }
 
+Dag::Dag(const Dag& other)
+    : graph_(other.graph_ ? std::make_unique<Graph>(*other.graph_) : nullptr),
+      names_(other.names_),
+      ids_(other.ids_) {}
+
+Dag& Dag::operator=(const Dag& other) {
+  if (this != &other) *this = Dag(other);
+  return *this;
+}
+
+Dag::Dag(Dag&& other) noexcept
+    : graph_(std::move(other.graph_)), names_(std::move(other.names_)), ids_(std::move(other.ids_)) {
+  other.names_.clear();
+  other.ids_.clear();
+}
+
+Dag& Dag::operator=(Dag&& other) noexcept {
+  graph_ = std::move(other.graph_);
+  names_ = std::move(other.names_);
+  ids_ = std::move(other.ids_);
+  other.names_.clear();
+  other.ids_.clear();
+  return *this;
+}
+
+Dag::~Dag() = default;
+
+const Dag::Graph& Dag::graph() const {
+  static const Graph empty;
+  return graph_ ? *graph_ : empty;
+}
+
 NodeId Dag::add_node(std::string name) {
-  if (ids_.contains(name)) throw InvalidModel::duplicate_name(name);
+  const auto hint = ids_.lower_bound(name);
+  if (hint != ids_.end() && hint->first == name) throw InvalidModel::duplicate_name(name);
   if (names_.size() >= std::numeric_limits<NodeId>::max()) {
     throw std::length_error("rung::Dag: too many nodes");
   }
+  if (!graph_) graph_ = std::make_unique<Graph>();
   const auto id = static_cast<NodeId>(names_.size());
-  const auto it = ids_.emplace(name, id).first;
+  const auto it = ids_.emplace_hint(hint, name, id);
   try {
     names_.push_back(std::move(name));
-    boost::add_vertex(graph_);
+    boost::add_vertex(*graph_);
   } catch (...) {
     if (names_.size() > id) names_.pop_back();
     ids_.erase(it);
@@ -288,17 +322,23 @@ NodeId Dag::add_node(std::string name) {
   return id;
 }
 
+void Dag::reserve(std::size_t nodes) { names_.reserve(nodes); }
+
 void Dag::add_arc(NodeId from, NodeId to) {
   check(from);
   check(to);
   if (from == to) throw InvalidModel::cycle({names_[from], names_[from]});
-  if (has_arc(from, to)) return;
-  if (auto path = shortest_path(graph_, to, from); !path.empty()) {
-    std::vector<std::string> cycle{names_[from]};
-    for (NodeId v : path) cycle.push_back(names_[v]);
-    throw InvalidModel::cycle(cycle);
+  if (boost::edge(from, to, *graph_).second) return;
+  // A cycle needs a path from `to` back to `from`: none if `to` has no child yet (the common
+  // case when models are declared parents first).
+  if (boost::out_degree(to, *graph_) != 0) {
+    if (auto path = shortest_path(*graph_, to, from); !path.empty()) {
+      std::vector<std::string> cycle{names_[from]};
+      for (NodeId v : path) cycle.push_back(names_[v]);
+      throw InvalidModel::cycle(cycle);
+    }
   }
-  boost::add_edge(from, to, graph_);
+  boost::add_edge(from, to, *graph_);
 }
 
 void Dag::check(NodeId id) const {
@@ -312,7 +352,7 @@ void Dag::check(NodeId id) const {
 
 std::size_t Dag::size() const noexcept { return names_.size(); }
 
-std::size_t Dag::arc_count() const noexcept { return boost::num_edges(graph_); }
+std::size_t Dag::arc_count() const noexcept { return (graph_ ? boost::num_edges(*graph_) : 0); }
 
 const std::string& Dag::name(NodeId id) const {
   check(id);
@@ -327,14 +367,14 @@ std::optional<NodeId> Dag::find(std::string_view name) const {
 bool Dag::has_arc(NodeId from, NodeId to) const {
   check(from);
   check(to);
-  return boost::edge(from, to, graph_).second;
+  return boost::edge(from, to, *graph_).second;
 }
 
 std::vector<std::pair<NodeId, NodeId>> Dag::arcs() const {
   std::vector<std::pair<NodeId, NodeId>> out;
   out.reserve(arc_count());
   for (NodeId v = 0; v < size(); ++v) {
-    for_each_child(graph_, v, [&](NodeId w) { out.emplace_back(v, w); });
+    for_each_child(*graph_, v, [&](NodeId w) { out.emplace_back(v, w); });
   }
   return out;
 }
@@ -342,32 +382,32 @@ std::vector<std::pair<NodeId, NodeId>> Dag::arcs() const {
 NodeSet Dag::parents(NodeId id) const {
   check(id);
   NodeSet out;
-  for_each_parent(graph_, id, [&](NodeId w) { out.push_back(w); });
+  for_each_parent(*graph_, id, [&](NodeId w) { out.push_back(w); });
   return out;
 }
 
 NodeSet Dag::children(NodeId id) const {
   check(id);
   NodeSet out;
-  for_each_child(graph_, id, [&](NodeId w) { out.push_back(w); });
+  for_each_child(*graph_, id, [&](NodeId w) { out.push_back(w); });
   return out;
 }
 
 NodeSet Dag::ancestors(std::span<const NodeId> nodes) const {
   for (NodeId v : nodes) check(v);
-  return marked_ids(mark_reachable(graph_, nodes, ToParents{}));
+  return marked_ids(mark_reachable(graph(), nodes, ToParents{}));
 }
 
 NodeSet Dag::descendants(std::span<const NodeId> nodes) const {
   for (NodeId v : nodes) check(v);
-  return marked_ids(mark_reachable(graph_, nodes, ToChildren{}));
+  return marked_ids(mark_reachable(graph(), nodes, ToChildren{}));
 }
 
 std::vector<NodeId> Dag::topological_order() const {
   std::vector<std::size_t> waiting(size());  // parents not yet placed
   std::priority_queue<NodeId, std::vector<NodeId>, std::greater<>> ready;
   for (NodeId v = 0; v < size(); ++v) {
-    waiting[v] = boost::in_degree(v, graph_);
+    waiting[v] = boost::in_degree(v, *graph_);
     if (waiting[v] == 0) ready.push(v);
   }
   std::vector<NodeId> order;
@@ -376,7 +416,7 @@ std::vector<NodeId> Dag::topological_order() const {
     NodeId v = ready.top();
     ready.pop();
     order.push_back(v);
-    for_each_child(graph_, v, [&](NodeId w) {
+    for_each_child(*graph_, v, [&](NodeId w) {
       if (--waiting[w] == 0) ready.push(w);
     });
   }
@@ -401,9 +441,9 @@ bool Dag::dsep(std::span<const NodeId> x, std::span<const NodeId> y,
   }
   if (sources.empty()) return true;
 
-  std::vector<char> observed_or_ancestor = mark_reachable(graph_, z, ToParents{});
+  std::vector<char> observed_or_ancestor = mark_reachable(*graph_, z, ToParents{});
   for (NodeId v : z) observed_or_ancestor[v] = 1;
-  return !active_trail_exists(graph_, sources, observed, observed_or_ancestor, target);
+  return !active_trail_exists(*graph_, sources, observed, observed_or_ancestor, target);
 }
 
 bool operator==(const Dag& a, const Dag& b) {

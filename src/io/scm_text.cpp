@@ -176,6 +176,13 @@ class Reader {
     failed_.assign(lines_.size() + 2, 0);
     for (std::size_t i = 0; i < lines_.size();) i = statement(i);
 
+    // A clean text: build once, and look at the builder's problems only if there are any.
+    if (diagnostics_.empty() && !dropped_ && declarations_ > 0) {
+      try {
+        return builder_.build();
+      } catch (const InvalidModel&) {  // reported below, filtered as for a text with syntax errors
+      }
+    }
     std::vector<Diagnostic> all = std::move(diagnostics_);
     if (declarations_ == 0 && all.empty()) all.push_back({"", 1, 1, "empty model: no variables declared"});
     if (declarations_ > 0) {

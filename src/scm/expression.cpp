@@ -255,56 +255,64 @@ bool is_binary(Expr::Kind k) {
 
 bool is_comparison(Expr::Kind k) { return k == Expr::Kind::eq || k == Expr::Kind::ne; }
 
-void print(const Expr& e, std::string& out, int min_strength);
+using AtomWriter = std::function<void(const Expr& atom, std::string& out)>;
+
+void print(const Expr& e, std::string& out, int min_strength, const AtomWriter* atom);
 
 /// Prints an operand, adding parentheses where the grammar needs them and, for readability,
 /// where a reader would otherwise have to recall precedence: a different boolean operator
 /// (`(A and B) or C`), a comparison under `not` (`not (W == hi)`), an `if` inside an `if` branch.
-void operand(const Expr& parent, const Expr& child, std::string& out, int min_strength) {
+void operand(const Expr& parent, const Expr& child, std::string& out, int min_strength, const AtomWriter* atom) {
   const bool clarify = (is_binary(parent.kind) && is_binary(child.kind) && child.kind != parent.kind) ||
                        (parent.kind == Expr::Kind::not_ && (is_comparison(child.kind) || is_binary(child.kind))) ||
                        (parent.kind == Expr::Kind::if_ && child.kind == Expr::Kind::if_ && &child != &parent.args[2]);
   if (clarify) {
     out += '(';
-    print(child, out, 0);
+    print(child, out, 0, atom);
     out += ')';
   } else {
-    print(child, out, min_strength);
+    print(child, out, min_strength, atom);
   }
 }
 
-void print(const Expr& e, std::string& out, int min_strength) {
+void print(const Expr& e, std::string& out, int min_strength, const AtomWriter* atom) {
   const int s = strength(e.kind);
   const bool parens = s < min_strength;
   if (parens) out += '(';
   switch (e.kind) {
-    case Expr::Kind::atom: out += e.text; break;
+    case Expr::Kind::atom:
+      if (atom != nullptr) {
+        (*atom)(e, out);
+      } else {
+        out += e.text;
+      }
+      break;
     case Expr::Kind::not_:
       out += "not ";
-      operand(e, e.args[0], out, s);
+      operand(e, e.args[0], out, s, atom);
       break;
     case Expr::Kind::and_:
     case Expr::Kind::or_:
     case Expr::Kind::xor_: {
       const char* op = e.kind == Expr::Kind::and_ ? " and " : e.kind == Expr::Kind::or_ ? " or " : " xor ";
-      operand(e, e.args[0], out, s);  // left-associative: the left operand may be the same operator
+      operand(e, e.args[0], out, s, atom);  // left-associative: the left operand may be the same operator
       out += op;
-      operand(e, e.args[1], out, s + 1);
+      operand(e, e.args[1], out, s + 1, atom);
       break;
     }
     case Expr::Kind::eq:
     case Expr::Kind::ne:
-      operand(e, e.args[0], out, s + 1);
+      operand(e, e.args[0], out, s + 1, atom);
       out += e.kind == Expr::Kind::eq ? " == " : " != ";
-      operand(e, e.args[1], out, s + 1);
+      operand(e, e.args[1], out, s + 1, atom);
       break;
     case Expr::Kind::if_:
       out += "if ";
-      operand(e, e.args[0], out, 0);
+      operand(e, e.args[0], out, 0, atom);
       out += " then ";
-      operand(e, e.args[1], out, 0);
+      operand(e, e.args[1], out, 0, atom);
       out += " else ";
-      operand(e, e.args[2], out, 0);
+      operand(e, e.args[2], out, 0, atom);
       break;
   }
   if (parens) out += ')';
@@ -318,7 +326,13 @@ Expr parse_expression(std::string_view text) {
 
 std::string to_string(const Expr& e) {
   std::string out;
-  print(e, out, 0);
+  print(e, out, 0, nullptr);
+  return out;
+}
+
+std::string to_string(const Expr& e, const std::function<void(const Expr& atom, std::string& out)>& write_atom) {
+  std::string out;
+  print(e, out, 0, &write_atom);
   return out;
 }
 

@@ -5,8 +5,27 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <string_view>
 
 namespace rung {
+
+namespace {
+
+/// What an operand must fit, as said in messages: `text` as is, or the domain after `head` if
+/// any (`Y {0, 1}`, `{lo, hi}`). Written out only when a problem is reported.
+struct Context {
+  std::string_view text;
+  const std::string* head = nullptr;
+  const Domain* domain = nullptr;
+
+  [[nodiscard]] std::string to_string() const {
+    if (domain == nullptr) return std::string(text);
+    if (head == nullptr) return domain->to_string();
+    return fmt::format("{} {}", *head, domain->to_string());
+  }
+};
+
+}  // namespace
 
 /// Turns an Expr or a TableSpec into a Mechanism's program, collecting every problem.
 class MechanismCompiler {
@@ -16,7 +35,7 @@ class MechanismCompiler {
       : m_(m), owner_(owner), resolve_(resolve), at_(at), problems_(problems) {}
 
   bool expression(const Expr& e, const Domain& target) {
-    compile(e, &target, fmt::format("{} {}", owner_, target.to_string()));
+    compile(e, &target, Context{{}, &owner_, &target});
     return ok_;
   }
 
@@ -72,7 +91,7 @@ class MechanismCompiler {
   }
 
   /// Converts the value on the stack from domain `from` to `want` (by label), if they differ.
-  void convert(const Domain& from, const Domain* want, const Expr& e, const std::string& context) {
+  void convert(const Domain& from, const Domain* want, const Expr& e, const Context& context) {
     if (want == nullptr || from == *want) return;
     std::vector<Value> map;
     for (const auto& label : from.labels()) {
@@ -80,7 +99,7 @@ class MechanismCompiler {
       if (!v) {
         std::string what = e.kind == Expr::Kind::atom ? fmt::format("'{}'", e.text) : "this expression";
         problem(e.offset, fmt::format("{} takes values {}, which do not fit {}", what, from.to_string(),
-                                      context));
+                                      context.to_string()));
         return;
       }
       map.push_back(*v);
@@ -91,7 +110,7 @@ class MechanismCompiler {
 
   /// Emits code for `e`; `want` is the domain the context expects (nullptr: any). Returns the
   /// domain of the value it leaves on the stack, or nullptr after a problem.
-  const Domain* compile(const Expr& e, const Domain* want, const std::string& context) {
+  const Domain* compile(const Expr& e, const Domain* want, const Context& context) {
     const Domain& boolean = Domain::boolean();
     switch (e.kind) {
       case Expr::Kind::atom: {
@@ -117,21 +136,23 @@ class MechanismCompiler {
         } else if (want->is_boolean()) {
           problem(e.offset, fmt::format("unknown name '{}'", e.text));
         } else {
-          problem(e.offset, fmt::format("unknown name '{}': not a variable, nor a value of {}", e.text, context));
+          problem(e.offset, fmt::format("unknown name '{}': not a variable, nor a value of {}", e.text,
+                                        context.to_string()));
         }
         emit(Op::push, 0);
         return nullptr;
       }
       case Expr::Kind::not_:
-        compile(e.args[0], &boolean, "a boolean operand of 'not' {0, 1}");
+        compile(e.args[0], &boolean, Context{"a boolean operand of 'not' {0, 1}"});
         emit(Op::not_);
         convert(boolean, want, e, context);
         return want != nullptr ? want : &boolean;
       case Expr::Kind::and_:
       case Expr::Kind::or_:
       case Expr::Kind::xor_: {
-        const char* name = e.kind == Expr::Kind::and_ ? "and" : e.kind == Expr::Kind::or_ ? "or" : "xor";
-        std::string ctx = fmt::format("a boolean operand of '{}' {{0, 1}}", name);
+        const Context ctx{e.kind == Expr::Kind::and_  ? "a boolean operand of 'and' {0, 1}"
+                          : e.kind == Expr::Kind::or_ ? "a boolean operand of 'or' {0, 1}"
+                                                      : "a boolean operand of 'xor' {0, 1}"};
         compile(e.args[0], &boolean, ctx);
         compile(e.args[1], &boolean, ctx);
         emit(e.kind == Expr::Kind::and_ ? Op::and_ : e.kind == Expr::Kind::or_ ? Op::or_ : Op::xor_);
@@ -155,8 +176,7 @@ class MechanismCompiler {
         if (d == nullptr) {
           emit(Op::push, 0);
         } else {
-          std::string ctx = typed.kind == Expr::Kind::atom ? fmt::format("{} {}", typed.text, d->to_string())
-                                                             : d->to_string();
+          const Context ctx{{}, typed.kind == Expr::Kind::atom ? &typed.text : nullptr, d};
           compile(other, d, ctx);
         }
         emit(e.kind == Expr::Kind::eq ? Op::eq : Op::ne);
@@ -164,7 +184,7 @@ class MechanismCompiler {
         return d != nullptr ? (want != nullptr ? want : &boolean) : nullptr;
       }
       case Expr::Kind::if_: {
-        compile(e.args[0], &boolean, "the condition of 'if' {0, 1}");
+        compile(e.args[0], &boolean, Context{"the condition of 'if' {0, 1}"});
         const Domain* type = want;
         if (type == nullptr) {
           // Take the domain of the first branch that is not a bare label.
@@ -186,8 +206,9 @@ class MechanismCompiler {
             return nullptr;
           }
         }
-        compile(e.args[1], type, want != nullptr ? context : type->to_string());
-        compile(e.args[2], type, want != nullptr ? context : type->to_string());
+        const Context branch = want != nullptr ? context : Context{{}, nullptr, type};
+        compile(e.args[1], type, branch);
+        compile(e.args[2], type, branch);
         emit(Op::select);
         return type;
       }

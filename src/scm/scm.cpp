@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <set>
+#include <string_view>
 
 namespace rung {
 
@@ -109,6 +109,7 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
 
   // Canonical order: exogenous first, then endogenous, each in declaration order.
   std::vector<const Declaration*> order;
+  order.reserve(declarations_.size());
   for (auto kind : {VarKind::exogenous, VarKind::endogenous}) {
     for (const auto& d : declarations_) {
       if (d.kind == kind) order.push_back(&d);
@@ -117,10 +118,10 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
 
   Scm scm;
   // Names are checked in declaration order, so "first declared" means first in the file.
-  std::map<std::string, const Declaration*, std::less<>> by_name;
-  std::set<const Declaration*> rejected;
-  for (const Declaration& decl : declarations_) {
-    const Declaration* d = &decl;
+  std::map<std::string_view, const Declaration*> by_name;
+  std::vector<char> rejected(declarations_.size(), 0);  // by declaration index
+  for (std::size_t i = 0; i < declarations_.size(); ++i) {
+    const Declaration* d = &declarations_[i];
     if (!is_valid_name(d->name)) {
       problems.push_back(at(d->at.name, fmt::format("invalid name '{}': use letters, digits and '_'", d->name)));
     } else if (std::isdigit(static_cast<unsigned char>(d->name.front())) != 0) {
@@ -135,11 +136,12 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     } else {
       continue;
     }
-    rejected.insert(d);
+    rejected[i] = 1;
   }
   std::vector<const Declaration*> kept;  // declarations with a valid, unique name, in id order
+  kept.reserve(order.size());
   for (const Declaration* d : order) {
-    if (!rejected.contains(d)) kept.push_back(d);
+    if (rejected[static_cast<std::size_t>(d - declarations_.data())] == 0) kept.push_back(d);
   }
 
   for (const Declaration* d : kept) {
@@ -168,6 +170,7 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     }
   }
 
+  scm.dag_.reserve(kept.size());
   for (const Declaration* d : kept) scm.dag_.add_node(d->name);
 
   // Compile mechanisms against the kept names.
@@ -176,6 +179,7 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     if (!id) return std::nullopt;
     return Mechanism::Resolved{*id, &kept[*id]->domain};
   };
+  scm.variables_.reserve(kept.size());
   for (const Declaration* d : kept) {
     Variable v{d->name, d->kind, d->domain, d->prior, std::nullopt};
     if (d->kind == VarKind::endogenous) {

@@ -712,4 +712,25 @@ TEST(Dag, ParseErrorCountsLines) {
   EXPECT_EQ(parse_error("A->B;\n  ->C"), at(2, 3, "expected a node name, found '->'"));
 }
 
+TEST(Dag, CopiesAndMoves) {
+  Dag a = Dag::parse("A->B->C; A->C");
+  const Dag copy(a);
+  EXPECT_EQ(copy, a);
+  Dag moved(std::move(a));
+  EXPECT_EQ(moved, copy);
+  EXPECT_EQ(moved.arc_count(), 3U);
+  Dag assigned;
+  assigned = moved;
+  EXPECT_EQ(assigned.children(*assigned.find("A")), (NodeSet{1, 2}));
+  // A moved-from Dag is empty and usable.
+  a = Dag();
+  EXPECT_EQ(a.size(), 0U);
+  EXPECT_EQ(a.arc_count(), 0U);
+  EXPECT_TRUE(a.ancestors({}).empty());
+  a.reserve(2);
+  const NodeId x = a.add_node("X");
+  a.add_arc(x, a.add_node("Y"));
+  EXPECT_EQ(a.arcs(), (std::vector<std::pair<NodeId, NodeId>>{{0, 1}}));
+}
+
 }  // namespace

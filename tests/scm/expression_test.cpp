@@ -100,5 +100,11 @@ TEST(Expression, CollectsAtomsInOrder) {
   EXPECT_EQ(atoms[3]->text, "C");
 }
 
+TEST(Expression, ToStringWithAnAtomWriter) {
+  const Expr e = parse_expression("(X or U_C) and not (W == hi)");
+  const std::string out = to_string(e, [](const Expr& atom, std::string& text) { text += "<" + atom.text + ">"; });
+  EXPECT_EQ(out, "(<X> or <U_C>) and not (<W> == <hi>)");
+}
+
 }  // namespace
 }  // namespace rung

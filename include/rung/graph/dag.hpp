@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -33,6 +34,12 @@ using NodeSet = std::vector<NodeId>;
 class Dag {
  public:
   Dag() = default;
+  Dag(const Dag& other);
+  Dag& operator=(const Dag& other);
+  /// Moves take the graph over without copying it; the moved-from Dag is empty.
+  Dag(Dag&& other) noexcept;
+  Dag& operator=(Dag&& other) noexcept;
+  ~Dag();
 
   /// Every function taking a NodeId throws std::out_of_range for an id >= size().
   ///
@@ -44,6 +51,8 @@ class Dag {
 
   /// Adds a node; throws InvalidModel::duplicate_name if the name exists. Returns its id.
   NodeId add_node(std::string name);
+  /// Makes room for `nodes` nodes in all (no effect on the graph).
+  void reserve(std::size_t nodes);
   /// Adds the arc from -> to (no-op if present). Throws InvalidModel `cycle: from -> to -> ... -> from`
   /// naming the cycle it would close, along the shortest path back (ties: smaller ids first); a
   /// self-loop gives `cycle: A -> A`. The graph is unchanged after a throw.
@@ -77,11 +86,14 @@ class Dag {
 
  private:
   using Graph = boost::adjacency_list<boost::setS, boost::vecS, boost::bidirectionalS>;
-  Graph graph_;
+  // Held by pointer so that a Dag moves cheaply (Boost's adjacency_list declares a copy
+  // constructor and no move, so moving one copies it). Null while the graph has no node.
+  std::unique_ptr<Graph> graph_;
   std::vector<std::string> names_;
   std::map<std::string, NodeId, std::less<>> ids_;
 
   void check(NodeId id) const;
+  [[nodiscard]] const Graph& graph() const;
 };
 
 }  // namespace rung

@@ -18,6 +18,7 @@
 /// An atom is resolved only when the expression is compiled against a model (Mechanism): a
 /// variable's name, else a label of the domain the context expects. `true`/`false` are 1/0.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,11 @@ struct Expr {
 /// (`not (W == hi)`), and an `if` in the condition or `then` branch of an `if`.
 /// parse_expression(to_string(e)) == e.
 [[nodiscard]] std::string to_string(const Expr& e);
+
+/// to_string(e) with each atom written by `write_atom(atom, out)` instead of as its text (e.g.
+/// to rename variables while printing, without copying the tree).
+[[nodiscard]] std::string to_string(const Expr& e,
+                                    const std::function<void(const Expr& atom, std::string& out)>& write_atom);
 
 /// Every atom's text, in order of appearance (with repeats).
 void collect_atoms(const Expr& e, std::vector<const Expr*>& out);
