@@ -2,6 +2,7 @@
 
 #include "rung/core/text.hpp"
 #include "rung/io/json_fields.hpp"
+#include "rung/io/json_line.hpp"
 
 #include "rung/core/error.hpp"
 #include "rung/core/rational.hpp"
@@ -841,26 +842,10 @@ std::string question_template(std::string_view question, const std::vector<std::
 
 AuditReport audit_dataset(std::istream& in, const AuditOptions& options) {
   Auditor auditor(options);
-  std::string line;
-  std::size_t number = 0;
-  bool first_content = true;
-  while (std::getline(in, line)) {
-    ++number;
-    if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const std::string_view content = trim(line);
-    if (content.empty()) continue;
-    if (std::exchange(first_content, false) && content.front() == '[') {
-      // A JSON array: the rest of the stream belongs to it.
-      std::string text = line;
-      text += '\n';
-      text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      read_array(text, number, auditor);
-      break;
-    }
-    auditor.add(number, content);
-  }
-  if (in.bad()) throw Error(fmt::format("{}: read error", options.file.empty() ? "dataset" : options.file));
+  read_json_lines(
+      in, options.file.empty() ? "dataset" : options.file,
+      [&](std::size_t number, std::string_view content) { auditor.add(number, content); },
+      [&](std::size_t number, std::string&& text) { read_array(text, number, auditor); });
   return auditor.finish();
 }
 

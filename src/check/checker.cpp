@@ -2,6 +2,7 @@
 
 #include "rung/core/text.hpp"
 #include "rung/io/json_fields.hpp"
+#include "rung/io/json_line.hpp"
 
 #include "rung/core/error.hpp"
 
@@ -190,38 +191,34 @@ Interval Score::interval() const { return wilson_interval(correct, items); }
 
 namespace {
 
-/// Calls `entry(line, text)` for each non-blank JSONL line, or `entry(line, element)` for each
-/// element of a JSON array (then `line` is where the array starts and `element` counts from 1);
-/// `bad(line, message)` for an array that does not parse.
+/// Calls `entry(line, where, object)` for each entry of a JSON-lines file or JSON array (`where`
+/// is "element K: " for the K-th element of an array, from 1, else empty; `line` is where the
+/// line or the array starts); `bad(line, message)` for an entry or array that does not parse.
 template <typename Entry, typename Bad>
 void read_entries(std::istream& in, const std::string& file, Entry&& entry, Bad&& bad) {
-  std::string line;
-  std::size_t number = 0;
-  bool first_content = true;
-  while (std::getline(in, line)) {
-    ++number;
-    if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const std::string_view content = trim(line);
-    if (content.empty()) continue;
-    if (std::exchange(first_content, false) && content.front() == '[') {
-      std::string text = line;
-      text += '\n';
-      text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      json array;
-      try {
-        array = json::parse(text);
-      } catch (const json::exception& e) {
-        bad(number, "invalid JSON array: " + json_message(e));
-        break;
-      }
-      std::size_t element = 0;
-      for (const auto& e : array) entry(number, ++element, &e, std::string_view());
-      break;
-    }
-    entry(number, std::size_t{0}, nullptr, content);
-  }
-  if (in.bad()) throw Error(fmt::format("{}: read error", file));
+  read_json_lines(
+      in, file,
+      [&](std::size_t line, std::string_view text) {
+        json j;
+        try {
+          j = json::parse(text);
+        } catch (const json::exception& e) {
+          bad(line, "invalid JSON: " + json_message(e));
+          return;
+        }
+        entry(line, std::string(), j);
+      },
+      [&](std::size_t line, std::string&& text) {
+        json array;
+        try {
+          array = json::parse(text);
+        } catch (const json::exception& e) {
+          bad(line, "invalid JSON array: " + json_message(e));
+          return;
+        }
+        std::size_t element = 0;
+        for (const auto& e : array) entry(line, fmt::format("element {}: ", ++element), e);
+      });
 }
 
 struct Record {
@@ -248,19 +245,7 @@ class Scorer {
     const std::string file = name(report_.dataset_file, "dataset");
     read_entries(
         in, file,
-        [&](std::size_t line, std::size_t element, const json* parsed, std::string_view text) {
-          json j;
-          const std::string where = element > 0 ? fmt::format("element {}: ", element) : "";
-          if (parsed != nullptr) {
-            j = *parsed;
-          } else {
-            try {
-              j = json::parse(text);
-            } catch (const json::exception& e) {
-              malformed(file, line, where + "invalid JSON: " + json_message(e));
-              return;
-            }
-          }
+        [&](std::size_t line, const std::string& where, const json& j) {
           GoldItem item;
           try {
             item = gold_item(j);
@@ -283,19 +268,7 @@ class Scorer {
     const std::string file = name(report_.responses_file, "responses");
     read_entries(
         in, file,
-        [&](std::size_t line, std::size_t element, const json* parsed, std::string_view text) {
-          json j;
-          const std::string where = element > 0 ? fmt::format("element {}: ", element) : "";
-          if (parsed != nullptr) {
-            j = *parsed;
-          } else {
-            try {
-              j = json::parse(text);
-            } catch (const json::exception& e) {
-              malformed(file, line, where + "invalid JSON: " + json_message(e));
-              return;
-            }
-          }
+        [&](std::size_t line, const std::string& where, const json& j) {
           if (!j.is_object()) {
             malformed(file, line, where + fmt::format("expected a JSON object, found {}", j.type_name()));
             return;

@@ -1,5 +1,7 @@
 #include "rung/check/extract.hpp"
 
+#include "rung/core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -1074,13 +1076,10 @@ std::string evidence_text(std::string_view s) {
       i += 2;
       continue;
     }
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
-    if (ok && len == 1 && (c < 0x20 || c == 0x7F)) ok = false;
+    const std::size_t len = printable_utf8_length(s, i);  // tab was taken as space above
     if (space && !out.empty()) out += ' ';
     space = false;
-    if (!ok) {
+    if (len == 0) {
       out += '?';
       ++i;
       continue;

@@ -11,18 +11,6 @@
 
 namespace rung::cli {
 
-namespace {
-
-std::ifstream open_input(const std::string& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) throw Error(fmt::format("{}: is a directory, not a file", file));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open", file));
-  return in;
-}
-
-}  // namespace
-
 void add_check(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand(
       "check",

@@ -23,6 +23,14 @@
 
 namespace rung::cli {
 
+std::ifstream open_input(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) throw Error(fmt::format("{}: is a directory, not a file", file));
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot open", file));
+  return in;
+}
+
 void add_validate(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand("validate", "Check model files; print every problem with line:column");
   auto files = std::make_shared<std::vector<std::string>>();
@@ -317,10 +325,7 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("--max-listed", a->max_listed, "Items listed per problem list (0 = all)")->capture_default_str();
   cmd->callback([=] {
     *action = [a](Streams s) {
-      std::error_code ec;
-      if (std::filesystem::is_directory(a->file, ec)) throw Error(fmt::format("{}: is a directory, not a file", a->file));
-      std::ifstream in(a->file, std::ios::binary);
-      if (!in) throw Error(fmt::format("{}: cannot open", a->file));
+      std::ifstream in = open_input(a->file);
       AuditOptions options;
       options.verify = !a->no_verify;
       options.threads = a->threads;

@@ -24,14 +24,6 @@ struct ImportArgs {
   bool cross_check = false;
 };
 
-std::ifstream open_input(const std::string& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) throw Error(fmt::format("{}: is a directory, not a file", file));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open", file));
-  return in;
-}
-
 /// Writes the records (if asked) and the report; exit 1 when some item could not be read.
 int finish(const ImportResult& result, const ImportArgs& a, Streams s) {
   if (!a.output.empty()) {

@@ -25,6 +25,15 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+std::size_t printable_utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  bool ok = len > 0 && i + len <= s.size();
+  for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+  if (ok && len == 1 && (c < 0x20 || c == 0x7F) && c != '\t') ok = false;
+  return ok ? len : 0;
+}
+
 std::string one_line(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -40,11 +49,8 @@ std::string one_line(std::string_view s) {
       ++i;
       continue;
     }
-    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
-    if (ok && len == 1 && (c < 0x20 || c == 0x7F) && c != '\t') ok = false;
-    if (!ok) {
+    const std::size_t len = printable_utf8_length(s, i);
+    if (len == 0) {
       out += '?';
       ++i;
       continue;

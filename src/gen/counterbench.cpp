@@ -671,9 +671,10 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     // treatment is not intervening on it, and answering needs abduction of the confounder. In a
     // basic question every other root is observed, so conditioning can differ from the answer
     // only in confounded graphs: when the target needs it to differ, no other graph is drawn.
-    const bool needs_confounder =
-        simulated && target.type == "basic" &&
-        std::find(goal.begin(), goal.end(), std::pair<std::string, bool>{"conditioning", false}) != goal.end();
+    const bool needs_confounder = simulated && target.type == "basic" &&
+                                  std::any_of(goal.begin(), goal.end(), [](const auto& a) {
+                                    return a.first == "conditioning" && !a.second;
+                                  });
     sampler.draw(rng, needs_confounder || rng.bits(1) != 0, g);
     const int n = static_cast<int>(g.nodes.size());
     const int x = g.treatment;

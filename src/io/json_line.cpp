@@ -1,7 +1,15 @@
 #include "rung/io/json_line.hpp"
 
+#include "rung/core/error.hpp"
+#include "rung/core/text.hpp"
+
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <cstring>
+#include <istream>
+#include <iterator>
+#include <utility>
 
 namespace rung {
 
@@ -126,6 +134,30 @@ JsonWriter& JsonWriter::json(const Json& j) {
     case Json::value_t::number_unsigned: return value(j.get<Json::number_unsigned_t>());
     default: return raw(dumped(j));  // floating point, binary, discarded
   }
+}
+
+void read_json_lines(std::istream& in, const std::string& file,
+                     const std::function<void(std::size_t number, std::string_view content)>& line,
+                     const std::function<void(std::size_t number, std::string&& text)>& array) {
+  std::string text;
+  std::size_t number = 0;
+  bool first_content = true;
+  while (std::getline(in, text)) {
+    ++number;
+    if (number == 1 && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    const std::string_view content = trim(text);
+    if (content.empty()) continue;
+    if (std::exchange(first_content, false) && content.front() == '[') {
+      // A JSON array: the rest of the stream belongs to it.
+      text += '\n';
+      text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      array(number, std::move(text));
+      break;
+    }
+    line(number, content);
+  }
+  if (in.bad()) throw Error(fmt::format("{}: read error", file));
 }
 
 }  // namespace rung

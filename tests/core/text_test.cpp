@@ -15,6 +15,19 @@ TEST(Text, TrimLowerAndOneLine) {
   EXPECT_EQ(one_line("a\nb\r\nc\x01\x7F\xC3\xA9\xFF"), "a; b; c??\xC3\xA9?");
 }
 
+TEST(Text, PrintableUtf8Length) {
+  EXPECT_EQ(printable_utf8_length("a", 0), 1U);
+  EXPECT_EQ(printable_utf8_length("\t", 0), 1U);
+  EXPECT_EQ(printable_utf8_length("\x01", 0), 0U);
+  EXPECT_EQ(printable_utf8_length("\x7F", 0), 0U);
+  EXPECT_EQ(printable_utf8_length("x\xC3\xA9", 1), 2U);
+  EXPECT_EQ(printable_utf8_length("\xE2\x82\xAC", 0), 3U);      // the euro sign
+  EXPECT_EQ(printable_utf8_length("\xF0\x9F\x98\x80", 0), 4U);  // an emoji
+  EXPECT_EQ(printable_utf8_length("\xE2\x82", 0), 0U);           // truncated
+  EXPECT_EQ(printable_utf8_length("\xC3(", 0), 0U);               // bad continuation
+  EXPECT_EQ(printable_utf8_length("\xFF", 0), 0U);
+}
+
 TEST(Text, NaturalOrderPutsNumbersInOrderAndPlaceholdersLast) {
   std::vector<std::string> v{"(none)", "graph10", "graph5", "b", "a2", "a10", "007", "8"};
   std::sort(v.begin(), v.end(), natural_less);

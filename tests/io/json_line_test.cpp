@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rung {
@@ -85,6 +87,30 @@ TEST(JsonWriter, WrittenJsonParsesWhatIsWritten) {
   auto write = [](JsonWriter& w) { w.begin_object().key("z").value(1).key("a").value("x").end_object(); };
   EXPECT_EQ(written_json(write).dump(), R"({"z":1,"a":"x"})");                 // ordered_json: as written
   EXPECT_EQ(written_json<nlohmann::json>(write).dump(), R"({"a":"x","z":1})");  // json: alphabetical
+}
+
+TEST(ReadJsonLines, LinesTrimmedBlankSkippedByteOrderMarkAndCarriageReturnsRemoved) {
+  std::istringstream in("\xEF\xBB\xBF{\"a\":1}\r\n\n  \t\n {\"b\":2} \n");
+  std::vector<std::pair<std::size_t, std::string>> seen;
+  read_json_lines(
+      in, "f", [&](std::size_t n, std::string_view text) { seen.emplace_back(n, std::string(text)); },
+      [&](std::size_t, std::string&&) { ADD_FAILURE() << "not an array"; });
+  const std::vector<std::pair<std::size_t, std::string>> expected{{1, "{\"a\":1}"}, {4, "{\"b\":2}"}};
+  EXPECT_EQ(seen, expected);
+}
+
+TEST(ReadJsonLines, AnArrayGetsTheRestOfTheStreamFromItsLine) {
+  std::istringstream in("\n[\n {\"a\":1},\n {\"b\":2}\n]\n");
+  std::size_t at = 0;
+  std::string text;
+  read_json_lines(
+      in, "f", [&](std::size_t, std::string_view) { ADD_FAILURE() << "not lines"; },
+      [&](std::size_t n, std::string&& rest) {
+        at = n;
+        text = std::move(rest);
+      });
+  EXPECT_EQ(at, 2U);
+  EXPECT_EQ(text, "[\n {\"a\":1},\n {\"b\":2}\n]\n");
 }
 
 }  // namespace

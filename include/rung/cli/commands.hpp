@@ -5,9 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fstream>
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <string>
 
 namespace rung::cli {
 
@@ -18,6 +20,10 @@ struct Streams {
 };
 
 using Action = std::function<int(Streams)>;
+
+/// `file` opened for reading (binary). Throws rung::Error "FILE: is a directory, not a file" or
+/// "FILE: cannot open".
+[[nodiscard]] std::ifstream open_input(const std::string& file);
 
 /// Each adds a subcommand to `app` and sets `action` when that subcommand is chosen.
 void add_validate(CLI::App& app, std::shared_ptr<Action> action);

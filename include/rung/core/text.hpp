@@ -20,6 +20,9 @@ namespace rung {
 /// Valid UTF-8 on one line: invalid bytes and control characters become '?', line breaks "; ",
 /// carriage returns vanish (messages are shown on one line and must survive a JSON dump).
 [[nodiscard]] std::string one_line(std::string_view s);
+/// The bytes of the printable UTF-8 character at s[i]: 0 for an invalid or truncated sequence and
+/// for an ASCII control character other than tab.
+[[nodiscard]] std::size_t printable_utf8_length(std::string_view s, std::size_t i);
 /// Natural order: digit runs compare as numbers ("graph5" < "graph10"), digits before other
 /// characters; labels starting with '(' ("(none)", "(empty)") last.
 [[nodiscard]] bool natural_less(const std::string& a, const std::string& b);

@@ -21,6 +21,8 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -85,5 +87,13 @@ template <class Json = nlohmann::ordered_json, class Write>
   write(w);
   return Json::parse(text);
 }
+
+/// Reads a JSON-lines stream: calls `line(number, content)` for each non-blank line (trimmed; a
+/// leading UTF-8 byte-order mark and CR line ends removed). When the first content starts with
+/// `[`, the stream is a JSON array instead: `array(number, text)` gets the rest of the stream from
+/// that line on, and reading stops. Throws rung::Error("FILE: read error") if the stream fails.
+void read_json_lines(std::istream& in, const std::string& file,
+                     const std::function<void(std::size_t number, std::string_view content)>& line,
+                     const std::function<void(std::size_t number, std::string&& text)>& array);
 
 }  // namespace rung
