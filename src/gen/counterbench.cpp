@@ -3,8 +3,6 @@
 #include "rung/core/error.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
 
-#include <boost/container/static_vector.hpp>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -41,12 +39,33 @@ const char* op_name(Op op) {
 }
 
 constexpr std::size_t kMaxParents = 4;  // --max-in-degree is at most 4
+constexpr std::size_t kMaxNodes = 40;   // --max-variables is at most 40
+
+/// A list of at most N small values in place (no allocation, trivially copyable).
+template <class T, std::size_t N>
+class SmallList {
+ public:
+  void push_back(T x) { items_[size_++] = x; }
+  void clear() { size_ = 0; }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] bool empty() const { return size_ == 0; }
+  T& operator[](std::size_t i) { return items_[i]; }
+  const T& operator[](std::size_t i) const { return items_[i]; }
+  T* begin() { return items_.data(); }
+  T* end() { return items_.data() + size_; }
+  [[nodiscard]] const T* begin() const { return items_.data(); }
+  [[nodiscard]] const T* end() const { return items_.data() + size_; }
+
+ private:
+  std::array<T, N> items_{};
+  std::uint8_t size_ = 0;
+};
 
 /// A mechanism over endogenous parents: op applied to (possibly negated) inputs. Fixed capacity,
 /// so redrawing a graph allocates nothing.
 struct Node {
-  boost::container::static_vector<int, kMaxParents> parents;     // endogenous node indices (empty: a root)
-  boost::container::static_vector<bool, kMaxParents> negated;    // per parent
+  SmallList<int, kMaxParents> parents;    // endogenous node indices, ascending (empty: a root)
+  SmallList<bool, kMaxParents> negated;   // per parent
   Op op = Op::copy;             // copy (one parent), and, or, xor, threshold (three or more)
   int at_least = 0;             // threshold: the inputs that must hold, 2 .. parents - 1
   bool negate_output = false;   // one parent: B := not A
@@ -73,6 +92,14 @@ int between(Rng& rng, int lo, int hi) {
   return lo + static_cast<int>(rng.below_pooled(static_cast<std::uint64_t>(hi - lo) + 1));
 }
 
+/// Sorts a few values in place (insertion sort: the lists here hold at most 40).
+template <class It>
+void sort_small(It first, It last) {
+  for (It i = first; i != last; ++i) {
+    for (It j = i; j != first && *(j - 1) > *j; --j) std::swap(*(j - 1), *j);
+  }
+}
+
 /// Draws graphs for one item's candidates, reusing its buffers (and the graph's) from draw to draw.
 class GraphSampler {
  public:
@@ -89,14 +116,7 @@ class GraphSampler {
   void draw(Rng& rng, bool confounded, Graph& g) {
     const GeneratorOptions& o = o_;
     const int n = between(rng, o.min_variables, o.max_variables);
-    g.nodes.resize(static_cast<std::size_t>(n));
-    for (Node& node : g.nodes) {
-      node.parents.clear();
-      node.negated.clear();
-      node.op = Op::copy;
-      node.at_least = 0;
-      node.negate_output = false;
-    }
+    g.nodes.assign(static_cast<std::size_t>(n), Node{});
     g.backbone.clear();
     if (confounded && (o.max_in_degree < 2 || n - 2 < o.min_path_length)) confounded = false;
     const int t = confounded ? 1 : 0;
@@ -105,19 +125,19 @@ class GraphSampler {
     // Backbone: the treatment, L-1 intermediate nodes, the outcome (n-1).
     const int longest = std::min(n - 1 - t, o.min_path_length + 2);
     const int length = between(rng, o.min_path_length, longest);
-    std::vector<int>& middle = middle_;
-    middle.clear();
-    for (int v = t + 1; v < n - 1; ++v) middle.push_back(v);
-    for (std::size_t i = 0; i + 1 < static_cast<std::size_t>(length); ++i) {  // a uniform sample of length-1
-      std::swap(middle[i], middle[i + static_cast<std::size_t>(rng.below_pooled(middle.size() - i))]);
+    std::array<int, kMaxNodes> middle{};
+    std::size_t m = 0;
+    for (int v = t + 1; v < n - 1; ++v) middle[m++] = v;
+    const auto inner = static_cast<std::size_t>(length - 1);
+    for (std::size_t i = 0; i < inner; ++i) {  // a uniform sample of length-1
+      std::swap(middle[i], middle[i + static_cast<std::size_t>(rng.below_pooled(m - i))]);
     }
-    middle.resize(static_cast<std::size_t>(length - 1));
-    std::sort(middle.begin(), middle.end());
+    sort_small(middle.begin(), middle.begin() + static_cast<std::ptrdiff_t>(inner));
     g.backbone.push_back(t);
-    g.backbone.insert(g.backbone.end(), middle.begin(), middle.end());
+    g.backbone.insert(g.backbone.end(), middle.begin(), middle.begin() + static_cast<std::ptrdiff_t>(inner));
     g.backbone.push_back(n - 1);
-    std::vector<int>& backbone_parent = backbone_parent_;
-    backbone_parent.assign(static_cast<std::size_t>(n), -1);
+    std::array<int, kMaxNodes> backbone_parent{};
+    std::fill(backbone_parent.begin(), backbone_parent.begin() + n, -1);
     for (std::size_t i = 1; i < g.backbone.size(); ++i) backbone_parent[static_cast<std::size_t>(g.backbone[i])] = g.backbone[i - 1];
     // A confounder causes the treatment and one later backbone node (so it reaches the outcome
     // around the treatment).
@@ -127,28 +147,30 @@ class GraphSampler {
       confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below_pooled(g.backbone.size() - 1))];
     }
 
+    std::array<int, kMaxNodes> candidates{};
     for (int v = 1; v < n; ++v) {
       Node& node = g.nodes[static_cast<std::size_t>(v)];
       const int forced = backbone_parent[static_cast<std::size_t>(v)];
       if (forced < 0 && rng.chance_pooled(1, 3)) continue;  // another root
       const bool second = v == confounded_child;  // the confounder's other child
-      std::vector<int>& candidates = candidates_;
-      candidates.clear();
-      for (int u = 0; u < v; ++u) {
-        if (u != forced && !(second && u == 0) && !(confounded && v == t)) candidates.push_back(u);
+      std::size_t c = 0;
+      if (!(confounded && v == t)) {
+        for (int u = 0; u < v; ++u) {
+          if (u != forced && !(second && u == 0)) candidates[c++] = u;
+        }
       }
       const int k = (forced >= 0 ? 1 : 0) + (second ? 1 : 0);
-      const int max_k = std::max(k, std::min<int>(o.max_in_degree, k + static_cast<int>(candidates.size())));
+      const int max_k = std::max(k, std::min<int>(o.max_in_degree, k + static_cast<int>(c)));
       const int want = ops_.empty() ? 1 : between(rng, std::max(1, k), max_k);
       if (forced >= 0) node.parents.push_back(forced);
       if (second) node.parents.push_back(0);
       // The other parents: a uniform sample of the candidates (the first steps of a Fisher-Yates
       // shuffle, as many as are needed).
-      for (std::size_t i = 0; static_cast<int>(node.parents.size()) < want && i < candidates.size(); ++i) {
-        std::swap(candidates[i], candidates[i + static_cast<std::size_t>(rng.below_pooled(candidates.size() - i))]);
+      for (std::size_t i = 0; static_cast<int>(node.parents.size()) < want && i < c; ++i) {
+        std::swap(candidates[i], candidates[i + static_cast<std::size_t>(rng.below_pooled(c - i))]);
         node.parents.push_back(candidates[i]);
       }
-      std::sort(node.parents.begin(), node.parents.end());
+      sort_small(node.parents.begin(), node.parents.end());
       if (node.parents.size() == 1) {
         node.op = Op::copy;
         node.negate_output = negations_ && (!copies_ || rng.chance_pooled(1, 3));
@@ -169,9 +191,6 @@ class GraphSampler {
   std::vector<Op> wide_ops_;  // ... and for three or more
   bool negations_;
   bool copies_;
-  std::vector<int> middle_;
-  std::vector<int> backbone_parent_;
-  std::vector<int> candidates_;
 };
 
 /// Values of every node given the roots' values and constant settings (-1: not set).
@@ -330,23 +349,24 @@ bool reaches_around(const Graph& g, int from, int to, int avoid) {
   return ((reach >> to) & 1U) != 0;
 }
 
-/// up[w] = 1 for v and its ancestors, 0 for the other nodes.
-void mark_ancestors(const Graph& g, int v, std::vector<char>& up) {
-  up.assign(g.nodes.size(), 0);
-  up[static_cast<std::size_t>(v)] = 1;
+/// v and its ancestors, one bit per node.
+std::uint64_t ancestors_and_self(const Graph& g, int v) {
+  std::uint64_t up = std::uint64_t{1} << v;
   for (int w = v; w >= 0; --w) {
-    if (up[static_cast<std::size_t>(w)] == 0) continue;
-    for (int p : g.nodes[static_cast<std::size_t>(w)].parents) up[static_cast<std::size_t>(p)] = 1;
+    if (((up >> w) & 1U) == 0) continue;
+    for (int p : g.nodes[static_cast<std::size_t>(w)].parents) up |= std::uint64_t{1} << p;
   }
+  return up;
 }
+
+bool has(std::uint64_t set, int v) { return ((set >> v) & 1U) != 0; }
 
 /// The roots among the ancestors of v, in index order.
 std::vector<int> root_ancestors(const Graph& g, int v) {
-  std::vector<char> up;
-  mark_ancestors(g, v, up);
+  const std::uint64_t up = ancestors_and_self(g, v);
   std::vector<int> out;
   for (int w = 0; w <= v; ++w) {
-    if (up[static_cast<std::size_t>(w)] != 0 && g.is_root(w)) out.push_back(w);
+    if (has(up, w) && g.is_root(w)) out.push_back(w);
   }
   return out;
 }
@@ -364,19 +384,19 @@ constexpr Lanes kAll = ~Lanes{0};
 
 Lanes lanes_of(bool b) { return b ? kAll : 0; }
 
-/// The settings of a world, unit by unit: node v is set, to value[v], when set[v].
+/// One word of units per node.
+using NodeLanes = std::array<Lanes, kMaxNodes>;
+
+/// The settings of a world, unit by unit: node v is set, to value[v], when bit v of `set` is.
 struct Settings {
-  explicit Settings(std::size_t n = 0) : set(n, 0), value(n, 0) {}
-  void clear(std::size_t n) {
-    set.assign(n, 0);
-    value.assign(n, 0);
-  }
+  void clear() { set = 0; }
   void fix(int v, Lanes x) {
-    set[static_cast<std::size_t>(v)] = 1;
+    set |= std::uint64_t{1} << v;
     value[static_cast<std::size_t>(v)] = x;
   }
-  std::vector<char> set;
-  std::vector<Lanes> value;
+  [[nodiscard]] bool fixes(std::size_t v) const { return ((set >> v) & 1U) != 0; }
+  std::uint64_t set = 0;
+  NodeLanes value{};
 };
 
 /// A count from 0 to 31 in each of 64 units (bit-sliced: bits[k] holds bit k of every unit's count).
@@ -394,6 +414,12 @@ struct LaneCount {
     LaneCount out;
     for (std::size_t k = 0; k < out.bits.size(); ++k) out.bits[k] = lanes_of(((c >> k) & 1U) != 0);
     return out;
+  }
+  /// The count in unit `unit`.
+  [[nodiscard]] unsigned at(unsigned unit) const {
+    unsigned c = 0;
+    for (std::size_t k = 0; k < bits.size(); ++k) c |= static_cast<unsigned>((bits[k] >> unit) & 1U) << k;
+    return c;
   }
   [[nodiscard]] LaneCount doubled() const {
     LaneCount out;
@@ -414,11 +440,9 @@ Lanes greater(const LaneCount& a, const LaneCount& b) {
 }
 
 /// Every node's value in 64 units: root v reads roots[v]; set nodes (if `settings`) their value.
-void simulate_lanes(const Graph& g, const std::vector<Lanes>& roots, const Settings* settings,
-                    std::vector<Lanes>& out) {
-  out.resize(g.nodes.size());
+void simulate_lanes(const Graph& g, const NodeLanes& roots, const Settings* settings, NodeLanes& out) {
   for (std::size_t v = 0; v < g.nodes.size(); ++v) {
-    if (settings != nullptr && settings->set[v] != 0) {
+    if (settings != nullptr && settings->fixes(v)) {
       out[v] = settings->value[v];
       continue;
     }
@@ -461,6 +485,13 @@ struct Shape {
   int held = -1;                  // nested: the mediator kept at its value under the factual X
   int hidden_root = -1;           // conditional: the root left unobserved
   std::vector<int> observed;      // conditional: the observed non-roots
+  void clear() {
+    joint_vars.clear();
+    joint_values.clear();
+    held = -1;
+    hidden_root = -1;
+    observed.clear();
+  }
 };
 
 /// The worlds the procedures read Y in.
@@ -473,8 +504,8 @@ enum class World : std::uint8_t {
 
 /// The settings of `world` in units whose factual treatment is `x`; `base` holds the held
 /// mediator's value under the factual treatment.
-void settings_of(World world, const Graph& g, const Shape& s, Lanes x, const std::vector<Lanes>& base, Settings& out) {
-  out.clear(g.nodes.size());
+void settings_of(World world, const Graph& g, const Shape& s, Lanes x, const NodeLanes& base, Settings& out) {
+  out.clear();
   if (world == World::factual) return;
   out.fix(g.treatment, ~x);
   if (world == World::question) {
@@ -492,7 +523,7 @@ void settings_of(World world, const Graph& g, const Shape& s, Lanes x, const std
 class Candidate {
  public:
   /// The candidate (g, s) in the units `roots`; g and s must outlive the calls that follow.
-  void reset(const Graph& g, const Shape& s, const std::vector<Lanes>& roots) {
+  void reset(const Graph& g, const Shape& s, const NodeLanes& roots) {
     g_ = &g;
     s_ = &s;
     roots_ = roots;
@@ -503,7 +534,7 @@ class Candidate {
     x_ = factual_[static_cast<std::size_t>(g.treatment)];
   }
 
-  [[nodiscard]] const std::vector<Lanes>& factual() const { return factual_; }
+  [[nodiscard]] const NodeLanes& factual() const { return factual_; }
 
   /// Evidence of a procedure: the question's (X = x, roots, witnesses), or conditioning's
   /// (settings read as observations: X = not x, the joint settings; roots but X, witnesses).
@@ -518,11 +549,11 @@ class Candidate {
     const auto y = static_cast<std::size_t>(g.outcome());
     const bool conditioning = evidence == Evidence::conditioning;
     const Lanes x_seen = conditioning ? ~x_ : x_;
-    std::vector<Lanes>& roots = work_;
+    NodeLanes& roots = work_;
     roots = roots_;
     if (conditioning && g.is_root(g.treatment)) roots[x] = x_seen;  // U_X = X is observed
-    std::vector<Lanes>& f = f_;
-    std::vector<Lanes>& w = w_;
+    NodeLanes& f = f_;
+    NodeLanes& w = w_;
     for (unsigned h = 0; h < (1U << hidden_.size()); ++h) {
       for (std::size_t j = 0; j < hidden_.size(); ++j) roots[static_cast<std::size_t>(hidden_[j])] = lanes_of(((h >> j) & 1U) != 0);
       simulate_lanes(g, roots, nullptr, f);
@@ -584,22 +615,60 @@ class Candidate {
     return on_side(num, den, answer);
   }
 
+  /// The exact value of every procedure of distractors.hpp in `unit`, in that file's order:
+  /// counts over the hidden roots' values (and, for no_abduction, over every root's), each an
+  /// exact fraction because the roots are uniform. The tests compare them with distractors().
+  [[nodiscard]] std::vector<Distractor> distractors(unsigned unit) const {
+    std::vector<Distractor> out;
+    auto ratio = [&](World world, Evidence evidence) -> std::optional<Rational> {
+      LaneCount num;
+      LaneCount den;
+      posterior(world, evidence, num, den);
+      const unsigned n = num.at(unit);
+      const unsigned d = den.at(unit);
+      if (d == 0) return std::nullopt;  // zero-probability evidence
+      return Rational(static_cast<long>(n), static_cast<long>(d));
+    };
+    const auto [count, units] = prior_count(((x_ >> unit) & 1U) != 0);
+    out.push_back({"no_abduction", Rational(static_cast<long>(count), static_cast<long>(units))});
+    out.push_back({"conditioning", ratio(World::factual, Evidence::conditioning)});
+    if (std::optional<Rational> marginals = root_marginals(unit)) out.push_back({"root_marginals", std::move(marginals)});
+    out.push_back({"factual", ratio(World::factual, Evidence::question)});
+    if (s_->held >= 0) {
+      out.push_back({"nested_ignored", ratio(World::nested_ignored, Evidence::question)});
+      out.push_back({"nested_literal", ratio(World::nested_literal, Evidence::question)});
+    }
+    return out;
+  }
+
  private:
   const Graph* g_ = nullptr;
   const Shape* s_ = nullptr;
-  std::vector<Lanes> roots_;
-  std::vector<int> hidden_;  // roots the evidence does not state: the confounder, the hidden root
-  std::vector<Lanes> factual_;
+  NodeLanes roots_{};
+  SmallList<int, 2> hidden_;  // roots the evidence does not state: the confounder, the hidden root
+  NodeLanes factual_{};
   Lanes x_ = 0;
   // Scratch space.
-  mutable std::vector<Lanes> work_;
-  mutable std::vector<Lanes> f_;
-  mutable std::vector<Lanes> w_;
+  mutable NodeLanes work_{};
+  mutable NodeLanes f_{};
+  mutable NodeLanes w_{};
   mutable Settings settings_;
 
   /// no_abduction: P(Y = 1 in the question's world) with no evidence, which depends on the unit
-  /// only through its treatment x. Counted over every assignment of the roots Y depends on.
+  /// only through its treatment x.
   [[nodiscard]] Lanes prior_agrees(bool answer) const {
+    Lanes out = 0;
+    for (const bool x : {false, true}) {
+      const auto [count, units] = prior_count(x);
+      const bool agrees = answer ? 2 * count > units : 2 * count < units;
+      if (agrees) out |= x ? x_ : ~x_;
+    }
+    return out;
+  }
+
+  /// P(Y = 1 in the question's world of factual treatment x) with no evidence, as count / units:
+  /// counted over every assignment of the roots Y depends on (units = 2^their number).
+  [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> prior_count(bool x) const {
     static constexpr std::array<Lanes, 6> kPattern{0xAAAAAAAAAAAAAAAAULL, 0xCCCCCCCCCCCCCCCCULL,
                                                    0xF0F0F0F0F0F0F0F0ULL, 0xFF00FF00FF00FF00ULL,
                                                    0xFFFF0000FFFF0000ULL, 0xFFFFFFFF00000000ULL};
@@ -608,27 +677,68 @@ class Candidate {
     const std::size_t k = relevant.size();
     const std::uint64_t words = k <= 6 ? 1 : std::uint64_t{1} << (k - 6);
     const Lanes valid = k >= 6 ? kAll : (Lanes{1} << (std::uint64_t{1} << k)) - 1;
-    std::vector<Lanes>& roots = work_;
-    roots.assign(g.nodes.size(), 0);
-    Settings factual_x(g.nodes.size());  // do(X = x): the held mediator's value under x
-    Lanes out = 0;
-    for (const bool x : {false, true}) {
-      std::uint64_t count = 0;
-      for (std::uint64_t word = 0; word < words; ++word) {
-        for (std::size_t j = 0; j < k; ++j) {
-          roots[static_cast<std::size_t>(relevant[j])] = j < 6 ? kPattern[j] : lanes_of(((word >> (j - 6)) & 1U) != 0);
-        }
-        factual_x.fix(g.treatment, lanes_of(x));
-        simulate_lanes(g, roots, &factual_x, f_);
-        settings_of(World::question, g, *s_, lanes_of(x), f_, settings_);
-        simulate_lanes(g, roots, &settings_, w_);
-        count += static_cast<std::uint64_t>(std::popcount(w_[static_cast<std::size_t>(g.outcome())] & valid));
+    NodeLanes& roots = work_;
+    roots.fill(0);
+    Settings factual_x;  // do(X = x): the held mediator's value under x
+    std::uint64_t count = 0;
+    for (std::uint64_t word = 0; word < words; ++word) {
+      for (std::size_t j = 0; j < k; ++j) {
+        roots[static_cast<std::size_t>(relevant[j])] = j < 6 ? kPattern[j] : lanes_of(((word >> (j - 6)) & 1U) != 0);
       }
-      const std::uint64_t units = std::uint64_t{1} << k;
-      const bool agrees = answer ? 2 * count > units : 2 * count < units;
-      if (agrees) out |= x ? x_ : ~x_;
+      factual_x.fix(g.treatment, lanes_of(x));
+      simulate_lanes(g, roots, &factual_x, f_);
+      settings_of(World::question, g, *s_, lanes_of(x), f_, settings_);
+      simulate_lanes(g, roots, &settings_, w_);
+      count += static_cast<std::uint64_t>(std::popcount(w_[static_cast<std::size_t>(g.outcome())] & valid));
     }
-    return out;
+    return {count, std::uint64_t{1} << k};
+  }
+
+  /// root_marginals in `unit`: each hidden root's posterior marginal used as an independent
+  /// prior (the stated roots keep their values), then the question's world without evidence.
+  /// nullopt when the evidence pins every hidden root (the procedure is then the correct one).
+  [[nodiscard]] std::optional<Rational> root_marginals(unsigned unit) const {
+    const Graph& g = *g_;
+    const auto x = static_cast<std::size_t>(g.treatment);
+    const auto y = static_cast<std::size_t>(g.outcome());
+    const std::size_t assignments = std::size_t{1} << hidden_.size();
+    std::array<bool, 4> consistent{};  // whether the evidence holds under each hidden assignment
+    std::array<bool, 4> outcome{};     // Y = 1 in the question's world without evidence
+    NodeLanes& roots = work_;
+    roots = roots_;
+    Settings factual_x;  // the held mediator's value under do(X = x), not under X's own value
+    factual_x.fix(g.treatment, x_);
+    for (std::size_t h = 0; h < assignments; ++h) {
+      for (std::size_t j = 0; j < hidden_.size(); ++j) roots[static_cast<std::size_t>(hidden_[j])] = lanes_of(((h >> j) & 1U) != 0);
+      simulate_lanes(g, roots, nullptr, f_);
+      Lanes holds = ~(f_[x] ^ x_);
+      for (int v : s_->observed) holds &= ~(f_[static_cast<std::size_t>(v)] ^ factual_[static_cast<std::size_t>(v)]);
+      consistent[h] = ((holds >> unit) & 1U) != 0;
+      simulate_lanes(g, roots, &factual_x, f_);
+      settings_of(World::question, g, *s_, x_, f_, settings_);
+      simulate_lanes(g, roots, &settings_, w_);
+      outcome[h] = ((w_[y] >> unit) & 1U) != 0;
+    }
+    // P(hidden root j = 1 | evidence), each a count over the consistent assignments.
+    std::array<Rational, 2> marginal;
+    int total = 0;
+    for (std::size_t h = 0; h < assignments; ++h) total += consistent[h] ? 1 : 0;
+    bool point_mass = true;
+    for (std::size_t j = 0; j < hidden_.size(); ++j) {
+      int ones = 0;
+      for (std::size_t h = 0; h < assignments; ++h) ones += consistent[h] && ((h >> j) & 1U) != 0 ? 1 : 0;
+      marginal[j] = Rational(ones, total);
+      point_mass = point_mass && (ones == 0 || ones == total);
+    }
+    if (point_mass) return std::nullopt;
+    Rational value(0);
+    for (std::size_t h = 0; h < assignments; ++h) {
+      if (!outcome[h]) continue;
+      Rational weight(1);
+      for (std::size_t j = 0; j < hidden_.size(); ++j) weight *= ((h >> j) & 1U) != 0 ? marginal[j] : 1 - marginal[j];
+      value += weight;
+    }
+    return value;
   }
 };
 
@@ -654,9 +764,9 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
   }
   GraphSampler sampler(options_);
   Graph g;
-  std::vector<char> affects_y;  // the ancestors of the outcome (and the outcome)
   Candidate candidate;
-  std::vector<Lanes> draws;
+  Shape shape;  // the current candidate's, its buffers reused from draw to draw
+  NodeLanes draws{};
   std::vector<int> pool;     // scratch: a shape's choices
   std::vector<int> below_x;  // scratch: descendants of X, or roots that can be hidden
   int misses = 0;  // candidates since the last one that met the answer targets
@@ -680,14 +790,14 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     const int x = g.treatment;
     const int y = g.outcome();
 
-    mark_ancestors(g, y, affects_y);
+    const std::uint64_t affects_y = ancestors_and_self(g, y);
 
     // The question's choices that do not depend on the roots' values, by type.
-    Shape shape;
+    shape.clear();
     if (target.type == "joint") {
       pool.clear();
       for (int v = x + 1; v < y; ++v) {
-        if (!g.is_root(v) && affects_y[static_cast<std::size_t>(v)] != 0) pool.push_back(v);
+        if (!g.is_root(v) && has(affects_y, v)) pool.push_back(v);
       }
       if (static_cast<int>(pool.size()) < options_.interventions - 1) continue;
       rng.shuffle(pool);
@@ -700,7 +810,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       mediators.clear();
       for (int v : below_x) {
         // A Y that must change while the mediator is held needs a path from X around it.
-        if (v != y && affects_y[static_cast<std::size_t>(v)] != 0 && (target.answer_equals_factual || reaches_around(g, x, y, v))) {
+        if (v != y && has(affects_y, v) && (target.answer_equals_factual || reaches_around(g, x, y, v))) {
           mediators.push_back(v);
         }
       }
@@ -710,7 +820,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       std::vector<int>& hideable = below_x;
       hideable.clear();
       for (int v = x + 1; v < n; ++v) {
-        if (g.is_root(v) && affects_y[static_cast<std::size_t>(v)] != 0) hideable.push_back(v);
+        if (g.is_root(v) && has(affects_y, v)) hideable.push_back(v);
       }
       if (hideable.empty()) continue;
       shape.hidden_root = rng.pick(hideable);
@@ -725,7 +835,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     }
 
     // 64 draws of the roots' values at once; the first draw that meets every target is kept.
-    draws.assign(static_cast<std::size_t>(n), 0);
+    draws.fill(0);
     for (int v = 0; v < n; ++v) {
       if (g.is_root(v)) draws[static_cast<std::size_t>(v)] = rng.next();
     }
@@ -744,6 +854,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
         if (!candidate.applies(procedure)) continue;
         const Lanes agrees = *candidate.agrees(procedure, target.answer);
         good &= agree ? agrees : ~agrees;
+        if (good == 0) break;  // the others cannot rescue this candidate
       }
       if (good == 0) {
         // Small models cannot meet every combination: every kRelaxEvery candidates the last
@@ -758,6 +869,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       }
     }
     const auto unit = static_cast<unsigned>(std::countr_zero(good));
+    std::vector<Distractor> procedures = candidate.distractors(unit);
     std::vector<int> roots(static_cast<std::size_t>(n), 0);
     for (int v = 0; v < n; ++v) {
       if (g.is_root(v)) roots[static_cast<std::size_t>(v)] = static_cast<int>((draws[static_cast<std::size_t>(v)] >> unit) & 1U);
@@ -874,6 +986,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     item.meta["story_id"] = fmt::format("{}_{}", to_string(options_.name_style), target.type);
     item.meta["graph_id"] = fmt::format("rung-n{}-e{}-p{}", n, edges, depth);
     if (simulated) item.agreements_met = std::move(goal);
+    item.distractors = std::move(procedures);
     return item;
   }
 }

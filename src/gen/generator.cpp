@@ -125,7 +125,8 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   made.structure = structure_hash(item.model, item.query);
   if (!full) return made;  // replaying an earlier shard needs the structure only
 
-  const std::vector<Distractor> procedures = distractors(item.model, item.query, item.readings);
+  const std::vector<Distractor> procedures =
+      item.distractors ? std::move(*item.distractors) : distractors(item.model, item.query, item.readings);
 
   // Every answer twice: the two methods must agree exactly, or nothing is written.
   const Answer ve = solve(item.model, item.query, {.method = Method::variable_elimination, .trace = true});

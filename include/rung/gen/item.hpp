@@ -6,6 +6,7 @@
 ///     rung::Rng rng = rung::Rng::for_item(seed, index);
 ///     rung::Item item = preset.make(rng, rung::ItemTarget{...});
 
+#include "rung/gen/distractors.hpp"
 #include "rung/gen/options.hpp"
 #include "rung/gen/random.hpp"
 #include "rung/query/decision.hpp"
@@ -54,6 +55,10 @@ struct Item {
   /// relaxing, the first of them. The generator then checks them once on the exact distractors
   /// (a difference is a bug and stops the run) instead of redrawing until they hold.
   std::optional<std::vector<std::pair<std::string, bool>>> agreements_met;
+  /// Set when make() computed the answers of the wrong procedures itself, exactly (the
+  /// counterbench preset counts them on its circuits; tests compare them with distractors()).
+  /// The generator then writes these instead of solving each rewritten query again.
+  std::optional<std::vector<Distractor>> distractors;
 };
 
 /// A family of items. Implementations are stateless and thread-safe: make() may run concurrently.
