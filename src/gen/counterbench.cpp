@@ -245,59 +245,74 @@ std::string expression(const Graph& g, int v, const std::vector<std::string>& na
   return out;
 }
 
+/// Appends "a", "a and b" or "a, b and c" (with `last` for "and"): the words of node indices
+/// `items`, each preceded by "not " where `negated` says.
+template <class Word>
+void append_joined(std::string& out, std::size_t count, Word word, std::string_view last) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) {
+      if (i + 1 < count) {
+        out += ", ";
+      } else {
+        out += ' ';
+        out += last;
+        out += ' ';
+      }
+    }
+    word(out, i);
+  }
+}
+
 /// "We know that A causes B and C, not B causes D, A and D together cause E."
 std::string causal_text(const Graph& g, const std::vector<std::string>& names, Rng& rng) {
-  std::vector<std::string> clauses;
-  std::map<int, std::vector<std::string>> copies;  // cause -> its plain effects, grouped
-  std::vector<int> order;                            // causes in order of first effect
-  std::vector<std::pair<int, std::string>> others;   // (effect, clause)
-  for (std::size_t v = 0; v < g.nodes.size(); ++v) {
+  const std::size_t n = g.nodes.size();
+  auto name = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
+  std::array<std::uint64_t, kMaxNodes> copies{};  // cause -> its plain effects (B := A), one bit each
+  std::vector<std::pair<int, std::string>> clauses;  // (the variable the clause explains first, clause)
+  clauses.reserve(n);
+  for (std::size_t v = 0; v < n; ++v) {
     const Node& node = g.nodes[v];
     if (node.parents.empty()) continue;
     const std::string& effect = names[v];
     if (node.op == Op::copy && !node.negate_output) {
-      const int cause = node.parents[0];
-      if (!copies.contains(cause)) order.push_back(cause);
-      copies[cause].push_back(effect);
+      copies[static_cast<std::size_t>(node.parents[0])] |= std::uint64_t{1} << v;
       continue;
     }
     std::string clause;
     if (node.op == Op::copy) {
       // B := not A reads "A causes not B" or "not A causes B": the same mechanism.
-      const std::string& cause = names[static_cast<std::size_t>(node.parents[0])];
-      clause = rng.chance(1, 2) ? fmt::format("{} causes not {}", cause, effect) : fmt::format("not {} causes {}", cause, effect);
+      const std::string& cause = name(node.parents[0]);
+      clause = rng.chance(1, 2) ? cause + " causes not " + effect : "not " + cause + " causes " + effect;
     } else {
-      std::vector<std::string> inputs;
-      for (std::size_t i = 0; i < node.parents.size(); ++i) {
-        inputs.push_back(literal(names[static_cast<std::size_t>(node.parents[i])], node.negated[i]));
-      }
-      if (node.op == Op::and_) clause = fmt::format("{} together cause {}", join_words(inputs, "and"), effect);
-      else if (node.op == Op::or_) clause = fmt::format("{} causes {}", join_words(inputs, "or"), effect);
-      else if (node.op == Op::threshold) {
-        clause = fmt::format("at least {} of {} together cause {}", node.at_least == 2 ? "two" : "three",
-                             join_words(inputs, "and"), effect);
-      }
-      else clause = fmt::format("exactly one of {} causes {}", join_words(inputs, "and"), effect);
+      auto input = [&](std::string& out, std::size_t i) {
+        if (node.negated[i]) out += "not ";
+        out += name(node.parents[i]);
+      };
+      if (node.op == Op::threshold) clause = node.at_least == 2 ? "at least two of " : "at least three of ";
+      if (node.op == Op::xor_) clause = "exactly one of ";
+      append_joined(clause, node.parents.size(), input, node.op == Op::or_ ? "or" : "and");
+      clause += node.op == Op::or_ || node.op == Op::xor_ ? " causes " : " together cause ";
+      clause += effect;
     }
-    others.emplace_back(static_cast<int>(v), clause);
+    clauses.emplace_back(static_cast<int>(v), std::move(clause));
   }
-  // Clauses in the order of the variables they explain (copies grouped under their cause).
-  std::vector<std::pair<int, std::string>> all = others;
-  for (int cause : order) {
-    const auto& effects = copies[cause];
-    int first = static_cast<int>(g.nodes.size());
-    for (std::size_t v = 0; v < g.nodes.size(); ++v) {
-      if (std::find(effects.begin(), effects.end(), names[v]) != effects.end()) first = std::min(first, static_cast<int>(v));
-    }
-    all.emplace_back(first, fmt::format("{} causes {}", names[static_cast<std::size_t>(cause)], join_words(effects, "and")));
+  // A cause's plain effects are grouped in one clause, placed at its first effect.
+  for (std::size_t cause = 0; cause < n; ++cause) {
+    std::uint64_t effects = copies[cause];
+    if (effects == 0) continue;
+    std::array<int, kMaxNodes> list{};
+    std::size_t k = 0;
+    for (; effects != 0; effects &= effects - 1) list[k++] = std::countr_zero(effects);
+    std::string clause = names[cause] + " causes ";
+    append_joined(clause, k, [&](std::string& out, std::size_t i) { out += name(list[i]); }, "and");
+    clauses.emplace_back(list[0], std::move(clause));
   }
-  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [v, clause] : all) clauses.push_back(std::move(clause));
-  if (clauses.size() == 1) return "We know that " + clauses[0] + ".";
+  // Every variable is explained by one clause at most, so the keys are distinct.
+  std::sort(clauses.begin(), clauses.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string out = "We know that ";
   for (std::size_t i = 0; i < clauses.size(); ++i) {
     if (i > 0) out += i + 1 == clauses.size() ? ", and " : ", ";
-    out += clauses[i];
+    out += clauses[i].second;
   }
   return out + ".";
 }
