@@ -9,9 +9,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <set>
 #include <string_view>
 
 namespace rung {
