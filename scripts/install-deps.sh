@@ -13,6 +13,7 @@ packages=(
   libcli11-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  libjemalloc-dev      # the rung tool's and the benchmarks' malloc (not the library's)
 )
 
 missing=()
