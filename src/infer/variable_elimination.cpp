@@ -81,7 +81,7 @@ struct MinFillScratch {
   std::vector<Score> score;
   std::vector<std::size_t> neighbours;
   std::vector<std::uint64_t> n_bits;
-  std::vector<char> done;
+  std::vector<std::size_t> candidates;
   std::vector<char> dirty;
   std::vector<std::size_t> nb;
 };
@@ -104,11 +104,11 @@ void min_fill(std::size_t count, const Cliques& cliques, std::span<const std::ui
       bit(ra, a) &= ~mask(a);
     }
   }
-  std::size_t remaining = 0;
+  s.candidates.clear();  // the nodes left to eliminate, by id
   for (std::size_t v = 0; v < count; ++v) {
     if (eliminable[v] != 0) {
       bit(s.alive.data(), v) |= mask(v);
-      ++remaining;
+      s.candidates.push_back(v);
     }
   }
 
@@ -138,25 +138,22 @@ void min_fill(std::size_t count, const Cliques& cliques, std::span<const std::ui
     }
     s.score[v] = {fill / 2, weight};
   };
-  for (std::size_t v = 0; v < count; ++v) {
-    if (eliminable[v] != 0) compute(v);
-  }
+  for (std::size_t v : s.candidates) compute(v);
 
   order.clear();
-  order.reserve(remaining);
-  s.done.assign(count, 0);
+  order.reserve(s.candidates.size());
   s.dirty.assign(count, 0);
-  while (remaining-- > 0) {
-    std::size_t best = count;
-    for (std::size_t v = 0; v < count; ++v) {
-      if (eliminable[v] == 0 || s.done[v] != 0) continue;
-      if (best == count || s.score[v].fill < s.score[best].fill ||
-          (s.score[v].fill == s.score[best].fill && s.score[v].weight < s.score[best].weight)) {
-        best = v;
-      }
+  while (!s.candidates.empty()) {
+    // The first best candidate in id order: ties go to the smaller id.
+    std::size_t at = 0;
+    for (std::size_t i = 1; i < s.candidates.size(); ++i) {
+      const auto& c = s.score[s.candidates[i]];
+      const auto& b = s.score[s.candidates[at]];
+      if (c.fill < b.fill || (c.fill == b.fill && c.weight < b.weight)) at = i;
     }
+    const std::size_t best = s.candidates[at];
+    s.candidates.erase(s.candidates.begin() + static_cast<std::ptrdiff_t>(at));
     order.push_back(static_cast<NodeId>(best));
-    s.done[best] = 1;
     bit(s.alive.data(), best) &= ~mask(best);
     collect(best);
     s.nb.assign(s.neighbours.begin(), s.neighbours.end());  // collect() reuses `neighbours`
@@ -170,12 +167,11 @@ void min_fill(std::size_t count, const Cliques& cliques, std::span<const std::ui
       collect(a);
       for (std::size_t b : s.neighbours) s.dirty[b] = 1;
     }
-    for (std::size_t v = 0; v < count; ++v) {
-      if (s.dirty[v] != 0) {
-        s.dirty[v] = 0;
-        if (eliminable[v] != 0 && s.done[v] == 0) compute(v);
-      }
+    // Only the scores of the nodes within distance 2 of `best` change; the others keep theirs.
+    for (std::size_t v : s.candidates) {
+      if (s.dirty[v] != 0) compute(v);
     }
+    std::fill(s.dirty.begin(), s.dirty.end(), 0);
   }
 }
 

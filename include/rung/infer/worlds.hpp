@@ -27,6 +27,8 @@
 #include "rung/query/query.hpp"
 #include "rung/scm/scm.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -44,14 +46,18 @@ struct WorldNode {
   Kind kind = Kind::function;
   VarId var = 0;               ///< the model variable this node is a copy of
   Value value = 0;             ///< Kind::constant: the value the intervention sets
-  std::vector<NodeId> inputs;  ///< Kind::function: the node read for each mechanism parent, in
-                               ///< Mechanism::parents() order (two parents may read one node)
+  /// Kind::function: the node read for each mechanism parent, in Mechanism::parents() order (two
+  /// parents may read one node). Inline: mechanisms have few parents, and a network is built
+  /// for every query.
+  boost::container::small_vector<NodeId, 6> inputs;
   friend bool operator==(const WorldNode&, const WorldNode&) = default;
 };
 
 class WorldNetwork {
  public:
-  explicit WorldNetwork(const Scm& scm) : scm_(&scm), exogenous_(scm.size(), kNone), functions_(scm.size()) {}
+  explicit WorldNetwork(const Scm& scm) : scm_(&scm), exogenous_(scm.size(), kNone), last_function_(scm.size(), kNone) {
+    nodes_.reserve(2 * scm.size());
+  }
 
   /// The node holding the value of `term` (building the nodes of every world it needs, nested
   /// worlds included). Adding an equal term again returns the same node. Throws InvalidQuery
@@ -74,10 +80,14 @@ class WorldNetwork {
   const Scm* scm_;
   std::vector<WorldNode> nodes_;
   std::vector<Context> context_list_;          // by context id
-  std::vector<std::vector<NodeId>> memo_;      // [context][variable] -> node, kNone if not built
+  std::vector<NodeId> memo_;                   // [context * variables + variable] -> node, kNone if not built
   std::vector<NodeId> exogenous_;              // [variable] -> node, kNone if not built
   std::vector<std::pair<std::pair<VarId, Value>, NodeId>> constants_;  // ((variable, value), node)
-  std::vector<std::vector<NodeId>> functions_;  // [variable] -> its function nodes (distinct inputs)
+  // The function nodes of a variable (distinct inputs), as a list linked backwards through
+  // previous_function_ (one entry per node; kNone ends the list): two flat vectors, not one
+  // vector per variable.
+  std::vector<NodeId> last_function_;          // [variable] -> its latest function node
+  std::vector<NodeId> previous_function_;      // [node] -> the previous function node of its variable
 
   NodeId resolve(const Term& term);
   NodeId node_in(VarId var, std::uint32_t context);
