@@ -71,16 +71,24 @@ Value evaluate(const Scm& scm, const Term& term, std::span<const Value> unit) {
 }
 
 std::vector<VarId> relevant_exogenous(const Scm& scm, const std::vector<const Term*>& terms) {
-  std::vector<VarId> vars;
-  for (const Term* t : terms) collect_vars(*t, vars);
-  std::vector<VarId> all = scm.dag().ancestors(vars);
-  all.insert(all.end(), vars.begin(), vars.end());
-  std::vector<VarId> out;
-  for (VarId v : all) {
-    if (scm.is_exogenous(v)) out.push_back(v);
+  // A walk up the mechanisms' parents (the model's arcs) with one mark per variable: the marks
+  // list the exogenous ones sorted by id, with no set or sort to build.
+  std::vector<VarId> stack;
+  for (const Term* t : terms) collect_vars(*t, stack);
+  std::vector<char> seen(scm.size(), 0);
+  while (!stack.empty()) {
+    const VarId v = stack.back();
+    stack.pop_back();
+    if (seen[v] != 0) continue;
+    seen[v] = 1;
+    if (!scm.is_exogenous(v)) {
+      for (VarId p : scm.mechanism(v).parents()) stack.push_back(p);
+    }
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::vector<VarId> out;
+  for (VarId v = 0; v < scm.size(); ++v) {
+    if (seen[v] != 0 && scm.is_exogenous(v)) out.push_back(v);
+  }
   return out;
 }
 
