@@ -60,7 +60,9 @@ NodeId WorldNetwork::node_in(VarId var, std::uint32_t context) {
     id = exogenous_[var];
   } else {
     WorldNode node{WorldNode::Kind::function, var, 0, {}};
-    for (VarId p : scm_->mechanism(var).parents()) node.inputs.push_back(node_in(p, context));
+    const NodeSet& parents = scm_->mechanism(var).parents();
+    node.inputs.reserve(parents.size());
+    for (VarId p : parents) node.inputs.push_back(node_in(p, context));
     id = last_function_[var];
     while (id != kNone && nodes_[id].inputs != node.inputs) id = previous_function_[id];
     if (id == kNone) {

@@ -27,8 +27,6 @@
 #include "rung/query/query.hpp"
 #include "rung/scm/scm.hpp"
 
-#include <boost/container/small_vector.hpp>
-
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -46,10 +44,8 @@ struct WorldNode {
   Kind kind = Kind::function;
   VarId var = 0;               ///< the model variable this node is a copy of
   Value value = 0;             ///< Kind::constant: the value the intervention sets
-  /// Kind::function: the node read for each mechanism parent, in Mechanism::parents() order (two
-  /// parents may read one node). Inline: mechanisms have few parents, and a network is built
-  /// for every query.
-  boost::container::small_vector<NodeId, 6> inputs;
+  std::vector<NodeId> inputs;  ///< Kind::function: the node read for each mechanism parent, in
+                               ///< Mechanism::parents() order (two parents may read one node)
   friend bool operator==(const WorldNode&, const WorldNode&) = default;
 };
 
