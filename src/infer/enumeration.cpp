@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <type_traits>
 
 namespace rung::enumeration {
 
@@ -70,25 +71,38 @@ Value evaluate(const Scm& scm, const Term& term, std::span<const Value> unit) {
 }
 
 std::vector<VarId> relevant_exogenous(const Scm& scm, const std::vector<const Term*>& terms) {
-  std::vector<VarId> vars;
-  for (const Term* t : terms) collect_vars(*t, vars);
-  std::vector<VarId> all = scm.dag().ancestors(vars);
-  all.insert(all.end(), vars.begin(), vars.end());
-  std::vector<VarId> out;
-  for (VarId v : all) {
-    if (scm.is_exogenous(v)) out.push_back(v);
+  // A walk up the mechanisms' parents (the model's arcs) with one mark per variable: the marks
+  // list the exogenous ones sorted by id, with no set or sort to build.
+  std::vector<VarId> stack;
+  for (const Term* t : terms) collect_vars(*t, stack);
+  std::vector<char> seen(scm.size(), 0);
+  while (!stack.empty()) {
+    const VarId v = stack.back();
+    stack.pop_back();
+    if (seen[v] != 0) continue;
+    seen[v] = 1;
+    if (!scm.is_exogenous(v)) {
+      for (VarId p : scm.mechanism(v).parents()) stack.push_back(p);
+    }
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::vector<VarId> out;
+  for (VarId v = 0; v < scm.size(); ++v) {
+    if (seen[v] != 0 && scm.is_exogenous(v)) out.push_back(v);
+  }
   return out;
 }
 
-template <class S>
-void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous,
-                   const std::function<void(std::span<const Value>, const S&)>& visit, std::uint64_t max_units) {
+namespace {
+
+/// Calls visit(unit, weight) for every combination of values of `exogenous` with a non-zero
+/// prior weight, where the weight of a value is weight_of(variable index, value) and the weight
+/// of a unit the product (see for_each_unit).
+template <class W, class WeightOf, class Visit>
+void units(const Scm& scm, const std::vector<VarId>& exogenous, WeightOf&& weight_of, Visit&& visit,
+           std::uint64_t max_units) {
   const std::size_t k = exogenous.size();
   std::vector<std::vector<Value>> choices(k);
-  std::vector<std::vector<S>> weights(k);
+  std::vector<std::vector<W>> weights(k);
   std::uint64_t units = 1;
   bool over = false;
   for (std::size_t i = 0; i < k; ++i) {
@@ -96,7 +110,7 @@ void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous,
     for (std::size_t v = 0; v < prior.size(); ++v) {
       if (prior[v].is_zero()) continue;
       choices[i].push_back(static_cast<Value>(v));
-      weights[i].push_back(from_rational<S>(prior[v]));
+      weights[i].push_back(weight_of(i, prior[v]));
     }
     const std::uint64_t c = choices[i].size();
     if (c == 0) return;
@@ -113,7 +127,7 @@ void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous,
   }
   std::vector<Value> unit(scm.size(), 0);
   std::vector<std::size_t> digit(k, 0);
-  std::vector<S> prefix(k + 1, S(1));  // prefix[i] = product of the weights of the first i digits
+  std::vector<W> prefix(k + 1, W(1));  // prefix[i] = product of the weights of the first i digits
   for (std::size_t i = 0; i < k; ++i) {
     unit[exogenous[i]] = choices[i][0];
     prefix[i + 1] = prefix[i] * weights[i][0];
@@ -134,6 +148,43 @@ void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous,
   }
 }
 
+using Integer = boost::multiprecision::mpz_int;
+
+/// Exact enumeration in integers: each exogenous variable's prior is scaled by the lcm of its
+/// denominators, so a unit's weight is an integer over one common denominator (the product of
+/// those lcms) and summing weights costs an integer addition instead of a rational one (no gcd
+/// per unit). Calls visit(unit, scaled weight) and returns the common denominator.
+template <class Visit>
+Integer scaled_units(const Scm& scm, const std::vector<VarId>& exogenous, Visit&& visit, std::uint64_t max_units) {
+  std::vector<Integer> scale(exogenous.size(), Integer(1));
+  Integer denominator = 1;
+  for (std::size_t i = 0; i < exogenous.size(); ++i) {
+    for (const Rational& p : scm.prior(exogenous[i])) {
+      if (!p.is_zero()) scale[i] = boost::multiprecision::lcm(scale[i], Integer(boost::multiprecision::denominator(p)));
+    }
+    denominator *= scale[i];
+  }
+  units<Integer>(
+      scm, exogenous,
+      [&](std::size_t i, const Rational& p) {
+        return Integer(boost::multiprecision::numerator(p) * (scale[i] / boost::multiprecision::denominator(p)));
+      },
+      visit, max_units);
+  return denominator;
+}
+
+/// a / b as a reduced fraction.
+Rational ratio(const Integer& a, const Integer& b) { return Rational(a, b); }
+
+}  // namespace
+
+template <class S>
+void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous,
+                   const std::function<void(std::span<const Value>, const S&)>& visit, std::uint64_t max_units) {
+  units<S>(
+      scm, exogenous, [](std::size_t, const Rational& p) { return from_rational<S>(p); }, visit, max_units);
+}
+
 template <class S>
 S probability(const Scm& scm, const Probability& p, std::uint64_t max_units) {
   check_events(p.events, scm);
@@ -141,19 +192,35 @@ S probability(const Scm& scm, const Probability& p, std::uint64_t max_units) {
   std::vector<const Term*> terms;
   for (const Event& e : p.events) terms.push_back(&e.term);
   for (const Event& e : p.evidence) terms.push_back(&e.term);
-  S num(0);
-  S den(0);
-  for_each_unit<S>(
-      scm, relevant_exogenous(scm, terms),
-      [&](std::span<const Value> unit, const S& weight) {
-        if (!holds(scm, p.evidence, unit)) return;
-        den += weight;
-        if (holds(scm, p.events, unit)) num += weight;
-      },
-      max_units);
-  if (p.evidence.empty()) return num;
-  if (is_zero(den)) throw ZeroProbabilityEvidence(to_string(p.evidence, scm));
-  return S(num / den);
+  if constexpr (std::is_same_v<S, Rational>) {
+    Integer num = 0;
+    Integer den = 0;
+    const Integer all = scaled_units(
+        scm, relevant_exogenous(scm, terms),
+        [&](std::span<const Value> unit, const Integer& weight) {
+          if (!holds(scm, p.evidence, unit)) return;
+          den += weight;
+          if (holds(scm, p.events, unit)) num += weight;
+        },
+        max_units);
+    if (p.evidence.empty()) return ratio(num, all);
+    if (den.is_zero()) throw ZeroProbabilityEvidence(to_string(p.evidence, scm));
+    return ratio(num, den);
+  } else {
+    S num(0);
+    S den(0);
+    for_each_unit<S>(
+        scm, relevant_exogenous(scm, terms),
+        [&](std::span<const Value> unit, const S& weight) {
+          if (!holds(scm, p.evidence, unit)) return;
+          den += weight;
+          if (holds(scm, p.events, unit)) num += weight;
+        },
+        max_units);
+    if (p.evidence.empty()) return num;
+    if (is_zero(den)) throw ZeroProbabilityEvidence(to_string(p.evidence, scm));
+    return S(num / den);
+  }
 }
 
 template <class S>
@@ -163,20 +230,38 @@ std::vector<S> distribution(const Scm& scm, const Term& term, const std::vector<
   check_events(evidence, scm);
   std::vector<const Term*> terms{&term};
   for (const Event& e : evidence) terms.push_back(&e.term);
-  std::vector<S> out(scm.domain(term.var).size(), S(0));
-  S den(0);
-  for_each_unit<S>(
-      scm, relevant_exogenous(scm, terms),
-      [&](std::span<const Value> unit, const S& weight) {
-        if (!holds(scm, evidence, unit)) return;
-        den += weight;
-        out[evaluate(scm, term, unit)] += weight;
-      },
-      max_units);
-  if (evidence.empty()) return out;
-  if (is_zero(den)) throw ZeroProbabilityEvidence(to_string(evidence, scm));
-  for (S& v : out) v /= den;
-  return out;
+  if constexpr (std::is_same_v<S, Rational>) {
+    std::vector<Integer> sums(scm.domain(term.var).size(), Integer(0));
+    Integer den = 0;
+    const Integer all = scaled_units(
+        scm, relevant_exogenous(scm, terms),
+        [&](std::span<const Value> unit, const Integer& weight) {
+          if (!holds(scm, evidence, unit)) return;
+          den += weight;
+          sums[evaluate(scm, term, unit)] += weight;
+        },
+        max_units);
+    if (!evidence.empty() && den.is_zero()) throw ZeroProbabilityEvidence(to_string(evidence, scm));
+    std::vector<S> out;
+    out.reserve(sums.size());
+    for (const Integer& s : sums) out.push_back(ratio(s, evidence.empty() ? all : den));
+    return out;
+  } else {
+    std::vector<S> out(scm.domain(term.var).size(), S(0));
+    S den(0);
+    for_each_unit<S>(
+        scm, relevant_exogenous(scm, terms),
+        [&](std::span<const Value> unit, const S& weight) {
+          if (!holds(scm, evidence, unit)) return;
+          den += weight;
+          out[evaluate(scm, term, unit)] += weight;
+        },
+        max_units);
+    if (evidence.empty()) return out;
+    if (is_zero(den)) throw ZeroProbabilityEvidence(to_string(evidence, scm));
+    for (S& v : out) v /= den;
+    return out;
+  }
 }
 
 template void for_each_unit(const Scm&, const std::vector<VarId>&,

@@ -1,5 +1,7 @@
 #include "rung/infer/factor.hpp"
 
+#include "factor_kernels.hpp"
+
 #include "rung/core/scalar.hpp"
 
 #include "rung/core/error.hpp"
@@ -15,9 +17,7 @@ namespace rung {
 
 namespace {
 
-/// Scratch vectors of the operations: the factors of a query are small, so these rarely allocate.
-template <class T, std::size_t N = 16>
-using Small = boost::container::small_vector<T, N>;
+using kernel::Small;
 
 template <class S>
 bool is_zero_or_one(const S& x) {
@@ -95,30 +95,6 @@ void sort_unique(NodeCards& all) {
             all.end());
 }
 
-/// The sorted union of the scope of g without `drop` and the scope of f, with cardinalities.
-void merge_scopes(std::span<const NodeId> gs, std::span<const std::uint32_t> gc, NodeId drop,
-                  std::span<const NodeId> fs, std::span<const std::uint32_t> fc, std::vector<NodeId>& scope,
-                  std::vector<std::uint32_t>& card) {
-  NodeCards all;
-  all.reserve(gs.size() + fs.size());
-  for (std::size_t i = 0; i < gs.size(); ++i) {
-    if (gs[i] != drop) all.emplace_back(gs[i], gc[i]);
-  }
-  for (std::size_t i = 0; i < fs.size(); ++i) all.emplace_back(fs[i], fc[i]);
-  sort_unique(all);
-  scope.clear();
-  card.clear();
-  for (auto [n, c] : all) {
-    scope.push_back(n);
-    card.push_back(c);
-  }
-}
-
-template <class S>
-bool all_zero_or_one(const std::vector<S>& values) {
-  return std::all_of(values.begin(), values.end(), [](const S& v) { return is_zero_or_one(v); });
-}
-
 }  // namespace
 
 std::size_t check_cells(std::span<const std::uint32_t> card, std::size_t limit) {
@@ -162,137 +138,147 @@ Factor<S> restrict(const Factor<S>& f, NodeId node, Value value) {
   return out;
 }
 
-template <class S>
-Factor<S> substitute(const Factor<S>& g, const FunctionFactor& f, std::size_t limit) {
-  const std::size_t pos = position(g.scope, f.out);
-  if (pos == g.scope.size() || f.observed) throw std::logic_error("substitute: precondition violated");
-  Factor<S> out;
-  out.indicator = g.indicator;
-  merge_scopes(g.scope, g.card, f.out, f.scope, f.card, out.scope, out.card);
-  out.values.reserve(check_cells(out.card, limit));
-  const std::size_t out_stride = stride_of(g.card, pos);
-  Walk walk(out.card, 2);
-  walk.set_table(0, out.scope, g.scope, g.card);  // f.out is not a dimension: skipped
-  walk.set_table(1, out.scope, f.scope, f.card);
-  walk.run([&](const std::size_t* index, const std::uint32_t*) {
-    out.values.push_back(g.values[index[0] + f.values[index[1]] * out_stride]);
-  });
-  return out;
-}
+namespace kernel {
 
-FunctionFactor substitute(const FunctionFactor& g, const FunctionFactor& f, std::size_t limit) {
-  const std::size_t pos = position(g.scope, f.out);
-  if (pos == g.scope.size() || f.observed) throw std::logic_error("substitute: precondition violated");
-  FunctionFactor out;
-  out.out = g.out;
-  out.out_card = g.out_card;
-  out.observed = g.observed;
-  merge_scopes(g.scope, g.card, f.out, f.scope, f.card, out.scope, out.card);
-  out.values.reserve(check_cells(out.card, limit));
-  const std::size_t out_stride = stride_of(g.card, pos);
-  Walk walk(out.card, 2);
-  walk.set_table(0, out.scope, g.scope, g.card);
-  walk.set_table(1, out.scope, f.scope, f.card);
-  walk.run([&](const std::size_t* index, const std::uint32_t*) {
-    out.values.push_back(g.values[index[0] + f.values[index[1]] * out_stride]);
-  });
-  return out;
-}
-
-template <class S>
-Factor<S> sum_product(std::span<const Factor<S>* const> dense, std::span<const FunctionFactor* const> functions,
-                      std::optional<NodeId> eliminate, std::size_t limit) {
-  NodeCards all;
-  for (const auto* f : dense) {
-    for (std::size_t i = 0; i < f->scope.size(); ++i) all.emplace_back(f->scope[i], f->card[i]);
+void substitute_scope(std::span<const NodeId> g_scope, std::span<const std::uint32_t> g_card, const FunctionRef& f,
+                      Scope& out) {
+  if (position(g_scope, f.out) == g_scope.size() || f.observed) {
+    throw std::logic_error("substitute: precondition violated");
   }
-  for (const auto* f : functions) {
-    for (std::size_t i = 0; i < f->scope.size(); ++i) all.emplace_back(f->scope[i], f->card[i]);
-    if (!f->observed) {
-      if (eliminate && *eliminate == f->out) throw std::logic_error("sum_product: substitute the function instead");
-      all.emplace_back(f->out, f->out_card);
+  NodeCards all;
+  for (std::size_t i = 0; i < g_scope.size(); ++i) {
+    if (g_scope[i] != f.out) all.emplace_back(g_scope[i], g_card[i]);
+  }
+  for (std::size_t i = 0; i < f.scope.size(); ++i) all.emplace_back(f.scope[i], f.card[i]);
+  sort_unique(all);
+  out.clear();
+  for (auto [n, c] : all) {
+    out.nodes.push_back(n);
+    out.card.push_back(c);
+  }
+}
+
+template <class T>
+void substitute_values(std::span<const NodeId> g_scope, std::span<const std::uint32_t> g_card, const T* g_values,
+                       const FunctionRef& f, const Scope& scope, T* out) {
+  const std::size_t out_stride = stride_of(g_card, position(g_scope, f.out));
+  const std::span<const NodeId> dims(scope.nodes.data(), scope.nodes.size());
+  Walk walk(std::span<const std::uint32_t>(scope.card.data(), scope.card.size()), 2);
+  walk.set_table(0, dims, g_scope, g_card);  // f.out is not a dimension: skipped
+  walk.set_table(1, dims, f.scope, f.card);
+  const Value* f_values = f.values;
+  walk.run([&](const std::size_t* index, const std::uint32_t*) {
+    *out++ = g_values[index[0] + f_values[index[1]] * out_stride];
+  });
+}
+
+template <class S>
+std::uint32_t sum_product_scope(std::span<const DenseRef<S>> dense, std::span<const FunctionRef> functions,
+                                std::optional<NodeId> eliminate, Scope& out) {
+  NodeCards all;
+  for (const auto& f : dense) {
+    for (std::size_t i = 0; i < f.scope.size(); ++i) all.emplace_back(f.scope[i], f.card[i]);
+  }
+  for (const auto& f : functions) {
+    for (std::size_t i = 0; i < f.scope.size(); ++i) all.emplace_back(f.scope[i], f.card[i]);
+    if (!f.observed) {
+      if (eliminate && *eliminate == f.out) throw std::logic_error("sum_product: substitute the function instead");
+      all.emplace_back(f.out, f.out_card);
     }
   }
   sort_unique(all);
   bool has_eliminated = false;
-  Factor<S> out;
   std::uint32_t eliminated_card = 1;
+  out.clear();
   for (auto [n, c] : all) {
     if (eliminate && n == *eliminate) {
       eliminated_card = c;
       has_eliminated = true;
       continue;
     }
-    out.scope.push_back(n);
+    out.nodes.push_back(n);
     out.card.push_back(c);
   }
   if (eliminate && !has_eliminated) throw std::logic_error("sum_product: eliminated node in no factor");
-  out.values.resize(check_cells(out.card, limit));
+  return eliminated_card;
+}
 
+template <class S>
+bool sum_product_values(std::span<const DenseRef<S>> dense, std::span<const FunctionRef> functions,
+                        std::optional<NodeId> eliminate, std::uint32_t eliminated_card, const Scope& scope, S* out) {
   // Dimensions: the result's scope, then the eliminated node (fastest).
-  Small<NodeId> dims(out.scope.begin(), out.scope.end());
-  Small<std::uint32_t> dim_card(out.card.begin(), out.card.end());
-  if (eliminate) {
-    dims.push_back(*eliminate);
-    dim_card.push_back(eliminated_card);
-  }
+  Small<std::uint32_t> dim_card(scope.card.begin(), scope.card.end());
+  if (eliminate) dim_card.push_back(eliminated_card);
+  const std::size_t eliminated_dim = scope.nodes.size();
   // Walk::set_table looks nodes up in the sorted result scope; the eliminated node (the last
   // dimension) gets its strides separately, in set_all.
   const std::size_t nf = functions.size();
-  Small<const Factor<S>*> indicators;
-  Small<const Factor<S>*> scalars;
-  for (const auto* f : dense) (f->indicator ? indicators : scalars).push_back(f);
+  Small<const DenseRef<S>*> indicators;
+  Small<const DenseRef<S>*> scalars;
+  for (const auto& f : dense) (f.indicator ? indicators : scalars).push_back(&f);
   const std::size_t tables = 1 + nf + indicators.size() + scalars.size();
   Walk walk(std::span<const std::uint32_t>(dim_card.data(), dim_card.size()), tables);
-  const std::span<const NodeId> sorted_dims(out.scope);
-  auto set_all = [&](std::size_t table, std::span<const NodeId> scope, std::span<const std::uint32_t> card) {
-    walk.set_table(table, sorted_dims, scope, card);
+  const std::span<const NodeId> sorted_dims(scope.nodes.data(), scope.nodes.size());
+  auto set_all = [&](std::size_t table, std::span<const NodeId> s, std::span<const std::uint32_t> card) {
+    walk.set_table(table, sorted_dims, s, card);
     if (eliminate) {
-      const std::size_t pos = position(scope, *eliminate);
-      if (pos < scope.size()) walk.set(dims.size() - 1, table, stride_of(card, pos));
+      const std::size_t pos = position(s, *eliminate);
+      if (pos < s.size()) walk.set(eliminated_dim, table, stride_of(card, pos));
     }
   };
-  walk.set_table(0, sorted_dims, out.scope, out.card);
-  Small<std::size_t> out_dim(nf, dims.size());  // the dimension of each function's out
+  walk.set_table(0, sorted_dims, sorted_dims, std::span<const std::uint32_t>(scope.card.data(), scope.card.size()));
+  Small<std::size_t> out_dim(nf, eliminated_dim + 1);  // the dimension of each function's out
+  Small<const Value*> function_values(nf, nullptr);
+  Small<Value> observed(nf, 0);
   for (std::size_t k = 0; k < nf; ++k) {
-    const auto* f = functions[k];
-    set_all(1 + k, f->scope, f->card);
-    if (!f->observed) out_dim[k] = position(sorted_dims, f->out);
+    const auto& f = functions[k];
+    set_all(1 + k, f.scope, f.card);
+    function_values[k] = f.values;
+    if (f.observed) {
+      observed[k] = *f.observed;
+    } else {
+      out_dim[k] = position(sorted_dims, f.out);
+    }
   }
+  Small<const S*> indicator_values;
   for (std::size_t k = 0; k < indicators.size(); ++k) {
     set_all(1 + nf + k, indicators[k]->scope, indicators[k]->card);
+    indicator_values.push_back(indicators[k]->values);
   }
+  Small<const S*> scalar_values;
   for (std::size_t k = 0; k < scalars.size(); ++k) {
     set_all(1 + nf + indicators.size() + k, scalars[k]->scope, scalars[k]->card);
+    scalar_values.push_back(scalars[k]->values);
   }
 
   const S one(1);
   S product;
   const std::size_t first_indicator = 1 + nf;
   const std::size_t first_scalar = first_indicator + indicators.size();
+  const std::size_t n_indicators = indicators.size();
+  const std::size_t n_scalars = scalars.size();
   walk.run([&](const std::size_t* index, const std::uint32_t* counter) {
     for (std::size_t k = 0; k < nf; ++k) {
-      const auto* f = functions[k];
-      const Value want = f->observed ? *f->observed : counter[out_dim[k]];
-      if (f->values[index[1 + k]] != want) return;
+      const Value want = out_dim[k] <= eliminated_dim ? counter[out_dim[k]] : observed[k];
+      if (function_values[k][index[1 + k]] != want) return;
     }
-    for (std::size_t k = 0; k < indicators.size(); ++k) {
-      if (is_zero(indicators[k]->values[index[first_indicator + k]])) return;
+    for (std::size_t k = 0; k < n_indicators; ++k) {
+      if (is_zero(indicator_values[k][index[first_indicator + k]])) return;
     }
-    S& cell = out.values[index[0]];
-    switch (scalars.size()) {
+    S& cell = out[index[0]];
+    switch (n_scalars) {
       case 0: cell += one; return;
       case 1: {
-        const S& v = scalars[0]->values[index[first_scalar]];
+        const S& v = scalar_values[0][index[first_scalar]];
         if (!is_zero(v)) cell += v;
         return;
       }
       default: {
-        const S& v0 = scalars[0]->values[index[first_scalar]];
+        const S& v0 = scalar_values[0][index[first_scalar]];
         if (is_zero(v0)) return;
         product = v0;
-        for (std::size_t k = 1; k < scalars.size(); ++k) {
-          const S& v = scalars[k]->values[index[first_scalar + k]];
+        for (std::size_t k = 1; k < n_scalars; ++k) {
+          const S& v = scalar_values[k][index[first_scalar + k]];
           if (is_zero(v)) return;
           product *= v;
         }
@@ -300,7 +286,72 @@ Factor<S> sum_product(std::span<const Factor<S>* const> dense, std::span<const F
       }
     }
   });
-  out.indicator = all_zero_or_one(out.values);
+  std::size_t cells = 1;
+  for (auto c : scope.card) cells *= c;
+  return std::all_of(out, out + cells, [](const S& v) { return is_zero_or_one(v); });
+}
+
+template void substitute_values(std::span<const NodeId>, std::span<const std::uint32_t>, const Value*,
+                                const FunctionRef&, const Scope&, Value*);
+#define RUNG_KERNELS(S)                                                                                              \
+  template void substitute_values(std::span<const NodeId>, std::span<const std::uint32_t>, const S*,                \
+                                  const FunctionRef&, const Scope&, S*);                                             \
+  template std::uint32_t sum_product_scope(std::span<const DenseRef<S>>, std::span<const FunctionRef>,               \
+                                           std::optional<NodeId>, Scope&);                                           \
+  template bool sum_product_values(std::span<const DenseRef<S>>, std::span<const FunctionRef>,                      \
+                                   std::optional<NodeId>, std::uint32_t, const Scope&, S*);
+RUNG_KERNELS(Rational)
+RUNG_KERNELS(FastRational)
+RUNG_KERNELS(double)
+#undef RUNG_KERNELS
+
+}  // namespace kernel
+
+template <class S>
+Factor<S> substitute(const Factor<S>& g, const FunctionFactor& f, std::size_t limit) {
+  const kernel::FunctionRef fr = kernel::ref(f);
+  kernel::Scope scope;
+  kernel::substitute_scope(g.scope, g.card, fr, scope);
+  Factor<S> out;
+  out.indicator = g.indicator;
+  out.scope.assign(scope.nodes.begin(), scope.nodes.end());
+  out.card.assign(scope.card.begin(), scope.card.end());
+  out.values.resize(check_cells(out.card, limit));
+  kernel::substitute_values<S>(g.scope, g.card, g.values.data(), fr, scope, out.values.data());
+  return out;
+}
+
+FunctionFactor substitute(const FunctionFactor& g, const FunctionFactor& f, std::size_t limit) {
+  const kernel::FunctionRef fr = kernel::ref(f);
+  kernel::Scope scope;
+  kernel::substitute_scope(g.scope, g.card, fr, scope);
+  FunctionFactor out;
+  out.out = g.out;
+  out.out_card = g.out_card;
+  out.observed = g.observed;
+  out.scope.assign(scope.nodes.begin(), scope.nodes.end());
+  out.card.assign(scope.card.begin(), scope.card.end());
+  out.values.resize(check_cells(out.card, limit));
+  kernel::substitute_values<Value>(g.scope, g.card, g.values.data(), fr, scope, out.values.data());
+  return out;
+}
+
+template <class S>
+Factor<S> sum_product(std::span<const Factor<S>* const> dense, std::span<const FunctionFactor* const> functions,
+                      std::optional<NodeId> eliminate, std::size_t limit) {
+  Small<kernel::DenseRef<S>> dense_refs;
+  for (const auto* f : dense) dense_refs.push_back(kernel::ref(*f));
+  Small<kernel::FunctionRef> function_refs;
+  for (const auto* f : functions) function_refs.push_back(kernel::ref(*f));
+  const std::span<const kernel::DenseRef<S>> d(dense_refs.data(), dense_refs.size());
+  const std::span<const kernel::FunctionRef> fs(function_refs.data(), function_refs.size());
+  kernel::Scope scope;
+  const std::uint32_t eliminated_card = kernel::sum_product_scope<S>(d, fs, eliminate, scope);
+  Factor<S> out;
+  out.scope.assign(scope.nodes.begin(), scope.nodes.end());
+  out.card.assign(scope.card.begin(), scope.card.end());
+  out.values.resize(check_cells(out.card, limit));
+  out.indicator = kernel::sum_product_values<S>(d, fs, eliminate, eliminated_card, scope, out.values.data());
   return out;
 }
 

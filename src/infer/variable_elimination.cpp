@@ -1,5 +1,7 @@
 #include "rung/infer/variable_elimination.hpp"
 
+#include "factor_kernels.hpp"
+
 #include "rung/core/scalar.hpp"
 
 #include "rung/core/error.hpp"
@@ -14,8 +16,9 @@ namespace rung::ve {
 
 namespace {
 
+using kernel::Small;
 
-bool contains(const std::vector<NodeId>& scope, NodeId node) {
+bool contains(std::span<const NodeId> scope, NodeId node) {
   return std::binary_search(scope.begin(), scope.end(), node);
 }
 
@@ -31,7 +34,7 @@ S sum(const std::vector<S>& values) {
 /// Calls visit(coordinates, value) for every cell of `f`, in row-major order.
 template <class S, class Visit>
 void for_each_cell(const Factor<S>& f, Visit&& visit) {
-  std::vector<std::uint32_t> at(f.scope.size(), 0);
+  Small<std::uint32_t> at(f.scope.size(), 0);
   for (const S& value : f.values) {
     visit(at, value);
     for (std::size_t d = at.size(); d-- > 0;) {
@@ -47,6 +50,10 @@ struct Cliques {
   std::vector<NodeId> nodes;
   std::vector<std::size_t> end;
 
+  void clear() {
+    nodes.clear();
+    end.clear();
+  }
   void add(std::span<const NodeId> clique) {
     nodes.insert(nodes.end(), clique.begin(), clique.end());
     end.push_back(nodes.size());
@@ -63,45 +70,57 @@ struct Cliques {
   }
 };
 
-std::vector<NodeId> min_fill(std::size_t count, const Cliques& cliques, std::span<const std::uint32_t> card,
-                             const std::vector<bool>& eliminable) {
+/// The working memory of min_fill, kept from one query to the next.
+struct MinFillScratch {
+  struct Score {
+    std::size_t fill = 0;
+    std::uint64_t weight = 0;
+  };
+  std::vector<std::uint64_t> adj;
+  std::vector<std::uint64_t> alive;
+  std::vector<Score> score;
+  std::vector<std::size_t> neighbours;
+  std::vector<std::uint64_t> n_bits;
+  std::vector<std::size_t> candidates;
+  std::vector<char> dirty;
+  std::vector<std::size_t> nb;
+};
+
+/// Greedy min-fill (see min_fill_order) into `order`.
+void min_fill(std::size_t count, const Cliques& cliques, std::span<const std::uint32_t> card,
+              std::span<const char> eliminable, MinFillScratch& s, std::vector<NodeId>& order) {
   const std::size_t words = (count + 63) / 64;
-  std::vector<std::uint64_t> adj(count * words, 0);
-  std::vector<std::uint64_t> alive(words, 0);
-  auto row = [&](std::size_t v) { return adj.data() + v * words; };
+  s.adj.assign(count * words, 0);
+  s.alive.assign(words, 0);
+  auto row = [&](std::size_t v) { return s.adj.data() + v * words; };
   auto bit = [](std::uint64_t* bits, std::size_t v) -> std::uint64_t& { return bits[v / 64]; };
   auto mask = [](std::size_t v) { return std::uint64_t{1} << (v % 64); };
   for (std::size_t c = 0; c < cliques.size(); ++c) {
     const std::span<const NodeId> clique = cliques[c];
     for (NodeId a : clique) {
-      bit(alive.data(), a) |= mask(a);
-      for (NodeId b : clique) {
-        if (a != b) bit(row(a), b) |= mask(b);
-      }
+      bit(s.alive.data(), a) |= mask(a);
+      std::uint64_t* ra = row(a);
+      for (NodeId b : clique) bit(ra, b) |= mask(b);
+      bit(ra, a) &= ~mask(a);
     }
   }
-  std::size_t remaining = 0;
+  s.candidates.clear();  // the nodes left to eliminate, by id
   for (std::size_t v = 0; v < count; ++v) {
-    if (eliminable[v]) {
-      bit(alive.data(), v) |= mask(v);
-      ++remaining;
+    if (eliminable[v] != 0) {
+      bit(s.alive.data(), v) |= mask(v);
+      s.candidates.push_back(v);
     }
   }
 
-  struct Score {
-    std::size_t fill = 0;
-    std::uint64_t weight = 0;
-  };
-  std::vector<Score> score(count);
-  std::vector<std::size_t> neighbours;
-  std::vector<std::uint64_t> n_bits(words);
+  s.score.assign(count, {});
+  s.n_bits.assign(words, 0);
   auto collect = [&](std::size_t v) {
-    neighbours.clear();
+    s.neighbours.clear();
     const std::uint64_t* r = row(v);
     for (std::size_t w = 0; w < words; ++w) {
-      n_bits[w] = r[w] & alive[w];
-      for (std::uint64_t b = n_bits[w]; b != 0; b &= b - 1) {
-        neighbours.push_back(w * 64 + static_cast<std::size_t>(std::countr_zero(b)));
+      s.n_bits[w] = r[w] & s.alive[w];
+      for (std::uint64_t b = s.n_bits[w]; b != 0; b &= b - 1) {
+        s.neighbours.push_back(w * 64 + static_cast<std::size_t>(std::countr_zero(b)));
       }
     }
   };
@@ -110,56 +129,406 @@ std::vector<NodeId> min_fill(std::size_t count, const Cliques& cliques, std::spa
     std::size_t fill = 0;
     std::uint64_t weight = card[v];
     constexpr std::uint64_t cap = std::uint64_t{1} << 62;
-    for (std::size_t a : neighbours) {
+    for (std::size_t a : s.neighbours) {
       const std::uint64_t* ra = row(a);
       std::size_t missing = 0;
-      for (std::size_t w = 0; w < words; ++w) missing += static_cast<std::size_t>(std::popcount(n_bits[w] & ~ra[w]));
+      for (std::size_t w = 0; w < words; ++w) missing += static_cast<std::size_t>(std::popcount(s.n_bits[w] & ~ra[w]));
       fill += missing - 1;  // a itself is in N(v) but not in N(a)
       weight = weight > cap / card[a] ? cap : weight * card[a];
     }
-    score[v] = {fill / 2, weight};
+    s.score[v] = {fill / 2, weight};
   };
-  for (std::size_t v = 0; v < count; ++v) {
-    if (eliminable[v]) compute(v);
-  }
+  for (std::size_t v : s.candidates) compute(v);
 
-  std::vector<NodeId> order;
-  order.reserve(remaining);
-  std::vector<bool> done(count, false);
-  std::vector<char> dirty(count, 0);
-  std::vector<std::size_t> nb;  // the neighbours of the node eliminated (collect() reuses `neighbours`)
-  while (remaining-- > 0) {
-    std::size_t best = count;
-    for (std::size_t v = 0; v < count; ++v) {
-      if (!eliminable[v] || done[v]) continue;
-      if (best == count || score[v].fill < score[best].fill ||
-          (score[v].fill == score[best].fill && score[v].weight < score[best].weight)) {
-        best = v;
-      }
+  order.clear();
+  order.reserve(s.candidates.size());
+  s.dirty.assign(count, 0);
+  while (!s.candidates.empty()) {
+    // The first best candidate in id order: ties go to the smaller id.
+    std::size_t at = 0;
+    for (std::size_t i = 1; i < s.candidates.size(); ++i) {
+      const auto& c = s.score[s.candidates[i]];
+      const auto& b = s.score[s.candidates[at]];
+      if (c.fill < b.fill || (c.fill == b.fill && c.weight < b.weight)) at = i;
     }
+    const std::size_t best = s.candidates[at];
+    s.candidates.erase(s.candidates.begin() + static_cast<std::ptrdiff_t>(at));
     order.push_back(static_cast<NodeId>(best));
-    done[best] = true;
-    bit(alive.data(), best) &= ~mask(best);
+    bit(s.alive.data(), best) &= ~mask(best);
     collect(best);
-    nb.assign(neighbours.begin(), neighbours.end());
-    for (std::size_t a : nb) {
+    s.nb.assign(s.neighbours.begin(), s.neighbours.end());  // collect() reuses `neighbours`
+    for (std::size_t a : s.nb) {
       std::uint64_t* ra = row(a);
-      for (std::size_t w = 0; w < words; ++w) ra[w] |= n_bits[w];
+      for (std::size_t w = 0; w < words; ++w) ra[w] |= s.n_bits[w];
       bit(ra, a) &= ~mask(a);
     }
-    for (std::size_t a : nb) {
-      dirty[a] = 1;
+    for (std::size_t a : s.nb) {
+      s.dirty[a] = 1;
       collect(a);
-      for (std::size_t b : neighbours) dirty[b] = 1;
+      for (std::size_t b : s.neighbours) s.dirty[b] = 1;
     }
-    for (std::size_t v = 0; v < count; ++v) {
-      if (dirty[v]) {
-        dirty[v] = 0;
-        if (eliminable[v] && !done[v]) compute(v);
+    // Only the scores of the nodes within distance 2 of `best` change; the others keep theirs.
+    for (std::size_t v : s.candidates) {
+      if (s.dirty[v] != 0) compute(v);
+    }
+    std::fill(s.dirty.begin(), s.dirty.end(), 0);
+  }
+}
+
+/// A run of entries of one of the arena's pools.
+struct Range {
+  std::size_t begin = 0;
+  std::size_t size = 0;
+};
+
+/// The factors of one elimination and the pools holding their tables. A factor is a view of
+/// ranges of the pools, so building, substituting and multiplying factors allocates nothing once
+/// the pools (kept per thread from one query to the next) have grown to a query's size. A
+/// factor replaced by a substitution or consumed by a product is not freed: the pools are
+/// cleared when the next elimination starts.
+template <class S>
+struct Arena {
+  struct Dense {
+    Range scope;   // into nodes/cards
+    Range values;  // into values
+    bool indicator = false;
+    bool alive = true;
+  };
+  struct Function {
+    NodeId out = 0;
+    std::uint32_t out_card = 0;
+    std::optional<Value> observed;
+    Range scope;   // into nodes/cards
+    Range values;  // into tables
+    bool alive = true;
+  };
+
+  std::vector<NodeId> nodes;         // scopes, back to back
+  std::vector<std::uint32_t> cards;  // the cardinality of each entry of `nodes`
+  std::vector<Value> tables;         // function tables
+  std::vector<S> values;             // dense tables
+  std::vector<Dense> dense;
+  std::vector<Function> functions;
+
+  // Per network node.
+  std::vector<std::optional<Value>> known;
+  std::vector<char> is_target;
+  std::vector<char> eliminable;
+  std::vector<std::uint32_t> card;
+  std::vector<std::ptrdiff_t> function_of;
+
+  // Scratch.
+  std::vector<Value> scratch;  // one value per model variable, for Mechanism::evaluate
+  std::vector<std::uint32_t> counter;
+  std::vector<std::size_t> slot;
+  Small<NodeId> inputs;
+  Cliques cliques;
+  MinFillScratch fill;
+  std::vector<NodeId> order;
+  kernel::Scope scope_out;
+  Small<std::size_t> dense_in;
+  Small<std::size_t> functions_in;
+  Small<kernel::DenseRef<S>> dense_refs;
+  Small<kernel::FunctionRef> function_refs;
+
+  void clear() {
+    nodes.clear();
+    cards.clear();
+    tables.clear();
+    values.clear();
+    dense.clear();
+    functions.clear();
+  }
+
+  [[nodiscard]] std::span<const NodeId> scope(Range r) const { return {nodes.data() + r.begin, r.size}; }
+  [[nodiscard]] std::span<const std::uint32_t> scope_card(Range r) const { return {cards.data() + r.begin, r.size}; }
+  [[nodiscard]] kernel::DenseRef<S> ref(const Dense& f) const {
+    return {scope(f.scope), scope_card(f.scope), values.data() + f.values.begin, f.indicator};
+  }
+  [[nodiscard]] kernel::FunctionRef ref(const Function& f) const {
+    return {f.out, f.out_card, f.observed, scope(f.scope), scope_card(f.scope), tables.data() + f.values.begin};
+  }
+
+  Range push_scope(const kernel::Scope& s) {
+    const Range r{nodes.size(), s.nodes.size()};
+    nodes.insert(nodes.end(), s.nodes.begin(), s.nodes.end());
+    cards.insert(cards.end(), s.card.begin(), s.card.end());
+    return r;
+  }
+  /// `cells` new entries at the end of `pool` (value-initialised: 0 for a scalar).
+  template <class T>
+  static Range grow(std::vector<T>& pool, std::size_t cells) {
+    const Range r{pool.size(), cells};
+    pool.resize(pool.size() + cells);
+    return r;
+  }
+
+  /// Replaces dense factor d by d with f.out substituted by f.
+  void substitute(Dense& d, const Function& f, std::size_t limit) {
+    kernel::substitute_scope(scope(d.scope), scope_card(d.scope), ref(f), scope_out);
+    const Range values_range = grow(values, check_cells(scope_out.card_span(), limit));
+    const Range old = d.scope;
+    d.scope = push_scope(scope_out);
+    // The pools may have moved: the views are taken after they grew.
+    kernel::substitute_values<S>(scope(old), scope_card(old), values.data() + d.values.begin, ref(f), scope_out,
+                                 values.data() + values_range.begin);
+    d.values = values_range;
+  }
+  /// Replaces function g by the composition of g with f.
+  void substitute(Function& g, const Function& f, std::size_t limit) {
+    kernel::substitute_scope(scope(g.scope), scope_card(g.scope), ref(f), scope_out);
+    const Range table_range = grow(tables, check_cells(scope_out.card_span(), limit));
+    const Range old = g.scope;
+    g.scope = push_scope(scope_out);
+    kernel::substitute_values<Value>(scope(old), scope_card(old), tables.data() + g.values.begin, ref(f), scope_out,
+                                     tables.data() + table_range.begin);
+    g.values = table_range;
+  }
+
+  /// The views of the factors listed in dense_in and functions_in.
+  void take_refs() {
+    dense_refs.clear();
+    for (std::size_t d : dense_in) dense_refs.push_back(ref(dense[d]));
+    function_refs.clear();
+    for (std::size_t g : functions_in) function_refs.push_back(ref(functions[g]));
+  }
+  [[nodiscard]] std::span<const kernel::DenseRef<S>> dense_span() const { return {dense_refs.data(), dense_refs.size()}; }
+  [[nodiscard]] std::span<const kernel::FunctionRef> function_span() const {
+    return {function_refs.data(), function_refs.size()};
+  }
+
+  /// Appends the product of the factors in dense_in and functions_in with `v` summed out.
+  void sum_product(NodeId v, std::size_t limit) {
+    take_refs();
+    const std::uint32_t eliminated_card = kernel::sum_product_scope<S>(dense_span(), function_span(), v, scope_out);
+    const Range values_range = grow(values, check_cells(scope_out.card_span(), limit));
+    const Range scope_range = push_scope(scope_out);
+    take_refs();  // the pools may have moved
+    const bool indicator = kernel::sum_product_values<S>(dense_span(), function_span(), v, eliminated_card, scope_out,
+                                                         values.data() + values_range.begin);
+    dense.push_back({scope_range, values_range, indicator, true});
+  }
+};
+
+template <class S>
+Arena<S>& arena() {
+  thread_local Arena<S> a;
+  return a;
+}
+
+/// Builds the factors of `net` in `a`, folding away every value known without uncertainty;
+/// returns false when the evidence is impossible. `scalar` collects the probability of observed
+/// exogenous nodes.
+template <class S>
+bool build_factors(const WorldNetwork& net, std::span<const std::optional<Value>> evidence, std::size_t limit,
+                   Arena<S>& a, S& scalar) {
+  const Scm& scm = net.scm();
+  const std::size_t n = net.size();
+  bool impossible = false;
+  a.scratch.assign(scm.size(), 0);
+  for (NodeId id = 0; id < n; ++id) {
+    const WorldNode& node = net.node(id);
+    const std::optional<Value> ev = id < evidence.size() ? evidence[id] : std::nullopt;
+    switch (node.kind) {
+      case WorldNode::Kind::constant:
+        a.known[id] = node.value;
+        impossible = impossible || (ev && *ev != node.value);
+        break;
+      case WorldNode::Kind::exogenous: {
+        const auto& prior = scm.prior(node.var);
+        if (ev) {
+          scalar *= from_rational<S>(prior[*ev]);
+          a.known[id] = *ev;
+          break;
+        }
+        if (a.is_target[id] == 0 &&
+            std::count_if(prior.begin(), prior.end(), [](const Rational& p) { return !p.is_zero(); }) == 1) {
+          a.known[id] = static_cast<Value>(
+              std::find_if(prior.begin(), prior.end(), [](const Rational& p) { return !p.is_zero(); }) - prior.begin());
+          break;
+        }
+        typename Arena<S>::Dense f;
+        f.scope = {a.nodes.size(), 1};
+        a.nodes.push_back(id);
+        a.cards.push_back(a.card[id]);
+        f.values = {a.values.size(), prior.size()};
+        f.indicator = true;
+        for (const auto& p : prior) {
+          a.values.push_back(from_rational<S>(p));
+          f.indicator = f.indicator && (p.is_zero() || is_one(p));
+        }
+        a.dense.push_back(f);
+        break;
+      }
+      case WorldNode::Kind::function: {
+        const Mechanism& m = scm.mechanism(node.var);
+        const NodeSet& parents = m.parents();
+        typename Arena<S>::Function f;
+        f.out = id;
+        f.out_card = a.card[id];
+        f.observed = ev;
+        a.inputs.clear();
+        for (std::size_t i = 0; i < parents.size(); ++i) {
+          const NodeId in = node.inputs[i];
+          if (a.known[in]) {
+            a.scratch[parents[i]] = *a.known[in];
+          } else {
+            a.inputs.push_back(in);
+          }
+        }
+        std::sort(a.inputs.begin(), a.inputs.end());
+        a.inputs.erase(std::unique(a.inputs.begin(), a.inputs.end()), a.inputs.end());
+        f.scope = {a.nodes.size(), a.inputs.size()};
+        for (NodeId s : a.inputs) {
+          a.nodes.push_back(s);
+          a.cards.push_back(a.card[s]);
+        }
+        const std::span<const NodeId> scope = a.scope(f.scope);
+        const std::span<const std::uint32_t> card = a.scope_card(f.scope);
+        a.slot.assign(parents.size(), std::numeric_limits<std::size_t>::max());
+        for (std::size_t i = 0; i < parents.size(); ++i) {
+          if (!a.known[node.inputs[i]]) {
+            a.slot[i] =
+                static_cast<std::size_t>(std::lower_bound(scope.begin(), scope.end(), node.inputs[i]) - scope.begin());
+          }
+        }
+        const std::size_t cells = check_cells(card, limit);
+        f.values = Arena<S>::grow(a.tables, cells);
+        Value* table = a.tables.data() + f.values.begin;
+        a.counter.assign(scope.size(), 0);
+        for (std::size_t cell = 0; cell < cells; ++cell) {
+          for (std::size_t i = 0; i < parents.size(); ++i) {
+            if (a.slot[i] != std::numeric_limits<std::size_t>::max()) a.scratch[parents[i]] = a.counter[a.slot[i]];
+          }
+          table[cell] = m.evaluate(a.scratch);
+          for (std::size_t d = a.counter.size(); d-- > 0;) {
+            if (++a.counter[d] < card[d]) break;
+            a.counter[d] = 0;
+          }
+        }
+        if (scope.empty()) {
+          const Value v = table[0];
+          if (ev) {
+            impossible = impossible || v != *ev;
+            a.known[id] = *ev;
+            break;
+          }
+          if (a.is_target[id] == 0) {
+            a.known[id] = v;
+            break;
+          }
+        } else if (ev) {
+          a.known[id] = *ev;  // the children read the observed value
+        }
+        a.functions.push_back(f);
+        break;
       }
     }
   }
-  return order;
+  return !impossible;
+}
+
+/// joint() with the evidence as one optional value per node (entries past the end: none).
+template <class S>
+Factor<S> joint_of(const WorldNetwork& net, std::vector<NodeId> targets, std::span<const std::optional<Value>> evidence,
+                   std::size_t limit) {
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  const std::size_t n = net.size();
+  Arena<S>& a = arena<S>();
+  a.clear();
+  a.known.assign(n, std::nullopt);
+  a.is_target.assign(n, 0);
+  for (NodeId t : targets) a.is_target[t] = 1;
+  a.card.resize(n);
+  for (NodeId id = 0; id < n; ++id) a.card[id] = card_of(net, id);
+
+  // 1. Factors, folding away every value known without uncertainty.
+  S scalar(1);
+  if (!build_factors(net, evidence, limit, a, scalar)) {
+    Factor<S> zero;
+    zero.scope = targets;
+    for (NodeId t : targets) zero.card.push_back(a.card[t]);
+    zero.values.assign(check_cells(zero.card, limit), S(0));
+    zero.indicator = true;
+    return zero;
+  }
+
+  // 2. Elimination order over the interaction graph.
+  a.cliques.clear();
+  for (const auto& f : a.dense) a.cliques.add(a.scope(f.scope));
+  for (const auto& f : a.functions) {
+    a.cliques.add(a.scope(f.scope));
+    if (!f.observed) a.cliques.extend(f.out);
+  }
+  a.eliminable.resize(n);
+  for (NodeId id = 0; id < n; ++id) {
+    a.eliminable[id] = a.is_target[id] == 0 && !a.known[id] && net.node(id).kind != WorldNode::Kind::constant;
+  }
+  min_fill(n, a.cliques, a.card, a.eliminable, a.fill, a.order);
+
+  // 3. Eliminate.
+  a.function_of.assign(n, -1);
+  for (std::size_t k = 0; k < a.functions.size(); ++k) {
+    if (!a.functions[k].observed) a.function_of[a.functions[k].out] = static_cast<std::ptrdiff_t>(k);
+  }
+  for (NodeId v : a.order) {
+    if (const std::ptrdiff_t k = a.function_of[v]; k >= 0) {
+      // v = f(inputs): substitute f into every factor that reads v (f itself does not).
+      auto& f = a.functions[static_cast<std::size_t>(k)];
+      f.alive = false;
+      a.function_of[v] = -1;
+      for (auto& d : a.dense) {
+        if (d.alive && contains(a.scope(d.scope), v)) a.substitute(d, f, limit);
+      }
+      for (auto& g : a.functions) {
+        if (g.alive && contains(a.scope(g.scope), v)) a.substitute(g, f, limit);
+      }
+      continue;
+    }
+    a.dense_in.clear();
+    a.functions_in.clear();
+    for (std::size_t d = 0; d < a.dense.size(); ++d) {
+      auto& f = a.dense[d];
+      if (f.alive && contains(a.scope(f.scope), v)) {
+        a.dense_in.push_back(d);
+        f.alive = false;
+      }
+    }
+    for (std::size_t g = 0; g < a.functions.size(); ++g) {
+      auto& f = a.functions[g];
+      if (f.alive && contains(a.scope(f.scope), v)) {
+        a.functions_in.push_back(g);
+        f.alive = false;
+        if (!f.observed) a.function_of[f.out] = -1;
+      }
+    }
+    a.sum_product(v, limit);
+  }
+
+  // 4. What is left is over the targets only.
+  a.dense_in.clear();
+  a.functions_in.clear();
+  for (std::size_t d = 0; d < a.dense.size(); ++d) {
+    if (a.dense[d].alive) a.dense_in.push_back(d);
+  }
+  for (std::size_t g = 0; g < a.functions.size(); ++g) {
+    if (a.functions[g].alive) a.functions_in.push_back(g);
+  }
+  a.take_refs();
+  Factor<S> result;
+  const std::uint32_t one = kernel::sum_product_scope<S>(a.dense_span(), a.function_span(), std::nullopt, a.scope_out);
+  result.scope.assign(a.scope_out.nodes.begin(), a.scope_out.nodes.end());
+  result.card.assign(a.scope_out.card.begin(), a.scope_out.card.end());
+  result.values.resize(check_cells(result.card, limit));
+  result.indicator = kernel::sum_product_values<S>(a.dense_span(), a.function_span(), std::nullopt, one, a.scope_out,
+                                                   result.values.data());
+  if (result.scope != targets) throw std::logic_error("variable elimination: nodes left over");
+  if (scalar != S(1)) {
+    for (S& v : result.values) v *= scalar;
+    result.indicator = false;
+  }
+  return result;
 }
 
 }  // namespace
@@ -168,205 +537,21 @@ std::vector<NodeId> min_fill_order(std::size_t count, const std::vector<std::vec
                                    std::span<const std::uint32_t> card, const std::vector<bool>& eliminable) {
   Cliques flat;
   for (const auto& clique : cliques) flat.add(clique);
-  return min_fill(count, flat, card, eliminable);
+  const std::vector<char> can(eliminable.begin(), eliminable.end());
+  MinFillScratch scratch;
+  std::vector<NodeId> order;
+  min_fill(count, flat, card, can, scratch, order);
+  return order;
 }
 
 template <class S>
 Factor<S> joint(const WorldNetwork& net, std::vector<NodeId> targets, const std::map<NodeId, Value>& evidence,
                 std::size_t limit) {
-  std::sort(targets.begin(), targets.end());
-  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-  const Scm& scm = net.scm();
-  const std::size_t n = net.size();
-  std::vector<bool> is_target(n, false);
-  for (NodeId t : targets) is_target[t] = true;
-
-  // 1. Factors, folding away every value known without uncertainty.
-  std::vector<std::optional<Value>> known(n);
-  std::vector<Factor<S>> dense;
-  std::vector<FunctionFactor> functions;
-  S scalar(1);
-  bool impossible = false;
-  std::vector<Value> scratch(scm.size(), 0);
-  std::vector<std::uint32_t> counter;
-  std::vector<std::size_t> slot;
-  for (NodeId id = 0; id < n; ++id) {
-    const WorldNode& node = net.node(id);
-    const auto found = evidence.find(id);
-    const std::optional<Value> ev = found == evidence.end() ? std::nullopt : std::optional<Value>(found->second);
-    switch (node.kind) {
-      case WorldNode::Kind::constant:
-        known[id] = node.value;
-        impossible = impossible || (ev && *ev != node.value);
-        break;
-      case WorldNode::Kind::exogenous: {
-        const auto& prior = scm.prior(node.var);
-        if (ev) {
-          scalar *= from_rational<S>(prior[*ev]);
-          known[id] = *ev;
-          break;
-        }
-        if (!is_target[id] && std::count_if(prior.begin(), prior.end(), [](const Rational& p) { return !p.is_zero(); }) == 1) {
-          known[id] = static_cast<Value>(
-              std::find_if(prior.begin(), prior.end(), [](const Rational& p) { return !p.is_zero(); }) - prior.begin());
-          break;
-        }
-        Factor<S> f;
-        f.scope = {id};
-        f.card = {card_of(net, id)};
-        f.indicator = true;
-        for (const auto& p : prior) {
-          f.values.push_back(from_rational<S>(p));
-          f.indicator = f.indicator && (p.is_zero() || is_one(p));
-        }
-        dense.push_back(std::move(f));
-        break;
-      }
-      case WorldNode::Kind::function: {
-        const Mechanism& m = scm.mechanism(node.var);
-        const NodeSet& parents = m.parents();
-        FunctionFactor f;
-        f.out = id;
-        f.out_card = card_of(net, id);
-        f.observed = ev;
-        for (std::size_t i = 0; i < parents.size(); ++i) {
-          const NodeId in = node.inputs[i];
-          if (known[in]) {
-            scratch[parents[i]] = *known[in];
-          } else {
-            f.scope.push_back(in);
-          }
-        }
-        std::sort(f.scope.begin(), f.scope.end());
-        f.scope.erase(std::unique(f.scope.begin(), f.scope.end()), f.scope.end());
-        for (NodeId s : f.scope) f.card.push_back(card_of(net, s));
-        slot.assign(parents.size(), std::numeric_limits<std::size_t>::max());
-        for (std::size_t i = 0; i < parents.size(); ++i) {
-          if (!known[node.inputs[i]]) {
-            slot[i] = static_cast<std::size_t>(std::lower_bound(f.scope.begin(), f.scope.end(), node.inputs[i]) -
-                                               f.scope.begin());
-          }
-        }
-        const std::size_t cells = check_cells(f.card, limit);
-        f.values.resize(cells);
-        counter.assign(f.scope.size(), 0);
-        for (std::size_t cell = 0; cell < cells; ++cell) {
-          for (std::size_t i = 0; i < parents.size(); ++i) {
-            if (slot[i] != std::numeric_limits<std::size_t>::max()) scratch[parents[i]] = counter[slot[i]];
-          }
-          f.values[cell] = m.evaluate(scratch);
-          for (std::size_t d = counter.size(); d-- > 0;) {
-            if (++counter[d] < f.card[d]) break;
-            counter[d] = 0;
-          }
-        }
-        if (f.scope.empty()) {
-          const Value v = f.values[0];
-          if (ev) {
-            impossible = impossible || v != *ev;
-            known[id] = *ev;
-            break;
-          }
-          if (!is_target[id]) {
-            known[id] = v;
-            break;
-          }
-        } else if (ev) {
-          known[id] = *ev;  // the children read the observed value
-        }
-        functions.push_back(std::move(f));
-        break;
-      }
-    }
+  std::vector<std::optional<Value>> observed(net.size());
+  for (const auto& [id, value] : evidence) {
+    if (id < observed.size()) observed[id] = value;
   }
-
-  std::vector<std::uint32_t> target_card;
-  for (NodeId t : targets) target_card.push_back(card_of(net, t));
-  if (impossible) {
-    Factor<S> zero;
-    zero.scope = targets;
-    zero.card = target_card;
-    zero.values.assign(check_cells(target_card, limit), S(0));
-    zero.indicator = true;
-    return zero;
-  }
-
-  // 2. Elimination order over the interaction graph.
-  Cliques cliques;
-  cliques.end.reserve(dense.size() + functions.size());
-  for (const auto& f : dense) cliques.add(f.scope);
-  for (const auto& f : functions) {
-    cliques.add(f.scope);
-    if (!f.observed) cliques.extend(f.out);
-  }
-  std::vector<std::uint32_t> card(n);
-  std::vector<bool> eliminable(n, false);
-  for (NodeId id = 0; id < n; ++id) {
-    card[id] = card_of(net, id);
-    eliminable[id] = !is_target[id] && !known[id] && net.node(id).kind != WorldNode::Kind::constant;
-  }
-  const std::vector<NodeId> order = min_fill(n, cliques, card, eliminable);
-
-  // 3. Eliminate.
-  std::vector<bool> dense_alive(dense.size(), true);
-  std::vector<bool> function_alive(functions.size(), true);
-  std::vector<std::ptrdiff_t> function_of(n, -1);
-  for (std::size_t k = 0; k < functions.size(); ++k) {
-    if (!functions[k].observed) function_of[functions[k].out] = static_cast<std::ptrdiff_t>(k);
-  }
-  std::vector<const Factor<S>*> dense_in;
-  std::vector<const FunctionFactor*> functions_in;
-  for (NodeId v : order) {
-    if (const std::ptrdiff_t k = function_of[v]; k >= 0) {
-      // v = f(inputs): substitute f into every factor that reads v.
-      const auto fk = static_cast<std::size_t>(k);
-      function_alive[fk] = false;
-      function_of[v] = -1;
-      const FunctionFactor& f = functions[fk];
-      for (std::size_t d = 0; d < dense.size(); ++d) {
-        if (dense_alive[d] && contains(dense[d].scope, v)) dense[d] = substitute(dense[d], f, limit);
-      }
-      for (std::size_t g = 0; g < functions.size(); ++g) {
-        if (function_alive[g] && contains(functions[g].scope, v)) functions[g] = substitute(functions[g], f, limit);
-      }
-      continue;
-    }
-    dense_in.clear();
-    functions_in.clear();
-    for (std::size_t d = 0; d < dense.size(); ++d) {
-      if (dense_alive[d] && contains(dense[d].scope, v)) {
-        dense_in.push_back(&dense[d]);
-        dense_alive[d] = false;
-      }
-    }
-    for (std::size_t g = 0; g < functions.size(); ++g) {
-      if (function_alive[g] && contains(functions[g].scope, v)) {
-        functions_in.push_back(&functions[g]);
-        function_alive[g] = false;
-        if (!functions[g].observed) function_of[functions[g].out] = -1;
-      }
-    }
-    Factor<S> result = sum_product<S>(dense_in, functions_in, v, limit);
-    dense.push_back(std::move(result));
-    dense_alive.push_back(true);
-  }
-
-  // 4. What is left is over the targets only.
-  dense_in.clear();
-  functions_in.clear();
-  for (std::size_t d = 0; d < dense.size(); ++d) {
-    if (dense_alive[d]) dense_in.push_back(&dense[d]);
-  }
-  for (std::size_t g = 0; g < functions.size(); ++g) {
-    if (function_alive[g]) functions_in.push_back(&functions[g]);
-  }
-  Factor<S> result = sum_product<S>(dense_in, functions_in, std::nullopt, limit);
-  if (result.scope != targets) throw std::logic_error("variable elimination: nodes left over");
-  if (scalar != S(1)) {
-    for (S& v : result.values) v *= scalar;
-    result.indicator = false;
-  }
-  return result;
+  return joint_of<S>(net, std::move(targets), observed, limit);
 }
 
 template <class S>
@@ -399,7 +584,8 @@ Joint<S>::Joint(const Scm& scm, std::vector<const Term*> terms, const std::vecto
 template <class S>
 void Joint<S>::eliminate() {
   WorldNetwork net(*scm_);
-  std::map<NodeId, Value> observed;
+  // The observed value of each node (nodes added after the evidence are not observed).
+  std::vector<std::optional<Value>> observed;
   for (const Event& e : *evidence_) {
     const NodeId id = net.add(e.term);
     const WorldNode& node = net.node(id);
@@ -407,27 +593,33 @@ void Joint<S>::eliminate() {
       contradictory_ = contradictory_ || node.value != e.value;
       continue;
     }
-    auto [it, fresh] = observed.emplace(id, e.value);
-    contradictory_ = contradictory_ || (!fresh && it->second != e.value);
+    if (observed.size() <= id) observed.resize(id + 1);
+    if (observed[id]) {
+      contradictory_ = contradictory_ || *observed[id] != e.value;
+    } else {
+      observed[id] = e.value;
+    }
   }
   std::vector<NodeId> targets;
   node_.clear();
   point_.clear();
+  node_.reserve(terms_.size());
+  point_.reserve(terms_.size());
   for (const Term* t : terms_) {
     const NodeId id = net.add(*t);
     const WorldNode& node = net.node(id);
     node_.push_back(id);
     if (node.kind == WorldNode::Kind::constant) {
       point_.emplace_back(node.value);
-    } else if (auto it = observed.find(id); it != observed.end()) {
-      point_.emplace_back(it->second);
+    } else if (id < observed.size() && observed[id]) {
+      point_.emplace_back(*observed[id]);
     } else {
       point_.emplace_back();
       targets.push_back(id);
     }
   }
   if (contradictory_) return;
-  factor_ = joint<S>(net, std::move(targets), observed, limit_);
+  factor_ = joint_of<S>(net, std::move(targets), observed, limit_);
   evidence_probability_ = sum(factor_.values);
 }
 
@@ -475,7 +667,7 @@ S Joint<S>::probability(const std::vector<Event>& events) const {
     w = e.value;
   }
   S num(0);
-  for_each_cell(factor_, [&](const std::vector<std::uint32_t>& at, const S& value) {
+  for_each_cell(factor_, [&](const Small<std::uint32_t>& at, const S& value) {
     for (std::size_t d = 0; d < at.size(); ++d) {
       if (wanted[d] && *wanted[d] != at[d]) return;
     }
@@ -497,7 +689,7 @@ std::vector<S> Joint<S>::distribution(const Term& term) const {
   }
   const auto d = static_cast<std::size_t>(std::lower_bound(factor_.scope.begin(), factor_.scope.end(), node_[i]) -
                                           factor_.scope.begin());
-  for_each_cell(factor_, [&](const std::vector<std::uint32_t>& at, const S& value) { out[at[d]] += value; });
+  for_each_cell(factor_, [&](const Small<std::uint32_t>& at, const S& value) { out[at[d]] += value; });
   if (!evidence_->empty()) {
     for (S& v : out) v /= evidence_probability_;
   }

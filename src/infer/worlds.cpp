@@ -8,6 +8,7 @@ namespace rung {
 
 NodeId WorldNetwork::push(WorldNode node) {
   nodes_.push_back(std::move(node));
+  previous_function_.push_back(kNone);
   return static_cast<NodeId>(nodes_.size() - 1);
 }
 
@@ -40,13 +41,14 @@ NodeId WorldNetwork::resolve(const Term& term) {
   const auto id = static_cast<std::uint32_t>(it - context_list_.begin());
   if (it == context_list_.end()) {
     context_list_.push_back(std::move(context));
-    memo_.emplace_back(scm_->size(), kNone);
+    memo_.resize(memo_.size() + scm_->size(), kNone);
   }
   return node_in(term.var, id);
 }
 
 NodeId WorldNetwork::node_in(VarId var, std::uint32_t context) {
-  if (const NodeId known = memo_[context][var]; known != kNone) return known;
+  const std::size_t memo = std::size_t{context} * scm_->size() + var;
+  if (const NodeId known = memo_[memo]; known != kNone) return known;
   NodeId id = 0;
   const Context& c = context_list_[context];
   auto set = std::lower_bound(c.begin(), c.end(), std::pair<VarId, NodeId>{var, 0},
@@ -57,20 +59,19 @@ NodeId WorldNetwork::node_in(VarId var, std::uint32_t context) {
     if (exogenous_[var] == kNone) exogenous_[var] = push({WorldNode::Kind::exogenous, var, 0, {}});
     id = exogenous_[var];
   } else {
-    std::vector<NodeId> inputs;
+    WorldNode node{WorldNode::Kind::function, var, 0, {}};
     const NodeSet& parents = scm_->mechanism(var).parents();
-    inputs.reserve(parents.size());
-    for (VarId p : parents) inputs.push_back(node_in(p, context));
-    std::vector<NodeId>& same_var = functions_[var];
-    auto it = std::find_if(same_var.begin(), same_var.end(), [&](NodeId f) { return nodes_[f].inputs == inputs; });
-    if (it == same_var.end()) {
-      id = push({WorldNode::Kind::function, var, 0, std::move(inputs)});
-      functions_[var].push_back(id);
-    } else {
-      id = *it;
+    node.inputs.reserve(parents.size());
+    for (VarId p : parents) node.inputs.push_back(node_in(p, context));
+    id = last_function_[var];
+    while (id != kNone && nodes_[id].inputs != node.inputs) id = previous_function_[id];
+    if (id == kNone) {
+      id = push(std::move(node));
+      previous_function_[id] = last_function_[var];
+      last_function_[var] = id;
     }
   }
-  memo_[context][var] = id;
+  memo_[memo] = id;
   return id;
 }
 

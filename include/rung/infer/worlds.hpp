@@ -51,7 +51,9 @@ struct WorldNode {
 
 class WorldNetwork {
  public:
-  explicit WorldNetwork(const Scm& scm) : scm_(&scm), exogenous_(scm.size(), kNone), functions_(scm.size()) {}
+  explicit WorldNetwork(const Scm& scm) : scm_(&scm), exogenous_(scm.size(), kNone), last_function_(scm.size(), kNone) {
+    nodes_.reserve(2 * scm.size());
+  }
 
   /// The node holding the value of `term` (building the nodes of every world it needs, nested
   /// worlds included). Adding an equal term again returns the same node. Throws InvalidQuery
@@ -74,10 +76,14 @@ class WorldNetwork {
   const Scm* scm_;
   std::vector<WorldNode> nodes_;
   std::vector<Context> context_list_;          // by context id
-  std::vector<std::vector<NodeId>> memo_;      // [context][variable] -> node, kNone if not built
+  std::vector<NodeId> memo_;                   // [context * variables + variable] -> node, kNone if not built
   std::vector<NodeId> exogenous_;              // [variable] -> node, kNone if not built
   std::vector<std::pair<std::pair<VarId, Value>, NodeId>> constants_;  // ((variable, value), node)
-  std::vector<std::vector<NodeId>> functions_;  // [variable] -> its function nodes (distinct inputs)
+  // The function nodes of a variable (distinct inputs), as a list linked backwards through
+  // previous_function_ (one entry per node; kNone ends the list): two flat vectors, not one
+  // vector per variable.
+  std::vector<NodeId> last_function_;          // [variable] -> its latest function node
+  std::vector<NodeId> previous_function_;      // [node] -> the previous function node of its variable
 
   NodeId resolve(const Term& term);
   NodeId node_in(VarId var, std::uint32_t context);
