@@ -19,6 +19,7 @@ namespace {
 constexpr int kMaxAttempts = 5000;        // candidates drawn for the answer targets, at most
 constexpr int kMaxShortcutTries = 5000;   // candidates meeting them but not the shortcut targets
 constexpr int kRelaxEvery = 500;          // drop the last shortcut target after this many more
+constexpr int kMechanismsPerStructure = 4;  // mechanism draws tried on one drawn structure
 constexpr std::string_view kBackground =
     "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
     "unmentioned factors or causal relationships: ";
@@ -110,8 +111,8 @@ class GraphSampler {
     if (allowed(o, "threshold")) wide_ops_.push_back(Op::threshold);  // validate(): with another kind
   }
 
-  /// Overwrites `g` with a new draw.
-  void draw(Rng& rng, bool confounded, Graph& g) {
+  /// Overwrites `g` with a new structure: its nodes' parents, no mechanisms yet.
+  void draw_structure(Rng& rng, bool confounded, Graph& g) {
     const GeneratorOptions& o = o_;
     const int n = between(rng, o.min_variables, o.max_variables);
     g.nodes.assign(static_cast<std::size_t>(n), Node{});
@@ -169,6 +170,16 @@ class GraphSampler {
         node.parents.push_back(candidates[i]);
       }
       sort_small(node.parents.begin(), node.parents.end());
+    }
+  }
+
+  /// Overwrites the mechanisms of `g`'s structure with a new draw.
+  void draw_mechanisms(Rng& rng, Graph& g) const {
+    for (Node& node : g.nodes) {
+      if (node.parents.empty()) continue;
+      node.negated.clear();
+      node.at_least = 0;
+      node.negate_output = false;
       if (node.parents.size() == 1) {
         node.op = Op::copy;
         node.negate_output = negations_ && (!copies_ || rng.chance_pooled(1, 3));
@@ -784,6 +795,38 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
   std::vector<int> below_x;  // scratch: descendants of X, or roots that can be hidden
   int misses = 0;  // candidates since the last one that met the answer targets
   int tries = 0;   // candidates that met the answer targets but not the shortcut targets
+  // The lanes of the current candidate (g, shape, draws) that meet every target; 0 if none.
+  auto meets_targets = [&]() -> Lanes {
+    const int x = g.treatment;
+    const int y = g.outcome();
+    candidate.reset(g, shape, draws);
+    // The answer must be the target's for every value of the unstated roots that fits the
+    // evidence (so it is deterministic), and relate to the outcome's factual value as asked.
+    Lanes good = candidate.answers(target.answer);
+    good &= ~(candidate.factual()[static_cast<std::size_t>(x)] ^ lanes_of(x_factual));  // X factual as drawn
+    const Lanes factual_y = candidate.factual()[static_cast<std::size_t>(y)];
+    const Lanes equal = target.answer ? factual_y : ~factual_y;
+    good &= target.answer_equals_factual ? equal : ~equal;
+    if (good == 0 || !simulated) return good;
+    misses = 0;
+    for (const auto& [procedure, agree] : goal) {
+      if (!candidate.applies(procedure)) continue;
+      const Lanes agrees = *candidate.agrees(procedure, target.answer);
+      good &= agree ? agrees : ~agrees;
+      if (good == 0) break;  // the others cannot rescue this candidate
+    }
+    if (good == 0) {
+      // Small models cannot meet every combination: every kRelaxEvery candidates the last
+      // remaining shortcut target is dropped (deterministically).
+      ++tries;
+      if (tries % kRelaxEvery == 0 && !goal.empty()) goal.pop_back();
+      if (tries >= kMaxShortcutTries) {
+        throw Error(fmt::format("counterbench: no {} item meeting the balance targets in {} draws; relax the knobs",
+                                target.type, kMaxShortcutTries));
+      }
+    }
+    return good;
+  };
   for (;;) {
     if (misses >= kMaxAttempts) {
       throw Error(fmt::format("counterbench: no {} item with answer {} found in {} attempts; relax the knobs",
@@ -798,7 +841,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
                                   std::any_of(goal.begin(), goal.end(), [](const auto& a) {
                                     return a.first == "conditioning" && !a.second;
                                   });
-    sampler.draw(rng, needs_confounder || rng.bits(1) != 0, g);
+    sampler.draw_structure(rng, needs_confounder || rng.bits(1) != 0, g);
     const int n = static_cast<int>(g.nodes.size());
     const int x = g.treatment;
     const int y = g.outcome();
@@ -847,40 +890,18 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       std::sort(shape.observed.begin(), shape.observed.end());
     }
 
-    // 64 draws of the roots' values at once; the first draw that meets every target is kept.
-    draws.fill(0);
-    for (int v = 0; v < n; ++v) {
-      if (g.is_root(v)) draws[static_cast<std::size_t>(v)] = rng.next();
+    // Mechanisms for the structure, several draws of them before the structure is dropped; for
+    // each, 64 draws of the roots' values at once. The first draw that meets every target is kept.
+    Lanes good = 0;
+    for (int m = 0; m < kMechanismsPerStructure && good == 0; ++m) {
+      sampler.draw_mechanisms(rng, g);
+      draws.fill(0);
+      for (int v = 0; v < n; ++v) {
+        if (g.is_root(v)) draws[static_cast<std::size_t>(v)] = rng.next();
+      }
+      good = meets_targets();
     }
-    candidate.reset(g, shape, draws);
-    // The answer must be the target's for every value of the unstated roots that fits the
-    // evidence (so it is deterministic), and relate to the outcome's factual value as asked.
-    Lanes good = candidate.answers(target.answer);
-    good &= ~(candidate.factual()[static_cast<std::size_t>(x)] ^ lanes_of(x_factual));  // X factual as drawn
-    const Lanes factual_y = candidate.factual()[static_cast<std::size_t>(y)];
-    const Lanes equal = target.answer ? factual_y : ~factual_y;
-    good &= target.answer_equals_factual ? equal : ~equal;
     if (good == 0) continue;
-    misses = 0;
-    if (simulated) {
-      for (const auto& [procedure, agree] : goal) {
-        if (!candidate.applies(procedure)) continue;
-        const Lanes agrees = *candidate.agrees(procedure, target.answer);
-        good &= agree ? agrees : ~agrees;
-        if (good == 0) break;  // the others cannot rescue this candidate
-      }
-      if (good == 0) {
-        // Small models cannot meet every combination: every kRelaxEvery candidates the last
-        // remaining shortcut target is dropped (deterministically).
-        ++tries;
-        if (tries % kRelaxEvery == 0 && !goal.empty()) goal.pop_back();
-        if (tries >= kMaxShortcutTries) {
-          throw Error(fmt::format("counterbench: no {} item meeting the balance targets in {} draws; relax the knobs",
-                                  target.type, kMaxShortcutTries));
-        }
-        continue;
-      }
-    }
     const auto unit = static_cast<unsigned>(std::countr_zero(good));
     std::vector<Distractor> procedures = candidate.distractors(unit);
     std::vector<int> roots(static_cast<std::size_t>(n), 0);
