@@ -336,6 +336,11 @@ std::string to_string(const Expr& e, const std::function<void(const Expr& atom, 
   return out;
 }
 
+void append_to_string(std::string& out, const Expr& e,
+                      const std::function<void(const Expr& atom, std::string& out)>& write_atom) {
+  print(e, out, 0, &write_atom);
+}
+
 void collect_atoms(const Expr& e, std::vector<const Expr*>& out) {
   if (e.kind == Expr::Kind::atom) out.push_back(&e);
   for (const auto& a : e.args) collect_atoms(a, out);
