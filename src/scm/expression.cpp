@@ -29,6 +29,7 @@ Expr Expr::unary(Kind kind, Expr operand, int offset) {
 Expr Expr::binary(Kind kind, Expr lhs, Expr rhs, int offset) {
   Expr e;
   e.kind = kind;
+  e.args.reserve(2);  // one allocation, not two
   e.args.push_back(std::move(lhs));
   e.args.push_back(std::move(rhs));
   e.offset = offset;
@@ -38,6 +39,7 @@ Expr Expr::binary(Kind kind, Expr lhs, Expr rhs, int offset) {
 Expr Expr::if_then_else(Expr cond, Expr then, Expr otherwise, int offset) {
   Expr e;
   e.kind = Kind::if_;
+  e.args.reserve(3);
   e.args.push_back(std::move(cond));
   e.args.push_back(std::move(then));
   e.args.push_back(std::move(otherwise));
