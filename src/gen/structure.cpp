@@ -431,6 +431,12 @@ class Canonicaliser {
       lines_.end_line();
     }
     arcs_ = Arcs(n_, std::move(parent_begin), std::move(parents));
+    name_at_.reserve(n_ + 1);
+    for (std::size_t i = 0; i < n_; ++i) {
+      name_at_.push_back(static_cast<std::uint32_t>(names_.size()));
+      append_canonical_name(names_, i);
+    }
+    name_at_.push_back(static_cast<std::uint32_t>(names_.size()));
     sig_.reserve(n_ * (1 + 3 * kLineHoles));
     offset_.reserve(n_ + 1);
     order_.reserve(n_);
@@ -454,6 +460,8 @@ class Canonicaliser {
   static constexpr std::size_t kLineHoles = 4;
   Lines lines_;   // "x v0 {0,1} (1/2,1/2)", "n v2 {0,1} := not v0 and v1"
   Arcs arcs_;     // parents in mechanism order, children with the hole they fill
+  std::string names_;                   // v0v1v2...: the canonical names, back to back
+  std::vector<std::uint32_t> name_at_;  // where each starts in names_ (one more entry than names)
   std::size_t text_size_ = 0;  // size of the last text, to reserve the next
   std::vector<VarId> twin_;  // representative of each variable's twin class
 
@@ -549,7 +557,10 @@ class Canonicaliser {
     for (VarId v = 0; v < n_; ++v) at_[label[v]] = v;
     std::string out;
     out.reserve(text_size_);
-    auto fill = [&](VarId v, std::string& to) { append_canonical_name(to, label[v]); };
+    auto fill = [&](VarId v, std::string& to) {
+      const std::size_t i = label[v];
+      to.append(names_.data() + name_at_[i], name_at_[i + 1] - name_at_[i]);
+    };
     for (VarId v : at_) {
       lines_.render(v, out, fill);
       out += '\n';
