@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <iterator>
+#include <span>
 #include <utility>
 
 namespace rung {
@@ -535,6 +536,46 @@ const std::vector<std::string>& forbidden_words() {
   return words;
 }
 
+/// Words of up to 8 letters packed into one integer (first letter in the high byte, zero
+/// padding): distinct words give distinct keys, since no word holds a '\0'.
+constexpr std::size_t kPackedLetters = 8;
+
+std::uint64_t packed(std::string_view word) {
+  std::uint64_t key = 0;
+  for (std::size_t i = 0; i < kPackedLetters; ++i) {
+    key = key << 8 | (i < word.size() ? static_cast<unsigned char>(word[i]) : 0U);
+  }
+  return key;
+}
+
+/// The forbidden words (kEnglish, kNouns, kAlsoAvoid) of up to 8 letters, packed and sorted:
+/// every candidate has at most 8, and a lookup is a binary search over integers. Built from the
+/// embedded arrays once per process, without the strings forbidden_words() would copy and sort.
+const std::vector<std::uint64_t>& forbidden_keys() {
+  static const std::vector<std::uint64_t> keys = [] {
+    std::vector<std::uint64_t> out;
+    auto add = [&out](std::span<const std::string_view> words) {
+      for (std::string_view w : words) {
+        if (w.size() <= kPackedLetters) out.push_back(packed(w));
+      }
+    };
+    add(kEnglish);
+    add(kNouns);
+    add(kAlsoAvoid);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }();
+  return keys;
+}
+
+/// Whether a nonsense name must not be `word` (a word of the lists above).
+bool forbidden(std::string_view word) {
+  if (word.size() > kPackedLetters) return contains_sorted(forbidden_words(), word);  // never for candidates
+  const std::vector<std::uint64_t>& keys = forbidden_keys();
+  return std::binary_search(keys.begin(), keys.end(), packed(word));
+}
+
 std::string capitalised(std::string word) {
   if (!word.empty() && word[0] >= 'a' && word[0] <= 'z') {
     word[0] = static_cast<char>(word[0] - 'a' + 'A');
@@ -605,16 +646,23 @@ constexpr std::array<std::pair<Shape, std::uint32_t>, 4> kShapes = {{
     {Shape::closed, 3}, {Shape::silent_e, 2}, {Shape::open, 3}, {Shape::long_closed, 2},
 }};
 
+/// The sum of a table's weights (computed at compile time for each table).
 template <std::size_t N>
-std::string_view draw(const Part (&parts)[N], Rng& rng) {
+constexpr std::uint64_t total_weight(const Part (&parts)[N]) {
   std::uint64_t total = 0;
   for (const Part& p : parts) total += p.weight;
-  std::uint64_t r = rng.below(total);
+  return total;
+}
+
+template <const auto& parts>
+std::string_view draw(Rng& rng) {
+  static constexpr std::uint64_t kTotal = total_weight(parts);
+  std::uint64_t r = rng.below(kTotal);
   for (const Part& p : parts) {
     if (r < p.weight) return p.text;
     r -= p.weight;
   }
-  return parts[N - 1].text;  // unreachable
+  return std::end(parts)[-1].text;  // unreachable
 }
 
 Shape draw_shape(Rng& rng) {
@@ -630,7 +678,7 @@ Shape draw_shape(Rng& rng) {
 
 std::string_view draw_onset(Rng& rng) {
   // Single letters and clusters equally often overall.
-  return rng.chance(1, 2) ? draw(kSingleOnsets, rng) : draw(kClusterOnsets, rng);
+  return rng.chance(1, 2) ? draw<kSingleOnsets>(rng) : draw<kClusterOnsets>(rng);
 }
 
 /// One candidate, lower case (not yet checked against the word lists or earlier names).
@@ -640,36 +688,36 @@ std::string candidate(Rng& rng) {
     case Shape::closed: {
       const std::string_view onset = draw_onset(rng);
       out += onset;
-      out += draw(kVowels, rng);
+      out += draw<kVowels>(rng);
       if (onset.size() == 1 || rng.chance(1, 3)) {
-        out += draw(kDoubleCodas, rng);
+        out += draw<kDoubleCodas>(rng);
       } else {
-        out += draw(kSingleCodas, rng);
+        out += draw<kSingleCodas>(rng);
       }
       break;
     }
     case Shape::silent_e:
-      out += draw(kClusterOnsets, rng);
-      out += draw(kVowels, rng);
-      out += draw(kSilentEConsonants, rng);
+      out += draw<kClusterOnsets>(rng);
+      out += draw<kVowels>(rng);
+      out += draw<kSilentEConsonants>(rng);
       out += 'e';
       break;
     case Shape::open:
       out += draw_onset(rng);
-      out += draw(kVowels, rng);
-      out += draw(kMedials, rng);
-      out += draw(kOpenFinals, rng);
+      out += draw<kVowels>(rng);
+      out += draw<kMedials>(rng);
+      out += draw<kOpenFinals>(rng);
       break;
     case Shape::long_closed: {
       const std::string_view onset = draw_onset(rng);
       out += onset;
-      out += draw(kVowels, rng);
+      out += draw<kVowels>(rng);
       // A two-letter onset takes a one-letter medial: Frekof, not Spuklok.
-      std::string_view medial = draw(kMedials, rng);
-      while (onset.size() == 2 && medial.size() == 2) medial = draw(kMedials, rng);
+      std::string_view medial = draw<kMedials>(rng);
+      while (onset.size() == 2 && medial.size() == 2) medial = draw<kMedials>(rng);
       out += medial;
-      out += draw(kLongVowels, rng);
-      out += draw(kLongCodas, rng);
+      out += draw<kLongVowels>(rng);
+      out += draw<kLongCodas>(rng);
       break;
     }
   }
@@ -698,30 +746,47 @@ bool awkward(std::string_view word) {
   return false;
 }
 
+/// kOffensiveRoots by first letter ('a'..'z'), so a name's letters each meet only the few roots
+/// that can start there.
+const std::array<std::vector<std::string_view>, 26>& offensive_roots_by_letter() {
+  static const std::array<std::vector<std::string_view>, 26> roots = [] {
+    std::array<std::vector<std::string_view>, 26> out;
+    for (std::string_view root : kOffensiveRoots) out[static_cast<std::size_t>(root.front() - 'a')].push_back(root);
+    return out;
+  }();
+  return roots;
+}
+
+/// Whether some root of kOffensiveRoots occurs in `word`.
 bool offensive(std::string_view word) {
-  return std::any_of(std::begin(kOffensiveRoots), std::end(kOffensiveRoots),
-                     [&](std::string_view root) { return word.find(root) != word.npos; });
+  const auto& roots = offensive_roots_by_letter();
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (word[i] < 'a' || word[i] > 'z') continue;  // every root is lower case
+    for (std::string_view root : roots[static_cast<std::size_t>(word[i] - 'a')]) {
+      if (word.substr(i, root.size()) == root) return true;
+    }
+  }
+  return false;
 }
 
 /// Whether `word` spells an avoided word with k for c or z for s (Krude, Klub, Zand): such names
 /// read as misspelt English.
-bool respelt_word(std::string_view word, const std::vector<std::string>& forbidden) {
+bool respelt_word(std::string_view word) {
+  // Short strings: no allocation (a candidate has at most 7 letters).
   std::string c_for_k(word);
   std::replace(c_for_k.begin(), c_for_k.end(), 'k', 'c');
   std::string ck_at_end(word);
   if (ck_at_end.back() == 'k') ck_at_end.insert(ck_at_end.size() - 1, 1, 'c');
   std::string s_for_z(word);
   std::replace(s_for_z.begin(), s_for_z.end(), 'z', 's');
-  return (c_for_k != word && contains_sorted(forbidden, c_for_k)) ||
-         (ck_at_end != word && contains_sorted(forbidden, ck_at_end)) ||
-         (s_for_z != word && contains_sorted(forbidden, s_for_z));
+  return (c_for_k != word && forbidden(c_for_k)) || (ck_at_end != word && forbidden(ck_at_end)) ||
+         (s_for_z != word && forbidden(s_for_z));
 }
 
 /// Too close to a name already chosen: edit distance < 2, or the same first two letters.
 bool near_duplicate(std::string_view word, const std::vector<std::string>& chosen) {
   return std::any_of(chosen.begin(), chosen.end(), [&](const std::string& other) {
-    return word.substr(0, 2) == std::string_view(other).substr(0, 2) ||
-           edit_distance(word, other) < 2;
+    return word.substr(0, 2) == std::string_view(other).substr(0, 2) || within_one_edit(word, other);
   });
 }
 
@@ -743,7 +808,6 @@ std::vector<std::string> nonsense_names(std::size_t count, Rng& rng) {
         "cannot make {} distinct nonsense names: the syllable model gives at most {} per call",
         count, limit));
   }
-  const std::vector<std::string>& forbidden = forbidden_words();
   std::vector<std::string> chosen;  // lower case
   chosen.reserve(count);
   while (chosen.size() < count) {
@@ -751,7 +815,7 @@ std::vector<std::string> nonsense_names(std::size_t count, Rng& rng) {
     for (int attempt = 0; attempt < kAttemptsPerName && !found; ++attempt) {
       std::string word = candidate(rng);
       if (word.size() < 4 || word.size() > 7 || awkward(word) || offensive(word) ||
-          contains_sorted(forbidden, word) || respelt_word(word, forbidden) ||
+          forbidden(word) || respelt_word(word) ||
           near_duplicate(word, chosen)) {
         continue;
       }
@@ -865,6 +929,17 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::swap(previous, current);
   }
   return previous[b.size()];
+}
+
+/// Equal, or one substitution, insertion or deletion apart (with equal lengths an insertion needs a
+/// deletion too, so only a substitution).
+bool within_one_edit(std::string_view a, std::string_view b) {
+  if (a.size() < b.size()) std::swap(a, b);
+  if (a.size() - b.size() > 1) return false;
+  std::size_t i = 0;  // the common prefix
+  while (i < b.size() && a[i] == b[i]) ++i;
+  if (i == b.size()) return true;  // equal, or a is b plus one letter at the end
+  return a.substr(i + 1) == b.substr(a.size() == b.size() ? i + 1 : i);
 }
 
 }  // namespace rung

@@ -5,8 +5,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cstdint>
+#include <iterator>
 #include <numeric>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -27,25 +31,26 @@ constexpr char kHole = '\x01';
 
 using Colouring = std::vector<std::uint32_t>;
 
-/// `v12`: the canonical name of the variable at canonical position 12.
-std::string canonical_name(std::size_t index) {
-  std::string out(1, 'v');
-  out += std::to_string(index);
-  return out;
+/// Appends `v12`, the canonical name of the variable at canonical position 12.
+void append_canonical_name(std::string& out, std::size_t index) {
+  std::array<char, 24> digits{};  // enough for any 64-bit integer
+  const char* end = std::to_chars(digits.data(), digits.data() + digits.size(), index).ptr;
+  out += 'v';
+  out.append(digits.data(), static_cast<std::size_t>(end - digits.data()));
 }
 
-/// `open`, then `parts` separated by `separator`, then `close` (plain appends: this runs for
-/// every generated item; appended piece by piece because `"(" + str` trips a GCC 12 -Wrestrict
-/// false positive at -O3).
-std::string join(const std::vector<std::string>& parts, std::string_view separator, std::string_view open = {},
-                 std::string_view close = {}) {
-  std::string out(open);
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += separator;
-    out += parts[i];
+/// Appends `open`, then `parts` separated by `separator`, then `close`.
+template <class Parts>
+void append_joined(std::string& out, const Parts& parts, std::string_view separator, std::string_view open = {},
+                   std::string_view close = {}) {
+  out += open;
+  bool first = true;
+  for (const auto& part : parts) {
+    if (!first) out += separator;
+    first = false;
+    out += part;
   }
   out += close;
-  return out;
 }
 
 /// True for texts of the form `v<digits>`, which a label atom must not be confused with.
@@ -54,7 +59,8 @@ bool looks_like_canonical_name(std::string_view s) {
          std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string domain_text(const Domain& d) { return join(d.labels(), ",", "{", "}"); }
+/// Appends `{0,1}`.
+void append_domain(std::string& out, const Domain& d) { append_joined(out, d.labels(), ",", "{", "}"); }
 
 /// A copy of `e` whose atoms are rewritten: atoms naming a variable of `scm` by `on_var(id)`,
 /// the others (labels, numbers, true/false) by `on_other(text)`. Atoms are visited left to right.
@@ -76,57 +82,88 @@ Expr map_atoms(const Expr& e, const Scm& scm, OnVar& on_var, OnOther& on_other) 
   return out;
 }
 
-/// A text with holes, each filled by the canonical name of a variable: pieces.size() ==
-/// refs.size() + 1 and the text is pieces[0] name(refs[0]) pieces[1] ... pieces.back().
-struct Template {
-  std::vector<std::string> pieces{std::string()};
-  std::vector<VarId> refs;
+/// The model's lines (`x v0 {0,1} (1/2,1/2)`, `n v2 {0,1} := not v0 and v1`) as one text with a
+/// hole (a kHole byte) wherever a variable is named; rendering fills each hole with the
+/// canonical name of its variable. One buffer and flat arrays, not a string per piece: this
+/// runs for every generated item.
+class Lines {
+ public:
+  /// Room for `lines` lines of about `chars` characters and `holes` holes.
+  Lines(std::size_t lines, std::size_t chars, std::size_t holes) {
+    text_.reserve(chars);
+    end_.reserve(lines);
+    hole_at_.reserve(holes);
+    ref_.reserve(holes);
+    first_hole_.reserve(lines + 1);
+    first_hole_.push_back(0);
+  }
 
-  void text(std::string_view s) { pieces.back() += s; }
-  void hole(VarId id) {
-    refs.push_back(id);
-    pieces.emplace_back();
+  std::string& text() { return text_; }
+  /// A hole for `v` at the end of the text.
+  void hole(VarId v) {
+    hole_at_.push_back(static_cast<std::uint32_t>(text_.size()));
+    ref_.push_back(v);
+    text_ += kHole;
   }
-  void append(const Template& t) {
-    text(t.pieces.front());
-    for (std::size_t i = 0; i < t.refs.size(); ++i) {
-      hole(t.refs[i]);
-      text(t.pieces[i + 1]);
-    }
+  /// Ends the current line (lines are numbered from 0 in the order they end).
+  void end_line() {
+    end_.push_back(static_cast<std::uint32_t>(text_.size()));
+    first_hole_.push_back(static_cast<std::uint32_t>(ref_.size()));
   }
-  /// The text with every hole filled by `fill(id)`.
+  /// The variables of the holes made since hole number `from`, in order.
+  [[nodiscard]] std::span<const VarId> refs_since(std::size_t from) const {
+    return std::span<const VarId>(ref_).subspan(from);
+  }
+  [[nodiscard]] std::size_t holes() const noexcept { return ref_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return text_.size(); }
+
+  /// Appends line `line` with each hole filled by `fill(variable, out)`.
   template <class Fill>
-  void render(std::string& out, Fill&& fill) const {
-    out += pieces.front();
-    for (std::size_t i = 0; i < refs.size(); ++i) {
-      out += fill(refs[i]);
-      out += pieces[i + 1];
+  void render(std::size_t line, std::string& out, Fill&& fill) const {
+    std::size_t at = line == 0 ? 0 : end_[line - 1];
+    for (std::size_t h = first_hole_[line]; h < first_hole_[line + 1]; ++h) {
+      out.append(text_.data() + at, hole_at_[h] - at);
+      fill(ref_[h], out);
+      at = hole_at_[h] + 1;
     }
+    out.append(text_.data() + at, end_[line] - at);
   }
+
+ private:
+  std::string text_;                       // every line, back to back
+  std::vector<std::uint32_t> end_;         // end of each line in text_
+  std::vector<std::uint32_t> hole_at_;     // position of each hole in text_
+  std::vector<VarId> ref_;                 // the variable of each hole
+  std::vector<std::uint32_t> first_hole_;  // first hole of each line (one more entry than lines)
 };
 
-/// The mechanism of `id` as a template: the expression as written (canonical printing) with
-/// variable atoms as holes, or `table(inputs) { in, ... -> out; ... }`.
-Template mechanism_template(const Scm& scm, VarId id) {
+/// Appends the mechanism of `id` to `lines` with variable atoms as holes: the expression as
+/// written (canonical printing; a label that looks like a canonical name is quoted), or
+/// `table(inputs) { in, ... -> out; ... }`.
+void append_mechanism(Lines& lines, const Scm& scm, VarId id) {
   const Mechanism& m = scm.mechanism(id);
-  Template t;
+  std::string& text = lines.text();
   if (m.is_table()) {
     const TableSpec& spec = m.table();
-    t.text("table(");
+    text += "table(";
     for (std::size_t i = 0; i < spec.inputs.size(); ++i) {
-      if (i > 0) t.text(", ");
-      t.hole(*scm.find(spec.inputs[i]));
+      if (i > 0) text += ", ";
+      lines.hole(*scm.find(spec.inputs[i]));
     }
-    t.text(") {");
-    for (const auto& row : spec.rows) t.text(fmt::format(" {} -> {};", fmt::join(row.in, ", "), row.out));
-    t.text(" }");
-    return t;
+    text += ") {";
+    for (const auto& row : spec.rows) {
+      append_joined(text, row.in, ", ", " ");
+      text += " -> ";
+      text += row.out;
+      text += ';';
+    }
+    text += " }";
+    return;
   }
-  std::vector<VarId> refs;
-  const std::string printed = to_string(m.expression(), [&](const Expr& atom, std::string& out) {
+  // The printer appends to `text` itself and visits atoms left to right.
+  append_to_string(text, m.expression(), [&](const Expr& atom, std::string& out) {
     if (auto v = scm.find(atom.text)) {
-      refs.push_back(*v);
-      out += kHole;
+      lines.hole(*v);
     } else if (looks_like_canonical_name(atom.text)) {
       out += '\'';
       out += atom.text;
@@ -135,59 +172,74 @@ Template mechanism_template(const Scm& scm, VarId id) {
       out += atom.text;
     }
   });
-  // The printer visits atoms left to right: holes and refs line up.
-  std::size_t next = 0;
-  for (char c : printed) {
-    if (c == kHole) {
-      t.hole(refs.at(next++));
-    } else {
-      t.pieces.back() += c;
-    }
-  }
-  return t;
 }
 
 // ---- query roles (initial colours) and query text (leaves) -------------------------------------
 
-void term_roles(const Term& term, const std::string& path, std::vector<std::vector<std::string>>& roles) {
-  if (term.var < roles.size()) roles[term.var].push_back(path + "T");
+/// (variable, place in the query): the places are paths such as `0+Pe1=0.S=1`.
+using Roles = std::vector<std::pair<VarId, std::string>>;
+
+/// Appends the places of `term` under `path` (which it extends and restores).
+void term_roles(const Term& term, std::string& path, std::size_t n, Roles& roles) {
+  const std::size_t base = path.size();
+  auto role = [&](VarId v, std::string_view last) {
+    roles.emplace_back(v, path);
+    roles.back().second += last;
+  };
+  if (term.var < n) role(term.var, "T");
   for (const auto& s : term.settings) {
-    if (s.var >= roles.size()) continue;
+    if (s.var >= n) continue;
     if (s.is_nested()) {
-      roles[s.var].push_back(path + "S=N");
-      term_roles(s.nested.front(), path + "N.", roles);
+      role(s.var, "S=N");
+      path += "N.";
+      term_roles(s.nested.front(), path, n, roles);
+      path.resize(base);
     } else {
-      roles[s.var].push_back(path + "S=" + std::to_string(s.value));
+      role(s.var, "S=" + std::to_string(s.value));
     }
   }
 }
 
-void event_roles(const std::vector<Event>& events, const std::string& path,
-                 std::vector<std::vector<std::string>>& roles) {
+void event_roles(const std::vector<Event>& events, std::string& path, std::size_t n, Roles& roles) {
+  const std::size_t base = path.size();
   for (std::size_t j = 0; j < events.size(); ++j) {
-    term_roles(events[j].term, path + std::to_string(j) + "=" + std::to_string(events[j].value) + ".", roles);
+    path += std::to_string(j);
+    path += '=';
+    path += std::to_string(events[j].value);
+    path += '.';
+    term_roles(events[j].term, path, n, roles);
+    path.resize(base);
   }
 }
 
-/// For each variable, the sorted places where the query mentions it (no ids, no names).
+/// For each variable, the sorted places where the query mentions it (no ids, no names), joined
+/// by ';'.
 std::vector<std::string> query_roles(const Query& q, std::size_t n) {
-  std::vector<std::vector<std::string>> roles(n);
+  Roles roles;
+  std::string path;
+  auto under = [&path](std::string_view p, std::string_view step) -> std::string& {
+    path = p;
+    path += step;
+    return path;
+  };
   for (std::size_t i = 0; i < q.parts.size(); ++i) {
     const auto& part = q.parts[i];
     const std::string p = std::to_string(i) + (part.sign < 0 ? '-' : '+');
     if (const auto* prob = std::get_if<Probability>(&part.quantity)) {
-      event_roles(prob->events, p + "Pe", roles);
-      event_roles(prob->evidence, p + "Pc", roles);
+      event_roles(prob->events, under(p, "Pe"), n, roles);
+      event_roles(prob->evidence, under(p, "Pc"), n, roles);
     } else {
       const auto& ex = std::get<Expectation>(part.quantity);
-      term_roles(ex.term, p + "Et.", roles);
-      event_roles(ex.evidence, p + "Ec", roles);
+      term_roles(ex.term, under(p, "Et."), n, roles);
+      event_roles(ex.evidence, under(p, "Ec"), n, roles);
     }
   }
+  std::sort(roles.begin(), roles.end());  // by variable, then place
   std::vector<std::string> out(n);
-  for (std::size_t v = 0; v < n; ++v) {
-    std::sort(roles[v].begin(), roles[v].end());
-    out[v] = join(roles[v], ";");
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    std::string& joined = out[roles[i].first];
+    if (i > 0 && roles[i - 1].first == roles[i].first) joined += ';';
+    joined += roles[i].second;
   }
   return out;
 }
@@ -230,29 +282,43 @@ class QueryWriter {
   const Scm& scm_;
   const std::vector<std::uint32_t>& label_;
 
-  std::string name(VarId v) const { return v < label_.size() ? canonical_name(label_[v]) : fmt::format("#{}", v); }
+  void name(VarId v, std::string& out) const {
+    if (v < label_.size()) {
+      append_canonical_name(out, label_[v]);
+    } else {
+      fmt::format_to(std::back_inserter(out), "#{}", v);
+    }
+  }
 
-  std::string value(VarId v, Value x) const {
-    if (v < scm_.size() && x < scm_.domain(v).size()) return scm_.domain(v).label(x);
-    return fmt::format("#{}", x);
+  void value(VarId v, Value x, std::string& out) const {
+    if (v < scm_.size() && x < scm_.domain(v).size()) {
+      out += scm_.domain(v).label(x);
+    } else {
+      fmt::format_to(std::back_inserter(out), "#{}", x);
+    }
   }
 
   void term(const Term& t, std::string& out) const {
-    out += name(t.var);
+    name(t.var, out);
     if (t.settings.empty()) return;
     std::vector<const Setting*> sorted;
-    for (const auto& s : t.settings) sorted.push_back(&s);
+    sorted.reserve(t.settings.size());
     auto key = [&](const Setting* s) { return s->var < label_.size() ? label_[s->var] : s->var; };
-    std::stable_sort(sorted.begin(), sorted.end(), [&](const Setting* a, const Setting* b) { return key(a) < key(b); });
+    // Insertion sort, stable: a term has few settings (std::stable_sort would allocate a buffer).
+    for (const auto& s : t.settings) {
+      auto at = sorted.end();
+      while (at != sorted.begin() && key(&s) < key(*(at - 1))) --at;
+      sorted.insert(at, &s);
+    }
     out += '[';
     for (std::size_t i = 0; i < sorted.size(); ++i) {
       if (i > 0) out += ", ";
-      out += name(sorted[i]->var);
+      name(sorted[i]->var, out);
       out += '=';
       if (sorted[i]->is_nested()) {
         term(sorted[i]->nested.front(), out);
       } else {
-        out += value(sorted[i]->var, sorted[i]->value);
+        value(sorted[i]->var, sorted[i]->value, out);
       }
     }
     out += ']';
@@ -263,9 +329,43 @@ class QueryWriter {
       if (i > 0) out += ", ";
       term(es[i].term, out);
       out += '=';
-      out += value(es[i].term.var, es[i].value);
+      value(es[i].term.var, es[i].value, out);
     }
   }
+};
+
+/// The arcs read off the mechanisms, in flat arrays: each variable's parents in the order of
+/// its mechanism's holes (repeats kept), and its children with the hole of theirs it fills.
+class Arcs {
+ public:
+  using Child = std::pair<VarId, std::uint32_t>;  // (child, hole index)
+
+  Arcs() = default;
+  /// `parents` of variable v at [parent_begin[v], parent_begin[v + 1]).
+  Arcs(std::size_t n, std::vector<std::uint32_t> parent_begin, std::vector<VarId> parents)
+      : parent_begin_(std::move(parent_begin)), parents_(std::move(parents)), child_begin_(n + 1, 0),
+        children_(parents_.size()) {
+    for (VarId p : parents_) ++child_begin_[p + 1];
+    std::partial_sum(child_begin_.begin(), child_begin_.end(), child_begin_.begin());
+    std::vector<std::uint32_t> next(child_begin_.begin(), child_begin_.end() - 1);
+    for (VarId v = 0; v < n; ++v) {
+      const auto ps = this->parents(v);
+      for (std::size_t i = 0; i < ps.size(); ++i) children_[next[ps[i]]++] = {v, static_cast<std::uint32_t>(i)};
+    }
+  }
+
+  [[nodiscard]] std::span<const VarId> parents(VarId v) const {
+    return std::span<const VarId>(parents_).subspan(parent_begin_[v], parent_begin_[v + 1] - parent_begin_[v]);
+  }
+  [[nodiscard]] std::span<const Child> children(VarId v) const {
+    return std::span<const Child>(children_).subspan(child_begin_[v], child_begin_[v + 1] - child_begin_[v]);
+  }
+
+ private:
+  std::vector<std::uint32_t> parent_begin_;
+  std::vector<VarId> parents_;
+  std::vector<std::uint32_t> child_begin_;
+  std::vector<Child> children_;
 };
 
 /// Individualisation-refinement over the variables of one (model, query).
@@ -282,40 +382,65 @@ class QueryWriter {
 ///   the current path is skipped.
 class Canonicaliser {
  public:
-  Canonicaliser(const Scm& scm, const Query& query) : scm_(scm), query_(query), n_(scm.size()) {
-    for (std::size_t i = 0; i < n_; ++i) names_.push_back(canonical_name(i));
-    lines_.resize(n_);
-    parents_.resize(n_);
-    children_.resize(n_);
+  Canonicaliser(const Scm& scm, const Query& query)
+      : scm_(scm), query_(query), n_(scm.size()), lines_(n_, kLineChars * n_, kLineHoles * n_) {
     const std::vector<std::string> roles = query_roles(query, n_);
     std::vector<std::string> initial(n_);
+    std::vector<std::uint32_t> parent_begin(n_ + 1, 0);
+    std::vector<VarId> parents;
+    parents.reserve(kLineHoles * n_);
+    std::string domain;
     for (VarId v = 0; v < n_; ++v) {
       const Variable& var = scm.variable(v);
-      Template& line = lines_[v];
       const bool exo = var.kind == VarKind::exogenous;
-      line.text(exo ? "x " : "n ");
-      line.hole(v);
-      line.text(" ");
-      line.text(domain_text(var.domain));
-      std::string shape;
-      if (exo) {
-        std::vector<std::string> p;
-        for (const auto& x : var.prior) p.push_back(to_string(x));
-        shape = join(p, ",", " (", ")");
-        line.text(shape);
-      } else {
-        Template m = mechanism_template(scm, v);
-        parents_[v] = m.refs;
-        for (std::size_t i = 0; i < m.refs.size(); ++i) {
-          children_[m.refs[i]].emplace_back(v, static_cast<std::uint32_t>(i));
-        }
-        shape = join(m.pieces, "@", " := ");
-        line.text(" := ");
-        line.append(m);
-      }
+      domain.clear();
+      append_domain(domain, var.domain);
       // Exogenous first ('0' < '1'), so the canonical names of exogenous variables come first.
-      initial[v] = std::string(1, exo ? '0' : '1') + "\n" + domain_text(var.domain) + "\n" + shape + "\n" + roles[v];
+      std::string& key = initial[v];
+      key.reserve(kLineChars);
+      key += exo ? '0' : '1';
+      key += '\n';
+      key += domain;
+      key += '\n';
+      std::string& line = lines_.text();
+      line += exo ? "x " : "n ";
+      lines_.hole(v);
+      line += ' ';
+      line += domain;
+      const std::size_t shape_at = line.size();
+      if (exo) {
+        line += " (";
+        for (std::size_t i = 0; i < var.prior.size(); ++i) {
+          if (i > 0) line += ',';
+          line += to_string(var.prior[i]);
+        }
+        line += ')';
+      } else {
+        line += " := ";
+        const std::size_t first_hole = lines_.holes();
+        append_mechanism(lines_, scm, v);
+        const auto refs = lines_.refs_since(first_hole);
+        parents.insert(parents.end(), refs.begin(), refs.end());
+      }
+      parent_begin[v + 1] = static_cast<std::uint32_t>(parents.size());
+      // The shape: the line after the domain, each hole an '@'.
+      const std::size_t shape_end = line.size();
+      for (std::size_t i = shape_at; i < shape_end; ++i) key += line[i] == kHole ? '@' : line[i];
+      key += '\n';
+      key += roles[v];
+      lines_.end_line();
     }
+    arcs_ = Arcs(n_, std::move(parent_begin), std::move(parents));
+    name_at_.reserve(n_ + 1);
+    for (std::size_t i = 0; i < n_; ++i) {
+      name_at_.push_back(static_cast<std::uint32_t>(names_.size()));
+      append_canonical_name(names_, i);
+    }
+    name_at_.push_back(static_cast<std::uint32_t>(names_.size()));
+    sig_.reserve(n_ * (1 + 3 * kLineHoles));
+    offset_.reserve(n_ + 1);
+    order_.reserve(n_);
+    kids_.reserve(n_);
     Colouring c;
     std::size_t cells = rank(initial, c);
     cells = refine(c, cells);
@@ -330,10 +455,14 @@ class Canonicaliser {
   const Scm& scm_;
   const Query& query_;
   std::size_t n_;
-  std::vector<std::string> names_;                                      // v0, v1, ...
-  std::vector<Template> lines_;                                         // "x v0 {0,1} (1/2,1/2)"
-  std::vector<std::vector<VarId>> parents_;                             // holes of the mechanism, in order
-  std::vector<std::vector<std::pair<VarId, std::uint32_t>>> children_;  // (child, hole index)
+  // Typical sizes of a line, to reserve room once (more is allocated as needed).
+  static constexpr std::size_t kLineChars = 48;
+  static constexpr std::size_t kLineHoles = 4;
+  Lines lines_;   // "x v0 {0,1} (1/2,1/2)", "n v2 {0,1} := not v0 and v1"
+  Arcs arcs_;     // parents in mechanism order, children with the hole they fill
+  std::string names_;                   // v0v1v2...: the canonical names, back to back
+  std::vector<std::uint32_t> name_at_;  // where each starts in names_ (one more entry than names)
+  std::size_t text_size_ = 0;  // size of the last text, to reserve the next
   std::vector<VarId> twin_;  // representative of each variable's twin class
 
   std::size_t leaves_ = 0;
@@ -353,6 +482,7 @@ class Canonicaliser {
   std::vector<std::size_t> offset_;
   std::vector<std::uint32_t> order_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> kids_;
+  std::vector<VarId> at_;  // of text(): the variable at each canonical position
 
   /// Dense ranks of `keys` into `out` (equal keys, equal rank; rank order = key order).
   template <class Key>
@@ -379,9 +509,9 @@ class Canonicaliser {
       for (VarId v = 0; v < n_; ++v) {
         offset_.push_back(sig_.size());
         sig_.push_back(c[v]);
-        for (VarId p : parents_[v]) sig_.push_back(c[p]);
+        for (VarId p : arcs_.parents(v)) sig_.push_back(c[p]);
         kids_.clear();
-        for (auto [child, pos] : children_[v]) kids_.emplace_back(c[child], pos);
+        for (auto [child, pos] : arcs_.children(v)) kids_.emplace_back(c[child], pos);
         std::sort(kids_.begin(), kids_.end());
         for (auto [col, pos] : kids_) {
           sig_.push_back(col);
@@ -422,17 +552,22 @@ class Canonicaliser {
   }
 
   /// The text of the model relabelled by `label` (a bijection onto 0..n-1).
-  std::string text(const Colouring& label) const {
-    std::vector<VarId> at(n_);
-    for (VarId v = 0; v < n_; ++v) at[label[v]] = v;
+  std::string text(const Colouring& label) {
+    at_.resize(n_);
+    for (VarId v = 0; v < n_; ++v) at_[label[v]] = v;
     std::string out;
-    auto fill = [&](VarId v) -> const std::string& { return names_[label[v]]; };
-    for (VarId v : at) {
-      lines_[v].render(out, fill);
+    out.reserve(text_size_);
+    auto fill = [&](VarId v, std::string& to) {
+      const std::size_t i = label[v];
+      to.append(names_.data() + name_at_[i], name_at_[i + 1] - name_at_[i]);
+    };
+    for (VarId v : at_) {
+      lines_.render(v, out, fill);
       out += '\n';
     }
     out += "q ";
     QueryWriter(scm_, label).query(query_, out);
+    text_size_ = out.size();
     return out;
   }
 
@@ -445,10 +580,12 @@ class Canonicaliser {
     Colouring identity(n_);
     std::iota(identity.begin(), identity.end(), 0U);
     std::string plain;
-    auto neighbours = [&](VarId v, VarId a, VarId b) {
-      std::vector<VarId> out;
-      for (VarId p : parents_[v]) out.push_back(p);
-      for (auto [child, pos] : children_[v]) out.push_back(child);
+    std::vector<VarId> of_u;
+    std::vector<VarId> of_w;
+    auto neighbours = [&](VarId v, VarId a, VarId b, std::vector<VarId>& out) -> const std::vector<VarId>& {
+      out.clear();
+      for (VarId p : arcs_.parents(v)) out.push_back(p);
+      for (auto [child, pos] : arcs_.children(v)) out.push_back(child);
       std::erase_if(out, [&](VarId x) { return x == a || x == b; });
       std::sort(out.begin(), out.end());
       out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -457,7 +594,7 @@ class Canonicaliser {
     std::vector<VarId> reps;
     for (VarId w = 0; w < n_; ++w) {
       for (VarId u : reps) {
-        if (c[u] != c[w] || neighbours(u, u, w) != neighbours(w, u, w)) continue;
+        if (c[u] != c[w] || neighbours(u, u, w, of_u) != neighbours(w, u, w, of_w)) continue;
         if (plain.empty()) plain = text(identity);
         Colouring swapped = identity;
         std::swap(swapped[u], swapped[w]);
@@ -593,7 +730,10 @@ std::string structure_hash(const Scm& scm, const Query& query) {
     h ^= c;
     h *= 1099511628211ULL;
   }
-  return fmt::format("{:016x}", h);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (std::size_t i = 16; i-- > 0; h >>= 4) out[i] = kHex[h & 0xF];
+  return out;
 }
 
 Scm rename_variables(const Scm& scm, const std::vector<std::string>& names) {

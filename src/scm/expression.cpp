@@ -29,6 +29,7 @@ Expr Expr::unary(Kind kind, Expr operand, int offset) {
 Expr Expr::binary(Kind kind, Expr lhs, Expr rhs, int offset) {
   Expr e;
   e.kind = kind;
+  e.args.reserve(2);  // one allocation, not two
   e.args.push_back(std::move(lhs));
   e.args.push_back(std::move(rhs));
   e.offset = offset;
@@ -38,6 +39,7 @@ Expr Expr::binary(Kind kind, Expr lhs, Expr rhs, int offset) {
 Expr Expr::if_then_else(Expr cond, Expr then, Expr otherwise, int offset) {
   Expr e;
   e.kind = Kind::if_;
+  e.args.reserve(3);
   e.args.push_back(std::move(cond));
   e.args.push_back(std::move(then));
   e.args.push_back(std::move(otherwise));
@@ -334,6 +336,11 @@ std::string to_string(const Expr& e, const std::function<void(const Expr& atom, 
   std::string out;
   print(e, out, 0, &write_atom);
   return out;
+}
+
+void append_to_string(std::string& out, const Expr& e,
+                      const std::function<void(const Expr& atom, std::string& out)>& write_atom) {
+  print(e, out, 0, &write_atom);
 }
 
 void collect_atoms(const Expr& e, std::vector<const Expr*>& out) {

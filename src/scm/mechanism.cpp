@@ -35,6 +35,7 @@ class MechanismCompiler {
       : m_(m), owner_(owner), resolve_(resolve), at_(at), problems_(problems) {}
 
   bool expression(const Expr& e, const Domain& target) {
+    m_.program_.reserve(kTypicalProgram);
     compile(e, &target, Context{{}, &owner_, &target});
     return ok_;
   }
@@ -43,6 +44,9 @@ class MechanismCompiler {
 
  private:
   using Op = Mechanism::Op;
+  /// Instructions reserved up front (a mechanism of a few operators), so the program is not
+  /// regrown from one instruction.
+  static constexpr std::size_t kTypicalProgram = 16;
   Mechanism& m_;
   const std::string& owner_;
   const Mechanism::Resolver& resolve_;

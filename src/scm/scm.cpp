@@ -54,14 +54,24 @@ Scm Scm::with_priors(const std::vector<std::vector<Rational>>& priors) const {
   return out;
 }
 
+namespace {
+
+/// Room reserved at the first declaration: a Declaration is large, and growing the vector one
+/// doubling at a time moves every declaration made so far.
+constexpr std::size_t kTypicalDeclarations = 16;
+
+}  // namespace
+
 ScmBuilder& ScmBuilder::exogenous(std::string name, Domain domain, std::vector<Rational> prior,
                                   DeclarationSource at) {
+  if (declarations_.empty()) declarations_.reserve(kTypicalDeclarations);
   declarations_.push_back({std::move(name), VarKind::exogenous, std::move(domain), std::move(prior), Expr{}, at});
   return *this;
 }
 
 ScmBuilder& ScmBuilder::endogenous(std::string name, Domain domain, std::variant<Expr, TableSpec> mechanism,
                                    DeclarationSource at) {
+  if (declarations_.empty()) declarations_.reserve(kTypicalDeclarations);
   declarations_.push_back({std::move(name), VarKind::endogenous, std::move(domain), {}, std::move(mechanism), at});
   return *this;
 }
@@ -82,6 +92,28 @@ Diagnostic at(Location where, std::string message) {
 
 bool is_number(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+/// Whether the probabilities of `prior` sum to exactly 1. Usually they share a denominator
+/// (1/2, 1/2): then it is enough to add the numerators, without the gcds of rational additions.
+bool sums_to_one(const std::vector<Rational>& prior) {
+  if (prior.empty()) return false;
+  const auto denominator = [](const Rational& p) { return mpq_denref(p.backend().data()); };
+  const auto numerator = [](const Rational& p) { return mpq_numref(p.backend().data()); };
+  const bool shared = std::all_of(prior.begin(), prior.end(), [&](const Rational& p) {
+    return mpz_cmp(denominator(p), denominator(prior.front())) == 0;
+  });
+  if (!shared) {
+    Rational sum = 0;
+    for (const auto& p : prior) sum += p;
+    return sum == 1;
+  }
+  mpz_t total;
+  mpz_init(total);
+  for (const auto& p : prior) mpz_add(total, total, numerator(p));
+  const bool one = mpz_cmp(total, denominator(prior.front())) == 0;  // denominators are positive
+  mpz_clear(total);
+  return one;
 }
 
 /// The variables a mechanism's source names (atoms or table inputs that resolve), sorted.
@@ -156,16 +188,16 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
                                                    d->name, d->prior.size(), d->domain.to_string(), d->domain.size())));
       continue;
     }
-    Rational sum = 0;
     bool negative = false;
     for (const auto& p : d->prior) {
-      if (p < 0) {
+      if (p.sign() < 0) {
         problems.push_back(at(d->at.rhs, fmt::format("negative probability {} in the prior of {}", to_string(p), d->name)));
         negative = true;
       }
-      sum += p;
     }
-    if (!negative && sum != 1) {
+    if (!negative && !sums_to_one(d->prior)) {
+      Rational sum = 0;
+      for (const auto& p : d->prior) sum += p;
       problems.push_back(at(d->at.rhs, fmt::format("the prior of {} sums to {}, not 1", d->name, to_string(sum))));
     }
   }

@@ -234,6 +234,27 @@ TEST(Names, EditDistance) {
   EXPECT_EQ(edit_distance(long_b, "kitten"), 42U);
 }
 
+TEST(Names, WithinOneEditIsEditDistanceBelowTwo) {
+  // Every pair of strings of up to 4 letters over {a, b, c}: all the cases of one substitution,
+  // insertion or deletion at every position, and of two edits.
+  std::vector<std::string> words = {""};
+  for (std::size_t begin = 0, length = 0; length < 4; ++length) {
+    const std::size_t end = words.size();
+    for (std::size_t i = begin; i < end; ++i) {
+      for (char c : {'a', 'b', 'c'}) words.push_back(words[i] + c);
+    }
+    begin = end;
+  }
+  ASSERT_EQ(words.size(), 1U + 3U + 9U + 27U + 81U);
+  for (const std::string& a : words) {
+    for (const std::string& b : words) {
+      ASSERT_EQ(within_one_edit(a, b), edit_distance(a, b) < 2) << a << " " << b;
+    }
+  }
+  EXPECT_TRUE(within_one_edit("Ziklo", "Zikl"));
+  EXPECT_FALSE(within_one_edit("kitten", "sitting"));
+}
+
 TEST(Names, StyleRoundTrip) {
   for (NameStyle style : {NameStyle::nonsense, NameStyle::letters, NameStyle::words}) {
     EXPECT_EQ(name_style_from_string(to_string(style)), style);

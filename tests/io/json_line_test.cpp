@@ -50,6 +50,43 @@ TEST(JsonLine, EscapesAtEveryOffsetOfLongStrings) {
   EXPECT_EQ(appended(Json(utf8)), dumped(Json(utf8)));
 }
 
+TEST(JsonLine, RandomStringsAsDumpWritesThem) {
+  // The plain test reads 16- and 8-byte blocks (overlapping ones for short strings and tails)
+  // and strings up to 120 bytes are quoted on the stack: strings of every length up to 40, and
+  // some up to 200, built from plain bytes, every kind of escaped byte, valid UTF-8 and invalid
+  // bytes, compared with nlohmann's dump as a value and as a key.
+  const std::vector<std::string> pieces = {"a", "Z", " ", "~", "/", "\x7f", "\"", "\\", "\n", "\t", "\b",
+                                           "\f", "\r", std::string(1, '\0'), "\x01", "\x1f", "\xc3\xa9",
+                                           "\xe2\x86\x92", "\xff"};
+  std::uint64_t state = 12345;
+  auto next = [&state] {  // a fixed LCG: the same strings on every run
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(state >> 33);
+  };
+  for (int round = 0; round < 4000; ++round) {
+    const std::size_t length = next() % (round % 4 == 1 ? 201 : 41);
+    const bool mostly_plain = round % 2 == 0;  // exercise the fast path and its last word often
+    std::string text;
+    while (text.size() < length) {
+      const std::size_t k = next() % (mostly_plain ? 60 : pieces.size());
+      text += k < pieces.size() ? pieces[k] : std::string(1, static_cast<char>('a' + k % 26));
+    }
+    const Json value(text);
+    const Json object = {{text, 1}};
+    std::string expected_value;
+    std::string expected_object;
+    try {
+      expected_value = dumped(value);
+      expected_object = dumped(object);
+    } catch (const Json::type_error&) {
+      EXPECT_THROW((void)appended(value), Json::type_error);
+      continue;
+    }
+    EXPECT_EQ(appended(value), expected_value) << round;
+    EXPECT_EQ(appended(object), expected_object) << round;
+  }
+}
+
 TEST(JsonLine, InvalidUtf8IsRefusedAsDumpRefusesIt) {
   Json j = {{"bad", "abc\xff"}};
   EXPECT_THROW(dumped(j), Json::type_error);

@@ -118,6 +118,27 @@ TEST(Scm, ProgrammaticProblemsHaveNoPosition) {
   EXPECT_EQ(problems(self), "error: cycle: A -> A\n");
 }
 
+TEST(Scm, PriorSumsAreExactWithSharedOrDifferentDenominators) {
+  // Shared denominators are summed by numerators, others as rationals: both exactly.
+  auto sum_problem = [](std::vector<Rational> prior) {
+    ScmBuilder b;
+    b.exogenous("U", Domain(std::vector<std::string>{"a", "b", "c"}), std::move(prior));
+    b.endogenous("X", "U == a");
+    return problems(b);
+  };
+  EXPECT_EQ(sum_problem({Rational(1, 3), Rational(1, 3), Rational(1, 3)}), "");
+  EXPECT_EQ(sum_problem({Rational(1, 3), Rational(1, 3), Rational(2, 3)}),
+            "error: the prior of U sums to 4/3, not 1\n");
+  EXPECT_EQ(sum_problem({Rational(1, 5), Rational(2, 5), Rational(1, 5)}),
+            "error: the prior of U sums to 4/5, not 1\n");
+  EXPECT_EQ(sum_problem({Rational(1, 4), Rational(1, 4), Rational(1, 2)}), "");
+  EXPECT_EQ(sum_problem({Rational(1, 4), Rational(1, 6), Rational(1, 2)}),
+            "error: the prior of U sums to 11/12, not 1\n");
+  EXPECT_EQ(sum_problem({Rational(0), Rational(1), Rational(0)}), "");
+  EXPECT_EQ(sum_problem({Rational(1), Rational(1), Rational(-1)}),
+            "error: negative probability -1 in the prior of U\n");
+}
+
 TEST(Scm, DegenerateAndUniformPriorsAreFine) {
   ScmBuilder b;
   b.bernoulli("U", Rational(1));

@@ -37,7 +37,11 @@ enum class NameStyle { nonsense, letters, words };
 /// avoid; it includes noun_list().
 [[nodiscard]] const std::vector<std::string>& english_words();
 
-/// Levenshtein distance (used for the near-duplicate rule; exposed for tests).
+/// Levenshtein distance (exposed for tests).
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// edit_distance(a, b) < 2 in one pass, without the table (the near-duplicate rule; exposed for
+/// tests).
+[[nodiscard]] bool within_one_edit(std::string_view a, std::string_view b);
 
 }  // namespace rung

@@ -61,6 +61,10 @@ struct Expr {
 [[nodiscard]] std::string to_string(const Expr& e,
                                     const std::function<void(const Expr& atom, std::string& out)>& write_atom);
 
+/// Appends what to_string(e, write_atom) returns to `out` (`write_atom` gets `out` itself).
+void append_to_string(std::string& out, const Expr& e,
+                      const std::function<void(const Expr& atom, std::string& out)>& write_atom);
+
 /// Every atom's text, in order of appearance (with repeats).
 void collect_atoms(const Expr& e, std::vector<const Expr*>& out);
 
