@@ -1,6 +1,11 @@
 // Items per second of `rung generate` presets, including both solves, the trace, distractors,
 // the structure hash and the JSON text. Fixed seed; items are made in index order.
 #include "rung/gen/generator.hpp"
+#include "rung/gen/structure.hpp"
+#include "rung/query/query.hpp"
+#include "rung/scm/scm.hpp"
+
+#include <fmt/format.h>
 
 #include <benchmark/benchmark.h>
 
@@ -55,5 +60,32 @@ BENCHMARK(CounterbenchDataset)->Args({1000, 1})->Args({1000, 2})->Unit(benchmark
 /// The issue's target: a 10,000-item cladder set in under 10 s on 2 cores.
 void CladderDataset(benchmark::State& state) { dataset(state, "cladder"); }
 BENCHMARK(CladderDataset)->Args({10000, 2})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+}  // namespace
+
+namespace {
+
+/// canonical_form on a model whose variables colour refinement cannot tell apart: rings
+/// U_i -> X_i <- U_{i+1} (X_i := U_i xor U_{i+1}) of sizes 4, 8, 4 and 2, so the canonical
+/// labelling has to search (the hard case tests/gen/structure_test.cpp checks for invariance).
+void CanonicalFormOfRings(benchmark::State& state) {
+  rung::ScmBuilder b;
+  const std::vector<int> sizes{4, 8, 4, 2};
+  for (std::size_t r = 0; r < sizes.size(); ++r) {
+    for (int i = 0; i < sizes[r]; ++i) b.bernoulli(fmt::format("U{}_{}", r, i), rung::Rational(1, 2));
+    for (int i = 0; i < sizes[r]; ++i) {
+      b.endogenous(fmt::format("X{}_{}", r, i), fmt::format("U{}_{} xor U{}_{}", r, i, r, (i + 1) % sizes[r]));
+    }
+  }
+  b.bernoulli("R", rung::Rational(1, 3));
+  b.endogenous("S", "R");
+  const rung::Scm scm = b.build();
+  const rung::Query query = rung::parse_query("P(S=1)", scm);
+  for (auto _ : state) {
+    auto form = rung::canonical_form(scm, query);
+    benchmark::DoNotOptimize(form);
+  }
+}
+BENCHMARK(CanonicalFormOfRings)->Unit(benchmark::kMillisecond);
 
 }  // namespace

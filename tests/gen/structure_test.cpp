@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <functional>
 #include <map>
 #include <numeric>
@@ -324,24 +323,15 @@ Item parse_item(const std::function<void(ScmBuilder&)>& declare, std::string_vie
   return {std::move(scm), std::move(q)};
 }
 
-double milliseconds(const std::function<void()>& f) {
-  const auto start = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
-/// Times canonical_form on `item`, then checks invariance on `rounds` permuted copies.
-void expect_fast_and_invariant(const Item& item, int rounds, std::uint64_t seed) {
-  std::string form;
-  const double ms = milliseconds([&] { form = canonical_form(item.scm, item.query); });
-  EXPECT_LT(ms, 50.0) << form;
+/// Checks that canonical_form is the same on `rounds` permuted copies of `item`. (How long it
+/// takes on these hard models is measured in bench/gen_bench.cpp, not here: a search that blew
+/// up would still stop the test at ctest's timeout.)
+void expect_invariant(const Item& item, int rounds, std::uint64_t seed) {
+  const std::string form = canonical_form(item.scm, item.query);
   Rng rng(seed);
   for (int i = 0; i < rounds; ++i) {
     const Item p = permuted(item, rng);
-    std::string other;
-    const double ms2 = milliseconds([&] { other = canonical_form(p.scm, p.query); });
-    EXPECT_LT(ms2, 50.0);
-    ASSERT_EQ(other, form) << "round " << i;
+    ASSERT_EQ(canonical_form(p.scm, p.query), form) << "round " << i;
   }
 }
 
@@ -376,19 +366,14 @@ TEST(Structure, InvariantUnderRandomRenamingsAndDeclarationOrders) {
 
 TEST(Structure, InvariantOnRandomModelsWithManyAutomorphisms) {
   Rng rng(77);
-  double worst = 0;
   for (int i = 0; i < 50; ++i) {
     const Item item = symmetric_item(rng);
-    std::string form;
-    worst = std::max(worst, milliseconds([&] { form = canonical_form(item.scm, item.query); }));
+    const std::string form = canonical_form(item.scm, item.query);
     for (int r = 0; r < 4; ++r) {
       const Item p = permuted(item, rng);
-      std::string other;
-      worst = std::max(worst, milliseconds([&] { other = canonical_form(p.scm, p.query); }));
-      ASSERT_EQ(other, form) << "item " << i << " round " << r;
+      ASSERT_EQ(canonical_form(p.scm, p.query), form) << "item " << i << " round " << r;
     }
   }
-  EXPECT_LT(worst, 50.0);
 }
 
 /// Changes that alter an invariant of the item (so can never give an isomorphic one) must change
@@ -566,7 +551,7 @@ TEST(Structure, SensitiveToEveryPartOfTheModelAndQuery) {
     EXPECT_TRUE(seen.insert(h).second) << what << " collides with another variant";
   }
   // And the base itself is invariant.
-  expect_fast_and_invariant(base, 20, 3);
+  expect_invariant(base, 20, 3);
 }
 
 TEST(Structure, GoldenCanonicalForm) {
@@ -602,7 +587,7 @@ TEST(Structure, TablesKeepTheirRowsAndRenameTheirInputs) {
             "x v1 {lo,hi} (1/2,1/2)\n"
             "n v2 {0,1} := table(v0, v1) { 0, lo -> 0; 0, hi -> 1; 1, lo -> 1; 1, hi -> 1; }\n"
             "q E(v2 | v1=hi)");
-  expect_fast_and_invariant(item, 10, 5);
+  expect_invariant(item, 10, 5);
 }
 
 TEST(Structure, LabelsThatLookLikeCanonicalNamesAreQuoted) {
@@ -671,7 +656,7 @@ TEST(Structure, TwelveIdenticalNoisesIntoOneOrStayFastAndInvariant) {
     }
     b.endogenous("Y", expr);
   }, "P(Y=1)");
-  expect_fast_and_invariant(item, 30, 11);
+  expect_invariant(item, 30, 11);
 }
 
 TEST(Structure, SymmetricDiamondStaysFastAndInvariant) {
@@ -683,7 +668,7 @@ TEST(Structure, SymmetricDiamondStaysFastAndInvariant) {
     b.endogenous("B", "U xor UB");
     b.endogenous("D", "A and B");
   }, "P(D[A=1]=1)");
-  expect_fast_and_invariant(item, 30, 12);
+  expect_invariant(item, 30, 12);
   // Crossed: swapping (U1, U2) together with (Y, Z) is an automorphism.
   const Item crossed = parse_item([](ScmBuilder& b) {
     b.bernoulli("U1", Rational(1, 2));
@@ -692,7 +677,7 @@ TEST(Structure, SymmetricDiamondStaysFastAndInvariant) {
     b.endogenous("Z", "U2 or U1");
     b.endogenous("S", "Y and Z");
   }, "P(S=1)");
-  expect_fast_and_invariant(crossed, 30, 13);
+  expect_invariant(crossed, 30, 13);
 }
 
 TEST(Structure, ManyInterchangeableComponentsStayFastAndInvariant) {
@@ -703,7 +688,7 @@ TEST(Structure, ManyInterchangeableComponentsStayFastAndInvariant) {
       b.endogenous(fmt::format("X{}", i), fmt::format("not U{}", i));
     }
   }, "P(X0=1)");
-  expect_fast_and_invariant(pairs, 20, 21);
+  expect_invariant(pairs, 20, 21);
   // 6 identical diamonds with their own noises.
   const Item diamonds = parse_item([](ScmBuilder& b) {
     for (int i = 0; i < 6; ++i) {
@@ -713,14 +698,14 @@ TEST(Structure, ManyInterchangeableComponentsStayFastAndInvariant) {
       b.endogenous(fmt::format("D{}", i), fmt::format("A{} or B{}", i, i));
     }
   }, "P(D0=1, D1=1)");
-  expect_fast_and_invariant(diamonds, 20, 22);
+  expect_invariant(diamonds, 20, 22);
   // 12 unused identical noises beside a tiny model, and 8 identical children of every noise.
   const Item unused = parse_item([](ScmBuilder& b) {
     for (int i = 0; i < 12; ++i) b.bernoulli(fmt::format("N{}", i), Rational(1, 2));
     b.bernoulli("U", Rational(1, 3));
     b.endogenous("Y", "U");
   }, "P(Y=1)");
-  expect_fast_and_invariant(unused, 20, 23);
+  expect_invariant(unused, 20, 23);
   const Item children = parse_item([](ScmBuilder& b) {
     std::string expr;
     for (int i = 0; i < 6; ++i) {
@@ -729,7 +714,7 @@ TEST(Structure, ManyInterchangeableComponentsStayFastAndInvariant) {
     }
     for (int j = 0; j < 8; ++j) b.endogenous(fmt::format("C{}", j), expr);
   }, "P(C0=1 | C1=0)");
-  expect_fast_and_invariant(children, 20, 24);
+  expect_invariant(children, 20, 24);
 }
 
 /// Rings U_i -> X_i <- U_{i+1} (X_i := U_i xor U_{i+1}) of the given sizes.
@@ -749,10 +734,10 @@ Item rings(const std::vector<int>& sizes, std::string_view query) {
 TEST(Structure, VariablesThatRefinementCannotTellApartAreResolvedBySearch) {
   // Every U reads alike and every X too, yet a U of the 6-ring is not equivalent to one of a
   // 3-ring: which one is individualised first must not matter.
-  expect_fast_and_invariant(rings({6, 3, 3}, "P(S=1)"), 40, 31);
-  expect_fast_and_invariant(rings({3, 6, 3}, "P(X1_0=1)"), 40, 32);
-  expect_fast_and_invariant(rings({4, 8, 4, 2}, "P(S=1)"), 40, 33);
-  expect_fast_and_invariant(rings({5, 5, 10}, "P(S=1 | X2_3=0)"), 40, 34);
+  expect_invariant(rings({6, 3, 3}, "P(S=1)"), 40, 31);
+  expect_invariant(rings({3, 6, 3}, "P(X1_0=1)"), 40, 32);
+  expect_invariant(rings({4, 8, 4, 2}, "P(S=1)"), 40, 33);
+  expect_invariant(rings({5, 5, 10}, "P(S=1 | X2_3=0)"), 40, 34);
   // ... and the structures differ.
   const Item one = rings({6}, "P(S=1)");
   const Item two = rings({3, 3}, "P(S=1)");
