@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <iterator>
 #include <string_view>
@@ -147,6 +148,13 @@ struct Scratch {
   std::vector<Value> row_values;    // the units that satisfy the evidence, k values each
   std::vector<FastRational> row_weights;  // and their prior weights
   std::string json;                 // write_json's text
+  // for_each_unit's enumeration
+  std::vector<std::size_t> first_choice;
+  std::vector<Value> choices;
+  std::vector<FastRational> choice_weights;
+  std::vector<Value> unit;
+  std::vector<std::size_t> digit;
+  std::vector<FastRational> prefix;
 };
 thread_local Scratch t_scratch;
 
@@ -294,42 +302,52 @@ class EvidenceCheck {
 
 /// Calls visit(unit, weight) for every combination of values of `exogenous` whose prior weight is
 /// not zero, in lexicographic order of the values (first variable slowest), the weight being the
-/// product of the priors: enumeration::for_each_unit without a std::function per unit. The caller
-/// has checked that the combinations are few enough.
+/// product of the priors: enumeration::for_each_unit without a std::function per unit, on the
+/// scratch buffers. The caller has checked that the combinations are few enough.
 template <class Visit>
-void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous, Visit&& visit) {
+void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous, Scratch& scratch, Visit&& visit) {
   const std::size_t k = exogenous.size();
-  std::vector<std::vector<Value>> choices(k);
-  std::vector<std::vector<FastRational>> weights(k);
+  // The choices of variable i are first[i] .. first[i + 1] - 1 in the flat lists.
+  auto& first = scratch.first_choice;
+  auto& choices = scratch.choices;
+  auto& weights = scratch.choice_weights;
+  first.assign(1, 0);
+  choices.clear();
+  weights.clear();
   for (std::size_t i = 0; i < k; ++i) {
     const auto& prior = scm.prior(exogenous[i]);
     for (std::size_t v = 0; v < prior.size(); ++v) {
       if (prior[v].is_zero()) continue;
-      choices[i].push_back(static_cast<Value>(v));
-      weights[i].emplace_back(prior[v]);
+      choices.push_back(static_cast<Value>(v));
+      weights.emplace_back(prior[v]);
     }
-    if (choices[i].empty()) return;
+    first.push_back(choices.size());
+    if (first[i + 1] == first[i]) return;
   }
-  std::vector<Value> unit(scm.size(), 0);
-  std::vector<std::size_t> digit(k, 0);
-  std::vector<FastRational> prefix(k + 1, FastRational(1));  // prefix[i]: the weight of the first i digits
+  auto& unit = scratch.unit;
+  auto& digit = scratch.digit;    // per variable: the index of its current choice
+  auto& prefix = scratch.prefix;  // prefix[i]: the weight of the first i variables' choices
+  unit.assign(scm.size(), 0);
+  digit.assign(first.begin(), first.end() - 1);
+  prefix.resize(k + 1);
+  prefix[0] = 1;
   for (std::size_t i = 0; i < k; ++i) {
-    unit[exogenous[i]] = choices[i][0];
-    prefix[i + 1] = prefix[i] * weights[i][0];
+    unit[exogenous[i]] = choices[digit[i]];
+    prefix[i + 1] = prefix[i] * weights[digit[i]];
   }
   for (;;) {
     visit(std::span<const Value>(unit), prefix[k]);
     std::size_t d = k;
     while (d > 0) {
       --d;
-      if (++digit[d] < choices[d].size()) break;
-      digit[d] = 0;
-      unit[exogenous[d]] = choices[d][0];
+      if (++digit[d] < first[d + 1]) break;
+      digit[d] = first[d];
+      unit[exogenous[d]] = choices[digit[d]];
       if (d == 0) return;
     }
     if (k == 0) return;
-    unit[exogenous[d]] = choices[d][digit[d]];
-    for (std::size_t i = d; i < k; ++i) prefix[i + 1] = prefix[i] * weights[i][digit[i]];
+    unit[exogenous[d]] = choices[digit[d]];
+    for (std::size_t i = d; i < k; ++i) prefix[i + 1] = prefix[i] * weights[digit[i]];
   }
 }
 
@@ -378,7 +396,7 @@ void abduce(const Scm& scm, const Query::Part& part, const std::vector<Event>& e
   values.clear();
   weights.clear();
   EvidenceCheck check(scm, evidence, relevant, scratch);
-  for_each_unit(scm, relevant, [&](std::span<const Value> unit, const FastRational& weight) {
+  for_each_unit(scm, relevant, scratch, [&](std::span<const Value> unit, const FastRational& weight) {
     if (!check.holds(unit)) return;
     for (VarId u : relevant) values.push_back(unit[u]);
     weights.push_back(weight);
@@ -706,13 +724,16 @@ void part_text(const Trace::Part& part, const Scm& scm, std::string_view indent,
 /// byte is printable ASCII other than '"' and '\\' (names, labels, fractions, most mechanisms),
 /// else by a JsonWriter (escapes, and UTF-8 checked by nlohmann).
 void json_string(std::string& out, std::string_view s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-  });
-  if (!plain) {
-    JsonWriter(out).value(s);
-    return;
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (std::size_t c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+    return plain;
+  }();
+  for (const char c : s) {
+    if (!kPlain[static_cast<unsigned char>(c)]) {
+      JsonWriter(out).value(s);
+      return;
+    }
   }
   out += '"';
   out += s;
