@@ -68,6 +68,9 @@ struct Node {
   Op op = Op::copy;             // copy (one parent), and, or, xor, threshold (three or more)
   int at_least = 0;             // threshold: the inputs that must hold, 2 .. parents - 1
   bool negate_output = false;   // one parent: B := not A
+  // The same negations as masks for the bit-parallel simulation (set by draw_mechanisms).
+  std::array<std::uint64_t, kMaxParents> flip{};  // all ones where the input is negated
+  std::uint64_t flip_output = 0;                   // all ones where the output is
 };
 
 /// One sampled structure: nodes in topological order, the last the outcome. The treatment is
@@ -191,6 +194,8 @@ class GraphSampler {
         if (node.op == Op::threshold) node.at_least = between(rng, 2, static_cast<int>(node.parents.size()) - 1);
         for (std::size_t i = 0; i < node.parents.size(); ++i) node.negated.push_back(negations_ && rng.bits(2) == 0);
       }
+      for (std::size_t i = 0; i < node.parents.size(); ++i) node.flip[i] = node.negated[i] ? ~std::uint64_t{0} : 0;
+      node.flip_output = node.negate_output ? ~std::uint64_t{0} : 0;
     }
   }
 
@@ -385,16 +390,6 @@ std::uint64_t ancestors_and_self(const Graph& g, int v) {
 
 bool has(std::uint64_t set, int v) { return ((set >> v) & 1U) != 0; }
 
-/// The roots among the ancestors of v, in index order.
-std::vector<int> root_ancestors(const Graph& g, int v) {
-  const std::uint64_t up = ancestors_and_self(g, v);
-  std::vector<int> out;
-  for (int w = 0; w <= v; ++w) {
-    if (has(up, w) && g.is_root(w)) out.push_back(w);
-  }
-  return out;
-}
-
 // ---- the question's procedures, simulated on 64 units at once -----------------------------------
 //
 // The preset's models are boolean circuits whose roots carry uniform noise, so every probability a
@@ -465,34 +460,42 @@ Lanes greater(const LaneCount& a, const LaneCount& b) {
 
 /// Every node's value in 64 units: root v reads roots[v]; set nodes (if `settings`) their value.
 void simulate_lanes(const Graph& g, const NodeLanes& roots, const Settings* settings, NodeLanes& out) {
-  for (std::size_t v = 0; v < g.nodes.size(); ++v) {
-    if (settings != nullptr && settings->fixes(v)) {
+  const std::size_t n = g.nodes.size();
+  const Node* nodes = g.nodes.data();
+  const std::uint64_t fixed = settings != nullptr ? settings->set : 0;
+  for (std::size_t v = 0; v < n; ++v) {
+    if (((fixed >> v) & 1U) != 0) {
       out[v] = settings->value[v];
       continue;
     }
-    const Node& node = g.nodes[v];
-    if (node.parents.empty()) {
+    const Node& node = nodes[v];
+    const std::size_t k = node.parents.size();
+    if (k == 0) {
       out[v] = roots[v];
       continue;
     }
-    auto input = [&](std::size_t i) { return out[static_cast<std::size_t>(node.parents[i])] ^ lanes_of(node.negated[i]); };
-    if (node.op == Op::threshold) {
-      LaneCount holding;
-      for (std::size_t i = 0; i < node.parents.size(); ++i) holding.add(input(i));
-      out[v] = greater(holding, LaneCount::of(static_cast<unsigned>(node.at_least - 1)));
-      continue;
-    }
+    auto input = [&](std::size_t i) { return out[static_cast<std::size_t>(node.parents[i])] ^ node.flip[i]; };
     Lanes r = input(0);
-    for (std::size_t i = 1; i < node.parents.size(); ++i) {
-      switch (node.op) {
-        case Op::and_: r &= input(i); break;
-        case Op::or_: r |= input(i); break;
-        case Op::xor_:
-        case Op::threshold:  // handled above
-        case Op::copy: r ^= input(i); break;
+    switch (node.op) {
+      case Op::and_:
+        for (std::size_t i = 1; i < k; ++i) r &= input(i);
+        break;
+      case Op::or_:
+        for (std::size_t i = 1; i < k; ++i) r |= input(i);
+        break;
+      case Op::xor_:
+        for (std::size_t i = 1; i < k; ++i) r ^= input(i);
+        break;
+      case Op::threshold: {
+        LaneCount holding;
+        for (std::size_t i = 0; i < k; ++i) holding.add(input(i));
+        r = greater(holding, LaneCount::of(static_cast<unsigned>(node.at_least - 1)));
+        break;
       }
+      case Op::copy:
+        break;
     }
-    out[v] = node.negate_output ? ~r : r;
+    out[v] = r ^ node.flip_output;
   }
 }
 
@@ -556,6 +559,7 @@ class Candidate {
     if (s.hidden_root >= 0) hidden_.push_back(s.hidden_root);
     simulate_lanes(g, roots_, nullptr, factual_);
     x_ = factual_[static_cast<std::size_t>(g.treatment)];
+    prior_counted_ = false;
   }
 
   [[nodiscard]] const NodeLanes& factual() const { return factual_; }
@@ -677,6 +681,9 @@ class Candidate {
   mutable NodeLanes f_{};
   mutable NodeLanes w_{};
   mutable Settings settings_;
+  mutable bool prior_counted_ = false;  // prior_ holds this candidate's no_abduction counts
+  mutable std::array<std::uint64_t, 2> prior_{};
+  mutable std::uint64_t prior_units_ = 1;
 
   /// no_abduction: P(Y = 1 in the question's world) with no evidence, which depends on the unit
   /// only through its treatment x.
@@ -693,12 +700,26 @@ class Candidate {
   /// P(Y = 1 in the question's world of factual treatment x) with no evidence, as count / units:
   /// counted over every assignment of the roots Y depends on (units = 2^their number).
   [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> prior_count(bool x) const {
+    if (!prior_counted_) {  // both treatments at once, the first time a procedure asks
+      prior_[0] = count_prior(false);
+      prior_[1] = count_prior(true);
+      prior_counted_ = true;
+    }
+    return {prior_[x ? 1 : 0], prior_units_};
+  }
+
+  /// See prior_count(); sets prior_units_.
+  [[nodiscard]] std::uint64_t count_prior(bool x) const {
     static constexpr std::array<Lanes, 6> kPattern{0xAAAAAAAAAAAAAAAAULL, 0xCCCCCCCCCCCCCCCCULL,
                                                    0xF0F0F0F0F0F0F0F0ULL, 0xFF00FF00FF00FF00ULL,
                                                    0xFFFF0000FFFF0000ULL, 0xFFFFFFFF00000000ULL};
     const Graph& g = *g_;
-    const std::vector<int> relevant = root_ancestors(g, g.outcome());
-    const std::size_t k = relevant.size();
+    std::array<int, kMaxNodes> relevant{};  // the roots Y depends on
+    std::size_t k = 0;
+    const std::uint64_t up = ancestors_and_self(g, g.outcome());
+    for (int w = 0; w <= g.outcome(); ++w) {
+      if (has(up, w) && g.is_root(w)) relevant[k++] = w;
+    }
     const std::uint64_t words = k <= 6 ? 1 : std::uint64_t{1} << (k - 6);
     const Lanes valid = k >= 6 ? kAll : (Lanes{1} << (std::uint64_t{1} << k)) - 1;
     NodeLanes& roots = work_;
@@ -715,7 +736,8 @@ class Candidate {
       simulate_lanes(g, roots, &settings_, w_);
       count += static_cast<std::uint64_t>(std::popcount(w_[static_cast<std::size_t>(g.outcome())] & valid));
     }
-    return {count, std::uint64_t{1} << k};
+    prior_units_ = std::uint64_t{1} << k;
+    return count;
   }
 
   /// root_marginals in `unit`: each hidden root's posterior marginal used as an independent
