@@ -102,7 +102,8 @@ void sort_small(It first, It last) {
   }
 }
 
-/// Draws graphs for one item's candidates, reusing its buffers (and the graph's) from draw to draw.
+/// Draws the structures and mechanisms of one item's candidates into a graph reused from draw to
+/// draw.
 class GraphSampler {
  public:
   explicit GraphSampler(const GeneratorOptions& o)
@@ -259,8 +260,8 @@ std::string expression(const Graph& g, int v, const std::vector<std::string>& na
   return out;
 }
 
-/// Appends "a", "a and b" or "a, b and c" (with `last` for "and"): the words of node indices
-/// `items`, each preceded by "not " where `negated` says.
+/// Appends `count` words joined as "a", "a and b" or "a, b and c" (`last` in place of "and");
+/// `word(out, i)` appends the i-th.
 template <class Word>
 void append_joined(std::string& out, std::size_t count, Word word, std::string_view last) {
   for (std::size_t i = 0; i < count; ++i) {
