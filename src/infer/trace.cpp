@@ -44,77 +44,6 @@ void append_rational(std::string& out, const Rational& value) {
   }
 }
 
-// The canonical notation of query.cpp's to_string (settings in the order stored, "name=label",
-// nested terms in brackets), appended. The tests check it against to_string.
-
-void append_term(std::string& out, const Term& t, const Scm& scm);
-
-/// "X=1, M=M[X=0]": the bracket contents of a term's notation.
-void append_settings(std::string& out, const std::vector<Setting>& settings, const Scm& scm) {
-  for (std::size_t i = 0; i < settings.size(); ++i) {
-    const Setting& s = settings[i];
-    if (i > 0) out += ", ";
-    out += scm.name(s.var);
-    out += '=';
-    if (s.is_nested()) {
-      append_term(out, s.nested.front(), scm);
-    } else {
-      out += scm.domain(s.var).label(s.value);
-    }
-  }
-}
-
-void append_term(std::string& out, const Term& t, const Scm& scm) {
-  out += scm.name(t.var);
-  if (t.settings.empty()) return;
-  out += '[';
-  append_settings(out, t.settings, scm);
-  out += ']';
-}
-
-/// "Y[X=0]=1, X=0"
-void append_events(std::string& out, const std::vector<Event>& events, const Scm& scm) {
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (i > 0) out += ", ";
-    append_term(out, events[i].term, scm);
-    out += '=';
-    out += scm.domain(events[i].term.var).label(events[i].value);
-  }
-}
-
-/// "P(Y[X=0]=1 | X=0)" or "E(Y[X=1])": one quantity, without its sign.
-void append_quantity(std::string& out, const std::variant<Probability, Expectation>& quantity, const Scm& scm) {
-  const std::vector<Event>* evidence = nullptr;
-  if (const auto* p = std::get_if<Probability>(&quantity)) {
-    out += "P(";
-    append_events(out, p->events, scm);
-    evidence = &p->evidence;
-  } else {
-    const auto& e = std::get<Expectation>(quantity);
-    out += "E(";
-    append_term(out, e.term, scm);
-    evidence = &e.evidence;
-  }
-  if (!evidence->empty()) {
-    out += " | ";
-    append_events(out, *evidence, scm);
-  }
-  out += ')';
-}
-
-/// to_string(query): the quantities joined by their signs.
-void append_query(std::string& out, const Query& query, const Scm& scm) {
-  for (std::size_t i = 0; i < query.parts.size(); ++i) {
-    const Query::Part& part = query.parts[i];
-    if (i == 0) {
-      if (part.sign < 0) out += '-';
-    } else {
-      out += part.sign < 0 ? " - " : " + ";
-    }
-    append_quantity(out, part.quantity, scm);
-  }
-}
-
 /// "factual", or "do(X=1, M=M[X=0])" for the settings of a term.
 void append_world_name(std::string& out, const std::vector<Setting>& settings, const Scm& scm) {
   if (settings.empty()) {
@@ -122,7 +51,7 @@ void append_world_name(std::string& out, const std::vector<Setting>& settings, c
     return;
   }
   out += "do(";
-  append_settings(out, settings, scm);
+  append_to_string(out, settings, scm);
   out += ')';
 }
 
@@ -353,7 +282,7 @@ void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous, Scratch&
 
 void abduce(const Scm& scm, const Query::Part& part, const std::vector<Event>& evidence, const PartNumbers& numbers,
             const TraceOptions& options, Scratch& scratch, Trace::Abduction& a) {
-  append_events(a.evidence, evidence, scm);
+  append_to_string(a.evidence, evidence, scm);
   a.evidence_probability = numbers.evidence_probability();
   // The relevant exogenous variables: those of the asked terms and of the evidence.
   std::vector<char> marked(scm.size(), 0);
@@ -493,7 +422,7 @@ void describe_world(const Scm& scm, const WorldTerms& w, Scratch& scratch, Trace
 void trace_part(const Scm& scm, const Query::Part& part, const TraceOptions& options, Scratch& scratch,
                 Trace::Part& out) {
   out.sign = part.sign;
-  append_quantity(out.quantity, part.quantity, scm);
+  append_to_string(out.quantity, part.quantity, scm);
   const std::vector<Event>& evidence = evidence_of(part);
   std::vector<WorldTerms> worlds;
   std::vector<Predicted> asked;
@@ -536,7 +465,7 @@ void trace_part(const Scm& scm, const Query::Part& part, const TraceOptions& opt
   auto predict = [&](const Predicted& t, bool nested) {
     Trace::Prediction& p = out.prediction.emplace_back();
     p.world = out.action[t.world].name;
-    append_term(p.term, *t.term, scm);
+    append_to_string(p.term, *t.term, scm);
     p.labels = scm.domain(t.term->var).labels();
     p.distribution = numbers.distribution(*t.term);
     for (std::size_t v = 0; v < p.distribution.size(); ++v) {
@@ -853,7 +782,7 @@ void json_part(std::string& out, const Trace::Part& part) {
 
 Trace make_trace(const Scm& scm, const Query& query, const TraceOptions& options) {
   Trace t;
-  append_query(t.query, query, scm);
+  append_to_string(t.query, query, scm);
   t.value = 0;
   t.parts.resize(query.parts.size());
   for (std::size_t i = 0; i < query.parts.size(); ++i) {

@@ -31,8 +31,6 @@ std::string quote(std::string_view text) {
   return fmt::format("'{}'", text);
 }
 
-std::string label_of(const Scm& scm, VarId var, Value value) { return scm.domain(var).label(value); }
-
 std::string not_a_value(const Scm& scm, VarId var, std::string_view label) {
   return fmt::format("{} is not a value of {} {}", quote(label), scm.name(var), scm.domain(var).to_string());
 }
@@ -57,17 +55,9 @@ void sort_settings(std::vector<Setting>& settings) {
                    [](const Setting& a, const Setting& b) { return a.var < b.var; });
 }
 
-std::string setting_text(const Setting& s, const Scm& scm) {
-  if (s.is_nested()) return fmt::format("{}={}", scm.name(s.var), to_string(s.nested.front(), scm));
-  return fmt::format("{}={}", scm.name(s.var), label_of(scm, s.var, s.value));
-}
-
 std::string settings_text(const std::vector<Setting>& settings, const Scm& scm) {
   std::string out;
-  for (const auto& s : settings) {
-    if (!out.empty()) out += ", ";
-    out += setting_text(s, scm);
-  }
+  append_to_string(out, settings, scm);
   return out;
 }
 
@@ -446,40 +436,83 @@ Query::Part probability(std::vector<Event> events, std::vector<Event> evidence =
 
 Query parse_query(std::string_view text, const Scm& scm) { return Parser(text, scm).query(); }
 
+void append_to_string(std::string& out, const std::vector<Setting>& settings, const Scm& scm) {
+  for (std::size_t i = 0; i < settings.size(); ++i) {
+    const Setting& s = settings[i];
+    if (i > 0) out += ", ";
+    out += scm.name(s.var);
+    out += '=';
+    if (s.is_nested()) {
+      append_to_string(out, s.nested.front(), scm);
+    } else {
+      out += scm.domain(s.var).label(s.value);
+    }
+  }
+}
+
+void append_to_string(std::string& out, const Term& t, const Scm& scm) {
+  out += scm.name(t.var);
+  if (t.settings.empty()) return;
+  out += '[';
+  append_to_string(out, t.settings, scm);
+  out += ']';
+}
+
+void append_to_string(std::string& out, const std::vector<Event>& events, const Scm& scm) {
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i > 0) out += ", ";
+    append_to_string(out, events[i].term, scm);
+    out += '=';
+    out += scm.domain(events[i].term.var).label(events[i].value);
+  }
+}
+
+void append_to_string(std::string& out, const std::variant<Probability, Expectation>& quantity, const Scm& scm) {
+  const std::vector<Event>* evidence = nullptr;
+  if (const auto* p = std::get_if<Probability>(&quantity)) {
+    out += "P(";
+    append_to_string(out, p->events, scm);
+    evidence = &p->evidence;
+  } else {
+    const auto& e = std::get<Expectation>(quantity);
+    out += "E(";
+    append_to_string(out, e.term, scm);
+    evidence = &e.evidence;
+  }
+  if (!evidence->empty()) {
+    out += " | ";
+    append_to_string(out, *evidence, scm);
+  }
+  out += ')';
+}
+
+void append_to_string(std::string& out, const Query& q, const Scm& scm) {
+  for (std::size_t i = 0; i < q.parts.size(); ++i) {
+    const Query::Part& part = q.parts[i];
+    if (i == 0) {
+      if (part.sign < 0) out += '-';
+    } else {
+      out += part.sign < 0 ? " - " : " + ";
+    }
+    append_to_string(out, part.quantity, scm);
+  }
+}
+
 std::string to_string(const Term& t, const Scm& scm) {
-  if (t.settings.empty()) return scm.name(t.var);
-  return fmt::format("{}[{}]", scm.name(t.var), settings_text(t.settings, scm));
+  std::string out;
+  append_to_string(out, t, scm);
+  return out;
 }
 
 std::string to_string(const std::vector<Event>& events, const Scm& scm) {
   std::string out;
-  for (const auto& e : events) {
-    if (!out.empty()) out += ", ";
-    out += fmt::format("{}={}", to_string(e.term, scm), label_of(scm, e.term.var, e.value));
-  }
+  append_to_string(out, events, scm);
   return out;
 }
 
 std::string to_string(const Query& q, const Scm& scm) {
   std::string out;
-  for (const auto& part : q.parts) {
-    if (out.empty()) {
-      if (part.sign < 0) out += "-";
-    } else {
-      out += part.sign < 0 ? " - " : " + ";
-    }
-    const std::vector<Event>* evidence = nullptr;
-    if (const auto* p = std::get_if<Probability>(&part.quantity)) {
-      out += "P(" + to_string(p->events, scm);
-      evidence = &p->evidence;
-    } else {
-      const auto& e = std::get<Expectation>(part.quantity);
-      out += "E(" + to_string(e.term, scm);
-      evidence = &e.evidence;
-    }
-    if (!evidence->empty()) out += " | " + to_string(*evidence, scm);
-    out += ")";
-  }
+  append_to_string(out, q, scm);
   return out;
 }
 

@@ -242,9 +242,10 @@ TEST(TraceContent, ValueEqualsSolverOnRandomQueries) {
 }
 
 
-// The trace builds its text and JSON by appending into one buffer, and checks the evidence of
-// the abduction with its own per-world evaluation; these tests hold those fast paths to the
-// general ones (query notation's to_string, enumeration, the JSON tree's dump).
+// The trace builds its text and JSON by appending into one buffer (its notation with query.hpp's
+// append_to_string), and checks the evidence of the abduction with its own per-world evaluation;
+// these tests hold those paths to the general ones (each piece of the query's notation in its
+// place, enumeration, the JSON tree's dump).
 
 /// Every term of `term`'s notation, nested ones included.
 void collect_terms(const Term& term, std::vector<const Term*>& out) {
@@ -254,7 +255,7 @@ void collect_terms(const Term& term, std::vector<const Term*>& out) {
   }
 }
 
-TEST(TraceFastPaths, NotationMatchesToStringOnRandomQueries) {
+TEST(TraceFastPaths, EachPieceOfNotationIsTheQuerysOwnOnRandomQueries) {
   testing::Rng rng(0x5A1E5EEDULL);
   int checked = 0;
   for (int i = 0; i < 150; ++i) {

@@ -203,6 +203,23 @@ TEST(Query, SettingsAreSortedByVariableId) {
   EXPECT_EQ(rung::to_string(q, m()), "P(Y[Z=0, X=1, M=0]=1)");
 }
 
+TEST(Query, AppendToStringAppendsEachPieceOfTheNotation) {
+  const Query q = parse("P(Y[X=0, M=M[X=1]]=1 | X=1) - E(N)");
+  std::string out = "> ";
+  rung::append_to_string(out, q, m());
+  EXPECT_EQ(out, "> " + rung::to_string(q, m()));
+  const auto& p = std::get<rung::Probability>(q.parts[0].quantity);
+  out = "[";
+  rung::append_to_string(out, p.events[0].term.settings, m());
+  EXPECT_EQ(out, "[X=0, M=M[X=1]");
+  out.clear();
+  rung::append_to_string(out, q.parts[1].quantity, m());
+  EXPECT_EQ(out, "E(N)");
+  out.clear();
+  rung::append_to_string(out, p.evidence, m());
+  EXPECT_EQ(out, "X=1");
+}
+
 TEST(Query, VariableNameOnTheRightIsAFactualTerm) {
   EXPECT_EQ(parse("P(Y[M=Z]=1)"), prob({event(term("Y", {set("M", term("Z"))}), 1)}));
   EXPECT_EQ(canon("P(Y[M=Z]=1)"), "P(Y[M=Z]=1)");

@@ -94,6 +94,15 @@ struct Query {
 /// `X=1, Y[X=0]=1`, the form used in ZeroProbabilityEvidence messages.
 [[nodiscard]] std::string to_string(const std::vector<Event>& events, const Scm& scm);
 
+/// The same notation appended to `out`, without temporaries (to_string is built on these; the
+/// solver's trace writes its text with them). The settings overload gives a term's bracket
+/// contents, `X=1, M=M[X=0]`; the quantity overload one part without its sign, `P(Y=1 | X=0)`.
+void append_to_string(std::string& out, const Query& q, const Scm& scm);
+void append_to_string(std::string& out, const std::variant<Probability, Expectation>& quantity, const Scm& scm);
+void append_to_string(std::string& out, const Term& t, const Scm& scm);
+void append_to_string(std::string& out, const std::vector<Setting>& settings, const Scm& scm);
+void append_to_string(std::string& out, const std::vector<Event>& events, const Scm& scm);
+
 /// 1 if no term has settings; 2 if all terms of each probability share one set of constant
 /// settings (a single intervened world); 3 otherwise (several worlds, or nested settings).
 [[nodiscard]] int rung_of(const Query& q);
