@@ -3,6 +3,8 @@
 #include "rung/core/error.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
 
+#include <boost/container/static_vector.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -40,31 +42,11 @@ const char* op_name(Op op) {
 constexpr std::size_t kMaxParents = 4;  // --max-in-degree is at most 4
 constexpr std::size_t kMaxNodes = 40;   // --max-variables is at most 40
 
-/// A list of at most N small values in place (no allocation, trivially copyable).
-template <class T, std::size_t N>
-class SmallList {
- public:
-  void push_back(T x) { items_[size_++] = x; }
-  void clear() { size_ = 0; }
-  [[nodiscard]] std::size_t size() const { return size_; }
-  [[nodiscard]] bool empty() const { return size_ == 0; }
-  T& operator[](std::size_t i) { return items_[i]; }
-  const T& operator[](std::size_t i) const { return items_[i]; }
-  T* begin() { return items_.data(); }
-  T* end() { return items_.data() + size_; }
-  [[nodiscard]] const T* begin() const { return items_.data(); }
-  [[nodiscard]] const T* end() const { return items_.data() + size_; }
-
- private:
-  std::array<T, N> items_{};
-  std::uint8_t size_ = 0;
-};
-
 /// A mechanism over endogenous parents: op applied to (possibly negated) inputs. Fixed capacity,
 /// so redrawing a graph allocates nothing.
 struct Node {
-  SmallList<int, kMaxParents> parents;    // endogenous node indices, ascending (empty: a root)
-  SmallList<bool, kMaxParents> negated;   // per parent
+  boost::container::static_vector<int, kMaxParents> parents;    // endogenous node indices, ascending (empty: a root)
+  boost::container::static_vector<bool, kMaxParents> negated;   // per parent
   Op op = Op::copy;             // copy (one parent), and, or, xor, threshold (three or more)
   int at_least = 0;             // threshold: the inputs that must hold, 2 .. parents - 1
   bool negate_output = false;   // one parent: B := not A
@@ -92,14 +74,6 @@ bool allowed(const GeneratorOptions& o, std::string_view kind) {
 /// Uniform in [lo, hi] from the pooled bits (the sampler's small choices share engine calls).
 int between(Rng& rng, int lo, int hi) {
   return lo + static_cast<int>(rng.below_pooled(static_cast<std::uint64_t>(hi - lo) + 1));
-}
-
-/// Sorts a few values in place (insertion sort: the lists here hold at most 40).
-template <class It>
-void sort_small(It first, It last) {
-  for (It i = first; i != last; ++i) {
-    for (It j = i; j != first && *(j - 1) > *j; --j) std::swap(*(j - 1), *j);
-  }
 }
 
 /// Draws the structures and mechanisms of one item's candidates into a graph reused from draw to
@@ -135,7 +109,7 @@ class GraphSampler {
     for (std::size_t i = 0; i < inner; ++i) {  // a uniform sample of length-1
       std::swap(middle[i], middle[i + static_cast<std::size_t>(rng.below_pooled(m - i))]);
     }
-    sort_small(middle.begin(), middle.begin() + static_cast<std::ptrdiff_t>(inner));
+    std::sort(middle.begin(), middle.begin() + static_cast<std::ptrdiff_t>(inner));
     g.backbone.push_back(t);
     g.backbone.insert(g.backbone.end(), middle.begin(), middle.begin() + static_cast<std::ptrdiff_t>(inner));
     g.backbone.push_back(n - 1);
@@ -173,7 +147,7 @@ class GraphSampler {
         std::swap(candidates[i], candidates[i + static_cast<std::size_t>(rng.below_pooled(c - i))]);
         node.parents.push_back(candidates[i]);
       }
-      sort_small(node.parents.begin(), node.parents.end());
+      std::sort(node.parents.begin(), node.parents.end());
     }
   }
 
@@ -674,7 +648,7 @@ class Candidate {
   const Graph* g_ = nullptr;
   const Shape* s_ = nullptr;
   NodeLanes roots_{};
-  SmallList<int, 2> hidden_;  // roots the evidence does not state: the confounder, the hidden root
+  boost::container::static_vector<int, 2> hidden_;  // roots the evidence does not state: the confounder, the hidden root
   NodeLanes factual_{};
   Lanes x_ = 0;
   // Scratch space.
