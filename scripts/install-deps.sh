@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rung needs to build and test, and nothing else.
 # Idempotent: packages already present are skipped; `apt-get update` runs at most once.
+# Prints one line per step; apt's full output goes to build/logs/install-deps.log, whose path is
+# printed when a step fails.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build pkg-config
+  ccache               # rebuilds reuse unchanged objects (used when present)
   libboost-graph-dev   # Boost.Graph and Boost.Multiprecision (headers)
   libgmp-dev           # exact rationals
   libeigen3-dev
@@ -14,6 +18,7 @@ packages=(
   libgtest-dev libgmock-dev
   libbenchmark-dev
   libjemalloc-dev      # the rung tool's and the benchmarks' malloc (not the library's)
+  wamerican            # /usr/share/dict/words: the test that nonsense names are not English words
 )
 
 missing=()
@@ -24,6 +29,7 @@ for p in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  echo "rung: build dependencies present" >&2
   exit 0
 fi
 
@@ -33,7 +39,21 @@ else
   sudo=
 fi
 
-echo "rung: installing ${missing[*]}" >&2
+mkdir -p build/logs
+log="$PWD/build/logs/install-deps.log"
+: > "$log"
+step() {
+  local what=$1
+  shift
+  echo "rung: $what" >&2
+  if ! "$@" >> "$log" 2>&1; then
+    echo "rung: failed: $what (full log: $log)" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+}
+
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+step "updating the package lists (apt-get update)" $sudo apt-get update
+step "installing ${missing[*]}" $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+echo "rung: installed ${#missing[@]} packages (log: $log)" >&2

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 jobs=$(nproc 2>/dev/null || echo 2)
 build=build/release
+# build/release is the quick start's own folder (tests off); building by hand uses build/dev.
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRUNG_BUILD_TESTS=OFF -DRUNG_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" -j "$jobs"
 
@@ -32,3 +33,7 @@ for preset in counterbench cladder ladder; do
 done
 echo
 echo "Sample benchmark: build/sample/benchmark.jsonl ($(wc -l < build/sample/benchmark.jsonl) items; one file per preset beside it)."
+echo
+echo "The rung tool is $PWD/$build/rung. To call it as 'rung', as the README's examples do, either"
+echo "  export PATH=\"$PWD/$build:\$PATH\"            # this shell only"
+echo "  cmake --install $build --prefix /usr/local     # installs rung, the library and its headers"

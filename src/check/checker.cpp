@@ -607,7 +607,11 @@ std::string to_text(const CheckReport& r) {
     if (it == r.extracted.end()) continue;
     said.push_back(fmt::format("{} {}", key, it->second));
   }
-  out += fmt::format("\nAnswers found in the responses: {}\n", fmt::join(said, ", "));
+  if (said.empty()) {
+    out += "\nAnswers found in the responses: none (no response matched a dataset record)\n";
+  } else {
+    out += fmt::format("\nAnswers found in the responses: {}\n", fmt::join(said, ", "));
+  }
 
   out += fmt::format("\nMistakes: {} wrong answers\n", r.all.wrong);
   if (r.mistakes.empty()) {

@@ -1174,7 +1174,13 @@ std::string_view to_string(Strength s) noexcept {
 std::string to_string(const ExtractedAnswer& a) {
   switch (a.commitment) {
     case Commitment::none: return "(none)";
-    case Commitment::number: return a.value ? (a.approximate ? "~" : "") + to_string(*a.value) : "(none)";
+    case Commitment::number: {
+      if (!a.value) return "(none)";
+      // Appended rather than `"~" + to_string(...)`, which GCC 12 flags with a false -Wrestrict.
+      std::string text = a.approximate ? "~" : "";
+      text += to_string(*a.value);
+      return text;
+    }
     default: return std::string(to_string(a.commitment));
   }
 }

@@ -6,8 +6,68 @@
 #include <fmt/format.h>
 
 #include <ostream>
+#include <regex>
 
 namespace rung::cli {
+
+namespace {
+
+/// The names of `app`'s subcommands, in the order they were added.
+std::vector<std::string> subcommand_names(CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+  return names;
+}
+
+/// The command path the arguments name ("rung", "rung convert", "rung import cladder"), or the
+/// first word that should name a command and does not (`unknown` is then set). Options are
+/// skipped: no command that has subcommands takes an option with a value.
+struct CommandPath {
+  std::string path = "rung";
+  CLI::App* app = nullptr;
+  std::string unknown;
+};
+
+CommandPath command_path(CLI::App& app, const std::vector<std::string>& args) {
+  CommandPath result;
+  result.app = &app;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (word.starts_with("-")) continue;
+    auto subs = result.app->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) break;
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : subs) {
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next == nullptr) {
+      result.unknown = word;
+      break;
+    }
+    result.app = next;
+    result.path += " " + word;
+  }
+  return result;
+}
+
+/// CLI11's messages, reworded where they do not read as a sentence to a user.
+std::string usage_message(const CLI::ParseError& e, const CommandPath& named) {
+  const std::string what = e.what();
+  std::smatch m;
+  static const std::regex at_most(R"((\S+): At Most (\d+) required but received (\d+))");
+  if (std::regex_search(what, m, at_most)) {
+    return fmt::format("{} was given {} times; it takes {} value{} (give it once)", m[1].str(), m[3].str(),
+                       m[2].str(), m[2].str() == "1" ? "" : "s");
+  }
+  if (what.find("A subcommand is required") != std::string::npos ||
+      what.find("subcommand is required") != std::string::npos) {
+    return fmt::format("'{}' needs a command; its commands are: {}", named.path,
+                       fmt::join(subcommand_names(*named.app), ", "));
+  }
+  return what;
+}
+
+}  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   CLI::App app{"rung: structural causal models with exact answers on all three rungs", "rung"};
@@ -22,6 +82,15 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_audit(app, action);
   add_check(app, action);
   add_import(app, action);
+
+  const CommandPath named = command_path(app, args);
+  if (!named.unknown.empty()) {
+    err << fmt::format("rung: unknown command '{}'; {} commands are: {}\n", named.unknown,
+                       named.path == "rung" ? "the" : "'" + named.path + "'",
+                       fmt::join(subcommand_names(*named.app), ", "));
+    err << fmt::format("Run '{} --help' for usage.\n", named.path);
+    return static_cast<int>(ExitCode::bad_usage);
+  }
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -38,8 +107,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return 0;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return 0;  // CLI::Success
-    err << "rung: " << e.what() << "\n";
-    err << "Run 'rung --help' for usage.\n";
+    err << "rung: " << usage_message(e, named) << "\n";
+    err << fmt::format("Run '{} --help' for usage.\n", named.path);
     return static_cast<int>(ExitCode::bad_usage);
   }
 
@@ -47,6 +116,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return (*action)(Streams{out, err});
   } catch (const ParseError& e) {
     for (const auto& d : e.diagnostics()) err << d.to_string() << '\n';
+    return e.exit_code();
+  } catch (const UsageError& e) {
+    err << "rung: error: " << e.what() << '\n';
+    err << fmt::format("Run '{} --help' for usage.\n", named.path);
     return e.exit_code();
   } catch (const Error& e) {
     err << "rung: error: " << e.what() << '\n';

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <ostream>
 
@@ -40,7 +41,8 @@ void add_check(CLI::App& app, std::shared_ptr<Action> action) {
       ->capture_default_str();
   cmd->add_option("-o,--output", a->output, "Write the report to this file (atomically) instead of standard output");
   cmd->add_option("--max-listed", a->max_listed, "Items listed per list: wrong, unanswered, problems (0 = all)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
   cmd->add_flag("--require-all", a->require_all, "Exit with status 1 when a dataset record has no response");
   cmd->callback([=] {
     *action = [a](Streams s) {

@@ -15,9 +15,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <ostream>
 
@@ -27,8 +32,23 @@ std::ifstream open_input(const std::string& file) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) throw Error(fmt::format("{}: is a directory, not a file", file));
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open", file));
+  if (!in) throw Error(fmt::format("{}: cannot open: {}", file, std::strerror(errno)));
   return in;
+}
+
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        std::uint64_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (!digits) return fmt::format("'{}' is not a whole number (expected {} to {})", text, lo, hi);
+        if (ec == std::errc::result_out_of_range || end != text.data() + text.size() || value < lo || value > hi) {
+          return fmt::format("{} is not in the range {} to {}", text, lo, hi);
+        }
+        return {};
+      },
+      fmt::format("INT in {}..{}", lo, hi));
 }
 
 void add_validate(CLI::App& app, std::shared_ptr<Action> action) {
@@ -118,7 +138,8 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
       ->capture_default_str();
   cmd->add_flag("--float", a->floating, "Also compute the value in double precision (fast path)");
   cmd->add_option("--max-factor-cells", a->max_cells, "Refuse intermediate factors larger than this")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(1, std::numeric_limits<std::uint32_t>::max()));
   std::vector<CLI::Option*> named;
   for (const char* kind : {"ate", "ett", "pn", "ps", "pns"}) {
     named.push_back(cmd->add_option(fmt::format("--{}", kind), a->estimands[kind],
@@ -159,7 +180,13 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
       }
       if (!have) {
         if (a->query.empty()) throw UsageError("solve: give a query with -q or a named estimand such as --ate X Y");
-        query = parse_query(a->query, m);
+        try {
+          query = parse_query(a->query, m);
+        } catch (const InvalidQuery& e) {
+          // Say where the mistake is: in the query, not in the model file.
+          const std::string what = e.what();
+          throw InvalidQuery(what.starts_with("column ") ? "query, " + what : "query: " + what);
+        }
       }
       SolverOptions options;
       options.method = *method_from_string(a->method);
@@ -224,15 +251,18 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--preset", a->preset, "counterbench | cladder | ladder (each a documented set of knob defaults)")->capture_default_str();
-  cmd->add_option("-n,--count", a->count, "Number of items (in all shards together)")->capture_default_str();
-  cmd->add_option("--seed", a->seed, "Master seed: same seed and options give byte-identical output")->capture_default_str();
+  cmd->add_option("-n,--count", a->count, "Number of items (in all shards together)")->capture_default_str()
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  cmd->add_option("--seed", a->seed, "Master seed: same seed and options give byte-identical output")->capture_default_str()
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   cmd->add_option("-o,--output", a->output, "Write to this file (atomically) instead of standard output");
   cmd->add_option("--threads", a->threads, "Worker threads (output does not depend on it)")->capture_default_str()
-      ->check(CLI::Range(1U, 256U));
-  cmd->add_option("--shard", a->shard, "Make only shard I of N (I counts from 1); shards concatenate to the whole")
+      ->check(whole_number(1, 256));
+  cmd->add_option("--shard", a->shard, "Make only shard I of N: I counts from 1 (1/4 .. 4/4); the N shards concatenated equal the whole")
       ->capture_default_str();
   cmd->add_option("--difficulty", a->difficulty, "Level 1..5; sets the knobs below (which override it)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(1, 5));
   cmd->add_option("--min-variables", a->min_variables, "Endogenous variables per model, at least");
   cmd->add_option("--max-variables", a->max_variables, "Endogenous variables per model, at most");
   cmd->add_option("--max-in-degree", a->max_in_degree, "Endogenous parents per variable, at most");
@@ -321,8 +351,10 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_flag("--no-verify", a->no_verify, "Skip re-solving every record by enumeration");
   cmd->add_option("--threads", a->threads, "Threads for re-verification (the report does not depend on it)")
       ->capture_default_str()
-      ->check(CLI::Range(1U, 256U));
-  cmd->add_option("--max-listed", a->max_listed, "Items listed per problem list (0 = all)")->capture_default_str();
+      ->check(whole_number(1, 256));
+  cmd->add_option("--max-listed", a->max_listed, "Items listed per problem list (0 = all)")
+      ->capture_default_str()
+      ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
   cmd->callback([=] {
     *action = [a](Streams s) {
       std::ifstream in = open_input(a->file);

@@ -33,7 +33,10 @@ constexpr std::size_t kLineReserve = 8192;  // bytes: most records fit (a median
 bool meets(const ItemTarget& target, const Decision& decision, const std::vector<Distractor>& procedures) {
   const std::string answer = target.answer ? "yes" : "no";
   for (const auto& [name, agree] : target.agreements) {
-    auto it = std::find_if(procedures.begin(), procedures.end(), [&](const Distractor& d) { return d.procedure == name; });
+    // Captured by an init-capture: clang 14 (the fuzz build's compiler) cannot capture a
+    // structured binding.
+    auto it = std::find_if(procedures.begin(), procedures.end(),
+                           [&name = name](const Distractor& d) { return d.procedure == name; });
     if (it == procedures.end()) continue;
     const bool agrees = it->value.has_value() && decision.answer(*it->value) == answer;
     if (agrees != agree) return false;

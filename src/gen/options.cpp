@@ -48,6 +48,13 @@ void validate_mechanisms(const GeneratorOptions& o) {
     require(has("and") || has("or") || has("xor"),
             fmt::format("--mechanisms {}: 'threshold' needs and, or or xor too, for variables with two causes", given));
   }
+  if (o.preset == "counterbench") {
+    // Its questions need variables with two causes (a held mediator, a hidden confounder): with
+    // only not and copy no item can be drawn.
+    require(has("and") || has("or") || has("xor"),
+            fmt::format("--mechanisms {}: the counterbench preset needs a kind that combines two causes (and, or, xor)",
+                        given));
+  }
   if (o.preset == "ladder") {
     require(has("and") || has("or") || has("xor") || has("table"),
             fmt::format("--mechanisms {}: the ladder preset needs a kind that combines causes (and, or, xor, table)", given));

@@ -47,7 +47,8 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
   };
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("{}: cannot write: {}", tmp.string(), std::strerror(errno)));
+    // Messages name the user's file: the temporary one is an implementation detail.
+    if (!out) throw Error(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
     try {
       write(out);
     } catch (...) {
@@ -58,7 +59,7 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
     out.flush();
     if (!out) {
       discard();
-      throw Error(fmt::format("{}: write failed", tmp.string()));
+      throw Error(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
     }
   }
   std::error_code ec;

@@ -134,10 +134,51 @@ TEST_F(Cli, ExitStatuses) {
   EXPECT_EQ(run({"show", "examples/firing_squad.scm", "--bogus"}).status, 2);
   Result missing = run({"show", "no/such/file.scm"});
   EXPECT_EQ(missing.status, 1);
-  EXPECT_EQ(missing.err.rfind("rung: error: no/such/file.scm: cannot open", 0), 0U) << missing.err;
+  EXPECT_EQ(missing.err, "rung: error: no/such/file.scm: cannot open: No such file or directory\n");
   Result bad = run({"show", "tests/data/bad/cycle_two.scm"});
   EXPECT_EQ(bad.status, 1);
   EXPECT_NE(bad.err.find("cycle: "), std::string::npos);
+}
+
+TEST_F(Cli, UsageErrorsNameTheCulpritAndTheCommandsHelp) {
+  Result unknown = run({"frobnicate"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_EQ(unknown.err,
+            "rung: unknown command 'frobnicate'; the commands are: validate, show, convert, solve, generate, audit, "
+            "check, import\nRun 'rung --help' for usage.\n");
+  Result nested = run({"import", "foo", "x.json"});
+  EXPECT_EQ(nested.status, 2);
+  EXPECT_EQ(nested.err,
+            "rung: unknown command 'foo'; 'rung import' commands are: counterbench, cladder\n"
+            "Run 'rung import --help' for usage.\n");
+  Result none = run({});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.err.find("'rung' needs a command; its commands are: validate, show,"), std::string::npos) << none.err;
+  Result twice = run({"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "-q", "P(A=1)"});
+  EXPECT_EQ(twice.status, 2);
+  EXPECT_EQ(twice.err, "rung: --query was given 2 times; it takes 1 value (give it once)\n"
+                       "Run 'rung solve --help' for usage.\n");
+  Result bad_option = run({"convert", "examples/firing_squad.scm", "--to", "xml"});
+  EXPECT_NE(bad_option.err.find("Run 'rung convert --help' for usage."), std::string::npos) << bad_option.err;
+  Result letters = run({"generate", "--threads", "x"});
+  EXPECT_EQ(letters.status, 2);
+  EXPECT_NE(letters.err.find("--threads: 'x' is not a whole number (expected 1 to 256)"), std::string::npos)
+      << letters.err;
+  Result negative = run({"generate", "-n", "-5"});
+  EXPECT_EQ(negative.status, 2);
+  EXPECT_NE(negative.err.find("is not a whole number"), std::string::npos) << negative.err;
+  Result range = run({"audit", "x.jsonl", "--threads", "300"});
+  EXPECT_EQ(range.status, 2);
+  EXPECT_NE(range.err.find("300 is not in the range 1 to 256"), std::string::npos) << range.err;
+  Result huge = run({"generate", "--seed", "18446744073709551616"});
+  EXPECT_EQ(huge.status, 2);
+  EXPECT_NE(huge.err.find("is not in the range"), std::string::npos) << huge.err;
+}
+
+TEST_F(Cli, WriteErrorsNameTheUsersFile) {
+  Result r = run({"convert", "examples/firing_squad.scm", "--to", "json", "-o", "no/such/dir/out.json"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "rung: error: no/such/dir/out.json: cannot write: No such file or directory\n");
 }
 
 TEST_F(Cli, SolveWithTraceMatchesGolden) {
@@ -177,10 +218,10 @@ TEST_F(Cli, SolveErrors) {
   EXPECT_EQ(zero.err, "rung: error: zero-probability evidence: P(A=1, A=0) = 0\n");
   Result syntax = run({"solve", "examples/firing_squad.scm", "-q", "P(D=1 | A=1"});
   EXPECT_EQ(syntax.status, 1);
-  EXPECT_EQ(syntax.err, "rung: error: column 12: expected ',' or ')', found end of query\n");
+  EXPECT_EQ(syntax.err, "rung: error: query, column 12: expected ',' or ')', found end of query\n");
   Result unknown = run({"solve", "examples/firing_squad.scm", "-q", "P(Q=1)"});
   EXPECT_EQ(unknown.status, 1);
-  EXPECT_EQ(unknown.err, "rung: error: column 3: unknown variable 'Q'\n");
+  EXPECT_EQ(unknown.err, "rung: error: query, column 3: unknown variable 'Q'\n");
   EXPECT_EQ(run({"solve", "examples/firing_squad.scm"}).status, 2);
   EXPECT_EQ(run({"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--ate", "A", "D"}).status, 2);
   EXPECT_EQ(run({"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--method", "magic"}).status, 2);
@@ -214,7 +255,8 @@ TEST_F(Cli, GenerateEveryPresetWithItsKnobs) {
   EXPECT_NE(ladder.out.find("\"nesting_depth\":4"), std::string::npos);
   Result deep = run({"generate", "--preset", "counterbench", "--nesting-depth", "3"});
   EXPECT_EQ(deep.status, 2);
-  EXPECT_EQ(deep.err, "rung: error: --nesting-depth must be 1..1 for the counterbench preset, got 3\n");
+  EXPECT_EQ(deep.err, "rung: error: --nesting-depth must be 1..1 for the counterbench preset, got 3\n"
+                       "Run 'rung generate --help' for usage.\n");
   Result wrong_type = run({"generate", "--preset", "cladder", "--types", "joint"});
   EXPECT_EQ(wrong_type.status, 2);
   EXPECT_NE(wrong_type.err.find("unknown question type 'joint' for the cladder preset"), std::string::npos);
@@ -223,7 +265,8 @@ TEST_F(Cli, GenerateEveryPresetWithItsKnobs) {
   EXPECT_NE(deterministic.out.find("\"deterministic\":true"), std::string::npos);
   Result noisy = run({"generate", "--preset", "counterbench", "-n", "2", "--noisy"});
   EXPECT_EQ(noisy.status, 2);
-  EXPECT_EQ(noisy.err, "rung: error: the counterbench preset makes deterministic models only (--noisy: use the ladder preset)\n");
+  EXPECT_EQ(noisy.err, "rung: error: the counterbench preset makes deterministic models only (--noisy: use the ladder preset)\n"
+                       "Run 'rung generate --help' for usage.\n");
   Result both = run({"generate", "--preset", "ladder", "--noisy", "--deterministic"});
   EXPECT_EQ(both.status, 2);
   Result threshold = run({"generate", "-n", "4", "--mechanisms", "and,or,threshold", "--max-in-degree", "3"});
@@ -234,13 +277,16 @@ TEST_F(Cli, GenerateEveryPresetWithItsKnobs) {
 TEST_F(Cli, GenerateRejectsBadKnobsWithUsageErrors) {
   Result shard = run({"generate", "-n", "6", "--shard", "3/2"});
   EXPECT_EQ(shard.status, 2);
-  EXPECT_EQ(shard.err, "rung: error: --shard 3/2: expected I/N with 1 <= I <= N (I counts from 1)\n");
+  EXPECT_EQ(shard.err, "rung: error: --shard 3/2: expected I/N with 1 <= I <= N (I counts from 1)\n"
+                       "Run 'rung generate --help' for usage.\n");
   Result preset = run({"generate", "--preset", "nope"});
   EXPECT_EQ(preset.status, 2);
-  EXPECT_EQ(preset.err, "rung: error: unknown preset 'nope' (expected one of: counterbench, cladder, ladder)\n");
+  EXPECT_EQ(preset.err, "rung: error: unknown preset 'nope' (expected one of: counterbench, cladder, ladder)\n"
+                        "Run 'rung generate --help' for usage.\n");
   Result knob = run({"generate", "--min-variables", "9", "--max-variables", "6"});
   EXPECT_EQ(knob.status, 2);
-  EXPECT_EQ(knob.err, "rung: error: --max-variables (6) must be at least --min-variables (9)\n");
+  EXPECT_EQ(knob.err, "rung: error: --max-variables (6) must be at least --min-variables (9)\n"
+                      "Run 'rung generate --help' for usage.\n");
   EXPECT_EQ(run({"generate", "--name-style", "emoji"}).status, 2);
 }
 

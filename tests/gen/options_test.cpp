@@ -53,6 +53,9 @@ TEST(GeneratorOptions, MechanismKindsArePerPreset) {
   EXPECT_EQ(problem(o), "ok");
   o.mechanisms = {"threshold", "not"};
   EXPECT_EQ(problem(o), "--mechanisms threshold,not: 'threshold' needs and, or or xor too, for variables with two causes");
+  o = preset_options("counterbench");
+  o.mechanisms = {"not", "copy"};  // used to spin forever looking for an item
+  EXPECT_EQ(problem(o), "--mechanisms not,copy: the counterbench preset needs a kind that combines two causes (and, or, xor)");
   o = preset_options("cladder");
   o.mechanisms = {"and", "xor"};
   EXPECT_EQ(problem(o), "mechanism kind 'xor' is not used by the cladder preset (its det_counterfactual circuits take and, or, not)");

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <iosfwd>
@@ -22,8 +23,12 @@ struct Streams {
 using Action = std::function<int(Streams)>;
 
 /// `file` opened for reading (binary). Throws rung::Error "FILE: is a directory, not a file" or
-/// "FILE: cannot open".
+/// "FILE: cannot open: REASON" (the system's reason, e.g. "No such file or directory").
 [[nodiscard]] std::ifstream open_input(const std::string& file);
+
+/// A CLI11 check for a whole-number option: "'x' is not a whole number", "-3 is not a whole
+/// number" (no wrap-around of negative values), "300 is not in the range 1 to 256".
+[[nodiscard]] CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
 
 /// Each adds a subcommand to `app` and sets `action` when that subcommand is chosen.
 void add_validate(CLI::App& app, std::shared_ptr<Action> action);
