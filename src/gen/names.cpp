@@ -492,7 +492,7 @@ constexpr std::string_view kAlsoAvoid[] = {
     "snib", "snog", "snoz", "sono", "sorb", "soto", "spake", "sperm", "spile", "spiv", "spod",
     "spode", "spume", "stade", "stan", "stane", "stele", "sten", "stet", "steve", "stile", "stim",
     "stine", "stipe", "stonk", "stope", "stot", "stum", "stupe", "sturm", "sudo", "sulu", "sumak",
-    "swage", "swale", "swarf", "swed", "swede", "swink", "swive", "swiz", "swole", "swot",
+    "swage", "swale", "swarf", "swed", "swede", "swink", "swive", "swiz", "swole", "swot", "swum",
     "tabak", "tabu", "tako", "tink", "tiro", "tivo", "tobruk", "todo", "togo", "tomo", "tondo",
     "topo", "tork", "toro", "toto", "trad", "trampo", "trane", "trank", "tref", "treme", "trev",
     "trine", "trix", "trog", "tron", "trop", "trude", "trug", "tump", "turk",
