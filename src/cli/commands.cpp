@@ -371,7 +371,9 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       }
       const AuditReport report = audit_dataset(in, options);
       if (progress) s.err << '\n';
-      s.out << (a->json ? to_json(report).dump(2) + "\n" : to_text(report));
+      // A file name may be any bytes, not UTF-8: replace what JSON cannot hold instead of failing.
+      const auto replace = nlohmann::ordered_json::error_handler_t::replace;
+      s.out << (a->json ? to_json(report).dump(2, ' ', false, replace) + "\n" : to_text(report));
       // Wrong stored answers or unreadable records are bad input: exit 1 after the full report.
       return report.malformed_count + report.mismatched + report.failed > 0 ? 1 : 0;
     };

@@ -315,6 +315,15 @@ TEST_F(Cli, AuditReverifiesAGeneratedDataset) {
   EXPECT_EQ(run({"audit", "no/such.jsonl"}).status, 1);
 }
 
+TEST_F(Cli, AuditJsonOfAFileWhoseNameIsNotUtf8) {
+  const fs::path data = fs::temp_directory_path() / "rung_cli_audit_\xff\xfe.jsonl";
+  ASSERT_EQ(run({"generate", "-n", "2", "--seed", "5", "-o", data.string()}).status, 0);
+  Result j = run({"audit", data.string(), "--json", "--no-verify"});
+  fs::remove(data);
+  ASSERT_EQ(j.status, 0) << j.err;
+  EXPECT_NE(nlohmann::json::parse(j.out)["file"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);
+}
+
 TEST_F(Cli, HelpOnEveryCommand) {
   Result top = run({"--help"});
   EXPECT_EQ(top.status, 0);
