@@ -5,8 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -36,42 +34,6 @@ Scm read_model_file(const std::filesystem::path& path) {
   const std::string text = read_text_file(path);
   const std::string name = path.string();
   return detect_model_format(path, text) == ModelFormat::json ? read_scm_json(text, name) : read_scm_text(text, name);
-}
-
-void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write) {
-  std::filesystem::path tmp = path;
-  tmp += fmt::format(".tmp-{}", static_cast<long>(::getpid()));
-  auto discard = [&] {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-  };
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    // Messages name the user's file: the temporary one is an implementation detail.
-    if (!out) throw Error(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
-    try {
-      write(out);
-    } catch (...) {
-      out.close();
-      discard();  // an interrupted run leaves no partial file behind
-      throw;
-    }
-    out.flush();
-    if (!out) {
-      discard();
-      throw Error(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    discard();
-    throw Error(fmt::format("{}: cannot replace: {}", path.string(), ec.message()));
-  }
-}
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  write_file_atomically(path, [&](std::ostream& out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
 }
 
 }  // namespace rung

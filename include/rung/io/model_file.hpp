@@ -4,6 +4,7 @@
 ///
 ///     rung::Scm m = rung::read_model_file("examples/firing_squad.scm");
 
+#include "rung/io/output_file.hpp"  // write_file_atomically, for the commands that write models
 #include "rung/scm/scm.hpp"
 
 #include <filesystem>
@@ -23,10 +24,5 @@ enum class ModelFormat { scm, json };
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& path);
 [[nodiscard]] Scm read_model_file(const std::filesystem::path& path);
 
-/// Writes `content` to `path` atomically: a temporary file beside it, then a rename.
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
-/// The same, streaming: `write` fills the temporary file, which replaces `path` only if `write`
-/// returns; if it throws, the temporary file is removed and `path` is untouched.
-void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write);
 
 }  // namespace rung
