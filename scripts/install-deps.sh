@@ -13,6 +13,7 @@ packages=(
   libcli11-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  liblinear-dev libxgboost-dev  # the audit's learners (logistic regression, boosted trees)
   libjemalloc-dev      # the rung tool's and the benchmarks' malloc (not the library's)
 )
 

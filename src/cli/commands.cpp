@@ -306,13 +306,16 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
 
 void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand(
-      "audit", "Audit a dataset: counts, balance, shortcut baselines, duplicates, re-verification of every answer");
+      "audit",
+      "Audit a dataset: counts, balance, shortcut baselines, learned shortcuts, duplicates, re-verification of every answer");
   struct Args {
     std::string file;
     bool json = false;
     bool no_verify = false;
     unsigned threads = 1;
     std::size_t max_listed = 10;
+    bool no_learners = false;
+    unsigned folds = 5;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("DATASET", a->file, "JSONL records (rung, CounterBench or CLadder), or a JSON array of them")
@@ -323,6 +326,11 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       ->capture_default_str()
       ->check(CLI::Range(1U, 256U));
   cmd->add_option("--max-listed", a->max_listed, "Items listed per problem list (0 = all)")->capture_default_str();
+  cmd->add_flag("--no-learners", a->no_learners,
+                "Skip the learned-shortcut audit (cross-validated logistic regression and boosted trees)");
+  cmd->add_option("--folds", a->folds, "Folds of the learners' cross-validation")
+      ->capture_default_str()
+      ->check(CLI::Range(2U, 100U));
   cmd->callback([=] {
     *action = [a](Streams s) {
       std::ifstream in = open_input(a->file);
@@ -330,6 +338,8 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       options.verify = !a->no_verify;
       options.threads = a->threads;
       options.max_listed = a->max_listed;
+      options.learners.enabled = !a->no_learners;
+      options.learners.folds = a->folds;
       options.file = std::filesystem::path(a->file).filename().string();
       const bool progress = ::isatty(STDERR_FILENO) != 0;
       if (progress) {
