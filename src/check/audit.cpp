@@ -438,7 +438,9 @@ class Auditor {
       for (auto& i : infos_) {
         if (i.learner) records.push_back(std::move(*i.learner));
       }
-      report_.learned = learned_shortcuts(records, options_.learners);
+      LearnerOptions learners = options_.learners;
+      learners.threads = threads_;
+      report_.learned = learned_shortcuts(records, learners);
     }
     for (const auto& [structure, first] : structures_) {
       if (first.count > 1) report_.sharing_structure += first.count;

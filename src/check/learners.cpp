@@ -10,7 +10,12 @@
 #include <xgboost/c_api.h>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
+#include <exception>
+#include <memory>
+#include <thread>
+#include <atomic>
 #include <mutex>
 #include <numeric>
 #include <set>
@@ -65,6 +70,27 @@ class Booster {
   Booster(const Booster&) = delete;
   Booster& operator=(const Booster&) = delete;
   ~Booster() { XGBoosterFree(handle_); }
+  /// The columns some split of some tree uses (xgboost's "weight" importance > 0); a column
+  /// outside this set cannot change a prediction.
+  [[nodiscard]] std::vector<bool> used_columns(std::size_t cols) const {
+    std::vector<bool> used(cols, false);
+    bst_ulong n = 0;
+    const char** names = nullptr;
+    bst_ulong dim = 0;
+    const bst_ulong* shape = nullptr;
+    const float* scores = nullptr;
+    xgb_check(XGBoosterFeatureScore(handle_, R"({"importance_type": "weight"})", &n, &names, &dim, &shape, &scores),
+              "XGBoosterFeatureScore");
+    for (bst_ulong k = 0; k < n; ++k) {
+      // Columns without names are called f0, f1, ...
+      const std::string_view name(names[k]);
+      if (name.size() < 2 || name[0] != 'f') continue;
+      std::size_t c = 0;
+      for (char ch : name.substr(1)) c = c * 10 + static_cast<std::size_t>(ch - '0');
+      if (c < cols) used[c] = true;
+    }
+    return used;
+  }
   /// Predictions (rows × outputs, row-major).
   [[nodiscard]] std::vector<float> predict(const DMatrix& m) const {
     bst_ulong n = 0;
@@ -245,42 +271,55 @@ bool column_varies(const std::vector<float>& m, std::size_t rows, std::size_t co
   return false;
 }
 
-Outcomes cv_trees(const Population& p, const std::vector<std::size_t>& subset, const LearnerOptions& o, std::uint64_t salt) {
+/// k-fold cross-validated trees on `subset`. The permutation importances are computed only when
+/// `explain(correct)` says so (the boosters of the folds are kept until then).
+template <typename Explain>
+Outcomes cv_trees(const Population& p, const std::vector<std::size_t>& subset, const LearnerOptions& o, std::uint64_t salt,
+                  Explain explain) {
   Outcomes out;
   out.correct.assign(p.rows.size(), 0);
-  out.permuted.assign(p.cols, std::vector<std::uint8_t>(p.rows.size(), 0));
-  std::vector<std::size_t> train, test;
+  struct Fold {
+    std::vector<std::size_t> test;
+    std::vector<float> xt;
+    std::unique_ptr<Booster> booster;  ///< null: a single class to learn from, predicted as is
+  };
+  std::vector<Fold> folds(o.folds);
+  std::vector<std::size_t> train;
   for (std::size_t f = 0; f < o.folds; ++f) {
-    split_fold(p, subset, f, train, test);
-    if (test.empty()) continue;
+    Fold& fold = folds[f];
+    split_fold(p, subset, f, train, fold.test);
+    if (fold.test.empty()) continue;
     std::set<int> seen;
     for (auto i : train) seen.insert(p.label[i]);
     if (seen.size() < 2) {
       const int c = train.empty() ? 0 : p.label[train.front()];
-      for (auto i : test) {
-        out.correct[i] = p.label[i] == c ? 1 : 0;
-        for (auto& col : out.permuted) col[i] = out.correct[i];
-      }
+      for (auto i : fold.test) out.correct[i] = p.label[i] == c ? 1 : 0;
       continue;
     }
     DMatrix dtrain(gather(p, train), train.size(), p.cols);
     std::vector<float> y;
     for (auto i : train) y.push_back(static_cast<float>(p.label[i]));
     dtrain.labels(y);
-    Booster booster(dtrain, tree_params(o, p.classes.size(), false), o.rounds);
-    const std::vector<float> xt = gather(p, test);
-    const auto base = classes_of(booster.predict(DMatrix(xt, test.size(), p.cols)), test.size(), p.classes.size());
-    for (std::size_t k = 0; k < test.size(); ++k) out.correct[test[k]] = base[k] == p.label[test[k]] ? 1 : 0;
+    fold.booster = std::make_unique<Booster>(dtrain, tree_params(o, p.classes.size(), false), o.rounds);
+    fold.xt = gather(p, fold.test);
+    const auto base =
+        classes_of(fold.booster->predict(DMatrix(fold.xt, fold.test.size(), p.cols)), fold.test.size(), p.classes.size());
+    for (std::size_t k = 0; k < fold.test.size(); ++k) out.correct[fold.test[k]] = base[k] == p.label[fold.test[k]] ? 1 : 0;
+  }
+  if (!explain(out.correct)) return out;
+  out.permuted.assign(p.cols, out.correct);
+  for (std::size_t f = 0; f < o.folds; ++f) {
+    Fold& fold = folds[f];
+    if (!fold.booster) continue;
+    const std::vector<bool> used = fold.booster->used_columns(p.cols);
     for (std::size_t c = 0; c < p.cols; ++c) {
+      if (!used[c] || !column_varies(fold.xt, fold.test.size(), p.cols, c)) continue;
+      std::vector<float> xp = fold.xt;
+      permute_column(xp, fold.test.size(), p.cols, c, Rng::item_seed(o.seed ^ salt, f * 100003 + c));
+      const auto pred =
+          classes_of(fold.booster->predict(DMatrix(xp, fold.test.size(), p.cols)), fold.test.size(), p.classes.size());
       auto& col = out.permuted[c];
-      if (!column_varies(xt, test.size(), p.cols, c)) {
-        for (auto i : test) col[i] = out.correct[i];
-        continue;
-      }
-      std::vector<float> xp = xt;
-      permute_column(xp, test.size(), p.cols, c, Rng::item_seed(o.seed ^ salt, f * 100003 + c));
-      const auto pred = classes_of(booster.predict(DMatrix(xp, test.size(), p.cols)), test.size(), p.classes.size());
-      for (std::size_t k = 0; k < test.size(); ++k) col[test[k]] = pred[k] == p.label[test[k]] ? 1 : 0;
+      for (std::size_t k = 0; k < fold.test.size(); ++k) col[fold.test[k]] = pred[k] == p.label[fold.test[k]] ? 1 : 0;
     }
   }
   return out;
@@ -344,7 +383,7 @@ struct LinearModel {
 };
 
 /// Trains on `train`; nullptr-model when it has a single class (then `constant` is that class).
-void train_linear(const Population& p, Ngrams& n, const std::vector<std::size_t>& train, const LearnerOptions& o,
+void train_linear(const Population& p, const Ngrams& n, const std::vector<std::size_t>& train, const LearnerOptions& o,
                   LinearModel& lm, int& constant) {
   std::set<int> seen;
   for (auto i : train) seen.insert(p.label[i]);
@@ -354,7 +393,7 @@ void train_linear(const Population& p, Ngrams& n, const std::vector<std::size_t>
   std::vector<feature_node*> x;
   for (auto i : train) {
     y.push_back(p.label[i]);
-    x.push_back(n.rows[i].data());
+    x.push_back(const_cast<feature_node*>(n.rows[i].data()));  // liblinear only reads them
   }
   problem prob{};
   prob.l = static_cast<int>(train.size());
@@ -376,7 +415,7 @@ int predict_linear(const LinearModel& lm, int constant, const feature_node* x) {
   return static_cast<int>(std::lround(predict(lm.m, x)));
 }
 
-std::vector<std::uint8_t> cv_linear(const Population& p, Ngrams& n, const std::vector<std::size_t>& subset, const LearnerOptions& o) {
+std::vector<std::uint8_t> cv_linear(const Population& p, const Ngrams& n, const std::vector<std::size_t>& subset, const LearnerOptions& o) {
   std::vector<std::uint8_t> correct(p.rows.size(), 0);
   std::vector<std::size_t> train, test;
   for (std::size_t f = 0; f < o.folds; ++f) {
@@ -391,7 +430,7 @@ std::vector<std::uint8_t> cv_linear(const Population& p, Ngrams& n, const std::v
 }
 
 /// The highest-|weight| n-grams of a model trained on every record of `subset`.
-std::vector<FeatureImportance> linear_top(const Population& p, Ngrams& n, const std::vector<std::size_t>& subset,
+std::vector<FeatureImportance> linear_top(const Population& p, const Ngrams& n, const std::vector<std::size_t>& subset,
                                           const LearnerOptions& o) {
   LinearModel lm;
   int constant = 0;
@@ -474,6 +513,36 @@ std::vector<std::size_t> group_of(const Population& p, std::size_t g) {
   return idx;
 }
 
+/// Runs job(0), ..., job(n - 1) on up to `threads` threads; each job writes only its own slot,
+/// so the results do not depend on the thread count. Rethrows the first failure (by index).
+void run_parallel(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& job) {
+  std::vector<std::exception_ptr> errors(n);
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < n; i = next++) {
+      try {
+        job(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  const std::size_t t = std::min<std::size_t>(std::max(1U, threads), n);
+  std::vector<std::thread> pool;
+  for (std::size_t k = 1; k < t; ++k) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+std::vector<std::vector<std::size_t>> groups_of(const Population& p) {
+  std::vector<std::vector<std::size_t>> idx(p.groups.size());
+  for (std::size_t i = 0; i < p.rows.size(); ++i) idx[p.group[i]].push_back(i);
+  return idx;
+}
+
 LearnerResult run_trees(const Population& p, const LearnerOptions& o) {
   LearnerResult r;
   r.name = "trees";
@@ -481,44 +550,65 @@ LearnerResult run_trees(const Population& p, const LearnerOptions& o) {
                               "features, the type and frequent templates one-hot",
                               o.rounds, o.max_depth, o.eta, p.cols);
   const auto all = all_of(p);
-  const Outcomes pooled = cv_trees(p, all, o, 0);
-  r.all.pooled = score(pooled.correct, all);
-  if (r.all.pooled.rate() > o.explain_above) r.all.pooled_top = permutation_top(p, pooled, all, o);
-  if (p.groups.size() < 2) return r;
+  const auto idx = groups_of(p);
+  const bool per_type = p.groups.size() >= 2;
+  auto above = [&](const Accuracy& a) { return a.rate() > o.explain_above; };
+  // Job 0: the pooled model; job g + 1: the model of type g.
+  std::vector<Outcomes> outs(per_type ? 1 + p.groups.size() : 1);
+  run_parallel(outs.size(), o.threads, [&](std::size_t j) {
+    if (j == 0) {
+      outs[0] = cv_trees(p, all, o, 0, [&](const std::vector<std::uint8_t>& correct) {
+        bool any = above(score(correct, all));
+        for (std::size_t g = 0; per_type && g < idx.size(); ++g) any = any || above(score(correct, idx[g]));
+        return any;
+      });
+    } else {
+      outs[j] = cv_trees(p, idx[j - 1], o, j,
+                         [&](const std::vector<std::uint8_t>& correct) { return above(score(correct, idx[j - 1])); });
+    }
+  });
+  r.all.pooled = score(outs[0].correct, all);
+  if (above(r.all.pooled)) r.all.pooled_top = permutation_top(p, outs[0], all, o);
+  if (!per_type) return r;
   for (std::size_t g = 0; g < p.groups.size(); ++g) {
-    const auto idx = group_of(p, g);
     LearnerCell cell;
-    cell.pooled = score(pooled.correct, idx);
-    if (cell.pooled.rate() > o.explain_above) cell.pooled_top = permutation_top(p, pooled, idx, o);
-    const Outcomes own = cv_trees(p, idx, o, g + 1);
-    cell.per_type = score(own.correct, idx);
-    if (cell.per_type.rate() > o.explain_above) cell.per_type_top = permutation_top(p, own, idx, o);
+    cell.pooled = score(outs[0].correct, idx[g]);
+    if (above(cell.pooled)) cell.pooled_top = permutation_top(p, outs[0], idx[g], o);
+    cell.per_type = score(outs[g + 1].correct, idx[g]);
+    if (above(cell.per_type)) cell.per_type_top = permutation_top(p, outs[g + 1], idx[g], o);
     r.by_group[p.groups[g]] = std::move(cell);
   }
   return r;
 }
 
-LearnerResult run_linear(const Population& p, Ngrams& n, const LearnerOptions& o) {
+LearnerResult run_linear(const Population& p, const Ngrams& n, const LearnerOptions& o) {
   LearnerResult r;
   r.name = "linear";
   r.description = fmt::format("L2-regularised logistic regression (liblinear, C = {}) on {} binary word 1-2-grams of the "
                               "masked text and the type",
                               o.linear_c, n.names.size());
   const auto all = all_of(p);
-  const auto pooled = cv_linear(p, n, all, o);
-  r.all.pooled = score(pooled, all);
-  if (r.all.pooled.rate() > o.explain_above) r.all.pooled_top = linear_top(p, n, all, o);
-  if (p.groups.size() < 2) return r;
-  for (std::size_t g = 0; g < p.groups.size(); ++g) {
-    const auto idx = group_of(p, g);
+  const auto idx = groups_of(p);
+  const bool per_type = p.groups.size() >= 2;
+  auto above = [&](const Accuracy& a) { return a.rate() > o.explain_above; };
+  std::vector<std::vector<std::uint8_t>> outs(per_type ? 1 + p.groups.size() : 1);
+  run_parallel(outs.size(), o.threads, [&](std::size_t j) { outs[j] = cv_linear(p, n, j == 0 ? all : idx[j - 1], o); });
+  r.all.pooled = score(outs[0], all);
+  for (std::size_t g = 0; per_type && g < p.groups.size(); ++g) {
     LearnerCell cell;
-    cell.pooled = score(pooled, idx);
-    const auto own = cv_linear(p, n, idx, o);
-    cell.per_type = score(own, idx);
-    // The pooled model's weights are shared by every type; list them only in the "all" cell.
-    if (cell.per_type.rate() > o.explain_above) cell.per_type_top = linear_top(p, n, idx, o);
+    cell.pooled = score(outs[0], idx[g]);
+    cell.per_type = score(outs[g + 1], idx[g]);
     r.by_group[p.groups[g]] = std::move(cell);
   }
+  // The weights of models fitted on every record of a cell above the threshold. The pooled
+  // model's weights are shared by every type; they are listed in the "all" cell only.
+  std::vector<std::vector<FeatureImportance>> tops(outs.size());
+  run_parallel(outs.size(), o.threads, [&](std::size_t j) {
+    if (j == 0 && above(r.all.pooled)) tops[0] = linear_top(p, n, all, o);
+    if (j > 0 && above(r.by_group.at(p.groups[j - 1]).per_type)) tops[j] = linear_top(p, n, idx[j - 1], o);
+  });
+  r.all.pooled_top = std::move(tops[0]);
+  for (std::size_t g = 0; per_type && g < p.groups.size(); ++g) r.by_group[p.groups[g]].per_type_top = std::move(tops[g + 1]);
   return r;
 }
 
@@ -651,7 +741,7 @@ LearnedShortcuts learned_shortcuts(const std::vector<LearnerRecord>& records, co
   s.yes_no_records = yes_no.size();
   if (yes_no.size() >= options.folds) {
     const Population p = population(yes_no, options, true);
-    Ngrams n = ngrams(p, options);
+    const Ngrams n = ngrams(p, options);
     s.vocabulary = n.names.size();
     s.tree_columns = p.cols;
     s.classifiers.push_back(run_linear(p, n, options));

@@ -322,7 +322,7 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       ->required();
   cmd->add_flag("--json", a->json, "Print the report as JSON");
   cmd->add_flag("--no-verify", a->no_verify, "Skip re-solving every record by enumeration");
-  cmd->add_option("--threads", a->threads, "Threads for re-verification (the report does not depend on it)")
+  cmd->add_option("--threads", a->threads, "Threads for re-verification and the learners (the report does not depend on it)")
       ->capture_default_str()
       ->check(CLI::Range(1U, 256U));
   cmd->add_option("--max-listed", a->max_listed, "Items listed per problem list (0 = all)")->capture_default_str();

@@ -49,7 +49,8 @@ struct AuditProgress {
 struct AuditOptions {
   /// Re-solve every rung record by enumeration (`--no-verify` turns it off).
   bool verify = true;
-  /// Threads for re-verification (0 is taken as 1). The report does not depend on it.
+  /// Threads for re-verification and for training the learners (0 is taken as 1). The report
+  /// does not depend on it.
   unsigned threads = 1;
   /// How many items each list holds (malformed lines, mismatches, failures, duplicates,
   /// templates); 0 = all. Counts always cover everything.

@@ -70,6 +70,9 @@ struct LearnerOptions {
   std::size_t min_count = 2;
   /// Question templates given a one-hot column each (the most frequent ones).
   std::size_t max_templates = 20;
+  /// Threads that train the models (each xgboost model itself uses one); 0 is taken as 1. The
+  /// result does not depend on it. `audit_dataset` sets it to AuditOptions::threads.
+  unsigned threads = 1;
 };
 
 /// One item as the learners see it.
