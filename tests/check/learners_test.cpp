@@ -92,7 +92,9 @@ TEST(Learners, Deterministic) {
     records[i].value = i % 2 == 0 ? 0.5 : 0.25;
   }
   const LearnedShortcuts a = learned_shortcuts(records);
-  const LearnedShortcuts b = learned_shortcuts(records);
+  LearnerOptions two;
+  two.threads = 2;
+  const LearnedShortcuts b = learned_shortcuts(records, two);
   EXPECT_EQ(a, b);
   EXPECT_EQ(to_text(a), to_text(b));
   EXPECT_EQ(to_json(a).dump(), to_json(b).dump());
