@@ -17,6 +17,7 @@ packages=(
   libcli11-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  liblinear-dev libxgboost-dev  # the audit's learners (logistic regression, boosted trees)
   libjemalloc-dev      # the rung tool's and the benchmarks' malloc (not the library's)
   wamerican            # /usr/share/dict/words: the test that nonsense names are not English words
 )

@@ -48,25 +48,7 @@ constexpr std::size_t kMaxCountRows = 20;  ///< rows of a count table in the tex
 
 // ---- text helpers -----------------------------------------------------------------------------
 
-bool is_word_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
-
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-/// Splits `text` into alternating runs of word bytes and other bytes; calls f(run, is_word).
-template <typename F>
-void for_each_run(std::string_view text, F&& f) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const bool word = is_word_byte(static_cast<unsigned char>(text[i]));
-    std::size_t j = i + 1;
-    while (j < text.size() && is_word_byte(static_cast<unsigned char>(text[j])) == word) ++j;
-    f(text.substr(i, j - i), word);
-    i = j;
-  }
-}
-
 
 std::string percent(double rate) { return fmt::format("{:.1f}%", 100.0 * rate); }
 
@@ -129,6 +111,8 @@ struct Info {
   bool has_distractors = false;
   /// (procedure index, the procedure's answer label; nullopt = undefined)
   std::vector<std::pair<std::size_t, std::optional<std::string>>> distractors;
+  /// What the learners see (records answered yes/no/undetermined or with a number).
+  std::optional<LearnerRecord> learner;
 };
 
 /// A rung record to re-solve.
@@ -342,6 +326,32 @@ class Auditor {
     info.template_id = tit->second;
     ++templates_[tit->second].records;
     add_to(templates_[tit->second].answers, info.answer.kind);
+    if (options_.learners.enabled && (is_yes_no(info.answer.kind) || info.answer.kind == AnswerKind::numeric)) {
+      LearnerRecord lr;
+      lr.given_info = given_info;
+      lr.question = question;
+      if (auto prompt = scalar_text(member(j, "prompt")); prompt && member(j, "prompt")->is_string()) {
+        lr.text = *prompt;
+      } else {
+        lr.text = given_info + " " + question;
+      }
+      lr.names = std::move(names);
+      const json* meta_object = member(j, "meta");
+      if (auto t = scalar_text(meta_object ? member(*meta_object, "treatment") : nullptr)) lr.treatment = *t;
+      if (auto o = scalar_text(meta_object ? member(*meta_object, "outcome") : nullptr)) lr.outcome = *o;
+      if (info.type != kNone) {
+        lr.group = info.type;
+      } else {
+        lr.group = scalar_text(field_or_meta(j, "query_type")).value_or(std::string(kNone));
+      }
+      lr.template_text = tmpl;
+      lr.answer = info.answer.text;
+      if (info.answer.kind == AnswerKind::numeric) {
+        lr.numeric = true;
+        if (auto v = try_parse_rational(info.answer.text)) lr.value = v->convert_to<double>();
+      }
+      info.learner = std::move(lr);
+    }
 
     // Distractors.
     if (const json* ds = member(j, "distractors"); ds != nullptr && ds->is_object()) {
@@ -423,6 +433,15 @@ class Auditor {
     report_.yes_no = baselines("yes/no", [](const Info& i) { return is_yes_no(i.answer.kind); }, true);
     report_.numeric = baselines("numeric", [](const Info& i) { return i.answer.kind == AnswerKind::numeric; }, false);
     finish_templates();
+    if (options_.learners.enabled) {
+      std::vector<LearnerRecord> records;
+      for (auto& i : infos_) {
+        if (i.learner) records.push_back(std::move(*i.learner));
+      }
+      LearnerOptions learners = options_.learners;
+      learners.threads = threads_;
+      report_.learned = learned_shortcuts(records, learners);
+    }
     for (const auto& [structure, first] : structures_) {
       if (first.count > 1) report_.sharing_structure += first.count;
     }
@@ -807,8 +826,8 @@ void read_array(const std::string& s, std::size_t first_line, Auditor& auditor) 
 
 std::size_t count_not(std::string_view text) {
   std::size_t n = 0;
-  for_each_run(text, [&](std::string_view run, bool word) {
-    if (word && run.size() == 3 && lower(run) == "not") ++n;
+  for_each_word(text, [&](std::string_view word, bool) {
+    if (word.size() == 3 && lower(word) == "not") ++n;
   });
   return n;
 }
@@ -817,15 +836,13 @@ std::string question_template(std::string_view question, const std::vector<std::
   const std::set<std::string, std::less<>> known(names.begin(), names.end());
   std::map<std::string, std::size_t, std::less<>> numbers;
   std::string out;
-  bool sentence_start = true;
-  for_each_run(question, [&](std::string_view run, bool word) {
+  // The name rule without a names list is for_each_run's (features.hpp), shared with the learners.
+  for_each_run(question, [&](std::string_view run, bool word, bool heuristic_name) {
     if (!word) {
       out += run;
-      if (run.find_first_of(".?!") != std::string_view::npos) sentence_start = true;
       return;
     }
-    const bool name = names.empty() ? (run.front() >= 'A' && run.front() <= 'Z' && !sentence_start) : known.contains(run);
-    sentence_start = false;
+    const bool name = names.empty() ? heuristic_name : known.contains(run);
     if (std::all_of(run.begin(), run.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       out += "{n}";  // a value, not wording
       return;
@@ -973,6 +990,7 @@ std::string to_text(const AuditReport& r) {
 
   if (r.yes_no.records > 0) text_baselines(out, r, r.yes_no);
   if (r.numeric.records > 0) text_baselines(out, r, r.numeric);
+  out += to_text(r.learned);
 
   out += fmt::format("\nQuestion templates: {} distinct over {} records\n", r.template_count, r.records);
   {
@@ -1157,6 +1175,7 @@ ordered_json to_json(const AuditReport& r) {
     if (t->records > 0) baselines.push_back(json_of(*t, r.types));
   }
   j["baselines"] = std::move(baselines);
+  j["learned_shortcuts"] = to_json(r.learned);
 
   ordered_json templates;
   templates["distinct"] = r.template_count;

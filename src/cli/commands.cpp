@@ -336,25 +336,33 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
 
 void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand(
-      "audit", "Audit a dataset: counts, balance, shortcut baselines, duplicates, re-verification of every answer");
+      "audit",
+      "Audit a dataset: counts, balance, shortcut baselines, learned shortcuts, duplicates, re-verification of every answer");
   struct Args {
     std::string file;
     bool json = false;
     bool no_verify = false;
     unsigned threads = 1;
     std::size_t max_listed = 10;
+    bool no_learners = false;
+    unsigned folds = 5;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("DATASET", a->file, "JSONL records (rung, CounterBench or CLadder), or a JSON array of them")
       ->required();
   cmd->add_flag("--json", a->json, "Print the report as JSON");
   cmd->add_flag("--no-verify", a->no_verify, "Skip re-solving every record by enumeration");
-  cmd->add_option("--threads", a->threads, "Threads for re-verification (the report does not depend on it)")
+  cmd->add_option("--threads", a->threads, "Threads for re-verification and the learners (the report does not depend on it)")
       ->capture_default_str()
       ->check(whole_number(1, 256));
   cmd->add_option("--max-listed", a->max_listed, "Items listed per problem list (0 = all)")
       ->capture_default_str()
       ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+  cmd->add_flag("--no-learners", a->no_learners,
+                "Skip the learned-shortcut audit (cross-validated logistic regression and boosted trees)");
+  cmd->add_option("--folds", a->folds, "Folds of the learners' cross-validation")
+      ->capture_default_str()
+      ->check(whole_number(2, 100));
   cmd->callback([=] {
     *action = [a](Streams s) {
       std::ifstream in = open_input(a->file);
@@ -362,6 +370,8 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       options.verify = !a->no_verify;
       options.threads = a->threads;
       options.max_listed = a->max_listed;
+      options.learners.enabled = !a->no_learners;
+      options.learners.folds = a->folds;
       options.file = std::filesystem::path(a->file).filename().string();
       const bool progress = ::isatty(STDERR_FILENO) != 0;
       if (progress) {

@@ -25,6 +25,8 @@
 ///
 /// Determinism: the report does not depend on `threads`; every list is in file order.
 
+#include "rung/check/learners.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -47,7 +49,8 @@ struct AuditProgress {
 struct AuditOptions {
   /// Re-solve every rung record by enumeration (`--no-verify` turns it off).
   bool verify = true;
-  /// Threads for re-verification (0 is taken as 1). The report does not depend on it.
+  /// Threads for re-verification and for training the learners (0 is taken as 1). The report
+  /// does not depend on it.
   unsigned threads = 1;
   /// How many items each list holds (malformed lines, mismatches, failures, duplicates,
   /// templates); 0 = all. Counts always cover everything.
@@ -57,15 +60,9 @@ struct AuditOptions {
   /// Called on the calling thread after each block of records (a few hundred), and once at the
   /// end. The total is not known in advance when reading a stream.
   std::function<void(const AuditProgress&)> progress{};
-};
-
-/// `correct` of `total` records predicted right.
-struct Accuracy {
-  std::size_t correct = 0;
-  std::size_t total = 0;
-  /// correct / total (0 when total is 0).
-  [[nodiscard]] double rate() const noexcept;
-  friend bool operator==(const Accuracy&, const Accuracy&) = default;
+  /// The learned-shortcut audit (include/rung/check/learners.hpp); on by default
+  /// (`--no-learners` sets learners.enabled = false, `--folds K` learners.folds).
+  LearnerOptions learners{};
 };
 
 /// A rule that predicts the answer without solving, scored on every record of its population.
@@ -181,6 +178,8 @@ struct AuditReport {
 
   BaselineTable yes_no;   ///< records answered yes, no or undetermined
   BaselineTable numeric;  ///< records with a numeric answer (records == 0: none)
+  /// Cross-validated learners on the same populations (enabled == false when turned off).
+  LearnedShortcuts learned;
 
   std::size_t template_count = 0;                ///< distinct question templates
   std::vector<QuestionTemplate> top_templates;   ///< most frequent first, the first max_listed

@@ -1,0 +1,174 @@
+#pragma once
+/// \file
+/// The learned-shortcut audit: independent learners that see only what a model sees (the
+/// item's text and its type), cross-validated, to measure how far a dataset's labels can be
+/// predicted without solving anything. Part of `rung audit`; docs/audit.md describes the
+/// learners, every feature and how to read the figures.
+///
+///     std::vector<rung::LearnerRecord> records = ...;   // one per item
+///     rung::LearnedShortcuts s = rung::learned_shortcuts(records, {.folds = 5});
+///     std::cout << rung::to_text(s);
+///
+/// Learners:
+/// - `linear`: L2-regularised logistic regression (liblinear) on binary word 1- and 2-grams of
+///   the masked text (masked_words in features.hpp) plus the record's type as a token;
+/// - `trees`: gradient-boosted trees (xgboost, one thread, fixed seed, no subsampling) on
+///   text_features (features.hpp) plus one-hot columns of the type and of the frequent question
+///   templates;
+/// - for numeric answers, an xgboost regressor on the same columns against the per-type mean of
+///   the training folds (mean absolute error), and the share of each constant answer.
+/// Folds: the i-th record of a type (within its population, yes/no or numeric) is in fold i mod k.
+/// Every cell is scored twice: by the pooled model (trained on every type) and by a model
+/// trained on that type's records only (same folds).
+///
+/// Determinism: the result depends only on the records and the options (never on threads).
+
+#include "rung/check/features.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rung {
+
+/// `correct` of `total` records predicted right (the baselines of audit.hpp use it too).
+struct Accuracy {
+  std::size_t correct = 0;
+  std::size_t total = 0;
+  /// correct / total (0 when total is 0).
+  [[nodiscard]] double rate() const noexcept;
+  /// The 95% Wilson score interval of rate() ({0, 0} when total is 0), by wilson_interval of
+  /// checker.hpp.
+  [[nodiscard]] std::pair<double, double> wilson95() const;
+  friend bool operator==(const Accuracy&, const Accuracy&) = default;
+};
+
+struct LearnerOptions {
+  /// Run the learners (`rung audit --no-learners` turns them off).
+  bool enabled = true;
+  /// k of k-fold cross-validation (`--folds K`); at least 2.
+  unsigned folds = 5;
+  /// Seeds xgboost and the permutations of the importance measure.
+  std::uint64_t seed = 1;
+  /// Features listed for each cell above `explain_above`.
+  std::size_t top_features = 5;
+  double explain_above = 0.55;
+  /// Boosting rounds, tree depth and learning rate of the tree learners.
+  unsigned rounds = 60;
+  unsigned max_depth = 4;
+  double eta = 0.3;
+  /// liblinear's C (inverse regularisation strength).
+  double linear_c = 1.0;
+  /// An n-gram is a feature when at least this many records contain it.
+  std::size_t min_count = 2;
+  /// Question templates given a one-hot column each (the most frequent ones).
+  std::size_t max_templates = 20;
+  /// Threads that train the models (each xgboost model itself uses one); 0 is taken as 1. The
+  /// result does not depend on it. `audit_dataset` sets it to AuditOptions::threads.
+  unsigned threads = 1;
+};
+
+/// One item as the learners see it.
+struct LearnerRecord {
+  /// What the n-gram learner reads: the record's `prompt`, or `given_info` + " " + `question`.
+  std::string text;
+  std::string given_info;
+  std::string question;
+  /// The model's variable names (rung records); empty for CounterBench/CLadder records.
+  std::vector<std::string> names;
+  std::optional<std::string> treatment;
+  std::optional<std::string> outcome;
+  /// The record's `type`, else its `query_type`, else "(none)".
+  std::string group;
+  /// The question's template (question_template in audit.hpp).
+  std::string template_text;
+  /// "yes"/"no"/"undetermined" for yes/no records; the reduced fraction for numeric ones.
+  std::string answer;
+  bool numeric = false;
+  double value = std::numeric_limits<double>::quiet_NaN();  ///< numeric answers as a double
+};
+
+/// A feature and how much it matters: for trees the accuracy drop when the feature's column is
+/// permuted in the held-out fold (a fraction), for the linear learner its weight (`label` is
+/// the answer a positive weight pushes towards).
+struct FeatureImportance {
+  std::string feature;
+  double value = 0;
+  std::string label{};
+  friend bool operator==(const FeatureImportance&, const FeatureImportance&) = default;
+};
+
+/// One cell of a learner's table (all records, or one type).
+struct LearnerCell {
+  Accuracy pooled;    ///< the model trained on every type, scored on this cell's records
+  Accuracy per_type;  ///< the model trained on this type only (total == 0 for the "all" cell)
+  std::vector<FeatureImportance> pooled_top;    ///< filled when pooled accuracy > explain_above
+  std::vector<FeatureImportance> per_type_top;  ///< filled when per-type accuracy > explain_above
+  /// The better of the two (pooled on ties).
+  [[nodiscard]] const Accuracy& best() const noexcept { return per_type.correct > pooled.correct ? per_type : pooled; }
+  friend bool operator==(const LearnerCell&, const LearnerCell&) = default;
+};
+
+struct LearnerResult {
+  std::string name;         ///< "linear" or "trees"
+  std::string description;
+  LearnerCell all;
+  std::map<std::string, LearnerCell> by_group;
+  friend bool operator==(const LearnerResult&, const LearnerResult&) = default;
+};
+
+struct RegressionCell {
+  std::size_t records = 0;
+  double mae_trees = 0;       ///< mean absolute error of the cross-validated regressor
+  double mae_type_mean = 0;   ///< ... of the training folds' mean answer of the record's type
+  friend bool operator==(const RegressionCell&, const RegressionCell&) = default;
+};
+
+/// How often a constant answer is exactly right in one type.
+struct ConstantShare {
+  std::string answer;
+  std::size_t records = 0;
+  friend bool operator==(const ConstantShare&, const ConstantShare&) = default;
+};
+
+struct NumericLearners {
+  std::size_t records = 0;
+  RegressionCell all;
+  std::map<std::string, RegressionCell> by_group;
+  /// The three most common exact answers of each type (and "all"), most common first.
+  std::map<std::string, std::vector<ConstantShare>> constants;
+  std::vector<FeatureImportance> top;  ///< by the increase of the error when permuted
+  friend bool operator==(const NumericLearners&, const NumericLearners&) = default;
+};
+
+struct LearnedShortcuts {
+  bool enabled = false;
+  unsigned folds = 0;
+  double explain_above = 0;  ///< LearnerOptions::explain_above
+  std::size_t yes_no_records = 0;
+  std::vector<std::string> groups;  ///< in natural order
+  std::vector<LearnerResult> classifiers;  ///< "linear", "trees" (empty without yes/no records)
+  NumericLearners numeric;
+  std::size_t vocabulary = 0;   ///< n-gram features of the linear learner
+  std::size_t tree_columns = 0; ///< columns of the tree learner
+  friend bool operator==(const LearnedShortcuts&, const LearnedShortcuts&) = default;
+};
+
+/// Runs the learners on `records` (yes/no and numeric ones; others are ignored). Throws
+/// UsageError when folds < 2, rung::Error when liblinear or xgboost fails.
+[[nodiscard]] LearnedShortcuts learned_shortcuts(const std::vector<LearnerRecord>& records,
+                                                 const LearnerOptions& options = {});
+
+/// The report's section: aligned tables, ending with a newline (empty when not enabled).
+[[nodiscard]] std::string to_text(const LearnedShortcuts& s);
+/// The same content as JSON.
+[[nodiscard]] nlohmann::ordered_json to_json(const LearnedShortcuts& s);
+
+}  // namespace rung

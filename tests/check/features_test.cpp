@@ -1,0 +1,250 @@
+#include "rung/check/features.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace rung {
+namespace {
+
+double at(const std::vector<double>& f, std::string_view name) { return f.at(feature_index(name)); }
+
+bool missing(const std::vector<double>& f, std::string_view name) { return std::isnan(at(f, name)); }
+
+TEST(Features, NamesAreUniqueAndSized) {
+  const auto& names = feature_names();
+  for (std::size_t k = 0; k < names.size(); ++k) EXPECT_EQ(feature_index(names[k]), k);
+  EXPECT_THROW((void)feature_index("no_such_feature"), std::out_of_range);
+  EXPECT_EQ(text_features({}).size(), names.size());
+}
+
+TEST(Features, CounterBenchRegister) {
+  FeatureInput in;
+  in.given_info =
+      "We know that Ziklo causes Blaf, Blaf and not Trune together cause Vork, and Trune or Vork causes Lumbo. We observed "
+      "that Blaf occurred and Trune did not occur.";
+  in.question = "Would Lumbo occur if not Ziklo instead of Ziklo?";
+  const auto f = text_features(in);
+  EXPECT_EQ(at(f, "outcome_connective"), 2);  // or
+  EXPECT_EQ(at(f, "outcome_clause_nots"), 0);
+  EXPECT_EQ(at(f, "outcome_negated_effect"), 0);
+  EXPECT_EQ(at(f, "treatment_connective"), -1);  // Ziklo is a root
+  EXPECT_TRUE(missing(f, "treatment_clause_nots"));
+  EXPECT_EQ(at(f, "observations"), 2);
+  EXPECT_EQ(at(f, "observed_negative"), 1);
+  EXPECT_EQ(at(f, "outcome_observed"), 0);
+  EXPECT_EQ(at(f, "treatment_observed"), 0);
+  EXPECT_EQ(at(f, "stated_path"), 1);
+  EXPECT_EQ(at(f, "path_length"), 3);  // Ziklo → Blaf → Vork → Lumbo
+  EXPECT_EQ(at(f, "treatment_has_parent"), 0);
+  EXPECT_EQ(at(f, "outcome_parents"), 2);
+  EXPECT_EQ(at(f, "given_nots"), 2);
+  EXPECT_EQ(at(f, "given_nots_mod2"), 0);
+  EXPECT_EQ(at(f, "question_nots"), 1);
+  EXPECT_EQ(at(f, "total_nots_mod2"), 1);
+  EXPECT_EQ(at(f, "treatment_negated"), 1);
+  EXPECT_EQ(at(f, "variables"), 5);
+  EXPECT_EQ(at(f, "causal_clauses"), 3);
+  EXPECT_TRUE(missing(f, "polarity"));
+  EXPECT_TRUE(missing(f, "diff_avg"));
+  EXPECT_TRUE(missing(f, "outcome_xor"));
+}
+
+TEST(Features, CounterBenchConnectives) {
+  FeatureInput in;
+  in.given_info =
+      "We know that exactly one of Ziklo and Blaf causes Vork, at least two of Ziklo, not Blaf and Vork together cause "
+      "Lumbo, and Blaf causes not Trune.";
+  in.question = "Would Lumbo occur if Vork instead of not Vork?";
+  auto f = text_features(in);
+  EXPECT_EQ(at(f, "outcome_connective"), 4);  // threshold
+  EXPECT_EQ(at(f, "outcome_clause_nots"), 1);
+  EXPECT_EQ(at(f, "outcome_clause_nots_mod2"), 1);
+  EXPECT_EQ(at(f, "treatment_connective"), 3);  // Vork: exactly one of
+  EXPECT_EQ(at(f, "treatment_clause_nots"), 0);
+  EXPECT_EQ(at(f, "treatment_negated"), 0);
+  EXPECT_EQ(at(f, "causal_clauses"), 3);
+  in.question = "Would Trune occur if not Blaf instead of Blaf?";
+  f = text_features(in);
+  EXPECT_EQ(at(f, "outcome_connective"), 0);  // copy
+  EXPECT_EQ(at(f, "outcome_negated_effect"), 1);
+  EXPECT_EQ(at(f, "outcome_clause_nots"), 1);
+}
+
+constexpr const char* kCladderChain =
+    "Broge has a direct effect on Smelm. Smelm has a direct effect on Slome. Snako has a direct effect on Slome. The "
+    "overall probability of Broge is 72%. For those who are not Broge, the probability of Smelm is 92%. For those who "
+    "are Broge, the probability of Smelm is 32%. The overall probability of Snako is 21%. For those who are not Smelm "
+    "and are not Snako, the probability of Slome is 25%. For those who are not Smelm and are Snako, the probability of "
+    "Slome is 76%. For those who are Smelm and are not Snako, the probability of Slome is 68%. For those who are Smelm "
+    "and are Snako, the probability of Slome is 67%.";
+
+TEST(Features, CladderChainArithmetic) {
+  FeatureInput in;
+  in.given_info = kCladderChain;
+  in.question = "Will Broge decrease the chance of Slome?";
+  const auto f = text_features(in);
+  EXPECT_EQ(at(f, "polarity"), -1);
+  EXPECT_EQ(at(f, "treatment_has_parent"), 0);
+  EXPECT_EQ(at(f, "stated_path"), 1);
+  EXPECT_EQ(at(f, "path_length"), 2);
+  EXPECT_EQ(at(f, "outcome_parents"), 2);
+  EXPECT_NEAR(at(f, "p_treatment"), 0.72, 1e-12);
+  EXPECT_TRUE(missing(f, "diff_avg"));  // Broge is not a stated parent of Slome
+  EXPECT_NEAR(at(f, "mean_p_outcome"), (0.25 + 0.76 + 0.68 + 0.67) / 4, 1e-12);
+  // (P(Smelm|Broge) − P(Smelm|not Broge)) × mean over Snako of the Smelm differences of Slome.
+  EXPECT_NEAR(at(f, "chain_product"), (0.32 - 0.92) * ((0.68 - 0.25) + (0.67 - 0.76)) / 2, 1e-12);
+  EXPECT_EQ(at(f, "sign_mean_polarity"), -1);
+  EXPECT_EQ(at(f, "sign_chain_polarity"), 1);
+  EXPECT_TRUE(missing(f, "sign_diff_polarity"));
+  EXPECT_EQ(at(f, "causal_clauses"), 3);
+  EXPECT_EQ(at(f, "numbers"), 8);
+  EXPECT_TRUE(missing(f, "outcome_connective"));
+}
+
+TEST(Features, CladderDirectDifference) {
+  FeatureInput in;
+  in.given_info = kCladderChain;
+  in.question = "Is the chance of Slome larger when observing Smelm?";
+  const auto f = text_features(in);
+  EXPECT_EQ(at(f, "polarity"), 1);
+  EXPECT_NEAR(at(f, "diff_avg"), ((0.68 - 0.25) + (0.67 - 0.76)) / 2, 1e-12);
+  EXPECT_EQ(at(f, "sign_diff_polarity"), 1);
+  EXPECT_EQ(at(f, "treatment_has_parent"), 1);
+  EXPECT_TRUE(missing(f, "p_treatment"));
+}
+
+TEST(Features, CladderGraphQuestions) {
+  FeatureInput in;
+  in.given_info =
+      "Vutak has a direct effect on Tiluf and Krege. Troz has a direct effect on Tiluf. Tiluf has a direct effect on Krege.";
+  in.question =
+      "Method 1: We look at how Tiluf correlates with Krege case by case according to Vutak. Method 2: We look directly at "
+      "how Tiluf correlates with Krege in general. To understand how Tiluf affects Krege, is it more correct to use the "
+      "Method 1 than Method 2?";
+  auto f = text_features(in);
+  EXPECT_EQ(at(f, "adjustment_is_parent_of_treatment"), 1);
+  EXPECT_EQ(at(f, "adjustment_descends_from_treatment"), 0);
+  EXPECT_EQ(at(f, "treatment_has_parent"), 1);
+  EXPECT_EQ(at(f, "stated_path"), 1);
+
+  in.given_info = "Smero has a direct effect on Blirbo. Druzo has a direct effect on Blirbo.";
+  in.question = "If we look at those who are Blirbo, does it mean that Smero does not affect Druzo?";
+  f = text_features(in);
+  EXPECT_EQ(at(f, "conditioned_is_common_child"), 1);
+  EXPECT_EQ(at(f, "stated_path"), 0);
+  EXPECT_TRUE(missing(f, "path_length"));
+}
+
+TEST(Features, RealCladderJointsAndCorrelation) {
+  FeatureInput in;
+  in.given_info =
+      "The overall probability of rixq is 13%. The probability of not rixq and xevu is 8%. The probability of rixq and "
+      "xevu is 1%.";
+  in.question = "Is the chance of xevu larger when observing rixq?";
+  auto f = text_features(in);
+  EXPECT_NEAR(at(f, "joint_diff"), 0.01 / 0.13 - 0.08 / 0.87, 1e-12);
+  EXPECT_EQ(at(f, "sign_joint_polarity"), -1);
+  EXPECT_NEAR(at(f, "p_treatment"), 0.13, 1e-12);
+  EXPECT_TRUE(missing(f, "stated_path"));  // no graph is stated
+
+  in.given_info = "For those who are zuph, the correlation between rixq and xevu is -0.16.";
+  in.question = "If we look at those who are zuph, does it mean that rixq affects xevu?";
+  f = text_features(in);
+  EXPECT_NEAR(at(f, "correlation"), -0.16, 1e-12);
+  EXPECT_TRUE(missing(f, "polarity"));
+
+  // Commonsense wording: the treatment's condition is the first one.
+  in.given_info =
+      "For husbands that don't set the alarm, the probability of ringing alarm is 26%. For husbands that set the alarm, "
+      "the probability of ringing alarm is 85%.";
+  in.question = "Will alarm set by husband increase the chance of ringing alarm?";
+  f = text_features(in);
+  EXPECT_NEAR(at(f, "diff_avg"), 0.85 - 0.26, 1e-12);
+  EXPECT_EQ(at(f, "sign_diff_polarity"), 1);
+}
+
+TEST(Features, LadderRegister) {
+  FeatureInput in;
+  in.given_info =
+      "U_A is 1 with probability 3/10. U_Y is 1 with probability 1/2. U_C is 1 with probability 4/5. U_C affects both A "
+      "and Y. A := U_A xor U_C. Y := (A and not U_Y) xor U_C.";
+  in.question =
+      "Is the probability that Y would be 1 had A been 0, given that A is 1 greater than 1/2? In notation: P(Y[A=0]=1 | "
+      "A=1). Answer with yes or no.";
+  in.names = {"U_A", "U_Y", "U_C", "A", "Y"};
+  const auto f = text_features(in);
+  EXPECT_EQ(at(f, "outcome_and"), 1);
+  EXPECT_EQ(at(f, "outcome_or"), 0);
+  EXPECT_EQ(at(f, "outcome_xor"), 1);
+  EXPECT_EQ(at(f, "outcome_not"), 1);
+  EXPECT_EQ(at(f, "outcome_own_noise"), 1);
+  EXPECT_EQ(at(f, "priors_above_half"), 1);
+  EXPECT_EQ(at(f, "priors_below_half"), 1);
+  EXPECT_EQ(at(f, "priors_half"), 1);
+  EXPECT_NEAR(at(f, "mean_prior"), (0.3 + 0.5 + 0.8) / 3, 1e-12);
+  EXPECT_EQ(at(f, "shared_noise"), 1);
+  EXPECT_EQ(at(f, "worlds"), 1);
+  EXPECT_EQ(at(f, "settings"), 1);
+  EXPECT_EQ(at(f, "evidence"), 1);
+  EXPECT_EQ(at(f, "asked_value"), 1);
+  EXPECT_EQ(at(f, "treatment_value"), 0);
+  EXPECT_EQ(at(f, "treatment_negated"), 1);
+  EXPECT_EQ(at(f, "polarity"), 1);
+  EXPECT_EQ(at(f, "stated_path"), 1);  // A := ... feeds Y
+  EXPECT_EQ(at(f, "causal_clauses"), 2);
+  EXPECT_EQ(at(f, "variables"), 5);
+}
+
+TEST(Features, NothingReadableIsMissingNotAnError) {
+  FeatureInput in;
+  in.given_info = "For , the probability of  is %. The overall probability of is. ::= := U_ is 1 with probability";
+  in.question = "Would  occur if ? In notation: P([=";
+  std::vector<double> f;
+  EXPECT_NO_THROW(f = text_features(in));
+  EXPECT_EQ(f.size(), feature_names().size());
+  EXPECT_TRUE(missing(f, "diff_avg"));
+}
+
+TEST(QuestionRoles, Templates) {
+  auto r = question_roles("Would Lumbo occur if not Ziklo instead of Ziklo?");
+  EXPECT_EQ(r.outcome, "Lumbo");
+  EXPECT_EQ(r.treatment, "Ziklo");
+  EXPECT_TRUE(r.treatment_negated);
+  r = question_roles("For those who are rixq, would it be more likely to see xevu if the individual was not rixq?");
+  EXPECT_EQ(r.outcome, "xevu");
+  EXPECT_EQ(r.treatment, "rixq");
+  EXPECT_TRUE(r.treatment_negated);
+  r = question_roles("Does Forn negatively affect Hatu through Funaf?");
+  EXPECT_EQ(r.treatment, "Forn");
+  EXPECT_EQ(r.outcome, "Hatu");
+  EXPECT_EQ(r.mediator, "Funaf");
+  r = question_roles("If we disregard the mediation effect through zuph, would rixq positively affect xevu?");
+  EXPECT_EQ(r.treatment, "rixq");
+  EXPECT_EQ(r.outcome, "xevu");
+  EXPECT_EQ(r.mediator, "zuph");
+  r = question_roles("If we look at those who are Grode, does the chance of Slinof increase when Swumo?");
+  EXPECT_EQ(r.conditioned, "Grode");
+  EXPECT_EQ(r.outcome, "Slinof");
+  EXPECT_EQ(r.treatment, "Swumo");
+  r = question_roles("Is xevu more likely than not xevu overall?");
+  EXPECT_EQ(r.outcome, "xevu");
+  EXPECT_EQ(r.treatment, "");
+  r = question_roles("What is it? In notation: E(Swute[Skabak=1]) - E(Swute[Skabak=0]). Answer with yes or no.");
+  EXPECT_EQ(r.outcome, "Swute");
+  EXPECT_EQ(r.treatment, "Skabak");
+  EXPECT_FALSE(r.treatment_negated);
+  r = question_roles("How are you?");
+  EXPECT_EQ(r.treatment, "");
+  EXPECT_EQ(r.outcome, "");
+}
+
+TEST(MaskedWords, NamesAndNumbers) {
+  EXPECT_EQ(masked_words("We know that Ziklo causes Lumbo. Blaf is 72%.", {}, "Ziklo", "Lumbo"),
+            (std::vector<std::string>{"we", "know", "that", "X", "causes", "Y", "blaf", "is", "#"}));
+  EXPECT_EQ(masked_words("A := U_A xor B", {"A", "B", "U_A"}, "B", ""),
+            (std::vector<std::string>{"V", "V", "xor", "X"}));
+}
+
+}  // namespace
+}  // namespace rung

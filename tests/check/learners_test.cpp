@@ -1,0 +1,178 @@
+#include "rung/check/learners.hpp"
+
+#include "rung/check/audit.hpp"
+#include "rung/core/error.hpp"
+#include "rung/gen/random.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#ifndef RUNG_SHARED_DIR
+#define RUNG_SHARED_DIR "../shared"
+#endif
+
+namespace rung {
+namespace {
+
+const std::vector<std::string> kFiller{"alpha", "beta", "gamma", "delta", "river", "stone", "cloud", "table", "green",
+                                       "quick", "lamp", "paper", "horse", "field", "metal", "glass", "storm", "bread"};
+
+/// `n` records of eight random filler words; `label(rng, words)` gives each answer.
+template <typename Label>
+std::vector<LearnerRecord> synthetic(std::size_t n, std::uint64_t seed, Label label) {
+  std::vector<LearnerRecord> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    Rng rng = Rng::for_item(seed, i);
+    std::vector<std::string> words;
+    for (int k = 0; k < 8; ++k) words.push_back(rng.pick(kFiller));
+    const bool yes = label(rng, words);
+    if (rng.chance(1, 2)) words.emplace_back("zebra");
+    LearnerRecord r;
+    for (const auto& w : words) r.text += w + " ";
+    r.given_info = r.text;
+    r.question = "Is it so?";
+    r.group = i % 2 == 0 ? "even" : "odd";
+    r.template_text = r.question;
+    r.answer = yes ? "yes" : "no";
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool names_feature(const std::vector<FeatureImportance>& top, const std::string& needle) {
+  return std::any_of(top.begin(), top.end(), [&](const FeatureImportance& f) { return f.feature == needle; });
+}
+
+const LearnerResult& learner(const LearnedShortcuts& s, const std::string& name) {
+  for (const auto& l : s.classifiers) {
+    if (l.name == name) return l;
+  }
+  throw std::runtime_error("no learner " + name);
+}
+
+TEST(Learners, LinearFindsAPlantedCueWord) {
+  // yes iff "cobra" is in the text, with 5% of the labels flipped.
+  auto records = synthetic(400, 7, [](Rng& rng, std::vector<std::string>& words) {
+    const bool cue = rng.chance(1, 2);
+    if (cue) words[rng.below(words.size())] = "cobra";
+    return rng.chance(1, 20) ? !cue : cue;
+  });
+  const LearnedShortcuts s = learned_shortcuts(records);
+  const LearnerResult& linear = learner(s, "linear");
+  EXPECT_GT(linear.all.pooled.rate(), 0.9);
+  ASSERT_FALSE(linear.all.pooled_top.empty());
+  EXPECT_TRUE(names_feature(linear.all.pooled_top, "cobra")) << to_text(s);
+  EXPECT_EQ(linear.all.pooled_top.front().feature.find("cobra") != std::string::npos, true) << to_text(s);
+}
+
+TEST(Learners, RandomLabelsStayNearChance) {
+  auto records = synthetic(300, 11, [](Rng& rng, std::vector<std::string>&) { return rng.chance(1, 2); });
+  const LearnedShortcuts s = learned_shortcuts(records);
+  ASSERT_EQ(s.classifiers.size(), 2U);
+  for (const auto& l : s.classifiers) {
+    EXPECT_LE(l.all.pooled.rate(), 0.6) << l.name;
+    for (const auto& [g, c] : l.by_group) {
+      EXPECT_LE(c.best().rate(), 0.65) << l.name << " " << g;
+    }
+  }
+}
+
+TEST(Learners, Deterministic) {
+  auto records = synthetic(200, 3, [](Rng& rng, std::vector<std::string>& words) {
+    return std::find(words.begin(), words.end(), "storm") != words.end() || rng.chance(1, 4);
+  });
+  for (std::size_t i = 0; i < records.size(); i += 3) {
+    records[i].numeric = true;
+    records[i].answer = i % 2 == 0 ? "1/2" : "1/4";
+    records[i].value = i % 2 == 0 ? 0.5 : 0.25;
+  }
+  const LearnedShortcuts a = learned_shortcuts(records);
+  LearnerOptions two;
+  two.threads = 2;
+  const LearnedShortcuts b = learned_shortcuts(records, two);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(to_text(a), to_text(b));
+  EXPECT_EQ(to_json(a).dump(), to_json(b).dump());
+  EXPECT_GT(a.numeric.records, 0U);
+  EXPECT_EQ(a.numeric.constants.at("all").size(), 2U);
+}
+
+TEST(Learners, OptionsAreChecked) {
+  LearnerOptions o;
+  o.folds = 1;
+  EXPECT_THROW((void)learned_shortcuts({}, o), UsageError);
+  o.folds = 5;
+  o.enabled = false;
+  const LearnedShortcuts s = learned_shortcuts(synthetic(20, 1, [](Rng&, std::vector<std::string>&) { return true; }), o);
+  EXPECT_FALSE(s.enabled);
+  EXPECT_TRUE(s.classifiers.empty());
+  EXPECT_EQ(to_text(s), "");
+}
+
+TEST(Learners, FewRecordsAndOneClassDoNotCrash) {
+  auto records = synthetic(12, 2, [](Rng&, std::vector<std::string>&) { return true; });
+  const LearnedShortcuts s = learned_shortcuts(records);
+  ASSERT_EQ(s.classifiers.size(), 2U);
+  EXPECT_EQ(s.classifiers[0].all.pooled.correct, 12U);  // a single class is always predicted
+  EXPECT_TRUE(learned_shortcuts({}).classifiers.empty());
+}
+
+/// ../shared beside the checkout; the environment variable RUNG_SHARED_DIR overrides it.
+std::filesystem::path shared(const std::string& relative) {
+  const char* env = std::getenv("RUNG_SHARED_DIR");
+  return std::filesystem::path(env != nullptr && *env != '\0' ? env : RUNG_SHARED_DIR) / relative;
+}
+
+TEST(Learners, FindTheNegationRuleOnCounterBench) {
+  const auto file = shared("datasets/counterbench/CounterBenchDataset_100.json");
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " is absent";
+  std::ifstream in(file);
+  AuditOptions options;
+  options.verify = false;
+  const AuditReport r = audit_dataset(in, options);
+  ASSERT_TRUE(r.learned.enabled);
+  ASSERT_EQ(r.learned.yes_no_records, 100U);
+  double best = 0;
+  for (const auto& l : r.learned.classifiers) best = std::max(best, l.all.pooled.rate());
+  EXPECT_GE(best, 0.9) << to_text(r.learned);
+  const LearnerResult& trees = learner(r.learned, "trees");
+  bool parity = false;
+  for (const auto& f : trees.all.pooled_top) parity = parity || f.feature.find("nots") != std::string::npos;
+  EXPECT_TRUE(parity) << to_text(r.learned);
+}
+
+TEST(Learners, AuditReportsThemAndCanTurnThemOff) {
+  std::ostringstream data;
+  for (int i = 0; i < 40; ++i) {
+    nlohmann::json j;
+    j["question"] = i % 2 == 0 ? "Would Lumbo occur if not Ziklo instead of Ziklo?" : "Would Lumbo occur if Ziklo?";
+    j["given_info"] = i % 2 == 0 ? "We know that Ziklo causes not Lumbo." : "We know that Ziklo causes Lumbo.";
+    j["answer"] = i % 2 == 0 ? "yes" : "no";
+    j["type"] = i % 4 < 2 ? "basic" : "joint";
+    data << j.dump() << "\n";
+  }
+  {
+    std::istringstream in(data.str());
+    const AuditReport r = audit_dataset(in, {});
+    EXPECT_TRUE(r.learned.enabled);
+    EXPECT_NE(to_text(r).find("Learned shortcuts on the 40 yes/no records"), std::string::npos) << to_text(r);
+    EXPECT_TRUE(to_json(r)["learned_shortcuts"]["enabled"].get<bool>());
+    EXPECT_EQ(to_json(r)["learned_shortcuts"]["classifiers"].size(), 2U);
+  }
+  {
+    std::istringstream in(data.str());
+    AuditOptions options;
+    options.learners.enabled = false;
+    const AuditReport r = audit_dataset(in, options);
+    EXPECT_FALSE(r.learned.enabled);
+    EXPECT_EQ(to_text(r).find("Learned shortcuts"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace rung
