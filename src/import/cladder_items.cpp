@@ -330,6 +330,7 @@ struct Built {
   Rational value;
   std::string formula;
   bool wald = false;
+  std::vector<Query> parts;  // the value is parts[0] (or parts[0] / parts[1] for Wald)
   std::optional<std::string> observational;  // P(Y=1|X=1) - P(Y=1|X=0) on scm, when meaningful
   std::vector<std::string> notes;
 };
@@ -341,10 +342,10 @@ std::string table_expression(const std::string& var, const std::vector<std::stri
                              const std::map<std::vector<int>, Rational>& table, std::vector<int>& bits,
                              std::vector<std::pair<std::string, Rational>>& noise) {
   if (bits.size() == refs.size()) {
+    // Every row keeps its own noise (even at 0 or 1), so that other numbers give the same
+    // structure with other priors (reprice).
     const Rational& p = table.at(bits);
-    if (p == 0) return "0";
-    if (p == 1) return "1";
-    std::string u = "N_" + var;
+    std::string u = "N_" + var + "_";
     for (int b : bits) u += std::to_string(b);
     noise.emplace_back(u, p);
     return u;
@@ -355,9 +356,6 @@ std::string table_expression(const std::string& var, const std::vector<std::stri
   const std::string e1 = table_expression(var, refs, table, bits, noise);
   bits.pop_back();
   const std::string& p = refs[bits.size()];
-  if (e0 == e1) return e0;
-  if (e1 == "1" && e0 == "0") return p;
-  if (e1 == "0" && e0 == "1") return "not " + p;
   return fmt::format("if {} then {} else {}", p, paren(e1), paren(e0));
 }
 
@@ -505,8 +503,10 @@ Built evaluate(const std::string& type, const std::vector<Stated>& numbers, bool
     if (cy.parents.size() == 1 && cx.parents == cy.parents && cy.parents[0] != X) {
       const std::string& Z = cy.parents[0];
       out.scm = build_scm(n, g, id);
-      const Rational num = solve_text(out.scm, fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", Y, Z), id);
-      const Rational den = solve_text(out.scm, fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", X, Z), id);
+      out.parts = {parse_query(fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", Y, Z), out.scm),
+                   parse_query(fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", X, Z), out.scm)};
+      const Rational num = solve(out.scm, out.parts[0]).value;
+      const Rational den = solve(out.scm, out.parts[1]).value;
       if (den == 0) throw ImportError(id, "the instrument does not move the treatment (Wald denominator 0)", Z);
       out.value = num / den;
       out.wald = true;
@@ -557,7 +557,43 @@ Built evaluate(const std::string& type, const std::vector<Stated>& numbers, bool
     throw ImportError(id, "unknown query type", type);
   }
   out.value = solve_text(out.scm, out.formal, id);
+  out.parts = {parse_query(out.formal, out.scm)};
   return out;
+}
+
+/// `b`'s value with other (shown) numbers: the same structure with the numbers' priors.
+Rational reprice(const Built& b, const std::vector<Stated>& numbers, const std::string& id) {
+  const Network n = network_of(numbers, true, id);
+  std::vector<std::vector<Rational>> priors;
+  for (VarId u : b.scm.exogenous()) {
+    const std::string& name = b.scm.name(u);
+    Rational p(1, 2);
+    if (name.rfind("U_", 0) == 0) {
+      if (auto it = n.marginal.find(name.substr(2)); it != n.marginal.end()) p = it->second;
+    } else if (name.rfind("N_", 0) == 0) {
+      // N_<var>_<bits>: the var's row.
+      bool found = false;
+      for (const auto& [v, c] : n.cpts) {
+        const std::string prefix = "N_" + v + "_";
+        if (name.size() != prefix.size() + c.parents.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+        std::vector<int> bits;
+        for (std::size_t k = prefix.size(); k < name.size(); ++k) bits.push_back(name[k] == '1' ? 1 : 0);
+        p = c.rows.at(bits);
+        found = true;
+      }
+      if (!found) throw Error(fmt::format("item {}: no number for the noise {}", id, name));
+    }
+    priors.push_back({Rational(1 - p), p});
+  }
+  const Scm scm = b.scm.with_priors(priors);
+  try {
+    if (!b.wald) return solve(scm, b.parts[0]).value;
+    const Rational den = solve(scm, b.parts[1]).value;
+    if (den == 0) throw ImportError(id, "the Wald denominator is 0 at this point", "");
+    return solve(scm, b.parts[0]).value / den;
+  } catch (const ZeroProbabilityEvidence& e) {
+    throw ImportError(id, e.what(), "");
+  }
 }
 
 /// A model of the graph with fixed generic tables (backadj and collider_bias state no numbers).
@@ -627,6 +663,24 @@ void analyze_det(const ordered_json& item, const ordered_json& meta, const Graph
     mech[v] = std::string(trim(line.substr(eq + 3)));
   }
   if (mech.empty()) throw ImportError(id, "no mechanisms in reasoning.step4", step4);
+  std::vector<std::string> off_graph;  // mechanisms over variables that are not the graph's parents
+  for (const auto& [v, e] : mech) {
+    static const std::set<std::string> kWords = {"not", "and", "or", "xor", "if", "then", "else", "true", "false"};
+    std::string word;
+    const auto& ps = g.parents.at(v);
+    for (std::size_t k = 0; k <= e.size(); ++k) {
+      const char c = k < e.size() ? e[k] : ' ';
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+        word += c;
+        continue;
+      }
+      if (!word.empty() && !std::isdigit(static_cast<unsigned char>(word[0])) && !kWords.contains(word) &&
+          std::find(ps.begin(), ps.end(), word) == ps.end()) {
+        off_graph.push_back(fmt::format("{} over {} (the graph's parents: {})", v, word, ps.empty() ? "none" : fmt::format("{}", fmt::join(ps, ", "))));
+      }
+      word.clear();
+    }
+  }
   ScmBuilder b;
   for (const auto& v : g.vars) {
     if (!mech.contains(v)) {
@@ -660,6 +714,7 @@ void analyze_det(const ordered_json& item, const ordered_json& meta, const Graph
   a.value = solve_text(a.model, a.formal_query, id);
   a.decision = Decision{};
   a.formula = "the mechanisms of reasoning.step4, roots unknown (1/2 each)";
+  if (!off_graph.empty()) a.formula += fmt::format("; step4 contradicts the graph: {}", fmt::join(off_graph, "; "));
   a.text_verdict = "no_numbers";
 }
 
@@ -810,23 +865,54 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
     }
     if (aligned) {
       const std::string want = a.label;
-      const Built rb = evaluate(type, numbers, true, g, r, id);
-      a.text_value = rb.value;
-      const std::string at_point = decide(a.decision, rb.value);
-      if (rb.value == a.decision.threshold) {
+      const Built& rb = b;
+      const Rational rounded = reprice(b, numbers, id);
+      a.text_value = rounded;
+      const std::string at_point = decide(a.decision, rounded);
+      if (rounded == a.decision.threshold) {
         a.text_verdict = "flips";
-        a.text_reason = "the rounded numbers tie (value " + to_string(rb.value) + ")";
+        a.text_reason = "the rounded numbers tie (value " + to_string(rounded) + ")";
       } else if (at_point != want) {
         a.text_verdict = "flips";
-        a.text_reason = "the rounded numbers give " + at_point + " (value " + to_decimal(rb.value, 4) + ")";
+        a.text_reason = "the rounded numbers give " + at_point + " (value " + to_decimal(rounded, 4) + ")";
       } else {
-        // The box of half-units around the shown numbers: multilinear estimands take their
-        // extremes at its corners. Every corner is tried for up to 4 numbers; with more, only
-        // when the rounded value is within 1/100 per number of the threshold.
+        // The box of half-units d_i around the shown numbers. The non-ratio estimands are
+        // multilinear in the stated numbers with values in [-1, 1], so over the box
+        //   |f(p + e) - f(p) - sum_i g_i e_i| <= prod_i (1 + 2 d_i) - 1 - 2 sum_i d_i
+        // (a k-th mixed coefficient is at most 2^k), with g_i = df/dp_i at the rounded point
+        // (exact by one more evaluation each, f being affine in p_i). When the margin exceeds
+        // sum_i |g_i| d_i plus that remainder the answer cannot flip; first the cruder test
+        // margin > 2 sum_i d_i + remainder skips even the g_i. Otherwise, and always for the
+        // ratios (correlation, Wald: monotone in each number), every corner is tried.
         const std::size_t nn = numbers.size();
-        const Rational margin = abs(Rational(rb.value - a.decision.threshold));
-        const bool enumerate = nn <= 4 || (nn <= 10 && margin <= Rational(static_cast<long long>(nn), 100));
-        a.text_verdict = "decided";
+        Rational sum_d(0);
+        Rational prod(1);
+        for (const auto& sn : shown) {
+          sum_d += sn.second;
+          prod *= 1 + 2 * sn.second;
+        }
+        const Rational remainder = prod - 1 - 2 * sum_d;
+        const Rational margin = abs(Rational(rounded - a.decision.threshold));
+        const bool ratio = type == "correlation" || b.wald;
+        bool enumerate = ratio;
+        if (!ratio && margin <= 2 * sum_d + remainder) {
+          Rational bound = remainder;
+          std::vector<Stated> moved = numbers;
+          for (std::size_t k = 0; k < nn; ++k) {
+            const Rational d = shown[k].second;
+            const Rational step = shown[k].first + d <= 1 || !numbers[k].probability ? d : Rational(-d);
+            moved[k].shown = shown[k].first + step;
+            bound += abs(Rational((reprice(b, moved, id) - rounded) / step)) * d;
+            moved[k].shown = shown[k].first;
+          }
+          enumerate = margin <= bound;
+        }
+        if (enumerate && nn > 12) {
+          enumerate = false;
+          a.text_verdict = "may_flip";
+          a.text_reason = "too many numbers to try every corner of the rounding box";
+        }
+        if (a.text_verdict.empty()) a.text_verdict = "decided";
         if (enumerate) {
           std::vector<Stated> corner = numbers;
           for (std::size_t mask = 0; mask < (std::size_t{1} << nn); ++mask) {
@@ -837,7 +923,7 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
             }
             std::optional<Rational> cv;
             try {
-              cv = evaluate(type, corner, true, g, r, id).value;
+              cv = reprice(rb, corner, id);
             } catch (const ImportError&) {
               cv.reset();  // a corner the numbers cannot reach (e.g. a joint above its marginal)
             }
