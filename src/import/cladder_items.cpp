@@ -865,7 +865,6 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
     }
     if (aligned) {
       const std::string want = a.label;
-      const Built& rb = b;
       const Rational rounded = reprice(b, numbers, id);
       a.text_value = rounded;
       const std::string at_point = decide(a.decision, rounded);
@@ -876,14 +875,17 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
         a.text_verdict = "flips";
         a.text_reason = "the rounded numbers give " + at_point + " (value " + to_decimal(rounded, 4) + ")";
       } else {
-        // The box of half-units d_i around the shown numbers. The non-ratio estimands are
-        // multilinear in the stated numbers with values in [-1, 1], so over the box
-        //   |f(p + e) - f(p) - sum_i g_i e_i| <= prod_i (1 + 2 d_i) - 1 - 2 sum_i d_i
+        // The box of half-units d_i around the shown numbers (clipped to [0, 1]). The non-ratio
+        // estimands are multilinear in the stated numbers with values in [-1, 1], so over the box
+        //   |f(p + e) - f(p) - sum_i g_i e_i| <= R = prod_i (1 + 2 d_i) - 1 - 2 sum_i d_i
         // (a k-th mixed coefficient is at most 2^k), with g_i = df/dp_i at the rounded point
-        // (exact by one more evaluation each, f being affine in p_i). When the margin exceeds
-        // sum_i |g_i| d_i plus that remainder the answer cannot flip; first the cruder test
-        // margin > 2 sum_i d_i + remainder skips even the g_i. Otherwise, and always for the
-        // ratios (correlation, Wald: monotone in each number), every corner is tried.
+        // (exact from one more evaluation each, f being affine in p_i). Steps: (1) margin >
+        // 2 sum d_i + R: decided, no evaluation; (2) margin > sum |g_i| d_i + R: decided;
+        // (3) the corner that moves every number against the answer (the linear part's minimum)
+        // flips: may_flip, with that corner as witness; it stays beyond the threshold by more
+        // than 2R: decided; (4) otherwise every corner is tried. Correlation is monotone in each
+        // number over the box (in P(Y=1,X=1) up, P(Y=1,X=0) and P(X=1) down), so its step (3)
+        // corner is its exact extreme; the Wald ratio's corners are all tried.
         const std::size_t nn = numbers.size();
         Rational sum_d(0);
         Rational prod(1);
@@ -893,47 +895,72 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
         }
         const Rational remainder = prod - 1 - 2 * sum_d;
         const Rational margin = abs(Rational(rounded - a.decision.threshold));
-        const bool ratio = type == "correlation" || b.wald;
-        bool enumerate = ratio;
-        if (!ratio && margin <= 2 * sum_d + remainder) {
-          Rational bound = remainder;
+        const bool above = rounded > a.decision.threshold;
+        auto clip = [&](std::size_t k, Rational v) {
+          return numbers[k].probability ? std::clamp(v, Rational(0), Rational(1)) : v;
+        };
+        auto value_at = [&](const std::vector<Stated>& at) -> std::optional<Rational> {
+          try {
+            return reprice(b, at, id);
+          } catch (const ImportError&) {
+            return std::nullopt;  // a point the numbers cannot reach (e.g. a joint above its marginal)
+          }
+        };
+        auto flips_at = [&](const std::optional<Rational>& v) {
+          if (!v || decide(a.decision, *v) == want) return false;
+          a.text_verdict = "may_flip";
+          a.text_reason = fmt::format("within rounding the value reaches {} ({})", to_decimal(*v, 4), decide(a.decision, *v));
+          return true;
+        };
+        enum class Next { decided, enumerate } next = Next::decided;
+        if (b.wald) {
+          next = Next::enumerate;
+        } else if (type == "correlation" || margin <= 2 * sum_d + remainder) {
           std::vector<Stated> moved = numbers;
+          std::vector<Rational> g(nn);
+          Rational linear(0);
           for (std::size_t k = 0; k < nn; ++k) {
             const Rational d = shown[k].second;
-            const Rational step = shown[k].first + d <= 1 || !numbers[k].probability ? d : Rational(-d);
+            Rational step = shown[k].first + d <= 1 || !numbers[k].probability ? d : Rational(-d);
             moved[k].shown = shown[k].first + step;
-            bound += abs(Rational((reprice(b, moved, id) - rounded) / step)) * d;
+            auto v = value_at(moved);
+            if (!v) {  // beyond what the other numbers allow (a joint above its marginal): the other side
+              step = -step;
+              moved[k].shown = shown[k].first + step;
+              v = value_at(moved);
+            }
+            g[k] = v ? Rational((*v - rounded) / step) : Rational(0);
+            linear += abs(g[k]) * d;
             moved[k].shown = shown[k].first;
           }
-          enumerate = margin <= bound;
+          if (type == "correlation" || margin <= linear + remainder) {
+            for (std::size_t k = 0; k < nn; ++k) {
+              const bool up = (g[k] > 0) != above;  // move against the answer
+              moved[k].shown = clip(k, up ? Rational(shown[k].first + shown[k].second) : Rational(shown[k].first - shown[k].second));
+            }
+            const auto v = value_at(moved);
+            if (!flips_at(v) && type != "correlation") {
+              const bool safe = v && abs(Rational(*v - a.decision.threshold)) > 2 * remainder;
+              if (!safe) next = Next::enumerate;
+            }
+          }
         }
-        if (enumerate && nn > 12) {
-          enumerate = false;
+        if (next == Next::enumerate && nn > 12) {
+          next = Next::decided;
           a.text_verdict = "may_flip";
           a.text_reason = "too many numbers to try every corner of the rounding box";
         }
-        if (a.text_verdict.empty()) a.text_verdict = "decided";
-        if (enumerate) {
+        if (next == Next::enumerate) {
           std::vector<Stated> corner = numbers;
           for (std::size_t mask = 0; mask < (std::size_t{1} << nn); ++mask) {
             for (std::size_t k = 0; k < nn; ++k) {
-              Rational v = ((mask >> k) & 1U) ? Rational(shown[k].first + shown[k].second) : Rational(shown[k].first - shown[k].second);
-              if (numbers[k].probability) v = std::clamp(v, Rational(0), Rational(1));
-              corner[k].shown = v;
+              corner[k].shown = clip(k, ((mask >> k) & 1U) ? Rational(shown[k].first + shown[k].second)
+                                                           : Rational(shown[k].first - shown[k].second));
             }
-            std::optional<Rational> cv;
-            try {
-              cv = reprice(rb, corner, id);
-            } catch (const ImportError&) {
-              cv.reset();  // a corner the numbers cannot reach (e.g. a joint above its marginal)
-            }
-            if (cv && decide(a.decision, *cv) != want) {
-              a.text_verdict = "may_flip";
-              a.text_reason = fmt::format("within rounding the value reaches {} ({})", to_decimal(*cv, 4), decide(a.decision, *cv));
-              break;
-            }
+            if (flips_at(value_at(corner))) break;
           }
         }
+        if (a.text_verdict.empty()) a.text_verdict = "decided";
       }
     }
   }
