@@ -507,13 +507,21 @@ TEST(CladderItems, RoundingVerdictOnBorderlineItems) {
   // A text number that is no rounding of the stated one.
   const auto off = analyze_cladder_item(ate(4, 0.2, 0.8, "For a, 30%. For b, 80%."), nullptr);
   EXPECT_EQ(off.text_verdict, "unaligned");
-  // The same borderline on a 9-number item (gradient bound, then corners): arrowhead NDE.
-  const Json arrow{{"p(Y | X, V3)", {{0.5, 0.5}, {0.5, 0.5}}}, {"p(V3 | X, V2)", {{0.5, 0.5}, {0.5, 0.5}}}, {"p(V2)", {0.5}}};
+  // The same borderline on a 9-number item (bound, gradient, then the witness corner): an
+  // arrowhead NDE of exactly 1/100, which half a point on each P(Y | X, V3) cancels.
+  const Json arrow{{"p(Y | X, V3)", {{0.5, 0.5}, {0.51, 0.51}}}, {"p(V3 | X, V2)", {{0.5, 0.5}, {0.5, 0.5}}}, {"p(V2)", {0.5}}};
   Json nde = own_item(5, "nde", "arrowhead", "X->V3,V2->V3,X->Y,V2->Y,V3->Y", arrow,
-                      "50% 50% 50% 50% 50% 50% 50% 50% 50%", "no", true, {{"mediators", {"V3"}}});
-  const auto flat = analyze_cladder_item(nde, nullptr);
-  EXPECT_EQ(flat.value, Rational(0));
-  EXPECT_EQ(flat.text_verdict, "may_flip");  // P(Y|X=1,.) up by half a point makes it yes
+                      "50% 50% 51% 51% 50% 50% 50% 50% 50%", "yes", true, {{"mediators", {"V3"}}});
+  const auto thin = analyze_cladder_item(nde, nullptr);
+  EXPECT_EQ(thin.value, q("0.01"));
+  EXPECT_EQ(thin.label_verdict, "agrees");
+  EXPECT_EQ(thin.text_verdict, "may_flip");
+  // At 50% everywhere the shown numbers tie.
+  Json flat = nde;
+  flat["meta"]["given_info"]["p(Y | X, V3)"] = {{0.5, 0.5}, {0.5, 0.5}};
+  flat["given_info"] = "50% 50% 50% 50% 50% 50% 50% 50% 50%";
+  flat["answer"] = "no";
+  EXPECT_EQ(analyze_cladder_item(flat, nullptr).text_verdict, "flips");
 }
 
 TEST(CladderItems, ModelChecksUseTheExactModel) {
