@@ -841,7 +841,12 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
     if (type == "marginal") a.decision = make(polarity ? Decision::Op::greater : Decision::Op::less, Rational(1, 2));
     else if (type == "ett") a.decision = make(polarity ? Decision::Op::less : Decision::Op::greater, Rational(0));
     else a.decision = make(polarity ? Decision::Op::greater : Decision::Op::less, Rational(0));
-    if (b.observational && !b.wald) a.distractors.emplace_back("conditioning", solve_text(b.scm, *b.observational, id));
+    // Conditioning instead of intervening: a mistake only where the two differ (a confounder or
+    // a noise-borne association in the stated-numbers model); left out where they coincide.
+    if (b.observational && !b.wald && b.scm.endogenous().size() > 2) {
+      const Rational conditioning = solve_text(b.scm, *b.observational, id);
+      if (conditioning != b.value) a.distractors.emplace_back("conditioning", conditioning);
+    }
     if ((type == "nde" || type == "nie") && b.formal.find('[') != std::string::npos) {
       a.distractors.emplace_back("total_effect", solve_text(b.scm, fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", r.y, r.x), id));
     }
@@ -919,7 +924,14 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
           std::vector<Stated> moved = numbers;
           std::vector<Rational> g(nn);
           Rational linear(0);
-          for (std::size_t k = 0; k < nn; ++k) {
+          // Correlation's directions are known: up in P(Y=1,X=1), down in P(Y=1,X=0) and P(X=1).
+          bool known = type == "correlation";
+          for (std::size_t k = 0; known && k < nn; ++k) {
+            if (numbers[k].kind == Stated::Kind::joint) g[k] = numbers[k].bits[0] == 1 ? 1 : -1;
+            else if (numbers[k].kind == Stated::Kind::cpt && numbers[k].parents.empty()) g[k] = -1;
+            else known = false;
+          }
+          for (std::size_t k = 0; !known && k < nn; ++k) {
             const Rational d = shown[k].second;
             Rational step = shown[k].first + d <= 1 || !numbers[k].probability ? d : Rational(-d);
             moved[k].shown = shown[k].first + step;

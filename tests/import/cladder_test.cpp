@@ -455,9 +455,13 @@ TEST(CladderItems, DistractorsPerType) {
   EXPECT_EQ(nde.distractors[0].first, "total_effect");
   // ATE = sum_v P(v|1) P(Y|1,v) - sum_v P(v|0) P(Y|0,v).
   EXPECT_EQ(*nde.distractors[0].second, (q("0.4") * q("0.3") + q("0.6") * q("0.9")) - (q("0.8") * q("0.1") + q("0.2") * q("0.5")));
-  const CladderItemAnalysis ate = analyze_cladder_item(items[3].item, nullptr);
+  // Frontdoor: conditioning gives sum_m P(m|x) P(Y|x,m), x = 1 minus x = 0.
+  const CladderItemAnalysis ate = analyze_cladder_item(items[5].item, nullptr);
   ASSERT_EQ(ate.distractors.size(), 1U);
   EXPECT_EQ(ate.distractors[0].first, "conditioning");
+  EXPECT_EQ(*ate.distractors[0].second, (q("0.4") * q("0.3") + q("0.6") * q("0.7")) - (q("0.8") * q("0.1") + q("0.2") * q("0.5")));
+  // Backdoor: the item states no P(X | V1), so conditioning is no different mistake there.
+  EXPECT_TRUE(analyze_cladder_item(items[3].item, nullptr).distractors.empty());
   const CladderItemAnalysis collider = analyze_cladder_item(items[9].item, nullptr);
   ASSERT_EQ(collider.distractors.size(), 1U);
   EXPECT_EQ(*collider.distractors[0].second, q("-0.2"));
