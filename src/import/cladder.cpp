@@ -728,6 +728,13 @@ void import_questions(const std::vector<ordered_json>& items, const Models* mode
         m = &mit->second;
       }
       const CladderItemAnalysis a = analyze_cladder_item(item, m, options.tolerance);
+      if (options.cross_check) {
+        const Rational en = solve(a.model, parse_query(a.formal_query, a.model), {.method = Method::enumeration}).value;
+        if (en != a.value) {
+          throw Error(fmt::format("{}: the stated-numbers model gives {} by enumeration but {} for {}", a.id, to_string(en),
+                                  to_string(a.value), a.formal_query));
+        }
+      }
       ++report.parsed;
       const std::string group = a.query_type + " " + (a.graph_id.empty() ? "-" : a.graph_id);
       auto& counts = report.verdicts[group];
