@@ -561,8 +561,8 @@ Built evaluate(const std::string& type, const std::vector<Stated>& numbers, bool
   return out;
 }
 
-/// `b`'s value with other (shown) numbers: the same structure with the numbers' priors.
-Rational reprice(const Built& b, const std::vector<Stated>& numbers, const std::string& id) {
+/// `b`'s parts with other (shown) numbers: the same structure with the numbers' priors.
+std::vector<Rational> reprice_parts(const Built& b, const std::vector<Stated>& numbers, const std::string& id) {
   const Network n = network_of(numbers, true, id);
   std::vector<std::vector<Rational>> priors;
   for (VarId u : b.scm.exogenous()) {
@@ -586,14 +586,21 @@ Rational reprice(const Built& b, const std::vector<Stated>& numbers, const std::
     priors.push_back({Rational(1 - p), p});
   }
   const Scm scm = b.scm.with_priors(priors);
+  std::vector<Rational> out;
   try {
-    if (!b.wald) return solve(scm, b.parts[0]).value;
-    const Rational den = solve(scm, b.parts[1]).value;
-    if (den == 0) throw ImportError(id, "the Wald denominator is 0 at this point", "");
-    return solve(scm, b.parts[0]).value / den;
+    for (const auto& part : b.parts) out.push_back(solve(scm, part).value);
   } catch (const ZeroProbabilityEvidence& e) {
     throw ImportError(id, e.what(), "");
   }
+  return out;
+}
+
+/// The value of `b`'s question at other numbers (the Wald ratio of the parts for IV).
+Rational reprice(const Built& b, const std::vector<Stated>& numbers, const std::string& id) {
+  const std::vector<Rational> parts = reprice_parts(b, numbers, id);
+  if (!b.wald) return parts[0];
+  if (parts[1] == 0) throw ImportError(id, "the Wald denominator is 0 at this point", "");
+  return parts[0] / parts[1];
 }
 
 /// A model of the graph with fixed generic tables (backadj and collider_bias state no numbers).
@@ -870,10 +877,17 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
     }
     if (aligned) {
       const std::string want = a.label;
-      const Rational rounded = reprice(b, numbers, id);
+      const std::vector<Rational> rparts = reprice_parts(b, numbers, id);
+      if (b.wald && rparts[1] == 0) {
+        a.text_verdict = "flips";
+        a.text_reason = "the shown numbers make the Wald denominator 0: no answer";
+      }
+      const Rational rounded = b.wald ? (rparts[1] == 0 ? Rational(0) : Rational(rparts[0] / rparts[1])) : rparts[0];
       a.text_value = rounded;
       const std::string at_point = decide(a.decision, rounded);
-      if (rounded == a.decision.threshold) {
+      if (!a.text_verdict.empty()) {
+        // decided above (the Wald denominator)
+      } else if (rounded == a.decision.threshold) {
         a.text_verdict = "flips";
         a.text_reason = "the rounded numbers tie (value " + to_string(rounded) + ")";
       } else if (at_point != want) {
@@ -890,7 +904,8 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
         // flips: may_flip, with that corner as witness; it stays beyond the threshold by more
         // than 2R: decided; (4) otherwise every corner is tried. Correlation is monotone in each
         // number over the box (in P(Y=1,X=1) up, P(Y=1,X=0) and P(X=1) down), so its step (3)
-        // corner is its exact extreme; the Wald ratio's corners are all tried.
+        // corner is its exact extreme; the Wald ratio keeps its sign while neither part can
+        // reach 0 (each part bounded as above), else its corners are all tried.
         const std::size_t nn = numbers.size();
         Rational sum_d(0);
         Rational prod(1);
@@ -919,7 +934,10 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
         };
         enum class Next { decided, enumerate } next = Next::decided;
         if (b.wald) {
-          next = Next::enumerate;
+          // Both parts are multilinear effects with values in [-1, 1]: while neither can reach 0
+          // within the box, the ratio keeps its sign.
+          const Rational reach = 2 * sum_d + remainder;
+          if (abs(rparts[0]) <= reach || abs(rparts[1]) <= reach) next = Next::enumerate;
         } else if (type == "correlation" || margin <= 2 * sum_d + remainder) {
           std::vector<Stated> moved = numbers;
           std::vector<Rational> g(nn);
