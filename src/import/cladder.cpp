@@ -1,3 +1,6 @@
+// One file (~830 lines): the models file, the det-counterfactual items checked against their
+// models, and the loop over questions share the Models table and its loading; the per-question
+// analysis lives in cladder_items.cpp.
 #include "rung/import/cladder.hpp"
 #include "rung/import/cladder_items.hpp"
 

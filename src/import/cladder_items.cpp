@@ -1,3 +1,6 @@
+// One file (~1,100 lines) because its parts share one private vocabulary (the item's graph, the
+// stated numbers, the stated-numbers network and its repricing) that no other file uses: reading
+// the numbers, building the model, the three verdicts and the record are steps of one analysis.
 #include "rung/import/cladder_items.hpp"
 
 #include "rung/core/error.hpp"
