@@ -1,4 +1,8 @@
+// One file (~830 lines): the models file, the det-counterfactual items checked against their
+// models, and the loop over questions share the Models table and its loading; the per-question
+// analysis lives in cladder_items.cpp.
 #include "rung/import/cladder.hpp"
+#include "rung/import/cladder_items.hpp"
 
 #include "rung/core/text.hpp"
 #include "rung/io/json_fields.hpp"
@@ -696,6 +700,101 @@ void import_items(const std::vector<ordered_json>& items, const Models& models, 
       factual_undefined));
 }
 
+
+/// Every item from its own fields (docs/importing.md, "CLadder items"); with `models`, the exact
+/// model's checks too. det-counterfactual items with models go through import_items instead.
+void import_questions(const std::vector<ordered_json>& items, const Models* models, const CladderImportOptions& options,
+                      ImportResult& result) {
+  ImportReport& report = result.report;
+  std::size_t numbers_items = 0;
+  std::size_t numbers_off_items = 0;
+  std::size_t numbers_off = 0;
+  double numbers_max = 0;
+  std::string numbers_max_at;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const ordered_json& item = items[k];
+    std::string id = item.is_object() ? text_of(item, "question_id") : "";
+    if (id.empty()) id = fmt::format("#{}", k + 1);
+    try {
+      const CladderModel* m = nullptr;
+      if (models != nullptr && item.is_object() && item.contains("meta") && item["meta"].is_object()) {
+        const ordered_json& meta = item["meta"];
+        if (!meta.contains("model_id") || !meta["model_id"].is_number_integer()) throw ImportError(id, "no integer meta.model_id", "");
+        const long long model_id = meta["model_id"].get<long long>();
+        auto mit = models->by_id.find(model_id);
+        if (mit == models->by_id.end()) {
+          auto bit = models->broken.find(model_id);
+          throw ImportError(id, bit != models->broken.end() ? "its model could not be built: " + bit->second
+                                                            : fmt::format("model {} is not in the models file (--meta-models)", model_id),
+                            "");
+        }
+        m = &mit->second;
+      }
+      const CladderItemAnalysis a = analyze_cladder_item(item, m, options.tolerance);
+      if (options.cross_check) {
+        const Rational en = solve(a.model, parse_query(a.formal_query, a.model), {.method = Method::enumeration}).value;
+        if (en != a.value) {
+          throw Error(fmt::format("{}: the stated-numbers model gives {} by enumeration but {} for {}", a.id, to_string(en),
+                                  to_string(a.value), a.formal_query));
+        }
+      }
+      ++report.parsed;
+      const std::string group = a.query_type + " " + (a.graph_id.empty() ? "-" : a.graph_id);
+      auto& counts = report.verdicts[group];
+      ++counts["a:" + a.label_verdict];
+      ++counts["b:" + a.text_verdict];
+      if (!a.model_verdict.empty()) ++counts["c:" + a.model_verdict];
+      const double margin = abs(Rational(a.value - a.decision.threshold)).convert_to<double>();
+      LabelCheck check;
+      check.id = a.id;
+      check.quantity = "answer";
+      check.query_type = a.query_type;
+      check.graph = a.graph_id;
+      check.stored = a.label;
+      check.exact = a.value;
+      check.agrees = a.label_verdict == "agrees";
+      check.abs_error = check.agrees ? 0.0 : margin;
+      if (!check.agrees) {
+        if (a.label_verdict == "undecided") check.reason = "the graph makes both methods valid, or neither";
+        else if (margin < 1e-9) check.reason = "the item's numbers give " + a.answer + " by less than 1e-9 (float noise around a tie)";
+        else check.reason = "the item's own numbers give " + a.answer;
+      }
+      auto flag = [&](std::string verdict, std::string outcome, const std::optional<Rational>& v, std::string why) {
+        report.flagged.push_back({a.id, std::move(verdict), std::move(outcome), a.query_type, a.graph_id, a.label,
+                                  v ? to_decimal(*v, 6) : std::string(),
+                                  v ? abs(Rational(*v - a.decision.threshold)).convert_to<double>() : 0.0, std::move(why)});
+      };
+      if (!check.agrees) flag("a", a.label_verdict, a.value, check.reason + "; " + a.formula);
+      if (a.text_verdict == "flips" || a.text_verdict == "may_flip" || a.text_verdict == "unaligned") {
+        flag("b", a.text_verdict, a.text_value, a.text_reason);
+      }
+      if (a.model_verdict == "wrong" || a.model_verdict == "undecided") {
+        flag("c", a.model_verdict, a.model_value,
+             fmt::format("the exact model's {} gives {}", a.model_query, a.decision.answer(*a.model_value)));
+      }
+      if (!a.model_verdict.empty() && !a.numbers.empty()) {
+        ++numbers_items;
+        if (a.numbers_off > 0) ++numbers_off_items;
+        numbers_off += a.numbers_off;
+        if (a.max_number_error > numbers_max) {
+          numbers_max = a.max_number_error;
+          numbers_max_at = fmt::format("item {}, {}", a.id, a.max_number_query);
+        }
+      }
+      report.add(std::move(check));
+      result.records.push_back(cladder_item_record(item, a, options.file));
+    } catch (const ImportError& e) {
+      report.not_parsed.push_back({e.id(), e.reason(), e.phrase()});
+    }
+  }
+  if (numbers_items > 0) {
+    report.notes.push_back(fmt::format(
+        "items whose stated numbers differ from the exact model's (beyond the tolerance): {} of {} ({} numbers); largest "
+        "difference {:.3g} ({})",
+        numbers_off_items, numbers_items, numbers_off, numbers_max, numbers_max_at.empty() ? "-" : numbers_max_at));
+  }
+}
+
 }  // namespace
 
 ImportResult import_cladder(std::istream& in, std::istream* models, const CladderImportOptions& options) {
@@ -710,12 +809,22 @@ ImportResult import_cladder(std::istream& in, std::istream* models, const Cladde
     import_models(items, options, result);
     return result;
   }
-  if (models == nullptr) {
-    throw UsageError(fmt::format("{}: CLadder items need their models: add --meta-models test-model-meta.json", options.file));
+  std::optional<Models> loaded;
+  if (models != nullptr) {
+    const std::string model_text{std::istreambuf_iterator<char>(*models), std::istreambuf_iterator<char>()};
+    loaded = load_models(read_json_items(model_text), nullptr);
   }
-  const std::string model_text{std::istreambuf_iterator<char>(*models), std::istreambuf_iterator<char>()};
-  const Models loaded = load_models(read_json_items(model_text), nullptr);
-  import_items(items, loaded, options, result);
+  // det-counterfactual items with their models: the params' model and the text's (import_items).
+  std::vector<ordered_json> det;
+  std::vector<ordered_json> rest;
+  for (const auto& item : items) {
+    const bool is_det = item.is_object() && item.contains("meta") && item["meta"].is_object() &&
+                        text_of(item["meta"], "query_type") == "det-counterfactual";
+    (loaded && is_det ? det : rest).push_back(item);
+  }
+  if (!det.empty()) import_items(det, *loaded, options, result);
+  import_questions(rest, loaded ? &*loaded : nullptr, options, result);
+  result.report.entries = items.size();
   if (options.audit) {
     std::istringstream again(text);
     result.report.audit = audit_dataset(again, {.verify = false, .max_listed = 10, .file = options.file});

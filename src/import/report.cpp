@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 namespace rung {
 
@@ -114,6 +115,39 @@ std::string to_text(const ImportReport& r) {
     out += "\nFindings\n";
     for (const auto& n : r.notes) out += fmt::format("  {}\n", n);
   }
+  if (!r.verdicts.empty()) {
+    out += "\nVerdicts per query type and graph (a: the item's numbers, b: the text's rounded numbers, c: the exact model)\n";
+    std::set<std::string> columns;
+    for (const auto& [group, counts] : r.verdicts) {
+      for (const auto& [v, n] : counts) columns.insert(v);
+    }
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> head{"type graph"};
+    head.insert(head.end(), columns.begin(), columns.end());
+    rows.push_back(head);
+    std::map<std::string, std::size_t> total;
+    for (const auto& [group, counts] : r.verdicts) {
+      std::vector<std::string> row{group};
+      for (const auto& c : columns) {
+        auto it = counts.find(c);
+        row.push_back(it == counts.end() ? "0" : std::to_string(it->second));
+        if (it != counts.end()) total[c] += it->second;
+      }
+      rows.push_back(std::move(row));
+    }
+    std::vector<std::string> last{"all"};
+    for (const auto& c : columns) last.push_back(std::to_string(total[c]));
+    rows.push_back(std::move(last));
+    out += aligned_table(rows, "l" + std::string(columns.size(), 'r'));
+  }
+  if (!r.flagged.empty()) {
+    out += fmt::format("\nItems whose label a verdict does not confirm: {}\n", r.flagged.size());
+    std::vector<std::vector<std::string>> rows{{"id", "verdict", "type", "graph", "stored", "value", "margin", "why"}};
+    for (const auto& f : r.flagged) {
+      rows.push_back({f.id, f.verdict + ":" + f.outcome, f.query_type, f.graph, f.stored, f.exact, fmt::format("{:.3g}", f.margin), f.why});
+    }
+    out += aligned_table(rows, "lllllrrl");
+  }
   if (!r.disagreements.empty()) {
     out += fmt::format("\nDisagreements: {}\n", r.disagreements.size());
     out += "  (exact values as decimals; --json gives each as a fraction)\n";
@@ -177,6 +211,19 @@ ordered_json to_json(const ImportReport& r) {
     ds.push_back(std::move(e));
   }
   j["disagreements"] = std::move(ds);
+  ordered_json verdicts = ordered_json::object();
+  for (const auto& [group, counts] : r.verdicts) {
+    ordered_json c = ordered_json::object();
+    for (const auto& [v, n] : counts) c[v] = n;
+    verdicts[group] = std::move(c);
+  }
+  j["verdicts"] = std::move(verdicts);
+  ordered_json flagged = ordered_json::array();
+  for (const auto& f : r.flagged) {
+    flagged.push_back({{"id", f.id}, {"verdict", f.verdict}, {"outcome", f.outcome}, {"query_type", f.query_type}, {"graph", f.graph},
+                       {"stored", f.stored}, {"value", f.exact}, {"margin", f.margin}, {"why", f.why}});
+  }
+  j["flagged"] = std::move(flagged);
   j["audit"] = r.audit ? to_json(*r.audit) : ordered_json(nullptr);
   return j;
 }

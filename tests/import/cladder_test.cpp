@@ -1,4 +1,8 @@
 #include "rung/import/cladder.hpp"
+#include "rung/import/cladder_items.hpp"
+
+#include "rung/check/audit.hpp"
+#include "rung/check/checker.hpp"
 
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_json.hpp"
@@ -301,9 +305,13 @@ TEST(CladderImport, DeterministicItemsAgainstParamsAndText) {
   EXPECT_EQ(r.records[1]["source"]["text_contradicts_params"], Json::array({"V2", "Y"}));
   EXPECT_EQ(r.records[1]["source"]["text_answer"], "yes");
   EXPECT_EQ(r.records[0]["formal_query"], "P(Y[X=0]=1)");
-  // Items without --meta-models are refused as usage.
+  // Without --meta-models the items are read from their own fields: these hand-written ones
+  // carry no reasoning.step4 mechanisms, so each is reported, never guessed.
   std::istringstream again(items.dump());
-  EXPECT_THROW((void)import_cladder(again, nullptr, {}), UsageError);
+  const ImportResult own = import_cladder(again, nullptr, {.audit = false});
+  EXPECT_EQ(own.report.parsed, 0U);
+  ASSERT_EQ(own.report.not_parsed.size(), 4U);
+  EXPECT_EQ(own.report.not_parsed[0].reason, "no mechanisms in reasoning.step4");
 }
 
 std::filesystem::path shared(const char* name) { return std::filesystem::path(RUNG_SHARED_DIR) / "datasets/cladder" / name; }
@@ -344,6 +352,266 @@ TEST(CladderImport, ShippedDeterministicItems) {
   std::size_t contradicting = 0;
   for (const auto& rec : r.records) contradicting += rec["source"]["text_contradicts_params"].empty() ? 0 : 1;
   EXPECT_EQ(contradicting, 8U);
+}
+
+
+// ---- items from their own fields ----------------------------------------------------------------
+
+/// A CLadder item as the generator writes it: numbers in meta.given_info, graph in step1.
+Json own_item(int id, const std::string& type, const std::string& graph, const std::string& step1, Json given,
+              const std::string& text, const std::string& answer, bool polarity = true, Json extra = Json::object()) {
+  Json meta{{"graph_id", graph}, {"polarity", polarity}, {"query_type", type}, {"given_info", std::move(given)},
+            {"treatment", "X"}, {"outcome", "Y"}, {"model_id", 0}};
+  for (const auto& [k, v] : extra.items()) meta[k] = v;
+  Json reasoning = step1.empty() ? Json(nullptr) : Json{{"step0", "Let X = x; Y = y."}, {"step1", step1}};
+  return Json{{"question_id", id}, {"given_info", text}, {"question", "?"}, {"answer", answer}, {"meta", meta}, {"reasoning", reasoning}};
+}
+
+Rational q(const char* decimal) { return parse_rational(decimal); }
+
+struct Expected {
+  Json item;
+  Rational value;  // computed below from the stated numbers by the type's formula, by hand
+  std::string answer;
+};
+
+/// One item of every type; each expected value is the identification formula written out.
+std::vector<Expected> every_type() {
+  std::vector<Expected> out;
+  const Rational one(1);
+  // marginal: P(Y) = P(X=0) P(Y|X=0) + P(X=1) P(Y|X=1).
+  out.push_back({own_item(1, "marginal", "mediation", "X->V2,X->Y,V2->Y", {{"P(X)", 0.8}, {"P(Y | X)", {0.25, 0.75}}},
+                          "The overall probability of x is 80%. For a, the probability of y is 25%. For b, it is 75%.", "yes"),
+                 (one - q("0.8")) * q("0.25") + q("0.8") * q("0.75"), "yes"});
+  // correlation: P(Y=1,X=1)/P(X=1) - P(Y=1,X=0)/P(X=0).
+  out.push_back({own_item(2, "correlation", "fork", "X->Y,V2->Y", {{"P(X=1)", 0.5}, {"P(Y=1, X=0)", 0.1}, {"P(Y=1, X=1)", 0.3}},
+                          "50%, 10%, 30%.", "no", false),
+                 q("0.3") / q("0.5") - q("0.1") / q("0.5"), "no"});
+  // exp_away: P(Y|X=1,V3=1) - sum_x P(X=x) P(Y|X=x,V3=1).
+  out.push_back({own_item(3, "exp_away", "collision", "X->V3,Y->V3", {{"P(X)", 0.4}, {"P(Y | X, V3)", {{0.1, 0.5}, {0.2, 0.3}}}},
+                          "40%, 10%, 50%, 20%, 30%.", "no", true, {{"collider", "V3"}}),
+                 q("0.3") - (q("0.4") * q("0.3") + q("0.6") * q("0.5")), "no"});
+  // ate, backdoor over V1: sum_v P(V1=v) [P(Y|v,X=1) - P(Y|v,X=0)].
+  out.push_back({own_item(4, "ate", "confounding", "V1->X,V1->Y,X->Y", {{"p(Y | V1, X)", {{0.1, 0.3}, {0.5, 0.9}}}, {"p(V1)", {0.4}}},
+                          "10%, 30%, 50%, 90%, 40%.", "yes"),
+                 q("0.6") * (q("0.3") - q("0.1")) + q("0.4") * (q("0.9") - q("0.5")), "yes"});
+  // ate, IV (Wald): [P(Y|V2=1) - P(Y|V2=0)] / [P(X|V2=1) - P(X|V2=0)].
+  out.push_back({own_item(5, "ate", "IV", "V1->X,V2->X,V1->Y,X->Y", {{"p(Y | V2)", {0.4, 0.6}}, {"p(X | V2)", {0.2, 0.7}}},
+                          "40%, 60%, 20%, 70%.", "yes"),
+                 (q("0.6") - q("0.4")) / (q("0.7") - q("0.2")), "yes"});
+  // ate, frontdoor: sum_v [P(v|X=1) - P(v|X=0)] sum_x P(Y|x,v) P(x).
+  {
+    const Rational pv1 = q("0.6") - q("0.2");
+    const Rational value = pv1 * (q("0.5") * q("0.5") + q("0.5") * q("0.7")) - pv1 * (q("0.5") * q("0.1") + q("0.5") * q("0.3"));
+    out.push_back({own_item(6, "ate", "frontdoor", "V1->X,X->V3,V1->Y,V3->Y",
+                            {{"p(V3 | X)", {0.2, 0.6}}, {"p(Y | X, V3)", {{0.1, 0.5}, {0.3, 0.7}}}, {"p(X)", {0.5}}},
+                            "20%, 60%, 10%, 50%, 30%, 70%, 50%.", "yes"),
+                   value, "yes"});
+  }
+  // ett on diamondcut: sum_v P(V3=v|X=1) [P(Y|X=1,v) - P(Y|X=0,v)]; "would Y be more likely had X been 0" is no.
+  out.push_back({own_item(7, "ett", "diamondcut", "V1->V3,V1->X,X->Y,V3->Y", {{"p(Y | X, V3)", {{0.1, 0.4}, {0.5, 0.8}}}, {"p(V3 | X)", {0.4, 0.6}}},
+                          "10%, 40%, 50%, 80%, 40%, 60%.", "no"),
+                 q("0.4") * (q("0.5") - q("0.1")) + q("0.6") * (q("0.8") - q("0.4")), "no"});
+  // nde: sum_v P(V2=v|X=0) [P(Y|X=1,v) - P(Y|X=0,v)].
+  const Json med{{"p(Y | X, V2)", {{0.1, 0.5}, {0.3, 0.9}}}, {"p(V2 | X)", {0.2, 0.6}}};
+  out.push_back({own_item(8, "nde", "mediation", "X->V2,X->Y,V2->Y", med, "10%, 50%, 30%, 90%, 20%, 60%.", "yes", true, {{"mediators", {"V2"}}}),
+                 q("0.8") * (q("0.3") - q("0.1")) + q("0.2") * (q("0.9") - q("0.5")), "yes"});
+  // nie: sum_v P(Y|X=0,v) [P(v|X=1) - P(v|X=0)].
+  out.push_back({own_item(9, "nie", "mediation", "X->V2,X->Y,V2->Y", med, "10%, 50%, 30%, 90%, 20%, 60%.", "yes", true, {{"mediators", {"V2"}}}),
+                 q("0.1") * (q("0.4") - q("0.8")) + q("0.5") * (q("0.6") - q("0.2")), "yes"});
+  // collider_bias: X does not cause Y, whatever the stated correlation among the selected.
+  out.push_back({own_item(10, "collider_bias", "collision", "X->V3,Y->V3", {{"P(Y = 1 | X = 1, V3 = 1) - P(Y = 1 | X = 0, V3 = 1)", -0.2}},
+                          "the correlation is -0.20.", "no", true, {{"collider", "V3"}}),
+                 Rational(0), "no"});
+  // backadj without reasoning (the graph from graph_id): {V1} blocks the backdoor, {} does not.
+  out.push_back({own_item(11, "backadj", "confounding", "", Json::array({Json::array({"V1"}), Json::array()}), "Method 1 ... Method 2 ...", "yes"),
+                 Rational(0), "yes"});
+  // det-counterfactual: Y := X or V2, V2 := X; Y[X=0] = 0.
+  {
+    Json det = own_item(12, "det-counterfactual", "mediation", "X->V2,X->Y,V2->Y", Json::object(), "We know that ...", "no", true,
+                        {{"action", 0}, {"polarity", 1}});
+    det["reasoning"]["step4"] = "V2 = X\nY = X or V2";
+    out.push_back({det, Rational(0), "no"});
+  }
+  return out;
+}
+
+TEST(CladderItems, EveryQueryTypeFromItsOwnFields) {
+  for (const auto& e : every_type()) {
+    SCOPED_TRACE(e.item.dump());
+    const CladderItemAnalysis a = analyze_cladder_item(e.item, nullptr);
+    if (a.query_type != "backadj") EXPECT_EQ(a.value, e.value);
+    EXPECT_EQ(a.answer, e.answer);
+    EXPECT_EQ(a.label_verdict, "agrees");
+    // The record's formal query on its model gives the value again (a second method: enumeration).
+    EXPECT_EQ(solve(a.model, parse_query(a.formal_query, a.model), {.method = Method::enumeration}).value, a.value);
+  }
+}
+
+TEST(CladderItems, DistractorsPerType) {
+  const auto items = every_type();
+  const CladderItemAnalysis nde = analyze_cladder_item(items[7].item, nullptr);
+  ASSERT_EQ(nde.distractors.size(), 1U);
+  EXPECT_EQ(nde.distractors[0].first, "total_effect");
+  // ATE = sum_v P(v|1) P(Y|1,v) - sum_v P(v|0) P(Y|0,v).
+  EXPECT_EQ(*nde.distractors[0].second, (q("0.4") * q("0.3") + q("0.6") * q("0.9")) - (q("0.8") * q("0.1") + q("0.2") * q("0.5")));
+  // Frontdoor: conditioning gives sum_m P(m|x) P(Y|x,m), x = 1 minus x = 0.
+  const CladderItemAnalysis ate = analyze_cladder_item(items[5].item, nullptr);
+  ASSERT_EQ(ate.distractors.size(), 1U);
+  EXPECT_EQ(ate.distractors[0].first, "conditioning");
+  EXPECT_EQ(*ate.distractors[0].second, (q("0.4") * q("0.3") + q("0.6") * q("0.7")) - (q("0.8") * q("0.1") + q("0.2") * q("0.5")));
+  // Backdoor: the item states no P(X | V1), so conditioning is no different mistake there.
+  EXPECT_TRUE(analyze_cladder_item(items[3].item, nullptr).distractors.empty());
+  const CladderItemAnalysis collider = analyze_cladder_item(items[9].item, nullptr);
+  ASSERT_EQ(collider.distractors.size(), 1U);
+  EXPECT_EQ(*collider.distractors[0].second, q("-0.2"));
+}
+
+TEST(CladderItems, WrongLabelsAndUndecidedMethodsAreReported) {
+  auto items = every_type();
+  Json wrong = items[0].item;
+  wrong["answer"] = "no";
+  EXPECT_EQ(analyze_cladder_item(wrong, nullptr).label_verdict, "wrong");
+  // Fork: both {} and {V2} satisfy the backdoor criterion, so neither method is "more correct".
+  const Json fork = own_item(20, "backadj", "fork", "", Json::array({Json::array(), Json::array({"V2"})}), "", "yes");
+  EXPECT_EQ(analyze_cladder_item(fork, nullptr).label_verdict, "undecided");
+  // Unreadable fields are reported with the phrase, never guessed.
+  Json bad = items[3].item;
+  bad["meta"]["given_info"] = {{"p(Y | V1, X)", {0.1, 0.3}}, {"p(V1)", {0.4}}};
+  try {
+    (void)analyze_cladder_item(bad, nullptr);
+    FAIL() << "a table of the wrong shape was read";
+  } catch (const ImportError& e) {
+    EXPECT_EQ(e.id(), "4");
+    EXPECT_EQ(e.phrase(), "p(Y | V1, X)");
+  }
+  Json no_graph = items[0].item;
+  no_graph["reasoning"] = nullptr;
+  no_graph["meta"]["graph_id"] = "spiral";
+  EXPECT_THROW((void)analyze_cladder_item(no_graph, nullptr), ImportError);
+}
+
+TEST(CladderItems, RoundingVerdictOnBorderlineItems) {
+  auto ate = [](int id, double p0, double p1, const std::string& text) {
+    return own_item(id, "ate", "chain", "X->V2,V2->Y", {{"p(Y | X)", {p0, p1}}}, text, "yes");
+  };
+  // Clear: 0.6 either way.
+  const auto clear = analyze_cladder_item(ate(1, 0.2, 0.8, "For a, 20%. For b, 80%."), nullptr);
+  EXPECT_EQ(clear.text_verdict, "decided");
+  EXPECT_EQ(*clear.text_value, q("0.6"));
+  // The numbers say +0.0099; the text shows 46% and 46%: the rounded effect is 0, a tie.
+  const auto tie = analyze_cladder_item(ate(2, 0.455, 0.4649, "For a, 46%. For b, 46%."), nullptr);
+  EXPECT_EQ(tie.label_verdict, "agrees");
+  EXPECT_EQ(tie.text_verdict, "flips");
+  EXPECT_EQ(*tie.text_value, Rational(0));
+  // The text shows 45% and 46% (+0.01), but within half a point each the effect reaches 0.
+  const auto box = analyze_cladder_item(ate(3, 0.4549, 0.4551, "For a, 45%. For b, 46%."), nullptr);
+  EXPECT_EQ(box.text_verdict, "may_flip");
+  EXPECT_EQ(*box.text_value, q("0.01"));
+  // A text number that is no rounding of the stated one.
+  const auto off = analyze_cladder_item(ate(4, 0.2, 0.8, "For a, 30%. For b, 80%."), nullptr);
+  EXPECT_EQ(off.text_verdict, "unaligned");
+  // The same borderline on a 9-number item (bound, gradient, then the witness corner): an
+  // arrowhead NDE of exactly 1/100, which half a point on each P(Y | X, V3) cancels.
+  const Json arrow{{"p(Y | X, V3)", {{0.5, 0.5}, {0.51, 0.51}}}, {"p(V3 | X, V2)", {{0.5, 0.5}, {0.5, 0.5}}}, {"p(V2)", {0.5}}};
+  Json nde = own_item(5, "nde", "arrowhead", "X->V3,V2->V3,X->Y,V2->Y,V3->Y", arrow,
+                      "50% 50% 51% 51% 50% 50% 50% 50% 50%", "yes", true, {{"mediators", {"V3"}}});
+  const auto thin = analyze_cladder_item(nde, nullptr);
+  EXPECT_EQ(thin.value, q("0.01"));
+  EXPECT_EQ(thin.label_verdict, "agrees");
+  EXPECT_EQ(thin.text_verdict, "may_flip");
+  // At 50% everywhere the shown numbers tie.
+  Json flat = nde;
+  flat["meta"]["given_info"]["p(Y | X, V3)"] = {{0.5, 0.5}, {0.5, 0.5}};
+  flat["given_info"] = "50% 50% 50% 50% 50% 50% 50% 50% 50%";
+  flat["answer"] = "no";
+  EXPECT_EQ(analyze_cladder_item(flat, nullptr).text_verdict, "flips");
+}
+
+TEST(CladderItems, ModelChecksUseTheExactModel) {
+  // Model 0 (mediation) of kTenModels; the item states rounded-off numbers of it.
+  const Json models = Json::parse(kTenModels);
+  const CladderModel m = cladder_model(models[0]);
+  Json item = own_item(1, "ate", "mediation", "X->V2,X->Y,V2->Y", {{"p(Y | X)", {0.2588870521988558, 0.8514115088495925}}},
+                       "For a, 26%. For b, 85%.", "yes");
+  const CladderItemAnalysis a = analyze_cladder_item(item, &m);
+  EXPECT_EQ(a.model_verdict, "agrees");
+  ASSERT_TRUE(a.model_value.has_value());
+  EXPECT_EQ(*a.model_value, solve(m.scm, parse_query("E(Y[X=1]) - E(Y[X=0])", m.scm)).value);
+  // The stated P(Y=1|X=x) are the model's up to the file's last digits.
+  EXPECT_LT(a.max_number_error, 1e-12);
+  EXPECT_EQ(a.numbers_off, 0U);
+}
+
+TEST(CladderItems, RecordsReverifyAndScoreGoldAnswers) {
+  Json items = Json::array();
+  for (const auto& e : every_type()) items.push_back(e.item);
+  std::istringstream in(items.dump());
+  const ImportResult r = import_cladder(in, nullptr, {.file = "own.json", .audit = false});
+  ASSERT_EQ(r.records.size(), items.size());
+  std::string jsonl;
+  std::string gold;
+  for (const auto& rec : r.records) {
+    jsonl += rec.dump() + "\n";
+    gold += Json{{"id", rec["id"]}, {"response", "Answer: " + rec["answer"].get<std::string>()}}.dump() + "\n";
+  }
+  std::istringstream records(jsonl);
+  const AuditReport audit = audit_dataset(records, {.verify = true});
+  EXPECT_EQ(audit.checked, items.size());
+  EXPECT_EQ(audit.verified, items.size());
+  std::istringstream dataset(jsonl);
+  std::istringstream responses(gold);
+  const CheckReport check = check_responses(dataset, responses);
+  EXPECT_EQ(check.all.correct, items.size());
+}
+
+TEST(CladderItems, ShippedQuestionFilesImportWhole) {
+  if (!std::filesystem::exists(shared("test-generate-easy.json"))) GTEST_SKIP() << "../shared/datasets absent";
+  std::ifstream model_file(shared("test-model-meta.json"));
+  const std::string model_text{std::istreambuf_iterator<char>(model_file), std::istreambuf_iterator<char>()};
+  for (const char* name : {"test-generate-easy.json", "test-generate-hard.json", "test-generate-anti.json",
+                           "test-generate-non.json", "test-generate-det.json"}) {
+    SCOPED_TRACE(name);
+    std::ifstream file(shared(name));
+    const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    std::istringstream in(text);
+    const ImportResult own = import_cladder(in, nullptr, {.file = name, .audit = false});
+    EXPECT_TRUE(own.report.not_parsed.empty());
+    EXPECT_EQ(own.report.parsed, own.report.entries);
+    EXPECT_EQ(own.records.size(), own.report.entries);
+    // Every label that the item's numbers do not reproduce is listed with its reason.
+    std::size_t listed = 0;
+    for (const auto& f : own.report.flagged) {
+      if (f.verdict == "a") {
+        ++listed;
+        EXPECT_FALSE(f.why.empty()) << f.id;
+      }
+    }
+    EXPECT_EQ(listed, own.report.checked - own.report.agreed);
+    // The records re-verify under rung audit and score gold answers 100% under rung check.
+    std::string jsonl;
+    std::string gold;
+    for (const auto& rec : own.records) {
+      jsonl += rec.dump() + "\n";
+      gold += Json{{"id", rec["id"]}, {"response", rec["answer"]}}.dump() + "\n";
+    }
+    std::istringstream records(jsonl);
+    const AuditReport audit = audit_dataset(records, {.verify = true, .threads = 2});
+    EXPECT_EQ(audit.verified, own.records.size());
+    std::istringstream dataset(jsonl);
+    std::istringstream responses(gold);
+    EXPECT_EQ(check_responses(dataset, responses).all.correct, own.records.size());
+    // With the models file the model checks run on every item.
+    std::istringstream again(text);
+    std::istringstream models(model_text);
+    const ImportResult with = import_cladder(again, &models, {.file = name, .audit = false});
+    EXPECT_TRUE(with.report.not_parsed.empty());
+    if (std::string(name) != "test-generate-det.json") {
+      std::size_t model_checked = 0;
+      for (const auto& rec : with.records) model_checked += rec["source"].contains("model_verdict") ? 1 : 0;
+      EXPECT_EQ(model_checked, with.records.size());
+    }
+  }
 }
 
 }  // namespace

@@ -82,9 +82,11 @@ struct CladderImportOptions {
   bool audit = true;  ///< run `rung audit`'s shortcut baselines on an items file
 };
 
-/// Imports a CLadder file: a models file (re-verifies every stored ground truth), or an items
-/// file whose `meta.model_id` names models from `models` (required then; may be null for a
-/// models file). Unreadable items or models are reported and skipped.
+/// Imports a CLadder file: a models file (re-verifies every stored ground truth), or a questions
+/// file, every item from its own fields (analyze_cladder_item, include/rung/import/cladder_items.hpp).
+/// `models` (nullable) adds the exact-model checks; det-counterfactual items with models are
+/// checked against the params and their text as before. Unreadable items or models are reported
+/// and skipped.
 [[nodiscard]] ImportResult import_cladder(std::istream& in, std::istream* models, const CladderImportOptions& options = {});
 
 }  // namespace rung

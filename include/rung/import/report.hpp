@@ -82,6 +82,21 @@ struct ReadingScore {
   std::size_t undefined = 0;  ///< items where the reading has zero-probability evidence
 };
 
+/// A CLadder item whose label is wrong or not decided by one of its three readings
+/// (docs/importing.md: verdict a = the item's own numbers, b = the text's rounded numbers,
+/// c = the exact model).
+struct FlaggedItem {
+  std::string id;
+  std::string verdict;     ///< "a", "b" or "c"
+  std::string outcome;     ///< "wrong", "undecided", "flips", "may_flip", "unaligned"
+  std::string query_type;
+  std::string graph;
+  std::string stored;      ///< the label
+  std::string exact;       ///< the value behind the verdict (decimal), or ""
+  double margin = 0;       ///< |value - threshold| of the decision ("by how much")
+  std::string why;
+};
+
 struct ImportReport {
   std::string source;  ///< "counterbench" or "cladder"
   std::string file;
@@ -101,6 +116,11 @@ struct ImportReport {
   std::vector<ReadingScore> readings;
   /// Free-form findings with their counts ("text contradicts params: 40 items").
   std::vector<std::string> notes;
+
+  /// CLadder items: counts per "query_type graph" and verdict ("a:agrees", "b:flips", ...).
+  std::map<std::string, std::map<std::string, std::size_t>> verdicts;
+  /// CLadder items whose label a verdict does not confirm, in file order.
+  std::vector<FlaggedItem> flagged;
 
   /// `rung audit` on the same file (shortcut baselines); nullopt when the file holds no records.
   std::optional<AuditReport> audit;
