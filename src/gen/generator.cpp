@@ -23,6 +23,7 @@ namespace rung {
 namespace {
 
 constexpr std::uint64_t kNameStream = 0x6e616d6573ULL;  // "names": the names' own seed stream
+constexpr std::uint64_t kBlockStream = 0x626c6f636bULL;  // "block": the block seeds' stream
 constexpr int kMaxRedraws = 50;
 constexpr int kMaxShortcutTries = 5000;
 constexpr int kRelaxEvery = 500;
@@ -93,6 +94,10 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     agree("nested_ignored");
     agree("nested_literal");
   }
+  // The block of ranks that counts once through these bits shares one seed, from which the
+  // preset draws the outcome's mechanism class: every class is balanced on all of them.
+  const std::uint64_t block = rank / bit;
+  target.block_seed = Rng::item_seed(options_.seed ^ kBlockStream, block * types.size() + t);
   return target;
 }
 
