@@ -109,6 +109,9 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   Rng rng(seed);
   Rng names(Rng::item_seed(options_.seed ^ kNameStream, index * (kMaxRedraws + 1) + static_cast<std::uint64_t>(attempt)));
   ItemTarget goal = target(structure_index);
+  // Small models hold few distinct items of some outcome classes: the late redraws of a repeated
+  // structure draw the class freely (that item's class is then not balanced by construction).
+  if (attempt > kMaxRedraws / 2) goal.block_seed = 0;
   // The preset meets the answer and the factual-value target; the shortcut procedures' targets
   // are checked here, redrawing until every one holds. Small models cannot meet every
   // combination, so every kRelaxEvery draws the last remaining shortcut target is dropped
