@@ -851,6 +851,9 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
   // The outcome's class comes from the block seed, shared by the items of one balanced block.
   Rng block_rng(target.block_seed);
   const OutcomeClass outcome_class = sampler.draw_outcome_class(target.block_seed != 0 ? block_rng : rng);
+  // Whether the treatment has a hidden confounder shows in the text too ("C causes X"), so it is
+  // drawn per block as well (a basic item whose conditioning must differ is always confounded).
+  const int confounded_class = target.block_seed != 0 ? (block_rng.chance(1, 2) ? 1 : 0) : -1;
   Graph g;
   Candidate candidate;
   Shape shape;  // the current candidate's, its buffers reused from draw to draw
@@ -905,7 +908,9 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
                                   std::any_of(goal.begin(), goal.end(), [](const auto& a) {
                                     return a.first == "conditioning" && !a.second;
                                   });
-    sampler.draw_structure(rng, needs_confounder || rng.bits(1) != 0, outcome_class.inputs, g);
+    // (After kRelaxEvery attempts the draw is free again: small models cannot host every class.)
+    const bool confounded = confounded_class >= 0 && misses < kRelaxEvery ? confounded_class == 1 : rng.bits(1) != 0;
+    sampler.draw_structure(rng, needs_confounder || confounded, outcome_class.inputs, g);
     const int n = static_cast<int>(g.nodes.size());
     const int x = g.treatment;
     const int y = g.outcome();

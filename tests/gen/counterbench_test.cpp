@@ -129,6 +129,7 @@ TEST(Counterbench, AnswersAreBalancedWithinEachOutcomeClass) {
     Generator(o).write(out, run);
     std::map<std::pair<std::string, std::string>, std::pair<int, int>> by_class;  // (type, class) -> (yes, no)
     std::map<std::string, int> classes_by_type;
+    std::map<std::pair<std::string, bool>, std::pair<int, int>> by_confounding;  // (type, confounded) -> (yes, no)
     std::istringstream lines(out.str());
     int items = 0;
     for (std::string line; std::getline(lines, line); ++items) {
@@ -139,6 +140,10 @@ TEST(Counterbench, AnswersAreBalancedWithinEachOutcomeClass) {
       }
       auto& [yes, no] = by_class[{r["type"], own}];
       (r["answer"] == "yes" ? yes : no) += 1;
+      // The confounder's clause ("C causes X") is drawn per block too, but falls back to a free
+      // draw where a small model cannot host it, and a relaxed target changes it: near balance.
+      auto& [c_yes, c_no] = by_confounding[{r["type"], r["difficulty"]["confounded"].get<bool>()}];
+      (r["answer"] == "yes" ? c_yes : c_no) += 1;
     }
     ASSERT_EQ(items, static_cast<int>(o.count));
     std::map<std::string, int> off_by_type;  // classes not exactly balanced
@@ -147,6 +152,10 @@ TEST(Counterbench, AnswersAreBalancedWithinEachOutcomeClass) {
       EXPECT_TRUE(diff == 0 || diff == 1) << key.first << " " << key.second << ": " << counts.first << " yes, " << counts.second << " no";
       off_by_type[key.first] += diff != 0 ? 1 : 0;
       ++classes_by_type[key.first];
+    }
+    for (const auto& [key, counts] : by_confounding) {
+      EXPECT_LE(std::abs(counts.first - counts.second), std::max(2, (counts.first + counts.second) / 50))
+          << key.first << (key.second ? " confounded: " : " unconfounded: ") << counts.first << " yes, " << counts.second << " no";
     }
     for (const std::string& type : o.types) {
       EXPECT_LE(off_by_type[type], 1) << type;
