@@ -95,7 +95,8 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     agree("nested_literal");
   }
   // The block of ranks that counts once through these bits shares one seed, from which the
-  // preset draws the outcome's mechanism class: every class is balanced on all of them.
+  // preset draws the outcome's mechanism class and the treatment's confounding: every class is
+  // balanced on all of them.
   const std::uint64_t block = rank / bit;
   target.block_seed = Rng::item_seed(options_.seed ^ kBlockStream, block * types.size() + t);
   return target;
