@@ -19,8 +19,8 @@ namespace rung {
 namespace {
 
 constexpr int kMaxAttempts = 5000;        // candidates drawn for the answer targets, at most
-constexpr int kMaxShortcutTries = 5000;   // candidates meeting them but not the shortcut targets
-constexpr int kRelaxEvery = 500;          // drop the last shortcut target after this many more
+constexpr int kMaxShortcutTries = 20000;  // candidates meeting them but not the shortcut targets
+constexpr int kRelaxEvery = 2000;         // drop the last shortcut target after this many more
 constexpr int kMechanismsPerStructure = 4;  // mechanism draws tried on one drawn structure
 constexpr std::string_view kBackground =
     "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
@@ -53,6 +53,26 @@ struct Node {
   // The same negations as masks for the bit-parallel simulation (set by draw_mechanisms).
   std::array<std::uint64_t, kMaxParents> flip{};  // all ones where the input is negated
   std::uint64_t flip_output = 0;                   // all ones where the output is
+};
+
+/// The class of the outcome's mechanism, as its defining clause shows it: the connective, the
+/// number of inputs, how many of them are negated and, for a negated copy, which side the "not"
+/// is written on. Every item's class is drawn from its target's block seed (see ItemTarget), so
+/// each class is balanced on the answer by construction.
+struct OutcomeClass {
+  Op op = Op::copy;
+  int inputs = 1;
+  int negated = 0;             // and, or, xor, threshold: negated inputs
+  int at_least = 0;            // threshold
+  bool negate_output = false;  // copy: Y := not A
+  bool not_cause = false;      // Y := not A written "not A causes Y" (else "A causes not Y")
+
+  /// "copy", "not_copy_effect", "not_copy_cause", "and2_neg1", "threshold3_2_neg0", ...
+  [[nodiscard]] std::string name() const {
+    if (op == Op::copy) return !negate_output ? "copy" : not_cause ? "not_copy_cause" : "not_copy_effect";
+    if (op == Op::threshold) return fmt::format("threshold{}_{}_neg{}", inputs, at_least, negated);
+    return fmt::format("{}{}_neg{}", op_name(op), inputs, negated);
+  }
 };
 
 /// One sampled structure: nodes in topological order, the last the outcome. The treatment is
@@ -89,19 +109,47 @@ class GraphSampler {
     if (allowed(o, "threshold")) wide_ops_.push_back(Op::threshold);  // validate(): with another kind
   }
 
-  /// Overwrites `g` with a new structure: its nodes' parents, no mechanisms yet.
-  void draw_structure(Rng& rng, bool confounded, Graph& g) {
+  /// The outcome's class, drawn about as the preset kept them before the classes were drawn
+  /// first: one input with probability 1/3 (the kept share was 26-38% by level; a single-input
+  /// outcome meets the targets less often, and has fewer distinct structures in small graphs),
+  /// else inputs uniform in 2 .. min(--max-in-degree, --min-variables - 1); then the kind as
+  /// draw_mechanisms() draws it: uniform over those allowed, each input negated with
+  /// probability 1/4 (a copy negated with probability 1/3, or always without `copy`), the
+  /// wording of a negated copy either way with probability 1/2.
+  [[nodiscard]] OutcomeClass draw_outcome_class(Rng& rng) const {
+    OutcomeClass c;
+    const int widest = ops_.empty() ? 1 : std::min(o_.max_in_degree, o_.min_variables - 1);
+    c.inputs = widest == 1 || rng.chance(1, 3) ? 1 : 2 + static_cast<int>(rng.below(static_cast<std::uint64_t>(widest - 1)));
+    if (c.inputs == 1) {
+      c.negate_output = negations_ && (!copies_ || rng.chance(1, 3));
+      c.not_cause = c.negate_output && rng.chance(1, 2);
+      return c;
+    }
+    const std::vector<Op>& ops = c.inputs >= 3 ? wide_ops_ : ops_;
+    c.op = rng.pick(ops);
+    if (c.op == Op::threshold) c.at_least = 2 + static_cast<int>(rng.below(static_cast<std::uint64_t>(c.inputs - 2)));
+    for (int i = 0; i < c.inputs; ++i) c.negated += negations_ && rng.chance(1, 4) ? 1 : 0;
+    return c;
+  }
+
+  /// Overwrites `g` with a new structure: its nodes' parents, no mechanisms yet; the outcome has
+  /// `outcome_inputs` parents.
+  void draw_structure(Rng& rng, bool confounded, int outcome_inputs, Graph& g) {
     const GeneratorOptions& o = o_;
     const int n = between(rng, o.min_variables, o.max_variables);
     g.nodes.assign(static_cast<std::size_t>(n), Node{});
     g.backbone.clear();
     if (confounded && (o.max_in_degree < 2 || n - 2 < o.min_path_length)) confounded = false;
+    // A confounder's second child is a backbone node after the treatment; an outcome with one
+    // parent cannot be it, so the backbone then needs a node between the treatment and the outcome.
+    const bool single = outcome_inputs == 1;
+    if (confounded && single && std::min(n - 2, o.min_path_length + 2) < 2) confounded = false;
     const int t = confounded ? 1 : 0;
     g.treatment = t;
     g.confounder = confounded ? 0 : -1;
     // Backbone: the treatment, L-1 intermediate nodes, the outcome (n-1).
     const int longest = std::min(n - 1 - t, o.min_path_length + 2);
-    const int length = between(rng, o.min_path_length, longest);
+    const int length = between(rng, confounded && single ? std::max(2, o.min_path_length) : o.min_path_length, longest);
     std::array<int, kMaxNodes> middle{};
     std::size_t m = 0;
     for (int v = t + 1; v < n - 1; ++v) middle[m++] = v;
@@ -121,7 +169,8 @@ class GraphSampler {
     int confounded_child = -1;
     if (confounded) {
       backbone_parent[1] = 0;
-      confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below_pooled(g.backbone.size() - 1))];
+      const std::size_t choices = g.backbone.size() - (single ? 2 : 1);  // not the outcome if single
+      confounded_child = g.backbone[1 + static_cast<std::size_t>(rng.below_pooled(choices))];
     }
 
     std::array<int, kMaxNodes> candidates{};
@@ -138,7 +187,7 @@ class GraphSampler {
       }
       const int k = (forced >= 0 ? 1 : 0) + (second ? 1 : 0);
       const int max_k = std::max(k, std::min<int>(o.max_in_degree, k + static_cast<int>(c)));
-      const int want = ops_.empty() ? 1 : between(rng, std::max(1, k), max_k);
+      const int want = v == n - 1 ? outcome_inputs : ops_.empty() ? 1 : between(rng, std::max(1, k), max_k);
       if (forced >= 0) node.parents.push_back(forced);
       if (second) node.parents.push_back(0);
       // The other parents: a uniform sample of the candidates (the first steps of a Fisher-Yates
@@ -151,14 +200,27 @@ class GraphSampler {
     }
   }
 
-  /// Overwrites the mechanisms of `g`'s structure with a new draw.
-  void draw_mechanisms(Rng& rng, Graph& g) const {
+  /// Overwrites the mechanisms of `g`'s structure with a new draw; the outcome's is of class `c`
+  /// (its inputs: c.inputs).
+  void draw_mechanisms(Rng& rng, const OutcomeClass& c, Graph& g) const {
     for (Node& node : g.nodes) {
       if (node.parents.empty()) continue;
       node.negated.clear();
       node.at_least = 0;
       node.negate_output = false;
-      if (node.parents.size() == 1) {
+      if (&node == &g.nodes.back()) {
+        node.op = c.op;
+        node.at_least = c.at_least;
+        node.negate_output = c.negate_output;
+        // Which inputs are negated: a uniform choice of c.negated of them (selection sampling).
+        int left = c.negated;
+        const auto k = static_cast<int>(node.parents.size());
+        for (int i = 0; i < k; ++i) {
+          const bool negate = left > 0 && static_cast<int>(rng.below_pooled(static_cast<std::uint64_t>(k - i))) < left;
+          node.negated.push_back(negate);
+          left -= negate ? 1 : 0;
+        }
+      } else if (node.parents.size() == 1) {
         node.op = Op::copy;
         node.negate_output = negations_ && (!copies_ || rng.chance_pooled(1, 3));
         node.negated.push_back(false);
@@ -252,8 +314,9 @@ void append_joined(std::string& out, std::size_t count, Word word, std::string_v
   }
 }
 
-/// "We know that A causes B and C, not B causes D, A and D together cause E."
-std::string causal_text(const Graph& g, const std::vector<std::string>& names, Rng& rng) {
+/// "We know that A causes B and C, not B causes D, A and D together cause E." The outcome's
+/// negated copy, if it is one, is worded as `outcome` says.
+std::string causal_text(const Graph& g, const std::vector<std::string>& names, const OutcomeClass& outcome, Rng& rng) {
   const std::size_t n = g.nodes.size();
   auto name = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
   std::array<std::uint64_t, kMaxNodes> copies{};  // cause -> its plain effects (B := A), one bit each
@@ -271,7 +334,8 @@ std::string causal_text(const Graph& g, const std::vector<std::string>& names, R
     if (node.op == Op::copy) {
       // B := not A reads "A causes not B" or "not A causes B": the same mechanism.
       const std::string& cause = name(node.parents[0]);
-      clause = rng.chance(1, 2) ? cause + " causes not " + effect : "not " + cause + " causes " + effect;
+      const bool not_cause = v + 1 == n ? outcome.not_cause : rng.chance(1, 2);
+      clause = not_cause ? "not " + cause + " causes " + effect : cause + " causes not " + effect;
     } else {
       auto input = [&](std::string& out, std::size_t i) {
         if (node.negated[i]) out += "not ";
@@ -784,6 +848,12 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     for (int i = 1; i < options_.interventions; ++i) joint_values.push_back(rng.chance(1, 2) ? 1 : 0);
   }
   GraphSampler sampler(options_);
+  // The outcome's class comes from the block seed, shared by the items of one balanced block.
+  Rng block_rng(target.block_seed);
+  const OutcomeClass outcome_class = sampler.draw_outcome_class(target.block_seed != 0 ? block_rng : rng);
+  // Whether the treatment has a hidden confounder shows in the text too ("C causes X"), so it is
+  // drawn per block as well (a basic item whose conditioning must differ is always confounded).
+  const int confounded_class = target.block_seed != 0 ? (block_rng.chance(1, 2) ? 1 : 0) : -1;
   Graph g;
   Candidate candidate;
   Shape shape;  // the current candidate's, its buffers reused from draw to draw
@@ -838,7 +908,9 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
                                   std::any_of(goal.begin(), goal.end(), [](const auto& a) {
                                     return a.first == "conditioning" && !a.second;
                                   });
-    sampler.draw_structure(rng, needs_confounder || rng.bits(1) != 0, g);
+    // (After kRelaxEvery attempts the draw is free again: small models cannot host every class.)
+    const bool confounded = confounded_class >= 0 && misses < kRelaxEvery ? confounded_class == 1 : rng.bits(1) != 0;
+    sampler.draw_structure(rng, needs_confounder || confounded, outcome_class.inputs, g);
     const int n = static_cast<int>(g.nodes.size());
     const int x = g.treatment;
     const int y = g.outcome();
@@ -891,7 +963,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     // each, 64 draws of the roots' values at once. The first draw that meets every target is kept.
     Lanes good = 0;
     for (int m = 0; m < kMechanismsPerStructure && good == 0; ++m) {
-      sampler.draw_mechanisms(rng, g);
+      sampler.draw_mechanisms(rng, outcome_class, g);
       draws.fill(0);
       for (int v = 0; v < n; ++v) {
         if (g.is_root(v)) draws[static_cast<std::size_t>(v)] = rng.next();
@@ -978,7 +1050,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     item.type = target.type;
     item.query_type = "det_counterfactual";
     item.question = question;
-    item.given_info = causal_text(g, names, rng) + observation_text(facts);
+    item.given_info = causal_text(g, names, outcome_class, rng) + observation_text(facts);
     item.prompt = fmt::format("{}{} {} Answer with yes or no.", kBackground, item.given_info, item.question);
 
     // Readings that common mistakes use.
@@ -1016,6 +1088,7 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     item.meta["query_type"] = "det-counterfactual";  // CounterBench's spelling in its meta
     item.meta["story_id"] = fmt::format("{}_{}", to_string(options_.name_style), target.type);
     item.meta["graph_id"] = fmt::format("rung-n{}-e{}-p{}", n, edges, depth);
+    item.meta["outcome_class"] = outcome_class.name();
     if (simulated) item.agreements_met = std::move(goal);
     item.distractors = std::move(procedures);
     return item;

@@ -23,6 +23,7 @@ namespace rung {
 namespace {
 
 constexpr std::uint64_t kNameStream = 0x6e616d6573ULL;  // "names": the names' own seed stream
+constexpr std::uint64_t kBlockStream = 0x626c6f636bULL;  // "block": the block seeds' stream
 constexpr int kMaxRedraws = 50;
 constexpr int kMaxShortcutTries = 5000;
 constexpr int kRelaxEvery = 500;
@@ -96,6 +97,11 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     agree("nested_ignored");
     agree("nested_literal");
   }
+  // The block of ranks that counts once through these bits shares one seed, from which the
+  // preset draws the outcome's mechanism class and the treatment's confounding: every class is
+  // balanced on all of them.
+  const std::uint64_t block = rank / bit;
+  target.block_seed = Rng::item_seed(options_.seed ^ kBlockStream, block * types.size() + t);
   return target;
 }
 
@@ -107,6 +113,9 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   Rng rng(seed);
   Rng names(Rng::item_seed(options_.seed ^ kNameStream, index * (kMaxRedraws + 1) + static_cast<std::uint64_t>(attempt)));
   ItemTarget goal = target(structure_index);
+  // Small models hold few distinct items of some outcome classes: the late redraws of a repeated
+  // structure draw the class freely (that item's class is then not balanced by construction).
+  if (attempt > kMaxRedraws / 2) goal.block_seed = 0;
   // The preset meets the answer and the factual-value target; the shortcut procedures' targets
   // are checked here, redrawing until every one holds. Small models cannot meet every
   // combination, so every kRelaxEvery draws the last remaining shortcut target is dropped

@@ -5,6 +5,7 @@
 #include "rung/gen/counterbench.hpp"
 
 #include "rung/gen/distractors.hpp"
+#include "rung/gen/generator.hpp"
 #include "rung/gen/options.hpp"
 #include "rung/query/query.hpp"
 
@@ -12,6 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <regex>
+#include <sstream>
 
 namespace rung {
 namespace {
@@ -82,6 +85,83 @@ TEST(Counterbench, RootMarginalsCountedOnTheCircuitsEqualTheSolvers) {
   std::map<std::string, int> compared;
   expect_distractors_match_solver(o, 3, compared);
   EXPECT_GT(compared["root_marginals"], 5);
+}
+
+/// The class of the outcome's defining clause, read from the record's model and text (not from
+/// the preset's own meta.outcome_class, which it is compared with): "or2_neg1", "copy",
+/// "not_copy_effect" ("A causes not Y"), "threshold3_2_neg0", ...
+std::string outcome_class(const nlohmann::json& r) {
+  const std::string query = r["formal_query"];
+  const std::string y = query.substr(2, query.find('[') - 2);  // P(Y[...
+  std::string mechanism;
+  for (const auto& v : r["model"]["endogenous"]) {
+    if (v["name"] == y) mechanism = v["mechanism"];
+  }
+  std::vector<std::string> words;
+  std::istringstream in(std::regex_replace(mechanism, std::regex("[(),]"), " "));
+  for (std::string w; in >> w;) words.push_back(w);
+  const auto count = [&](const std::string& w) { return std::count(words.begin(), words.end(), w); };
+  const long nots = count("not");
+  const long names = static_cast<long>(words.size()) - nots - count("and") - count("or") - count("xor");
+  if (names == 1) {
+    if (nots == 0) return "copy";
+    const std::string info = r["given_info"];
+    return info.find(" causes not " + y) != std::string::npos ? "not_copy_effect" : "not_copy_cause";
+  }
+  if (count("xor") > 0) return fmt::format("xor{}_neg{}", names, nots);
+  if (count("or") > 0 && count("and") == 0) return fmt::format("or{}_neg{}", names, nots);
+  return fmt::format("and{}_neg{}", names, nots);  // thresholds are written out as or-of-ands
+}
+
+// The outcome's clause ("A or B causes Y", "A and not B together cause Y") once predicted the
+// answer (yes on 66% of basic items with "or", 35% with "and"). Each item's outcome class is now
+// drawn per balanced block of its type, so within every (type, class) the answers differ by at
+// most one: the last, incomplete block of a type.
+TEST(Counterbench, AnswersAreBalancedWithinEachOutcomeClass) {
+  for (const int level : {2, 4}) {
+    GeneratorOptions o = preset_options("counterbench", level);
+    o.count = level == 2 ? 2400 : 1600;
+    o.seed = 1;
+    if (level == 4) o.mechanisms = {"and", "or", "xor", "not", "copy", "threshold"};
+    RunOptions run;
+    run.threads = 2;
+    std::ostringstream out;
+    Generator(o).write(out, run);
+    std::map<std::pair<std::string, std::string>, std::pair<int, int>> by_class;  // (type, class) -> (yes, no)
+    std::map<std::string, int> classes_by_type;
+    std::map<std::pair<std::string, bool>, std::pair<int, int>> by_confounding;  // (type, confounded) -> (yes, no)
+    std::istringstream lines(out.str());
+    int items = 0;
+    for (std::string line; std::getline(lines, line); ++items) {
+      const auto r = nlohmann::json::parse(line);
+      const std::string own = r["meta"]["outcome_class"];
+      if (own.rfind("threshold", 0) != 0) {
+        EXPECT_EQ(outcome_class(r), own) << r["id"];
+      }
+      auto& [yes, no] = by_class[{r["type"], own}];
+      (r["answer"] == "yes" ? yes : no) += 1;
+      // The confounder's clause ("C causes X") is drawn per block too, but falls back to a free
+      // draw where a small model cannot host it, and a relaxed target changes it: near balance.
+      auto& [c_yes, c_no] = by_confounding[{r["type"], r["difficulty"]["confounded"].get<bool>()}];
+      (r["answer"] == "yes" ? c_yes : c_no) += 1;
+    }
+    ASSERT_EQ(items, static_cast<int>(o.count));
+    std::map<std::string, int> off_by_type;  // classes not exactly balanced
+    for (const auto& [key, counts] : by_class) {
+      const int diff = counts.first - counts.second;
+      EXPECT_TRUE(diff == 0 || diff == 1) << key.first << " " << key.second << ": " << counts.first << " yes, " << counts.second << " no";
+      off_by_type[key.first] += diff != 0 ? 1 : 0;
+      ++classes_by_type[key.first];
+    }
+    for (const auto& [key, counts] : by_confounding) {
+      EXPECT_LE(std::abs(counts.first - counts.second), std::max(2, (counts.first + counts.second) / 50))
+          << key.first << (key.second ? " confounded: " : " unconfounded: ") << counts.first << " yes, " << counts.second << " no";
+    }
+    for (const std::string& type : o.types) {
+      EXPECT_LE(off_by_type[type], 1) << type;
+      EXPECT_GE(classes_by_type[type], level == 2 ? 6 : 8) << type;  // the classes are really mixed
+    }
+  }
 }
 
 }  // namespace

@@ -30,6 +30,12 @@ struct ItemTarget {
   /// For shortcut procedures (see distractors.hpp), whether each must give the target answer;
   /// the generator enforces these (a preset may ignore them).
   std::vector<std::pair<std::string, bool>> agreements;
+  /// A seed shared by the items of one balanced block of this type (the 2^k consecutive ranks
+  /// that run once through every combination of the answer and agreement targets), 0 for none.
+  /// A preset may draw a class of items from it (the counterbench preset: the outcome's
+  /// mechanism and whether the treatment is confounded); each class then gets whole blocks and is
+  /// balanced on the answer by construction.
+  std::uint64_t block_seed = 0;
 };
 
 struct Item {
