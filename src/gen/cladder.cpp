@@ -688,6 +688,13 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       if (type == "nde" || type == "ate") {
         item.computed.push_back({"direct_difference", g.has_arc(g.x, g.y) ? arc_difference(g, p, g.x, g.y) : Rational(0)});
       }
+      // Where a balanced reading equals the exact value (Y's only parent is X, a chain), it is
+      // the right computation and can only agree: such graphs would carry all the agreeing
+      // items, so they are not drawn for the types that balance it.
+      const bool exact_reading = std::any_of(item.computed.begin(), item.computed.end(), [&](const Distractor& d) {
+        return d.value == value && std::any_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == d.procedure; });
+      });
+      if (exact_reading) continue;
       item.knobs["interventions"] = interventions;
       item.knobs["evidence_count"] = evidence_count;
     }
