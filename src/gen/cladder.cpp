@@ -18,6 +18,7 @@ namespace rung {
 namespace {
 
 constexpr int kMaxAttempts = 2000;
+constexpr int kRelaxEvery = 400;  // draws after which the last shortcut target left is dropped
 constexpr std::string_view kBackground =
     "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
     "unmentioned factors or causal relationships: ";
@@ -73,9 +74,32 @@ constexpr Family kFamilies[] = {
     {"mediation", "X->V2,X->Y,V2->Y"},
 };
 
+// Graphs only the backdoor_set questions use besides CLadder's: X has parents, and Z (a
+// non-parent, non-descendant of X) either opens a path when adjusted for (M-bias: {} valid, {Z}
+// not) or blocks the only backdoor path ({Z} valid, {} not). See pick_roles.
+constexpr Family kBackdoorFamilies[] = {
+    {"mbias", "V1->X,V1->V4,V2->V4,V2->Y,X->Y"},
+    {"mbias-mediated", "V1->X,V1->V4,V2->V4,V2->Y,X->V3,V3->Y"},
+    {"mbias-child", "V1->X,V1->V4,V2->V4,V2->Y,V4->V5,X->Y"},
+    {"mbias-instrument", "V5->X,V1->X,V1->V4,V2->V4,V2->Y,X->Y"},
+    {"backdoor-chain", "V1->V2,V2->X,V1->Y,X->Y"},
+    {"backdoor-rooted", "V4->V1,V1->V2,V2->X,V1->Y,X->Y"},
+    {"backdoor-collider", "V4->V1,V5->V1,V1->V2,V2->X,V1->Y,X->Y"},
+    {"backdoor-long", "V1->V2,V2->X,V1->V4,V4->Y,X->Y"},
+    {"backdoor-mid", "V1->X,V1->V4,V4->V5,V5->Y,X->Y"},
+};
+
+// Graphs only the collider_bias questions use besides CLadder's: X affects Y (a directed path)
+// and has a child C with another parent.
+constexpr Family kColliderFamilies[] = {
+    {"collision-direct", "X->V3,Y->V3,X->Y"},
+    {"collision-mediated", "X->V3,Y->V3,X->V2,V2->Y"},
+    {"collision-confounded", "X->V3,V2->V3,V2->Y,X->Y"},
+};
+
 /// The family's graph, nodes in topological order (ties by role: V1, V2, X, V3, Y).
 Graph family_graph(const Family& f) {
-  static const std::vector<std::string> kRoleOrder = {"V1", "V2", "X", "V3", "Y"};
+  static const std::vector<std::string> kRoleOrder = {"V1", "V2", "V4", "V5", "X", "V3", "Y"};
   std::vector<std::pair<std::string, std::string>> arcs;
   std::string_view rest = f.arcs;
   while (!rest.empty()) {
@@ -165,6 +189,16 @@ bool valid_adjustment(const Graph& g, const std::vector<int>& z) {
   return d.dsep(xs, ys, zs);
 }
 
+/// Where the candidate adjustment variable Z of a backdoor_set question stands: a parent of X,
+/// a descendant of X, or neither. With exactly one of {} and {Z} valid, a parent forces {Z}
+/// (if {} were valid, {Z} would be too: docs/generator.md) and a descendant forces {}.
+enum class ZClass { parent, descendant, open };
+
+ZClass z_class(const Graph& g, int z) {
+  if (g.has_arc(z, g.x)) return ZClass::parent;
+  return g.reaches(g.x, z) ? ZClass::descendant : ZClass::open;
+}
+
 /// What a question type needs of the graph: a collider, a mediator or an adjustment variable.
 struct Roles {
   int c = -1;  ///< explaining_away / collider_bias: a child of X with another parent
@@ -172,8 +206,10 @@ struct Roles {
   int z = -1;  ///< backdoor_set: exactly one of {} and {z} is a valid adjustment set
 };
 
-/// Candidates for the roles `type` needs; empty optional when the graph has none.
-std::optional<Roles> pick_roles(const Graph& g, const std::string& type, Rng& rng) {
+/// Candidates for the roles `type` needs; empty optional when the graph has none. For
+/// backdoor_set, Z must be of class `zc` and {} valid iff `direct_valid`.
+std::optional<Roles> pick_roles(const Graph& g, const std::string& type, Rng& rng, ZClass zc = ZClass::open,
+                                bool direct_valid = true) {
   Roles r;
   std::vector<int> pool;
   if (type == "explaining_away") {
@@ -186,6 +222,7 @@ std::optional<Roles> pick_roles(const Graph& g, const std::string& type, Rng& rn
     for (int v : g.children(g.x)) {
       if (v != g.y && g.parents[static_cast<std::size_t>(v)].size() >= 2) pool.push_back(v);
     }
+    if (!g.reaches(g.x, g.y)) return std::nullopt;  // the question asks for the sign of X's effect
     if (pool.empty()) return std::nullopt;
     r.c = rng.pick(pool);
   } else if (type == "nde" || type == "nie") {
@@ -196,8 +233,9 @@ std::optional<Roles> pick_roles(const Graph& g, const std::string& type, Rng& rn
     r.m = rng.pick(pool);
   } else if (type == "backdoor_set") {
     const bool direct = valid_adjustment(g, {});
+    if (direct != direct_valid) return std::nullopt;
     for (int v = 0; v < g.size(); ++v) {
-      if (v != g.x && v != g.y && valid_adjustment(g, {v}) != direct) pool.push_back(v);
+      if (v != g.x && v != g.y && z_class(g, v) == zc && valid_adjustment(g, {v}) != direct) pool.push_back(v);
     }
     if (pool.empty()) return std::nullopt;
     r.z = rng.pick(pool);
@@ -311,6 +349,41 @@ std::string cpt_text(const Graph& g, const Cpts& p, const std::vector<std::strin
   return out;
 }
 
+/// The stated difference P(b=1 | a=1, r) - P(b=1 | a=0, r), averaged without weights over the
+/// rows r of b's other parents (a must be a parent of b).
+Rational arc_difference(const Graph& g, const Cpts& p, int a, int b) {
+  const auto& parents = g.parents[static_cast<std::size_t>(b)];
+  const auto i = static_cast<std::size_t>(std::find(parents.begin(), parents.end(), a) - parents.begin());
+  const std::size_t bit = std::size_t{1} << (parents.size() - 1 - i);
+  const auto& probs = p[static_cast<std::size_t>(b)];
+  Rational sum(0);
+  for (std::size_t c = 0; c < probs.size(); ++c) {
+    if ((c & bit) != 0) sum += probs[c] - probs[c & ~bit];
+  }
+  return sum / Rational(static_cast<long>(probs.size() / 2));
+}
+
+/// The sum over the directed paths from `from` to `to` of the product of the arcs' stated
+/// differences (0 without a path): the linear path-analysis reading of the stated numbers.
+Rational path_difference(const Graph& g, const Cpts& p, int from, int to) {
+  std::vector<Rational> f(static_cast<std::size_t>(g.size()), Rational(0));
+  f[static_cast<std::size_t>(from)] = 1;
+  for (int v = from + 1; v <= to; ++v) {
+    for (int u : g.parents[static_cast<std::size_t>(v)]) {
+      if (u >= from && f[static_cast<std::size_t>(u)] != 0) f[static_cast<std::size_t>(v)] += f[static_cast<std::size_t>(u)] * arc_difference(g, p, u, v);
+    }
+  }
+  return from == to ? Rational(0) : f[static_cast<std::size_t>(to)];
+}
+
+/// The mean of the stated P(v=1 | parents) over v's rows, unweighted.
+Rational mean_conditional(const Cpts& p, int v) {
+  const auto& probs = p[static_cast<std::size_t>(v)];
+  Rational sum(0);
+  for (const Rational& q : probs) sum += q;
+  return sum / Rational(static_cast<long>(probs.size()));
+}
+
 /// A deterministic boolean model on the graph (for det_counterfactual): each non-root is the
 /// `and` or `or` of its (possibly negated) parents.
 struct Circuit {
@@ -418,14 +491,37 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     if (procedure == "conditioning") conditioning_agrees = agree;
     if (procedure == "no_abduction" && type == "ett") no_abduction_agrees = agree;
   }
+  // backdoor_set: where Z stands and whether {} is the valid set. A parent Z forces {Z}, a
+  // descendant forces {}; those classes get 1/32 of the items each (bits 2..6 of the rank), so
+  // "adjust iff Z is a parent" or "iff X has a parent" is right on at most ~53% of them; the
+  // rest (Z neither) has {} valid on half the items (bit 1 of the rank).
+  ZClass zc = ZClass::open;
+  bool direct_valid = target.answer_equals_factual;
+  if (type == "backdoor_set") {
+    const std::uint64_t k = (target.rank >> 2U) % 32U;
+    zc = k == 0 ? ZClass::parent : k == 1 ? ZClass::descendant : ZClass::open;
+    if (zc != ZClass::open) direct_valid = zc == ZClass::descendant;
+  }
+  // The extra graphs of a type: drawn like one more family each.
+  std::vector<Family> families(std::begin(kFamilies), std::end(kFamilies));
+  if (type == "backdoor_set") families.insert(families.end(), std::begin(kBackdoorFamilies), std::end(kBackdoorFamilies));
+  if (type == "collider_bias") families.insert(families.end(), std::begin(kColliderFamilies), std::end(kColliderFamilies));
+  // The shortcut targets still wanted: every kRelaxEvery draws the last one is dropped (the
+  // generator does the same when it checks them itself).
+  std::vector<std::pair<std::string, bool>> wanted = target.agreements;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    if (attempt > 0 && attempt % kRelaxEvery == 0 && !wanted.empty()) {
+      if (wanted.back().first == "conditioning") conditioning_agrees.reset();
+      if (wanted.back().first == "no_abduction") no_abduction_agrees.reset();
+      wanted.pop_back();
+    }
     Graph g = rng.below(100) < static_cast<std::uint64_t>(random_share)
                   ? random_graph(options_, rng)
-                  : family_graph(kFamilies[rng.below(std::size(kFamilies))]);
+                  : family_graph(families[rng.below(families.size())]);
     // Seeing and doing differ only where a backdoor path is open; so do the effects on the
     // treated and on everyone.
     if ((conditioning_agrees == false || no_abduction_agrees == false) && valid_adjustment(g, {})) continue;
-    const auto roles = pick_roles(g, type, rng);
+    const auto roles = pick_roles(g, type, rng, zc, direct_valid);
     if (!roles) continue;
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
     auto nm = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
@@ -517,7 +613,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         if ((bias == 0) != direct_valid) continue;  // a coincidence of the parameters: redraw
         formal = fmt::format("P({0}=1 | {1}=1) - P({0}=1 | {1}=0) - E({0}[{1}=1]) + E({0}[{1}=0])", Y, X);
         item.query = parse_query(formal, item.model);
-        // Method 1 is the valid method when the answer must be yes.
+        // Method 1 is the valid method when the answer must be yes; whether {} is valid is drawn
+        // independently of the answer, so the order of the methods is too.
         const bool method1_direct = direct_valid == target.answer;
         decision.op = method1_direct ? Decision::Op::equal : Decision::Op::not_equal;
         decision.threshold = 0;
@@ -529,14 +626,17 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         item.meta["adjustment"] = nm(roles->z);
         evidence_count = 1;
       } else if (type == "collider_bias") {
-        // Whether X affects Y at all; looking only at one value of a collider says nothing.
-        const bool up = rng.chance(1, 2);
-        if ((value != 0) != (target.answer == up)) continue;
-        decision.op = up ? Decision::Op::not_equal : Decision::Op::equal;
+        // X affects Y (a directed path); the question asks for the sign of the effect after
+        // showing the selected group, where the correlation (collider_conditioning, balanced
+        // at 50%) may point the other way.
+        if (value == 0) continue;
+        const bool ask_up = (value > 0) == target.answer;
+        decision.op = ask_up ? Decision::Op::greater : Decision::Op::less;
         decision.threshold = 0;
         const int cv = rng.chance(1, 2) ? 1 : 0;
-        question = fmt::format("If we look at those who are {}, does it mean that {} {} {}?", literal(nm(roles->c), cv), X,
-                               up ? "affects" : "does not affect", Y);
+        question = fmt::format("If we look only at those who are {}, we see how {} correlates with {} among them. Will {} {} the "
+                               "chance of {}?",
+                               literal(nm(roles->c), cv), X, Y, X, ask_up ? "increase" : "decrease", Y);
         // The mistake the question invites: reading the correlation among the selected as an effect.
         item.readings.emplace_back("collider_conditioning",
                                    parse_query(fmt::format("P({0}=1 | {1}=1, {2}={3}) - P({0}=1 | {1}=0, {2}={3})", Y, X, nm(roles->c), cv), item.model));
@@ -572,6 +672,29 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         }
       }
       item.decision = decision;
+      // Readings of the stated numbers (docs/generator.md), exact; a target on one is checked
+      // here first, before the solved procedures (cheap before costly).
+      if (type == "marginal") item.computed.push_back({"mean_conditional", mean_conditional(p, g.y)});
+      if (type == "correlation" || type == "ate" || type == "explaining_away" || type == "collider_bias") {
+        item.computed.push_back({"unweighted_difference", path_difference(g, p, g.x, g.y)});
+      }
+      if (type == "ett") {
+        const Rational d = path_difference(g, p, g.x, g.y);
+        item.computed.push_back({"unweighted_difference", treated == 0 ? d : Rational(-d)});
+      }
+      if (type == "nie") {
+        item.computed.push_back({"unweighted_difference", path_difference(g, p, g.x, roles->m) * path_difference(g, p, roles->m, g.y)});
+      }
+      if (type == "nde" || type == "ate") {
+        item.computed.push_back({"direct_difference", g.has_arc(g.x, g.y) ? arc_difference(g, p, g.x, g.y) : Rational(0)});
+      }
+      // Where a balanced reading equals the exact value (Y's only parent is X, a chain), it is
+      // the right computation and can only agree: such graphs would carry all the agreeing
+      // items, so they are not drawn for the types that balance it.
+      const bool exact_reading = std::any_of(item.computed.begin(), item.computed.end(), [&](const Distractor& d) {
+        return d.value == value && std::any_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == d.procedure; });
+      });
+      if (exact_reading) continue;
       item.knobs["interventions"] = interventions;
       item.knobs["evidence_count"] = evidence_count;
     }
@@ -610,16 +733,21 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // Reading a natural direct or indirect effect as the total effect is the common mistake.
       item.readings.emplace_back("total_effect", parse_query(fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", Y, X), item.model));
     }
-    if (!target.agreements.empty()) {
-      const auto procedures = distractors(item.model, item.query, item.readings, false);
+    if (!wanted.empty()) {
       const std::string answer = target.answer ? "yes" : "no";
-      const bool met = std::all_of(target.agreements.begin(), target.agreements.end(), [&](const auto& wanted) {
-        const auto it = std::find_if(procedures.begin(), procedures.end(), [&](const Distractor& d) { return d.procedure == wanted.first; });
-        const bool agrees = it != procedures.end() && it->value && item.decision.answer(*it->value) == answer;
-        return agrees == wanted.second;
-      });
-      if (!met) continue;
-      item.agreements_met = target.agreements;
+      auto met = [&](const std::vector<Distractor>& procedures, bool all) {
+        return std::all_of(wanted.begin(), wanted.end(), [&](const auto& w) {
+          const auto it = std::find_if(procedures.begin(), procedures.end(), [&](const Distractor& d) { return d.procedure == w.first; });
+          if (it == procedures.end() && !all) return true;  // not computed yet: checked with the solved ones
+          const bool agrees = it != procedures.end() && it->value && item.decision.answer(*it->value) == answer;
+          return agrees == w.second;
+        });
+      };
+      if (!met(item.computed, false)) continue;
+      std::vector<Distractor> procedures = distractors(item.model, item.query, item.readings, false);
+      procedures.insert(procedures.end(), item.computed.begin(), item.computed.end());
+      if (!met(procedures, true)) continue;
+      item.agreements_met = wanted;
     }
     // CLadder's spelling of its query types, for harnesses that key on meta.query_type.
     static const std::map<std::string, std::string> kCladderSpelling = {

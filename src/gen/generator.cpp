@@ -64,7 +64,7 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
   const auto& types = options_.types;
   const std::uint64_t t = structure_index % types.size();
   const std::uint64_t rank = structure_index / types.size();
-  ItemTarget target{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}};
+  ItemTarget target{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}, rank};
   if (options_.preset == "ladder") {
     // The factual reading of a probability of one intervened world can agree or not; for the
     // other types it is absent or always 0 (then balanced with the answer).
@@ -81,6 +81,18 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
       target.agreements.emplace_back("conditioning", (rank & 8U) == 0);
     }
     if (target.type == "nde" || target.type == "nie") target.agreements.emplace_back("total_effect", (rank & 4U) == 0);
+    // Readings of the stated numbers (the preset computes them): the first free bit.
+    const std::uint64_t free_bit = target.type == "ett" ? 16U : target.type == "ate" || target.type == "nde" || target.type == "nie" ? 8U : 4U;
+    if (target.type == "marginal") target.agreements.emplace_back("mean_conditional", (rank & free_bit) == 0);
+    // (explaining_away records it unbalanced: its graphs rarely let X reach Y, so it is mostly 0.)
+    if (target.type == "correlation" || target.type == "ate" || target.type == "ett" || target.type == "nie") {
+      target.agreements.emplace_back("unweighted_difference", (rank & free_bit) == 0);
+    }
+    if (target.type == "nde") target.agreements.emplace_back("direct_difference", (rank & free_bit) == 0);
+    if (target.type == "collider_bias") {
+      target.agreements.emplace_back("collider_conditioning", (rank & 4U) == 0);
+      target.agreements.emplace_back("unweighted_difference", (rank & 8U) == 0);
+    }
     return target;
   }
   if (options_.preset != "counterbench") return target;
@@ -124,7 +136,12 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   if (item.agreements_met) {
     goal.agreements = *item.agreements_met;  // met by the preset; checked on the exact distractors below
   } else {
-    for (int tries = 1; item.yes_no && !goal.agreements.empty() && !meets(goal, item.decision, distractors(item.model, item.query, item.readings, false)); ++tries) {
+    auto solved = [&] {
+      auto ds = distractors(item.model, item.query, item.readings, false);
+      ds.insert(ds.end(), item.computed.begin(), item.computed.end());
+      return ds;
+    };
+    for (int tries = 1; item.yes_no && !goal.agreements.empty() && !meets(goal, item.decision, solved()); ++tries) {
       if (tries % kRelaxEvery == 0 && !goal.agreements.empty()) goal.agreements.pop_back();
       if (tries >= kMaxShortcutTries) {
         throw Error(fmt::format("item {}: no {} item meeting the balance targets in {} draws; relax the knobs", index,
@@ -137,8 +154,9 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   made.structure = structure_hash(item.model, item.query);
   if (!full) return made;  // replaying an earlier shard needs the structure only
 
-  const std::vector<Distractor> procedures =
+  std::vector<Distractor> procedures =
       item.distractors ? std::move(*item.distractors) : distractors(item.model, item.query, item.readings);
+  procedures.insert(procedures.end(), item.computed.begin(), item.computed.end());
 
   // Every answer twice: the two methods must agree exactly, or nothing is written.
   const Answer ve = solve(item.model, item.query, {.method = Method::variable_elimination, .trace = true});

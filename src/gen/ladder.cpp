@@ -132,9 +132,13 @@ ModelText sample_model(const Graph& g, const GeneratorOptions& o, const std::vec
       if (causes > 0) {
         // Drawn for a single cause too (where it is unused), so every model draws alike.
         const std::string op = kinds.empty() ? "" : rng.pick(kinds);
+        // A negated cause is parenthesised wherever another operator meets it, so the text has
+        // one reading: `(not A) xor U_B`, never `not A xor U_B`.
+        const bool alone = causes == 1 && inputs.size() == 1;
         std::vector<std::string> literals;
         for (std::size_t i = 0; i < causes; ++i) {
-          literals.push_back(std::string(negations && rng.chance(1, 4) ? "not " : "") + inputs[i]);
+          const bool negated = negations && rng.chance(1, 4);
+          literals.push_back(!negated ? inputs[i] : alone ? "not " + inputs[i] : "(not " + inputs[i] + ")");
         }
         if (op == "threshold") {
           core = at_least_expression(literals, rng.between(2, static_cast<int>(causes) - 1));
@@ -149,7 +153,8 @@ ModelText sample_model(const Graph& g, const GeneratorOptions& o, const std::vec
           continue;
         }
         static const std::vector<std::string> kNoise = {"xor", "or", "and not"};
-        core = fmt::format("{} {} {}", core, rng.pick(kNoise), inputs[i]);
+        const std::string& how = rng.pick(kNoise);
+        core = how == "and not" ? fmt::format("{} and (not {})", core, inputs[i]) : fmt::format("{} {} {}", core, how, inputs[i]);
         if (i + 1 < inputs.size()) core = "(" + core + ")";
       }
       mechanism = core;
@@ -259,6 +264,10 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
   // The direction of a yes/no question ("greater" or "less") is drawn before the model, so
   // that it says nothing about the answer; models are redrawn until the answer is the target.
   const bool up = rng.chance(1, 2);
+  // A fraction answer of exactly 0, 1 or -1 (an impossible or certain event, a total effect) is
+  // kept on one item in eight (bits 3..5 of the item's rank) and redrawn otherwise, so "answer
+  // 0" is right on at most 12.5% of a type's fraction items.
+  const bool extreme_allowed = ((target.rank >> 3U) % 8U) == 0;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     const Graph g = sample_graph(options_, rng);
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()) + 1, name_rng);
@@ -356,6 +365,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     } catch (const ZeroProbabilityEvidence&) {
       continue;
     }
+    if (numeric && !extreme_allowed && (value == 0 || value == 1 || value == -1)) continue;
 
     if (type == "ate") what = fmt::format("the average causal effect of {} on {} (setting it to 1 rather than 0)", X, Y);
     else if (type == "ett") what = fmt::format("the effect of {0} on {1} among those with {0} = 1", X, Y);

@@ -198,7 +198,9 @@ TEST(Presets, TwoThousandCladderItemsAreBalancedAndShortcutsStayNearChance) {
     int expected = 0;
     for (unsigned rank = 0; rank < 200; ++rank) expected += (rank & bit) == 0 ? 1 : 0;
     EXPECT_EQ(total, 200) << type;
-    EXPECT_EQ(agree, expected) << type << " " << procedure;
+    // Exact but for relaxed targets: ett now balances three procedures, and a hard draw may drop
+    // the last ones after 400 attempts (cladder_test.cpp checks the new readings).
+    EXPECT_NEAR(agree, expected, 2) << type << " " << procedure;
   }
 }
 

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ struct ItemTarget {
   /// For shortcut procedures (see distractors.hpp), whether each must give the target answer;
   /// the generator enforces these (a preset may ignore them).
   std::vector<std::pair<std::string, bool>> agreements;
+  /// The item's rank among the items of its type (0, 1, 2, ...): the bits above the ones the
+  /// generator uses let a preset balance further properties of its own (e.g. graph classes).
+  std::uint64_t rank = 0;
   /// A seed shared by the items of one balanced block of this type (the 2^k consecutive ranks
   /// that run once through every combination of the answer and agreement targets), 0 for none.
   /// A preset may draw a class of items from it (the counterbench preset: the outcome's
@@ -65,6 +69,9 @@ struct Item {
   /// counterbench preset counts them on its circuits; tests compare them with distractors()).
   /// The generator then writes these instead of solving each rewritten query again.
   std::optional<std::vector<Distractor>> distractors;
+  /// Wrong procedures that are not queries (e.g. arithmetic on the stated probabilities), with
+  /// the values the preset computed exactly; the generator appends them to the solved ones.
+  std::vector<Distractor> computed;
 };
 
 /// A family of items. Implementations are stateless and thread-safe: make() may run concurrently.
