@@ -1,3 +1,6 @@
+// One file (~870 lines) because every feature reads the same private parse of the text (the
+// sentences, the stated graph, the stated numbers, the question's roles in each register); split,
+// those parses would have to be exposed or done twice.
 #include "rung/check/features.hpp"
 
 #include "rung/core/text.hpp"

@@ -1,3 +1,6 @@
+// One file (~930 lines) because the two learners, the regressor and the importance measure share
+// one private design matrix, fold layout and scoring code; split, they would need it as a public
+// interface of its own.
 #include "rung/check/learners.hpp"
 
 #include "rung/check/checker.hpp"
