@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include <ostream>
-#include <regex>
+#include <string_view>
 
 namespace rung::cli {
 
@@ -53,11 +53,18 @@ CommandPath command_path(CLI::App& app, const std::vector<std::string>& args) {
 /// CLI11's messages, reworded where they do not read as a sentence to a user.
 std::string usage_message(const CLI::ParseError& e, const CommandPath& named) {
   const std::string what = e.what();
-  std::smatch m;
-  static const std::regex at_most(R"((\S+): At Most (\d+) required but received (\d+))");
-  if (std::regex_search(what, m, at_most)) {
-    return fmt::format("{} was given {} times; it takes {} value{} (give it once)", m[1].str(), m[3].str(),
-                       m[2].str(), m[2].str() == "1" ? "" : "s");
+  // CLI11: "--query: At Most 1 required but received 2".
+  static constexpr std::string_view kAtMost = ": At Most ";
+  static constexpr std::string_view kReceived = " required but received ";
+  if (const auto at = what.find(kAtMost); at != std::string::npos) {
+    const auto received = what.find(kReceived, at);
+    if (received != std::string::npos) {
+      const std::string option = what.substr(0, at);
+      const std::string allowed = what.substr(at + kAtMost.size(), received - at - kAtMost.size());
+      const std::string given = what.substr(received + kReceived.size());
+      return fmt::format("{} was given {} times; it takes {} value{} (give it once)", option, given, allowed,
+                         allowed == "1" ? "" : "s");
+    }
   }
   if (what.find("A subcommand is required") != std::string::npos ||
       what.find("subcommand is required") != std::string::npos) {
