@@ -486,10 +486,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   // asks for both halves, so that a model that confuses seeing with doing is found out. The
   // same for reading a natural effect as the total effect. Checked on the exact distractors.
   std::optional<bool> conditioning_agrees;
-  std::optional<bool> no_abduction_agrees;  // ett: whether the effect on everyone (the ATE) answers alike
+  // ett: whether the effect on everyone (the ATE) must answer alike: -1 no target, 1 alike, 0 not.
+  // (An int, not std::optional<bool>: GCC 12 calls the optional's payload maybe-uninitialized.)
+  int no_abduction_agrees = -1;
   for (const auto& [procedure, agree] : target.agreements) {
     if (procedure == "conditioning") conditioning_agrees = agree;
-    if (procedure == "no_abduction" && type == "ett") no_abduction_agrees = agree;
+    if (procedure == "no_abduction" && type == "ett") no_abduction_agrees = agree ? 1 : 0;
   }
   // backdoor_set: where Z stands and whether {} is the valid set. A parent Z forces {Z}, a
   // descendant forces {}; those classes get 1/32 of the items each (bits 2..6 of the rank), so
@@ -512,7 +514,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (attempt > 0 && attempt % kRelaxEvery == 0 && !wanted.empty()) {
       if (wanted.back().first == "conditioning") conditioning_agrees.reset();
-      if (wanted.back().first == "no_abduction") no_abduction_agrees.reset();
+      if (wanted.back().first == "no_abduction") no_abduction_agrees = -1;
       wanted.pop_back();
     }
     Graph g = rng.below(100) < static_cast<std::uint64_t>(random_share)
@@ -520,7 +522,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
                   : family_graph(families[rng.below(families.size())]);
     // Seeing and doing differ only where a backdoor path is open; so do the effects on the
     // treated and on everyone.
-    if ((conditioning_agrees == false || no_abduction_agrees == false) && valid_adjustment(g, {})) continue;
+    if ((conditioning_agrees == false || no_abduction_agrees == 0) && valid_adjustment(g, {})) continue;
     const auto roles = pick_roles(g, type, rng, zc, direct_valid);
     if (!roles) continue;
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
@@ -609,13 +611,13 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       if (type == "backdoor_set") {
         // The unadjusted comparison's bias: zero exactly when {} is a valid adjustment set.
         const Rational bias = solve_exact(item.model, parse_query(fmt::format("P({0}=1 | {1}=1) - P({0}=1 | {1}=0)", Y, X), item.model)) - value;
-        const bool direct_valid = valid_adjustment(g, {});
-        if ((bias == 0) != direct_valid) continue;  // a coincidence of the parameters: redraw
+        const bool empty_set_valid = valid_adjustment(g, {});
+        if ((bias == 0) != empty_set_valid) continue;  // a coincidence of the parameters: redraw
         formal = fmt::format("P({0}=1 | {1}=1) - P({0}=1 | {1}=0) - E({0}[{1}=1]) + E({0}[{1}=0])", Y, X);
         item.query = parse_query(formal, item.model);
         // Method 1 is the valid method when the answer must be yes; whether {} is valid is drawn
         // independently of the answer, so the order of the methods is too.
-        const bool method1_direct = direct_valid == target.answer;
+        const bool method1_direct = empty_set_valid == target.answer;
         decision.op = method1_direct ? Decision::Op::equal : Decision::Op::not_equal;
         decision.threshold = 0;
         const std::string direct = fmt::format("We look directly at how {} correlates with {} in general.", X, Y);
@@ -661,11 +663,11 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
           question = fmt::format(fmt::runtime(question), ask_up ? "increase" : "decrease");
         } else if (type == "ett") {
           question = fmt::format(fmt::runtime(question), ask_up ? "more" : "less");
-          if (no_abduction_agrees) {
+          if (no_abduction_agrees >= 0) {
             // The generator checks this target on the exact distractors; meeting it here saves redraws.
             const Rational everyone = solve_exact(item.model, parse_query(
                 fmt::format("E({0}[{1}={2}]) - E({0}[{1}={3}])", Y, X, 1 - treated, treated), item.model));
-            if ((decision.answer(everyone) == (target.answer ? "yes" : "no")) != *no_abduction_agrees) continue;
+            if ((decision.answer(everyone) == (target.answer ? "yes" : "no")) != (no_abduction_agrees == 1)) continue;
           }
         } else {
           question = fmt::format(fmt::runtime(question), ask_up ? "positively" : "negatively");

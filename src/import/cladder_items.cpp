@@ -943,13 +943,13 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
           if (abs(rparts[0]) <= reach || abs(rparts[1]) <= reach) next = Next::enumerate;
         } else if (type == "correlation" || margin <= 2 * sum_d + remainder) {
           std::vector<Stated> moved = numbers;
-          std::vector<Rational> g(nn);
+          std::vector<Rational> grad(nn);
           Rational linear(0);
           // Correlation's directions are known: up in P(Y=1,X=1), down in P(Y=1,X=0) and P(X=1).
           bool known = type == "correlation";
           for (std::size_t k = 0; known && k < nn; ++k) {
-            if (numbers[k].kind == Stated::Kind::joint) g[k] = numbers[k].bits[0] == 1 ? 1 : -1;
-            else if (numbers[k].kind == Stated::Kind::cpt && numbers[k].parents.empty()) g[k] = -1;
+            if (numbers[k].kind == Stated::Kind::joint) grad[k] = numbers[k].bits[0] == 1 ? 1 : -1;
+            else if (numbers[k].kind == Stated::Kind::cpt && numbers[k].parents.empty()) grad[k] = -1;
             else known = false;
           }
           for (std::size_t k = 0; !known && k < nn; ++k) {
@@ -962,13 +962,13 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
               moved[k].shown = shown[k].first + step;
               v = value_at(moved);
             }
-            g[k] = v ? Rational((*v - rounded) / step) : Rational(0);
-            linear += abs(g[k]) * d;
+            grad[k] = v ? Rational((*v - rounded) / step) : Rational(0);
+            linear += abs(grad[k]) * d;
             moved[k].shown = shown[k].first;
           }
           if (type == "correlation" || margin <= linear + remainder) {
             for (std::size_t k = 0; k < nn; ++k) {
-              const bool up = (g[k] > 0) != above;  // move against the answer
+              const bool up = (grad[k] > 0) != above;  // move against the answer
               moved[k].shown = clip(k, up ? Rational(shown[k].first + shown[k].second) : Rational(shown[k].first - shown[k].second));
             }
             const auto v = value_at(moved);

@@ -440,7 +440,9 @@ TEST(CladderItems, EveryQueryTypeFromItsOwnFields) {
   for (const auto& e : every_type()) {
     SCOPED_TRACE(e.item.dump());
     const CladderItemAnalysis a = analyze_cladder_item(e.item, nullptr);
-    if (a.query_type != "backadj") EXPECT_EQ(a.value, e.value);
+    if (a.query_type != "backadj") {
+      EXPECT_EQ(a.value, e.value);
+    }
     EXPECT_EQ(a.answer, e.answer);
     EXPECT_EQ(a.label_verdict, "agrees");
     // The record's formal query on its model gives the value again (a second method: enumeration).
