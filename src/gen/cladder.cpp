@@ -469,6 +469,13 @@ Rational solve_exact(const Scm& model, const Query& q) { return solve(model, q).
 
 }  // namespace
 
+std::optional<std::string_view> cladder_graph_arcs(std::string_view graph_id) {
+  for (const Family& f : kFamilies) {
+    if (graph_id == f.id) return std::string_view(f.arcs);
+  }
+  return std::nullopt;
+}
+
 const std::vector<std::string>& cladder_query_types() {
   static const std::vector<std::string> kTypes = {"marginal", "correlation", "explaining_away", "ate", "backdoor_set",
                                                   "collider_bias", "ett", "nde", "nie", "det_counterfactual"};

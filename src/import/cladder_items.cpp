@@ -5,6 +5,7 @@
 
 #include "rung/core/error.hpp"
 #include "rung/core/text.hpp"
+#include "rung/gen/cladder.hpp"
 #include "rung/gen/distractors.hpp"
 #include "rung/gen/structure.hpp"
 #include "rung/graph/dag.hpp"
@@ -55,22 +56,6 @@ struct Graph {
   }
 };
 
-/// CLadder's ten graphs, for items without `reasoning.step1` (backadj).
-const std::map<std::string, std::string>& known_graphs() {
-  static const std::map<std::string, std::string> g = {
-      {"IV", "V1->X,V2->X,V1->Y,X->Y"},
-      {"arrowhead", "X->V3,V2->V3,X->Y,V2->Y,V3->Y"},
-      {"chain", "X->V2,V2->Y"},
-      {"collision", "X->V3,Y->V3"},
-      {"confounding", "V1->X,V1->Y,X->Y"},
-      {"diamond", "X->V3,X->V2,V2->Y,V3->Y"},
-      {"diamondcut", "V1->V3,V1->X,X->Y,V3->Y"},
-      {"fork", "X->Y,V2->Y"},
-      {"frontdoor", "V1->X,X->V3,V1->Y,V3->Y"},
-      {"mediation", "X->V2,X->Y,V2->Y"}};
-  return g;
-}
-
 Graph parse_graph(std::string_view text, const std::string& id) {
   Graph g;
   std::size_t start = 0;
@@ -97,11 +82,10 @@ Graph item_graph(const ordered_json& item, const std::string& graph_id, const st
   if (const ordered_json* r = member(item, "reasoning"); r != nullptr && r->is_object()) {
     if (auto s = scalar_text(member(*r, "step1")); s && s->find("->") != std::string::npos) return parse_graph(*s, id);
   }
-  auto it = known_graphs().find(graph_id);
-  if (it == known_graphs().end()) {
-    throw ImportError(id, "no reasoning.step1 graph and meta.graph_id is none of CLadder's ten graphs", graph_id);
-  }
-  return parse_graph(it->second, id);
+  // CLadder's ten graphs, for items without `reasoning.step1` (backadj).
+  const auto arcs = cladder_graph_arcs(graph_id);
+  if (!arcs) throw ImportError(id, "no reasoning.step1 graph and meta.graph_id is none of CLadder's ten graphs", graph_id);
+  return parse_graph(*arcs, id);
 }
 
 Dag dag_of(const Graph& g, const std::string& cut_out_of = "") {

@@ -7,6 +7,8 @@
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_json.hpp"
 
+#include "generated.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,17 +19,7 @@ namespace rung {
 namespace {
 
 std::vector<nlohmann::json> cladder_items(std::uint64_t count, int level) {
-  GeneratorOptions o = preset_options("cladder", level);
-  o.count = count;
-  o.seed = 1;
-  std::ostringstream out;
-  RunOptions run;
-  run.threads = 2;
-  Generator(o).write(out, run);
-  std::vector<nlohmann::json> rs;
-  std::istringstream in(out.str());
-  for (std::string line; std::getline(in, line);) rs.push_back(nlohmann::json::parse(line));
-  return rs;
+  return testing::generated_records("cladder", count, level);
 }
 
 /// The endogenous graph of a record's model, read off its mechanisms (not off the text).

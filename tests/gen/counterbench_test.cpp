@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <regex>
+#include "../std_regex.hpp"
 #include <sstream>
 
 namespace rung {

@@ -6,27 +6,19 @@
 #include "rung/io/scm_json.hpp"
 #include "rung/io/scm_text.hpp"
 
+#include "generated.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
-#include <regex>
+#include "../std_regex.hpp"
 #include <sstream>
 
 namespace rung {
 namespace {
 
 std::vector<nlohmann::json> ladder_items(std::uint64_t count, int level) {
-  GeneratorOptions o = preset_options("ladder", level);
-  o.count = count;
-  o.seed = 1;
-  std::ostringstream out;
-  RunOptions run;
-  run.threads = 2;
-  Generator(o).write(out, run);
-  std::vector<nlohmann::json> rs;
-  std::istringstream in(out.str());
-  for (std::string line; std::getline(in, line);) rs.push_back(nlohmann::json::parse(line));
-  return rs;
+  return testing::generated_records("ladder", count, level);
 }
 
 TEST(Ladder, FractionAnswersOfZeroOrOneAreRareInEveryType) {

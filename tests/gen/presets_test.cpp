@@ -8,6 +8,8 @@
 #include "rung/io/scm_json.hpp"
 #include "rung/query/decision.hpp"
 
+#include "generated.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -18,23 +20,14 @@
 namespace rung {
 namespace {
 
-/// The records `rung generate` writes for `o`, parsed.
+using testing::generated_records;
+
 std::vector<nlohmann::json> generate(const GeneratorOptions& o, unsigned threads = 2) {
-  RunOptions run;
-  run.threads = threads;
-  std::ostringstream out;
-  Generator(o).write(out, run);
-  std::vector<nlohmann::json> rs;
-  std::istringstream in(out.str());
-  for (std::string line; std::getline(in, line);) rs.push_back(nlohmann::json::parse(line));
-  return rs;
+  return generated_records(o, threads);
 }
 
 std::vector<nlohmann::json> generate(const std::string& preset, std::uint64_t count, int level = 2, unsigned threads = 2) {
-  GeneratorOptions o = preset_options(preset, level);
-  o.count = count;
-  o.seed = 1;
-  return generate(o, threads);
+  return generated_records(preset, count, level, threads);
 }
 
 /// Re-solves a record by enumeration and checks value, answer (under its decision) and rung.

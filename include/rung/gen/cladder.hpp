@@ -14,6 +14,9 @@
 
 #include "rung/gen/item.hpp"
 
+#include <optional>
+#include <string_view>
+
 namespace rung {
 
 class CladderPreset : public Preset {
@@ -27,5 +30,9 @@ class CladderPreset : public Preset {
 
 /// CLadder's query types, in the order CLadder lists them.
 [[nodiscard]] const std::vector<std::string>& cladder_query_types();
+
+/// The arcs of one of CLadder's ten graphs as its model files write them ("X->V2,V2->Y" for
+/// `chain`); nullopt for any other graph id.
+[[nodiscard]] std::optional<std::string_view> cladder_graph_arcs(std::string_view graph_id);
 
 }  // namespace rung
