@@ -59,9 +59,7 @@ void add_check(CLI::App& app, std::shared_ptr<Action> action) {
       options.dataset_file = std::filesystem::path(a->dataset).filename().string();
       options.responses_file = std::filesystem::path(a->responses).filename().string();
       const CheckReport report = check_responses(dataset, responses, options);
-      // File names given on the command line may be any bytes: replace invalid UTF-8.
-      const auto replace = nlohmann::ordered_json::error_handler_t::replace;
-      const std::string text = a->json ? to_json(report).dump(2, ' ', false, replace) + "\n" : to_text(report);
+      const std::string text = a->json ? report_json(to_json(report)) : to_text(report);
       if (a->output.empty()) {
         s.out << text;
       } else {

@@ -36,6 +36,10 @@ std::ifstream open_input(const std::string& file) {
   return in;
 }
 
+std::string report_json(const nlohmann::ordered_json& report) {
+  return report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
 CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
   return CLI::Validator(
       [lo, hi](std::string& text) -> std::string {
@@ -381,9 +385,7 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       }
       const AuditReport report = audit_dataset(in, options);
       if (progress) s.err << '\n';
-      // A file name may be any bytes, not UTF-8: replace what JSON cannot hold instead of failing.
-      const auto replace = nlohmann::ordered_json::error_handler_t::replace;
-      s.out << (a->json ? to_json(report).dump(2, ' ', false, replace) + "\n" : to_text(report));
+      s.out << (a->json ? report_json(to_json(report)) : to_text(report));
       // Wrong stored answers or unreadable records are bad input: exit 1 after the full report.
       return report.malformed_count + report.mismatched + report.failed > 0 ? 1 : 0;
     };

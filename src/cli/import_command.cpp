@@ -31,7 +31,7 @@ int finish(const ImportResult& result, const ImportArgs& a, Streams s) {
       for (const auto& r : result.records) out << r.dump() << '\n';
     });
   }
-  s.out << (a.json ? to_json(result.report).dump(2) + "\n" : to_text(result.report));
+  s.out << (a.json ? report_json(to_json(result.report)) : to_text(result.report));
   return result.report.not_parsed.empty() ? 0 : static_cast<int>(ExitCode::bad_input);
 }
 

@@ -322,6 +322,13 @@ TEST_F(Cli, AuditJsonOfAFileWhoseNameIsNotUtf8) {
   fs::remove(data);
   ASSERT_EQ(j.status, 0) << j.err;
   EXPECT_NE(nlohmann::json::parse(j.out)["file"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);
+  // The same for import's report.
+  const fs::path cb = fs::temp_directory_path() / "rung_cli_import_\xff.json";
+  std::ofstream(cb) << R"([{"question_id": 1, "given_info": "We know that A causes B.", "question": "Would B occur if not A instead of A?", "answer": "no", "type": "basic"}])";
+  Result i = run({"import", "counterbench", cb.string(), "--json"});
+  fs::remove(cb);
+  EXPECT_NE(i.status, 70) << i.err;
+  EXPECT_NO_THROW((void)nlohmann::json::parse(i.out)) << i.out;
 }
 
 TEST_F(Cli, HelpOnEveryCommand) {

@@ -4,6 +4,7 @@
 /// the action to run once the command line is parsed. Actions throw rung::Error on bad input.
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <fstream>
@@ -25,6 +26,10 @@ using Action = std::function<int(Streams)>;
 /// `file` opened for reading (binary). Throws rung::Error "FILE: is a directory, not a file" or
 /// "FILE: cannot open: REASON" (the system's reason, e.g. "No such file or directory").
 [[nodiscard]] std::ifstream open_input(const std::string& file);
+
+/// A report as indented JSON and a newline. File names given on the command line may be any
+/// bytes: what is not UTF-8 is replaced (U+FFFD) instead of failing.
+[[nodiscard]] std::string report_json(const nlohmann::ordered_json& report);
 
 /// A CLI11 check for a whole-number option: "'x' is not a whole number", "-3 is not a whole
 /// number" (no wrap-around of negative values), "300 is not in the range 1 to 256".
