@@ -328,7 +328,7 @@ TEST_F(Cli, AuditJsonOfAFileWhoseNameIsNotUtf8) {
   Result i = run({"import", "counterbench", cb.string(), "--json"});
   fs::remove(cb);
   EXPECT_NE(i.status, 70) << i.err;
-  EXPECT_NO_THROW((void)nlohmann::json::parse(i.out)) << i.out;
+  EXPECT_TRUE(nlohmann::json::accept(i.out)) << i.out;
 }
 
 TEST_F(Cli, HelpOnEveryCommand) {
