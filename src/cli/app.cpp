@@ -66,8 +66,7 @@ std::string usage_message(const CLI::ParseError& e, const CommandPath& named) {
                          allowed == "1" ? "" : "s");
     }
   }
-  if (what.find("A subcommand is required") != std::string::npos ||
-      what.find("subcommand is required") != std::string::npos) {
+  if (what.find("subcommand is required") != std::string::npos) {  // CLI11: "A subcommand is required"
     return fmt::format("'{}' needs a command; its commands are: {}", named.path,
                        fmt::join(subcommand_names(*named.app), ", "));
   }
