@@ -170,6 +170,56 @@ Graph random_graph(const GeneratorOptions& o, Rng& rng) {
   return g;
 }
 
+/// The size class of a backdoor_set graph, drawn once per balanced block (ItemTarget::block_seed):
+/// its variables and arcs, the counts a reader sees first. Within a class, whether {} is the
+/// valid set is balanced by construction, so neither count decides it (docs/generator.md).
+struct GraphSize {
+  int variables = 0;
+  int arcs = 0;
+};
+
+GraphSize draw_backdoor_size(const GeneratorOptions& o, Rng& rng) {
+  GraphSize k;
+  // Five variables at least: with four, no Z that is neither a parent nor a descendant of X can
+  // make {} valid and {Z} not (an M-bias needs two roots besides X's parent).
+  const int lo = std::max(6, o.min_variables);
+  k.variables = rng.between(lo, std::max(lo + 1, o.max_variables));
+  k.arcs = k.variables + static_cast<int>(rng.below(2));
+  return k;
+}
+
+/// A random DAG of the class's size for a backdoor_set question: Y last, X with at least one
+/// parent (else {} is trivially valid) and a directed path to Y, in-degree at most the knob's.
+std::optional<Graph> backdoor_graph(const GeneratorOptions& o, const GraphSize& k, Rng& rng) {
+  const int n = k.variables;
+  Graph g;
+  g.id = "random";
+  g.parents.resize(static_cast<std::size_t>(n));
+  g.x = rng.between(1, n - 2);
+  g.y = n - 1;
+  std::vector<std::pair<int, int>> pairs;
+  for (int v = 1; v < n; ++v) {
+    for (int u = 0; u < v; ++u) pairs.emplace_back(u, v);
+  }
+  rng.shuffle(pairs);
+  int placed = 0;
+  for (const auto& [u, v] : pairs) {
+    if (placed == k.arcs) break;
+    auto& p = g.parents[static_cast<std::size_t>(v)];
+    if (static_cast<int>(p.size()) >= std::max(2, o.max_in_degree)) continue;
+    p.push_back(u);
+    ++placed;
+  }
+  if (placed != k.arcs || g.is_root(g.x) || !g.reaches(g.x, g.y)) return std::nullopt;
+  for (int v = 0; v < n; ++v) {
+    if (g.is_root(v) && g.children(v).empty()) return std::nullopt;  // the text would not mention it
+  }
+  for (auto& p : g.parents) std::sort(p.begin(), p.end());
+  int r = 1;
+  for (int v = 0; v < n; ++v) g.roles.push_back(v == g.x ? "X" : v == g.y ? "Y" : fmt::format("V{}", r++));
+  return g;
+}
+
 /// Whether `z` is a valid adjustment set for the effect of X on Y (the backdoor criterion).
 bool valid_adjustment(const Graph& g, const std::vector<int>& z) {
   for (int v : z) {
@@ -198,6 +248,46 @@ ZClass z_class(const Graph& g, int z) {
   if (g.has_arc(z, g.x)) return ZClass::parent;
   return g.reaches(g.x, z) ? ZClass::descendant : ZClass::open;
 }
+
+/// What a reader can count in a backdoor_set graph with candidate Z, without deciding the
+/// criterion: variables, arcs, "has a direct effect" sentences, the in- and out-degrees of X, Y and
+/// whether Z has children (a childless Z can only open a path), whether Z is a parent of Y, and the
+/// shortest directed path X -> Y.
+std::vector<int> backdoor_fingerprint(const Graph& g, int z) {
+  auto in = [&](int v) { return static_cast<int>(g.parents[static_cast<std::size_t>(v)].size()); };
+  auto out = [&](int v) { return static_cast<int>(g.children(v).size()); };
+  int arcs = 0;
+  int clauses = 0;
+  for (int v = 0; v < g.size(); ++v) {
+    arcs += in(v);
+    clauses += out(v) > 0 ? 1 : 0;
+  }
+  std::vector<int> dist(static_cast<std::size_t>(g.size()), -1);
+  dist[static_cast<std::size_t>(g.x)] = 0;
+  for (int v = g.x + 1; v < g.size(); ++v) {
+    for (int p : g.parents[static_cast<std::size_t>(v)]) {
+      const int d = dist[static_cast<std::size_t>(p)];
+      if (d >= 0 && (dist[static_cast<std::size_t>(v)] < 0 || d + 1 < dist[static_cast<std::size_t>(v)])) dist[static_cast<std::size_t>(v)] = d + 1;
+    }
+  }
+  return {g.size(), arcs, clauses, in(g.x), out(g.x), in(g.y), out(z) > 0 ? 1 : 0, g.has_arc(z, g.y) ? 1 : 0,
+          dist[static_cast<std::size_t>(g.y)]};
+}
+
+/// Two backdoor_set graphs that a reader counting (backdoor_fingerprint) cannot tell apart, one
+/// where {} is the valid set and one where {Z} is (Z neither a parent nor a descendant of X).
+struct BackdoorDraw {
+  Graph g;
+  int z = -1;
+};
+struct BackdoorPair {
+  std::optional<BackdoorDraw> empty_valid;
+  std::optional<BackdoorDraw> z_valid;
+};
+
+/// The first such pair among random graphs of size `k` drawn from `rng`; nullopt when none turns
+/// up in a few thousand draws.
+std::optional<BackdoorPair> backdoor_pair(const GeneratorOptions& o, const GraphSize& k, Rng& rng);
 
 /// What a question type needs of the graph: a collider, a mediator or an adjustment variable.
 struct Roles {
@@ -241,6 +331,24 @@ std::optional<Roles> pick_roles(const Graph& g, const std::string& type, Rng& rn
     r.z = rng.pick(pool);
   }
   return r;
+}
+
+std::optional<BackdoorPair> backdoor_pair(const GeneratorOptions& o, const GraphSize& k, Rng& rng) {
+  constexpr int kDraws = 4000;
+  std::map<std::vector<int>, BackdoorPair> seen;
+  for (int draw = 0; draw < kDraws; ++draw) {
+    std::optional<Graph> g = backdoor_graph(o, k, rng);
+    if (!g) continue;
+    const bool direct = valid_adjustment(*g, {});
+    for (int v = 0; v < g->size(); ++v) {
+      if (v == g->x || v == g->y || z_class(*g, v) != ZClass::open || valid_adjustment(*g, {v}) == direct) continue;
+      BackdoorPair& slot = seen[backdoor_fingerprint(*g, v)];
+      std::optional<BackdoorDraw>& side = direct ? slot.empty_valid : slot.z_valid;
+      if (!side) side = BackdoorDraw{*g, v};
+      if (slot.empty_valid && slot.z_valid) return slot;
+    }
+  }
+  return std::nullopt;
 }
 
 /// Conditional probabilities: p[v][c] = P(v = 1 | parents in configuration c), the first parent
@@ -309,20 +417,24 @@ std::string percent(const Rational& p) {
 }
 
 /// "Kwox has a direct effect on blaf and zup. Blaf has a direct effect on zup."
-std::string graph_text(const Graph& g, const std::vector<std::string>& names) {
-  std::string out;
+/// "kwox has a direct effect on blaf and zup. ...", a sentence per variable with children in
+/// topological order; with `shuffle`, sentences and the children within each in an order drawn from
+/// it (so that which variable is named last says nothing about the graph's kind).
+std::string graph_text(const Graph& g, const std::vector<std::string>& names, Rng* shuffle = nullptr) {
+  std::vector<std::string> sentences;
   for (int v = 0; v < g.size(); ++v) {
     std::vector<std::string> kids;
     for (int w : g.children(v)) kids.push_back(names[static_cast<std::size_t>(w)]);
     if (kids.empty()) continue;
+    if (shuffle != nullptr) shuffle->shuffle(kids);
     std::string list = kids.back();
     if (kids.size() > 1) {
       list = fmt::format("{} and {}", fmt::join(kids.begin(), kids.end() - 1, ", "), kids.back());
     }
-    if (!out.empty()) out += ' ';
-    out += fmt::format("{} has a direct effect on {}.", names[static_cast<std::size_t>(v)], list);
+    sentences.push_back(fmt::format("{} has a direct effect on {}.", names[static_cast<std::size_t>(v)], list));
   }
-  return out;
+  if (shuffle != nullptr) shuffle->shuffle(sentences);
+  return fmt::format("{}", fmt::join(sentences, " "));
 }
 
 /// "The overall probability of kwox is 60%. For those who are not kwox, the probability of ..."
@@ -392,22 +504,54 @@ struct Circuit {
   std::vector<int> roots;                      ///< factual values of the roots
 };
 
-Circuit sample_circuit(const Graph& g, const GeneratorOptions& o, Rng& rng) {
-  Circuit c;
-  const bool negations = std::find(o.mechanisms.begin(), o.mechanisms.end(), "not") != o.mechanisms.end();
+/// The class of a det_counterfactual item, drawn once per balanced block (ItemTarget::block_seed)
+/// so that the answer is balanced within each class: the outcome's connective and the treatment's
+/// factual value (the question's "if not X instead of X"), what a learner reading the text picks
+/// up first (docs/generator.md). -1 leaves a part free. Negation counts and observed signs need no
+/// class: sample_circuit draws circuits whose distribution hides them.
+struct CircuitClass {
+  int outcome_op = -1;       ///< index into the allowed connectives
+  int treatment_value = -1;  ///< X's factual value
+};
+
+std::vector<std::string> circuit_ops(const GeneratorOptions& o) {
   std::vector<std::string> ops;
   for (const char* op : {"and", "or"}) {
     if (std::find(o.mechanisms.begin(), o.mechanisms.end(), op) != o.mechanisms.end()) ops.emplace_back(op);
   }
   if (ops.empty()) ops.emplace_back("or");
+  return ops;
+}
+
+bool circuit_negations(const GeneratorOptions& o) {
+  return std::find(o.mechanisms.begin(), o.mechanisms.end(), "not") != o.mechanisms.end();
+}
+
+CircuitClass draw_circuit_class(const GeneratorOptions& o, Rng& rng) {
+  CircuitClass k;
+  k.outcome_op = static_cast<int>(rng.below(circuit_ops(o).size()));
+  k.treatment_value = rng.chance(1, 2) ? 1 : 0;
+  return k;
+}
+
+Circuit sample_circuit(const Graph& g, const GeneratorOptions& o, const CircuitClass& k, Rng& rng) {
+  Circuit c;
+  const bool negations = circuit_negations(o);
+  const std::vector<std::string> ops = circuit_ops(o);
   for (int v = 0; v < g.size(); ++v) {
     const auto& parents = g.parents[static_cast<std::size_t>(v)];
-    c.op.push_back(parents.empty() ? "" : rng.pick(ops));
+    const bool outcome = v == g.y && !parents.empty();
+    c.op.push_back(parents.empty() ? "" : outcome && k.outcome_op >= 0 ? ops[static_cast<std::size_t>(k.outcome_op)] : rng.pick(ops));
     std::vector<int> neg;
-    for (std::size_t i = 0; i < parents.size(); ++i) neg.push_back(negations && rng.chance(1, 4) ? 1 : 0);
+    // Each cause is negated with probability 1/2 (and each op, each root value, is 1/2 either way),
+    // so that the circuits' distribution is unchanged by reading any variable V as "not V" (De
+    // Morgan on its clause, its uses negated, its observed value flipped): such a relabelling
+    // keeps the answer, so negation counts and observed signs say nothing about it.
+    for (std::size_t i = 0; i < parents.size(); ++i) neg.push_back(negations && rng.chance(1, 2) ? 1 : 0);
     c.negated.push_back(neg);
     c.roots.push_back(rng.chance(1, 2) ? 1 : 0);
   }
+  if (k.treatment_value >= 0 && g.is_root(g.x)) c.roots[static_cast<std::size_t>(g.x)] = k.treatment_value;
   return c;
 }
 
@@ -488,7 +632,10 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   const std::string& type = target.type;
   const int grid = options_.difficulty <= 1 ? 10 : 100;
   // Share of random DAGs among the graphs: none at level 1, then growing with the level.
-  const int random_share = (options_.difficulty - 1) * 20;  // percent
+  // det_counterfactual draws half its graphs at random at every level: with CLadder's graphs only,
+  // an outcome clause of `and` could not keep Y true when X flips (docs/generator.md).
+  const int random_share = type == "det_counterfactual" ? std::max(50, (options_.difficulty - 1) * 20)
+                                                        : (options_.difficulty - 1) * 20;  // percent
   // Whether conditioning on X (instead of intervening) must give the answer too: the generator
   // asks for both halves, so that a model that confuses seeing with doing is found out. The
   // same for reading a natural effect as the total effect. Checked on the exact distractors.
@@ -511,6 +658,27 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     zc = k == 0 ? ZClass::parent : k == 1 ? ZClass::descendant : ZClass::open;
     if (zc != ZClass::open) direct_valid = zc == ZClass::descendant;
   }
+  // det_counterfactual: the item's class, shared by its balanced block (CircuitClass).
+  CircuitClass circuit_class;
+  if (type == "det_counterfactual") {
+    Rng block_rng(target.block_seed);
+    circuit_class = draw_circuit_class(options_, target.block_seed != 0 ? block_rng : rng);
+  }
+  // backdoor_set: the graph's size class, shared by its balanced block (GraphSize).
+  GraphSize backdoor_size;
+  std::optional<BackdoorDraw> paired;  // the block's graph for this item (Z neither parent nor descendant)
+  if (type == "backdoor_set") {
+    Rng block_rng(target.block_seed);
+    backdoor_size = draw_backdoor_size(options_, target.block_seed != 0 ? block_rng : rng);
+    // The block's items share one pair of indistinguishable graphs, one for each answer of
+    // "is {} the valid set" (every item of the block finds the same pair from the block's seed).
+    for (int size_draw = 0; zc == ZClass::open && target.block_seed != 0 && !paired && size_draw < 4; ++size_draw) {
+      if (size_draw > 0) backdoor_size = draw_backdoor_size(options_, block_rng);
+      if (std::optional<BackdoorPair> pair = backdoor_pair(options_, backdoor_size, block_rng)) {
+        paired = direct_valid ? pair->empty_valid : pair->z_valid;
+      }
+    }
+  }
   // The extra graphs of a type: drawn like one more family each.
   std::vector<Family> families(std::begin(kFamilies), std::end(kFamilies));
   if (type == "backdoor_set") families.insert(families.end(), std::begin(kBackdoorFamilies), std::end(kBackdoorFamilies));
@@ -518,19 +686,33 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   // The shortcut targets still wanted: every kRelaxEvery draws the last one is dropped (the
   // generator does the same when it checks them itself).
   std::vector<std::pair<std::string, bool>> wanted = target.agreements;
+  // det_counterfactual's draws are cheap (no solving until the targets are checked): they keep
+  // every target three times longer, so that its class and its procedures' targets both hold.
+  const int relax_every = type == "det_counterfactual" ? 3 * kRelaxEvery : kRelaxEvery;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    if (attempt > 0 && attempt % kRelaxEvery == 0 && !wanted.empty()) {
+    if (attempt > 0 && attempt % relax_every == 0 && !wanted.empty()) {
       if (wanted.back().first == "conditioning") conditioning_agrees.reset();
       if (wanted.back().first == "no_abduction") no_abduction_agrees = -1;
       wanted.pop_back();
     }
-    Graph g = rng.below(100) < static_cast<std::uint64_t>(random_share)
-                  ? random_graph(options_, rng)
-                  : family_graph(families[rng.below(families.size())]);
+    Graph g;
+    if (paired) {
+      g = paired->g;
+    } else if (type == "backdoor_set") {
+      // A size class that cannot meet the target in half the draws is given up (that item's
+      // size is then drawn freely).
+      if (attempt >= kMaxAttempts / 2) backdoor_size = draw_backdoor_size(options_, rng);
+      std::optional<Graph> drawn = backdoor_graph(options_, backdoor_size, rng);
+      if (!drawn) continue;
+      g = std::move(*drawn);
+    } else {
+      g = rng.below(100) < static_cast<std::uint64_t>(random_share) ? random_graph(options_, rng)
+                                                                    : family_graph(families[rng.below(families.size())]);
+    }
     // Seeing and doing differ only where a backdoor path is open; so do the effects on the
     // treated and on everyone.
     if ((conditioning_agrees == false || no_abduction_agrees == 0) && valid_adjustment(g, {})) continue;
-    const auto roles = pick_roles(g, type, rng, zc, direct_valid);
+    const std::optional<Roles> roles = paired ? std::optional<Roles>(Roles{-1, -1, paired->z}) : pick_roles(g, type, rng, zc, direct_valid);
     if (!roles) continue;
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
     auto nm = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
@@ -549,9 +731,17 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     std::string question;
 
     if (type == "det_counterfactual") {
-      const Circuit c = sample_circuit(g, options_, rng);
+      // Y must depend on X (else the answer is Y's observed or computed value, whatever X is).
+      if (!g.reaches(g.x, g.y)) continue;
+      // The class's parts are given up one by one when the draws cannot meet them, before the
+      // named procedures' targets are (kRelaxEvery): a few items of a set then miss a part of
+      // their class, not the answer balance overall.
+      if (attempt >= 9 * kRelaxEvery / 4) circuit_class.treatment_value = -1;
+      if (attempt >= 11 * kRelaxEvery / 4) circuit_class.outcome_op = -1;
+      const Circuit c = sample_circuit(g, options_, circuit_class, rng);
       const std::vector<int> factual = simulate(g, c, -1, 0);
       const int x_fact = factual[static_cast<std::size_t>(g.x)];
+      if (circuit_class.treatment_value >= 0 && x_fact != circuit_class.treatment_value) continue;
       const std::vector<int> world = simulate(g, c, g.x, 1 - x_fact);
       const int y_cf = world[static_cast<std::size_t>(g.y)];
       if ((y_cf != 0) != target.answer) continue;
@@ -574,7 +764,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     } else {
       const Cpts p = sample_cpts(g, grid, rng);
       item.model = read_scm_text(noisy_model_text(g, p, names));
-      item.given_info = graph_text(g, names) + cpt_text(g, p, names);
+      // backdoor_set asks which method is right, which the graph alone decides: like CLadder's
+      // backadj items it states no numbers (they would only tell graphs apart by their size).
+      item.given_info = type == "backdoor_set" ? graph_text(g, names, &rng) : graph_text(g, names) + cpt_text(g, p, names);
       int interventions = 0;
       int evidence_count = 0;
       int treated = 0;  // ett: the X of those asked about

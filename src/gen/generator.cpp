@@ -93,6 +93,11 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
       target.agreements.emplace_back("collider_conditioning", (rank & 4U) == 0);
       target.agreements.emplace_back("unweighted_difference", (rank & 8U) == 0);
     }
+    // The block of ranks that runs once through the answer and agreement bits shares a seed, from
+    // which the preset may draw a class of items (det_counterfactual: the outcome's clause, the
+    // observed values' signs, the treatment's value), balanced on the answer within each class.
+    const std::uint64_t block = rank >> (2U + target.agreements.size());
+    target.block_seed = Rng::item_seed(options_.seed ^ kBlockStream, block * types.size() + t);
     return target;
   }
   if (options_.preset != "counterbench") return target;

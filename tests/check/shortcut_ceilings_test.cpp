@@ -63,10 +63,7 @@ TEST(ShortcutCeilings, Ladder) {
 }
 
 TEST(ShortcutCeilings, Cladder) {
-  // Known gaps (issue #12 stays open for them): backdoor_set, where Z's degrees tell the graph
-  // families apart, and det_counterfactual (type "basic"), whose circuits' operators and stated
-  // observations a learner reads. Every other type, and the whole set, holds the ceilings.
-  expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60, {"backdoor_set", "basic"});
+  expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60);
 }
 
 }  // namespace

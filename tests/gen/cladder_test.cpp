@@ -1,5 +1,6 @@
 // The cladder preset's shortcut balance (issue #12): backdoor_set is not decided by where the
-// candidate variable stands, collider_bias not by whether X reaches Y, and the readings of the
+// candidate variable stands nor by what can be counted in its graph, det_counterfactual not by its
+// outcome clause, the treatment's value or its negations, collider_bias not by whether X reaches Y, and the readings of the
 // stated numbers (unweighted_difference, direct_difference, mean_conditional) agree with the
 // answer on half the items; their recorded values are recomputed here from the model itself.
 #include "rung/gen/cladder.hpp"
@@ -140,6 +141,87 @@ TEST_F(Cladder, BackdoorAnswerIsBalancedWhereverZAndXStand) {
   EXPECT_LE(by_z_class, 0.56 * 300);
   const std::tuple<bool, bool, bool> open{true, false, false};
   EXPECT_GE(classes[open].second, 250);  // most items: Z neither parent nor descendant
+}
+
+TEST_F(Cladder, BackdoorGraphsCannotBeToldApartByTheirCounts) {
+  // Whether {} is the valid set is balanced within every class of what a reader can count in the
+  // stated graph (variables, arcs, sentences, X's and Y's degrees, Z's children, the X -> Y path):
+  // a block's items share two graphs with the same counts, one for each answer. Only the items
+  // where Z is a parent or a descendant of X (1/16) are decided by where Z stands.
+  std::map<std::vector<int>, std::pair<int, int>> classes;  // counts -> (empty set valid, all)
+  const auto rs = of_type("backdoor_set");
+  for (const auto& r : rs) {
+    const std::string info = r["given_info"];
+    EXPECT_EQ(info.find('%'), std::string::npos) << r["id"] << ": no numbers are stated";
+    const ModelGraph g(r["model"]);
+    const VarId x = g.id(r["meta"]["treatment"]);
+    const VarId y = g.id(r["meta"]["outcome"]);
+    const VarId z = g.id(r["meta"]["adjustment"]);
+    const auto xp = g.parents(x);
+    if (std::find(xp.begin(), xp.end(), z) != xp.end() || g.reaches(x, z)) continue;
+    int variables = 0;
+    int arcs = 0;
+    int with_children = 0;
+    for (VarId v : g.m.endogenous()) {
+      ++variables;
+      arcs += static_cast<int>(g.parents(v).size());
+      const std::string& name = g.m.name(v);
+      EXPECT_NE(info.find(name), std::string::npos) << r["id"] << ": " << name << " is not mentioned";
+      with_children += info.find(name + " has a direct effect on") != std::string::npos ? 1 : 0;
+    }
+    int z_children = 0;
+    for (NodeId c : g.m.dag().children(z)) z_children += g.m.is_exogenous(c) ? 0 : 1;
+    const auto yp = g.parents(y);
+    const std::vector<int> counts{variables, arcs, with_children, static_cast<int>(xp.size()), static_cast<int>(yp.size()),
+                                  z_children > 0 ? 1 : 0, std::find(yp.begin(), yp.end(), z) != yp.end() ? 1 : 0};
+    const bool method1_direct = r["question"].get<std::string>().find("Method 1: We look directly") != std::string::npos;
+    const bool empty_valid = method1_direct == (r["answer"] == "yes");
+    auto& [valid, all] = classes[counts];
+    valid += empty_valid ? 1 : 0;
+    ++all;
+  }
+  int seen = 0;
+  for (const auto& [counts, tally] : classes) {
+    seen += tally.second;
+    // Whole blocks of 4 (2 of each) but for an item redrawn as a duplicate.
+    if (tally.second >= 8) EXPECT_NEAR(2.0 * tally.first / tally.second, 1.0, 0.3) << tally.first << "/" << tally.second;
+  }
+  EXPECT_GE(seen, 250);
+}
+
+TEST_F(Cladder, DetCounterfactualAnswersAreBalancedWithinTheOutcomeClauseAndTreatmentClasses) {
+  // Y depends on X; within each (Y's connective, X's factual value) class, drawn once per block,
+  // about half the answers are yes; negations and observed values are drawn symmetrically, so a
+  // "count the nots" rule stays near chance.
+  std::map<std::pair<std::string, int>, std::pair<int, int>> classes;  // -> (yes, all)
+  int parity_right = 0;
+  const auto rs = of_type("det_counterfactual");
+  ASSERT_EQ(rs.size(), 300U);
+  for (const auto& r : rs) {
+    const ModelGraph g(r["model"]);
+    const VarId x = g.id(r["meta"]["treatment"]);
+    const VarId y = g.id(r["meta"]["outcome"]);
+    EXPECT_TRUE(g.reaches(x, y)) << r["id"];
+    std::string mechanism;
+    for (const auto& v : r["model"]["endogenous"]) {
+      if (v["name"] == r["meta"]["outcome"]) mechanism = v["mechanism"];
+    }
+    const std::string op = mechanism.find(" and ") != std::string::npos ? "and" : mechanism.find(" or ") != std::string::npos ? "or" : "one cause";
+    const std::string question = r["question"];
+    const int x_value = question.find("if not ") != std::string::npos ? 1 : 0;
+    const bool yes = r["answer"] == "yes";
+    auto& [y_count, n] = classes[{op, x_value}];
+    y_count += yes ? 1 : 0;
+    ++n;
+    int nots = 0;
+    const std::string text = r["given_info"].get<std::string>() + " " + question;
+    for (std::size_t k = text.find("not "); k != std::string::npos; k = text.find("not ", k + 1)) ++nots;
+    parity_right += (nots % 2 == 1) == yes ? 1 : 0;
+  }
+  for (const auto& [cls, tally] : classes) {
+    if (tally.second >= 40) EXPECT_NEAR(2.0 * tally.first / tally.second, 1.0, 0.3) << cls.first << " " << cls.second;
+  }
+  EXPECT_NEAR(parity_right, 150, 25);
 }
 
 TEST_F(Cladder, ColliderBiasAsksForTheSignOfAnEffectThatExists) {
