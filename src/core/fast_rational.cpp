@@ -65,16 +65,55 @@ std::strong_ordering operator<=>(const FastRational& a, const FastRational& b) {
   return c < 0 ? std::strong_ordering::less : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
 }
 
+namespace {
+
+/// A GMP rational per thread for the small operand of a mixed operation (its limbs are reused).
+struct Scratch {
+  mpq_t q;
+  Scratch() { mpq_init(q); }
+  ~Scratch() { mpq_clear(q); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+};
+
+}  // namespace
+
 FastRational& FastRational::slow(const FastRational& o, char op) {
-  Rational a = to_rational();
-  const Rational b = o.to_rational();
-  switch (op) {
-    case '+': a += b; break;
-    case '-': a -= b; break;
-    case '*': a *= b; break;
-    default: a /= b; break;  // '/': throws for a zero b
+  // In place on this value's own GMP number (made once when it was small): no temporary
+  // rationals, and the number's limbs are reused while the value stays big.
+  if (op == '/' && o.sign() == 0) throw std::overflow_error("Division by zero.");
+  if (!big_) {
+    auto q = std::make_unique<Rational>();
+    mpq_set_si(q->backend().data(), num_, static_cast<unsigned long>(den_));  // already canonical
+    big_ = std::move(q);
+    num_ = 0;
+    den_ = 1;
   }
-  assign(a);
+  mpq_ptr a = big_->backend().data();
+  mpq_srcptr b = nullptr;
+  if (o.big_) {
+    b = o.big_->backend().data();  // also when &o == this: GMP allows aliased operands
+  } else {
+    thread_local Scratch scratch;
+    mpq_set_si(scratch.q, o.num_, static_cast<unsigned long>(o.den_));
+    b = scratch.q;
+  }
+  switch (op) {
+    case '+': mpq_add(a, a, b); break;
+    case '-': mpq_sub(a, a, b); break;
+    case '*': mpq_mul(a, a, b); break;
+    default: mpq_div(a, a, b); break;  // '/', b not zero
+  }
+  const __mpz_struct* num = mpq_numref(a);
+  const __mpz_struct* den = mpq_denref(a);
+  if (mpz_fits_slong_p(num) != 0 && mpz_fits_slong_p(den) != 0) {
+    const long n = mpz_get_si(num);
+    if (n != std::numeric_limits<long>::min()) {
+      num_ = n;
+      den_ = mpz_get_si(den);
+      big_.reset();
+    }
+  }
   return *this;
 }
 

@@ -632,9 +632,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   const std::string& type = target.type;
   const int grid = options_.difficulty <= 1 ? 10 : 100;
   // Share of random DAGs among the graphs: none at level 1, then growing with the level.
-  // det_counterfactual draws half its graphs at random at every level: with CLadder's graphs only,
+  // det_counterfactual draws 3/4 of its graphs at random at every level: with CLadder's graphs only,
   // an outcome clause of `and` could not keep Y true when X flips (docs/generator.md).
-  const int random_share = type == "det_counterfactual" ? std::max(50, (options_.difficulty - 1) * 20)
+  const int random_share = type == "det_counterfactual" ? std::max(75, (options_.difficulty - 1) * 20)
                                                         : (options_.difficulty - 1) * 20;  // percent
   // Whether conditioning on X (instead of intervening) must give the answer too: the generator
   // asks for both halves, so that a model that confuses seeing with doing is found out. The
@@ -663,6 +663,13 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   if (type == "det_counterfactual") {
     Rng block_rng(target.block_seed);
     circuit_class = draw_circuit_class(options_, target.block_seed != 0 ? block_rng : rng);
+  }
+  // det_counterfactual's random graphs have 4 variables at least (5 at most at level 1): on three,
+  // nearly every X -> Y path is one arc or a chain, where the negations along it decide.
+  GeneratorOptions graph_options = options_;
+  if (type == "det_counterfactual") {
+    graph_options.min_variables = std::max(graph_options.min_variables, 4);
+    graph_options.max_variables = std::max(graph_options.max_variables, 5);
   }
   // backdoor_set: the graph's size class, shared by its balanced block (GraphSize).
   GraphSize backdoor_size;
@@ -706,7 +713,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       if (!drawn) continue;
       g = std::move(*drawn);
     } else {
-      g = rng.below(100) < static_cast<std::uint64_t>(random_share) ? random_graph(options_, rng)
+      g = rng.below(100) < static_cast<std::uint64_t>(random_share) ? random_graph(graph_options, rng)
                                                                     : family_graph(families[rng.below(families.size())]);
     }
     // Seeing and doing differ only where a backdoor path is open; so do the effects on the
