@@ -66,9 +66,9 @@ void add_import(CLI::App& app, std::shared_ptr<Action> action) {
   });
 
   auto cl = std::make_shared<ImportArgs>();
-  auto* cladder = cmd->add_subcommand("cladder", "Import CLadder: a models file, or items with --meta-models");
-  cladder->add_option("FILE", cl->file, "test-model-meta.json (models) or test-generate-det.json (items)")->required();
-  cladder->add_option("--meta-models", cl->meta_models, "The models file the items' meta.model_id refer to");
+  auto* cladder = cmd->add_subcommand("cladder", "Import CLadder: a questions file (every query type, from the items alone), or a models file");
+  cladder->add_option("FILE", cl->file, "CLadder items (e.g. test-generate-easy.json, cladder-v1-q-balanced.json) or models (test-model-meta.json)")->required();
+  cladder->add_option("--meta-models", cl->meta_models, "Optional: the models file the items' meta.model_id refer to (adds the exact-model verdict)");
   common_options(cladder, *cl);
   cladder->callback([=] {
     *action = [cl](Streams s) {

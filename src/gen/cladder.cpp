@@ -671,6 +671,15 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     graph_options.min_variables = std::max(graph_options.min_variables, 4);
     graph_options.max_variables = std::max(graph_options.max_variables, 5);
   }
+  // marginal, correlation: whether the balanced reading of the stated numbers (mean_conditional,
+  // unweighted_difference) lies within 1/10 of the threshold or farther, drawn per block, so that
+  // its agreement with the answer is balanced in both classes: a far reading no longer agrees
+  // more often than a near one (docs/generator.md). -1: no class.
+  int reading_margin = -1;
+  if ((type == "marginal" || type == "correlation") && target.block_seed != 0) {
+    Rng block_rng(target.block_seed);
+    reading_margin = block_rng.chance(1, 2) ? 1 : 0;
+  }
   // backdoor_set: the graph's size class, shared by its balanced block (GraphSize).
   GraphSize backdoor_size;
   std::optional<BackdoorDraw> paired;  // the block's graph for this item (Z neither parent nor descendant)
@@ -903,6 +912,17 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         return d.value == value && std::any_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == d.procedure; });
       });
       if (exact_reading) continue;
+      // The reading's margin class (see reading_margin below): the balanced reading must sit as
+      // near to or as far from the threshold as the block's class says.
+      if (reading_margin >= 0 && attempt < 3 * kRelaxEvery / 4) {
+        const std::string& procedure = type == "marginal" ? "mean_conditional" : "unweighted_difference";
+        const auto it = std::find_if(item.computed.begin(), item.computed.end(), [&](const Distractor& d) { return d.procedure == procedure; });
+        if (it != item.computed.end() && it->value) {
+          const Rational threshold = type == "marginal" ? Rational(1, 2) : Rational(0);
+          const bool far = abs(Rational(*it->value - threshold)) >= Rational(1, 10);
+          if (far != (reading_margin == 1)) continue;
+        }
+      }
       item.knobs["interventions"] = interventions;
       item.knobs["evidence_count"] = evidence_count;
     }
