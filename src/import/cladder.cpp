@@ -300,6 +300,42 @@ std::string slug(std::string_view key) {
   return out;
 }
 
+/// Whether `item` has the shape of a CLadder question: an object with a `meta` object naming its
+/// query type or graph (the fields every CLadder release carries).
+bool looks_like_cladder_question(const ordered_json& item) {
+  if (!item.is_object() || !item.contains("meta") || !item["meta"].is_object()) return false;
+  const ordered_json& meta = item["meta"];
+  return meta.contains("query_type") || meta.contains("graph_id");
+}
+
+/// Refuses a file that holds no CLadder question at all (empty, CounterBench's, rung's records),
+/// saying what it looks like instead; a file with some CLadder questions is imported and the
+/// others are listed as not parsed.
+void require_cladder_questions(const std::vector<ordered_json>& items, const std::string& file) {
+  constexpr std::string_view kExpected =
+      "expected CLadder's questions (a JSON array or JSON lines of objects with question, given_info, answer and a meta "
+      "object with query_type) or its models file (test-model-meta.json)";
+  if (items.empty()) throw Error(fmt::format("{}: not a CLadder file: it holds no items; {}", file, kExpected));
+  const bool rung_records = std::all_of(items.begin(), items.end(), [](const ordered_json& item) {
+    return item.is_object() && item.contains("formal_query") && item.contains("model");
+  });
+  if (rung_records) {
+    throw Error(fmt::format("{}: not a CLadder file: its {} items are rung's own records (formal_query and model); "
+                            "`rung audit` and `rung check` read them",
+                            file, items.size()));
+  }
+  if (std::any_of(items.begin(), items.end(), looks_like_cladder_question)) return;
+  const ordered_json& first = items.front();
+  std::string looks;
+  if (first.is_object() && first.contains("formal_query") && first.contains("model")) {
+    looks = " (it looks like rung's own records: `rung audit` and `rung check` read them)";
+  } else if (first.is_object() && first.contains("given_info") && first.contains("question")) {
+    looks = " (it looks like a CounterBench file: try `rung import counterbench`)";
+  }
+  throw Error(fmt::format("{}: not a CLadder file{}: none of its {} items has a meta object with query_type or graph_id; {}",
+                          file, looks, items.size(), kExpected));
+}
+
 bool is_models_file(const std::vector<ordered_json>& items) {
   return !items.empty() && items.front().is_object() && items.front().contains("params") &&
          items.front().contains("groundtruth");
@@ -809,6 +845,7 @@ ImportResult import_cladder(std::istream& in, std::istream* models, const Cladde
     import_models(items, options, result);
     return result;
   }
+  require_cladder_questions(items, options.file);
   std::optional<Models> loaded;
   if (models != nullptr) {
     const std::string model_text{std::istreambuf_iterator<char>(*models), std::istreambuf_iterator<char>()};
@@ -825,6 +862,11 @@ ImportResult import_cladder(std::istream& in, std::istream* models, const Cladde
   if (!det.empty()) import_items(det, *loaded, options, result);
   import_questions(rest, loaded ? &*loaded : nullptr, options, result);
   result.report.entries = items.size();
+  if (result.report.parsed == 0) {
+    result.report.notes.push_back(
+        "no item was imported (each is listed under \"Not parsed\"); CounterBench's files look like CLadder's "
+        "det-counterfactual items but use their own graphs: `rung import counterbench` reads them");
+  }
   if (options.audit) {
     std::istringstream again(text);
     result.report.audit = audit_dataset(again, {.verify = false, .max_listed = 10, .file = options.file});

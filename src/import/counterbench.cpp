@@ -545,6 +545,11 @@ ImportResult import_counterbench(std::istream& in, const CounterbenchImportOptio
   report.file = options.file;
   report.tolerance = options.tolerance;
   const std::vector<ordered_json> items = read_json_items(text);
+  if (items.empty()) {
+    throw Error(fmt::format("{}: not a CounterBench file: it holds no items; expected a JSON array (or JSON lines) of "
+                            "objects with question, given_info and answer",
+                            options.file));
+  }
   report.entries = items.size();
 
   struct Score {

@@ -1,5 +1,6 @@
 #include "rung/import/cladder.hpp"
 #include "rung/import/cladder_items.hpp"
+#include "rung/core/error.hpp"
 
 #include "rung/check/audit.hpp"
 #include "rung/check/checker.hpp"
@@ -614,6 +615,38 @@ TEST(CladderItems, ShippedQuestionFilesImportWhole) {
       EXPECT_EQ(model_checked, with.records.size());
     }
   }
+}
+
+TEST(CladderImport, AFileWithoutCladderQuestionsIsRefusedAndSaysWhatItLooksLike) {
+  // Issue #15, item 16: an empty file, rung's own records or objects without CLadder's meta are
+  // "not a CLadder file" (an Error: exit 1), never a usage error and never an empty success.
+  auto message = [](const std::string& text) {
+    std::istringstream in(text);
+    try {
+      (void)import_cladder(in, nullptr, {.file = "x.json", .audit = false});
+    } catch (const Error& e) {
+      EXPECT_EQ(e.exit_code(), 1);
+      return std::string(e.what());
+    }
+    return std::string("imported");
+  };
+  EXPECT_NE(message("").find("x.json: not a CLadder file: it holds no items"), std::string::npos);
+  EXPECT_NE(message("[]").find("it holds no items"), std::string::npos);
+  EXPECT_NE(message(R"j({"formal_query": "P(Y=1)", "model": {}, "meta": {"query_type": "marginal"}})j").find("rung's own records"),
+            std::string::npos);
+  EXPECT_NE(message(R"([{"question": "Would Y occur?", "given_info": "We know that X causes Y.", "answer": "no"}])")
+                .find("it looks like a CounterBench file"),
+            std::string::npos);
+  EXPECT_NE(message("[1, 2]").find("none of its 2 items has a meta object"), std::string::npos);
+  // CounterBench's real items carry CLadder-like meta: they are read, each listed as not parsed,
+  // and the report says where they belong.
+  std::istringstream cb(R"([{"question": "Would B occur if not A instead of A?", "given_info": "We know that A causes B.",
+      "answer": "no", "question_id": "0", "meta": {"query_type": "det-counterfactual", "graph_id": "graph5"}}])");
+  const ImportResult r = import_cladder(cb, nullptr, {.file = "cb.json", .audit = false});
+  EXPECT_EQ(r.report.parsed, 0U);
+  ASSERT_EQ(r.report.not_parsed.size(), 1U);
+  ASSERT_FALSE(r.report.notes.empty());
+  EXPECT_NE(r.report.notes.back().find("rung import counterbench"), std::string::npos);
 }
 
 }  // namespace

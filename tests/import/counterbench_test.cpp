@@ -1,4 +1,5 @@
 #include "rung/import/counterbench.hpp"
+#include "rung/core/error.hpp"
 
 #include "rung/cli/app.hpp"
 
@@ -298,6 +299,17 @@ TEST(CounterbenchImport, NothingDependsOnTheFileSizeOrOrder) {
   std::map<std::string, std::string> by_id;
   for (const auto& rec : small.records) by_id[rec["id"].get<std::string>()] = rec.dump();
   for (const auto& rec : large.records) EXPECT_EQ(rec.dump(), by_id.at(rec["id"].get<std::string>()));
+}
+
+TEST(CounterbenchImport, AnEmptyFileIsNotACounterBenchFile) {
+  std::istringstream in(" \n");
+  try {
+    (void)import_counterbench(in, {.file = "empty.json"});
+    FAIL() << "an empty file was imported";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.exit_code(), 1);
+    EXPECT_NE(std::string(e.what()).find("empty.json: not a CounterBench file: it holds no items"), std::string::npos);
+  }
 }
 
 }  // namespace
