@@ -402,6 +402,9 @@ void import_models(const std::vector<ordered_json>& entries, const CladderImport
       } catch (const InvalidQuery& e) {
         report.not_parsed.push_back({m.id, e.what(), key});
         continue;
+      } catch (const TooLarge& e) {
+        report.not_parsed.push_back({m.id, e.what(), key});
+        continue;
       }
       const double stored_value = stored.get<double>();
       const Rational stored_exact = stored.is_number_integer() ? Rational(stored.get<long long>()) : exact_decimal(stored_value);
@@ -565,6 +568,7 @@ void import_items(const std::vector<ordered_json>& items, const Models& models, 
     const ordered_json& item = items[k];
     std::string id = item.is_object() ? text_of(item, "question_id") : "";
     if (id.empty()) id = fmt::format("#{}", k + 1);
+    const std::size_t parsed_before = report.parsed;  // an item refused midway is not counted
     try {
       if (!item.is_object()) throw ImportError(id, "not a JSON object", "");
       for (const char* key : {"given_info", "question", "answer"}) {
@@ -716,6 +720,9 @@ void import_items(const std::vector<ordered_json>& items, const Models& models, 
       result.records.push_back(std::move(rec));
     } catch (const ImportError& e) {
       report.not_parsed.push_back({e.id(), e.reason(), e.phrase()});
+    } catch (const TooLarge& e) {
+      report.parsed = parsed_before;
+      report.not_parsed.push_back({id, e.what(), ""});
     }
   }
   report.readings.push_back({"documented", "the params' model, query from meta (Y_{X=a} = p | evidence)",
@@ -751,6 +758,7 @@ void import_questions(const std::vector<ordered_json>& items, const Models* mode
     const ordered_json& item = items[k];
     std::string id = item.is_object() ? text_of(item, "question_id") : "";
     if (id.empty()) id = fmt::format("#{}", k + 1);
+    const std::size_t parsed_before = report.parsed;  // an item refused midway is not counted
     try {
       const CladderModel* m = nullptr;
       if (models != nullptr && item.is_object() && item.contains("meta") && item["meta"].is_object()) {
@@ -821,6 +829,9 @@ void import_questions(const std::vector<ordered_json>& items, const Models* mode
       result.records.push_back(cladder_item_record(item, a, options.file));
     } catch (const ImportError& e) {
       report.not_parsed.push_back({e.id(), e.reason(), e.phrase()});
+    } catch (const TooLarge& e) {
+      report.parsed = parsed_before;
+      report.not_parsed.push_back({id, e.what(), ""});
     }
   }
   if (numbers_items > 0) {

@@ -120,7 +120,7 @@ void units(const Scm& scm, const std::vector<VarId>& exogenous, WeightOf&& weigh
   if (over || units > max_units) {
     boost::multiprecision::mpz_int exact = 1;
     for (const auto& c : choices) exact *= c.size();
-    throw Error(fmt::format(
+    throw TooLarge(fmt::format(
         "query too large for enumeration: {} combinations of the values of {} exogenous variables (limit {}); "
         "use --method variable-elimination",
         exact.str(), k, max_units));

@@ -113,7 +113,7 @@ std::size_t check_cells(std::span<const std::uint32_t> card, std::size_t limit) 
   if (!over && cells <= limit) return cells;
   boost::multiprecision::mpz_int exact = 1;
   for (auto c : card) exact *= c;
-  throw Error(fmt::format(
+  throw TooLarge(fmt::format(
       "query too large for exact elimination: an intermediate factor over {} variables would have {} cells "
       "(limit {}); try --method enumerate or a smaller model",
       card.size(), exact.str(), limit));

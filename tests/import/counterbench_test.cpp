@@ -312,5 +312,26 @@ TEST(CounterbenchImport, AnEmptyFileIsNotACounterBenchFile) {
   }
 }
 
+TEST(CounterbenchImport, AnItemBeyondTheSizeGuardIsListedAndTheOthersImported) {
+  // Issue #15, item 14: 26 causes of one variable need a factor of 2^25 cells (over the default
+  // guard of 2^24): that item is listed with the guard's message, the next one is imported.
+  std::string causes;
+  for (char c = 'a'; c <= 'z'; ++c) causes += std::string(causes.empty() ? "" : " or ") + "Ba" + c + "o";
+  const nlohmann::json items = nlohmann::json::array(
+      {{{"question", "Would Zork occur if not Baao instead of Baao?"}, {"given_info", "We know that " + causes + " causes Zork."},
+        {"answer", "no"}, {"type", "basic"}, {"question_id", "1"}},
+       {{"question", "Would Blaf occur if not Ziklo instead of Ziklo?"}, {"given_info", "We know that Ziklo causes Blaf."},
+        {"answer", "no"}, {"type", "basic"}, {"question_id", "2"}}});
+  std::istringstream in(items.dump());
+  const ImportResult r = import_counterbench(in, {.file = "big.json", .audit = false});
+  EXPECT_EQ(r.report.entries, 2U);
+  EXPECT_EQ(r.report.parsed, 1U);
+  ASSERT_EQ(r.report.not_parsed.size(), 1U);
+  EXPECT_EQ(r.report.not_parsed[0].id, "1");
+  EXPECT_NE(r.report.not_parsed[0].reason.find("query too large for exact elimination"), std::string::npos);
+  ASSERT_EQ(r.records.size(), 1U);
+  EXPECT_EQ(r.records[0]["question_id"], "2");
+}
+
 }  // namespace
 }  // namespace rung

@@ -79,6 +79,13 @@ class ZeroProbabilityEvidence : public Error {
       : Error("zero-probability evidence: P(" + evidence + ") = 0") {}
 };
 
+/// A computation the size guards refuse (an elimination factor, an enumeration over exogenous
+/// values): exit status 1. Callers that process many items (the importers) list the item and go on.
+class TooLarge : public Error {
+ public:
+  using Error::Error;
+};
+
 /// Bad command-line usage (exit status 2).
 class UsageError : public Error {
  public:
