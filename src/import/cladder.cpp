@@ -336,6 +336,56 @@ void require_cladder_questions(const std::vector<ordered_json>& items, const std
                           file, looks, items.size(), kExpected));
 }
 
+/// CLadder's formal form of a deterministic counterfactual, `Y_{X=a} = p | V2=0, V1=1` (the
+/// evidence may be empty), read and compared with the item's meta fields: an unreadable or
+/// contradictory form is an ImportError naming it, never ignored.
+void check_det_formal_form(const ordered_json& meta, const std::string& outcome, const std::string& treatment, int action,
+                           int polarity, const std::string& id) {
+  if (!meta["formal_form"].is_string()) throw ImportError(id, "meta.formal_form is not a string", meta["formal_form"].dump());
+  const std::string form = meta["formal_form"].get<std::string>();
+  auto unreadable = [&](std::string_view what) {
+    return ImportError(id, fmt::format("meta.formal_form cannot be read: expected Y_{{X=a}} = p | V=v, ... ({})", what), form);
+  };
+  const std::size_t open = form.find("_{");
+  const std::size_t close = form.find('}', open == std::string::npos ? 0 : open);
+  const std::size_t bar = form.find('|', close == std::string::npos ? 0 : close);
+  if (open == std::string::npos || close == std::string::npos || bar == std::string::npos) throw unreadable("no _{...} or no |");
+  const std::string out(trim(std::string_view(form).substr(0, open)));
+  const std::string setting(trim(std::string_view(form).substr(open + 2, close - open - 2)));
+  std::string_view value = trim(std::string_view(form).substr(close + 1, bar - close - 1));
+  if (value.empty() || value.front() != '=') throw unreadable("no '= p' after the braces");
+  value = trim(value.substr(1));
+  const std::size_t eq = setting.find('=');
+  if (out.empty() || eq == std::string::npos) throw unreadable("no outcome or no X=a setting");
+  const std::string x(trim(std::string_view(setting).substr(0, eq)));
+  const std::string a(trim(std::string_view(setting).substr(eq + 1)));
+  if (a != "0" && a != "1") throw unreadable("the setting's value is not 0 or 1");
+  if (value != "0" && value != "1") throw unreadable("the asked value is not 0 or 1");
+  std::map<std::string, std::string> stated;
+  std::string_view rest = trim(std::string_view(form).substr(bar + 1));
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view term = trim(rest.substr(0, comma));
+    const std::size_t teq = term.find('=');
+    if (teq == std::string_view::npos) throw unreadable("an evidence term without '='");
+    stated[std::string(trim(term.substr(0, teq)))] = std::string(trim(term.substr(teq + 1)));
+    rest = comma == std::string_view::npos ? std::string_view{} : trim(rest.substr(comma + 1));
+  }
+  std::map<std::string, std::string> given;
+  if (meta.contains("given_info") && meta["given_info"].is_object()) {
+    for (const auto& [var, v] : meta["given_info"].items()) given[var] = v.dump();
+  }
+  std::vector<std::string> differ;
+  if (out != outcome) differ.push_back(fmt::format("outcome {} (meta.outcome {})", out, outcome));
+  if (x != treatment) differ.push_back(fmt::format("treatment {} (meta.treatment {})", x, treatment));
+  if (a != std::to_string(action)) differ.push_back(fmt::format("setting {} (meta.action {})", a, action));
+  if (value != std::to_string(polarity)) differ.push_back(fmt::format("asked value {} (meta.polarity {})", value, polarity));
+  if (stated != given) differ.push_back("evidence (meta.given_info differs)");
+  if (!differ.empty()) {
+    throw ImportError(id, fmt::format("meta.formal_form contradicts the item's meta: {}", fmt::join(differ, "; ")), form);
+  }
+}
+
 bool is_models_file(const std::vector<ordered_json>& items) {
   return !items.empty() && items.front().is_object() && items.front().contains("params") &&
          items.front().contains("groundtruth");
@@ -608,6 +658,8 @@ void import_items(const std::vector<ordered_json>& items, const Models& models, 
       }
       const std::string ev = evidence.empty() ? "" : fmt::format(" | {}", fmt::join(evidence, ", "));
       const std::string formal = fmt::format("P({}[{}={}]={}{})", outcome, treatment, action, polarity, ev);
+      // meta.formal_form, when present, must say the same question (issue #15, item 15).
+      if (meta.contains("formal_form")) check_det_formal_form(meta, outcome, treatment, action, polarity, id);
 
       // The text: the causal statements (before "We observed") in the model's phrases.
       const std::string given_info = item["given_info"].get<std::string>();

@@ -315,6 +315,30 @@ TEST(CladderImport, DeterministicItemsAgainstParamsAndText) {
   EXPECT_EQ(own.report.not_parsed[0].reason, "no mechanisms in reasoning.step4");
 }
 
+TEST(CladderImport, TheFormalFormOfADeterministicItemIsReadAndMustAgreeWithItsMeta) {
+  // Issue #15, item 15: meta.formal_form is no longer ignored with --meta-models.
+  const std::string good = "We know that alarm set by husband causes alarm set by wife. alarm set by husband or alarm set by wife "
+                           "causes ringing alarm.";
+  const std::string question = "Would the alarm rings if alarm not set by husband instead of alarm set by husband?";
+  Json items = Json::array();
+  for (const char* form : {"Y_{X=0} = 1 | ", "garbage ((((", "Y_{X=1} = 1 | ", "Y_{X=0} = 1 | V2=1", "Y_{X=0} = 2 | "}) {
+    Json item = det_item(static_cast<int>(items.size()) + 1, good, question, "no", 0, 1);
+    item["meta"]["formal_form"] = form;
+    items.push_back(item);
+  }
+  std::istringstream in(items.dump());
+  std::istringstream models(Json::array({det_model()}).dump());
+  const ImportResult r = import_cladder(in, &models, {.file = "items.json", .audit = false});
+  EXPECT_EQ(r.report.parsed, 1U);
+  ASSERT_EQ(r.report.not_parsed.size(), 4U);
+  EXPECT_EQ(r.report.not_parsed[0].id, "2");
+  EXPECT_EQ(r.report.not_parsed[0].phrase, "garbage ((((");
+  EXPECT_NE(r.report.not_parsed[0].reason.find("meta.formal_form cannot be read"), std::string::npos);
+  EXPECT_EQ(r.report.not_parsed[1].reason, "meta.formal_form contradicts the item's meta: setting 1 (meta.action 0)");
+  EXPECT_EQ(r.report.not_parsed[2].reason, "meta.formal_form contradicts the item's meta: evidence (meta.given_info differs)");
+  EXPECT_NE(r.report.not_parsed[3].reason.find("the asked value is not 0 or 1"), std::string::npos);
+}
+
 std::filesystem::path shared(const char* name) { return std::filesystem::path(RUNG_SHARED_DIR) / "datasets/cladder" / name; }
 
 TEST(CladderImport, ShippedModelsSampleMatchesEnumeration) {
