@@ -279,6 +279,13 @@ class Scorer {
             return;
           }
           auto response = response_text(j);
+          // No text found: a failed request (unanswered) or a field of the wrong type (malformed).
+          if (!response || response->empty()) {
+            if (auto problem = response_shape_problem(j)) {
+              malformed(file, line, where + fmt::format("id {}: {}", one_line(*id), *problem));
+              return;
+            }
+          }
           if (!response) {
             malformed(file, line,
                       where + fmt::format("id {}: no response text (\"response\", \"output\", "
@@ -491,7 +498,71 @@ std::optional<std::string> first_string(const json* v) {
   return std::nullopt;
 }
 
+/// "a number", "a string", ... for messages.
+std::string kind_of(const json& v) {
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return "a list";
+  return "null";
+}
+
+/// The problem with a message `content` at `path` (null or absent is no problem: no text).
+std::optional<std::string> content_problem(const json* content, const std::string& path) {
+  if (content == nullptr || content->is_null() || content->is_string()) return std::nullopt;
+  if (!content->is_array()) return fmt::format("{} is {}; expected a string or a list of text blocks", path, kind_of(*content));
+  for (std::size_t k = 0; k < content->size(); ++k) {
+    const json& block = (*content)[k];
+    if (block.is_string()) continue;
+    if (!block.is_object()) return fmt::format("{}[{}] is {}; expected a text block", path, k, kind_of(block));
+    if (const json* text = member(block, "text"); text != nullptr && !text->is_string()) {
+      return fmt::format("{}[{}].text is {}; expected a string", path, k, kind_of(*text));
+    }
+  }
+  return std::nullopt;
+}
+
+/// The problem with OpenAI `choices` at `path`.
+std::optional<std::string> choices_problem(const json* choices, const std::string& path) {
+  if (choices == nullptr || choices->is_null()) return std::nullopt;
+  if (!choices->is_array()) return fmt::format("{} is {}; expected a list of choices", path, kind_of(*choices));
+  if (choices->empty()) return std::nullopt;  // no choice: no text (unanswered)
+  const json& first = (*choices)[0];
+  if (!first.is_object()) return fmt::format("{}[0] is {}; expected an object", path, kind_of(first));
+  if (const json* message = member(first, "message"); message != nullptr && !message->is_null()) {
+    if (!message->is_object()) return fmt::format("{}[0].message is {}; expected an object", path, kind_of(*message));
+    return content_problem(member(*message, "content"), path + "[0].message.content");
+  }
+  if (const json* text = member(first, "text"); text != nullptr && !text->is_null() && !text->is_string()) {
+    return fmt::format("{}[0].text is {}; expected a string", path, kind_of(*text));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::string> response_shape_problem(const json& entry) {
+  if (!entry.is_object()) return std::nullopt;
+  if (auto it = entry.find("response"); it != entry.end() && it->is_object()) {
+    const json* body = member(*it, "body");
+    if (body != nullptr && !body->is_null() && !body->is_object()) {
+      return fmt::format("response.body is {}; expected an object", kind_of(*body));
+    }
+    const json& holder = body != nullptr && body->is_object() ? *body : *it;
+    const std::string path = body != nullptr && body->is_object() ? "response.body" : "response";
+    if (auto p = choices_problem(member(holder, "choices"), path + ".choices")) return p;
+    return content_problem(member(holder, "content"), path + ".content");
+  }
+  if (auto p = choices_problem(member(entry, "choices"), "choices")) return p;
+  if (const json* result = member(entry, "result"); result != nullptr && result->is_object()) {
+    if (const json* message = member(*result, "message"); message != nullptr && !message->is_null()) {
+      if (!message->is_object()) return fmt::format("result.message is {}; expected an object", kind_of(*message));
+      return content_problem(member(*message, "content"), "result.message.content");
+    }
+  }
+  return content_problem(member(entry, "content"), "content");
+}
 
 std::optional<std::string> response_text(const json& entry) {
   if (!entry.is_object()) return std::nullopt;

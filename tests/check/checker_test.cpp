@@ -478,5 +478,38 @@ TEST(CheckCli, ExitStatusesAndOutput) {
   EXPECT_NE(e1.str().find("cannot open"), std::string::npos);
 }
 
+TEST(CheckerResponses, AWronglyShapedApiResponseIsMalformedNotUnanswered) {
+  // Issue #15, item 17: a field of the wrong type where an API format puts the text is named.
+  auto problem = [](const char* entry) { return response_shape_problem(Json::parse(entry)); };
+  EXPECT_EQ(problem(R"({"custom_id": "a", "response": {"body": {"choices": "yes"}}})"),
+            "response.body.choices is a string; expected a list of choices");
+  EXPECT_EQ(problem(R"({"custom_id": "a", "response": {"body": {"choices": [{"message": {"content": 5}}]}}})"),
+            "response.body.choices[0].message.content is a number; expected a string or a list of text blocks");
+  EXPECT_EQ(problem(R"({"id": "a", "choices": [{"message": "yes"}]})"), "choices[0].message is a string; expected an object");
+  EXPECT_EQ(problem(R"({"id": "a", "choices": [{"text": 1}]})"), "choices[0].text is a number; expected a string");
+  EXPECT_EQ(problem(R"({"id": "a", "content": 5})"), "content is a number; expected a string or a list of text blocks");
+  EXPECT_EQ(problem(R"({"id": "a", "content": [{"type": "text", "text": 3}]})"), "content[0].text is a number; expected a string");
+  EXPECT_EQ(problem(R"({"custom_id": "a", "result": {"message": {"content": true}}})"),
+            "result.message.content is a boolean; expected a string or a list of text blocks");
+  EXPECT_EQ(problem(R"({"custom_id": "a", "response": {"body": 7}})"), "response.body is a number; expected an object");
+  // Sound shapes, including failed requests (unanswered, not malformed).
+  EXPECT_FALSE(problem(R"({"custom_id": "a", "response": {"body": {"choices": [{"message": {"content": "No"}}]}}})"));
+  EXPECT_FALSE(problem(R"({"custom_id": "a", "response": null, "error": {"message": "rate limited"}})"));
+  EXPECT_FALSE(problem(R"({"custom_id": "a", "response": {"status_code": 500, "body": {"error": {"message": "x"}}}})"));
+  EXPECT_FALSE(problem(R"({"custom_id": "a", "result": {"type": "errored", "error": {}}})"));
+  EXPECT_FALSE(problem(R"({"id": "a", "choices": []})"));
+  // In a run: the wrongly shaped line is malformed (exit 1), the failed request unanswered.
+  std::istringstream dataset(yes_no_record("a", "no", "basic", "no") + "\n" + yes_no_record("b", "no", "basic", "no") + "\n");
+  std::istringstream responses(R"({"custom_id": "a", "response": {"body": {"choices": "yes"}}})"
+                               "\n"
+                               R"({"custom_id": "b", "response": null, "error": {"message": "rate limited"}})"
+                               "\n");
+  const CheckReport r = check_responses(dataset, responses, {.dataset_file = "d.jsonl", .responses_file = "r.jsonl"});
+  ASSERT_EQ(r.malformed_count, 1U);
+  EXPECT_EQ(r.malformed[0].line, 1U);
+  EXPECT_NE(r.malformed[0].message.find("id a: response.body.choices is a string"), std::string::npos);
+  EXPECT_EQ(r.all.unanswered, 1U);
+}
+
 }  // namespace
 }  // namespace rung

@@ -217,4 +217,10 @@ struct CheckReport {
 /// `filtered_resps`/`resps`); "" for a null response (a failed request); nullopt when none.
 [[nodiscard]] std::optional<std::string> response_text(const nlohmann::ordered_json& entry);
 
+/// Why an entry in one of the API formats response_text reads is malformed — a field of the
+/// wrong type where that format puts the text, e.g. "response.body.choices is a string; expected
+/// a list of choices" — or nullopt when its shape is sound. A well-formed failed request (null
+/// response, an error body, Anthropic's errored result) is not malformed: it is unanswered.
+[[nodiscard]] std::optional<std::string> response_shape_problem(const nlohmann::ordered_json& entry);
+
 }  // namespace rung
