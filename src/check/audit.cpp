@@ -161,7 +161,7 @@ TaskResult verify(const Task& t) {
   }
   Rational value;
   try {
-    value = solve(*scm, *query, {.method = Method::enumeration}).value;
+    value = solve(*scm, *query, {.method = Method::enumeration, .fallback = false}).value;
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <new>
+
 #include <ostream>
 #include <string_view>
 
@@ -130,6 +132,12 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   } catch (const Error& e) {
     err << "rung: error: " << e.what() << '\n';
     return e.exit_code();
+  } catch (const std::bad_alloc&) {
+    // A size, not a bug (issue #15, item 9): the input asked for more memory than there is.
+    err << "rung: error: out of memory: this computation needs more memory than the process can get; a smaller "
+           "--max-factor-cells (default 16777216) refuses it early with its size, and --method enumerate or a "
+           "smaller model may fit\n";
+    return static_cast<int>(ExitCode::bad_input);
   } catch (const std::exception& e) {
     err << "rung: internal error: " << e.what() << '\n';
     return 70;  // EX_SOFTWARE: a bug in rung, never bad input

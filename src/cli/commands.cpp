@@ -202,7 +202,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
         nlohmann::ordered_json j;
         j["query"] = text;
         j["rung"] = rung_of(query);
-        j["method"] = options.method == Method::enumeration ? "enumeration" : "variable-elimination";
+        j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
         j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, 6)}};
         if (a->floating) j["double"] = solve_double(m, query, options);
         if (answer.trace) j["trace"] = to_json(*answer.trace);

@@ -164,8 +164,8 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   procedures.insert(procedures.end(), item.computed.begin(), item.computed.end());
 
   // Every answer twice: the two methods must agree exactly, or nothing is written.
-  const Answer ve = solve(item.model, item.query, {.method = Method::variable_elimination, .trace = true});
-  const Answer en = solve(item.model, item.query, {.method = Method::enumeration});
+  const Answer ve = solve(item.model, item.query, {.method = Method::variable_elimination, .trace = true, .fallback = false});
+  const Answer en = solve(item.model, item.query, {.method = Method::enumeration, .fallback = false});
   if (ve.value != en.value) {
     throw Error(fmt::format("item {}: variable elimination gives {} but enumeration gives {} for {}; not written",
                             index, to_string(ve.value), to_string(en.value), to_string(item.query, item.model)));

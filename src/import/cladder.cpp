@@ -258,9 +258,9 @@ std::optional<std::pair<std::string, std::string>> cladder_formal_query(std::str
 namespace {
 
 Rational solve_checked(const Scm& scm, const Query& q, bool cross_check, const std::string& id) {
-  const Rational v = solve(scm, q).value;
+  const Rational v = solve(scm, q, {.fallback = !cross_check}).value;
   if (cross_check) {
-    const Rational en = solve(scm, q, {.method = Method::enumeration}).value;
+    const Rational en = solve(scm, q, {.method = Method::enumeration, .fallback = false}).value;
     if (en != v) {
       throw Error(fmt::format("{}: variable elimination gives {} but enumeration gives {} for {}", id, to_string(v),
                               to_string(en), to_string(q, scm)));

@@ -1,10 +1,13 @@
 #include "rung/infer/solver.hpp"
 
+#include "rung/core/error.hpp"
 #include "rung/core/scalar.hpp"
 
 #include "rung/infer/enumeration.hpp"
 #include "rung/infer/validate.hpp"
 #include "rung/infer/variable_elimination.hpp"
+
+#include <fmt/format.h>
 
 #include <type_traits>
 
@@ -60,8 +63,11 @@ S query_value(const Scm& scm, const Query& query, const SolverOptions& options) 
 
 }  // namespace
 
-Answer solve(const Scm& scm, const Query& query, const SolverOptions& options) {
+namespace {
+
+Answer solve_by(const Scm& scm, const Query& query, const SolverOptions& options) {
   Answer answer;
+  answer.method = options.method;
   if (!options.trace) {
     // Variable elimination computes in FastRational (exact, without GMP for small fractions);
     // enumeration, the independent check, keeps GMP's rationals.
@@ -79,6 +85,28 @@ Answer solve(const Scm& scm, const Query& query, const SolverOptions& options) {
   // is the answer (computing it a second time would give the same fraction).
   answer.value = answer.trace->value;
   return answer;
+}
+
+const char* method_name(Method m) { return m == Method::enumeration ? "enumeration" : "variable elimination"; }
+
+}  // namespace
+
+Answer solve(const Scm& scm, const Query& query, const SolverOptions& options) {
+  try {
+    return solve_by(scm, query, options);
+  } catch (const TooLarge& refused) {
+    if (!options.fallback) throw;
+    // Issue #15, item 21: a query one exact method answers cheaply is never refused because the
+    // other's guard trips (a joint of many terms over few exogenous values is small to enumerate).
+    SolverOptions other = options;
+    other.method = options.method == Method::enumeration ? Method::variable_elimination : Method::enumeration;
+    other.fallback = false;
+    try {
+      return solve_by(scm, query, other);
+    } catch (const TooLarge& also) {
+      throw TooLarge(fmt::format("{}; {} refuses it too: {}", refused.what(), method_name(other.method), also.what()));
+    }
+  }
 }
 
 double solve_double(const Scm& scm, const Query& query, const SolverOptions& options) {

@@ -249,6 +249,9 @@ TEST(SolverErrors, FactorLimit) {
                       {{"Y", "U1 xor U2 xor U3"}});
   SolverOptions o;
   o.max_factor_cells = 4;
+  // By default enumeration answers what elimination's guard refuses (SolverGuards below).
+  EXPECT_EQ(solve(m, parse_query("P(Y=1)", m), o).method, Method::enumeration);
+  o.fallback = false;
   try {
     (void)solve(m, parse_query("P(Y=1)", m), o);
     ADD_FAILURE() << "no exception";
@@ -463,6 +466,40 @@ TEST(SolverProperties, RungTwoEqualsTruncatedFactorisationWithoutConfounding) {
   std::cout << "[ truncated factorisation checked on " << checked << " models; " << positivity
             << " skipped for lack of positivity ]\n";
   EXPECT_GE(checked, 120);
+}
+
+TEST(SolverGuards, AQueryOneMethodRefusesIsAnsweredByTheOther) {
+  // Issue #15, item 21: a joint of 20 terms over 3 exogenous values. Variable elimination's joint
+  // factor has 2^20 cells (over a guard of 65,536); enumeration needs 8 units.
+  std::vector<std::pair<std::string, std::string>> mechanisms;
+  std::string joint;
+  for (int k = 1; k <= 20; ++k) {
+    const std::string v = "V" + std::to_string(k);
+    mechanisms.emplace_back(v, k % 3 == 0 ? "U1" : k % 3 == 1 ? "U2 or U1" : "U3 and U1");
+    joint += (joint.empty() ? "" : ", ") + v + "=1";
+  }
+  ScmBuilder b;
+  b.bernoulli("U1", Rational(1, 2));
+  b.bernoulli("U2", Rational(1, 3));
+  b.bernoulli("U3", Rational(1, 4));
+  for (const auto& [name, expr] : mechanisms) b.endogenous(name, expr);
+  const Scm m = b.build();
+  const Query q = parse_query("P(" + joint + ")", m);
+  // U1 = 1 and U3 = 1 (U2 is free): 1/2 * 1/4.
+  const Answer a = solve(m, q, {.max_factor_cells = 65536});
+  EXPECT_EQ(a.value, Rational(1, 8));
+  EXPECT_EQ(a.method, Method::enumeration);
+  // Without the fallback the guard's refusal stands, and says why.
+  try {
+    (void)solve(m, q, {.max_factor_cells = 65536, .fallback = false});
+    FAIL() << "the guard did not refuse";
+  } catch (const TooLarge& e) {
+    EXPECT_NE(std::string(e.what()).find("query too large for exact elimination"), std::string::npos);
+  }
+  // With the trace too.
+  const Answer traced = solve(m, q, {.max_factor_cells = 65536, .trace = true});
+  EXPECT_EQ(traced.value, Rational(1, 8));
+  EXPECT_EQ(traced.method, Method::enumeration);
 }
 
 }  // namespace

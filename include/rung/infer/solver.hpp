@@ -32,11 +32,16 @@ struct SolverOptions {
   std::size_t max_factor_cells = std::size_t{1} << 24;
   /// Fill Answer::trace (abduction, action, prediction).
   bool trace = false;
+  /// When the chosen method's size guard refuses the query (rung::TooLarge), answer it with the
+  /// other exact method (whose own guard may refuse it too: then both reasons are given). Off
+  /// where the two methods must stay independent (cross-checks).
+  bool fallback = true;
 };
 
 struct Answer {
   Rational value;                ///< exact
   std::optional<Trace> trace;    ///< when SolverOptions::trace
+  Method method = Method::variable_elimination;  ///< the method that computed the value
 };
 
 [[nodiscard]] Answer solve(const Scm& scm, const Query& query, const SolverOptions& options = {});
