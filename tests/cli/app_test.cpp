@@ -225,9 +225,15 @@ TEST_F(Cli, SolveErrors) {
   EXPECT_EQ(run({"solve", "examples/firing_squad.scm"}).status, 2);
   EXPECT_EQ(run({"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--ate", "A", "D"}).status, 2);
   EXPECT_EQ(run({"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--method", "magic"}).status, 2);
-  Result limit = run({"solve", "examples/firing_squad.scm", "-q", "P(D[A=0]=1 | D=1)", "--max-factor-cells", "1"});
+  // A guard elimination trips is answered by enumeration (issue #15, item 21) ...
+  Result fallback = run({"solve", "examples/firing_squad.scm", "-q", "P(D[A=0]=1 | D=1)", "--max-factor-cells", "1", "--json"});
+  EXPECT_EQ(fallback.status, 0) << fallback.err;
+  EXPECT_NE(fallback.out.find("\"method\": \"enumeration\""), std::string::npos) << fallback.out;
+  // ... and only when both guards trip is the query refused, with both reasons.
+  Result limit = run({"solve", "tests/data/bad/xor30.scm", "-q", "P(Y=1)", "--max-factor-cells", "1"});
   EXPECT_EQ(limit.status, 1);
-  EXPECT_NE(limit.err.find("limit 1"), std::string::npos) << limit.err;
+  EXPECT_NE(limit.err.find("limit 1)"), std::string::npos) << limit.err;
+  EXPECT_NE(limit.err.find("enumeration refuses it too: query too large for enumeration"), std::string::npos) << limit.err;
 }
 
 TEST_F(Cli, GenerateWritesJsonlDeterministically) {

@@ -313,10 +313,12 @@ TEST(CounterbenchImport, AnEmptyFileIsNotACounterBenchFile) {
 }
 
 TEST(CounterbenchImport, AnItemBeyondTheSizeGuardIsListedAndTheOthersImported) {
-  // Issue #15, item 14: 26 causes of one variable need a factor of 2^25 cells (over the default
-  // guard of 2^24): that item is listed with the guard's message, the next one is imported.
+  // Issue #15, item 14: 28 causes of one variable need an elimination factor of 2^29 cells (over
+  // the default guard of 2^24) and 2^28 units to enumerate (over 2^26): that item is listed with
+  // both guards' messages, the next one is imported.
   std::string causes;
   for (char c = 'a'; c <= 'z'; ++c) causes += std::string(causes.empty() ? "" : " or ") + "Ba" + c + "o";
+  causes += " or Bipo or Bito";
   const nlohmann::json items = nlohmann::json::array(
       {{{"question", "Would Zork occur if not Baao instead of Baao?"}, {"given_info", "We know that " + causes + " causes Zork."},
         {"answer", "no"}, {"type", "basic"}, {"question_id", "1"}},
@@ -329,6 +331,7 @@ TEST(CounterbenchImport, AnItemBeyondTheSizeGuardIsListedAndTheOthersImported) {
   ASSERT_EQ(r.report.not_parsed.size(), 1U);
   EXPECT_EQ(r.report.not_parsed[0].id, "1");
   EXPECT_NE(r.report.not_parsed[0].reason.find("query too large for exact elimination"), std::string::npos);
+  EXPECT_NE(r.report.not_parsed[0].reason.find("enumeration refuses it too"), std::string::npos);
   ASSERT_EQ(r.records.size(), 1U);
   EXPECT_EQ(r.records[0]["question_id"], "2");
 }
