@@ -164,7 +164,7 @@ GeneratorOptions preset_options(const std::string& preset, int difficulty) {
     int min_vars, max_vars, in_degree, path, interventions, evidence;
   };
   static constexpr Level kLevels[] = {
-      {4, 5, 2, 2, 2, 1}, {5, 9, 2, 2, 2, 1}, {8, 12, 2, 3, 2, 1}, {11, 15, 3, 4, 3, 2}, {14, 20, 3, 5, 3, 2}};
+      {5, 6, 2, 2, 2, 1}, {5, 9, 2, 2, 2, 1}, {8, 12, 2, 3, 2, 1}, {11, 15, 3, 4, 3, 2}, {14, 20, 3, 5, 3, 2}};
   const Level& l = kLevels[difficulty - 1];
   o.min_variables = l.min_vars;
   o.max_variables = l.max_vars;
