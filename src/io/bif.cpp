@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 namespace rung {
 
@@ -65,6 +66,8 @@ class BifReader {
   BayesNet net_;
   std::vector<Cpt> cpts_;
   std::vector<Diagnostic> problems_;
+  std::set<std::string> probability_blocks_;  ///< children of the probability blocks begun
+  std::set<std::string> attempted_;           ///< names of the variable blocks begun
 
   void advance() { tok_ = tokens_.next(); }
   [[nodiscard]] bool is_word(std::string_view w) const { return tok_.kind == Token::Kind::word && tok_.text == w; }
@@ -100,6 +103,8 @@ class BifReader {
   /// After a problem: skips to the next `network`, `variable` or `probability` that follows a
   /// '}' (the start of the next block), so one mistake is reported once.
   void skip_block() {
+    // Failed on a keyword that starts a block: the previous block's '}' is missing.
+    if (is_word("variable") || is_word("probability") || is_word("network")) return;
     bool after_brace = false;
     while (tok_.kind != Token::Kind::end) {
       if (after_brace && (is_word("variable") || is_word("probability") || is_word("network"))) return;
@@ -139,6 +144,7 @@ class BifReader {
     BayesNet::Node node;
     node.at = tok_.at;
     node.name = name("the variable's name");
+    attempted_.insert(node.name);
     expect('{', fmt::format("'{{' after 'variable {}'", node.name));
     bool typed = false;
     while (!is_punct('}')) {
@@ -209,6 +215,7 @@ class BifReader {
     advance();
     expect('(', "'(' after 'probability'");
     cpt.child = name("the variable of the probability table");
+    probability_blocks_.insert(cpt.child);
     if (is_punct('|')) {
       advance();
       while (true) {
@@ -260,6 +267,7 @@ class BifReader {
   void finish_cpts() {
     for (auto& cpt : cpts_) {
       const auto index = net_.find(cpt.child);
+      if (!index && attempted_.contains(cpt.child)) continue;  // its declaration's problem was reported
       if (!index) {
         error_at(cpt.at, fmt::format("probability table for undeclared variable {}", network_reading::quote_text(cpt.child)));
         continue;
@@ -299,6 +307,7 @@ class BifReader {
       std::vector<std::optional<std::vector<Rational>>> filled(rows);
       std::vector<Location> row_at(rows);
       const Entry* fallback = nullptr;
+      const std::size_t problems_before = problems_.size();
       for (const auto& e : cpt.entries) {
         if (e.kind == Entry::Kind::table) {
           if (e.numbers.size() != rows * k) {
@@ -370,7 +379,7 @@ class BifReader {
           first_missing = r;
         }
       }
-      if (missing > 0) {
+      if (missing > 0 && problems_.size() == problems_before) {  // else the bad entries said it
         std::vector<std::string> states;
         std::size_t rest = first_missing;
         states.resize(cpt.parents.size());
@@ -380,11 +389,17 @@ class BifReader {
         }
         error_at(cpt.at, fmt::format("the probability table of {} has no row for ({}){}", node.name,
                                      fmt::join(states, ", "),
-                                     missing > 1 ? fmt::format(" and {} more rows", missing - 1) : std::string()));
+                                     missing > 1 ? fmt::format(" and {} more row{}", missing - 1, missing > 2 ? "s" : "") : std::string()));
         continue;
       }
+      if (missing > 0) continue;
       for (std::size_t r = 0; r < rows; ++r) node.cpt.push_back(std::move(*filled[r]));
       node.row_at = std::move(row_at);
+    }
+    for (const auto& node : net_.nodes) {
+      if (!probability_blocks_.contains(node.name)) {
+        error_at(node.at, fmt::format("variable {} has no probability table", node.name));
+      }
     }
   }
 };

@@ -232,6 +232,13 @@ BayesNet to_bayes_net(const Scm& scm) {
     std::vector<VarId> parents;
     std::vector<VarId> noise;
     for (VarId p : scm.mechanism(v).parents()) (scm.is_exogenous(p) ? noise : parents).push_back(p);
+    if (scm.mechanism(v).is_table()) {  // the parents in the order the table lists them (as read)
+      parents.clear();
+      for (const auto& input : scm.mechanism(v).table().inputs) {
+        const VarId p = *scm.find(input);
+        if (!scm.is_exogenous(p)) parents.push_back(p);
+      }
+    }
     for (VarId p : parents) node.parents.push_back(scm.name(p));
     std::size_t noise_values = 1;
     for (VarId u : noise) {
