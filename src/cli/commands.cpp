@@ -84,7 +84,7 @@ Scm read_model(const std::string& file, bool normalize, std::ostream& err) {
 bool is_network_file(const std::string& file) {
   const std::filesystem::path p(file);
   const std::string ext = p.extension() == ".gz" ? p.stem().extension().string() : p.extension().string();
-  return ext == ".bif" || ext == ".uai";
+  return ext == ".bif" || ext == ".uai" || ext == ".xmlbif" || ext == ".xml";
 }
 
 }  // namespace
@@ -93,7 +93,7 @@ void add_validate(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand("validate", "Check model files; print every problem with line:column");
   auto files = std::make_shared<std::vector<std::string>>();
   auto normalize = std::make_shared<bool>(false);
-  cmd->add_option("MODEL", *files, "Model files (.scm text, .json, or a network: .bif, .uai, optionally .gz)")->required();
+  cmd->add_option("MODEL", *files, "Model files (.scm text, .json, or a network: .bif, .uai, .xml(bif), optionally .gz)")->required();
   cmd->add_flag("--normalize-cpts", *normalize, kNormalizeHelp);
   cmd->callback([=] {
     *action = [files, normalize](Streams s) {
@@ -122,7 +122,7 @@ void add_show(CLI::App& app, std::shared_ptr<Action> action) {
   auto file = std::make_shared<std::string>();
   auto dot = std::make_shared<bool>(false);
   auto normalize = std::make_shared<bool>(false);
-  cmd->add_option("MODEL", *file, "Model file (.scm text, .json, or a network: .bif, .uai, optionally .gz)")->required();
+  cmd->add_option("MODEL", *file, "Model file (.scm text, .json, or a network: .bif, .uai, .xml(bif), optionally .gz)")->required();
   cmd->add_flag("--dot", *dot, "Print the causal graph as Graphviz DOT (render with: dot -Tpng)");
   cmd->add_flag("--normalize-cpts", *normalize, kNormalizeHelp);
   cmd->callback([=] {
@@ -145,7 +145,7 @@ void add_convert(CLI::App& app, std::shared_ptr<Action> action) {
   auto to = std::make_shared<std::string>();
   auto output = std::make_shared<std::string>();
   auto normalize = std::make_shared<bool>(false);
-  cmd->add_option("MODEL", *file, "Model file (.scm text, .json, or a network: .bif, .uai, optionally .gz)")->required();
+  cmd->add_option("MODEL", *file, "Model file (.scm text, .json, or a network: .bif, .uai, .xml(bif), optionally .gz)")->required();
   cmd->add_option("--to", *to, "Target format (bif: models whose variables have independent noise)")
       ->required()
       ->check(CLI::IsMember({"json", "scm", "bif"}));
@@ -253,7 +253,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
     std::string control = "0";
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("MODEL", a->file, "Model file (.scm text, .json, or a network: .bif, .uai, optionally .gz)")->required();
+  cmd->add_option("MODEL", a->file, "Model file (.scm text, .json, or a network: .bif, .uai, .xml(bif), optionally .gz)")->required();
   auto* q = cmd->add_option("-q,--query", a->query,
                             "Query in rung notation, e.g. 'P(Y[X=0]=1 | X=1, Y=1)', or a distribution such as 'P(Y | X=1)'");
   auto* batch = cmd->add_option("--queries", a->queries,

@@ -3,6 +3,7 @@
 #include "rung/io/bif.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/io/uai.hpp"
+#include "rung/io/xmlbif.hpp"
 
 #include "network_reading.hpp"
 #include "rung/io/scm_text.hpp"
@@ -40,6 +41,10 @@ ModelFormat detect_model_format(const std::filesystem::path& path, std::string_v
   if (ext == ".scm") return ModelFormat::scm;
   if (ext == ".bif") return ModelFormat::bif;
   if (ext == ".uai") return ModelFormat::uai;
+  if (ext == ".xmlbif") return ModelFormat::xmlbif;
+  const auto start = text.find_first_not_of(" \t\r\n");
+  const bool xml = start != std::string_view::npos && text.substr(start).starts_with("<");
+  if (ext == ".xml" && xml) return ModelFormat::xmlbif;
   auto first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '{') return ModelFormat::json;
   if (first != std::string_view::npos && text.substr(first).starts_with("network") &&
@@ -55,7 +60,8 @@ BayesNet read_network_file(const std::filesystem::path& path) {
   switch (detect_model_format(path, text)) {
     case ModelFormat::bif: return read_bif(text, name);
     case ModelFormat::uai: return read_uai(text, name);
-    default: throw Error(fmt::format("{}: not a Bayesian network file (expected .bif or .uai, optionally .gz)", name));
+    case ModelFormat::xmlbif: return read_xmlbif(text, name);
+    default: throw Error(fmt::format("{}: not a Bayesian network file (expected .bif, .uai, .xml or .xmlbif, optionally .gz)", name));
   }
 }
 
@@ -79,6 +85,7 @@ Scm read_model_file(const std::filesystem::path& path, const ModelReadOptions& o
     case ModelFormat::json: return read_scm_json(text, name);
     case ModelFormat::bif: return network_reading::checked_scm(read_bif(text, name), name, cpt, options.report);
     case ModelFormat::uai: return network_reading::checked_scm(read_uai(text, name), name, cpt, options.report);
+    case ModelFormat::xmlbif: return network_reading::checked_scm(read_xmlbif(text, name), name, cpt, options.report);
     case ModelFormat::scm: break;
   }
   return read_scm_text(text, name);

@@ -15,9 +15,10 @@
 
 namespace rung {
 
-enum class ModelFormat { scm, json, bif, uai };
+enum class ModelFormat { scm, json, bif, uai, xmlbif };
 
-/// By extension (a trailing `.gz` ignored): `.bif` BIF, `.uai` UAI, `.json` JSON, `.scm` text;
+/// By extension (a trailing `.gz` ignored): `.bif` BIF, `.uai` UAI, `.xmlbif` (and `.xml` when the
+/// text starts with '<') XMLBIF, `.json` JSON, `.scm` text;
 /// otherwise texts whose first non-blank character is `{` are JSON, those starting with the
 /// word `network` BIF, and all else .scm text.
 [[nodiscard]] ModelFormat detect_model_format(const std::filesystem::path& path, std::string_view text);
@@ -30,14 +31,14 @@ struct ModelReadOptions {
   CptReport* report = nullptr;
 };
 
-/// A Bayesian network file (BIF or UAI, gzipped or not) as read, before any check. Throws
+/// A Bayesian network file (BIF, UAI or XMLBIF, gzipped or not) as read, before any check. Throws
 /// ParseError listing every syntax problem, rung::Error if the file is not a network.
 [[nodiscard]] BayesNet read_network_file(const std::filesystem::path& path);
 
 /// Reads the whole file. Throws rung::Error if it cannot be read, ParseError if it is not a
 /// valid model (diagnostics carry the path as given).
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& path);
-/// Any model file: .scm, JSON, or a network (BIF, UAI, optionally gzip-compressed: `.gz`, or
+/// Any model file: .scm, JSON, or a network (BIF, UAI, XMLBIF, optionally gzip-compressed: `.gz`, or
 /// recognised by its magic bytes), networks turned into their canonical SCM (bayes_net.hpp).
 [[nodiscard]] Scm read_model_file(const std::filesystem::path& path, const ModelReadOptions& options = {});
 
