@@ -170,6 +170,16 @@ Scm to_scm(const BayesNet& net) {
     }
     const std::string u = noise_name(net, node.name);
     DeclarationSource at{node.at, node.at, node.cpt_at};
+    // Refuse before building: a table over the limit would be materialised as strings first.
+    constexpr std::size_t kMaxRows = std::size_t{1} << 20;  // the table limit of Mechanism
+    if (node.cpt.size() > kMaxRows / cuts.size()) {
+      refused.push_back({"", node.cpt_at.line, node.cpt_at.column,
+                         fmt::format("the canonical table of {} would need {} x {} = {} rows (parent configurations "
+                                     "x noise values), more than the table limit of {}",
+                                     node.name, node.cpt.size(), cuts.size(),
+                                     static_cast<unsigned long long>(node.cpt.size()) * cuts.size(), kMaxRows)});
+      continue;
+    }
     b.exogenous(u, Domain(std::move(noise_labels)), std::move(prior), at);
 
     TableSpec t;

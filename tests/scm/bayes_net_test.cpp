@@ -124,3 +124,33 @@ TEST(BayesNet, NoiseNamesAvoidTheNodes) {
 
 }  // namespace
 }  // namespace rung
+
+namespace rung {
+namespace {
+
+TEST(BayesNet, TablesOverTheLimitAreRefusedBeforeTheyAreBuilt) {
+  BayesNet net;
+  BayesNet::Node parent{"P", {}, {}, {}, {}, {1, 1}, {3, 1}, true};
+  for (int i = 0; i < 1024; ++i) parent.states.push_back("p" + std::to_string(i));
+  parent.cpt.push_back(std::vector<Rational>(1024, Rational(1, 1024)));
+  BayesNet::Node child{"C", {"a", "b", "c"}, {"P"}, {}, {}, {2, 1}, {4, 1}, true};
+  for (int i = 0; i < 1024; ++i) {  // every row has its own two cut points: 2049 noise values
+    const Rational a(i + 1, 4096);
+    const Rational b(i + 1, 2048);
+    child.cpt.push_back({a, b, Rational(1) - a - b});
+  }
+  net.nodes = {parent, child};
+  ASSERT_TRUE(check_cpts(net, {}).empty());
+  try {
+    (void)to_scm(net);
+    FAIL() << "a table of 2 million rows was accepted";
+  } catch (const ParseError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1U);
+    EXPECT_EQ(e.diagnostics()[0].to_string(),
+              "4:1: error: the canonical table of C would need 1024 x 2049 = 2098176 rows (parent configurations x noise "
+              "values), more than the table limit of 1048576");
+  }
+}
+
+}  // namespace
+}  // namespace rung
