@@ -134,7 +134,9 @@ TEST(BayesNet, TablesOverTheLimitAreRefusedBeforeTheyAreBuilt) {
   for (int i = 0; i < 1024; ++i) parent.states.push_back("p" + std::to_string(i));
   parent.cpt.push_back(std::vector<Rational>(1024, Rational(1, 1024)));
   BayesNet::Node child{"C", {"a", "b", "c"}, {"P"}, {}, {}, {2, 1}, {4, 1}, true};
-  for (int i = 0; i < 1024; ++i) {  // every row has its own two cut points: 2049 noise values
+  // Cut points k/4096 and 3k/4096 (k = 1..1024): 1024 + 1024 - 341 shared (multiples of 3) = 1707,
+  // so 1708 noise values.
+  for (int i = 0; i < 1024; ++i) {
     const Rational a(i + 1, 4096);
     const Rational b(i + 1, 2048);
     child.cpt.push_back({a, b, Rational(1) - a - b});
@@ -147,7 +149,7 @@ TEST(BayesNet, TablesOverTheLimitAreRefusedBeforeTheyAreBuilt) {
   } catch (const ParseError& e) {
     ASSERT_EQ(e.diagnostics().size(), 1U);
     EXPECT_EQ(e.diagnostics()[0].to_string(),
-              "4:1: error: the canonical table of C would need 1024 x 2049 = 2098176 rows (parent configurations x noise "
+              "4:1: error: the canonical table of C would need 1024 x 1708 = 1748992 rows (parent configurations x noise "
               "values), more than the table limit of 1048576");
   }
 }
