@@ -232,6 +232,13 @@ std::string cell_text(const Scm& m, const Distribution& d, const DistributionAns
   return out;
 }
 
+/// The number of values of each target of a distribution.
+std::vector<std::uint32_t> target_cards_of(const Scm& m, const Distribution& d) {
+  std::vector<std::uint32_t> cards;
+  for (const auto& t : d.targets) cards.push_back(static_cast<std::uint32_t>(m.domain(t.var).size()));
+  return cards;
+}
+
 }  // namespace
 
 void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
@@ -244,6 +251,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
     bool json = false;
     bool trace = false;
     bool floating = false;
+    bool double_only = false;
     bool normalize = false;
     std::optional<int> digits;
     std::string method = "ve";
@@ -267,7 +275,10 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("--method", a->method, "Inference method")
       ->check(CLI::IsMember({"ve", "variable-elimination", "enumerate", "enumeration"}))
       ->capture_default_str();
-  cmd->add_flag("--float", a->floating, "Also compute the value in double precision (fast path)");
+  auto* float_flag = cmd->add_flag("--float", a->floating, "Also compute the value in double precision (fast path)");
+  cmd->add_flag("--double", a->double_only,
+                "Compute in double precision only, never the exact value (large networks; -q and --queries)")
+      ->excludes(float_flag);
   cmd->add_option("--digits", a->digits, "Decimal places shown (default: 6 for a value, 8 for a distribution)")
       ->check(whole_number(0, 60));
   cmd->add_option("--max-factor-cells", a->max_cells, "Refuse intermediate factors larger than this")
@@ -316,6 +327,12 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
         e.treated = a->treated;
         e.control = a->control;
         const Query query = make_query(e, m);
+        if (a->double_only) {
+          if (a->trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
+          s.out << fmt::format("{} ≈ {:.{}f} (double precision)\n", to_string(query, m), solve_double(m, query, options),
+                               a->digits.value_or(8));
+          return 0;
+        }
         const Answer answer = solve(m, query, options);
         const std::string text = to_string(query, m);
         const int digits = a->digits.value_or(6);
@@ -392,6 +409,43 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
           } catch (const InvalidQuery& e) {
             const std::string what = e.what();
             throw InvalidQuery(what.starts_with("column ") ? "query, " + what : "query: " + what);
+          }
+          if (a->double_only) {
+            // The double path alone: no exact arithmetic at all.
+            if (a->trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
+            const int digits = a->digits.value_or(a->json ? 17 : 8);
+            if (const auto* d = std::get_if<Distribution>(&request)) {
+              const std::vector<double> values = solve_double(m, *d, options);
+              const DistributionAnswer shape{target_cards_of(m, *d), {}};
+              if (a->json) {
+                nlohmann::ordered_json j;
+                j["query"] = to_string(*d, m);
+                j["rung"] = rung_of(*d);
+                j["method"] = method_name;
+                j["double"] = values;
+                s.out << (is_batch ? j.dump() : j.dump(2)) << '\n';
+              } else {
+                std::string line = to_string(*d, m) + " ≈ {";
+                for (std::size_t c = 0; c < values.size(); ++c) {
+                  line += fmt::format("{}{}: {:.{}f}", c == 0 ? "" : "; ", cell_text(m, *d, shape, c), values[c], digits);
+                }
+                s.out << line << "} (double precision)\n";
+              }
+            } else {
+              const Query& query = std::get<Query>(request);
+              const double value = solve_double(m, query, options);
+              if (a->json) {
+                nlohmann::ordered_json j;
+                j["query"] = to_string(query, m);
+                j["rung"] = rung_of(query);
+                j["method"] = method_name;
+                j["double"] = value;
+                s.out << (is_batch ? j.dump() : j.dump(2)) << '\n';
+              } else {
+                s.out << fmt::format("{} ≈ {:.{}f} (double precision)\n", to_string(query, m), value, digits);
+              }
+            }
+            continue;
           }
           if (const auto* d = std::get_if<Distribution>(&request)) {
             if (a->trace) throw UsageError("solve: --trace shows the steps of a single value, not of a distribution");

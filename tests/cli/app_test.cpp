@@ -420,6 +420,23 @@ TEST_F(Cli, ConvertsNetworksToBifScmAndBack) {
   EXPECT_NE(refused.err.find("cannot write a Bayesian network: U_C is read by both"), std::string::npos) << refused.err;
 }
 
+TEST_F(Cli, DoubleComputesWithoutExactArithmetic) {
+  Result d = run({"solve", "tests/data/networks/asia.bif", "--double", "-q", "P(lung | xray=yes)"});
+  ASSERT_EQ(d.status, 0) << d.err;
+  // Exact: 192500/393893 and 201393/393893 (Cli.BatchAnswersEveryLineAndGoesOnAfterABadOne).
+  EXPECT_EQ(d.out, "P(lung | xray=yes) ≈ {lung=yes: 0.48871140; lung=no: 0.51128860} (double precision)\n");
+  Result v = run({"solve", "tests/data/networks/asia.bif", "--double", "-q", "P(dysp=yes | smoke=no)"});
+  EXPECT_EQ(v.out, "P(dysp=yes | smoke=no) ≈ 0.31913320 (double precision)\n");
+  Result j = run({"solve", "tests/data/networks/asia.bif", "--double", "--json", "-q", "P(dysp=yes | smoke=no)"});
+  EXPECT_NEAR(nlohmann::json::parse(j.out)["double"].get<double>(), 797833.0 / 2500000.0, 1e-15);
+  EXPECT_EQ(run({"solve", "tests/data/networks/asia.bif", "--double", "--float", "-q", "P(dysp)"}).status, 2);
+}
+
+TEST_F(Cli, XmlbifFilesAreModels) {
+  Result r = run({"solve", "tests/data/networks/dog_problem.xml", "-q", "P(dog_out=true)"});
+  EXPECT_EQ(r.out, "P(dog_out=true) = 39583/100000 ≈ 0.39583\n") << r.err;
+}
+
 TEST_F(Cli, ShowSaysWhatANetworksCounterfactualsMean) {
   Result r = run({"show", "tests/data/networks/asia.bif"});
   ASSERT_EQ(r.status, 0) << r.err;
