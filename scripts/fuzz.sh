@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 shift || true
-all=(scm_text json query extract check import)
+all=(scm_text json query extract check import network)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 case $seconds in '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$seconds'" >&2; exit 2 ;; esac
@@ -64,6 +64,10 @@ seed() {  # seed TARGET DIR: put the starting inputs into DIR (only when it is e
               done
             fi
             printf '\x00[]' >"$dir/empty-cb"; printf '\x01[]' >"$dir/empty-cl" ;;
+    network) { printf '\x00'; cat tests/data/networks/asia.bif; } >"$dir/asia-bif"
+             { printf '\x01'; cat tests/data/networks/asia.uai; } >"$dir/asia-uai"
+             { printf '\x02'; cat tests/data/networks/dog_problem.xml; } >"$dir/dog-xml"
+             for f in tests/data/bad/networks/*.bif; do { printf '\x00'; cat "$f"; } >"$dir/bad-$(basename "$f")"; done ;;
   esac
 }
 

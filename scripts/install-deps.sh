@@ -12,6 +12,7 @@ packages=(
   libboost-graph-dev   # Boost.Graph and Boost.Multiprecision (headers)
   libgmp-dev           # exact rationals
   libeigen3-dev
+  zlib1g-dev           # gzip-compressed networks (.bif.gz, .uai.gz)
   libfmt-dev
   nlohmann-json3-dev
   libcli11-dev

@@ -2,14 +2,17 @@
 
 #include "rung/check/audit.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/text.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/infer/trace.hpp"
+#include "rung/io/bif.hpp"
 #include "rung/io/describe.hpp"
 #include "rung/io/dot.hpp"
 #include "rung/io/model_file.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/io/scm_text.hpp"
+#include "rung/io/uai.hpp"
 
 #include <fmt/format.h>
 
@@ -24,7 +27,9 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <iostream>
 #include <ostream>
+#include <sstream>
 
 namespace rung::cli {
 
@@ -55,16 +60,47 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
       fmt::format("INT in {}..{}", lo, hi));
 }
 
+namespace {
+
+const char* const kNormalizeHelp =
+    "Networks (BIF, UAI): rescale CPT rows that do not sum to exactly 1 (e.g. bnlearn's 0.9999999) instead of "
+    "refusing them; the largest correction is reported on standard error";
+
+/// Reads a model, rescaling CPT rows when asked and saying on `err` what that changed.
+Scm read_model(const std::string& file, bool normalize, std::ostream& err) {
+  ModelReadOptions options;
+  options.normalize_cpts = normalize;
+  CptReport report;
+  options.report = &report;
+  Scm m = read_model_file(file, options);
+  if (report.rows_rescaled > 0) {
+    err << fmt::format("rung: note: {}: rescaled {} CPT row{} to sum to 1; largest correction {} in {}\n", file,
+                       report.rows_rescaled, report.rows_rescaled == 1 ? "" : "s",
+                       to_decimal(report.largest_correction, 12), report.largest_where);
+  }
+  return m;
+}
+
+bool is_network_file(const std::string& file) {
+  const std::filesystem::path p(file);
+  const std::string ext = p.extension() == ".gz" ? p.stem().extension().string() : p.extension().string();
+  return ext == ".bif" || ext == ".uai" || ext == ".xmlbif" || ext == ".xml";
+}
+
+}  // namespace
+
 void add_validate(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand("validate", "Check model files; print every problem with line:column");
   auto files = std::make_shared<std::vector<std::string>>();
-  cmd->add_option("MODEL", *files, "Model files (.scm text or .json)")->required();
+  auto normalize = std::make_shared<bool>(false);
+  cmd->add_option("MODEL", *files, "Model files (.scm text, .json, or a network: .bif, .uai, .xml(bif), optionally .gz)")->required();
+  cmd->add_flag("--normalize-cpts", *normalize, kNormalizeHelp);
   cmd->callback([=] {
-    *action = [files](Streams s) {
+    *action = [files, normalize](Streams s) {
       int status = 0;
       for (const auto& file : *files) {
         try {
-          Scm m = read_model_file(file);
+          Scm m = read_model(file, *normalize, s.err);
           s.out << fmt::format("{}: ok ({} exogenous, {} endogenous variables)\n", file, m.exogenous().size(),
                                m.endogenous().size());
         } catch (const ParseError& e) {
@@ -85,11 +121,18 @@ void add_show(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand("show", "Print a model's variables, domains, priors, mechanisms and graph");
   auto file = std::make_shared<std::string>();
   auto dot = std::make_shared<bool>(false);
-  cmd->add_option("MODEL", *file, "Model file (.scm text or .json)")->required();
+  auto normalize = std::make_shared<bool>(false);
+  cmd->add_option("MODEL", *file, "Model file (.scm text, .json, or a network: .bif, .uai, .xml(bif), optionally .gz)")->required();
   cmd->add_flag("--dot", *dot, "Print the causal graph as Graphviz DOT (render with: dot -Tpng)");
+  cmd->add_flag("--normalize-cpts", *normalize, kNormalizeHelp);
   cmd->callback([=] {
-    *action = [file, dot](Streams s) {
-      Scm m = read_model_file(*file);
+    *action = [file, dot, normalize](Streams s) {
+      Scm m = read_model(*file, *normalize, s.err);
+      if (!*dot && is_network_file(*file)) {
+        s.out << "Bayesian network, read as its canonical SCM: one noise variable U_X per node, X := the inverse\n"
+                 "CDF of its CPT row (docs/networks.md). Rung-1 and rung-2 answers are the network's; rung-3\n"
+                 "answers are this SCM's: the network alone does not determine counterfactuals.\n\n";
+      }
       s.out << (*dot ? to_dot(m) : describe(m));
       return 0;
     };
@@ -101,13 +144,25 @@ void add_convert(CLI::App& app, std::shared_ptr<Action> action) {
   auto file = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
   auto output = std::make_shared<std::string>();
-  cmd->add_option("MODEL", *file, "Model file (.scm text or .json)")->required();
-  cmd->add_option("--to", *to, "Target format")->required()->check(CLI::IsMember({"json", "scm"}));
+  auto normalize = std::make_shared<bool>(false);
+  cmd->add_option("MODEL", *file, "Model file (.scm text, .json, or a network: .bif, .uai, .xml(bif), optionally .gz)")->required();
+  cmd->add_option("--to", *to, "Target format (bif: models whose variables have independent noise)")
+      ->required()
+      ->check(CLI::IsMember({"json", "scm", "bif"}));
   cmd->add_option("-o,--output", *output, "Write to this file (atomically) instead of standard output");
+  cmd->add_flag("--normalize-cpts", *normalize, kNormalizeHelp);
   cmd->callback([=] {
-    *action = [file, to, output](Streams s) {
-      Scm m = read_model_file(*file);
-      const std::string text = *to == "json" ? write_scm_json(m) : write_scm_text(m);
+    *action = [file, to, output, normalize](Streams s) {
+      Scm m = read_model(*file, *normalize, s.err);
+      std::string text;
+      if (*to == "bif") {
+        BayesNet net = to_bayes_net(m);
+        net.name = std::filesystem::path(*file).stem().string();
+        if (net.name.ends_with(".bif") || net.name.ends_with(".uai")) net.name.resize(net.name.size() - 4);
+        text = write_bif(net);
+      } else {
+        text = *to == "json" ? write_scm_json(m) : write_scm_text(m);
+      }
       if (output->empty()) {
         s.out << text;
       } else {
@@ -118,14 +173,87 @@ void add_convert(CLI::App& app, std::shared_ptr<Action> action) {
   });
 }
 
+namespace {
+
+/// `text` with `conditions` added to the conditions of every top-level P(...) or E(...): after
+/// its '|' if it has one, else as ` | conditions`. Quoted labels are skipped.
+std::string with_evidence(std::string_view text, std::string_view conditions) {
+  std::string out;
+  int depth = 0;
+  bool bar = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      std::string label;
+      const std::size_t n = read_quoted_label(text, i, label);
+      if (n > 0) {
+        out.append(text.substr(i, n));
+        i += n - 1;
+        continue;
+      }
+    }
+    if (c == '(' || c == '[' || c == '{') {
+      if (depth == 0) bar = false;
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (depth == 1 && c == ')') {
+        out += bar ? ", " : " | ";
+        out += conditions;
+      }
+      depth = std::max(depth - 1, 0);
+    } else if (c == '|' && depth == 1) {
+      bar = true;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/// One query to answer, with where it came from (for messages).
+struct Asked {
+  std::string text;
+  int line = 0;  ///< in the --queries file; 0 for -q
+};
+
+/// The labels of one cell of a distribution: `BP=LOW` or `A=x, B[X=1]=y`.
+std::string cell_text(const Scm& m, const Distribution& d, const DistributionAnswer& a, std::size_t cell) {
+  std::vector<Value> values(d.targets.size());
+  for (std::size_t i = d.targets.size(); i-- > 0;) {
+    values[i] = static_cast<Value>(cell % a.cards[i]);
+    cell /= a.cards[i];
+  }
+  std::string out;
+  for (std::size_t i = 0; i < d.targets.size(); ++i) {
+    if (i > 0) out += ", ";
+    append_to_string(out, d.targets[i], m);
+    out += '=';
+    append_label(out, m.domain(d.targets[i].var).label(values[i]));
+  }
+  return out;
+}
+
+/// The number of values of each target of a distribution.
+std::vector<std::uint32_t> target_cards_of(const Scm& m, const Distribution& d) {
+  std::vector<std::uint32_t> cards;
+  for (const auto& t : d.targets) cards.push_back(static_cast<std::uint32_t>(m.domain(t.var).size()));
+  return cards;
+}
+
+}  // namespace
+
 void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
-  auto* cmd = app.add_subcommand("solve", "Answer a query exactly (all three rungs)");
+  auto* cmd = app.add_subcommand("solve", "Answer queries exactly (all three rungs), one with -q or a batch with --queries");
   struct Args {
     std::string file;
     std::string query;
+    std::string queries;
+    std::string evidence;
     bool json = false;
     bool trace = false;
     bool floating = false;
+    bool double_only = false;
+    bool normalize = false;
+    std::optional<int> digits;
     std::string method = "ve";
     std::size_t max_cells = SolverOptions{}.max_factor_cells;
     std::map<std::string, std::vector<std::string>> estimands;
@@ -133,17 +261,30 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
     std::string control = "0";
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("MODEL", a->file, "Model file (.scm text or .json)")->required();
-  auto* q = cmd->add_option("-q,--query", a->query, "Query in rung notation, e.g. 'P(Y[X=0]=1 | X=1, Y=1)'");
-  cmd->add_flag("--json", a->json, "Print the answer (and trace) as JSON");
+  cmd->add_option("MODEL", a->file, "Model file (.scm text, .json, or a network: .bif, .uai, .xml(bif), optionally .gz)")->required();
+  auto* q = cmd->add_option("-q,--query", a->query,
+                            "Query in rung notation, e.g. 'P(Y[X=0]=1 | X=1, Y=1)', or a distribution such as 'P(Y | X=1)'");
+  auto* batch = cmd->add_option("--queries", a->queries,
+                                "File of queries, one a line ('#' comments; '-' for standard input): one answer a line");
+  q->excludes(batch);
+  batch->excludes(q);
+  cmd->add_option("--evidence", a->evidence,
+                  "Conditions added to every query ('HYPOVOLEMIA=TRUE, CVP=LOW'), or a UAI evidence file for a .uai model");
+  cmd->add_flag("--json", a->json, "Print the answer (and trace) as JSON; with --queries, one JSON object a line");
   cmd->add_flag("--trace", a->trace, "Show abduction, action and prediction with exact values");
   cmd->add_option("--method", a->method, "Inference method")
       ->check(CLI::IsMember({"ve", "variable-elimination", "enumerate", "enumeration"}))
       ->capture_default_str();
-  cmd->add_flag("--float", a->floating, "Also compute the value in double precision (fast path)");
+  auto* float_flag = cmd->add_flag("--float", a->floating, "Also compute the value in double precision (fast path)");
+  cmd->add_flag("--double", a->double_only,
+                "Compute in double precision only, never the exact value (large networks; -q and --queries)")
+      ->excludes(float_flag);
+  cmd->add_option("--digits", a->digits, "Decimal places shown (default: 6 for a value, 8 for a distribution)")
+      ->check(whole_number(0, 60));
   cmd->add_option("--max-factor-cells", a->max_cells, "Refuse intermediate factors larger than this")
       ->capture_default_str()
       ->check(whole_number(1, std::numeric_limits<std::uint32_t>::max()));
+  cmd->add_flag("--normalize-cpts", a->normalize, kNormalizeHelp);
   std::vector<CLI::Option*> named;
   for (const char* kind : {"ate", "ett", "pn", "ps", "pns"}) {
     named.push_back(cmd->add_option(fmt::format("--{}", kind), a->estimands[kind],
@@ -161,15 +302,21 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("--control", a->control, "Baseline value x' of a named estimand")->capture_default_str();
   for (auto* opt : named) {
     q->excludes(opt);
+    batch->excludes(opt);
     for (auto* other : named) {
       if (other != opt) opt->excludes(other);
     }
   }
   cmd->callback([=] {
     *action = [a](Streams s) {
-      Scm m = read_model_file(a->file);
-      Query query;
-      bool have = false;
+      Scm m = read_model(a->file, a->normalize, s.err);
+      SolverOptions options;
+      options.method = *method_from_string(a->method);
+      options.max_factor_cells = a->max_cells;
+      options.trace = a->trace;
+      const char* method_name = options.method == Method::enumeration ? "enumeration" : "variable-elimination";
+
+      // Named estimands: one query, built in code.
       for (const auto& [kind, args] : a->estimands) {
         if (args.empty()) continue;
         Estimand e;
@@ -179,40 +326,221 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
         e.outcome = args.back();
         e.treated = a->treated;
         e.control = a->control;
-        query = make_query(e, m);
-        have = true;
-      }
-      if (!have) {
-        if (a->query.empty()) throw UsageError("solve: give a query with -q or a named estimand such as --ate X Y");
-        try {
-          query = parse_query(a->query, m);
-        } catch (const InvalidQuery& e) {
-          // Say where the mistake is: in the query, not in the model file.
-          const std::string what = e.what();
-          throw InvalidQuery(what.starts_with("column ") ? "query, " + what : "query: " + what);
+        const Query query = make_query(e, m);
+        if (a->double_only) {
+          if (a->trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
+          s.out << fmt::format("{} ≈ {:.{}f} (double precision)\n", to_string(query, m), solve_double(m, query, options),
+                               a->digits.value_or(8));
+          return 0;
         }
-      }
-      SolverOptions options;
-      options.method = *method_from_string(a->method);
-      options.max_factor_cells = a->max_cells;
-      options.trace = a->trace;
-      const Answer answer = solve(m, query, options);
-      const std::string text = to_string(query, m);
-      if (a->json) {
-        nlohmann::ordered_json j;
-        j["query"] = text;
-        j["rung"] = rung_of(query);
-        j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
-        j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, 6)}};
-        if (a->floating) j["double"] = solve_double(m, query, options);
-        if (answer.trace) j["trace"] = to_json(*answer.trace);
-        s.out << j.dump(2) << '\n';
+        const Answer answer = solve(m, query, options);
+        const std::string text = to_string(query, m);
+        const int digits = a->digits.value_or(6);
+        if (a->json) {
+          nlohmann::ordered_json j;
+          j["query"] = text;
+          j["rung"] = rung_of(query);
+          j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
+          j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, digits)}};
+          if (a->floating) j["double"] = solve_double(m, query, options);
+          if (answer.trace) j["trace"] = to_json(*answer.trace);
+          s.out << j.dump(2) << '\n';
+          return 0;
+        }
+        if (answer.trace) s.out << to_text(*answer.trace, m) << '\n';
+        s.out << fmt::format("{} = {} ≈ {}\n", text, to_string(answer.value), to_decimal(answer.value, digits));
+        if (a->floating) s.out << fmt::format("double precision: {:.17g}\n", solve_double(m, query, options));
         return 0;
       }
-      if (answer.trace) s.out << to_text(*answer.trace, m) << '\n';
-      s.out << fmt::format("{} = {} ≈ {}\n", text, to_string(answer.value), to_decimal(answer.value, 6));
-      if (a->floating) s.out << fmt::format("double precision: {:.17g}\n", solve_double(m, query, options));
-      return 0;
+
+      std::vector<Asked> asked;
+      const bool is_batch = !a->queries.empty();
+      if (is_batch) {
+        if (a->trace) throw UsageError("solve: --trace shows one query's steps; it cannot be used with --queries");
+        std::string all;
+        if (a->queries == "-") {
+          std::ostringstream buffer;
+          buffer << std::cin.rdbuf();
+          all = std::move(buffer).str();
+        } else {
+          all = read_text_file(a->queries);
+        }
+        std::size_t begin = 0;
+        int line = 0;
+        while (begin < all.size()) {
+          std::size_t end = all.find('\n', begin);
+          if (end == std::string::npos) end = all.size();
+          ++line;
+          std::string_view text(all.data() + begin, end - begin);
+          begin = end + 1;
+          const auto hash = text.find('#');  // labels with '#' must not be written in query files
+          if (hash != std::string_view::npos) text = text.substr(0, hash);
+          text = trim(text);
+          if (!text.empty()) asked.push_back({std::string(text), line});
+        }
+      } else {
+        if (a->query.empty()) {
+          throw UsageError("solve: give a query with -q, a file of queries with --queries, or a named estimand such as --ate X Y");
+        }
+        asked.push_back({a->query, 0});
+      }
+
+      std::string conditions = a->evidence;
+      if (!conditions.empty()) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(conditions, ec)) {
+          const BayesNet net = read_network_file(a->file);
+          std::vector<std::string> parts;
+          for (const auto& [var, value] : read_uai_evidence(read_text_file(conditions), conditions, net)) {
+            parts.push_back(var + "=" + write_label(value));
+          }
+          conditions = fmt::format("{}", fmt::join(parts, ", "));
+        }
+      }
+
+      int status = 0;
+      const std::string source = a->queries == "-" ? "<stdin>" : a->queries;
+      for (const auto& item : asked) {
+        const std::string text = conditions.empty() ? item.text : with_evidence(item.text, conditions);
+        try {
+          Request request;
+          try {
+            request = parse_request(text, m);
+          } catch (const InvalidQuery& e) {
+            const std::string what = e.what();
+            throw InvalidQuery(what.starts_with("column ") ? "query, " + what : "query: " + what);
+          }
+          if (a->double_only) {
+            // The double path alone: no exact arithmetic at all.
+            if (a->trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
+            const int digits = a->digits.value_or(a->json ? 17 : 8);
+            if (const auto* d = std::get_if<Distribution>(&request)) {
+              const std::vector<double> values = solve_double(m, *d, options);
+              const DistributionAnswer shape{target_cards_of(m, *d), {}};
+              if (a->json) {
+                nlohmann::ordered_json j;
+                j["query"] = to_string(*d, m);
+                j["rung"] = rung_of(*d);
+                j["method"] = method_name;
+                j["double"] = values;
+                s.out << (is_batch ? j.dump() : j.dump(2)) << '\n';
+              } else {
+                std::string line = to_string(*d, m) + " ≈ {";
+                for (std::size_t c = 0; c < values.size(); ++c) {
+                  line += fmt::format("{}{}: {:.{}f}", c == 0 ? "" : "; ", cell_text(m, *d, shape, c), values[c], digits);
+                }
+                s.out << line << "} (double precision)\n";
+              }
+            } else {
+              const Query& query = std::get<Query>(request);
+              const double value = solve_double(m, query, options);
+              if (a->json) {
+                nlohmann::ordered_json j;
+                j["query"] = to_string(query, m);
+                j["rung"] = rung_of(query);
+                j["method"] = method_name;
+                j["double"] = value;
+                s.out << (is_batch ? j.dump() : j.dump(2)) << '\n';
+              } else {
+                s.out << fmt::format("{} ≈ {:.{}f} (double precision)\n", to_string(query, m), value, digits);
+              }
+            }
+            continue;
+          }
+          if (const auto* d = std::get_if<Distribution>(&request)) {
+            if (a->trace) throw UsageError("solve: --trace shows the steps of a single value, not of a distribution");
+            const DistributionAnswer answer = solve(m, *d, options);
+            std::vector<double> doubles;
+            if (a->floating) doubles = solve_double(m, *d, options);
+            const int digits = a->digits.value_or(8);
+            const std::string shown = to_string(*d, m);
+            if (a->json) {
+              nlohmann::ordered_json j;
+              j["query"] = shown;
+              j["rung"] = rung_of(*d);
+              j["method"] = method_name;
+              nlohmann::ordered_json targets = nlohmann::ordered_json::array();
+              for (const auto& t : d->targets) targets.push_back(to_string(t, m));
+              j["targets"] = targets;
+              nlohmann::ordered_json cells = nlohmann::ordered_json::array();
+              for (std::size_t c = 0; c < answer.values.size(); ++c) {
+                nlohmann::ordered_json cell;
+                nlohmann::ordered_json values = nlohmann::ordered_json::array();
+                std::size_t rest = c;
+                std::vector<std::string> labels(d->targets.size());
+                for (std::size_t i = d->targets.size(); i-- > 0;) {
+                  labels[i] = m.domain(d->targets[i].var).label(static_cast<Value>(rest % answer.cards[i]));
+                  rest /= answer.cards[i];
+                }
+                for (auto& l : labels) values.push_back(std::move(l));
+                cell["values"] = values;
+                cell["fraction"] = to_string(answer.values[c]);
+                cell["decimal"] = to_decimal(answer.values[c], digits);
+                if (a->floating) cell["double"] = doubles[c];
+                cells.push_back(std::move(cell));
+              }
+              j["distribution"] = cells;
+              s.out << (is_batch ? j.dump() : j.dump(2)) << '\n';
+            } else if (is_batch) {
+              std::string line = shown + " = {";
+              for (std::size_t c = 0; c < answer.values.size(); ++c) {
+                line += fmt::format("{}{}: {} ≈ {}", c == 0 ? "" : "; ", cell_text(m, *d, answer, c),
+                                    to_string(answer.values[c]), to_decimal(answer.values[c], digits));
+                if (a->floating) line += fmt::format(" (double {:.17g})", doubles[c]);
+              }
+              s.out << line << "}\n";
+            } else {
+              s.out << shown << ":\n";
+              for (std::size_t c = 0; c < answer.values.size(); ++c) {
+                s.out << fmt::format("  {} = {} ≈ {}\n", cell_text(m, *d, answer, c), to_string(answer.values[c]),
+                                     to_decimal(answer.values[c], digits));
+                if (a->floating) s.out << fmt::format("    double precision: {:.17g}\n", doubles[c]);
+              }
+            }
+            continue;
+          }
+          const Query& query = std::get<Query>(request);
+          const Answer answer = solve(m, query, options);
+          const std::string shown = to_string(query, m);
+          const int digits = a->digits.value_or(6);
+          if (a->json) {
+            nlohmann::ordered_json j;
+            j["query"] = shown;
+            j["rung"] = rung_of(query);
+            j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
+            j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, digits)}};
+            if (a->floating) j["double"] = solve_double(m, query, options);
+            if (answer.trace) j["trace"] = to_json(*answer.trace);
+            s.out << (is_batch ? j.dump() : j.dump(2)) << '\n';
+            continue;
+          }
+          if (answer.trace) s.out << to_text(*answer.trace, m) << '\n';
+          s.out << fmt::format("{} = {} ≈ {}", shown, to_string(answer.value), to_decimal(answer.value, digits));
+          if (a->floating) {
+            const double value = solve_double(m, query, options);
+            s.out << (is_batch ? fmt::format(" (double {:.17g})", value) : fmt::format("\ndouble precision: {:.17g}", value));
+          }
+          s.out << '\n';
+        } catch (const UsageError&) {
+          throw;
+        } catch (const Error& e) {
+          if (!is_batch) throw;
+          // One bad query does not stop the batch: its line says so, and the exit status is 1.
+          const std::string message = one_line(e.what());
+          s.err << fmt::format("{}:{}: error: {}\n", source, item.line, message);
+          if (a->json) {
+            nlohmann::ordered_json j;
+            j["line"] = item.line;
+            j["query"] = item.text;
+            j["error"] = message;
+            s.out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+          } else {
+            s.out << fmt::format("{} : error: {}\n", item.text, message);
+          }
+          status = std::max(status, e.exit_code());
+        }
+      }
+      return status;
     };
   });
 }

@@ -61,7 +61,84 @@ S query_value(const Scm& scm, const Query& query, const SolverOptions& options) 
   return value;
 }
 
+std::vector<std::uint32_t> target_cards(const Scm& scm, const Distribution& d) {
+  if (d.targets.empty()) throw InvalidQuery("a distribution needs at least one target");
+  std::vector<std::uint32_t> cards;
+  std::size_t cells = 1;
+  for (const auto& t : d.targets) {
+    cards.push_back(static_cast<std::uint32_t>(scm.domain(t.var).size()));
+    cells *= cards.back();
+    if (cells > (std::size_t{1} << 20)) {
+      throw InvalidQuery(fmt::format("the distribution has more than {} cells; ask for fewer targets", std::size_t{1} << 20));
+    }
+  }
+  return cards;
+}
+
+/// The events of cell `index` (row-major, last target fastest).
+std::vector<Event> cell_events(const Distribution& d, const std::vector<std::uint32_t>& cards, std::size_t index) {
+  std::vector<Event> events(d.targets.size());
+  for (std::size_t i = d.targets.size(); i-- > 0;) {
+    events[i] = Event{d.targets[i], static_cast<Value>(index % cards[i])};
+    index /= cards[i];
+  }
+  return events;
+}
+
+std::size_t cell_count(const std::vector<std::uint32_t>& cards) {
+  std::size_t cells = 1;
+  for (auto c : cards) cells *= c;
+  return cells;
+}
+
+template <class S>
+std::vector<S> distribution_values(const Scm& scm, const Distribution& d, const std::vector<std::uint32_t>& cards,
+                                   const SolverOptions& options) {
+  const std::size_t cells = cell_count(cards);
+  std::vector<S> out;
+  out.reserve(cells);
+  constexpr bool enumerable = !std::is_same_v<S, FastRational>;
+  if constexpr (enumerable) {
+    if (options.method == Method::enumeration) {
+      for (std::size_t c = 0; c < cells; ++c) {
+        out.push_back(enumeration::probability<S>(scm, Probability{cell_events(d, cards, c), d.evidence}));
+      }
+      return out;
+    }
+  }
+  std::vector<const Term*> terms;
+  for (const auto& t : d.targets) terms.push_back(&t);
+  const ve::Joint<S> joint(scm, terms, d.evidence, options.max_factor_cells);
+  return joint.table();
+}
+
 }  // namespace
+
+DistributionAnswer solve(const Scm& scm, const Distribution& d, const SolverOptions& options) {
+  DistributionAnswer answer;
+  answer.cards = target_cards(scm, d);
+  auto by = [&](Method method) {
+    answer.values.clear();
+    if (method == Method::variable_elimination) {
+      for (auto& v : distribution_values<FastRational>(scm, d, answer.cards, options)) answer.values.push_back(v.to_rational());
+    } else {
+      SolverOptions o = options;
+      o.method = Method::enumeration;
+      answer.values = distribution_values<Rational>(scm, d, answer.cards, o);
+    }
+  };
+  try {
+    by(options.method);
+  } catch (const TooLarge&) {
+    if (!options.fallback) throw;  // as for a Query: the other exact method (solve below)
+    by(options.method == Method::enumeration ? Method::variable_elimination : Method::enumeration);
+  }
+  return answer;
+}
+
+std::vector<double> solve_double(const Scm& scm, const Distribution& d, const SolverOptions& options) {
+  return distribution_values<double>(scm, d, target_cards(scm, d), options);
+}
 
 namespace {
 

@@ -697,6 +697,48 @@ std::vector<S> Joint<S>::distribution(const Term& term) const {
 }
 
 template <class S>
+std::vector<S> Joint<S>::table() const {
+  std::vector<std::size_t> stride(terms_.size(), 1);
+  std::size_t cells = 1;
+  for (std::size_t i = terms_.size(); i-- > 0;) {
+    stride[i] = cells;
+    cells *= scm_->domain(terms_[i]->var).size();
+  }
+  std::vector<S> out(cells, S(0));
+  if (!combined_) {
+    std::vector<Event> events(terms_.size());
+    for (std::size_t c = 0; c < cells; ++c) {
+      for (std::size_t i = 0; i < terms_.size(); ++i) {
+        events[i] = Event{*terms_[i], static_cast<Value>((c / stride[i]) % scm_->domain(terms_[i]->var).size())};
+      }
+      out[c] = probability(events);
+    }
+    return out;
+  }
+  check_defined();
+  std::size_t fixed = 0;  // the index contribution of the terms with a known value
+  std::vector<std::pair<std::size_t, std::size_t>> free;  // (scope position, stride)
+  for (std::size_t i = 0; i < terms_.size(); ++i) {
+    if (point_[i]) {
+      fixed += *point_[i] * stride[i];
+    } else {
+      free.emplace_back(static_cast<std::size_t>(std::lower_bound(factor_.scope.begin(), factor_.scope.end(), node_[i]) -
+                                                 factor_.scope.begin()),
+                        stride[i]);
+    }
+  }
+  for_each_cell(factor_, [&](const Small<std::uint32_t>& at, const S& value) {
+    std::size_t index = fixed;
+    for (const auto& [d, st] : free) index += at[d] * st;
+    out[index] += value;
+  });
+  if (!evidence_->empty()) {
+    for (S& v : out) v /= evidence_probability_;
+  }
+  return out;
+}
+
+template <class S>
 S probability(const Scm& scm, const Probability& p, std::size_t limit) {
   check_events(p.events, scm);
   std::vector<const Term*> terms;

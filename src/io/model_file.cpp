@@ -1,10 +1,16 @@
 #include "rung/io/model_file.hpp"
 
+#include "rung/io/bif.hpp"
 #include "rung/io/scm_json.hpp"
+#include "rung/io/uai.hpp"
+#include "rung/io/xmlbif.hpp"
+
+#include "network_reading.hpp"
 #include "rung/io/scm_text.hpp"
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,11 +18,51 @@
 
 namespace rung {
 
+namespace {
+
+/// The extension that names the format: `.bif` for both `a.bif` and `a.bif.gz`.
+std::string format_extension(const std::filesystem::path& path) {
+  if (path.extension() == ".gz") return path.stem().extension().string();
+  return path.extension().string();
+}
+
+/// The file's text, decompressed if it is gzip data.
+std::string read_maybe_gzip(const std::filesystem::path& path) {
+  std::string bytes = read_text_file(path);
+  if (network_reading::is_gzip(bytes)) return network_reading::gunzip(bytes, path.string());
+  return bytes;
+}
+
+}  // namespace
+
 ModelFormat detect_model_format(const std::filesystem::path& path, std::string_view text) {
-  if (path.extension() == ".json") return ModelFormat::json;
-  if (path.extension() == ".scm") return ModelFormat::scm;
+  const std::string ext = format_extension(path);
+  if (ext == ".json") return ModelFormat::json;
+  if (ext == ".scm") return ModelFormat::scm;
+  if (ext == ".bif") return ModelFormat::bif;
+  if (ext == ".uai") return ModelFormat::uai;
+  if (ext == ".xmlbif") return ModelFormat::xmlbif;
+  const auto start = text.find_first_not_of(" \t\r\n");
+  const bool xml = start != std::string_view::npos && text.substr(start).starts_with("<");
+  if (ext == ".xml" && xml) return ModelFormat::xmlbif;
   auto first = text.find_first_not_of(" \t\r\n");
-  return first != std::string_view::npos && text[first] == '{' ? ModelFormat::json : ModelFormat::scm;
+  if (first != std::string_view::npos && text[first] == '{') return ModelFormat::json;
+  if (first != std::string_view::npos && text.substr(first).starts_with("network") &&
+      (text.size() == first + 7 || std::isspace(static_cast<unsigned char>(text[first + 7])) != 0)) {
+    return ModelFormat::bif;
+  }
+  return ModelFormat::scm;
+}
+
+BayesNet read_network_file(const std::filesystem::path& path) {
+  const std::string text = read_maybe_gzip(path);
+  const std::string name = path.string();
+  switch (detect_model_format(path, text)) {
+    case ModelFormat::bif: return read_bif(text, name);
+    case ModelFormat::uai: return read_uai(text, name);
+    case ModelFormat::xmlbif: return read_xmlbif(text, name);
+    default: throw Error(fmt::format("{}: not a Bayesian network file (expected .bif, .uai, .xml or .xmlbif, optionally .gz)", name));
+  }
 }
 
 std::string read_text_file(const std::filesystem::path& path) {
@@ -30,10 +76,19 @@ std::string read_text_file(const std::filesystem::path& path) {
   return std::move(buffer).str();
 }
 
-Scm read_model_file(const std::filesystem::path& path) {
-  const std::string text = read_text_file(path);
+Scm read_model_file(const std::filesystem::path& path, const ModelReadOptions& options) {
+  const std::string text = read_maybe_gzip(path);
   const std::string name = path.string();
-  return detect_model_format(path, text) == ModelFormat::json ? read_scm_json(text, name) : read_scm_text(text, name);
+  CptOptions cpt;
+  cpt.normalize = options.normalize_cpts;
+  switch (detect_model_format(path, text)) {
+    case ModelFormat::json: return read_scm_json(text, name);
+    case ModelFormat::bif: return network_reading::checked_scm(read_bif(text, name), name, cpt, options.report);
+    case ModelFormat::uai: return network_reading::checked_scm(read_uai(text, name), name, cpt, options.report);
+    case ModelFormat::xmlbif: return network_reading::checked_scm(read_xmlbif(text, name), name, cpt, options.report);
+    case ModelFormat::scm: break;
+  }
+  return read_scm_text(text, name);
 }
 
 }  // namespace rung

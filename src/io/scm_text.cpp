@@ -110,6 +110,21 @@ std::string quote(std::string_view text) {
   return fmt::format("'{}...'", text.substr(0, cut));
 }
 
+/// Where the comment of a line starts (its first '#' outside a quoted label), or its size.
+std::size_t comment_start(std::string_view line) {
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (quoted && line[i] == '\\') {
+      ++i;
+    } else if (line[i] == '"') {
+      quoted = !quoted;
+    } else if (!quoted && line[i] == '#') {
+      return i;
+    }
+  }
+  return line.size();
+}
+
 /// A position in one line, which has been cut at its comment.
 struct Cursor {
   std::string_view s;
@@ -129,6 +144,22 @@ struct Cursor {
     const std::size_t begin = pos;
     while (!end() && is_name_char(s[pos])) ++pos;
     return s.substr(begin, pos - begin);
+  }
+  /// Consumes and returns a label: a name, or a quoted label `"<7.5"` (unescaped). Empty (and the
+  /// cursor unmoved) if there is neither; `bad_quote` is set for an unterminated quoted label.
+  std::string label(bool& bad_quote) {
+    bad_quote = false;
+    if (peek() == '"') {
+      std::string out;
+      const std::size_t n = read_quoted_label(s, pos, out);
+      if (n == 0 || out.empty()) {
+        bad_quote = true;
+        return {};
+      }
+      pos += n;
+      return out;
+    }
+    return std::string(name());
   }
   [[nodiscard]] std::string_view peek_name() const {
     std::size_t n = pos;
@@ -294,7 +325,7 @@ class Reader {
              fmt::format("line too long ({} bytes; at most {})", raw.size(), kMaxLineBytes));
       return std::nullopt;
     }
-    Cursor c{raw.substr(0, std::min(raw.find('#'), raw.size())), 0, line_number(index)};
+    Cursor c{raw.substr(0, comment_start(raw)), 0, line_number(index)};
     if (index == 0 && c.at("\xef\xbb\xbf")) c.pos = 3;
     c.skip_blanks();
     return c;
@@ -387,12 +418,17 @@ class Reader {
     c.skip_blanks();
     if (c.peek() == '}') return fail_at(st.at.domain, "empty domain: a domain needs at least one value");
     std::vector<std::string> labels;
-    std::set<std::string_view> seen;
+    std::set<std::string> seen;
     bool ok = true;
     while (true) {
       c.skip_blanks();
       const Location label_at = c.here();
-      const std::string_view label = c.name();
+      bool bad_quote = false;
+      const std::string label = c.label(bad_quote);
+      if (bad_quote) {
+        ok = fail(c, fmt::format("expected a quoted value \"...\" (closed, not empty, only \\\" and \\\\ escaped) in the domain of {}, found {}", st.name, c.found()));
+        break;
+      }
       if (label.empty()) {
         ok = fail(c, fmt::format("expected a value of the domain of {}, found {}", st.name, c.found()));
         break;
@@ -675,7 +711,9 @@ class Reader {
     r.at = c.here();
     if (!c.at("->")) {
       while (true) {
-        const std::string_view value = c.name();
+        bool bad_quote = false;
+        std::string value = c.label(bad_quote);
+        if (bad_quote) return fail(c, fmt::format("expected a closed quoted value in a table row of {}, found {}", st.name, c.found()));
         if (value.empty()) {
           if (r.in.empty()) {
             return fail(c, fmt::format("expected a table row 'v1, v2, ... -> out' of {}, found {}", st.name,
@@ -684,7 +722,7 @@ class Reader {
           return fail(c, fmt::format("expected a value after ',' in a table row of {}, found {}", st.name,
                                      c.found()));
         }
-        r.in.emplace_back(value);
+        r.in.push_back(std::move(value));
         c.skip_blanks();
         if (c.peek() != ',') break;
         ++c.pos;
@@ -694,9 +732,10 @@ class Reader {
     if (!c.at("->")) return fail(c, fmt::format("expected ',' or '->' in a table row of {}, found {}", st.name, c.found()));
     c.pos += 2;
     c.skip_blanks();
-    const std::string_view out = c.name();
+    bool bad_quote = false;
+    std::string out = c.label(bad_quote);
     if (out.empty()) return fail(c, fmt::format("expected the value of {} after '->', found {}", st.name, c.found()));
-    r.out = std::string(out);
+    r.out = std::move(out);
     c.skip_blanks();
     if (!c.end() && c.peek() != ';' && c.peek() != '}') {
       return fail(c, fmt::format("expected ';', '}}' or end of line after a table row of {}, found {}", st.name,
@@ -720,7 +759,7 @@ class Reader {
     while (index < lines_.size()) {
       const std::string_view raw = lines_[index];
       if (raw.size() > kMaxLineBytes) return index;
-      Cursor c{raw.substr(0, std::min(raw.find('#'), raw.size())), 0, line_number(index)};
+      Cursor c{raw.substr(0, comment_start(raw)), 0, line_number(index)};
       c.skip_blanks();
       if (c.peek() == '}') return index + 1;
       const bool rows = c.end() || c.peek() == '{' || c.s.find("->") != std::string_view::npos;

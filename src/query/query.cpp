@@ -64,10 +64,11 @@ std::string settings_text(const std::vector<Setting>& settings, const Scm& scm) 
 // ---- lexer ------------------------------------------------------------------------------------
 
 struct Token {
-  enum class Kind { name, lparen, rparen, lbracket, rbracket, subscript, rbrace, comma, bar, eq, plus, minus, end, bad };
+  enum class Kind { name, quoted, lparen, rparen, lbracket, rbracket, subscript, rbrace, comma, bar, eq, plus, minus, end, bad };
   Kind kind = Kind::end;
   std::string_view text;
   std::size_t offset = 0;  ///< 0-based byte offset in the query text
+  std::string label;       ///< quoted: the label, unescaped
 };
 
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
@@ -100,6 +101,13 @@ Token lex(std::string_view text, std::size_t& pos) {
     }
     return take(Token::Kind::name, n);
   }
+  if (c == '"') {
+    std::string label;
+    const std::size_t n = read_quoted_label(text, pos, label);
+    if (n == 0 || label.empty()) return take(Token::Kind::bad, 1);
+    t.label = std::move(label);
+    return take(Token::Kind::quoted, n);
+  }
   switch (c) {
     case '(': return take(Token::Kind::lparen, 1);
     case ')': return take(Token::Kind::rparen, 1);
@@ -119,6 +127,7 @@ std::string describe(const Token& t) {
   if (t.kind == Token::Kind::end) return "end of query";
   if (t.kind == Token::Kind::bad) {
     const auto ch = static_cast<unsigned char>(t.text.front());
+    if (ch == '"') return "'\"' (a quoted value needs a closing '\"'; escape '\"' and '\\' with '\\')";
     if (std::isprint(ch) == 0) return fmt::format("byte 0x{:02x}", static_cast<unsigned>(ch));
   }
   return quote(t.text);
@@ -134,7 +143,15 @@ struct DoAssign {
 
 class Parser {
  public:
-  Parser(std::string_view text, const Scm& scm) : text_(text), scm_(scm) { tok_ = lex(text_, next_); }
+  Parser(std::string_view text, const Scm& scm, bool allow_open = false)
+      : text_(text), scm_(scm), allow_open_(allow_open) {
+    tok_ = lex(text_, next_);
+  }
+
+  /// After query(): the distribution's targets, when the query was one (evidence in the part).
+  std::vector<Term> open_;
+  std::size_t first_open_ = 0;
+  std::size_t first_closed_ = std::string_view::npos;
 
   Query query() {
     Query q;
@@ -162,6 +179,7 @@ class Parser {
  private:
   std::string_view text_;
   const Scm& scm_;
+  bool allow_open_ = false;
   std::size_t next_ = 0;  ///< where the token after tok_ starts
   Token tok_;
 
@@ -204,9 +222,10 @@ class Parser {
 
   /// A label of `var`'s domain at the current token; advances past it.
   Value label(VarId var, std::string_view expected) {
-    if (!is(Token::Kind::name)) fail(expected);
-    auto v = scm_.domain(var).index_of(tok_.text);
-    if (!v) fail_at(tok_.offset, not_a_value(scm_, var, tok_.text));
+    if (!is(Token::Kind::name) && !is(Token::Kind::quoted)) fail(expected);
+    const std::string_view text = is(Token::Kind::quoted) ? std::string_view(tok_.label) : tok_.text;
+    auto v = scm_.domain(var).index_of(text);
+    if (!v) fail_at(tok_.offset, not_a_value(scm_, var, is(Token::Kind::quoted) ? std::string_view(tok_.text) : text));
     advance();
     return *v;
   }
@@ -348,7 +367,25 @@ class Parser {
     if (probability) {
       Probability pr;
       for (;;) {
-        pr.events.push_back(event("a variable"));
+        if (allow_open_) {
+          const std::size_t at = tok_.offset;
+          if (at_do() && !scm_.find("do")) fail_at(tok_.offset, "do(...) may only appear after '|'");
+          Term t = term(0, "a variable");
+          if (is(Token::Kind::eq)) {
+            advance();
+            const Value v = label(t.var, value_expected(t.var));
+            pr.events.push_back(Event{std::move(t), v});
+            if (first_closed_ == std::string_view::npos) first_closed_ = at;
+          } else {
+            if (open_.empty()) first_open_ = at;
+            for (const auto& earlier : open_) {
+              if (earlier == t) fail_at(at, fmt::format("{} appears twice in the distribution", to_string(t, scm_)));
+            }
+            open_.push_back(std::move(t));
+          }
+        } else {
+          pr.events.push_back(event("a variable"));
+        }
         if (is(Token::Kind::comma)) {
           advance();
           continue;
@@ -362,6 +399,7 @@ class Parser {
         break;
       }
       for (auto& e : pr.events) fold(e.term, dos);
+      for (auto& t : open_) fold(t, dos);
       for (auto& e : pr.evidence) fold(e.term, dos);
       p.quantity = std::move(pr);
     } else {
@@ -436,6 +474,48 @@ Query::Part probability(std::vector<Event> events, std::vector<Event> evidence =
 
 Query parse_query(std::string_view text, const Scm& scm) { return Parser(text, scm).query(); }
 
+Request parse_request(std::string_view text, const Scm& scm) {
+  Parser parser(text, scm, true);
+  Query q = parser.query();
+  if (parser.open_.empty()) return q;
+  if (parser.first_closed_ != std::string_view::npos) {
+    throw InvalidQuery(fmt::format("column {}: give a value to every event or to none (a distribution such as "
+                                   "P(Y, Z | X=1) lists its targets without values)",
+                                   std::max(parser.first_open_, parser.first_closed_) + 1));
+  }
+  if (q.parts.size() != 1 || q.parts.front().sign != 1) {
+    throw InvalidQuery(fmt::format("column {}: a distribution P(Y) must be the whole query (it cannot be added, "
+                                   "subtracted or negated)", parser.first_open_ + 1));
+  }
+  Distribution d;
+  d.targets = std::move(parser.open_);
+  d.evidence = std::move(std::get<Probability>(q.parts.front().quantity).evidence);
+  return d;
+}
+
+std::string to_string(const Distribution& d, const Scm& scm) {
+  std::string out = "P(";
+  for (std::size_t i = 0; i < d.targets.size(); ++i) {
+    if (i > 0) out += ", ";
+    append_to_string(out, d.targets[i], scm);
+  }
+  if (!d.evidence.empty()) {
+    out += " | ";
+    append_to_string(out, d.evidence, scm);
+  }
+  out += ')';
+  return out;
+}
+
+int rung_of(const Distribution& d) {
+  Query q;
+  Probability p;
+  for (const auto& t : d.targets) p.events.push_back(Event{t, 0});
+  p.evidence = d.evidence;
+  q.parts.push_back(Query::Part{1, std::move(p)});
+  return rung_of(q);
+}
+
 void append_to_string(std::string& out, const std::vector<Setting>& settings, const Scm& scm) {
   for (std::size_t i = 0; i < settings.size(); ++i) {
     const Setting& s = settings[i];
@@ -445,7 +525,7 @@ void append_to_string(std::string& out, const std::vector<Setting>& settings, co
     if (s.is_nested()) {
       append_to_string(out, s.nested.front(), scm);
     } else {
-      out += scm.domain(s.var).label(s.value);
+      append_label(out, scm.domain(s.var).label(s.value));
     }
   }
 }
@@ -463,7 +543,7 @@ void append_to_string(std::string& out, const std::vector<Event>& events, const 
     if (i > 0) out += ", ";
     append_to_string(out, events[i].term, scm);
     out += '=';
-    out += scm.domain(events[i].term.var).label(events[i].value);
+    append_label(out, scm.domain(events[i].term.var).label(events[i].value));
   }
 }
 

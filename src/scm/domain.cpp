@@ -31,10 +31,57 @@ Domain::Domain(std::vector<std::string> labels) : labels_(std::move(labels)) {
   if (labels_.empty()) throw InvalidModel("empty domain: a domain needs at least one value");
   std::set<std::string_view> seen;
   for (const auto& l : labels_) {
-    if (!is_valid_name(l)) throw InvalidModel(fmt::format("invalid domain value '{}'", l));
+    if (l.empty()) throw InvalidModel("invalid domain value '': a value needs at least one character");
+    for (char c : l) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7f) {
+        throw InvalidModel(fmt::format("invalid domain value {}: control character 0x{:02x}", write_label(l.substr(0, 40)), u));
+      }
+    }
     if (is_expression_keyword(l)) throw InvalidModel(fmt::format("'{}' is a reserved word and cannot be a domain value", l));
     if (!seen.insert(l).second) throw InvalidModel(fmt::format("duplicate domain value '{}'", l));
   }
+}
+
+bool is_plain_label(std::string_view label) noexcept { return is_valid_name(label); }
+
+void append_label(std::string& out, std::string_view label) {
+  if (is_plain_label(label)) {
+    out += label;
+    return;
+  }
+  out += '"';
+  for (char c : label) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+std::string write_label(std::string_view label) {
+  std::string out;
+  append_label(out, label);
+  return out;
+}
+
+std::size_t read_quoted_label(std::string_view text, std::size_t pos, std::string& label) {
+  if (pos >= text.size() || text[pos] != '"') return 0;
+  std::string out;
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    const char c = text[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return 0;
+    if (c == '"') {
+      label = std::move(out);
+      return i + 1 - pos;
+    }
+    if (c == '\\') {
+      if (i + 1 >= text.size() || (text[i + 1] != '"' && text[i + 1] != '\\')) return 0;
+      ++i;
+    }
+    out += text[i];
+  }
+  return 0;
 }
 
 const Domain& Domain::boolean() {
@@ -53,7 +100,13 @@ bool Domain::is_boolean() const noexcept {
 }
 
 std::string Domain::to_string() const {
-  return fmt::format("{{{}}}", fmt::join(labels_, ", "));
+  std::string out = "{";
+  for (std::size_t i = 0; i < labels_.size(); ++i) {
+    if (i > 0) out += ", ";
+    append_label(out, labels_[i]);
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace rung

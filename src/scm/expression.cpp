@@ -1,6 +1,7 @@
 #include "rung/scm/expression.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/scm/domain.hpp"
 
 #include <fmt/format.h>
 
@@ -58,10 +59,11 @@ constexpr int kMaxTreeDepth = 1000;  // and so is a longer chain (`A and B and .
                                      // the tree recurses over it, so its depth must stay bounded
 
 struct Token {
-  enum class Kind { name, number, lparen, rparen, eq, ne, end, bad };
+  enum class Kind { name, number, quoted, lparen, rparen, eq, ne, end, bad };
   Kind kind = Kind::end;
   std::string_view text;
   int offset = 0;
+  std::string label;  ///< quoted: the label, unescaped
 };
 
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
@@ -95,7 +97,7 @@ class Parser {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
     tok_.offset = static_cast<int>(pos_);
     if (pos_ >= text_.size()) {
-      tok_ = {Token::Kind::end, {}, static_cast<int>(pos_)};
+      tok_ = {Token::Kind::end, {}, static_cast<int>(pos_), {}};
       return;
     }
     const char c = text_[pos_];
@@ -104,6 +106,13 @@ class Parser {
       tok_.text = text_.substr(pos_, n);
       pos_ += n;
     };
+    if (c == '"') {
+      std::string label;
+      const std::size_t n = read_quoted_label(text_, pos_, label);
+      if (n == 0 || label.empty()) return take(Token::Kind::bad, 1);
+      tok_.label = std::move(label);
+      return take(Token::Kind::quoted, n);
+    }
     if (c == '(') return take(Token::Kind::lparen, 1);
     if (c == ')') return take(Token::Kind::rparen, 1);
     if (text_.substr(pos_, 2) == "==") return take(Token::Kind::eq, 2);
@@ -232,6 +241,12 @@ class Parser {
       advance();
       return e;
     }
+    if (tok_.kind == Token::Kind::quoted) {  // a label that is not a name: "<7.5"
+      Expr e = Expr::atom(tok_.label, tok_.offset);
+      tree_depth_ = 1;
+      advance();
+      return e;
+    }
     fail("a name, a value or '('");
   }
 };
@@ -286,7 +301,7 @@ void print(const Expr& e, std::string& out, int min_strength, const AtomWriter* 
       if (atom != nullptr) {
         (*atom)(e, out);
       } else {
-        out += e.text;
+        append_label(out, e.text);  // quoted unless a name or number
       }
       break;
     case Expr::Kind::not_:

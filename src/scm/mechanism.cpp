@@ -374,7 +374,16 @@ std::string Mechanism::to_string() const {
   if (!is_table()) return rung::to_string(expression());
   const auto& t = table();
   std::string out = fmt::format("table({}) {{\n", fmt::join(t.inputs, ", "));
-  for (const auto& row : t.rows) out += fmt::format("  {} -> {}\n", fmt::join(row.in, ", "), row.out);
+  for (const auto& row : t.rows) {
+    out += "  ";
+    for (std::size_t i = 0; i < row.in.size(); ++i) {
+      if (i > 0) out += ", ";
+      append_label(out, row.in[i]);
+    }
+    out += " -> ";
+    append_label(out, row.out);
+    out += '\n';
+  }
   out += "}";
   return out;
 }

@@ -3,10 +3,14 @@
 #include "random_models.hpp"
 #include "rung/infer/enumeration.hpp"
 #include "rung/infer/variable_elimination.hpp"
+#include "rung/io/model_file.hpp"
+#include "rung/scm/bayes_net.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 namespace rung {
@@ -504,3 +508,173 @@ TEST(SolverGuards, AQueryOneMethodRefusesIsAnsweredByTheOther) {
 
 }  // namespace
 }  // namespace rung
+
+// ---- networks: distributions, checked by a second method ------------------------------------
+
+namespace rung::networks_test {
+
+const std::filesystem::path kNetworks = std::filesystem::path(RUNG_TEST_DATA_DIR) / "networks";
+
+using Assignment = std::vector<std::pair<std::string, std::string>>;
+
+/// P(targets | evidence) in the network mutilated by `dos`, by brute force over the CPTs of the
+/// ancestors of the targets and the evidence (no SCM, no elimination): the independent reference.
+std::vector<Rational> bn_distribution(const BayesNet& net, const std::vector<std::string>& targets,
+                                      const Assignment& evidence, const Assignment& dos) {
+  const std::size_t n = net.nodes.size();
+  std::vector<std::vector<std::size_t>> parents(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const auto& p : net.nodes[i].parents) parents[i].push_back(*net.find(p));
+  }
+  std::vector<std::optional<std::size_t>> fixed(n);  // do() or evidence
+  std::vector<bool> intervened(n, false);
+  auto state = [&](std::size_t v, const std::string& s) {
+    const auto& st = net.nodes[v].states;
+    return static_cast<std::size_t>(std::find(st.begin(), st.end(), s) - st.begin());
+  };
+  for (const auto& [var, s] : dos) {
+    const std::size_t v = *net.find(var);
+    fixed[v] = state(v, s);
+    intervened[v] = true;
+  }
+  std::vector<bool> relevant(n, false);
+  std::vector<std::size_t> stack;
+  for (const auto& t : targets) stack.push_back(*net.find(t));
+  for (const auto& [var, s] : evidence) {
+    const std::size_t v = *net.find(var);
+    if (!fixed[v]) fixed[v] = state(v, s);
+    stack.push_back(v);
+  }
+  while (!stack.empty()) {
+    const std::size_t v = stack.back();
+    stack.pop_back();
+    if (relevant[v]) continue;
+    relevant[v] = true;
+    if (!intervened[v]) {
+      for (auto p : parents[v]) stack.push_back(p);
+    }
+  }
+  std::vector<std::size_t> free;
+  std::size_t combos = 1;
+  for (std::size_t v = 0; v < n; ++v) {
+    if (relevant[v] && !fixed[v]) {
+      free.push_back(v);
+      combos *= net.nodes[v].states.size();
+    }
+  }
+  EXPECT_LE(combos, 200000U) << "reference enumeration too large";
+  std::vector<std::size_t> cards;
+  std::size_t cells = 1;
+  for (const auto& t : targets) {
+    cards.push_back(net.nodes[*net.find(t)].states.size());
+    cells *= cards.back();
+  }
+  std::vector<Rational> joint(cells, Rational(0));
+  std::vector<std::size_t> value(n, 0);
+  for (std::size_t c = 0; c < combos; ++c) {
+    std::size_t rest = c;
+    for (auto v : free) {
+      value[v] = rest % net.nodes[v].states.size();
+      rest /= net.nodes[v].states.size();
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+      if (fixed[v]) value[v] = *fixed[v];
+    }
+    Rational w = 1;
+    for (std::size_t v = 0; v < n && w != 0; ++v) {
+      if (!relevant[v] || intervened[v]) continue;
+      std::size_t row = 0;
+      for (auto p : parents[v]) row = row * net.nodes[p].states.size() + value[p];
+      w *= net.nodes[v].cpt[row][value[v]];
+    }
+    std::size_t cell = 0;
+    for (std::size_t i = 0; i < targets.size(); ++i) cell = cell * cards[i] + value[*net.find(targets[i])];
+    joint[cell] += w;
+  }
+  Rational total = 0;
+  for (const auto& p : joint) total += p;
+  for (auto& p : joint) p /= total;
+  return joint;
+}
+
+TEST(NetworkAnswers, AlarmDoPlusEvidenceIsTheIssuesDistribution) {
+  BayesNet net = read_network_file(kNetworks / "alarm.bif.gz");
+  ASSERT_TRUE(check_cpts(net, {.normalize = true}).empty());
+  const Scm m = to_scm(net);
+  const auto request = parse_request("P(BP | do(CATECHOL=HIGH), HYPOVOLEMIA=TRUE)", m);
+  const DistributionAnswer a = solve(m, std::get<Distribution>(request));
+  ASSERT_EQ(a.values.size(), 3U);
+  // Issue #16's figures, to 8 places.
+  EXPECT_EQ(to_decimal(a.values[0], 8), "0.51692731");
+  EXPECT_EQ(to_decimal(a.values[1], 8), "0.20456098");
+  EXPECT_EQ(to_decimal(a.values[2], 8), "0.27851171");
+  // And exactly the brute-force sum over the network's CPTs.
+  EXPECT_EQ(a.values, bn_distribution(net, {"BP"}, {{"HYPOVOLEMIA", "TRUE"}}, {{"CATECHOL", "HIGH"}}));
+  const std::vector<double> d = solve_double(m, std::get<Distribution>(request));
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(d[i], a.values[i].convert_to<double>(), 1e-12);
+}
+
+TEST(NetworkAnswers, AlarmDistributionsEqualBruteForceOverTheCpts) {
+  BayesNet net = read_network_file(kNetworks / "alarm.bif.gz");
+  ASSERT_TRUE(check_cpts(net, {.normalize = true}).empty());
+  const Scm m = to_scm(net);
+  struct Case {
+    const char* query;
+    std::vector<std::string> targets;
+    Assignment evidence;
+    Assignment dos;
+  };
+  const std::vector<Case> cases = {
+      {"P(HR | do(CATECHOL=NORMAL))", {"HR"}, {}, {{"CATECHOL", "NORMAL"}}},
+      {"P(CO | HYPOVOLEMIA=TRUE, LVFAILURE=FALSE, do(CATECHOL=HIGH))", {"CO"}, {{"HYPOVOLEMIA", "TRUE"}, {"LVFAILURE", "FALSE"}}, {{"CATECHOL", "HIGH"}}},
+      {"P(BP, CO | do(CATECHOL=NORMAL))", {"BP", "CO"}, {}, {{"CATECHOL", "NORMAL"}}},
+      {"P(HYPOVOLEMIA, LVFAILURE | STROKEVOLUME=LOW)", {"HYPOVOLEMIA", "LVFAILURE"}, {{"STROKEVOLUME", "LOW"}}, {}},
+      {"P(PCWP | LVEDVOLUME=HIGH)", {"PCWP"}, {{"LVEDVOLUME", "HIGH"}}, {}},
+      {"P(HISTORY, CVP)", {"HISTORY", "CVP"}, {}, {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.query);
+    const DistributionAnswer a = solve(m, std::get<Distribution>(parse_request(c.query, m)));
+    EXPECT_EQ(a.values, bn_distribution(net, c.targets, c.evidence, c.dos));
+  }
+}
+
+TEST(NetworkAnswers, AsiaDistributionsByEliminationEqualEnumeration) {
+  const Scm m = read_model_file(kNetworks / "asia.bif");
+  SolverOptions enumerate;
+  enumerate.method = Method::enumeration;
+  int compared = 0;
+  for (const char* query : {"P(dysp)", "P(lung | dysp=yes)", "P(lung, bronc | dysp=yes, smoke=no)", "P(tub, lung | xray=yes)",
+                            "P(dysp | do(either=yes))", "P(xray, dysp | do(smoke=yes), asia=yes)",
+                            "P(dysp[either=no] | dysp=yes)", "P(either, either[lung=no] | xray=yes)"}) {
+    SCOPED_TRACE(query);
+    const Distribution d = std::get<Distribution>(parse_request(query, m));
+    const DistributionAnswer ve = solve(m, d);
+    EXPECT_EQ(ve.values, solve(m, d, enumerate).values);
+    Rational total = 0;
+    for (const auto& p : ve.values) total += p;
+    EXPECT_EQ(total, 1);
+    ++compared;
+  }
+  EXPECT_EQ(compared, 8);
+  // By hand: P(lung=yes) = 1/2 * 1/10 + 1/2 * 1/100; P(dysp=yes | do(either=yes)) = 0.45 * 0.9 + 0.55 * 0.7.
+  EXPECT_EQ(solve(m, std::get<Distribution>(parse_request("P(lung)", m))).values[0], Rational(11, 200));
+  EXPECT_EQ(solve(m, std::get<Distribution>(parse_request("P(dysp | do(either=yes))", m))).values[0], Rational(79, 100));
+  EXPECT_EQ(solve(m, std::get<Distribution>(parse_request("P(tub)", m))).values[0], Rational(104, 10000));
+}
+
+TEST(NetworkAnswers, AsiaBnEnumerationAgreesWithTheScm) {
+  const BayesNet net = read_network_file(kNetworks / "asia.bif");
+  const Scm m = read_model_file(kNetworks / "asia.bif");
+  EXPECT_EQ(solve(m, std::get<Distribution>(parse_request("P(asia, lung | xray=yes, dysp=no)", m))).values,
+            bn_distribution(net, {"asia", "lung"}, {{"xray", "yes"}, {"dysp", "no"}}, {}));
+}
+
+TEST(NetworkAnswers, DistributionErrors) {
+  const Scm m = read_model_file(kNetworks / "asia.bif");
+  EXPECT_THROW((void)solve(m, std::get<Distribution>(parse_request("P(dysp | either=no, tub=yes)", m))),
+               ZeroProbabilityEvidence);
+  EXPECT_THROW((void)solve(m, Distribution{}), InvalidQuery);
+}
+
+}  // namespace rung::networks_test

@@ -22,5 +22,13 @@ TEST(Dot, DrawsExogenousNodesDashedAndLabelsNonBooleanDomains) {
             "}\n");
 }
 
+TEST(Dot, QuotedDomainValuesAreEscapedInLabels) {
+  ScmBuilder b;
+  b.bernoulli("U", Rational(1, 2));
+  b.endogenous("W", R"(if U then "<7.5" else ">=7.5")", Domain({"<7.5", ">=7.5"}));
+  EXPECT_NE(to_dot(b.build()).find(R"("W" [label="W\n{\"<7.5\", \">=7.5\"}", shape=ellipse];)"), std::string::npos)
+      << to_dot(b.build());
+}
+
 }  // namespace
 }  // namespace rung

@@ -167,6 +167,28 @@ TEST(ScmTextRead, SpecExampleEvaluates) {
   EXPECT_EQ(v["Y"], "0");
 }
 
+TEST(ScmTextRead, QuotedValuesInDomainsTablesAndExpressionsRoundTrip) {
+  const std::string text =
+      "exogenous U in {a, b, c} ~ (1/2, 1/4, 1/4)\n"
+      "Age in {\"<5\", \"5-12\", \"12+\"} := table(U) { a -> \"<5\"; b -> \"5-12\"; c -> \"12+\" }  # \"#\" here is a comment\n"
+      "Tag in {\"a#b\", plain} := if Age == \"12+\" then \"a#b\" else plain\n";
+  const Scm m = read_scm_text(text);
+  EXPECT_EQ(m.domain(*m.find("Age")).label(2), "12+");
+  EXPECT_EQ(m.domain(*m.find("Tag")).label(0), "a#b");
+  std::vector<Value> values(m.size(), 0);
+  values[0] = 2;
+  m.evaluate(values);
+  EXPECT_EQ(values[*m.find("Tag")], 0U);
+  EXPECT_EQ(read_scm_text(write_scm_text(m)), m);
+  EXPECT_NE(write_scm_text(m).find("Age in {\"<5\", \"5-12\", \"12+\"} := table(U) {"), std::string::npos);
+  try {
+    (void)read_scm_text("exogenous U in {a, \"b} ~ (1/2, 1/2)\n", "q.scm");
+    FAIL() << "an unclosed quote was accepted";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.diagnostics().at(0).to_string().substr(0, 17), "q.scm:1:20: error") << e.diagnostics().at(0).to_string();
+  }
+}
+
 TEST(ScmTextRead, PriorForms) {
   const Scm m = read_scm_text(kEveryForm);
   EXPECT_EQ(m.prior(id(m, "A")), (std::vector<Rational>{Rational(13, 20), Rational(7, 20)}));

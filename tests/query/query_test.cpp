@@ -633,3 +633,76 @@ TEST(Query, EstimandKindIsCaseInsensitive) {
 }
 
 }  // namespace
+
+// ---- quoted labels and distributions (networks) ---------------------------------------------
+
+namespace network_queries {
+
+/// A child network's shape: states that are not names.
+rung::Scm quoted_model() {
+  rung::ScmBuilder b;
+  b.exogenous("U_A", rung::Domain({"u0", "u1", "u2"}), {Rational(1, 2), Rational(1, 4), Rational(1, 4)});
+  rung::TableSpec t;
+  t.inputs = {"U_A"};
+  t.rows = {{{"u0"}, "<5", {}}, {{"u1"}, "5-12", {}}, {{"u2"}, "12+", {}}};
+  b.endogenous("Age", rung::Domain({"<5", "5-12", "12+"}), t);
+  b.endogenous("Old", "Age == Age");
+  return b.build();
+}
+
+TEST(QueryQuoted, QuotedLabelsParseAndPrintQuoted) {
+  const rung::Scm s = quoted_model();
+  const Query q = rung::parse_query(R"(P(Age="12+" | do(Old=1)))", s);
+  EXPECT_EQ(rung::to_string(q, s), R"(P(Age[Old=1]="12+"))");
+  EXPECT_EQ(rung::parse_query(rung::to_string(q, s), s), q);
+  const std::string message = [&] {
+    try {
+      (void)rung::parse_query(R"(P(Age="13+"))", s);
+    } catch (const rung::InvalidQuery& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  }();
+  EXPECT_EQ(message, R"(column 7: '"13+"' is not a value of Age {"<5", "5-12", "12+"})");
+  try {
+    (void)rung::parse_query(R"(P(Age="12+))", s);
+    FAIL();
+  } catch (const rung::InvalidQuery& e) {
+    EXPECT_NE(std::string(e.what()).find("column 7: expected a value of Age"), std::string::npos) << e.what();
+  }
+}
+
+TEST(QueryDistribution, EventsWithoutValuesAreTargets) {
+  const auto r = rung::parse_request("P(Y, W | do(X=1), Z=0)", m());
+  ASSERT_TRUE(std::holds_alternative<rung::Distribution>(r));
+  const auto& d = std::get<rung::Distribution>(r);
+  ASSERT_EQ(d.targets.size(), 2U);
+  EXPECT_EQ(d.targets[0], term("Y", {set("X", 1)}));
+  EXPECT_EQ(rung::to_string(d, m()), "P(Y[X=1], W[X=1] | Z[X=1]=0)");
+  EXPECT_EQ(rung::rung_of(d), 2);
+  EXPECT_EQ(std::get<rung::Distribution>(rung::parse_request("P(Y[X=0], Y | X=1)", m())).targets.size(), 2U);
+  EXPECT_EQ(rung::rung_of(std::get<rung::Distribution>(rung::parse_request("P(Y[X=0] | X=1)", m()))), 3);
+  // A query with values stays a query.
+  EXPECT_TRUE(std::holds_alternative<Query>(rung::parse_request("P(Y=1 | X=0)", m())));
+}
+
+TEST(QueryDistribution, MisuseIsAnError) {
+  auto error = [](std::string_view text) {
+    try {
+      (void)rung::parse_request(text, m());
+    } catch (const rung::InvalidQuery& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error("P(Y, X=1)"),
+            "column 6: give a value to every event or to none (a distribution such as P(Y, Z | X=1) lists its targets "
+            "without values)");
+  EXPECT_EQ(error("P(Y) - P(X)"),
+            "column 3: a distribution P(Y) must be the whole query (it cannot be added, subtracted or negated)");
+  EXPECT_EQ(error("P(Y, Y)"), "column 6: Y appears twice in the distribution");
+  // parse_query keeps refusing them.
+  EXPECT_EQ(error_of("P(Y)"), "column 4: expected '=' after 'Y', found ')'");
+}
+
+}  // namespace network_queries

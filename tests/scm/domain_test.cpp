@@ -35,9 +35,29 @@ TEST(Domain, RejectsBadLabels) {
   };
   EXPECT_EQ(message({}), "empty domain: a domain needs at least one value");
   EXPECT_EQ(message({"a", "b", "a"}), "duplicate domain value 'a'");
-  EXPECT_EQ(message({"a-b"}), "invalid domain value 'a-b'");
-  EXPECT_EQ(message({""}), "invalid domain value ''");
+  EXPECT_EQ(message({"a\tb"}), "invalid domain value \"a\tb\": control character 0x09");
+  EXPECT_EQ(message({""}), "invalid domain value '': a value needs at least one character");
   EXPECT_EQ(message({"lo", "xor"}), "'xor' is a reserved word and cannot be a domain value");
+}
+
+TEST(Domain, LabelsThatAreNotNamesAreQuotedInText) {
+  const Domain d({"<7.5", ">=7.5", "Transp.", "Asy/Patch", "a b", "say \"hi\"", "plain_1"});
+  EXPECT_EQ(d.to_string(), R"({"<7.5", ">=7.5", "Transp.", "Asy/Patch", "a b", "say \"hi\"", plain_1})");
+  EXPECT_EQ(write_label("back\\slash"), R"("back\\slash")");
+  for (const auto& label : d.labels()) {
+    const std::string written = write_label(label);
+    std::string read;
+    if (is_plain_label(label)) {
+      EXPECT_EQ(written, label);
+      continue;
+    }
+    EXPECT_EQ(read_quoted_label(written + " rest", 0, read), written.size()) << written;
+    EXPECT_EQ(read, label);
+  }
+  std::string out;
+  EXPECT_EQ(read_quoted_label(R"("open)", 0, out), 0U);
+  EXPECT_EQ(read_quoted_label(R"("bad \x escape")", 0, out), 0U);
+  EXPECT_EQ(read_quoted_label("\"tab\there\"", 0, out), 0U);
 }
 
 TEST(Domain, NamesAndReservedWords) {

@@ -37,6 +37,16 @@ TEST(Expression, PrecedenceLoosestFirstIsIfOrXorAndNotCompare) {
   EXPECT_EQ(canonical("(a and b) and c"), "a and b and c");
 }
 
+TEST(Expression, QuotedLabelsAreAtomsAndPrintQuoted) {
+  const Expr e = parse_expression(R"(Age == "12+" or Age != "say \"hi\"")");
+  EXPECT_EQ(e.args[0].args[1].text, "12+");
+  EXPECT_EQ(e.args[1].args[1].text, "say \"hi\"");
+  EXPECT_EQ(to_string(e), R"(Age == "12+" or Age != "say \"hi\"")");
+  EXPECT_EQ(parse_expression(to_string(e)), e);
+  EXPECT_THROW((void)parse_expression(R"(Age == "open)"), ParseError);
+  EXPECT_THROW((void)parse_expression(R"(Age == "")"), ParseError);
+}
+
 TEST(Expression, TreeShape) {
   Expr e = parse_expression("not X == 1 and Y");
   ASSERT_EQ(e.kind, Expr::Kind::and_);

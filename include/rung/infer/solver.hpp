@@ -16,6 +16,8 @@
 #include "rung/scm/scm.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -48,6 +50,21 @@ struct Answer {
 
 /// The same computation in double precision (the fast path; not used for labels).
 [[nodiscard]] double solve_double(const Scm& scm, const Query& query, const SolverOptions& options = {});
+
+/// The answer to a Distribution: one probability per combination of the targets' values,
+/// row-major over the targets (the last fastest), given the evidence.
+struct DistributionAnswer {
+  std::vector<std::uint32_t> cards;  ///< number of values of each target
+  std::vector<Rational> values;
+};
+
+/// P(targets | evidence) for every combination of values. Variable elimination computes the
+/// joint of all the targets in one elimination (rung::ve::Joint); enumeration computes each cell
+/// by brute force (the reference). Throws InvalidQuery for no targets or more than 2^20 cells,
+/// ZeroProbabilityEvidence as solve does.
+[[nodiscard]] DistributionAnswer solve(const Scm& scm, const Distribution& d, const SolverOptions& options = {});
+/// The same in double precision, computed without exact arithmetic.
+[[nodiscard]] std::vector<double> solve_double(const Scm& scm, const Distribution& d, const SolverOptions& options = {});
 
 /// "variable-elimination" / "ve" / "enumerate" / "enumeration" -> Method; nullopt otherwise.
 [[nodiscard]] std::optional<Method> method_from_string(std::string_view name);

@@ -79,6 +79,9 @@ class Joint {
   [[nodiscard]] S probability(const std::vector<Event>& events) const;
   /// P(term = v | evidence) for every value v. Precondition: `term` equals one of the terms.
   [[nodiscard]] std::vector<S> distribution(const Term& term) const;
+  /// P(terms = t | evidence) for every combination t of the terms' values, row-major over the
+  /// terms in the order given (the last fastest), read off the one factor in a single pass.
+  [[nodiscard]] std::vector<S> table() const;
 
  private:
   Joint(const Scm& scm, std::vector<const Term*> terms, const std::vector<Event>& evidence,

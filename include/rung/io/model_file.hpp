@@ -5,6 +5,7 @@
 ///     rung::Scm m = rung::read_model_file("examples/firing_squad.scm");
 
 #include "rung/io/output_file.hpp"  // write_file_atomically, for the commands that write models
+#include "rung/scm/bayes_net.hpp"
 #include "rung/scm/scm.hpp"
 
 #include <filesystem>
@@ -14,15 +15,32 @@
 
 namespace rung {
 
-enum class ModelFormat { scm, json };
+enum class ModelFormat { scm, json, bif, uai, xmlbif };
 
-/// `.json` files and texts whose first non-blank character is `{` are JSON; all else is .scm text.
+/// By extension (a trailing `.gz` ignored): `.bif` BIF, `.uai` UAI, `.xmlbif` (and `.xml` when the
+/// text starts with '<') XMLBIF, `.json` JSON, `.scm` text;
+/// otherwise texts whose first non-blank character is `{` are JSON, those starting with the
+/// word `network` BIF, and all else .scm text.
 [[nodiscard]] ModelFormat detect_model_format(const std::filesystem::path& path, std::string_view text);
+
+/// How a model file is read.
+struct ModelReadOptions {
+  /// Networks (BIF, UAI): rescale CPT rows that do not sum to 1 instead of refusing them.
+  bool normalize_cpts = false;
+  /// When set, receives what normalisation changed.
+  CptReport* report = nullptr;
+};
+
+/// A Bayesian network file (BIF, UAI or XMLBIF, gzipped or not) as read, before any check. Throws
+/// ParseError listing every syntax problem, rung::Error if the file is not a network.
+[[nodiscard]] BayesNet read_network_file(const std::filesystem::path& path);
 
 /// Reads the whole file. Throws rung::Error if it cannot be read, ParseError if it is not a
 /// valid model (diagnostics carry the path as given).
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& path);
-[[nodiscard]] Scm read_model_file(const std::filesystem::path& path);
+/// Any model file: .scm, JSON, or a network (BIF, UAI, XMLBIF, optionally gzip-compressed: `.gz`, or
+/// recognised by its magic bytes), networks turned into their canonical SCM (bayes_net.hpp).
+[[nodiscard]] Scm read_model_file(const std::filesystem::path& path, const ModelReadOptions& options = {});
 
 
 }  // namespace rung

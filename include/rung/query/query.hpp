@@ -82,11 +82,31 @@ struct Query {
   friend bool operator==(const Query&, const Query&) = default;
 };
 
+/// P(Y, Z | evidence) written without values: the joint distribution of the targets (each a
+/// term, in any world) given the evidence, over every combination of their values.
+struct Distribution {
+  std::vector<Term> targets;
+  std::vector<Event> evidence;
+  friend bool operator==(const Distribution&, const Distribution&) = default;
+};
+
+/// A query or a distribution, as `parse_request` reads them.
+using Request = std::variant<Query, Distribution>;
+
 /// Parses SPEC §3 notation against `scm`: names and labels are checked, `Y_{X=0}` is read as
 /// `Y[X=0]`, `do(...)` is folded into the terms. Throws InvalidQuery with the 1-based column and
 /// what was expected (`column 9: expected '=' after 'Y', found ')'`), or naming the unknown
 /// variable or the value outside a domain.
 [[nodiscard]] Query parse_query(std::string_view text, const Scm& scm);
+
+/// Parses a query as parse_query does, and also a distribution: one `P(...)` whose events all
+/// lack a value (`P(BP)`, `P(BP, CO | do(CATECHOL=HIGH), HYPOVOLEMIA=TRUE)`). Mixing events with
+/// and without values, a distribution inside a sum, or the same target twice is an InvalidQuery.
+[[nodiscard]] Request parse_request(std::string_view text, const Scm& scm);
+
+/// `P(BP[CATECHOL=HIGH] | HYPOVOLEMIA[CATECHOL=HIGH]=TRUE)`: canonical, as for queries.
+[[nodiscard]] std::string to_string(const Distribution& d, const Scm& scm);
+[[nodiscard]] int rung_of(const Distribution& d);
 
 /// Canonical notation (settings sorted by variable id, no do()): parse_query(to_string(q)) == q.
 [[nodiscard]] std::string to_string(const Query& q, const Scm& scm);
