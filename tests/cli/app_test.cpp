@@ -230,7 +230,7 @@ TEST_F(Cli, SolveErrors) {
   EXPECT_EQ(fallback.status, 0) << fallback.err;
   EXPECT_NE(fallback.out.find("\"method\": \"enumeration\""), std::string::npos) << fallback.out;
   // ... and only when both guards trip is the query refused, with both reasons.
-  Result limit = run({"solve", "tests/data/bad/xor30.scm", "-q", "P(Y=1)", "--max-factor-cells", "1"});
+  Result limit = run({"solve", "tests/data/guards/xor30.scm", "-q", "P(Y=1)", "--max-factor-cells", "1"});
   EXPECT_EQ(limit.status, 1);
   EXPECT_NE(limit.err.find("limit 1)"), std::string::npos) << limit.err;
   EXPECT_NE(limit.err.find("enumeration refuses it too: query too large for enumeration"), std::string::npos) << limit.err;
