@@ -69,6 +69,12 @@ std::string paren(const std::string& e) { return e.find(' ') == std::string::npo
 std::string cpt_expression(const std::string& var, const std::vector<std::string>& parents, const ordered_json& node,
                            std::size_t depth, const std::string& bits, ScmBuilder& b, bool& deterministic,
                            const std::string& id, const std::string& key) {
+  // One level of recursion per parent: a bound keeps hostile nesting off the call stack (a
+  // real table of 24 parents would already hold 16 million numbers).
+  constexpr std::size_t kMaxParents = 24;
+  if (parents.size() > kMaxParents) {
+    throw ImportError(id, fmt::format("a CPT over {} parents: at most {} are supported", parents.size(), kMaxParents), key);
+  }
   if (depth == parents.size()) {
     const Rational p = probability(node, id, key);
     if (p == 0) return "0";
