@@ -810,7 +810,7 @@ ImportResult import_cladder(std::istream& in, std::istream* models, const Cladde
   result.report.source = "cladder";
   result.report.file = options.file;
   result.report.tolerance = options.tolerance;
-  const std::vector<ordered_json> items = read_json_items(text);
+  const std::vector<ordered_json> items = read_json_items(text, options.file);
   if (is_models_file(items)) {
     import_models(items, options, result);
     return result;
@@ -818,7 +818,7 @@ ImportResult import_cladder(std::istream& in, std::istream* models, const Cladde
   std::optional<Models> loaded;
   if (models != nullptr) {
     const std::string model_text{std::istreambuf_iterator<char>(*models), std::istreambuf_iterator<char>()};
-    loaded = load_models(read_json_items(model_text), nullptr);
+    loaded = load_models(read_json_items(model_text, options.models_file), nullptr);
   }
   // det-counterfactual items with their models: the params' model and the text's (import_items).
   std::vector<ordered_json> det;

@@ -1,14 +1,9 @@
 #include "rung/io/model_file.hpp"
 
+#include "rung/io/input_file.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/io/scm_text.hpp"
 
-#include <fmt/format.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace rung {
 
@@ -19,16 +14,7 @@ ModelFormat detect_model_format(const std::filesystem::path& path, std::string_v
   return first != std::string_view::npos && text[first] == '{' ? ModelFormat::json : ModelFormat::scm;
 }
 
-std::string read_text_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw Error(fmt::format("{}: is a directory, not a file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw Error(fmt::format("{}: read error", path.string()));
-  return std::move(buffer).str();
-}
+std::string read_text_file(const std::filesystem::path& path) { return read_input_file(path); }
 
 Scm read_model_file(const std::filesystem::path& path) {
   const std::string text = read_text_file(path);

@@ -19,8 +19,9 @@ enum class ModelFormat { scm, json };
 /// `.json` files and texts whose first non-blank character is `{` are JSON; all else is .scm text.
 [[nodiscard]] ModelFormat detect_model_format(const std::filesystem::path& path, std::string_view text);
 
-/// Reads the whole file. Throws rung::Error if it cannot be read, ParseError if it is not a
-/// valid model (diagnostics carry the path as given).
+/// Reads the whole file through the reading layer (rung/io/input_file.hpp: size limit, binary
+/// data, read errors). Throws rung::Error if it cannot be read, ParseError if it is not a valid
+/// model (diagnostics carry the path as given).
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& path);
 [[nodiscard]] Scm read_model_file(const std::filesystem::path& path);
 
