@@ -18,7 +18,8 @@ echo "rung: build took $(( $(date +%s) - start )) s"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs"
+# The heavy reproducers (label heavy) run in scripts/test-heavy.sh.
+ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs" -LE heavy
 
 if [ ! -d ../shared/datasets ]; then
   echo "rung: note: ../shared/datasets is absent beside this checkout, so the tests that read the public" \

@@ -2,6 +2,7 @@
 
 #include "rung/cli/commands.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -93,7 +94,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
   const CommandPath named = command_path(app, args);
   if (!named.unknown.empty()) {
-    err << fmt::format("rung: unknown command '{}'; {} commands are: {}\n", named.unknown,
+    err << fmt::format("rung: unknown command '{}'; {} commands are: {}\n", for_terminal(named.unknown, 100),
                        named.path == "rung" ? "the" : "'" + named.path + "'",
                        fmt::join(subcommand_names(*named.app), ", "));
     err << fmt::format("Run '{} --help' for usage.\n", named.path);
@@ -115,7 +116,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return 0;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return 0;  // CLI::Success
-    err << "rung: " << usage_message(e, named) << "\n";
+    err << "rung: " << for_terminal(usage_message(e, named)) << "\n";
     err << fmt::format("Run '{} --help' for usage.\n", named.path);
     return static_cast<int>(ExitCode::bad_usage);
   }
@@ -123,14 +124,14 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   try {
     return (*action)(Streams{out, err});
   } catch (const ParseError& e) {
-    for (const auto& d : e.diagnostics()) err << d.to_string() << '\n';
+    for (const auto& d : e.diagnostics()) err << for_terminal(d.to_string()) << '\n';
     return e.exit_code();
   } catch (const UsageError& e) {
-    err << "rung: error: " << e.what() << '\n';
+    err << "rung: error: " << for_terminal(e.what()) << '\n';
     err << fmt::format("Run '{} --help' for usage.\n", named.path);
     return e.exit_code();
   } catch (const Error& e) {
-    err << "rung: error: " << e.what() << '\n';
+    err << "rung: error: " << for_terminal(e.what()) << '\n';
     return e.exit_code();
   } catch (const std::bad_alloc&) {
     // A size, not a bug (issue #15, item 9): the input asked for more memory than there is.
@@ -139,7 +140,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
            "smaller model may fit\n";
     return static_cast<int>(ExitCode::bad_input);
   } catch (const std::exception& e) {
-    err << "rung: internal error: " << e.what() << '\n';
+    err << "rung: internal error: " << for_terminal(e.what()) << '\n';
     return 70;  // EX_SOFTWARE: a bug in rung, never bad input
   }
 }

@@ -1,6 +1,7 @@
 #include "rung/check/checker.hpp"
 #include "rung/cli/commands.hpp"
 #include "rung/core/error.hpp"
+#include "rung/io/input_file.hpp"
 #include "rung/io/model_file.hpp"
 
 #include <fmt/format.h>
@@ -51,8 +52,8 @@ void add_check(CLI::App& app, std::shared_ptr<Action> action) {
         throw UsageError(fmt::format(
             "--tolerance {}: expected a non-negative decimal or fraction such as 0.005 or 1/200", a->tolerance));
       }
-      std::ifstream dataset = open_input(a->dataset);
-      std::ifstream responses = open_input(a->responses);
+      InputFile dataset(a->dataset);
+      InputFile responses(a->responses);
       CheckOptions options;
       options.tolerance = *tolerance;
       options.max_listed = a->max_listed;

@@ -9,6 +9,7 @@
 #include "rung/io/bif.hpp"
 #include "rung/io/describe.hpp"
 #include "rung/io/dot.hpp"
+#include "rung/io/input_file.hpp"
 #include "rung/io/model_file.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/io/scm_text.hpp"
@@ -32,14 +33,6 @@
 #include <sstream>
 
 namespace rung::cli {
-
-std::ifstream open_input(const std::string& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) throw Error(fmt::format("{}: is a directory, not a file", file));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open: {}", file, std::strerror(errno)));
-  return in;
-}
 
 std::string report_json(const nlohmann::ordered_json& report) {
   return report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
@@ -104,11 +97,11 @@ void add_validate(CLI::App& app, std::shared_ptr<Action> action) {
           s.out << fmt::format("{}: ok ({} exogenous, {} endogenous variables)\n", file, m.exogenous().size(),
                                m.endogenous().size());
         } catch (const ParseError& e) {
-          for (const auto& d : e.diagnostics()) s.err << d.to_string() << '\n';
-          s.err << fmt::format("{}: {} problem{}\n", file, e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+          for (const auto& d : e.diagnostics()) s.err << for_terminal(d.to_string()) << '\n';
+          s.err << fmt::format("{}: {} problem{}\n", for_terminal(file), e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
           status = e.exit_code();
         } catch (const Error& e) {
-          s.err << "rung: error: " << e.what() << '\n';
+          s.err << "rung: error: " << for_terminal(e.what()) << '\n';
           status = e.exit_code();
         }
       }
@@ -697,7 +690,7 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       ->check(whole_number(2, 100));
   cmd->callback([=] {
     *action = [a](Streams s) {
-      std::ifstream in = open_input(a->file);
+      InputFile in(a->file);
       AuditOptions options;
       options.verify = !a->no_verify;
       options.threads = a->threads;

@@ -3,10 +3,13 @@
 #include "rung/core/error.hpp"
 #include "rung/import/cladder.hpp"
 #include "rung/import/counterbench.hpp"
+#include "rung/io/input_file.hpp"
 #include "rung/io/model_file.hpp"
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -40,7 +43,14 @@ void common_options(CLI::App* cmd, ImportArgs& a) {
   cmd->add_flag("--json", a.json, "Print the report as JSON");
   cmd->add_option("--tolerance", a.tolerance, "A numeric label agrees when |stored - exact| <= this")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            double value = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (ec == std::errc() && end == text.data() + text.size() && value >= 0 && std::isfinite(value)) return {};
+            return fmt::format("'{}' is not a non-negative number such as 1e-6", text);
+          },
+          "NUMBER >= 0"));
   cmd->add_flag("--cross-check", a.cross_check, "Solve every query by enumeration too; stop if the methods differ");
 }
 
@@ -56,7 +66,7 @@ void add_import(CLI::App& app, std::shared_ptr<Action> action) {
   common_options(counterbench, *cb);
   counterbench->callback([=] {
     *action = [cb](Streams s) {
-      std::ifstream in = open_input(cb->file);
+      InputFile in(cb->file);
       CounterbenchImportOptions options;
       options.file = std::filesystem::path(cb->file).filename().string();
       options.tolerance = cb->tolerance;
@@ -72,13 +82,13 @@ void add_import(CLI::App& app, std::shared_ptr<Action> action) {
   common_options(cladder, *cl);
   cladder->callback([=] {
     *action = [cl](Streams s) {
-      std::ifstream in = open_input(cl->file);
+      InputFile in(cl->file);
       CladderImportOptions options;
       options.file = std::filesystem::path(cl->file).filename().string();
       options.tolerance = cl->tolerance;
       options.cross_check = cl->cross_check;
       if (cl->meta_models.empty()) return finish(import_cladder(in, nullptr, options), *cl, s);
-      std::ifstream models = open_input(cl->meta_models);
+      InputFile models(cl->meta_models);
       options.models_file = std::filesystem::path(cl->meta_models).filename().string();
       return finish(import_cladder(in, &models, options), *cl, s);
     };

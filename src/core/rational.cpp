@@ -35,7 +35,7 @@ std::optional<Rational> try_parse_rational(std::string_view text) {
     negative = text.front() == '-';
     text.remove_prefix(1);
   }
-  if (text.empty() || text.size() > 4096) return std::nullopt;
+  if (text.empty() || text.size() > kMaxNumberText) return std::nullopt;
   Rational value;
   if (auto slash = text.find('/'); slash != std::string_view::npos) {
     auto num = text.substr(0, slash);

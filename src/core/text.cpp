@@ -1,5 +1,7 @@
 #include "rung/core/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace rung {
@@ -57,6 +59,51 @@ std::string one_line(std::string_view s) {
     }
     out.append(s.substr(i, len));
     i += len;
+  }
+  return out;
+}
+
+namespace {
+
+/// The start of the UTF-8 character that contains s[i] (or i if s[i] starts one).
+std::size_t character_start(std::string_view s, std::size_t i) {
+  while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0U) == 0x80U) --i;
+  return i;
+}
+
+std::string cut_line(std::string_view line, std::size_t max_line) {
+  if (line.size() <= max_line) return std::string(line);
+  const std::size_t head = character_start(line, max_line * 2 / 3);
+  const std::size_t tail = character_start(line, line.size() - max_line / 4);
+  return fmt::format("{} [... {} bytes cut ...] {}", line.substr(0, head), tail - head, line.substr(tail));
+}
+
+}  // namespace
+
+std::string for_terminal(std::string_view message, std::size_t max_line) {
+  std::string escaped;
+  escaped.reserve(message.size());
+  for (std::size_t i = 0; i < message.size();) {
+    const auto c = static_cast<unsigned char>(message[i]);
+    const std::size_t len = c == '\n' ? 1 : printable_utf8_length(message, i);
+    if (len == 0 || c == 0x7F) {
+      escaped += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    escaped.append(message.substr(i, len));
+    i += len;
+  }
+  std::string out;
+  out.reserve(std::min(escaped.size(), message.size() + 64));
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t end = escaped.find('\n', begin);
+    out += cut_line(std::string_view(escaped).substr(begin, end == std::string::npos ? std::string::npos : end - begin),
+                    max_line);
+    if (end == std::string::npos) break;
+    out += '\n';
+    begin = end + 1;
   }
   return out;
 }

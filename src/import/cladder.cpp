@@ -69,6 +69,12 @@ std::string paren(const std::string& e) { return e.find(' ') == std::string::npo
 std::string cpt_expression(const std::string& var, const std::vector<std::string>& parents, const ordered_json& node,
                            std::size_t depth, const std::string& bits, ScmBuilder& b, bool& deterministic,
                            const std::string& id, const std::string& key) {
+  // One level of recursion per parent: a bound keeps hostile nesting off the call stack (a
+  // real table of 24 parents would already hold 16 million numbers).
+  constexpr std::size_t kMaxParents = 24;
+  if (parents.size() > kMaxParents) {
+    throw ImportError(id, fmt::format("a CPT over {} parents: at most {} are supported", parents.size(), kMaxParents), key);
+  }
   if (depth == parents.size()) {
     const Rational p = probability(node, id, key);
     if (p == 0) return "0";
@@ -903,7 +909,7 @@ ImportResult import_cladder(std::istream& in, std::istream* models, const Cladde
   result.report.source = "cladder";
   result.report.file = options.file;
   result.report.tolerance = options.tolerance;
-  const std::vector<ordered_json> items = read_json_items(text);
+  const std::vector<ordered_json> items = read_json_items(text, options.file);
   if (is_models_file(items)) {
     import_models(items, options, result);
     return result;
@@ -912,7 +918,7 @@ ImportResult import_cladder(std::istream& in, std::istream* models, const Cladde
   std::optional<Models> loaded;
   if (models != nullptr) {
     const std::string model_text{std::istreambuf_iterator<char>(*models), std::istreambuf_iterator<char>()};
-    loaded = load_models(read_json_items(model_text), nullptr);
+    loaded = load_models(read_json_items(model_text, options.models_file), nullptr);
   }
   // det-counterfactual items with their models: the params' model and the text's (import_items).
   std::vector<ordered_json> det;

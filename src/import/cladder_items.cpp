@@ -178,6 +178,11 @@ std::string cond_text(const std::vector<std::string>& vars, const std::vector<in
 
 void flatten_cpt(const ordered_json& node, const std::string& var, const std::vector<std::string>& parents,
                  std::vector<int>& bits, std::vector<Stated>& out, const std::string& id, const std::string& key) {
+  // One level of recursion per parent: a bound keeps hostile nesting off the call stack.
+  constexpr std::size_t kMaxParents = 24;
+  if (parents.size() > kMaxParents) {
+    throw ImportError(id, fmt::format("meta.given_info: a table over {} parents: at most {} are supported", parents.size(), kMaxParents), key);
+  }
   if (bits.size() == parents.size()) {
     const ordered_json* leaf = &node;
     if (parents.empty() && node.is_array()) {

@@ -482,7 +482,20 @@ std::vector<Reading> counterbench_readings(const Scm& model, const CounterbenchQ
 
 std::string yes_no_answer(const Rational& value) { return Decision{}.answer(value); }
 
-std::vector<ordered_json> read_json_items(std::string_view text) {
+namespace {
+
+/// nlohmann's message without its "[json.exception.parse_error.101] " prefix.
+std::string json_message(std::string_view what) {
+  if (what.starts_with("[json.exception.")) {
+    if (const auto close = what.find("] "); close != std::string_view::npos) what.remove_prefix(close + 2);
+  }
+  return std::string(what);
+}
+
+}  // namespace
+
+std::vector<ordered_json> read_json_items(std::string_view text, std::string_view file) {
+  const std::string where = file.empty() ? "" : std::string(file) + ": ";
   std::size_t i = 0;
   while (i < text.size() && is_space(text[i])) ++i;
   std::vector<ordered_json> out;
@@ -491,7 +504,7 @@ std::vector<ordered_json> read_json_items(std::string_view text) {
     try {
       all = ordered_json::parse(text);
     } catch (const std::exception& e) {
-      throw Error(fmt::format("not a JSON array: {}", e.what()));
+      throw Error(fmt::format("{}not a JSON array: {}", where, json_message(e.what())));
     }
     for (auto& v : all) out.push_back(std::move(v));
     return out;
@@ -507,7 +520,7 @@ std::vector<ordered_json> read_json_items(std::string_view text) {
       try {
         out.push_back(ordered_json::parse(l));
       } catch (const std::exception& e) {
-        throw Error(fmt::format("line {}: not JSON: {}", line, e.what()));
+        throw Error(fmt::format("{}line {}: not JSON: {}", where, line, json_message(e.what())));
       }
     }
     if (end == text.size()) break;
@@ -544,7 +557,7 @@ ImportResult import_counterbench(std::istream& in, const CounterbenchImportOptio
   report.source = "counterbench";
   report.file = options.file;
   report.tolerance = options.tolerance;
-  const std::vector<ordered_json> items = read_json_items(text);
+  const std::vector<ordered_json> items = read_json_items(text, options.file);
   if (items.empty()) {
     throw Error(fmt::format("{}: not a CounterBench file: it holds no items; expected a JSON array (or JSON lines) of "
                             "objects with question, given_info and answer",

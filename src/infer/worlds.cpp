@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace rung {
 
@@ -46,33 +47,61 @@ NodeId WorldNetwork::resolve(const Term& term) {
   return node_in(term.var, id);
 }
 
-NodeId WorldNetwork::node_in(VarId var, std::uint32_t context) {
-  const std::size_t memo = std::size_t{context} * scm_->size() + var;
-  if (const NodeId known = memo_[memo]; known != kNone) return known;
-  NodeId id = 0;
+std::optional<NodeId> WorldNetwork::leaf_in(VarId var, std::uint32_t context) {
   const Context& c = context_list_[context];
   auto set = std::lower_bound(c.begin(), c.end(), std::pair<VarId, NodeId>{var, 0},
                               [](const auto& a, const auto& b) { return a.first < b.first; });
-  if (set != c.end() && set->first == var) {
-    id = set->second;
-  } else if (scm_->is_exogenous(var)) {
-    if (exogenous_[var] == kNone) exogenous_[var] = push({WorldNode::Kind::exogenous, var, 0, {}});
-    id = exogenous_[var];
-  } else {
-    WorldNode node{WorldNode::Kind::function, var, 0, {}};
-    const NodeSet& parents = scm_->mechanism(var).parents();
+  if (set != c.end() && set->first == var) return set->second;
+  if (!scm_->is_exogenous(var)) return std::nullopt;
+  if (exogenous_[var] == kNone) exogenous_[var] = push({WorldNode::Kind::exogenous, var, 0, {}});
+  return exogenous_[var];
+}
+
+NodeId WorldNetwork::node_in(VarId var, std::uint32_t context) {
+  // A depth-first walk up the parents with a stack of its own, not the call stack: a chain of
+  // 100,000 variables is 100,000 levels deep. Nodes are made in the same order as a recursive
+  // walk would make them (parents in order, then the variable), so ids do not depend on it.
+  const std::size_t base = std::size_t{context} * scm_->size();
+  if (const NodeId known = memo_[base + var]; known != kNone) return known;
+  if (const auto leaf = leaf_in(var, context)) return memo_[base + var] = *leaf;
+  struct Frame {
+    VarId var;
+    std::size_t next_parent;
+  };
+  std::vector<Frame> stack{{var, 0}};
+  while (!stack.empty()) {
+    const VarId v = stack.back().var;
+    const NodeSet& parents = scm_->mechanism(v).parents();
+    std::size_t& next = stack.back().next_parent;
+    while (next < parents.size()) {
+      const VarId p = parents[next];
+      if (memo_[base + p] != kNone) {
+        ++next;
+      } else if (const auto leaf = leaf_in(p, context)) {
+        memo_[base + p] = *leaf;
+        ++next;
+      } else {
+        break;
+      }
+    }
+    if (next < parents.size()) {
+      stack.push_back({parents[next], 0});  // `next` is not used again before the parent is done
+      continue;
+    }
+    WorldNode node{WorldNode::Kind::function, v, 0, {}};
     node.inputs.reserve(parents.size());
-    for (VarId p : parents) node.inputs.push_back(node_in(p, context));
-    id = last_function_[var];
+    for (VarId p : parents) node.inputs.push_back(memo_[base + p]);
+    NodeId id = last_function_[v];
     while (id != kNone && nodes_[id].inputs != node.inputs) id = previous_function_[id];
     if (id == kNone) {
       id = push(std::move(node));
-      previous_function_[id] = last_function_[var];
-      last_function_[var] = id;
+      previous_function_[id] = last_function_[v];
+      last_function_[v] = id;
     }
+    memo_[base + v] = id;
+    stack.pop_back();
   }
-  memo_[memo] = id;
-  return id;
+  return memo_[base + var];
 }
 
 }  // namespace rung

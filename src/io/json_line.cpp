@@ -2,6 +2,7 @@
 
 #include "rung/core/error.hpp"
 #include "rung/core/text.hpp"
+#include "rung/io/input_file.hpp"
 
 #include <fmt/format.h>
 
@@ -253,7 +254,7 @@ void read_json_lines(std::istream& in, const std::string& file,
   std::string text;
   std::size_t number = 0;
   bool first_content = true;
-  while (std::getline(in, text)) {
+  while (read_line(in, text, file, number + 1)) {
     ++number;
     if (number == 1 && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
     if (!text.empty() && text.back() == '\r') text.pop_back();
@@ -268,7 +269,7 @@ void read_json_lines(std::istream& in, const std::string& file,
     }
     line(number, content);
   }
-  if (in.bad()) throw Error(fmt::format("{}: read error", file));
+  if (in.bad()) throw Error(fmt::format("{}: cannot read", file));
 }
 
 }  // namespace rung

@@ -1,6 +1,7 @@
 #include "rung/io/model_file.hpp"
 
 #include "rung/io/bif.hpp"
+#include "rung/io/input_file.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/io/uai.hpp"
 #include "rung/io/xmlbif.hpp"
@@ -26,11 +27,28 @@ std::string format_extension(const std::filesystem::path& path) {
   return path.extension().string();
 }
 
-/// The file's text, decompressed if it is gzip data.
+/// Whether `path` holds gzip data: named `.gz`, or a regular file starting with gzip's magic bytes
+/// (a pipe is not peeked at: its bytes would be gone).
+bool gzip_file(const std::filesystem::path& path) {
+  if (path.extension() == ".gz") return true;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  std::ifstream in(path, std::ios::binary);
+  char magic[2] = {0, 0};
+  return in.read(magic, 2) && network_reading::is_gzip(std::string_view(magic, 2));
+}
+
+/// The file's text, decompressed if it is gzip data; the reading layer's text checks (NUL bytes,
+/// UTF-16) apply to the text, not to the compressed bytes.
 std::string read_maybe_gzip(const std::filesystem::path& path) {
-  std::string bytes = read_text_file(path);
-  if (network_reading::is_gzip(bytes)) return network_reading::gunzip(bytes, path.string());
-  return bytes;
+  if (!gzip_file(path)) return read_text_file(path);
+  const std::string bytes = read_input_file(path, kMaxInputBytes, false);
+  std::string text = network_reading::gunzip(bytes, path.string());
+  if (const auto nul = text.find('\0'); nul != std::string::npos) {
+    throw Error(fmt::format("{}: binary data after decompression: a NUL byte at byte {}; rung reads UTF-8 text", path.string(),
+                            nul + 1));
+  }
+  return text;
 }
 
 }  // namespace
@@ -65,16 +83,7 @@ BayesNet read_network_file(const std::filesystem::path& path) {
   }
 }
 
-std::string read_text_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw Error(fmt::format("{}: is a directory, not a file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw Error(fmt::format("{}: read error", path.string()));
-  return std::move(buffer).str();
-}
+std::string read_text_file(const std::filesystem::path& path) { return read_input_file(path); }
 
 Scm read_model_file(const std::filesystem::path& path, const ModelReadOptions& options) {
   const std::string text = read_maybe_gzip(path);

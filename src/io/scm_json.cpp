@@ -97,7 +97,22 @@ class JsonReader {
   ScmBuilder builder_;
   std::vector<std::string> paths_;  // JSON path of each declaration given to the builder
 
+  // Like the .scm reader: the first 100 problems, then one line saying that more were cut (a
+  // table of two million bad rows must not print two million lines).
+  static constexpr std::size_t kMaxDiagnostics = 100;
+  std::size_t dropped_ = 0;
+
   void fail(const std::string& path, const std::string& message) {
+    if (problems_.size() > kMaxDiagnostics) {
+      ++dropped_;
+      problems_.back().message = fmt::format("too many errors; stopping ({} more not shown)", dropped_);
+      return;
+    }
+    if (problems_.size() == kMaxDiagnostics) {
+      ++dropped_;
+      problems_.push_back({file_, 0, 0, "too many errors; stopping (1 more not shown)"});
+      return;
+    }
     problems_.push_back({file_, 0, 0, path.empty() ? message : fmt::format("{}: {}", path, message)});
   }
 
@@ -181,7 +196,11 @@ class JsonReader {
       for (std::size_t i = 0; i < texts->size(); ++i) {
         if (auto p = try_parse_rational((*texts)[i])) prior.push_back(*p);
         else {
-          fail(fmt::format("{}/{}", rhs_path, i), fmt::format("invalid probability '{}'", (*texts)[i]));
+          const std::string& t = (*texts)[i];
+          fail(fmt::format("{}/{}", rhs_path, i),
+               t.size() > kMaxNumberText
+                   ? fmt::format("probability '{}...' is {} characters long: at most {} are read", t.substr(0, 32), t.size(), kMaxNumberText)
+                   : fmt::format("invalid probability '{}'", t));
           ok = false;
         }
       }

@@ -26,7 +26,7 @@
 namespace rung {
 namespace {
 
-constexpr std::size_t kMaxLineBytes = 65536;
+constexpr std::size_t kMaxLineBytes = kMaxScmLineBytes;
 constexpr std::size_t kMaxDiagnostics = 100;
 constexpr std::size_t kMaxQuoted = 32;  // longest culprit text quoted in a message, in bytes
 
@@ -471,6 +471,12 @@ class Reader {
       fail(c, fmt::format("expected a probability, found {}", c.found()));
       return std::nullopt;
     }
+    if (text.size() > kMaxNumberText) {
+      report(c.line, static_cast<int>(begin) + 1,
+             fmt::format("probability {} is {} characters long: at most {} are read", quote(text), text.size(),
+                         kMaxNumberText));
+      return std::nullopt;
+    }
     auto p = parse_probability(text);
     if (!p) {
       report(c.line, static_cast<int>(begin) + 1,
@@ -780,6 +786,7 @@ std::string write_scm_text(const Scm& scm) {
   std::string out;
   for (VarId id = 0; id < scm.size(); ++id) {
     const Variable& v = scm.variable(id);
+    const std::size_t start = out.size();
     if (v.kind == VarKind::exogenous) {
       if (v.domain.is_boolean()) {
         out += fmt::format("exogenous {} ~ Bernoulli({})\n", v.name, to_string(v.prior.at(1)));
@@ -792,6 +799,16 @@ std::string write_scm_text(const Scm& scm) {
       out += v.name;
       if (!v.domain.is_boolean()) out += " in " + v.domain.to_string();
       out += " := " + v.mechanism->to_string() + "\n";
+    }
+    // The format has no line continuation: a statement the reader would refuse is not written.
+    for (std::size_t begin = start; begin < out.size();) {
+      const std::size_t end = out.find('\n', begin);
+      if (end - begin > kMaxLineBytes) {
+        throw Error(fmt::format("the .scm text of {} would be a line of {} bytes, and .scm lines are at most {} bytes; "
+                                "keep this model in JSON",
+                                v.name.size() > 64 ? v.name.substr(0, 64) + "..." : v.name, end - begin, kMaxLineBytes));
+      }
+      begin = end + 1;
     }
   }
   return out;

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -124,6 +126,30 @@ TEST_F(Cli, ConvertWritesTheOutputFile) {
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(read_model_file(out), read_model_file("examples/firing_squad.scm"));
   fs::remove(out);
+}
+
+// Issue #15 item 20: messages a user can read.
+TEST_F(Cli, HostileInputGivesShortPrintableMessages) {
+  // The tolerance: no 309-digit DBL_MAX from a range check.
+  Result tol = run({"import", "counterbench", "x.json", "--tolerance", "-1"});
+  EXPECT_EQ(tol.status, 2);
+  EXPECT_NE(tol.err.find("'-1' is not a non-negative number such as 1e-6"), std::string::npos) << tol.err;
+  EXPECT_LT(tol.err.size(), 300U);
+  // Raw ESC and NUL bytes from the input are shown escaped, and a long culprit is cut.
+  const fs::path dir = fs::temp_directory_path() / ("rung_cli_hostile_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path model = dir / "esc\x1b[2J.scm";  // the path is echoed in every diagnostic
+  std::ofstream(model, std::ios::binary) << "X := " << std::string(60000, 'Q') << "\n";
+  Result esc = run({"validate", model.string()});
+  EXPECT_EQ(esc.status, 1);
+  EXPECT_EQ(esc.err.find('\x1b'), std::string::npos) << esc.err.substr(0, 200);
+  EXPECT_LT(esc.err.size(), 3000U);
+  const fs::path query_model = dir / "m.scm";
+  std::ofstream(query_model, std::ios::binary) << "exogenous U ~ Bernoulli(1/2)\nX := U\n";
+  Result query = run({"solve", query_model.string(), "-q", "P(" + std::string(500000, 'Z') + "=1)"});
+  EXPECT_EQ(query.status, 1);
+  EXPECT_LT(query.err.size(), 3000U) << query.err.substr(0, 200);
+  fs::remove_all(dir);
 }
 
 TEST_F(Cli, ExitStatuses) {

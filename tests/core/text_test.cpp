@@ -53,5 +53,24 @@ TEST(JsonFields, MemberScalarTextAndValue) {
   EXPECT_EQ(text, R"({"fraction":"-1/3","decimal":"-0.333333"})");
 }
 
+TEST(ForTerminal, EscapesControlBytesAndCutsLongLines) {
+  EXPECT_EQ(for_terminal("plain, tab\tand\nline"), "plain, tab\tand\nline");
+  static constexpr char kHostile[] = "esc \x1b[31mred\x1b[0m nul \0 del \x7f bad \xff";
+  EXPECT_EQ(for_terminal(std::string(kHostile, sizeof kHostile - 1)),
+            "esc \\x1b[31mred\\x1b[0m nul \\x00 del \\x7f bad \\xff");
+  EXPECT_EQ(for_terminal("h\xC3\xA9 \xE2\x86\x92"), "h\xC3\xA9 \xE2\x86\x92");  // UTF-8 stays
+  const std::string name(60000, 'N');
+  const std::string cut = for_terminal("unknown name '" + name + "'\nnext line", 1000);
+  EXPECT_LT(cut.size(), 1100U);
+  EXPECT_NE(cut.find("unknown name 'NNN"), std::string::npos);
+  EXPECT_NE(cut.find(" bytes cut ...] NNN"), std::string::npos);
+  EXPECT_TRUE(cut.ends_with("NNN'\nnext line"));
+  // A cut never splits a UTF-8 character.
+  std::string accents;
+  for (int i = 0; i < 2000; ++i) accents += "\xC3\xA9";
+  const std::string a = for_terminal(accents, 100);
+  EXPECT_EQ(for_terminal(a), a);  // still valid UTF-8: nothing more to escape
+}
+
 }  // namespace
 }  // namespace rung

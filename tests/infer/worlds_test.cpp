@@ -160,5 +160,27 @@ TEST_F(WorldsTest, Cardinality) {
   EXPECT_EQ(&net.scm(), &m);
 }
 
+// Issue #15: the walk up the parents used one call-stack frame per ancestor and overflowed the
+// stack (SIGSEGV) on a chain of about 55,000 variables.
+TEST(WorldNetworkChain, AChainOf200000VariablesNeedsNoDeepRecursion) {
+  constexpr int n = 200000;
+  ScmBuilder b;
+  b.bernoulli("U", Rational(1, 2));
+  b.endogenous("X0", "U");
+  for (int i = 1; i < n; ++i) b.endogenous("X" + std::to_string(i), "X" + std::to_string(i - 1));
+  const Scm m = b.build();
+  WorldNetwork net(m);
+  const VarId last = *m.find("X" + std::to_string(n - 1));
+  const NodeId factual = net.add(Term{last, {}});
+  EXPECT_EQ(net.size(), static_cast<std::size_t>(n) + 1);  // U and every X
+  // do(X5=0): X6.. are new nodes, U..X4 are not needed, X5 is a constant.
+  const NodeId cut = net.add(Term{last, {Setting::to_value(*m.find("X5"), 0)}});
+  EXPECT_NE(cut, factual);
+  EXPECT_EQ(net.size(), static_cast<std::size_t>(n) + 1 + 1 + (n - 6));
+  for (NodeId id = 0; id < net.size(); ++id) {
+    for (NodeId in : net.node(id).inputs) ASSERT_LT(in, id);
+  }
+}
+
 }  // namespace
 }  // namespace rung

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace rung {
 namespace {
 
@@ -91,6 +93,18 @@ TEST(ScmJson, SchemaErrorsNameTheJsonPath) {
             "m.json: error: /exogenous/0/prior/1: invalid probability 'x'\n"
             "m.json: error: /exogenous/1/domain: duplicate domain value 'a'\n"
             "m.json: error: /endogenous/0/mechanism/table/rows/0: an empty row (expected the input values then the output value)\n");
+}
+
+// Issue #15: a table of two million bad rows printed two million diagnostics (170 MB).
+TEST(ScmJson, DiagnosticsStopAfterAHundred) {
+  std::string rows;
+  for (int i = 0; i < 300; ++i) rows += std::string(i == 0 ? "" : ", ") + "[]";
+  const std::string all = errors_of(R"({"exogenous": [{"name": "U", "prior": ["1/2", "1/2"]}],
+      "endogenous": [{"name": "X", "mechanism": {"table": {"inputs": ["U"], "rows": [)" + rows + "]}}}]}");
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 101);
+  EXPECT_NE(all.find("m.json: error: /endogenous/0/mechanism/table/rows/99: an empty row"), std::string::npos);
+  EXPECT_EQ(all.find("rows/100:"), std::string::npos);
+  EXPECT_TRUE(all.ends_with("m.json: error: too many errors; stopping (200 more not shown)\n")) << all.substr(all.size() - 200);
 }
 
 TEST(ScmJson, ModelErrorsNameTheDeclaration) {

@@ -362,27 +362,28 @@ TEST(ScmTextDiagnostics, MissingBraceBeforeTheNextStatement) {
 
 // ---- robustness --------------------------------------------------------------------------
 
-TEST(ScmTextRobustness, OneMegabyteLineIsReportedAndSkipped) {
-  std::string line = "Y := U";
-  while (line.size() < (std::size_t{1} << 20)) line += " or U";
+TEST(ScmTextRobustness, ALineOverTheLimitIsReportedAndSkipped) {
+  // 16 MiB and one byte of comment (a long expression would be refused for its depth first).
+  std::string line = "Y := U # ";
+  line.resize(rung::kMaxScmLineBytes + 1, 'x');
   const std::string text = "exogenous U ~ Bernoulli(1/2)\n" + line + "\nZ := Q\n";
   EXPECT_EQ(diagnostics_of(text, "big.scm"),
-            "big.scm:2:1: error: line too long (1048576 bytes; at most 65536)\n"
+            "big.scm:2:1: error: line too long (16777217 bytes; at most 16777216)\n"
             "big.scm:3:6: error: unknown name 'Q'\n");
 }
 
 TEST(ScmTextRobustness, LongestLineIsAccepted) {
   std::string line = "# ";
-  line.resize(65536, 'x');
+  line.resize(rung::kMaxScmLineBytes, 'x');
   EXPECT_EQ(diagnostics_of("exogenous U ~ Bernoulli(1/2)\n" + line + "\n"), "");
   EXPECT_EQ(diagnostics_of("exogenous U ~ Bernoulli(1/2)\n" + line + "x\n"),
-            "t.scm:2:1: error: line too long (65537 bytes; at most 65536)\n");
+            "t.scm:2:1: error: line too long (16777217 bytes; at most 16777216)\n");
 }
 
 TEST(ScmTextRobustness, LongLineInsideATable) {
-  std::string line(70000, ' ');
+  std::string line(rung::kMaxScmLineBytes + 10, ' ');
   EXPECT_EQ(diagnostics_of("exogenous U ~ Bernoulli(1/2)\nY := table(U) {\n" + line + "\n}\nZ := Y\n"),
-            "t.scm:3:1: error: line too long (70000 bytes; at most 65536)\n");
+            "t.scm:3:1: error: line too long (16777226 bytes; at most 16777216)\n");
 }
 
 TEST(ScmTextRobustness, NulByteStopsTheReader) {
@@ -513,6 +514,45 @@ TEST(ScmTextWrite, ModelsBuiltInCode) {
             "}\n"
             "Z in {1, 0} := if X then 1 else 0\n");
   EXPECT_EQ(read_scm_text(text), m);
+}
+
+// Issue #15: the writer made lines longer than the reader's limit (then 65,536 bytes), so a
+// valid JSON model became an .scm text rung rejected. Now both keep to kMaxScmLineBytes.
+TEST(ScmTextRoundTrip, LinesOverSixtyFourKibibytesReadBack) {
+  using namespace rung;  // NOLINT: a test body
+  std::vector<std::string> labels;
+  std::vector<Rational> prior;
+  for (int i = 0; i < 12000; ++i) {
+    labels.push_back("value" + std::to_string(i));
+    prior.emplace_back(1, 12000);
+  }
+  ScmBuilder b;
+  b.exogenous("U", Domain(labels), prior);
+  const Scm m = b.build();
+  const std::string text = write_scm_text(m);
+  ASSERT_GT(text.find('\n'), std::size_t{65536});
+  EXPECT_EQ(read_scm_text(text, "long.scm"), m);
+}
+
+TEST(ScmTextRoundTrip, AStatementOverTheLimitIsRefusedByTheWriterByName) {
+  using namespace rung;  // NOLINT: a test body
+  std::vector<std::string> labels;
+  std::vector<Rational> prior;
+  const std::size_t values = kMaxScmLineBytes / 20 + 1;  // "value123456, 1/838861" > 20 bytes each
+  for (std::size_t i = 0; i < values; ++i) {
+    labels.push_back("value" + std::to_string(i));
+    prior.emplace_back(1, static_cast<long>(values));
+  }
+  ScmBuilder b;
+  b.exogenous("Wide", Domain(labels), prior);
+  const Scm m = b.build();
+  try {
+    (void)write_scm_text(m);
+    FAIL() << "expected a refusal";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the .scm text of Wide would be a line of"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("keep this model in JSON"), std::string::npos);
+  }
 }
 
 TEST(ScmTextRoundTrip, ReadWriteReadIsTheSameModel) {

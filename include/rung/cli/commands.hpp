@@ -23,10 +23,6 @@ struct Streams {
 
 using Action = std::function<int(Streams)>;
 
-/// `file` opened for reading (binary). Throws rung::Error "FILE: is a directory, not a file" or
-/// "FILE: cannot open: REASON" (the system's reason, e.g. "No such file or directory").
-[[nodiscard]] std::ifstream open_input(const std::string& file);
-
 /// A report as indented JSON and a newline. File names given on the command line may be any
 /// bytes: what is not UTF-8 is replaced (U+FFFD) instead of failing.
 [[nodiscard]] std::string report_json(const nlohmann::ordered_json& report);

@@ -16,8 +16,12 @@ namespace rung {
 
 using Rational = boost::multiprecision::mpq_rational;
 
+/// Longest number text try_parse_rational reads (after the sign), in bytes.
+inline constexpr std::size_t kMaxNumberText = 4096;
+
 /// Parses `7/20`, `0.35`, `3`, `-1/2`, `.5`, `1e-3` is NOT accepted. Returns nullopt on anything
-/// else (including a zero denominator). Leading/trailing whitespace is not accepted.
+/// else (including a zero denominator and a text longer than kMaxNumberText). Leading/trailing
+/// whitespace is not accepted.
 [[nodiscard]] std::optional<Rational> try_parse_rational(std::string_view text);
 
 /// As try_parse_rational, but throws rung::Error("invalid number '...'").

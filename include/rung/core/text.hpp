@@ -20,6 +20,11 @@ namespace rung {
 /// Valid UTF-8 on one line: invalid bytes and control characters become '?', line breaks "; ",
 /// carriage returns vanish (messages are shown on one line and must survive a JSON dump).
 [[nodiscard]] std::string one_line(std::string_view s);
+/// A message made safe for a terminal: control characters other than line break and tab
+/// (ESC, NUL, ...) and invalid UTF-8 bytes become `\xNN`, and a line longer than `max_line`
+/// bytes keeps its start and end around `[... N bytes cut ...]` (a 60 KB name or a 500 KB query
+/// quoted in an error is not printed whole).
+[[nodiscard]] std::string for_terminal(std::string_view message, std::size_t max_line = 1000);
 /// The bytes of the printable UTF-8 character at s[i]: 0 for an invalid or truncated sequence and
 /// for an ASCII control character other than tab.
 [[nodiscard]] std::size_t printable_utf8_length(std::string_view s, std::size_t i);

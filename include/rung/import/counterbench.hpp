@@ -143,6 +143,6 @@ struct CounterbenchImportOptions {
 [[nodiscard]] std::string yes_no_answer(const Rational& value);
 
 /// Reads a JSON array or JSONL text into a list of values. Throws rung::Error naming the line.
-[[nodiscard]] std::vector<nlohmann::ordered_json> read_json_items(std::string_view text);
+[[nodiscard]] std::vector<nlohmann::ordered_json> read_json_items(std::string_view text, std::string_view file = "");
 
 }  // namespace rung

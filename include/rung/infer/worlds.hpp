@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -87,6 +88,8 @@ class WorldNetwork {
 
   NodeId resolve(const Term& term);
   NodeId node_in(VarId var, std::uint32_t context);
+  /// The node of a variable set in the context or exogenous (made if new); nullopt for the rest.
+  std::optional<NodeId> leaf_in(VarId var, std::uint32_t context);
   NodeId push(WorldNode node);
 };
 

@@ -91,7 +91,9 @@ template <class Json = nlohmann::ordered_json, class Write>
 /// Reads a JSON-lines stream: calls `line(number, content)` for each non-blank line (trimmed; a
 /// leading UTF-8 byte-order mark and CR line ends removed). When the first content starts with
 /// `[`, the stream is a JSON array instead: `array(number, text)` gets the rest of the stream from
-/// that line on, and reading stops. Throws rung::Error("FILE: read error") if the stream fails.
+/// that line on, and reading stops. A line longer than kMaxLineBytes (rung/io/input_file.hpp)
+/// throws rung::Error("FILE:LINE: line longer than ..."), as does a stream that fails
+/// ("FILE: cannot read"); an InputFile's own errors propagate unchanged.
 void read_json_lines(std::istream& in, const std::string& file,
                      const std::function<void(std::size_t number, std::string_view content)>& line,
                      const std::function<void(std::size_t number, std::string&& text)>& array);

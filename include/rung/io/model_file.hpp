@@ -35,8 +35,9 @@ struct ModelReadOptions {
 /// ParseError listing every syntax problem, rung::Error if the file is not a network.
 [[nodiscard]] BayesNet read_network_file(const std::filesystem::path& path);
 
-/// Reads the whole file. Throws rung::Error if it cannot be read, ParseError if it is not a
-/// valid model (diagnostics carry the path as given).
+/// Reads the whole file through the reading layer (rung/io/input_file.hpp: size limit, binary
+/// data, read errors). Throws rung::Error if it cannot be read, ParseError if it is not a valid
+/// model (diagnostics carry the path as given).
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& path);
 /// Any model file: .scm, JSON, or a network (BIF, UAI, XMLBIF, optionally gzip-compressed: `.gz`, or
 /// recognised by its magic bytes), networks turned into their canonical SCM (bayes_net.hpp).

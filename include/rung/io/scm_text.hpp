@@ -10,10 +10,15 @@
 
 #include "rung/scm/scm.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace rung {
+
+/// Longest .scm line the reader accepts and the writer writes (without its line break): 16 MiB.
+/// The format has no line continuation, so one statement is one line (a table: one row a line).
+inline constexpr std::size_t kMaxScmLineBytes = std::size_t{1} << 24;
 
 /// Parses a model from .scm text; `file` names the source in diagnostics (may be empty).
 /// Throws ParseError listing every problem.
@@ -21,7 +26,9 @@ namespace rung {
 
 /// The canonical .scm text of a model: exogenous declarations then endogenous ones, in id
 /// order; `Bernoulli(p)` for {0,1} priors; domains written only when not {0,1}; expressions in
-/// canonical form; tables one row a line. Ends with a newline.
+/// canonical form; tables one row a line. Ends with a newline. Throws rung::Error naming the
+/// variable if a statement would be longer than kMaxScmLineBytes (keep such a model in JSON):
+/// what it writes, read_scm_text reads.
 [[nodiscard]] std::string write_scm_text(const Scm& scm);
 
 }  // namespace rung
