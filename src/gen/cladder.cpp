@@ -74,21 +74,6 @@ constexpr Family kFamilies[] = {
     {"mediation", "X->V2,X->Y,V2->Y"},
 };
 
-// Graphs only the backdoor_set questions use besides CLadder's: X has parents, and Z (a
-// non-parent, non-descendant of X) either opens a path when adjusted for (M-bias: {} valid, {Z}
-// not) or blocks the only backdoor path ({Z} valid, {} not). See pick_roles.
-constexpr Family kBackdoorFamilies[] = {
-    {"mbias", "V1->X,V1->V4,V2->V4,V2->Y,X->Y"},
-    {"mbias-mediated", "V1->X,V1->V4,V2->V4,V2->Y,X->V3,V3->Y"},
-    {"mbias-child", "V1->X,V1->V4,V2->V4,V2->Y,V4->V5,X->Y"},
-    {"mbias-instrument", "V5->X,V1->X,V1->V4,V2->V4,V2->Y,X->Y"},
-    {"backdoor-chain", "V1->V2,V2->X,V1->Y,X->Y"},
-    {"backdoor-rooted", "V4->V1,V1->V2,V2->X,V1->Y,X->Y"},
-    {"backdoor-collider", "V4->V1,V5->V1,V1->V2,V2->X,V1->Y,X->Y"},
-    {"backdoor-long", "V1->V2,V2->X,V1->V4,V4->Y,X->Y"},
-    {"backdoor-mid", "V1->X,V1->V4,V4->V5,V5->Y,X->Y"},
-};
-
 // Graphs only the collider_bias questions use besides CLadder's: X affects Y (a directed path)
 // and has a child C with another parent.
 constexpr Family kColliderFamilies[] = {
@@ -180,8 +165,9 @@ struct GraphSize {
 
 GraphSize draw_backdoor_size(const GeneratorOptions& o, Rng& rng) {
   GraphSize k;
-  // Five variables at least: with four, no Z that is neither a parent nor a descendant of X can
-  // make {} valid and {Z} not (an M-bias needs two roots besides X's parent).
+  // Six variables at least: an M-bias whose Z has a child (the pair's fingerprint asks for one
+  // when the other graph's Z blocks a path) needs X's parent, two roots, Z and Z's child besides X
+  // and Y; with four, no Z that is neither a parent nor a descendant of X makes {} valid and {Z} not.
   const int lo = std::max(6, o.min_variables);
   k.variables = rng.between(lo, std::max(lo + 1, o.max_variables));
   k.arcs = k.variables + static_cast<int>(rng.below(2));
@@ -250,9 +236,9 @@ ZClass z_class(const Graph& g, int z) {
 }
 
 /// What a reader can count in a backdoor_set graph with candidate Z, without deciding the
-/// criterion: variables, arcs, "has a direct effect" sentences, the in- and out-degrees of X, Y and
-/// whether Z has children (a childless Z can only open a path), whether Z is a parent of Y, and the
-/// shortest directed path X -> Y.
+/// criterion: variables, arcs, "has a direct effect" sentences, X's in- and out-degree, Y's
+/// in-degree, whether Z has children (a childless Z can only open a path), whether Z is a parent of
+/// Y, and the shortest directed path X -> Y.
 std::vector<int> backdoor_fingerprint(const Graph& g, int z) {
   auto in = [&](int v) { return static_cast<int>(g.parents[static_cast<std::size_t>(v)].size()); };
   auto out = [&](int v) { return static_cast<int>(g.children(v).size()); };
@@ -416,8 +402,7 @@ std::string percent(const Rational& p) {
   return to_string(p);
 }
 
-/// "Kwox has a direct effect on blaf and zup. Blaf has a direct effect on zup."
-/// "kwox has a direct effect on blaf and zup. ...", a sentence per variable with children in
+/// "Kwox has a direct effect on blaf and zup. Blaf has a direct effect on zup.": a sentence per variable with children in
 /// topological order; with `shuffle`, sentences and the children within each in an order drawn from
 /// it (so that which variable is named last says nothing about the graph's kind).
 std::string graph_text(const Graph& g, const std::vector<std::string>& names, Rng* shuffle = nullptr) {
@@ -697,7 +682,6 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   }
   // The extra graphs of a type: drawn like one more family each.
   std::vector<Family> families(std::begin(kFamilies), std::end(kFamilies));
-  if (type == "backdoor_set") families.insert(families.end(), std::begin(kBackdoorFamilies), std::end(kBackdoorFamilies));
   if (type == "collider_bias") families.insert(families.end(), std::begin(kColliderFamilies), std::end(kColliderFamilies));
   // The shortcut targets still wanted: every kRelaxEvery draws the last one is dropped (the
   // generator does the same when it checks them itself).
@@ -749,9 +733,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     if (type == "det_counterfactual") {
       // Y must depend on X (else the answer is Y's observed or computed value, whatever X is).
       if (!g.reaches(g.x, g.y)) continue;
-      // The class's parts are given up one by one when the draws cannot meet them, before the
-      // named procedures' targets are (kRelaxEvery): a few items of a set then miss a part of
-      // their class, not the answer balance overall.
+      // The class's parts are given up one by one when the draws cannot meet them (after 900 and
+      // 1,100 draws), before the named procedures' targets are (every 1,200 draws for this type):
+      // a few items of a set then miss a part of their class, not the answer balance overall.
       if (attempt >= 9 * kRelaxEvery / 4) circuit_class.treatment_value = -1;
       if (attempt >= 11 * kRelaxEvery / 4) circuit_class.outcome_op = -1;
       const Circuit c = sample_circuit(g, options_, circuit_class, rng);
@@ -912,7 +896,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         return d.value == value && std::any_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == d.procedure; });
       });
       if (exact_reading) continue;
-      // The reading's margin class (see reading_margin below): the balanced reading must sit as
+      // The reading's margin class (reading_margin, above): the balanced reading must sit as
       // near to or as far from the threshold as the block's class says.
       if (reading_margin >= 0 && attempt < 3 * kRelaxEvery / 4) {
         const std::string& procedure = type == "marginal" ? "mean_conditional" : "unweighted_difference";
