@@ -184,7 +184,9 @@ TEST_F(Cladder, BackdoorGraphsCannotBeToldApartByTheirCounts) {
   for (const auto& [counts, tally] : classes) {
     seen += tally.second;
     // Whole blocks of 4 (2 of each) but for an item redrawn as a duplicate.
-    if (tally.second >= 8) EXPECT_NEAR(2.0 * tally.first / tally.second, 1.0, 0.3) << tally.first << "/" << tally.second;
+    if (tally.second >= 8) {
+      EXPECT_NEAR(2.0 * tally.first / tally.second, 1.0, 0.3) << tally.first << "/" << tally.second;
+    }
   }
   EXPECT_GE(seen, 250);
 }
@@ -219,7 +221,9 @@ TEST_F(Cladder, DetCounterfactualAnswersAreBalancedWithinTheOutcomeClauseAndTrea
     parity_right += (nots % 2 == 1) == yes ? 1 : 0;
   }
   for (const auto& [cls, tally] : classes) {
-    if (tally.second >= 40) EXPECT_NEAR(2.0 * tally.first / tally.second, 1.0, 0.3) << cls.first << " " << cls.second;
+    if (tally.second >= 40) {
+      EXPECT_NEAR(2.0 * tally.first / tally.second, 1.0, 0.3) << cls.first << " " << cls.second;
+    }
   }
   EXPECT_NEAR(parity_right, 150, 25);
 }
