@@ -128,6 +128,24 @@ TEST_F(Cli, ConvertWritesTheOutputFile) {
   fs::remove(out);
 }
 
+// Issue #15 item 8: numeric options never wrap, clamp or accept nan.
+TEST_F(Cli, NumericOptionsAreValidatedNotWrapped) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"import", "counterbench", "x.json", "--tolerance", "nan"},
+        {"import", "cladder", "x.json", "--tolerance", "inf"},
+        {"check", "d.jsonl", "r.jsonl", "--tolerance", "nan"},
+        {"generate", "--seed", "99999999999999999999999"},
+        {"generate", "--seed", "-1"},
+        {"generate", "-n", "-3"},
+        {"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--max-factor-cells", "0"},
+        {"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--max-factor-cells", "-1"},
+        {"audit", "d.jsonl", "--threads", "0"}}) {
+    const Result r = run(args);
+    EXPECT_EQ(r.status, 2) << args[1] << " " << args.back() << ": " << r.err;
+    EXPECT_NE(r.err.find("--help"), std::string::npos) << r.err;
+  }
+}
+
 // Issue #15 item 20: messages a user can read.
 TEST_F(Cli, HostileInputGivesShortPrintableMessages) {
   // The tolerance: no 309-digit DBL_MAX from a range check.
