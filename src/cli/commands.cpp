@@ -27,6 +27,7 @@
 #include <fstream>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <map>
 #include <iostream>
 #include <ostream>
@@ -167,6 +168,34 @@ void add_convert(CLI::App& app, std::shared_ptr<Action> action) {
 }
 
 namespace {
+
+/// What `--float` prints instead of a double that underflowed (issue #15, item 11): evidence of
+/// probability ~1e-402 is exact but below double's range.
+constexpr const char* kUnderflow =
+    "underflow: the evidence's probability is below double precision's range (about 1e-308); the exact value stands";
+
+/// The double beside an exact answer (`--float`); nullopt when double arithmetic finds the evidence
+/// impossible although the exact computation did not (an underflow, never an error).
+template <class Asked>
+auto beside(const Scm& m, const Asked& asked, const SolverOptions& options) -> std::optional<decltype(solve_double(m, asked, options))> {
+  try {
+    return solve_double(m, asked, options);
+  } catch (const ZeroProbabilityEvidence&) {
+    return std::nullopt;
+  }
+}
+
+/// `--double` alone: the double path's zero-probability evidence may be an underflow, so it says so.
+template <class Asked>
+auto double_only(const Scm& m, const Asked& asked, const SolverOptions& options) {
+  try {
+    return solve_double(m, asked, options);
+  } catch (const ZeroProbabilityEvidence& e) {
+    throw Error(fmt::format("{} in double precision: the evidence's probability is 0 or below double's range (about "
+                            "1e-308); without --double the exact computation tells which",
+                            e.what()));
+  }
+}
 
 /// `text` with `conditions` added to the conditions of every top-level P(...) or E(...): after
 /// its '|' if it has one, else as ` | conditions`. Quoted labels are skipped.
@@ -322,7 +351,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
         const Query query = make_query(e, m);
         if (a->double_only) {
           if (a->trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
-          s.out << fmt::format("{} ≈ {:.{}f} (double precision)\n", to_string(query, m), solve_double(m, query, options),
+          s.out << fmt::format("{} ≈ {:.{}f} (double precision)\n", to_string(query, m), double_only(m, query, options),
                                a->digits.value_or(8));
           return 0;
         }
@@ -335,14 +364,21 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
           j["rung"] = rung_of(query);
           j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
           j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, digits)}};
-          if (a->floating) j["double"] = solve_double(m, query, options);
+          if (a->floating) {
+            const auto d = beside(m, query, options);
+            j["double"] = d ? nlohmann::ordered_json(*d) : nlohmann::ordered_json(nullptr);
+            if (!d) j["double_note"] = kUnderflow;
+          }
           if (answer.trace) j["trace"] = to_json(*answer.trace);
           s.out << j.dump(2) << '\n';
           return 0;
         }
         if (answer.trace) s.out << to_text(*answer.trace, m) << '\n';
         s.out << fmt::format("{} = {} ≈ {}\n", text, to_string(answer.value), to_decimal(answer.value, digits));
-        if (a->floating) s.out << fmt::format("double precision: {:.17g}\n", solve_double(m, query, options));
+        if (a->floating) {
+          const auto d = beside(m, query, options);
+          s.out << (d ? fmt::format("double precision: {:.17g}\n", *d) : fmt::format("double precision: {}\n", kUnderflow));
+        }
         return 0;
       }
 
@@ -408,7 +444,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
             if (a->trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
             const int digits = a->digits.value_or(a->json ? 17 : 8);
             if (const auto* d = std::get_if<Distribution>(&request)) {
-              const std::vector<double> values = solve_double(m, *d, options);
+              const std::vector<double> values = double_only(m, *d, options);
               const DistributionAnswer shape{target_cards_of(m, *d), {}};
               if (a->json) {
                 nlohmann::ordered_json j;
@@ -426,7 +462,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
               }
             } else {
               const Query& query = std::get<Query>(request);
-              const double value = solve_double(m, query, options);
+              const double value = double_only(m, query, options);
               if (a->json) {
                 nlohmann::ordered_json j;
                 j["query"] = to_string(query, m);
@@ -444,7 +480,14 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
             if (a->trace) throw UsageError("solve: --trace shows the steps of a single value, not of a distribution");
             const DistributionAnswer answer = solve(m, *d, options);
             std::vector<double> doubles;
-            if (a->floating) doubles = solve_double(m, *d, options);
+            bool underflow = false;
+            if (a->floating) {
+              const auto values = beside(m, *d, options);
+              underflow = !values;
+              if (values) doubles = *values;
+            }
+            // Underflowed (`--float` beside an exact distribution): no double per cell, a note instead.
+            if (underflow) doubles.assign(answer.values.size(), std::numeric_limits<double>::quiet_NaN());
             const int digits = a->digits.value_or(8);
             const std::string shown = to_string(*d, m);
             if (a->json) {
@@ -473,13 +516,14 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
                 cells.push_back(std::move(cell));
               }
               j["distribution"] = cells;
+              if (underflow) j["double_note"] = kUnderflow;
               s.out << (is_batch ? j.dump() : j.dump(2)) << '\n';
             } else if (is_batch) {
               std::string line = shown + " = {";
               for (std::size_t c = 0; c < answer.values.size(); ++c) {
                 line += fmt::format("{}{}: {} ≈ {}", c == 0 ? "" : "; ", cell_text(m, *d, answer, c),
                                     to_string(answer.values[c]), to_decimal(answer.values[c], digits));
-                if (a->floating) line += fmt::format(" (double {:.17g})", doubles[c]);
+                if (a->floating) line += underflow ? fmt::format(" (double: {})", kUnderflow) : fmt::format(" (double {:.17g})", doubles[c]);
               }
               s.out << line << "}\n";
             } else {
@@ -487,7 +531,10 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
               for (std::size_t c = 0; c < answer.values.size(); ++c) {
                 s.out << fmt::format("  {} = {} ≈ {}\n", cell_text(m, *d, answer, c), to_string(answer.values[c]),
                                      to_decimal(answer.values[c], digits));
-                if (a->floating) s.out << fmt::format("    double precision: {:.17g}\n", doubles[c]);
+                if (a->floating) {
+                  s.out << (underflow ? fmt::format("    double precision: {}\n", kUnderflow)
+                                      : fmt::format("    double precision: {:.17g}\n", doubles[c]));
+                }
               }
             }
             continue;
@@ -502,7 +549,11 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
             j["rung"] = rung_of(query);
             j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
             j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, digits)}};
-            if (a->floating) j["double"] = solve_double(m, query, options);
+            if (a->floating) {
+              const auto dv = beside(m, query, options);
+              j["double"] = dv ? nlohmann::ordered_json(*dv) : nlohmann::ordered_json(nullptr);
+              if (!dv) j["double_note"] = kUnderflow;
+            }
             if (answer.trace) j["trace"] = to_json(*answer.trace);
             s.out << (is_batch ? j.dump() : j.dump(2)) << '\n';
             continue;
@@ -510,8 +561,9 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
           if (answer.trace) s.out << to_text(*answer.trace, m) << '\n';
           s.out << fmt::format("{} = {} ≈ {}", shown, to_string(answer.value), to_decimal(answer.value, digits));
           if (a->floating) {
-            const double value = solve_double(m, query, options);
-            s.out << (is_batch ? fmt::format(" (double {:.17g})", value) : fmt::format("\ndouble precision: {:.17g}", value));
+            const auto value = beside(m, query, options);
+            const std::string shown_double = value ? fmt::format("{:.17g}", *value) : std::string(kUnderflow);
+            s.out << (is_batch ? fmt::format(" (double {})", shown_double) : fmt::format("\ndouble precision: {}", shown_double));
           }
           s.out << '\n';
         } catch (const UsageError&) {

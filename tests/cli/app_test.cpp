@@ -128,6 +128,31 @@ TEST_F(Cli, ConvertWritesTheOutputFile) {
   fs::remove(out);
 }
 
+// Issue #15 item 11: evidence of probability 10^-402 is exact but underflows in double precision.
+TEST_F(Cli, FloatUnderflowIsANoteBesideTheExactAnswer) {
+  const fs::path model = fs::temp_directory_path() / ("rung_underflow_" + std::to_string(::getpid()) + ".scm");
+  std::string text = "exogenous W ~ Bernoulli(1/2)\nY := W\n";
+  std::string evidence;
+  for (int k = 1; k <= 402; ++k) {
+    text += fmt::format("exogenous U{0} ~ Bernoulli(1/10)\nA{0} := U{0}\n", k);
+    evidence += fmt::format("{}A{}=1", k == 1 ? "" : ", ", k);
+  }
+  std::ofstream(model) << text;
+  const std::string query = "P(Y=1 | " + evidence + ")";
+  const Result exact = run({"solve", model.string(), "-q", query, "--float"});
+  EXPECT_EQ(exact.status, 0) << exact.err;
+  EXPECT_NE(exact.out.find(") = 1/2"), std::string::npos);
+  EXPECT_NE(exact.out.find("double precision: underflow"), std::string::npos) << exact.out;
+  const Result json = run({"solve", model.string(), "-q", query, "--float", "--json"});
+  EXPECT_EQ(json.status, 0) << json.err;
+  EXPECT_NE(json.out.find("\"double\": null"), std::string::npos);
+  EXPECT_NE(json.out.find("\"double_note\": \"underflow"), std::string::npos);
+  const Result only = run({"solve", model.string(), "-q", query, "--double"});
+  EXPECT_EQ(only.status, 1);
+  EXPECT_NE(only.err.find("below double's range"), std::string::npos) << only.err.substr(0, 300);
+  fs::remove(model);
+}
+
 // Issue #15 item 8: numeric options never wrap, clamp or accept nan.
 TEST_F(Cli, NumericOptionsAreValidatedNotWrapped) {
   for (const std::vector<std::string>& args :
