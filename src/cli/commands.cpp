@@ -197,6 +197,53 @@ auto double_only(const Scm& m, const Asked& asked, const SolverOptions& options)
   }
 }
 
+/// How one exact answer is printed.
+struct AnswerFormat {
+  bool json = false;      ///< a JSON object (one line in a batch, indented otherwise)
+  bool floating = false;  ///< the double beside the exact value (--float)
+  bool batch = false;     ///< one line per query
+  int digits = 6;         ///< decimal places of the exact value's decimal form
+};
+
+/// One query's exact answer (a single `-q`, a named estimand or a batch line), with its trace and
+/// the double beside it when asked.
+void print_answer(std::ostream& out, const Scm& m, const Query& query, const Answer& answer, const SolverOptions& options,
+                  const AnswerFormat& f) {
+  const std::string shown = to_string(query, m);
+  // The double beside the exact value (plain members: GCC 12 calls an optional<double>'s payload
+  // maybe-uninitialized here).
+  double dv = 0;
+  bool underflow = false;
+  if (f.floating) {
+    if (const auto d = beside(m, query, options)) {
+      dv = *d;
+    } else {
+      underflow = true;
+    }
+  }
+  if (f.json) {
+    nlohmann::ordered_json j;
+    j["query"] = shown;
+    j["rung"] = rung_of(query);
+    j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
+    j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, f.digits)}};
+    if (f.floating) {
+      j["double"] = underflow ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(dv);
+      if (underflow) j["double_note"] = kUnderflow;
+    }
+    if (answer.trace) j["trace"] = to_json(*answer.trace);
+    out << (f.batch ? j.dump() : j.dump(2)) << '\n';
+    return;
+  }
+  if (answer.trace) out << to_text(*answer.trace, m) << '\n';
+  out << fmt::format("{} = {} ≈ {}", shown, to_string(answer.value), to_decimal(answer.value, f.digits));
+  if (f.floating) {
+    const std::string shown_double = underflow ? std::string(kUnderflow) : fmt::format("{:.17g}", dv);
+    out << (f.batch ? fmt::format(" (double {})", shown_double) : fmt::format("\ndouble precision: {}", shown_double));
+  }
+  out << '\n';
+}
+
 /// `text` with `conditions` added to the conditions of every top-level P(...) or E(...): after
 /// its '|' if it has one, else as ` | conditions`. Quoted labels are skipped.
 std::string with_evidence(std::string_view text, std::string_view conditions) {
@@ -355,30 +402,8 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
                                a->digits.value_or(8));
           return 0;
         }
-        const Answer answer = solve(m, query, options);
-        const std::string text = to_string(query, m);
-        const int digits = a->digits.value_or(6);
-        if (a->json) {
-          nlohmann::ordered_json j;
-          j["query"] = text;
-          j["rung"] = rung_of(query);
-          j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
-          j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, digits)}};
-          if (a->floating) {
-            const auto d = beside(m, query, options);
-            j["double"] = d ? nlohmann::ordered_json(*d) : nlohmann::ordered_json(nullptr);
-            if (!d) j["double_note"] = kUnderflow;
-          }
-          if (answer.trace) j["trace"] = to_json(*answer.trace);
-          s.out << j.dump(2) << '\n';
-          return 0;
-        }
-        if (answer.trace) s.out << to_text(*answer.trace, m) << '\n';
-        s.out << fmt::format("{} = {} ≈ {}\n", text, to_string(answer.value), to_decimal(answer.value, digits));
-        if (a->floating) {
-          const auto d = beside(m, query, options);
-          s.out << (d ? fmt::format("double precision: {:.17g}\n", *d) : fmt::format("double precision: {}\n", kUnderflow));
-        }
+        print_answer(s.out, m, query, solve(m, query, options), options,
+                     {.json = a->json, .floating = a->floating, .batch = false, .digits = a->digits.value_or(6)});
         return 0;
       }
 
@@ -540,32 +565,8 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
             continue;
           }
           const Query& query = std::get<Query>(request);
-          const Answer answer = solve(m, query, options);
-          const std::string shown = to_string(query, m);
-          const int digits = a->digits.value_or(6);
-          if (a->json) {
-            nlohmann::ordered_json j;
-            j["query"] = shown;
-            j["rung"] = rung_of(query);
-            j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
-            j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, digits)}};
-            if (a->floating) {
-              const auto dv = beside(m, query, options);
-              j["double"] = dv ? nlohmann::ordered_json(*dv) : nlohmann::ordered_json(nullptr);
-              if (!dv) j["double_note"] = kUnderflow;
-            }
-            if (answer.trace) j["trace"] = to_json(*answer.trace);
-            s.out << (is_batch ? j.dump() : j.dump(2)) << '\n';
-            continue;
-          }
-          if (answer.trace) s.out << to_text(*answer.trace, m) << '\n';
-          s.out << fmt::format("{} = {} ≈ {}", shown, to_string(answer.value), to_decimal(answer.value, digits));
-          if (a->floating) {
-            const auto value = beside(m, query, options);
-            const std::string shown_double = value ? fmt::format("{:.17g}", *value) : std::string(kUnderflow);
-            s.out << (is_batch ? fmt::format(" (double {})", shown_double) : fmt::format("\ndouble precision: {}", shown_double));
-          }
-          s.out << '\n';
+          print_answer(s.out, m, query, solve(m, query, options), options,
+                       {.json = a->json, .floating = a->floating, .batch = is_batch, .digits = a->digits.value_or(6)});
         } catch (const UsageError&) {
           throw;
         } catch (const Error& e) {

@@ -2,6 +2,7 @@
 
 #include <gmp.h>
 
+#include <optional>
 #include <utility>
 
 namespace rung {
@@ -67,6 +68,17 @@ std::strong_ordering operator<=>(const FastRational& a, const FastRational& b) {
 
 namespace {
 
+/// A canonical GMP rational's numerator and denominator when both fit the inline form (the
+/// numerator not LONG_MIN, which has no negation), else nullopt.
+std::optional<std::pair<long, long>> small_parts(mpq_srcptr q) {
+  const __mpz_struct* num = mpq_numref(q);
+  const __mpz_struct* den = mpq_denref(q);
+  if (mpz_fits_slong_p(num) == 0 || mpz_fits_slong_p(den) == 0) return std::nullopt;
+  const long n = mpz_get_si(num);
+  if (n == std::numeric_limits<long>::min()) return std::nullopt;
+  return std::pair<long, long>(n, mpz_get_si(den));
+}
+
 /// A GMP rational per thread for the small operand of a mixed operation (its limbs are reused).
 struct Scratch {
   mpq_t q;
@@ -104,31 +116,20 @@ FastRational& FastRational::slow(const FastRational& o, char op) {
     case '*': mpq_mul(a, a, b); break;
     default: mpq_div(a, a, b); break;  // '/', b not zero
   }
-  const __mpz_struct* num = mpq_numref(a);
-  const __mpz_struct* den = mpq_denref(a);
-  if (mpz_fits_slong_p(num) != 0 && mpz_fits_slong_p(den) != 0) {
-    const long n = mpz_get_si(num);
-    if (n != std::numeric_limits<long>::min()) {
-      num_ = n;
-      den_ = mpz_get_si(den);
-      big_.reset();
-    }
+  if (const auto parts = small_parts(a)) {  // back to the inline form when the result fits
+    num_ = parts->first;
+    den_ = parts->second;
+    big_.reset();
   }
   return *this;
 }
 
 void FastRational::assign(const Rational& value) {
-  const auto* q = value.backend().data();
-  const __mpz_struct* num = mpq_numref(q);
-  const __mpz_struct* den = mpq_denref(q);
-  if (mpz_fits_slong_p(num) != 0 && mpz_fits_slong_p(den) != 0) {
-    const long n = mpz_get_si(num);
-    if (n != std::numeric_limits<long>::min()) {
-      num_ = n;
-      den_ = mpz_get_si(den);
-      big_.reset();
-      return;
-    }
+  if (const auto parts = small_parts(value.backend().data())) {
+    num_ = parts->first;
+    den_ = parts->second;
+    big_.reset();
+    return;
   }
   set_big(value);
 }

@@ -643,12 +643,14 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     zc = k == 0 ? ZClass::parent : k == 1 ? ZClass::descendant : ZClass::open;
     if (zc != ZClass::open) direct_valid = zc == ZClass::descendant;
   }
-  // det_counterfactual: the item's class, shared by its balanced block (CircuitClass).
+  // The classes below are drawn from the block's seed, so every item of a balanced block has the
+  // same one (an item redrawn without a block seed draws its own; a type uses one class only).
+  const bool in_block = target.block_seed != 0;
+  Rng block_rng(target.block_seed);
+  Rng& class_rng = in_block ? block_rng : rng;
+  // det_counterfactual: the item's class (CircuitClass).
   CircuitClass circuit_class;
-  if (type == "det_counterfactual") {
-    Rng block_rng(target.block_seed);
-    circuit_class = draw_circuit_class(options_, target.block_seed != 0 ? block_rng : rng);
-  }
+  if (type == "det_counterfactual") circuit_class = draw_circuit_class(options_, class_rng);
   // det_counterfactual's random graphs have 4 variables at least (5 at most at level 1): on three,
   // nearly every X -> Y path is one arc or a chain, where the negations along it decide.
   GeneratorOptions graph_options = options_;
@@ -661,19 +663,15 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   // its agreement with the answer is balanced in both classes: a far reading no longer agrees
   // more often than a near one (docs/generator.md). -1: no class.
   int reading_margin = -1;
-  if ((type == "marginal" || type == "correlation") && target.block_seed != 0) {
-    Rng block_rng(target.block_seed);
-    reading_margin = block_rng.chance(1, 2) ? 1 : 0;
-  }
-  // backdoor_set: the graph's size class, shared by its balanced block (GraphSize).
+  if ((type == "marginal" || type == "correlation") && in_block) reading_margin = block_rng.chance(1, 2) ? 1 : 0;
+  // backdoor_set: the graph's size class (GraphSize).
   GraphSize backdoor_size;
   std::optional<BackdoorDraw> paired;  // the block's graph for this item (Z neither parent nor descendant)
   if (type == "backdoor_set") {
-    Rng block_rng(target.block_seed);
-    backdoor_size = draw_backdoor_size(options_, target.block_seed != 0 ? block_rng : rng);
+    backdoor_size = draw_backdoor_size(options_, class_rng);
     // The block's items share one pair of indistinguishable graphs, one for each answer of
     // "is {} the valid set" (every item of the block finds the same pair from the block's seed).
-    for (int size_draw = 0; zc == ZClass::open && target.block_seed != 0 && !paired && size_draw < 4; ++size_draw) {
+    for (int size_draw = 0; zc == ZClass::open && in_block && !paired && size_draw < 4; ++size_draw) {
       if (size_draw > 0) backdoor_size = draw_backdoor_size(options_, block_rng);
       if (std::optional<BackdoorPair> pair = backdoor_pair(options_, backdoor_size, block_rng)) {
         paired = direct_valid ? pair->empty_valid : pair->z_valid;
