@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Issue #15's heavy reproducers: 60,000-variable chains and inputs over 1 GiB (ctest label
-# `heavy`). Release build, each test under `ulimit -v` so that a regression cannot take the
-# machine down. Exits non-zero on any failure, and when no test ran. Warnings are not errors
-# here: GCC 12 -O3 gives a false stringop-overflow in src/import/report.cpp (the ASan build checks).
+# Issue #15's heavy reproducers: 60,000-variable chains and inputs over 1 GiB, and issue #12's
+# learned-shortcut ceilings at every level (ctest label `heavy`; python3 reads the audit's JSON).
+# Release build, each test under `ulimit -v` so that a regression cannot take the machine down.
+# Exits non-zero on any failure, and when no test ran. Warnings are not errors here: GCC 12 -O3
+# gives a false stringop-overflow in src/import/report.cpp (the ASan build checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -481,6 +481,16 @@ Rational mean_conditional(const Cpts& p, int v) {
   return sum / Rational(static_cast<long>(probs.size()));
 }
 
+/// The mean of Y's stated P(Y=1 | parents) weighted by the stated P(X) along X's column (the
+/// other parents at 1/2 each): mean_conditional + (P(X) - 1/2) * arc_difference(X, Y) where X is
+/// a root parent of Y, else mean_conditional. The law of total probability done for X alone,
+/// which a learner can compute from P(X), Y's mean and its average difference on X.
+Rational treatment_weighted(const Graph& g, const Cpts& p, int x, int y) {
+  const Rational mean = mean_conditional(p, y);
+  if (!g.has_arc(x, y) || !g.is_root(x)) return mean;
+  return mean + (p[static_cast<std::size_t>(x)][0] - Rational(1, 2)) * arc_difference(g, p, x, y);
+}
+
 /// A deterministic boolean model on the graph (for det_counterfactual): each non-root is the
 /// `and` or `or` of its (possibly negated) parents.
 struct Circuit {
@@ -495,8 +505,9 @@ struct Circuit {
 /// up first (docs/generator.md). -1 leaves a part free. Negation counts and observed signs need no
 /// class: sample_circuit draws circuits whose distribution hides them.
 struct CircuitClass {
-  int outcome_op = -1;       ///< index into the allowed connectives
+  int outcome_op = -1;       ///< index into the allowed connectives (Y has 2+ causes); their count: Y has one cause
   int treatment_value = -1;  ///< X's factual value
+  int treatment_in_outcome = -1;  ///< whether X is one of Y's causes (an arc X -> Y)
 };
 
 std::vector<std::string> circuit_ops(const GeneratorOptions& o) {
@@ -514,8 +525,10 @@ bool circuit_negations(const GeneratorOptions& o) {
 
 CircuitClass draw_circuit_class(const GeneratorOptions& o, Rng& rng) {
   CircuitClass k;
-  k.outcome_op = static_cast<int>(rng.below(circuit_ops(o).size()));
+  // One more than the connectives: Y with a single cause ("A causes Y"), which reads as no connective.
+  k.outcome_op = static_cast<int>(rng.below(circuit_ops(o).size() + 1));
   k.treatment_value = rng.chance(1, 2) ? 1 : 0;
+  k.treatment_in_outcome = rng.chance(1, 2) ? 1 : 0;
   return k;
 }
 
@@ -526,7 +539,8 @@ Circuit sample_circuit(const Graph& g, const GeneratorOptions& o, const CircuitC
   for (int v = 0; v < g.size(); ++v) {
     const auto& parents = g.parents[static_cast<std::size_t>(v)];
     const bool outcome = v == g.y && !parents.empty();
-    c.op.push_back(parents.empty() ? "" : outcome && k.outcome_op >= 0 ? ops[static_cast<std::size_t>(k.outcome_op)] : rng.pick(ops));
+    const bool class_op = outcome && k.outcome_op >= 0 && static_cast<std::size_t>(k.outcome_op) < ops.size();
+    c.op.push_back(parents.empty() ? "" : class_op ? ops[static_cast<std::size_t>(k.outcome_op)] : rng.pick(ops));
     std::vector<int> neg;
     // Each cause is negated with probability 1/2 (and each op, each root value, is 1/2 either way),
     // so that the circuits' distribution is unchanged by reading any variable V as "not V" (De
@@ -686,8 +700,11 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   std::vector<std::pair<std::string, bool>> wanted = target.agreements;
   // det_counterfactual's draws are cheap (no solving until the targets are checked): they keep
   // every target three times longer, so that its class and its procedures' targets both hold.
-  const int relax_every = type == "det_counterfactual" ? 3 * kRelaxEvery : kRelaxEvery;
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  // Its class (below) is given up part by part after 9/4, 10/4 and 11/4 of that, first.
+  const int det_scale = type == "det_counterfactual" ? 4 : 1;
+  const int relax_every = type == "det_counterfactual" ? 3 * det_scale * kRelaxEvery : kRelaxEvery;
+  const int max_attempts = det_scale * kMaxAttempts;
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
     if (attempt > 0 && attempt % relax_every == 0 && !wanted.empty()) {
       if (wanted.back().first == "conditioning") conditioning_agrees.reset();
       if (wanted.back().first == "no_abduction") no_abduction_agrees = -1;
@@ -734,8 +751,18 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // The class's parts are given up one by one when the draws cannot meet them (after 900 and
       // 1,100 draws), before the named procedures' targets are (every 1,200 draws for this type):
       // a few items of a set then miss a part of their class, not the answer balance overall.
-      if (attempt >= 9 * kRelaxEvery / 4) circuit_class.treatment_value = -1;
-      if (attempt >= 11 * kRelaxEvery / 4) circuit_class.outcome_op = -1;
+      if (attempt >= 9 * det_scale * kRelaxEvery / 4) circuit_class.treatment_value = -1;
+      if (attempt >= 11 * det_scale * kRelaxEvery / 4) circuit_class.outcome_op = -1;
+      if (attempt >= 10 * det_scale * kRelaxEvery / 4) circuit_class.treatment_in_outcome = -1;
+      // The class is what the text shows: Y's connective, or a single cause (outcome_op at the
+      // connectives' count), and whether X is one of Y's causes (never its only one: there the
+      // answer is just X's literal flipped).
+      if (circuit_class.outcome_op >= 0) {
+        const bool single = static_cast<std::size_t>(circuit_class.outcome_op) == circuit_ops(options_).size();
+        if (single != (g.parents[static_cast<std::size_t>(g.y)].size() == 1)) continue;
+        if (single && circuit_class.treatment_in_outcome >= 0) circuit_class.treatment_in_outcome = 0;
+      }
+      if (circuit_class.treatment_in_outcome >= 0 && g.has_arc(g.x, g.y) != (circuit_class.treatment_in_outcome == 1)) continue;
       const Circuit c = sample_circuit(g, options_, circuit_class, rng);
       const std::vector<int> factual = simulate(g, c, -1, 0);
       const int x_fact = factual[static_cast<std::size_t>(g.x)];
@@ -743,7 +770,20 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       const std::vector<int> world = simulate(g, c, g.x, 1 - x_fact);
       const int y_cf = world[static_cast<std::size_t>(g.y)];
       if ((y_cf != 0) != target.answer) continue;
-      if ((y_cf == factual[static_cast<std::size_t>(g.y)]) != target.answer_equals_factual) continue;
+      // Where X is one of Y's causes and its literal in the hypothetical world is true in an
+      // `or` (false in an `and`), that literal alone decides the answer (yes; no): a one-step
+      // item that every reading gets right. Only 1 in 4 of those is kept, so that "read X's
+      // literal in Y's clause" decides few items; the answer-equals-factual target, which such
+      // classes often cannot meet, is given up first (after 8/4 of the relaxation step).
+      if (g.has_arc(g.x, g.y)) {
+        const auto& parents = g.parents[static_cast<std::size_t>(g.y)];
+        const auto i = static_cast<std::size_t>(std::find(parents.begin(), parents.end(), g.x) - parents.begin());
+        const int literal_cf = (1 - x_fact) ^ c.negated[static_cast<std::size_t>(g.y)][i];
+        const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
+        const bool forced = parents.size() > 1 && ((y_op == "or" && literal_cf == 1) || (y_op == "and" && literal_cf == 0));
+        if (forced && !rng.chance(1, 4)) continue;
+      }
+      if (attempt < 8 * det_scale * kRelaxEvery / 4 && (y_cf == factual[static_cast<std::size_t>(g.y)]) != target.answer_equals_factual) continue;
       item.model = read_scm_text(circuit_model_text(g, c, names));
       std::vector<std::string> evidence;
       std::vector<std::string> observed;
@@ -873,7 +913,10 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       item.decision = decision;
       // Readings of the stated numbers (docs/generator.md), exact; a target on one is checked
       // here first, before the solved procedures (cheap before costly).
-      if (type == "marginal") item.computed.push_back({"mean_conditional", mean_conditional(p, g.y)});
+      if (type == "marginal") {
+        item.computed.push_back({"mean_conditional", mean_conditional(p, g.y)});
+        item.computed.push_back({"treatment_weighted", treatment_weighted(g, p, g.x, g.y)});
+      }
       if (type == "correlation" || type == "ate" || type == "explaining_away" || type == "collider_bias") {
         item.computed.push_back({"unweighted_difference", path_difference(g, p, g.x, g.y)});
       }
@@ -969,7 +1012,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     return item;
   }
   throw Error(fmt::format("cladder preset: no {} item with answer {} in {} draws; relax the knobs", type,
-                          target.answer ? "yes" : "no", kMaxAttempts));
+                          target.answer ? "yes" : "no", max_attempts));
 }
 
 }  // namespace rung

@@ -83,7 +83,10 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     if (target.type == "nde" || target.type == "nie") target.agreements.emplace_back("total_effect", (rank & 4U) == 0);
     // Readings of the stated numbers (the preset computes them): the first free bit.
     const std::uint64_t free_bit = target.type == "ett" ? 16U : target.type == "ate" || target.type == "nde" || target.type == "nie" ? 8U : 4U;
-    if (target.type == "marginal") target.agreements.emplace_back("mean_conditional", (rank & free_bit) == 0);
+    if (target.type == "marginal") {
+      target.agreements.emplace_back("mean_conditional", (rank & free_bit) == 0);
+      target.agreements.emplace_back("treatment_weighted", (rank & (free_bit << 1U)) == 0);
+    }
     // (explaining_away records it unbalanced: its graphs rarely let X reach Y, so it is mostly 0.)
     if (target.type == "correlation" || target.type == "ate" || target.type == "ett" || target.type == "nie") {
       target.agreements.emplace_back("unweighted_difference", (rank & free_bit) == 0);

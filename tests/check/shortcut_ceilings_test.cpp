@@ -64,11 +64,11 @@ TEST(ShortcutCeilings, Ladder) {
 }
 
 TEST(ShortcutCeilings, Cladder) {
-  // Two types sit at the ceiling (issue #12 stays open for them; docs/generator.md): `marginal`,
-  // where trees weight Y's stated conditionals by the stated P(X) — the answer's own formula when
-  // Y's parents are roots — and det_counterfactual ("basic"), where the negations along a short
-  // path decide. Measured on this set: 185/300 and 181/300 (pooled trees); held below 64%.
-  expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60, {{"marginal", 0.64}, {"basic", 0.64}});
+  // Every type under 60% at the default level; levels 1-5 are checked by the heavy suite
+  // (tests/heavy/heavy.sh, shortcut_ceilings_levels). The two last gaps closed by balancing
+  // `marginal` against the P(X)-weighted reading and det_counterfactual within the visible
+  // classes of Y's clause (docs/generator.md).
+  expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60);
 }
 
 }  // namespace

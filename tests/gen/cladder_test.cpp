@@ -192,16 +192,26 @@ TEST_F(Cladder, BackdoorGraphsCannotBeToldApartByTheirCounts) {
 }
 
 TEST_F(Cladder, DetCounterfactualAnswersAreBalancedWithinTheOutcomeClauseAndTreatmentClasses) {
-  // Y depends on X; within each (Y's connective, X's factual value) class, drawn once per block,
-  // about half the answers are yes; negations and observed values are drawn symmetrically, so a
-  // "count the nots" rule stays near chance.
-  std::map<std::pair<std::string, int>, std::pair<int, int>> classes;  // -> (yes, all)
+  // Y depends on X; within each class drawn once per block — Y's connective (or a single cause),
+  // whether X is one of Y's causes, X's factual value — about half the answers are yes; negations
+  // and observed values are drawn symmetrically, so a "count the nots" rule stays near chance; and
+  // few items are decided by X's literal in Y's clause alone (an `or` it makes true, an `and` it
+  // makes false).
+  struct Class {
+    std::string op;
+    bool x_in_clause;
+    int x_value;
+    auto operator<=>(const Class&) const = default;
+  };
+  std::map<Class, std::pair<int, int>> classes;  // -> (yes, all)
   int parity_right = 0;
+  int decided_by_literal = 0;
   const auto rs = of_type("det_counterfactual");
   ASSERT_EQ(rs.size(), 300U);
   for (const auto& r : rs) {
     const ModelGraph g(r["model"]);
-    const VarId x = g.id(r["meta"]["treatment"]);
+    const std::string x_name = r["meta"]["treatment"];
+    const VarId x = g.id(x_name);
     const VarId y = g.id(r["meta"]["outcome"]);
     EXPECT_TRUE(g.reaches(x, y)) << r["id"];
     std::string mechanism;
@@ -211,8 +221,25 @@ TEST_F(Cladder, DetCounterfactualAnswersAreBalancedWithinTheOutcomeClauseAndTrea
     const std::string op = mechanism.find(" and ") != std::string::npos ? "and" : mechanism.find(" or ") != std::string::npos ? "or" : "one cause";
     const std::string question = r["question"];
     const int x_value = question.find("if not ") != std::string::npos ? 1 : 0;
+    // X's literal in Y's clause ("X" or "not X" between the connectives), and its value once X is flipped.
+    int literal_after = -1;
+    if (op != "one cause") {
+      const std::string sep = " " + op + " ";
+      for (std::size_t start = 0;;) {
+        const std::size_t end = mechanism.find(sep, start);
+        const std::string term = mechanism.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (term == x_name) literal_after = 1 - x_value;
+        if (term == "not " + x_name) literal_after = x_value;
+        if (end == std::string::npos) break;
+        start = end + sep.size();
+      }
+    }
     const bool yes = r["answer"] == "yes";
-    auto& [y_count, n] = classes[{op, x_value}];
+    if ((op == "or" && literal_after == 1) || (op == "and" && literal_after == 0)) {
+      ++decided_by_literal;
+      EXPECT_EQ(yes, op == "or") << r["id"];
+    }
+    auto& [y_count, n] = classes[{op, literal_after >= 0, x_value}];
     y_count += yes ? 1 : 0;
     ++n;
     int nots = 0;
@@ -220,11 +247,15 @@ TEST_F(Cladder, DetCounterfactualAnswersAreBalancedWithinTheOutcomeClauseAndTrea
     for (std::size_t k = text.find("not "); k != std::string::npos; k = text.find("not ", k + 1)) ++nots;
     parity_right += (nots % 2 == 1) == yes ? 1 : 0;
   }
+  int tested = 0;
   for (const auto& [cls, tally] : classes) {
     if (tally.second >= 40) {
-      EXPECT_NEAR(2.0 * tally.first / tally.second, 1.0, 0.3) << cls.first << " " << cls.second;
+      ++tested;
+      EXPECT_NEAR(2.0 * tally.first / tally.second, 1.0, 0.3) << cls.op << " " << cls.x_in_clause << " " << cls.x_value;
     }
   }
+  EXPECT_GE(tested, 3);
+  EXPECT_LE(decided_by_literal, 45);  // 1 in 4 kept: ~7% of the items (21 of 300 when written)
   EXPECT_NEAR(parity_right, 150, 25);
 }
 
@@ -256,6 +287,7 @@ TEST_F(Cladder, NumericReadingsAgreeWithHalfTheAnswersAndRecomputeFromTheModel) 
     unsigned bit;
   };
   for (const auto& [type, procedure, bit] : std::vector<Reading>{{"marginal", "mean_conditional", 4},
+                                                                {"marginal", "treatment_weighted", 8},
                                                                 {"correlation", "unweighted_difference", 4},
                                                                 {"ate", "unweighted_difference", 8},
                                                                 {"ett", "unweighted_difference", 16},
@@ -277,10 +309,15 @@ TEST_F(Cladder, NumericReadingsAgreeWithHalfTheAnswersAndRecomputeFromTheModel) 
       const VarId x = g.id(r["meta"]["treatment"]);
       const VarId y = g.id(r["meta"]["outcome"]);
       Rational value;
-      if (procedure == "mean_conditional") {
+      if (procedure == "mean_conditional" || procedure == "treatment_weighted") {
         const auto rows = std::size_t{1} << g.parents(y).size();
         for (std::size_t row = 0; row < rows; ++row) value += g.cpt(y, row);
         value /= static_cast<long>(rows);
+        // The stated P(X) weights X's column where X is a root parent of Y; the others count 1/2.
+        const std::vector<VarId> ps = g.parents(y);
+        if (procedure == "treatment_weighted" && g.parents(x).empty() && std::find(ps.begin(), ps.end(), x) != ps.end()) {
+          value += (g.cpt(x, 0) - Rational(1, 2)) * g.arc(x, y);
+        }
       } else if (procedure == "direct_difference") {
         value = g.arc(x, y);
       } else if (type == "nie") {
@@ -293,7 +330,9 @@ TEST_F(Cladder, NumericReadingsAgreeWithHalfTheAnswersAndRecomputeFromTheModel) 
       }
       EXPECT_EQ(r["distractors"][procedure]["value"]["fraction"], to_string(value)) << r["id"] << " " << procedure;
     }
-    EXPECT_NEAR(agree, expected, 8) << type << " " << procedure;  // exact but for relaxed targets
+    // Exact but for relaxed targets; marginal's second reading is its last target, the first
+    // given up on a hard draw (9 of 300 items when written).
+    EXPECT_NEAR(agree, expected, procedure == "treatment_weighted" ? 12 : 8) << type << " " << procedure;
     EXPECT_NEAR(agree, 150, 12) << type << " " << procedure;
   }
 }

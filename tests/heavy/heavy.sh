@@ -54,6 +54,34 @@ case "$case_name" in
     echo '{"id": "x", "response": "yes"}' >responses.jsonl
     expect 1 "line longer than 256 MiB" "$rung" check data.jsonl responses.jsonl
     ;;
+  shortcut_ceilings_levels)  # issue #12: no learner above 60% on a yes/no type, every preset and level
+    command -v python3 >/dev/null || { echo "heavy.sh: python3 is needed to read the audit's JSON"; exit 1; }
+    for preset_count in cladder:3000 counterbench:3000 ladder:6000; do
+      preset=${preset_count%%:*}
+      count=${preset_count##*:}
+      for level in 1 2 3 4 5; do
+        "$rung" generate --preset "$preset" -n "$count" --seed 1 --difficulty "$level" -o data.jsonl 2>/dev/null
+        "$rung" audit --no-verify --json --threads 2 data.jsonl >audit.json
+        python3 - "$preset" "$level" <<'PY'
+import json, sys
+preset, level = sys.argv[1:]
+learned = json.load(open("audit.json"))["learned_shortcuts"]
+worst = []
+for learner in learned["classifiers"]:
+    overall = max(learner["all"][k]["accuracy"] for k in ("pooled", "per_type") if k in learner["all"])
+    if overall > 0.58:
+        sys.exit(f"FAIL: {preset} level {level}: {learner['name']} overall {overall:.3f} > 0.58")
+    for kind, cells in learner["by_type"].items():
+        best = max(cells[k]["accuracy"] for k in ("pooled", "per_type"))
+        worst.append((best, learner["name"], kind))
+best, name, kind = max(worst)
+if best > 0.60:
+    sys.exit(f"FAIL: {preset} level {level}: {name} on {kind} {best:.3f} > 0.60")
+print(f"ok: {preset} level {level}: worst {kind} {best:.3f} ({name})")
+PY
+      done
+    done
+    ;;
   *)
     echo "heavy.sh: unknown case $case_name"; exit 2 ;;
 esac
