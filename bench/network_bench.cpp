@@ -3,7 +3,8 @@
 /// with normalisation, the canonical SCM), and answering distributions on it, model loaded:
 /// a marginal, an evidence query, a do-query, the do+evidence query, a 4-variable joint,
 /// each exact and in double precision; and the 1,000 queries of bench/data/alarm_1000.queries
-/// (the same batch `rung solve --queries` answers), exact.
+/// (the same batch `rung solve --queries` answers), exact; two distributions on asia. The same
+/// queries in pgmpy: bench/pgmpy_side_by_side.py.
 ///
 ///     build/release/bench/rung_network_bench --benchmark_filter=Alarm
 
@@ -59,6 +60,29 @@ void AlarmDistributionDouble(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(solve_double(alarm(), d));
 }
 BENCHMARK(AlarmDistributionDouble)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
+
+const std::filesystem::path kAsia = std::filesystem::path(RUNG_SOURCE_DIR) / "tests/data/networks/asia.bif";
+
+const Scm& asia() {
+  static const Scm m = read_model_file(kAsia, {});
+  return m;
+}
+
+const char* const kAsiaQueries[] = {"P(dysp)", "P(lung | xray=yes, smoke=yes)"};
+
+void AsiaDistributionExact(benchmark::State& state) {
+  const Distribution d = std::get<Distribution>(parse_request(kAsiaQueries[state.range(0)], asia()));
+  state.SetLabel(kAsiaQueries[state.range(0)]);
+  for (auto _ : state) benchmark::DoNotOptimize(solve(asia(), d));
+}
+BENCHMARK(AsiaDistributionExact)->DenseRange(0, 1)->Unit(benchmark::kMicrosecond);
+
+void AsiaDistributionDouble(benchmark::State& state) {
+  const Distribution d = std::get<Distribution>(parse_request(kAsiaQueries[state.range(0)], asia()));
+  state.SetLabel(kAsiaQueries[state.range(0)]);
+  for (auto _ : state) benchmark::DoNotOptimize(solve_double(asia(), d));
+}
+BENCHMARK(AsiaDistributionDouble)->DenseRange(0, 1)->Unit(benchmark::kMicrosecond);
 
 void AlarmBatchOf1000(benchmark::State& state) {
   std::vector<Distribution> batch;
