@@ -87,6 +87,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_show(app, action);
   add_convert(app, action);
   add_solve(app, action);
+  add_identify(app, action);
   add_generate(app, action);
   add_audit(app, action);
   add_check(app, action);

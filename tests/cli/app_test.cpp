@@ -269,6 +269,36 @@ TEST_F(Cli, SolveMethodsAgreeAndJsonCarriesTheValue) {
   }
 }
 
+TEST_F(Cli, IdentifyPrintsTheFormulaOrTheHedge) {
+  Result r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1))", "--evaluate"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("frontdoor on {Tar}: sum_{Tar} P(Tar | Smoking) (sum_{Smoking'} P(Cancer | Smoking', Tar) P(Smoking'))"),
+            std::string::npos)
+      << r.out;
+  const Result solved = run({"solve", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1))", "--json"});
+  ASSERT_EQ(solved.status, 0) << solved.err;
+  const std::string exact = nlohmann::json::parse(solved.out)["value"]["fraction"];
+  EXPECT_NE(r.out.find("value on the observed distribution: " + exact + " "), std::string::npos) << r.out;
+
+  r = run({"identify", "examples/bow_arc.scm", "-q", "P(Y=1 | do(X=1))", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["identifiable"], false);
+  EXPECT_EQ(j["hedge"]["F"], "{X, Y}");
+  EXPECT_EQ(j["hedge"]["F_prime"], "{Y}");
+
+  // Hiding the mediator leaves the effect unidentifiable too (X <-> Y, X -> Y).
+  r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1))", "--hidden", "Tar"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("not identifiable"), std::string::npos) << r.out;
+  r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1))", "--hidden", "Tarr"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--hidden Tarr: no variable of that name"), std::string::npos) << r.err;
+  r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1), Tar=1)"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("IDC"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, SolveNamedEstimandsExpandToTheNotation) {
   Result nde = run({"solve", "examples/cladder_mediation.scm", "--nde", "X", "M", "Y"});
   ASSERT_EQ(nde.status, 0) << nde.err;

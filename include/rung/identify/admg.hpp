@@ -1,0 +1,75 @@
+#pragma once
+/// \file
+/// The observed part of a model: an acyclic directed mixed graph (ADMG) over its observed
+/// endogenous variables, the latent projection of everything else.
+///
+///     rung::Admg g = rung::Admg::of(scm, {*scm.find("M")});   // M hidden
+///     g.size();                // observed variables
+///     g.bidirected(a, b);      // a hidden common cause of a and b
+///
+/// Observed are the endogenous variables not listed as hidden. A -> B when a directed path
+/// A -> H1 -> ... -> B runs through hidden endogenous variables only (or none); A <-> B when an
+/// unobserved variable U (exogenous, or hidden endogenous) reaches both along such paths: an
+/// exogenous variable shared by several mechanisms is a latent confounder, one private to a
+/// single mechanism is noise and leaves no arc. Sets of observed variables are bit masks over
+/// their indices (at most 64 observed variables; more is a rung::TooLarge error).
+
+#include "rung/scm/scm.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace rung {
+
+/// A set of observed variables: bit i is the observed variable of index i.
+using VarMask = std::uint64_t;
+
+class Admg {
+ public:
+  /// The latent projection of `scm` onto its endogenous variables minus `hidden` (endogenous
+  /// ids). Throws InvalidQuery for an exogenous or repeated id in `hidden`, TooLarge above 64
+  /// observed variables.
+  [[nodiscard]] static Admg of(const Scm& scm, std::span<const VarId> hidden = {});
+
+  [[nodiscard]] int size() const noexcept { return static_cast<int>(vars_.size()); }
+  [[nodiscard]] VarMask all() const noexcept { return size() == 64 ? ~VarMask{0} : (VarMask{1} << size()) - 1; }
+  /// The model's id of observed variable i; and the index of a model id (-1 when not observed).
+  [[nodiscard]] VarId var(int i) const { return vars_.at(static_cast<std::size_t>(i)); }
+  [[nodiscard]] int index(VarId v) const;
+  [[nodiscard]] const std::string& name(int i) const { return names_.at(static_cast<std::size_t>(i)); }
+  [[nodiscard]] std::size_t cardinality(int i) const { return labels_.at(static_cast<std::size_t>(i)).size(); }
+  [[nodiscard]] const std::string& label(int i, std::uint32_t value) const { return labels_.at(static_cast<std::size_t>(i)).at(value); }
+  [[nodiscard]] VarMask parents(int i) const { return parents_.at(static_cast<std::size_t>(i)); }
+  [[nodiscard]] VarMask children(int i) const { return children_.at(static_cast<std::size_t>(i)); }
+  [[nodiscard]] VarMask siblings(int i) const { return siblings_.at(static_cast<std::size_t>(i)); }
+  [[nodiscard]] bool bidirected(int a, int b) const { return ((siblings(a) >> b) & 1U) != 0; }
+  /// Observed indices in a topological order of the directed arcs (the model's evaluation order).
+  [[nodiscard]] const std::vector<int>& order() const noexcept { return order_; }
+
+  /// Ancestors of `of` (itself included) in the subgraph induced by `within`, not entering
+  /// `cut` from its parents (ancestors in G[within] with the arcs into `cut` removed).
+  [[nodiscard]] VarMask ancestors(VarMask of, VarMask within, VarMask cut = 0) const;
+  /// Descendants of `of` (itself included) in the subgraph induced by `within`.
+  [[nodiscard]] VarMask descendants(VarMask of, VarMask within) const;
+  /// The c-components (connected by bidirected arcs) of the subgraph induced by `within`, each a
+  /// mask, ordered by their lowest index.
+  [[nodiscard]] std::vector<VarMask> c_components(VarMask within) const;
+  /// "{A, B}" in the order of the indices.
+  [[nodiscard]] std::string names(VarMask set) const;
+  /// "A=0, B=high": the set's variables at the values `at` gives them (one per observed variable).
+  [[nodiscard]] std::string event(VarMask set, const std::vector<std::uint32_t>& at) const;
+
+ private:
+  std::vector<VarId> vars_;
+  std::vector<std::string> names_;
+  std::vector<std::vector<std::string>> labels_;
+  std::vector<VarMask> parents_, children_, siblings_;
+  std::vector<int> order_;
+};
+
+/// The observed variables of a mask, in index order.
+[[nodiscard]] std::vector<int> members(VarMask set);
+
+}  // namespace rung

@@ -1,0 +1,81 @@
+#pragma once
+/// \file
+/// An estimand as a functional of the observed distribution: an expression over probabilities of
+/// observed variables — P(targets | given), sums over variables, products and ratios — as the
+/// identification algorithms build it, with its printed forms (rung's notation and LaTeX) and its
+/// exact value on an observed distribution. (rung::Estimand, in query.hpp, names the standard
+/// causal quantities — ATE, NDE, ... — as queries; this is the formula that answers one.)
+///
+///     Functional e = Functional::sum(z, Functional::product({Functional::prob(y, x | z), Functional::prob(z, 0)}));
+///     e.to_string(admg);     // "sum_{Z} P(Y | X, Z) P(Z)"
+///     e.evaluate(joint, at); // exact, at the values `at` of its free variables
+///
+/// Every variable of an estimand stands for its value: a free one takes the value given to
+/// evaluate(), a summed one every value of its domain.
+
+#include "rung/core/rational.hpp"
+#include "rung/identify/admg.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rung {
+
+/// The joint distribution of the observed variables, exact: one probability per combination of
+/// values, row-major in the observed variables' index order (the last fastest); and its
+/// marginals, computed once each.
+class ObservedJoint {
+ public:
+  ObservedJoint(const Admg& g, std::vector<Rational> cells);
+  /// P(set = the values `at` gives to the set's variables) (`at` holds a value for every observed
+  /// variable; only the set's are read).
+  [[nodiscard]] const Rational& marginal(VarMask set, const std::vector<std::uint32_t>& at) const;
+  [[nodiscard]] const Admg& graph() const noexcept { return *g_; }
+
+ private:
+  const Admg* g_;
+  std::vector<Rational> cells_;
+  mutable std::map<VarMask, std::vector<Rational>> marginals_;
+};
+
+class Functional {
+ public:
+  enum class Kind { prob, sum, product, ratio };
+
+  /// P(targets | given) under the observed distribution (given may be 0).
+  [[nodiscard]] static Functional prob(VarMask targets, VarMask given);
+  /// The sum over every value of `over` (a no-op for 0).
+  [[nodiscard]] static Functional sum(VarMask over, Functional body);
+  /// The product of the factors (one factor: itself; none: 1).
+  [[nodiscard]] static Functional product(std::vector<Functional> factors);
+  [[nodiscard]] static Functional ratio(Functional numerator, Functional denominator);
+
+  [[nodiscard]] Kind kind() const noexcept { return kind_; }
+  [[nodiscard]] VarMask targets() const noexcept { return targets_; }
+  [[nodiscard]] VarMask given() const noexcept { return given_; }
+  [[nodiscard]] VarMask summed() const noexcept { return summed_; }
+  [[nodiscard]] const std::vector<Functional>& children() const noexcept { return children_; }
+  /// The variables whose values the estimand reads and does not sum over.
+  [[nodiscard]] VarMask free() const;
+
+  /// Exact value with the free variables at `at` (one value per observed variable). Throws
+  /// ZeroProbabilityEvidence when a ratio or a conditional's denominator is 0 at some point
+  /// (a positivity violation of the observed distribution).
+  [[nodiscard]] Rational evaluate(const ObservedJoint& p, std::vector<std::uint32_t> at) const;
+
+  /// "sum_{Z} P(Y | X, Z) P(Z)"; `latex`: "\sum_{z} P(y \mid x, z) P(z)".
+  [[nodiscard]] std::string to_string(const Admg& g) const;
+  [[nodiscard]] std::string to_latex(const Admg& g) const;
+
+ private:
+  Kind kind_ = Kind::prob;
+  VarMask targets_ = 0, given_ = 0, summed_ = 0;
+  std::vector<Functional> children_;
+  Rational value(const ObservedJoint& p, std::vector<std::uint32_t>& at) const;
+  std::string print(const Admg& g, bool latex) const;
+};
+
+}  // namespace rung

@@ -1,0 +1,55 @@
+#pragma once
+/// \file
+/// Identification of interventional queries P(y | do(x)) from the observed distribution: the
+/// ID algorithm of Shpitser & Pearl (2006), complete over ADMGs, and the standard cases by name.
+///
+///     const Admg g = Admg::of(scm, hidden);
+///     const Identification r = identify(g, y_mask, x_mask);
+///     if (r.identifiable) r.estimand->to_string(g);   // "sum_{Z} P(Y | X, Z) P(Z)"
+///     else r.hedge_f, r.hedge_f_prime;                // the two c-forests of the hedge
+///
+/// A named case (backdoor with a minimal adjustment set, frontdoor with a minimal mediator set)
+/// is recognised by its graphical criterion and given as a second estimand, which equals the ID
+/// algorithm's on every distribution the graph allows (both are evaluated in the tests).
+/// Not yet here (issue #17): conditional queries (IDC), counterfactuals (ID*, IDC*), bounds.
+
+#include "rung/identify/admg.hpp"
+#include "rung/identify/functional.hpp"
+#include "rung/query/query.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rung {
+
+struct Identification {
+  bool identifiable = false;
+  std::optional<Functional> estimand;  ///< the ID algorithm's, when identifiable
+  /// "no intervention", "backdoor", "frontdoor" or "" (only the general algorithm applies).
+  std::string named;
+  VarMask named_set = 0;                   ///< the adjustment set (backdoor) or mediators (frontdoor)
+  std::optional<Functional> named_estimand;  ///< the named case's formula
+  /// When not identifiable: the hedge (F, F'), two c-forests rooted in Y's ancestors, F' ⊂ F.
+  VarMask hedge_f = 0, hedge_f_prime = 0;
+  std::string reason;  ///< why not identifiable, in words
+};
+
+/// P(y | do(x)) for disjoint, non-empty y and any x (sets of observed variables of `g`).
+/// Throws InvalidQuery for an empty y or overlapping sets.
+[[nodiscard]] Identification identify(const Admg& g, VarMask y, VarMask x);
+
+/// A query `P(Y=y, ... | do(X=x, ...))` (parsed, so the do() is folded into every term) as
+/// the observed variables and values it asks about. Throws InvalidQuery, saying what is not
+/// supported yet, for evidence (IDC), nested or differing worlds (counterfactuals: ID*),
+/// expectations, several parts, and hidden variables in the query.
+struct InterventionalQuery {
+  VarMask y = 0, x = 0;
+  std::vector<std::uint32_t> at;  ///< one value per observed variable: y's and x's are the query's, the others 0
+};
+[[nodiscard]] InterventionalQuery interventional_query(const Query& q, const Scm& scm, const Admg& g);
+
+/// The exact joint distribution of g's observed variables under `scm` (one elimination).
+[[nodiscard]] ObservedJoint observed_joint(const Scm& scm, const Admg& g);
+
+}  // namespace rung

@@ -1,0 +1,98 @@
+// `rung identify MODEL -q QUERY [--hidden A,B] [--evaluate] [--json]`: is P(Y=y | do(X=x))
+// computable from the observed variables' distribution, and by which formula (docs/identification.md).
+#include "rung/cli/commands.hpp"
+#include "rung/core/error.hpp"
+#include "rung/identify/identify.hpp"
+#include "rung/infer/solver.hpp"
+#include "rung/io/model_file.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+namespace rung::cli {
+
+void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
+  auto* cmd = app.add_subcommand(
+      "identify",
+      "Is an interventional query computable from the observed distribution? Prints the estimand (ID algorithm) "
+      "or the hedge that proves it is not");
+  struct Args {
+    std::string model;
+    std::string query;
+    std::vector<std::string> hidden;
+    bool evaluate = false;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("MODEL", a->model, "Model file (.scm, JSON, BIF, XMLBIF, UAI)")->required();
+  cmd->add_option("-q,--query", a->query, "P(Y=y | do(X=x)): outcomes and interventions on observed variables")->required();
+  cmd->add_option("--hidden", a->hidden,
+                  "Endogenous variables that are not observed, comma-separated (exogenous ones never are; one shared "
+                  "by several variables is a hidden confounder)")
+      ->delimiter(',');
+  cmd->add_flag("--evaluate", a->evaluate,
+                "Evaluate the estimand exactly on the model's observed distribution, beside the model's own answer");
+  cmd->add_flag("--json", a->json, "Print the result as JSON");
+  cmd->callback([=] {
+    *action = [a](Streams s) {
+      const Scm m = read_model_file(a->model);
+      std::vector<VarId> hidden;
+      for (const auto& name : a->hidden) {
+        const auto v = m.find(name);
+        if (!v) throw UsageError(fmt::format("--hidden {}: no variable of that name in {}", name, a->model));
+        hidden.push_back(*v);
+      }
+      const Admg g = Admg::of(m, hidden);
+      const Query q = parse_query(a->query, m);
+      const InterventionalQuery iq = interventional_query(q, m, g);
+      const Identification r = identify(g, iq.y, iq.x);
+      nlohmann::ordered_json j;
+      j["query"] = to_string(q, m);
+      j["observed"] = g.names(g.all());
+      j["identifiable"] = r.identifiable;
+      std::string text = fmt::format("query: {}\nobserved: {}\n", to_string(q, m), g.names(g.all()));
+      if (!r.identifiable) {
+        j["hedge"] = {{"F", g.names(r.hedge_f)}, {"F_prime", g.names(r.hedge_f_prime)}};
+        j["reason"] = r.reason;
+        text += fmt::format("not identifiable: {}\n", r.reason);
+      } else {
+        if (!r.named.empty()) {
+          j["named"] = r.named;
+          if (r.named_estimand) {
+            j["named_set"] = g.names(r.named_set);
+            j["named_estimand"] = r.named_estimand->to_string(g);
+            j["named_latex"] = r.named_estimand->to_latex(g);
+            text += fmt::format("{} on {}: {}\n", r.named, g.names(r.named_set), r.named_estimand->to_string(g));
+          } else {
+            text += fmt::format("{}\n", r.named);
+          }
+        }
+        j["estimand"] = r.estimand->to_string(g);
+        j["latex"] = r.estimand->to_latex(g);
+        text += fmt::format("estimand (ID algorithm): {}\nLaTeX: {}\n", r.estimand->to_string(g), r.estimand->to_latex(g));
+        if (a->evaluate) {
+          const ObservedJoint p = observed_joint(m, g);
+          const Rational value = r.estimand->evaluate(p, iq.at);
+          const Rational truth = solve(m, q).value;
+          j["value"] = to_string(value);
+          j["model_value"] = to_string(truth);
+          text += fmt::format("value on the observed distribution: {} ({})\nthe model's own answer: {} ({})\n", to_string(value),
+                              to_decimal(value, 6), to_string(truth), to_decimal(truth, 6));
+          if (r.named_estimand) {
+            const Rational named = r.named_estimand->evaluate(p, iq.at);
+            j["named_value"] = to_string(named);
+            text += fmt::format("{} formula's value: {}\n", r.named, to_string(named));
+            if (named != truth) throw Error(fmt::format("the {} formula gives {} but the model gives {} (a bug)", r.named, to_string(named), to_string(truth)));
+          }
+          if (value != truth) throw Error(fmt::format("the estimand gives {} but the model gives {} (a bug)", to_string(value), to_string(truth)));
+        }
+      }
+      s.out << (a->json ? report_json(j) : text);
+      return 0;
+    };
+  });
+}
+
+}  // namespace rung::cli

@@ -1,0 +1,147 @@
+#include "rung/identify/admg.hpp"
+
+#include "rung/core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+
+namespace rung {
+
+std::vector<int> members(VarMask set) {
+  std::vector<int> out;
+  for (; set != 0; set &= set - 1) out.push_back(std::countr_zero(set));
+  return out;
+}
+
+Admg Admg::of(const Scm& scm, std::span<const VarId> hidden) {
+  const std::size_t n = scm.size();
+  std::vector<char> is_hidden(n, 0);
+  for (VarId h : hidden) {
+    if (h >= n || scm.is_exogenous(h)) throw InvalidQuery("only endogenous variables can be hidden (exogenous ones are unobserved already)");
+    if (is_hidden[h] != 0) throw InvalidQuery(fmt::format("'{}' is listed as hidden twice", scm.name(h)));
+    is_hidden[h] = 1;
+  }
+  Admg g;
+  std::vector<int> index(n, -1);
+  for (VarId v : scm.evaluation_order()) {
+    if (scm.is_exogenous(v) || is_hidden[v] != 0) continue;
+    if (g.vars_.size() == 64) {
+      throw TooLarge("identification handles at most 64 observed variables; mark more of them hidden");
+    }
+    index[v] = static_cast<int>(g.vars_.size());
+    g.vars_.push_back(v);
+    g.names_.push_back(scm.name(v));
+    std::vector<std::string> labels;
+    for (Value x = 0; x < scm.domain(v).size(); ++x) labels.push_back(scm.domain(v).label(x));
+    g.labels_.push_back(std::move(labels));
+  }
+  const std::size_t k = g.vars_.size();
+  g.parents_.assign(k, 0);
+  g.children_.assign(k, 0);
+  g.siblings_.assign(k, 0);
+  for (std::size_t i = 0; i < k; ++i) g.order_.push_back(static_cast<int>(i));  // evaluation order
+
+  // The observed variables a node reaches through unobserved intermediates only (its children
+  // that are observed, and what its unobserved children reach). Iterative, in reverse
+  // evaluation order for the endogenous ones, so every child's set is known first.
+  const Dag& dag = scm.dag();
+  std::vector<VarMask> reach(n, 0);
+  std::vector<VarId> reverse(scm.evaluation_order().rbegin(), scm.evaluation_order().rend());
+  auto reach_of = [&](VarId v) {
+    VarMask r = 0;
+    for (NodeId c : dag.children(v)) {
+      if (scm.is_exogenous(c)) continue;
+      r |= index[c] >= 0 ? VarMask{1} << index[c] : reach[c];
+    }
+    return r;
+  };
+  for (VarId v : reverse) {
+    if (!scm.is_exogenous(v)) reach[v] = reach_of(v);
+  }
+  for (VarId u : scm.exogenous()) reach[u] = reach_of(u);
+  for (VarId v = 0; v < n; ++v) {
+    const int i = index[v];
+    if (i >= 0) {
+      g.children_[static_cast<std::size_t>(i)] = reach[v];
+      for (int c : members(reach[v])) g.parents_[static_cast<std::size_t>(c)] |= VarMask{1} << i;
+    } else {
+      // Unobserved: a common cause of everything it reaches.
+      for (int a : members(reach[v])) g.siblings_[static_cast<std::size_t>(a)] |= reach[v] & ~(VarMask{1} << a);
+    }
+  }
+  return g;
+}
+
+int Admg::index(VarId v) const {
+  const auto it = std::find(vars_.begin(), vars_.end(), v);
+  return it == vars_.end() ? -1 : static_cast<int>(it - vars_.begin());
+}
+
+VarMask Admg::ancestors(VarMask of, VarMask within, VarMask cut) const {
+  VarMask found = of & within;
+  std::vector<int> stack = members(found);
+  while (!stack.empty()) {
+    const int v = stack.back();
+    stack.pop_back();
+    if (((cut >> v) & 1U) != 0) continue;  // arcs into `cut` are removed
+    const VarMask fresh = parents(v) & within & ~found;
+    found |= fresh;
+    for (int p : members(fresh)) stack.push_back(p);
+  }
+  return found;
+}
+
+VarMask Admg::descendants(VarMask of, VarMask within) const {
+  VarMask found = of & within;
+  std::vector<int> stack = members(found);
+  while (!stack.empty()) {
+    const int v = stack.back();
+    stack.pop_back();
+    const VarMask fresh = children(v) & within & ~found;
+    found |= fresh;
+    for (int c : members(fresh)) stack.push_back(c);
+  }
+  return found;
+}
+
+std::vector<VarMask> Admg::c_components(VarMask within) const {
+  std::vector<VarMask> out;
+  VarMask left = within;
+  while (left != 0) {
+    const int start = std::countr_zero(left);
+    VarMask component = VarMask{1} << start;
+    std::vector<int> stack{start};
+    while (!stack.empty()) {
+      const int v = stack.back();
+      stack.pop_back();
+      const VarMask fresh = siblings(v) & within & ~component;
+      component |= fresh;
+      for (int s : members(fresh)) stack.push_back(s);
+    }
+    out.push_back(component);
+    left &= ~component;
+  }
+  return out;
+}
+
+std::string Admg::names(VarMask set) const {
+  std::string out = "{";
+  for (int i : members(set)) {
+    if (out.size() > 1) out += ", ";
+    out += name(i);
+  }
+  return out + "}";
+}
+
+std::string Admg::event(VarMask set, const std::vector<std::uint32_t>& at) const {
+  std::string out;
+  for (int i : members(set)) {
+    if (!out.empty()) out += ", ";
+    out += name(i) + "=" + label(i, at.at(static_cast<std::size_t>(i)));
+  }
+  return out;
+}
+
+}  // namespace rung

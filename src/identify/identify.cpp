@@ -1,0 +1,264 @@
+#include "rung/identify/identify.hpp"
+
+#include "rung/core/error.hpp"
+#include "rung/graph/dag.hpp"
+#include "rung/infer/solver.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <variant>
+
+namespace rung {
+
+namespace {
+
+constexpr VarMask bit(int i) { return VarMask{1} << i; }
+
+/// The ID algorithm (Shpitser & Pearl 2006, Fig. 3), lines 1-7. `p` is the current distribution
+/// over `v` (the variables of the current subgraph G[v]); variables outside `v` that p reads are
+/// fixed by the caller (interventions or outer sums).
+class Id {
+ public:
+  explicit Id(const Admg& g) : g_(g) {}
+
+  struct Hedge {
+    VarMask f = 0, f_prime = 0, x = 0;  ///< x: the interventions at that step
+  };
+
+  std::variant<Functional, Hedge> run(VarMask y, VarMask x, const Functional& p, VarMask v) const {
+    // 1: no intervention left: the marginal of y.
+    if (x == 0) return Functional::sum(v & ~y, p);
+    // 2: only y's ancestors matter.
+    const VarMask an = g_.ancestors(y, v);
+    if (an != v) return run(y, x & an, Functional::sum(v & ~an, p), an);
+    // 3: intervening also on what cannot reach y once x is cut off changes nothing.
+    const VarMask w = (v & ~x) & ~g_.ancestors(y, v, x);
+    if (w != 0) return run(y, x | w, p, v);
+    // 4: several c-components once x is removed: one factor each.
+    const std::vector<VarMask> parts = g_.c_components(v & ~x);
+    if (parts.size() > 1) {
+      std::vector<Functional> factors;
+      for (VarMask s : parts) {
+        auto r = run(s, v & ~s, p, v);
+        if (std::holds_alternative<Hedge>(r)) return r;
+        factors.push_back(std::move(std::get<Functional>(r)));
+      }
+      return Functional::sum(v & ~(y | x), Functional::product(std::move(factors)));
+    }
+    const VarMask s = parts.at(0);
+    const std::vector<VarMask> whole = g_.c_components(v);
+    // 5: G is one c-component: the hedge (G, S).
+    if (whole.size() == 1 && whole[0] == v) return Hedge{v, s, x};
+    // 6: S is a c-component of G: its factor, Q[S] = prod over S of P(v_i | v_pi^(i-1)).
+    if (std::find(whole.begin(), whole.end(), s) != whole.end()) {
+      std::vector<Functional> factors;
+      VarMask before = 0;
+      for (int i : g_.order()) {
+        if (((v >> i) & 1U) == 0) continue;
+        if (((s >> i) & 1U) != 0) factors.push_back(conditional(p, v, bit(i), before));
+        before |= bit(i);
+      }
+      return Functional::sum(s & ~y, Functional::product(std::move(factors)));
+    }
+    // 7: S lies in a larger c-component S' of G: recurse on G[S'] with Q[S'] as the distribution.
+    for (VarMask s_prime : whole) {
+      if ((s & ~s_prime) != 0) continue;
+      std::vector<Functional> factors;
+      VarMask before = 0;
+      for (int i : g_.order()) {
+        if (((v >> i) & 1U) == 0) continue;
+        if (((s_prime >> i) & 1U) != 0) factors.push_back(conditional(p, v, bit(i), before));
+        before |= bit(i);
+      }
+      return run(y, x & s_prime, Functional::product(std::move(factors)), s_prime);
+    }
+    throw Error("identification: no c-component of G contains the c-component of G without X (a bug)");
+  }
+
+ private:
+  const Admg& g_;
+
+  /// p(target | given) for p a distribution over v (given ⊆ v): the observed conditional itself
+  /// when p is a conditional of the observed distribution that covers both, else the ratio of
+  /// p's marginals.
+  static Functional conditional(const Functional& p, VarMask v, VarMask target, VarMask given) {
+    if (p.kind() == Functional::Kind::prob && (p.given() & ~given) == 0 && ((target | given) & ~(p.targets() | p.given())) == 0) {
+      return Functional::prob(target, given);
+    }
+    return Functional::ratio(Functional::sum(v & ~(target | given), p), Functional::sum(v & ~given, p));
+  }
+};
+
+/// The ADMG as a DAG with one latent parent for every bidirected arc, without the arcs out of
+/// `cut_out` (for the backdoor criterion), to ask d-separation of it.
+class LatentDag {
+ public:
+  LatentDag(const Admg& g, VarMask cut_out) {
+    for (int i = 0; i < g.size(); ++i) dag_.add_node(fmt::format("v{}", i));
+    for (int i : g.order()) {
+      for (int c : members(g.children(i))) {
+        if (((cut_out >> i) & 1U) == 0) dag_.add_arc(static_cast<NodeId>(i), static_cast<NodeId>(c));
+      }
+    }
+    for (int a = 0; a < g.size(); ++a) {
+      for (int b : members(g.siblings(a))) {
+        if (b <= a) continue;
+        const NodeId l = dag_.add_node(fmt::format("l{}_{}", a, b));
+        dag_.add_arc(l, static_cast<NodeId>(a));
+        dag_.add_arc(l, static_cast<NodeId>(b));
+      }
+    }
+  }
+  [[nodiscard]] bool separated(VarMask a, VarMask b, VarMask given) const {
+    auto ids = [](VarMask m) {
+      std::vector<NodeId> out;
+      for (int i : members(m)) out.push_back(static_cast<NodeId>(i));
+      return out;
+    };
+    const auto x = ids(a), y = ids(b), z = ids(given);
+    return dag_.dsep(x, y, z);
+  }
+
+ private:
+  Dag dag_;
+};
+
+/// The first subset of `candidates` of at most `max_size` elements, in order of size and then of
+/// bits, that `accept`s; nullopt when none.
+template <typename Accept>
+std::optional<VarMask> smallest_subset(VarMask candidates, int max_size, Accept accept) {
+  const std::vector<int> list = members(candidates);
+  const int n = static_cast<int>(list.size());
+  std::vector<int> pick;  // indices into list, increasing: the combinations of each size in order
+  for (int size = 0; size <= std::min(n, max_size); ++size) {
+    pick.resize(static_cast<std::size_t>(size));
+    for (int k = 0; k < size; ++k) pick[static_cast<std::size_t>(k)] = k;
+    for (;;) {
+      VarMask set = 0;
+      for (int k : pick) set |= bit(list[static_cast<std::size_t>(k)]);
+      if (accept(set)) return set;
+      int k = size - 1;
+      while (k >= 0 && pick[static_cast<std::size_t>(k)] == n - size + k) --k;
+      if (k < 0) break;
+      ++pick[static_cast<std::size_t>(k)];
+      for (int j = k + 1; j < size; ++j) pick[static_cast<std::size_t>(j)] = pick[static_cast<std::size_t>(j - 1)] + 1;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Backdoor: a set Z of non-descendants of x that d-separates x from y once the arcs out of x
+/// are removed; sum_z P(y | x, z) P(z).
+void name_backdoor(const Admg& g, VarMask y, VarMask x, Identification& r) {
+  const VarMask descendants = g.descendants(x, g.all());
+  const LatentDag cut(g, x);
+  // Some set works iff the non-descendants of X among the ancestors of X and Y do (the
+  // adjustment criterion's canonical set): test it first; then look for a smaller one of up to
+  // four variables, else keep it.
+  const VarMask candidates = g.all() & ~descendants & ~y & ~x;
+  const VarMask canonical = g.ancestors(x | y, g.all()) & candidates;
+  if (!cut.separated(x, y, canonical)) return;
+  const auto z = smallest_subset(canonical, 4, [&](VarMask set) { return cut.separated(x, y, set); }).value_or(canonical);
+  r.named = "backdoor";
+  r.named_set = z;
+  r.named_estimand = z == 0 ? Functional::prob(y, x)
+                            : Functional::sum(z, Functional::product({Functional::prob(y, x | z), Functional::prob(z, 0)}));
+}
+
+/// Frontdoor (one treatment, one outcome): a set M that intercepts every directed path x -> y,
+/// with no open backdoor path x -> M and every backdoor path M -> y blocked by x;
+/// sum_m P(m | x) sum_x' P(y | m, x') P(x').
+void name_frontdoor(const Admg& g, VarMask y, VarMask x, Identification& r) {
+  if (std::popcount(x) != 1 || std::popcount(y) != 1) return;
+  const VarMask on_paths = g.descendants(x, g.all()) & g.ancestors(y, g.all()) & ~x & ~y;
+  if (on_paths == 0) return;
+  const LatentDag cut_x(g, x);
+  // Mediator sets of up to three variables.
+  const auto m = smallest_subset(on_paths, 3, [&](VarMask set) {
+    if (set == 0) return false;
+    if ((g.descendants(x, g.all() & ~set) & y) != 0) return false;  // a directed path avoids M
+    if (!cut_x.separated(x, set, 0)) return false;                   // an open backdoor path x -> M
+    const LatentDag cut_m(g, set);
+    return cut_m.separated(set, y, x);                               // backdoor paths M -> y, given x
+  });
+  if (!m) return;
+  r.named = "frontdoor";
+  r.named_set = *m;
+  r.named_estimand = Functional::sum(
+      *m, Functional::product({Functional::prob(*m, x),
+                             Functional::sum(x, Functional::product({Functional::prob(y, *m | x), Functional::prob(x, 0)}))}));
+}
+
+}  // namespace
+
+Identification identify(const Admg& g, VarMask y, VarMask x) {
+  if (y == 0) throw InvalidQuery("identification needs at least one outcome variable");
+  if ((y & x) != 0) throw InvalidQuery(fmt::format("{} is both intervened on and asked about", g.names(y & x)));
+  Identification r;
+  auto result = Id(g).run(y, x, Functional::prob(g.all(), 0), g.all());
+  if (const auto* hedge = std::get_if<Id::Hedge>(&result)) {
+    r.hedge_f = hedge->f;
+    r.hedge_f_prime = hedge->f_prime;
+    r.reason = fmt::format(
+        "a hedge: the c-forests F = {} and F' = {} (F' inside F, both rooted in {}; F holds {}, intervened on, which "
+        "F' lacks) let two models agree on the observed distribution and differ on P({} | do({}))",
+        g.names(hedge->f), g.names(hedge->f_prime), g.names(hedge->f_prime & g.ancestors(y, g.all())),
+        g.names(hedge->f & ~hedge->f_prime & hedge->x), g.names(y), g.names(x));
+    return r;
+  }
+  r.identifiable = true;
+  r.estimand = std::move(std::get<Functional>(result));
+  if (x == 0) {
+    r.named = "no intervention";
+    return r;
+  }
+  name_backdoor(g, y, x, r);
+  if (r.named.empty()) name_frontdoor(g, y, x, r);
+  return r;
+}
+
+InterventionalQuery interventional_query(const Query& q, const Scm& scm, const Admg& g) {
+  if (q.parts.size() != 1 || q.parts[0].sign != 1) {
+    throw InvalidQuery("identify takes one probability P(Y=y | do(X=x)), not a sum or difference of them (yet)");
+  }
+  const auto* p = std::get_if<Probability>(&q.parts[0].quantity);
+  if (p == nullptr) throw InvalidQuery("identify takes a probability, not an expectation E(...) (yet)");
+  if (!p->evidence.empty()) {
+    throw InvalidQuery("conditional interventional queries P(Y | do(X), Z) need the IDC algorithm, not implemented yet (issue #17)");
+  }
+  InterventionalQuery out;
+  out.at.assign(static_cast<std::size_t>(g.size()), 0);
+  auto observed = [&](VarId v) {
+    const int i = g.index(v);
+    if (i < 0) throw InvalidQuery(fmt::format("'{}' is not observed (hidden or exogenous): identification asks only about observed variables", scm.name(v)));
+    return i;
+  };
+  const std::vector<Setting>& world = p->events.at(0).term.settings;
+  for (const Event& e : p->events) {
+    if (e.term.settings != world) {
+      throw InvalidQuery("the terms are in different worlds: a counterfactual, which needs the ID* algorithm, not implemented yet (issue #17)");
+    }
+    const int i = observed(e.term.var);
+    if (((out.y >> i) & 1U) != 0) throw InvalidQuery(fmt::format("'{}' is asked about twice", scm.name(e.term.var)));
+    out.y |= bit(i);
+    out.at[static_cast<std::size_t>(i)] = e.value;
+  }
+  for (const Setting& s : world) {
+    if (s.is_nested()) throw InvalidQuery("a nested counterfactual needs the ID* algorithm, not implemented yet (issue #17)");
+    const int i = observed(s.var);
+    out.x |= bit(i);
+    out.at[static_cast<std::size_t>(i)] = s.value;
+  }
+  return out;
+}
+
+ObservedJoint observed_joint(const Scm& scm, const Admg& g) {
+  Distribution d;
+  for (int i = 0; i < g.size(); ++i) d.targets.push_back(Term{g.var(i), {}});
+  DistributionAnswer a = solve(scm, d);
+  return ObservedJoint(g, std::move(a.values));
+}
+
+}  // namespace rung

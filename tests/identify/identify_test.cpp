@@ -1,0 +1,264 @@
+// Identification (issue #17, first part): the latent projection, the ID algorithm's verdicts and
+// formulas on textbook graphs, and the differential check — on thousands of random models with
+// hidden confounders, every estimand the algorithm derives, evaluated exactly on the model's
+// observed distribution, equals the model's own interventional answer (a second derivation).
+#include "rung/identify/identify.hpp"
+
+#include "rung/gen/random.hpp"
+#include "rung/infer/solver.hpp"
+#include "rung/io/scm_text.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace rung {
+namespace {
+
+VarMask mask(const Admg& g, std::initializer_list<const char*> names) {
+  VarMask m = 0;
+  for (const char* n : names) {
+    for (int i = 0; i < g.size(); ++i) {
+      if (g.name(i) == n) m |= VarMask{1} << i;
+    }
+  }
+  return m;
+}
+
+/// The query's estimand (and the named one, if any) evaluated on the observed distribution, each
+/// equal to the interventional answer the model gives.
+void expect_estimands_exact(const Scm& m, const Admg& g, const Identification& r, const std::string& query_text) {
+  ASSERT_TRUE(r.identifiable) << query_text << ": " << r.reason;
+  const Query q = parse_query(query_text, m);
+  const InterventionalQuery iq = interventional_query(q, m, g);
+  const ObservedJoint p = observed_joint(m, g);
+  const Rational truth = solve(m, q).value;
+  EXPECT_EQ(r.estimand->evaluate(p, iq.at), truth) << query_text << ": " << r.estimand->to_string(g);
+  if (r.named_estimand) {
+    EXPECT_EQ(r.named_estimand->evaluate(p, iq.at), truth) << query_text << ": " << r.named_estimand->to_string(g);
+  }
+}
+
+TEST(Admg, LatentProjection) {
+  // U_C is shared by X and Y (a confounder); M is hidden on X -> M -> Y; H is hidden and causes Z and Y.
+  const Scm m = read_scm_text(R"(
+exogenous U_C ~ Bernoulli(1/2)
+exogenous U_X ~ Bernoulli(1/3)
+exogenous U_H ~ Bernoulli(1/4)
+H := U_H
+X := U_X xor U_C
+M := X
+Z := H
+Y := ((M and Z) xor U_C) or H
+)");
+  const std::vector<VarId> hidden{*m.find("M"), *m.find("H")};
+  const Admg g = Admg::of(m, hidden);
+  ASSERT_EQ(g.size(), 3);
+  const int x = g.index(*m.find("X")), y = g.index(*m.find("Y")), z = g.index(*m.find("Z"));
+  EXPECT_EQ(g.parents(y), (VarMask{1} << x) | (VarMask{1} << z));  // X -> M -> Y projects to X -> Y
+  EXPECT_EQ(g.parents(z), VarMask{0});                              // Z's cause H is hidden
+  EXPECT_TRUE(g.bidirected(x, y));              // U_C
+  EXPECT_TRUE(g.bidirected(z, y));              // H, hidden
+  EXPECT_FALSE(g.bidirected(x, z));
+  EXPECT_EQ(g.c_components(g.all()).size(), 1U);
+  EXPECT_THROW((void)Admg::of(m, std::vector<VarId>{*m.find("U_C")}), InvalidQuery);
+}
+
+TEST(Identify, BackdoorNamesTheMinimalAdjustmentSet) {
+  const Scm m = read_scm_text(R"(
+exogenous U_Z ~ Bernoulli(3/10)
+exogenous U_W ~ Bernoulli(1/2)
+exogenous U_X ~ Bernoulli(1/5)
+exogenous U_Y ~ Bernoulli(2/5)
+Z := U_Z
+W := U_W
+X := Z xor U_X
+Y := (X and Z) or (W and U_Y)
+)");
+  const Admg g = Admg::of(m);
+  const Identification r = identify(g, mask(g, {"Y"}), mask(g, {"X"}));
+  ASSERT_TRUE(r.identifiable);
+  EXPECT_EQ(r.named, "backdoor");
+  EXPECT_EQ(r.named_set, mask(g, {"Z"}));  // W is not needed
+  EXPECT_EQ(r.named_estimand->to_string(g), "sum_{Z} P(Y | Z, X) P(Z)");
+  EXPECT_EQ(r.named_estimand->to_latex(g), "\\sum_{\\mathit{z}} P(\\mathit{y} \\mid \\mathit{z}, \\mathit{x}) P(\\mathit{z})");
+  expect_estimands_exact(m, g, r, "P(Y=1 | do(X=1))");
+  expect_estimands_exact(m, g, r, "P(Y=0 | do(X=0))");
+}
+
+TEST(Identify, FrontdoorFormula) {
+  const Scm m = read_scm_text(R"(
+exogenous U ~ Bernoulli(2/5)
+exogenous U_X ~ Bernoulli(1/4)
+exogenous U_M ~ Bernoulli(1/5)
+exogenous U_Y ~ Bernoulli(1/10)
+X := U xor U_X
+M := X xor U_M
+Y := (M or U) xor U_Y
+)");
+  const Admg g = Admg::of(m);
+  const Identification r = identify(g, mask(g, {"Y"}), mask(g, {"X"}));
+  ASSERT_TRUE(r.identifiable);
+  EXPECT_EQ(r.named, "frontdoor");
+  EXPECT_EQ(r.named_set, mask(g, {"M"}));
+  EXPECT_EQ(r.named_estimand->to_string(g), "sum_{M} P(M | X) (sum_{X'} P(Y | X', M) P(X'))");
+  expect_estimands_exact(m, g, r, "P(Y=1 | do(X=1))");
+  expect_estimands_exact(m, g, r, "P(Y=1 | do(X=0))");
+}
+
+TEST(Identify, BowArcIsNotIdentifiableAndNamesItsHedge) {
+  const Scm m = read_scm_text(R"(
+exogenous U ~ Bernoulli(1/2)
+exogenous U_Y ~ Bernoulli(1/3)
+X := U
+Y := (X xor U) or U_Y
+)");
+  const Admg g = Admg::of(m);
+  const Identification r = identify(g, mask(g, {"Y"}), mask(g, {"X"}));
+  EXPECT_FALSE(r.identifiable);
+  EXPECT_EQ(r.hedge_f, mask(g, {"X", "Y"}));
+  EXPECT_EQ(r.hedge_f_prime, mask(g, {"Y"}));
+  EXPECT_NE(r.reason.find("hedge"), std::string::npos);
+}
+
+TEST(Identify, InstrumentAloneDoesNotIdentifyTheEffectNonparametrically) {
+  const Scm m = read_scm_text(R"(
+exogenous U ~ Bernoulli(1/2)
+exogenous U_Z ~ Bernoulli(1/3)
+exogenous U_X ~ Bernoulli(1/5)
+Z := U_Z
+X := (Z xor U_X) or U
+Y := X xor U
+)");
+  const Admg g = Admg::of(m);
+  EXPECT_FALSE(identify(g, mask(g, {"Y"}), mask(g, {"X"})).identifiable);
+  // The instrument's own effect on Y is identified (no backdoor path: Z is a root).
+  const Identification zy = identify(g, mask(g, {"Y"}), mask(g, {"Z"}));
+  EXPECT_EQ(zy.named, "backdoor");
+  EXPECT_EQ(zy.named_set, VarMask{0});
+  expect_estimands_exact(m, g, zy, "P(Y=1 | do(Z=1))");
+}
+
+TEST(Identify, NapkinNeedsTheGeneralAlgorithm) {
+  // W -> Z -> X -> Y, W <-> X, W <-> Y: neither backdoor nor frontdoor, identifiable by ID.
+  const Scm m = read_scm_text(R"(
+exogenous A ~ Bernoulli(2/5)
+exogenous B ~ Bernoulli(3/10)
+exogenous U_W ~ Bernoulli(1/4)
+exogenous U_Z ~ Bernoulli(1/5)
+exogenous U_X ~ Bernoulli(1/3)
+exogenous U_Y ~ Bernoulli(1/10)
+W := (A or B) xor U_W
+Z := W xor U_Z
+X := (Z and A) xor U_X
+Y := (X or B) xor U_Y
+)");
+  const Admg g = Admg::of(m);
+  const Identification r = identify(g, mask(g, {"Y"}), mask(g, {"X"}));
+  ASSERT_TRUE(r.identifiable) << r.reason;
+  EXPECT_EQ(r.named, "");
+  expect_estimands_exact(m, g, r, "P(Y=1 | do(X=1))");
+  expect_estimands_exact(m, g, r, "P(Y=0 | do(X=0))");
+}
+
+TEST(Identify, QueriesOutsideThisPartAreClearErrors) {
+  const Scm m = read_scm_text("exogenous U ~ Bernoulli(1/2)\nX := U\nY := X\nZ := Y\n");
+  const Admg g = Admg::of(m, std::vector<VarId>{*m.find("Z")});
+  auto message = [&](const std::string& text) {
+    try {
+      (void)interventional_query(parse_query(text, m), m, g);
+    } catch (const InvalidQuery& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("P(Y=1 | do(X=1), X=1)").find("IDC"), std::string::npos);
+  EXPECT_NE(message("P(Y[X=1]=1, Y[X=0]=0)").find("ID*"), std::string::npos);
+  EXPECT_NE(message("P(Z=1 | do(X=1))").find("not observed"), std::string::npos);
+  EXPECT_NE(message("P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))").find("one probability"), std::string::npos);
+}
+
+/// A random binary SCM: n endogenous variables in order, each the and/or/xor of up to two earlier
+/// ones (possibly negated) xor its own noise; `confounders` exogenous variables each shared by
+/// two random variables; one variable hidden with probability 1/3.
+struct RandomCase {
+  Scm model;
+  std::vector<VarId> hidden;
+};
+
+RandomCase random_case(Rng& rng) {
+  const int n = rng.between(3, 6);
+  std::string text;
+  std::vector<std::vector<std::string>> extra(static_cast<std::size_t>(n));
+  const int confounders = rng.between(0, 3);
+  for (int c = 0; c < confounders; ++c) {
+    const int a = rng.between(0, n - 1);
+    int b = rng.between(0, n - 2);
+    if (b >= a) ++b;
+    text += fmt::format("exogenous C{} ~ Bernoulli({}/10)\n", c, rng.between(1, 9));
+    extra[static_cast<std::size_t>(a)].push_back(fmt::format("C{}", c));
+    extra[static_cast<std::size_t>(b)].push_back(fmt::format("C{}", c));
+  }
+  for (int v = 0; v < n; ++v) {
+    text += fmt::format("exogenous U{} ~ Bernoulli({}/10)\n", v, rng.between(1, 9));
+    std::vector<std::string> inputs;
+    for (int p = 0; p < v; ++p) {
+      if (inputs.size() < 2 && rng.chance(1, 2)) inputs.push_back(fmt::format("{}V{}", rng.chance(1, 3) ? "not " : "", p));
+    }
+    for (const auto& c : extra[static_cast<std::size_t>(v)]) inputs.push_back(c);
+    std::string body;
+    const char* ops[] = {" and ", " or ", " xor "};
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      body += (i == 0 ? "" : ops[rng.below(3)]) + inputs[i];
+      if (i + 1 < inputs.size()) body = "(" + body + ")";
+    }
+    text += fmt::format("V{} := {}\n", v, body.empty() ? fmt::format("U{}", v) : fmt::format("({}) xor U{}", body, v));
+  }
+  RandomCase out{read_scm_text(text), {}};
+  if (n > 3 && rng.chance(1, 3)) out.hidden.push_back(*out.model.find(fmt::format("V{}", rng.between(0, n - 1))));
+  return out;
+}
+
+TEST(IdentifyDifferential, EveryDerivedEstimandEqualsTheModelsInterventionalAnswer) {
+  Rng rng(20261203);
+  int identified = 0, named = 0, not_identified = 0;
+  for (int k = 0; k < 2000; ++k) {
+    RandomCase c = random_case(rng);
+    const Admg g = Admg::of(c.model, c.hidden);
+    if (g.size() < 2) continue;
+    const int xi = static_cast<int>(rng.below(static_cast<std::uint64_t>(g.size())));
+    int yi = static_cast<int>(rng.below(static_cast<std::uint64_t>(g.size() - 1)));
+    if (yi >= xi) ++yi;
+    const Identification r = identify(g, VarMask{1} << yi, VarMask{1} << xi);
+    if (!r.identifiable) {
+      ++not_identified;
+      // A hedge: F' a proper part of F, and F contains a treatment variable.
+      EXPECT_NE(r.hedge_f_prime, r.hedge_f);
+      EXPECT_EQ(r.hedge_f_prime & ~r.hedge_f, VarMask{0});
+      EXPECT_NE(r.hedge_f & (VarMask{1} << xi), VarMask{0});
+      continue;
+    }
+    ++identified;
+    named += r.named_estimand ? 1 : 0;
+    const int x_value = static_cast<int>(rng.below(2));
+    const std::string q = fmt::format("P({}=1 | do({}={}))", g.name(yi), g.name(xi), x_value);
+    expect_estimands_exact(c.model, g, r, q);
+    if (::testing::Test::HasFailure()) {
+      ADD_FAILURE() << "case " << k << ": " << q << " hidden " << c.hidden.size();
+      return;
+    }
+  }
+  // Both verdicts occur often, and the general algorithm is exercised beyond the named cases.
+  EXPECT_GT(identified, 1000);
+  EXPECT_GT(not_identified, 100);
+  EXPECT_GT(identified - named, 20);
+  RecordProperty("identified", identified);
+  RecordProperty("named", named);
+  RecordProperty("not_identified", not_identified);
+  std::printf("identified %d (named %d), not identifiable %d\n", identified, named, not_identified);
+}
+
+}  // namespace
+}  // namespace rung
