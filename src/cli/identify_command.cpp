@@ -57,6 +57,21 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
         j["hedge"] = {{"F", g.names(r.hedge_f)}, {"F_prime", g.names(r.hedge_f_prime)}};
         j["reason"] = r.reason;
         text += fmt::format("not identifiable: {}\n", r.reason);
+        j["bounds"] = natural_bounds_text(g, iq.y, iq.x);
+        text += fmt::format("bounds (natural, valid for every model of this observed distribution): {}\n",
+                            natural_bounds_text(g, iq.y, iq.x));
+        if (a->evaluate) {
+          const ObservedJoint p = observed_joint(m, g);
+          const Bounds b = natural_bounds(p, iq.y, iq.x, iq.at);
+          const Rational truth = solve(m, q).value;
+          j["lower"] = to_string(b.lower);
+          j["upper"] = to_string(b.upper);
+          j["model_value"] = to_string(truth);
+          text += fmt::format("on the observed distribution: {} ({}) <= P <= {} ({})\nthe model's own answer: {} ({})\n",
+                              to_string(b.lower), to_decimal(b.lower, 6), to_string(b.upper), to_decimal(b.upper, 6),
+                              to_string(truth), to_decimal(truth, 6));
+          if (truth < b.lower || truth > b.upper) throw Error("the model's answer lies outside the bounds (a bug)");
+        }
       } else {
         if (!r.named.empty()) {
           j["named"] = r.named;

@@ -254,6 +254,19 @@ InterventionalQuery interventional_query(const Query& q, const Scm& scm, const A
   return out;
 }
 
+Bounds natural_bounds(const ObservedJoint& p, VarMask y, VarMask x, const std::vector<std::uint32_t>& at) {
+  const Rational joint = p.marginal(y | x, at);
+  return {joint, joint + 1 - p.marginal(x, at)};
+}
+
+std::string natural_bounds_text(const Admg& g, VarMask y, VarMask x) {
+  auto list = [&](VarMask m) {
+    const std::string n = g.names(m);
+    return n.substr(1, n.size() - 2);
+  };
+  return fmt::format("P({0}, {1}) <= P({0} | do({1})) <= P({0}, {1}) + 1 - P({1})", list(y), list(x));
+}
+
 ObservedJoint observed_joint(const Scm& scm, const Admg& g) {
   Distribution d;
   for (int i = 0; i < g.size(); ++i) d.targets.push_back(Term{g.var(i), {}});

@@ -121,6 +121,16 @@ Y := (X xor U) or U_Y
   EXPECT_EQ(r.hedge_f, mask(g, {"X", "Y"}));
   EXPECT_EQ(r.hedge_f_prime, mask(g, {"Y"}));
   EXPECT_NE(r.reason.find("hedge"), std::string::npos);
+  // The natural bounds: P(Y=1, X=1) <= P(Y=1 | do(X=1)) <= P(Y=1, X=1) + P(X=0), the truth inside.
+  const Query q = parse_query("P(Y=1 | do(X=1))", m);
+  const InterventionalQuery iq = interventional_query(q, m, g);
+  const Bounds b = natural_bounds(observed_joint(m, g), iq.y, iq.x, iq.at);
+  EXPECT_EQ(b.lower, solve(m, parse_query("P(Y=1, X=1)", m)).value);
+  EXPECT_EQ(b.upper, b.lower + solve(m, parse_query("P(X=0)", m)).value);
+  const Rational truth = solve(m, q).value;
+  EXPECT_TRUE(b.lower <= truth && truth <= b.upper);
+  EXPECT_LT(b.lower, b.upper);
+  EXPECT_EQ(natural_bounds_text(g, iq.y, iq.x), "P(Y, X) <= P(Y | do(X)) <= P(Y, X) + 1 - P(X)");
 }
 
 TEST(Identify, InstrumentAloneDoesNotIdentifyTheEffectNonparametrically) {
@@ -232,18 +242,29 @@ TEST(IdentifyDifferential, EveryDerivedEstimandEqualsTheModelsInterventionalAnsw
     int yi = static_cast<int>(rng.below(static_cast<std::uint64_t>(g.size() - 1)));
     if (yi >= xi) ++yi;
     const Identification r = identify(g, VarMask{1} << yi, VarMask{1} << xi);
+    const int x_value = static_cast<int>(rng.below(2));
+    const std::string q = fmt::format("P({}=1 | do({}={}))", g.name(yi), g.name(xi), x_value);
     if (!r.identifiable) {
       ++not_identified;
       // A hedge: F' a proper part of F, and F contains a treatment variable.
       EXPECT_NE(r.hedge_f_prime, r.hedge_f);
       EXPECT_EQ(r.hedge_f_prime & ~r.hedge_f, VarMask{0});
       EXPECT_NE(r.hedge_f & (VarMask{1} << xi), VarMask{0});
+      // The natural bounds hold the model's answer, and are not a point while X = x is not certain.
+      const Query parsed = parse_query(q, c.model);
+      const InterventionalQuery iq = interventional_query(parsed, c.model, g);
+      const ObservedJoint p = observed_joint(c.model, g);
+      const Bounds b = natural_bounds(p, iq.y, iq.x, iq.at);
+      const Rational truth = solve(c.model, parsed).value;
+      EXPECT_LE(b.lower, truth) << q;
+      EXPECT_GE(b.upper, truth) << q;
+      if (p.marginal(iq.x, iq.at) < 1) {
+        EXPECT_LT(b.lower, b.upper) << q;
+      }
       continue;
     }
     ++identified;
     named += r.named_estimand ? 1 : 0;
-    const int x_value = static_cast<int>(rng.below(2));
-    const std::string q = fmt::format("P({}=1 | do({}={}))", g.name(yi), g.name(xi), x_value);
     expect_estimands_exact(c.model, g, r, q);
     if (::testing::Test::HasFailure()) {
       ADD_FAILURE() << "case " << k << ": " << q << " hidden " << c.hidden.size();

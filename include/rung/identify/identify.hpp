@@ -11,7 +11,7 @@
 /// A named case (backdoor with a minimal adjustment set, frontdoor with a minimal mediator set)
 /// is recognised by its graphical criterion and given as a second estimand, which equals the ID
 /// algorithm's on every distribution the graph allows (both are evaluated in the tests).
-/// Not yet here (issue #17): conditional queries (IDC), counterfactuals (ID*, IDC*), bounds.
+/// Not yet here (issue #17): conditional queries (IDC), counterfactuals (ID*, IDC*), sharp bounds.
 
 #include "rung/identify/admg.hpp"
 #include "rung/identify/functional.hpp"
@@ -38,6 +38,18 @@ struct Identification {
 /// P(y | do(x)) for disjoint, non-empty y and any x (sets of observed variables of `g`).
 /// Throws InvalidQuery for an empty y or overlapping sets.
 [[nodiscard]] Identification identify(const Admg& g, VarMask y, VarMask x);
+
+/// Bounds on P(y | do(x)) that every model with the observed distribution `p` obeys, whatever the
+/// graph (Manski's natural bounds): P(y, x) <= P(y | do(x)) <= P(y, x) + 1 - P(x), since the
+/// units with X = x answer as observed and the others anyhow. Sharp for the bow arc; wider than
+/// the sharp bounds where more is known (an instrument: the Balke-Pearl linear program, not yet
+/// here). `at` holds the values of y and x (one per observed variable).
+struct Bounds {
+  Rational lower, upper;
+};
+[[nodiscard]] Bounds natural_bounds(const ObservedJoint& p, VarMask y, VarMask x, const std::vector<std::uint32_t>& at);
+/// "P(Y, X) <= P(Y | do(X)) <= P(Y, X) + 1 - P(X)" with the names of `g`.
+[[nodiscard]] std::string natural_bounds_text(const Admg& g, VarMask y, VarMask x);
 
 /// A query `P(Y=y, ... | do(X=x, ...))` (parsed, so the do() is folded into every term) as
 /// the observed variables and values it asks about. Throws InvalidQuery, saying what is not
