@@ -27,7 +27,7 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("MODEL", a->model, "Model file (.scm, JSON, BIF, XMLBIF, UAI)")->required();
-  cmd->add_option("-q,--query", a->query, "P(Y=y | do(X=x)): outcomes and interventions on observed variables")->required();
+  cmd->add_option("-q,--query", a->query, "P(Y=y | do(X=x), Z=z): outcomes, interventions and evidence on observed variables")->required();
   cmd->add_option("--hidden", a->hidden,
                   "Endogenous variables that are not observed, comma-separated (exogenous ones never are; one shared "
                   "by several variables is a hidden confounder)")
@@ -47,7 +47,7 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
       const Admg g = Admg::of(m, hidden);
       const Query q = parse_query(a->query, m);
       const InterventionalQuery iq = interventional_query(q, m, g);
-      const Identification r = identify(g, iq.y, iq.x);
+      const Identification r = identify(g, iq.y, iq.x, iq.z);
       nlohmann::ordered_json j;
       j["query"] = to_string(q, m);
       j["observed"] = g.names(g.all());
@@ -57,10 +57,14 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
         j["hedge"] = {{"F", g.names(r.hedge_f)}, {"F_prime", g.names(r.hedge_f_prime)}};
         j["reason"] = r.reason;
         text += fmt::format("not identifiable: {}\n", r.reason);
-        j["bounds"] = natural_bounds_text(g, iq.y, iq.x);
-        text += fmt::format("bounds (natural, valid for every model of this observed distribution): {}\n",
-                            natural_bounds_text(g, iq.y, iq.x));
-        if (a->evaluate) {
+        if (iq.z != 0) {
+          text += "bounds: not computed for queries with evidence (yet)\n";
+        } else {
+          j["bounds"] = natural_bounds_text(g, iq.y, iq.x);
+          text += fmt::format("bounds (natural, valid for every model of this observed distribution): {}\n",
+                              natural_bounds_text(g, iq.y, iq.x));
+        }
+        if (a->evaluate && iq.z == 0) {
           const ObservedJoint p = observed_joint(m, g);
           const Bounds b = natural_bounds(p, iq.y, iq.x, iq.at);
           const Rational truth = solve(m, q).value;
@@ -73,6 +77,10 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
           if (truth < b.lower || truth > b.upper) throw Error("the model's answer lies outside the bounds (a bug)");
         }
       } else {
+        if (r.evidence_moved != 0) {
+          j["evidence_as_intervention"] = g.names(r.evidence_moved);
+          text += fmt::format("rule 2 of the do-calculus: the evidence on {} acts as an intervention\n", g.names(r.evidence_moved));
+        }
         if (!r.named.empty()) {
           j["named"] = r.named;
           if (r.named_estimand) {

@@ -92,19 +92,20 @@ class Id {
 };
 
 /// The ADMG as a DAG with one latent parent for every bidirected arc, without the arcs out of
-/// `cut_out` (for the backdoor criterion), to ask d-separation of it.
+/// `cut_out` and without every arc into `cut_in` (bidirected ones included): G with X's incoming
+/// and W's outgoing edges removed, to ask d-separation of it.
 class LatentDag {
  public:
-  LatentDag(const Admg& g, VarMask cut_out) {
+  LatentDag(const Admg& g, VarMask cut_out, VarMask cut_in = 0) {
     for (int i = 0; i < g.size(); ++i) dag_.add_node(fmt::format("v{}", i));
     for (int i : g.order()) {
       for (int c : members(g.children(i))) {
-        if (((cut_out >> i) & 1U) == 0) dag_.add_arc(static_cast<NodeId>(i), static_cast<NodeId>(c));
+        if (((cut_out >> i) & 1U) == 0 && ((cut_in >> c) & 1U) == 0) dag_.add_arc(static_cast<NodeId>(i), static_cast<NodeId>(c));
       }
     }
     for (int a = 0; a < g.size(); ++a) {
       for (int b : members(g.siblings(a))) {
-        if (b <= a) continue;
+        if (b <= a || ((cut_in >> a) & 1U) != 0 || ((cut_in >> b) & 1U) != 0) continue;
         const NodeId l = dag_.add_node(fmt::format("l{}_{}", a, b));
         dag_.add_arc(l, static_cast<NodeId>(a));
         dag_.add_arc(l, static_cast<NodeId>(b));
@@ -193,19 +194,52 @@ void name_frontdoor(const Admg& g, VarMask y, VarMask x, Identification& r) {
 
 }  // namespace
 
-Identification identify(const Admg& g, VarMask y, VarMask x) {
+namespace {
+
+void describe_hedge(const Admg& g, VarMask y, VarMask x, VarMask f, VarMask f_prime, VarMask x_then, Identification& r) {
+  r.hedge_f = f;
+  r.hedge_f_prime = f_prime;
+  r.reason = fmt::format(
+      "a hedge: the c-forests F = {} and F' = {} (F' inside F, both rooted in {}; F holds {}, intervened on, which "
+      "F' lacks) let two models agree on the observed distribution and differ on P({} | do({}))",
+      g.names(f), g.names(f_prime), g.names(f_prime & g.ancestors(y, g.all())), g.names(f & ~f_prime & x_then), g.names(y),
+      g.names(x));
+}
+
+}  // namespace
+
+Identification identify(const Admg& g, VarMask y, VarMask x, VarMask z) {
   if (y == 0) throw InvalidQuery("identification needs at least one outcome variable");
   if ((y & x) != 0) throw InvalidQuery(fmt::format("{} is both intervened on and asked about", g.names(y & x)));
+  if ((z & (x | y)) != 0) throw InvalidQuery(fmt::format("{} is both observed as evidence and asked about or intervened on", g.names(z & (x | y))));
+  if (z != 0) {
+    // IDC (Shpitser & Pearl 2006b): move to the interventions every evidence variable W that
+    // is independent of Y given the rest once X's incoming and W's outgoing edges are cut
+    // (rule 2 of the do-calculus), then P(y | do(x), z) = P'(y, z) / sum_y P'(y, z) with
+    // P' = P(y, z | do(x)) from ID.
+    for (int w : members(z)) {
+      const LatentDag cut(g, bit(w), x);
+      if (cut.separated(y, bit(w), x | (z & ~bit(w)))) {
+        Identification r = identify(g, y, x | bit(w), z & ~bit(w));
+        r.evidence_moved |= bit(w);
+        return r;
+      }
+    }
+    Identification joint = identify(g, y | z, x);
+    Identification r;
+    if (!joint.identifiable) {
+      describe_hedge(g, y | z, x, joint.hedge_f, joint.hedge_f_prime, x, r);
+      r.reason += fmt::format("; so P({} | do({}), {}) is not identifiable either (IDC is complete)", g.names(y), g.names(x), g.names(z));
+      return r;
+    }
+    r.identifiable = true;
+    r.estimand = Functional::ratio(*joint.estimand, Functional::sum(y, *joint.estimand));
+    return r;
+  }
   Identification r;
   auto result = Id(g).run(y, x, Functional::prob(g.all(), 0), g.all());
   if (const auto* hedge = std::get_if<Id::Hedge>(&result)) {
-    r.hedge_f = hedge->f;
-    r.hedge_f_prime = hedge->f_prime;
-    r.reason = fmt::format(
-        "a hedge: the c-forests F = {} and F' = {} (F' inside F, both rooted in {}; F holds {}, intervened on, which "
-        "F' lacks) let two models agree on the observed distribution and differ on P({} | do({}))",
-        g.names(hedge->f), g.names(hedge->f_prime), g.names(hedge->f_prime & g.ancestors(y, g.all())),
-        g.names(hedge->f & ~hedge->f_prime & hedge->x), g.names(y), g.names(x));
+    describe_hedge(g, y, x, hedge->f, hedge->f_prime, hedge->x, r);
     return r;
   }
   r.identifiable = true;
@@ -225,9 +259,6 @@ InterventionalQuery interventional_query(const Query& q, const Scm& scm, const A
   }
   const auto* p = std::get_if<Probability>(&q.parts[0].quantity);
   if (p == nullptr) throw InvalidQuery("identify takes a probability, not an expectation E(...) (yet)");
-  if (!p->evidence.empty()) {
-    throw InvalidQuery("conditional interventional queries P(Y | do(X), Z) need the IDC algorithm, not implemented yet (issue #17)");
-  }
   InterventionalQuery out;
   out.at.assign(static_cast<std::size_t>(g.size()), 0);
   auto observed = [&](VarId v) {
@@ -245,11 +276,23 @@ InterventionalQuery interventional_query(const Query& q, const Scm& scm, const A
     out.y |= bit(i);
     out.at[static_cast<std::size_t>(i)] = e.value;
   }
+  for (const Event& e : p->evidence) {
+    if (e.term.settings != world) {
+      throw InvalidQuery("the evidence is in another world than the outcome: a counterfactual, which needs the IDC* algorithm, not implemented yet (issue #17)");
+    }
+    const int i = observed(e.term.var);
+    if ((((out.y | out.z) >> i) & 1U) != 0) throw InvalidQuery(fmt::format("'{}' is both asked about and given", scm.name(e.term.var)));
+    out.z |= bit(i);
+    out.at[static_cast<std::size_t>(i)] = e.value;
+  }
   for (const Setting& s : world) {
     if (s.is_nested()) throw InvalidQuery("a nested counterfactual needs the ID* algorithm, not implemented yet (issue #17)");
     const int i = observed(s.var);
     out.x |= bit(i);
     out.at[static_cast<std::size_t>(i)] = s.value;
+  }
+  if ((out.x & (out.y | out.z)) != 0) {
+    throw InvalidQuery(fmt::format("{} is both intervened on and asked about or given", g.names(out.x & (out.y | out.z))));
   }
   return out;
 }

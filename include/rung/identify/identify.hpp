@@ -11,7 +11,7 @@
 /// A named case (backdoor with a minimal adjustment set, frontdoor with a minimal mediator set)
 /// is recognised by its graphical criterion and given as a second estimand, which equals the ID
 /// algorithm's on every distribution the graph allows (both are evaluated in the tests).
-/// Not yet here (issue #17): conditional queries (IDC), counterfactuals (ID*, IDC*), sharp bounds.
+/// Not yet here (issue #17): counterfactuals (ID*, IDC*), sharp bounds.
 
 #include "rung/identify/admg.hpp"
 #include "rung/identify/functional.hpp"
@@ -33,11 +33,15 @@ struct Identification {
   /// When not identifiable: the hedge (F, F'), two c-forests rooted in Y's ancestors, F' ⊂ F.
   VarMask hedge_f = 0, hedge_f_prime = 0;
   std::string reason;  ///< why not identifiable, in words
+  VarMask evidence_moved = 0;  ///< IDC: evidence variables that act as interventions (rule 2)
 };
 
-/// P(y | do(x)) for disjoint, non-empty y and any x (sets of observed variables of `g`).
-/// Throws InvalidQuery for an empty y or overlapping sets.
-[[nodiscard]] Identification identify(const Admg& g, VarMask y, VarMask x);
+/// P(y | do(x), z) for disjoint sets of observed variables of `g`, y not empty: the ID algorithm
+/// when z is empty, else IDC (Shpitser & Pearl 2006b, complete too): evidence that rule 2 of the
+/// do-calculus turns into interventions is moved (`evidence_moved`), the rest conditioned on,
+/// P(y | do(x), z) = P(y, z | do(x)) / sum_y P(y, z | do(x)). The named cases and the bounds
+/// are for queries without evidence. Throws InvalidQuery for an empty y or overlapping sets.
+[[nodiscard]] Identification identify(const Admg& g, VarMask y, VarMask x, VarMask z = 0);
 
 /// Bounds on P(y | do(x)) that every model with the observed distribution `p` obeys, whatever the
 /// graph (Manski's natural bounds): P(y, x) <= P(y | do(x)) <= P(y, x) + 1 - P(x), since the
@@ -51,13 +55,13 @@ struct Bounds {
 /// "P(Y, X) <= P(Y | do(X)) <= P(Y, X) + 1 - P(X)" with the names of `g`.
 [[nodiscard]] std::string natural_bounds_text(const Admg& g, VarMask y, VarMask x);
 
-/// A query `P(Y=y, ... | do(X=x, ...))` (parsed, so the do() is folded into every term) as
-/// the observed variables and values it asks about. Throws InvalidQuery, saying what is not
-/// supported yet, for evidence (IDC), nested or differing worlds (counterfactuals: ID*),
-/// expectations, several parts, and hidden variables in the query.
+/// A query `P(Y=y, ... | do(X=x, ...), Z=z, ...)` (parsed, so the do() is folded into every
+/// term) as the observed variables and values it asks about. Throws InvalidQuery, saying what is
+/// not supported yet, for nested or differing worlds (counterfactuals: ID*, IDC*), expectations,
+/// several parts, and hidden variables in the query.
 struct InterventionalQuery {
-  VarMask y = 0, x = 0;
-  std::vector<std::uint32_t> at;  ///< one value per observed variable: y's and x's are the query's, the others 0
+  VarMask y = 0, x = 0, z = 0;    ///< outcomes, interventions, evidence
+  std::vector<std::uint32_t> at;  ///< one value per observed variable: y's, x's and z's are the query's, the others 0
 };
 [[nodiscard]] InterventionalQuery interventional_query(const Query& q, const Scm& scm, const Admg& g);
 
