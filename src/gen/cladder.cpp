@@ -698,9 +698,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   // The shortcut targets still wanted: every kRelaxEvery draws the last one is dropped (the
   // generator does the same when it checks them itself).
   std::vector<std::pair<std::string, bool>> wanted = target.agreements;
-  // det_counterfactual's draws are cheap (no solving until the targets are checked): they keep
-  // every target three times longer, so that its class and its procedures' targets both hold.
-  // Its class (below) is given up part by part after 9/4, 10/4 and 11/4 of that, first.
+  // det_counterfactual's draws are cheap (no solving until the targets are checked): four times
+  // the budget, and every target kept twelve times longer (4,800 draws), so that its class and
+  // its procedures' targets both hold. Its class (below) is given up part by part first.
   const int det_scale = type == "det_counterfactual" ? 4 : 1;
   const int relax_every = type == "det_counterfactual" ? 3 * det_scale * kRelaxEvery : kRelaxEvery;
   const int max_attempts = det_scale * kMaxAttempts;
@@ -748,9 +748,10 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     if (type == "det_counterfactual") {
       // Y must depend on X (else the answer is Y's observed or computed value, whatever X is).
       if (!g.reaches(g.x, g.y)) continue;
-      // The class's parts are given up one by one when the draws cannot meet them (after 900 and
-      // 1,100 draws), before the named procedures' targets are (every 1,200 draws for this type):
-      // a few items of a set then miss a part of their class, not the answer balance overall.
+      // The class's parts are given up one by one when the draws cannot meet them (X's value after
+      // 3,600 draws, X among Y's causes after 4,000, the clause after 4,400), before the named
+      // procedures' targets are (every 4,800 draws for this type): a few items of a set then miss
+      // a part of their class, not the answer balance overall.
       if (attempt >= 9 * det_scale * kRelaxEvery / 4) circuit_class.treatment_value = -1;
       if (attempt >= 11 * det_scale * kRelaxEvery / 4) circuit_class.outcome_op = -1;
       if (attempt >= 10 * det_scale * kRelaxEvery / 4) circuit_class.treatment_in_outcome = -1;
