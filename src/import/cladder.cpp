@@ -68,7 +68,7 @@ std::string paren(const std::string& e) { return e.find(' ') == std::string::npo
 /// The mechanism text of `var` over `parents[depth..]`, declaring noise variables in `b`.
 std::string cpt_expression(const std::string& var, const std::vector<std::string>& parents, const ordered_json& node,
                            std::size_t depth, const std::string& bits, ScmBuilder& b, bool& deterministic,
-                           const std::string& id, const std::string& key) {
+                           std::size_t& noise, const std::string& id, const std::string& key) {
   // One level of recursion per parent: a bound keeps hostile nesting off the call stack (a
   // real table of 24 parents would already hold 16 million numbers).
   constexpr std::size_t kMaxParents = 24;
@@ -80,6 +80,10 @@ std::string cpt_expression(const std::string& var, const std::vector<std::string
     if (p == 0) return "0";
     if (p == 1) return "1";
     deterministic = false;
+    // Each uncertain entry is a noise variable of `var`, all read by its mechanism: past
+    // kMaxTableNoise of them, any query on `var` is beyond both exact methods' guards, so the
+    // table is refused here (at once, not after building a model of a million variables).
+    if (++noise > kMaxTableNoise) throw ImportError(id, table_too_large(var, kMaxTableNoise), key);
     const std::string u = fmt::format("U_{}_{}", var, bits);
     b.bernoulli(u, p);
     return u;
@@ -87,8 +91,8 @@ std::string cpt_expression(const std::string& var, const std::vector<std::string
   if (!node.is_array() || node.size() != 2) {
     throw ImportError(id, fmt::format("the CPT must nest {} lists of two (one per parent)", parents.size()), key);
   }
-  const std::string e0 = cpt_expression(var, parents, node[0], depth + 1, bits + "0", b, deterministic, id, key);
-  const std::string e1 = cpt_expression(var, parents, node[1], depth + 1, bits + "1", b, deterministic, id, key);
+  const std::string e0 = cpt_expression(var, parents, node[0], depth + 1, bits + "0", b, deterministic, noise, id, key);
+  const std::string e1 = cpt_expression(var, parents, node[1], depth + 1, bits + "1", b, deterministic, noise, id, key);
   const std::string& p = parents[depth];
   if (e0 == e1) return e0;
   if (e1 == "1" && e0 == "0") return p;
@@ -200,7 +204,8 @@ CladderModel cladder_model(const ordered_json& entry) {
       b.endogenous(var, "U_" + var);
     } else {
       bool deterministic = true;
-      const std::string e = cpt_expression(var, ps, value, 0, "", b, deterministic, m.id, cpts[k].first);
+      std::size_t noise = 0;
+      const std::string e = cpt_expression(var, ps, value, 0, "", b, deterministic, noise, m.id, cpts[k].first);
       m.deterministic = m.deterministic && deterministic;
       b.endogenous(var, e);
     }

@@ -24,6 +24,13 @@
 
 namespace rung {
 
+std::string table_too_large(const std::string& var, std::size_t limit) {
+  return fmt::format(
+      "a table of {} with more than {} entries strictly between 0 and 1: each is a noise variable of {}, so a query "
+      "on {} would need over 2^{} combinations of their values, beyond both exact methods' size guards",
+      var, limit, var, var, limit);
+}
+
 using nlohmann::ordered_json;
 
 namespace {
@@ -446,6 +453,9 @@ Scm build_scm(const Network& n, const Graph& g, const std::string& id, std::vect
         need_root.insert(p);
       }
     }
+    const auto uncertain = static_cast<std::size_t>(std::count_if(
+        c->second.rows.begin(), c->second.rows.end(), [](const auto& row) { return row.second > 0 && row.second < 1; }));
+    if (uncertain > kMaxTableNoise) throw ImportError(id, table_too_large(v, kMaxTableNoise), v);
     std::vector<int> bits;
     std::vector<std::pair<std::string, Rational>> noise;
     const std::string e = table_expression(v, refs, c->second.rows, bits, noise);

@@ -3,6 +3,7 @@
 #include "rung/core/scalar.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/infer/factor.hpp"
 #include "rung/infer/validate.hpp"
 
 #include <fmt/format.h>
@@ -94,36 +95,80 @@ std::vector<VarId> relevant_exogenous(const Scm& scm, const std::vector<const Te
 
 namespace {
 
+using Integer = boost::multiprecision::mpz_int;
+
+/// Bytes per combination of the unit limit that the numbers of an enumeration may take (see
+/// units), and at least kMinByteLimit in all, as for elimination.
+constexpr std::uint64_t kBytesPerUnit = 16;
+
+std::size_t weight_bytes(const Integer& x) {
+  return static_cast<std::size_t>(x.backend().data()->_mp_alloc) * sizeof(mp_limb_t);
+}
+template <class W>
+std::size_t weight_bytes(const W& x) {
+  return heap_bytes(x);
+}
+
+/// Throws TooLarge when the exogenous variables have more than max_units combinations of values
+/// with a non-zero prior weight, before any arithmetic on them. The count is not computed
+/// exactly when it is huge (2^1,000,000 combinations would take 301,030 digits).
+void check_unit_count(const Scm& scm, const std::vector<VarId>& exogenous, std::uint64_t max_units) {
+  std::vector<std::uint64_t> choices(exogenous.size());
+  std::uint64_t units = 1;
+  bool over = false;
+  for (std::size_t i = 0; i < exogenous.size(); ++i) {
+    const auto& prior = scm.prior(exogenous[i]);
+    choices[i] = static_cast<std::uint64_t>(std::count_if(prior.begin(), prior.end(), [](const Rational& p) { return !p.is_zero(); }));
+    if (choices[i] == 0) return;  // no unit at all
+    if (units > max_units / choices[i]) over = true;
+    if (!over) units *= choices[i];
+  }
+  if (over || units > max_units) {
+    throw TooLarge(fmt::format(
+        "query too large for enumeration: {} combinations of the values of {} exogenous variables (limit {}); "
+        "use --method variable-elimination",
+        product_text(choices), exogenous.size(), max_units));
+  }
+}
+
 /// Calls visit(unit, weight) for every combination of values of `exogenous` with a non-zero
 /// prior weight, where the weight of a value is weight_of(variable index, value) and the weight
-/// of a unit the product (see for_each_unit).
+/// of a unit the product (see for_each_unit). Beside the count, the size of the numbers is
+/// bounded: each unit multiplies and adds a weight of up to the sum of the largest weight of
+/// each variable, and units x that many bytes may be at most max_units x kBytesPerUnit (1 GiB
+/// at the default): 2^20 units whose weights have 20,000 digits are refused, not summed for
+/// minutes.
 template <class W, class WeightOf, class Visit>
 void units(const Scm& scm, const std::vector<VarId>& exogenous, WeightOf&& weight_of, Visit&& visit,
            std::uint64_t max_units) {
+  check_unit_count(scm, exogenous, max_units);
   const std::size_t k = exogenous.size();
   std::vector<std::vector<Value>> choices(k);
   std::vector<std::vector<W>> weights(k);
   std::uint64_t units = 1;
-  bool over = false;
+  double unit_bytes = 0;
   for (std::size_t i = 0; i < k; ++i) {
     const auto& prior = scm.prior(exogenous[i]);
+    std::size_t largest = 0;
     for (std::size_t v = 0; v < prior.size(); ++v) {
       if (prior[v].is_zero()) continue;
       choices[i].push_back(static_cast<Value>(v));
       weights[i].push_back(weight_of(i, prior[v]));
+      largest = std::max(largest, weight_bytes(weights[i].back()));
     }
-    const std::uint64_t c = choices[i].size();
-    if (c == 0) return;
-    if (units > max_units / c) over = true;
-    if (!over) units *= c;
+    if (choices[i].empty()) return;
+    units *= choices[i].size();  // no overflow: check_unit_count bounded the product
+    unit_bytes += static_cast<double>(largest);
   }
-  if (over || units > max_units) {
-    boost::multiprecision::mpz_int exact = 1;
-    for (const auto& c : choices) exact *= c.size();
+  const double budget = std::max(static_cast<double>(max_units) * static_cast<double>(kBytesPerUnit),
+                                 static_cast<double>(kMinByteLimit));
+  if (static_cast<double>(units) * unit_bytes > budget) {
     throw TooLarge(fmt::format(
-        "query too large for enumeration: {} combinations of the values of {} exogenous variables (limit {}); "
-        "use --method variable-elimination",
-        exact.str(), k, max_units));
+        "query too large for enumeration: {} combinations of the values of {} exogenous variables whose weights "
+        "take up to {} bytes each (about {} of arithmetic), over the limit of {} ({} bytes per combination of the "
+        "limit {}); the probabilities have too many digits for this model: use shorter fractions or a smaller model",
+        units, k, static_cast<std::uint64_t>(unit_bytes), bytes_text(static_cast<double>(units) * unit_bytes),
+        bytes_text(budget), kBytesPerUnit, max_units));
   }
   std::vector<Value> unit(scm.size(), 0);
   std::vector<std::size_t> digit(k, 0);
@@ -148,14 +193,13 @@ void units(const Scm& scm, const std::vector<VarId>& exogenous, WeightOf&& weigh
   }
 }
 
-using Integer = boost::multiprecision::mpz_int;
-
 /// Exact enumeration in integers: each exogenous variable's prior is scaled by the lcm of its
 /// denominators, so a unit's weight is an integer over one common denominator (the product of
 /// those lcms) and summing weights costs an integer addition instead of a rational one (no gcd
 /// per unit). Calls visit(unit, scaled weight) and returns the common denominator.
 template <class Visit>
 Integer scaled_units(const Scm& scm, const std::vector<VarId>& exogenous, Visit&& visit, std::uint64_t max_units) {
+  check_unit_count(scm, exogenous, max_units);  // before the lcms: a million variables would take minutes
   std::vector<Integer> scale(exogenous.size(), Integer(1));
   Integer denominator = 1;
   for (std::size_t i = 0; i < exogenous.size(); ++i) {

@@ -10,6 +10,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
 #include <limits>
 #include <stdexcept>
 
@@ -97,6 +100,32 @@ void sort_unique(NodeCards& all) {
 
 }  // namespace
 
+std::string product_text(std::span<const std::uint64_t> factors) {
+  double digits = 0;  // log10 of the product
+  for (std::uint64_t f : factors) {
+    if (f == 0) return "0";
+    digits += std::log10(static_cast<double>(f));
+  }
+  if (digits < 40) {
+    boost::multiprecision::mpz_int exact = 1;
+    for (std::uint64_t f : factors) exact *= f;
+    return exact.str();
+  }
+  return fmt::format("about 10^{}", static_cast<std::uint64_t>(digits));
+}
+
+std::string bytes_text(double bytes) {
+  constexpr std::array<const char*, 5> units{"KiB", "MiB", "GiB", "TiB", "PiB"};
+  if (bytes < 1024) return fmt::format("{} bytes", static_cast<std::uint64_t>(bytes));
+  std::size_t u = 0;
+  bytes /= 1024;
+  while (bytes >= 1024 && u + 1 < units.size()) {
+    bytes /= 1024;
+    ++u;
+  }
+  return fmt::format("{:.1f} {}", bytes, units[u]);
+}
+
 std::size_t check_cells(std::span<const std::uint32_t> card, std::size_t limit) {
   std::size_t cells = 1;
   bool over = false;
@@ -111,12 +140,31 @@ std::size_t check_cells(std::span<const std::uint32_t> card, std::size_t limit) 
     cells *= c;
   }
   if (!over && cells <= limit) return cells;
-  boost::multiprecision::mpz_int exact = 1;
-  for (auto c : card) exact *= c;
+  const std::vector<std::uint64_t> factors(card.begin(), card.end());
   throw TooLarge(fmt::format(
       "query too large for exact elimination: an intermediate factor over {} variables would have {} cells "
       "(limit {}); try --method enumerate or a smaller model",
-      card.size(), exact.str(), limit));
+      card.size(), product_text(factors), limit));
+}
+
+std::size_t byte_limit(std::size_t limit) noexcept {
+  if (limit > std::numeric_limits<std::size_t>::max() / kBytesPerCell) return std::numeric_limits<std::size_t>::max();
+  return std::max(limit * kBytesPerCell, kMinByteLimit);
+}
+
+void check_bytes(std::size_t cells, std::size_t variables, std::size_t cell_bytes, std::size_t held,
+                 std::size_t limit) {
+  const std::size_t budget = byte_limit(limit);
+  // In double: the product may not fit in 64 bits, and the message rounds anyway.
+  const double wanted = static_cast<double>(cells) * static_cast<double>(cell_bytes);
+  if (held <= budget && wanted <= static_cast<double>(budget - held)) return;
+  throw TooLarge(fmt::format(
+      "query too large for exact elimination: an intermediate factor over {} variables would hold about {} of "
+      "numbers ({} cells of up to {} bytes{}), over the limit of {} ({} bytes per cell of the cell limit {}); "
+      "the probabilities have too many digits for this model: use shorter fractions or a smaller model",
+      variables, bytes_text(wanted), cells, cell_bytes,
+      held == 0 ? std::string() : fmt::format(", beside {} already held", bytes_text(static_cast<double>(held))),
+      bytes_text(static_cast<double>(budget)), kBytesPerCell, limit));
 }
 
 template <class S>

@@ -262,6 +262,37 @@ TEST(CladderImport, MalformedModelsAreReportedWithTheirId) {
   EXPECT_EQ(r.report.parsed, 7U);
 }
 
+TEST(CladderImport, ATableTooLargeToSolveIsRefusedAtOnce) {
+  // Issue #15, item 22: a table over 20 parents made a model of 2^20 noise variables (127 s and
+  // 2 GB) and then a 315 KB error. Past 26 uncertain entries no query on the variable can be
+  // solved, so the table is refused as it is read, in a short reason, and the others import.
+  // Here 12 parents (4,096 entries, all uncertain).
+  Json models = Json::parse(kTenModels);
+  Json& big = models[1];  // fork: X->Y, V2->Y
+  std::string structure = "X->Y,V2->Y";
+  std::string key = "p(Y | X, V2";
+  Json table = 0.25;
+  for (int i = 3; i <= 12; ++i) {
+    const std::string v = "V" + std::to_string(i);
+    structure += "," + v + "->Y";
+    key += ", " + v;
+    big["params"]["p(" + v + ")"] = 0.5;
+  }
+  for (int level = 0; level < 12; ++level) table = Json::array({table, table});
+  big["structure"] = structure;
+  big["params"].erase("p(Y | X, V2)");
+  big["params"][key + ")"] = table;
+  std::istringstream in(models.dump());
+  const ImportResult r = import_cladder(in, nullptr, {.file = "big.json"});
+  ASSERT_EQ(r.report.not_parsed.size(), 1U);
+  EXPECT_EQ(r.report.not_parsed[0].id, "model2");
+  EXPECT_NE(r.report.not_parsed[0].reason.find("a table of Y with more than 26 entries strictly between 0 and 1"),
+            std::string::npos)
+      << r.report.not_parsed[0].reason;
+  EXPECT_LT(r.report.not_parsed[0].reason.size(), 300U);
+  EXPECT_EQ(r.report.parsed, 9U);
+}
+
 Json det_model() {
   return Json::parse(R"json({"model_id": 148, "story_id": "alarm", "graph_id": "mediation", "structure": "X->V2,X->Y,V2->Y",
     "variable_mapping": {"Xname": "husband", "X1": "alarm set by husband", "X0": "alarm not set by husband",

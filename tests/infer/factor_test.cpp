@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace rung {
 namespace {
@@ -33,6 +35,42 @@ TEST(FactorCells, CountsAndRefuses) {
                  "query too large for exact elimination: an intermediate factor over 70 variables would have "
                  "1180591620717411303424 cells (limit 16777216); try --method enumerate or a smaller model");
   }
+}
+
+TEST(FactorCells, AHugeCountIsNamedByItsSizeNotItsDigits) {
+  // Issue #15, item 22: 2^1,048,596 cells were printed in their 315,660 digits (a 315 KB error)
+  // after minutes of multiplying them out.
+  const std::vector<std::uint32_t> card(1000000, 2);
+  try {
+    (void)check_cells(card, 1 << 24);
+    FAIL() << "a factor of 2^1000000 cells was accepted";
+  } catch (const TooLarge& e) {
+    EXPECT_NE(std::string(e.what()).find("over 1000000 variables would have about 10^301029 cells"), std::string::npos)
+        << e.what();
+    EXPECT_LT(std::string(e.what()).size(), 300U);
+  }
+  EXPECT_EQ(product_text(std::vector<std::uint64_t>{2, 3, 1000000007}), "6000000042");
+  EXPECT_EQ(product_text(std::vector<std::uint64_t>(64, 2)), "18446744073709551616");
+  EXPECT_EQ(product_text(std::vector<std::uint64_t>(140, 2)), "about 10^42");
+}
+
+TEST(FactorBytes, TheGuardCountsTheDigitsOfTheNumbers) {
+  // 2^20 cells fit the default cell limit (2^24); 2^20 cells of 900 bytes (numbers of about
+  // 1,000 digits) do not fit the 256 MiB that limit allows for digits.
+  EXPECT_EQ(byte_limit(1 << 24), std::size_t{256} << 20);
+  EXPECT_NO_THROW(check_bytes(1 << 20, 20, 16, 0, 1 << 24));
+  try {
+    check_bytes(1 << 20, 20, 900, 0, 1 << 24);
+    FAIL() << "900 MiB of numbers were accepted";
+  } catch (const TooLarge& e) {
+    EXPECT_NE(std::string(e.what()).find("an intermediate factor over 20 variables would hold about 900.0 MiB of "
+                                         "numbers (1048576 cells of up to 900 bytes), over the limit of 256.0 MiB"),
+              std::string::npos)
+        << e.what();
+  }
+  // What is already held counts: 200 MiB held and 100 MiB more is over.
+  EXPECT_NO_THROW(check_bytes(1 << 20, 4, 100, 100 << 20, 1 << 24));
+  EXPECT_THROW(check_bytes(1 << 20, 4, 100, 200 << 20, 1 << 24), TooLarge);
 }
 
 TEST(FactorRestrict, FixesOneNode) {

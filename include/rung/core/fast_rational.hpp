@@ -62,6 +62,8 @@ class FastRational {
   [[nodiscard]] bool is_one() const noexcept { return !big_ && num_ == 1 && den_ == 1; }
   /// The value is held as two 64-bit integers (no GMP number).
   [[nodiscard]] bool is_small() const noexcept { return !big_; }
+  /// The GMP number behind a value that is not small (nullptr when small).
+  [[nodiscard]] const Rational* big() const noexcept { return big_.get(); }
   /// -1, 0 or 1.
   [[nodiscard]] int sign() const noexcept;
 

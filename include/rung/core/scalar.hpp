@@ -9,6 +9,8 @@
 #include "rung/core/fast_rational.hpp"
 #include "rung/core/rational.hpp"
 
+#include <cstddef>
+
 namespace rung {
 
 /// `x` as the scalar S (exact for Rational, rounded for double).
@@ -34,6 +36,20 @@ inline double from_rational<double>(const Rational& x) {
   }
   return x.convert_to<double>();
 }
+
+/// The bytes a value holds outside its own object: the digits (limbs) GMP allocated for its
+/// numerator and denominator, plus the GMP number itself for a FastRational too large for two
+/// 64-bit integers. What the size guards count (a double holds none).
+inline std::size_t heap_bytes(const Rational& x) noexcept {
+  const auto* q = x.backend().data();
+  return (static_cast<std::size_t>(mpq_numref(q)->_mp_alloc) + static_cast<std::size_t>(mpq_denref(q)->_mp_alloc)) *
+         sizeof(mp_limb_t);
+}
+inline std::size_t heap_bytes(const FastRational& x) noexcept {
+  const Rational* big = x.big();
+  return big == nullptr ? 0 : sizeof(Rational) + heap_bytes(*big);
+}
+inline std::size_t heap_bytes(double /*x*/) noexcept { return 0; }
 
 inline bool is_zero(const Rational& x) { return x.is_zero(); }
 inline bool is_zero(double x) { return x == 0.0; }

@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -89,5 +90,14 @@ struct CladderItemAnalysis {
 /// The item's record (SPEC §5) with the verdicts under `source`.
 [[nodiscard]] nlohmann::ordered_json cladder_item_record(const nlohmann::ordered_json& item, const CladderItemAnalysis& a,
                                                          const std::string& file);
+
+/// The most entries strictly between 0 and 1 that one CLadder table may have. Each becomes a
+/// noise variable that its variable's mechanism reads, so a query on that variable has 2^n
+/// combinations to enumerate (over the 2^26 guard past 26) and a factor of at least 2^n cells to
+/// eliminate (over the 2^24 guard): a larger table is refused as the model is built
+/// (table_too_large), before a model of a million variables is made and then refused.
+inline constexpr std::size_t kMaxTableNoise = 26;
+/// `a table of Y with more than 26 entries strictly between 0 and 1: ...`
+[[nodiscard]] std::string table_too_large(const std::string& var, std::size_t limit);
 
 }  // namespace rung

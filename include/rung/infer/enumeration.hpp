@@ -13,7 +13,8 @@
 /// not zero; the other exogenous variables cannot change any term. P(A | B) is the sum of the
 /// weights of the units where A and B hold over the sum where B holds.
 ///
-/// Throws rung::Error when there are more than max_units units (the default is 2^26), and
+/// Throws rung::TooLarge when there are more than max_units units (the default is 2^26), or units
+/// x the bytes of a unit's weight exceed 16 per unit of that limit (at least 64 MiB), and
 /// ZeroProbabilityEvidence when P(evidence) = 0.
 
 #include "rung/core/fast_rational.hpp"

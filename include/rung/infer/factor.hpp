@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace rung {
@@ -56,6 +57,28 @@ struct FunctionFactor {
 /// 2147483648 cells (limit 16777216); try --method enumerate or a smaller model") if it exceeds
 /// `limit`; never overflows.
 std::size_t check_cells(std::span<const std::uint32_t> card, std::size_t limit);
+
+/// The bytes of numbers (rung::heap_bytes: GMP digits) an elimination may hold under a limit of
+/// `limit` cells: 16 per cell (256 MiB at the default 2^24), at least 64 MiB (a small cell
+/// limit then still bounds cells only), saturating. Cells are not bytes: a probability with 1,000
+/// digits takes about 850 bytes, so 2^20 cells of them fit the cell limit but not memory.
+inline constexpr std::size_t kBytesPerCell = 16;
+inline constexpr std::size_t kMinByteLimit = std::size_t{64} << 20;
+[[nodiscard]] std::size_t byte_limit(std::size_t limit) noexcept;
+
+/// Throws rung::TooLarge ("query too large for exact elimination: an intermediate factor over 20
+/// variables would hold about 1.8 GiB of numbers (1048576 cells of up to 1744 bytes) ...") when
+/// `held` bytes already held plus `cells` new cells of up to `cell_bytes` bytes each exceed
+/// byte_limit(limit). `variables` is the size of the new factor's scope (for the message).
+void check_bytes(std::size_t cells, std::size_t variables, std::size_t cell_bytes, std::size_t held,
+                 std::size_t limit);
+
+/// The product of `factors` in words: exact up to 40 digits, `about 10^N` beyond (so that a
+/// count of 2^1,000,000 combinations is neither computed nor printed in its 301,030 digits).
+[[nodiscard]] std::string product_text(std::span<const std::uint64_t> factors);
+
+/// A number of bytes for a message: `850 bytes`, `12.5 KiB`, `1.8 GiB`.
+[[nodiscard]] std::string bytes_text(double bytes);
 
 /// The factor with `node` fixed to `value` (node removed from the scope); `f` unchanged if
 /// `node` is not in its scope.

@@ -8,7 +8,8 @@
 ///     rung::solve(scm, q, {.method = rung::Method::enumeration}).value == a.value;   // always
 ///
 /// Errors: ZeroProbabilityEvidence when the evidence has probability 0 (SPEC wording);
-/// rung::Error naming the width when an intermediate factor would exceed max_factor_cells.
+/// rung::TooLarge naming the size when an intermediate factor would exceed max_factor_cells, or
+/// its numbers the bytes that limit allows (rung::byte_limit).
 
 #include "rung/core/rational.hpp"
 #include "rung/infer/trace.hpp"
@@ -30,7 +31,9 @@ enum class Method {
 
 struct SolverOptions {
   Method method = Method::variable_elimination;
-  /// Refuse (with an error naming the size) any intermediate factor larger than this.
+  /// Refuse (with an error naming the size) any intermediate factor larger than this, and an
+  /// elimination whose numbers would hold more than 16 bytes of digits per cell of it
+  /// (rung::byte_limit: 256 MiB at the default).
   std::size_t max_factor_cells = std::size_t{1} << 24;
   /// Fill Answer::trace (abduction, action, prediction).
   bool trace = false;

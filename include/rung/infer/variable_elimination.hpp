@@ -16,7 +16,8 @@
 /// read it (composition, no arithmetic); eliminating any other node is a sum of products. What is
 /// left is the joint P(targets, evidence), from which numerator and denominator are both read.
 ///
-/// Throws rung::Error before allocating any factor of more than max_factor_cells cells, and
+/// Throws rung::TooLarge before allocating any factor of more than max_factor_cells cells, or one
+/// that would take the digits the elimination holds past byte_limit(max_factor_cells), and
 /// ZeroProbabilityEvidence (with the evidence in query notation) when P(evidence) = 0.
 
 #include "rung/core/rational.hpp"
