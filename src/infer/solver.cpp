@@ -112,6 +112,22 @@ std::vector<S> distribution_values(const Scm& scm, const Distribution& d, const 
   return joint.table();
 }
 
+const char* method_name(Method m) { return m == Method::enumeration ? "enumeration" : "variable elimination"; }
+
+/// Both exact methods refused: one message with both reasons, without their "try the other
+/// method" hints, and the way that remains.
+TooLarge both_refused(const TooLarge& first, Method other, const TooLarge& second) {
+  auto reason = [](std::string text) {
+    for (const char* hint : {"; try --method", "; use --method"}) {
+      if (const auto at = text.find(hint); at != std::string::npos) text.erase(at);
+    }
+    return text;
+  };
+  return TooLarge(fmt::format("{}; {} refuses it too: {}; --double computes it in double precision, where the numbers "
+                              "stay small (not exact)",
+                              reason(first.what()), method_name(other), reason(second.what())));
+}
+
 }  // namespace
 
 DistributionAnswer solve(const Scm& scm, const Distribution& d, const SolverOptions& options) {
@@ -129,9 +145,14 @@ DistributionAnswer solve(const Scm& scm, const Distribution& d, const SolverOpti
   };
   try {
     by(options.method);
-  } catch (const TooLarge&) {
+  } catch (const TooLarge& refused) {
     if (!options.fallback) throw;  // as for a Query: the other exact method (solve below)
-    by(options.method == Method::enumeration ? Method::variable_elimination : Method::enumeration);
+    const Method other = options.method == Method::enumeration ? Method::variable_elimination : Method::enumeration;
+    try {
+      by(other);
+    } catch (const TooLarge& also) {
+      throw both_refused(refused, other, also);
+    }
   }
   return answer;
 }
@@ -164,8 +185,6 @@ Answer solve_by(const Scm& scm, const Query& query, const SolverOptions& options
   return answer;
 }
 
-const char* method_name(Method m) { return m == Method::enumeration ? "enumeration" : "variable elimination"; }
-
 }  // namespace
 
 Answer solve(const Scm& scm, const Query& query, const SolverOptions& options) {
@@ -181,7 +200,7 @@ Answer solve(const Scm& scm, const Query& query, const SolverOptions& options) {
     try {
       return solve_by(scm, query, other);
     } catch (const TooLarge& also) {
-      throw TooLarge(fmt::format("{}; {} refuses it too: {}", refused.what(), method_name(other.method), also.what()));
+      throw both_refused(refused, other.method, also);
     }
   }
 }

@@ -547,6 +547,18 @@ TEST(SolverGuards, ProbabilitiesWithManyDigitsAreRefusedByTheirBytesBeforeAlloca
               std::string::npos)
         << what;
     EXPECT_LT(what.size(), 1000U);
+    // Neither method's "try the other one" hint survives; the way that remains is named.
+    EXPECT_EQ(what.find("--method"), std::string::npos) << what;
+    EXPECT_NE(what.find("--double computes it in double precision"), std::string::npos) << what;
+  }
+  // A distribution query refused by both methods says the same.
+  try {
+    (void)solve(m, std::get<Distribution>(parse_request("P(Y)", m)));
+    FAIL() << "solved";
+  } catch (const TooLarge& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("; enumeration refuses it too: query too large for enumeration"), std::string::npos) << what;
+    EXPECT_EQ(what.find("--method"), std::string::npos) << what;
   }
   // The same numbers in a model whose factors are small are solved, and both methods agree.
   const Scm small = digits_xor(4, 1000);
