@@ -2,6 +2,7 @@
 
 #include "rung/check/audit.hpp"
 #include "rung/core/error.hpp"
+#include "rung/identify/admg.hpp"
 #include "rung/core/text.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/infer/solver.hpp"
@@ -118,10 +119,27 @@ void add_show(CLI::App& app, std::shared_ptr<Action> action) {
   auto normalize = std::make_shared<bool>(false);
   cmd->add_option("MODEL", *file, "Model file (.scm text, .json, or a network: .bif, .uai, .xml(bif), optionally .gz)")->required();
   cmd->add_flag("--dot", *dot, "Print the causal graph as Graphviz DOT (render with: dot -Tpng)");
+  auto admg = std::make_shared<bool>(false);
+  auto hidden = std::make_shared<std::vector<std::string>>();
+  cmd->add_flag("--admg", *admg,
+                "With --dot: the observed variables' graph instead (ADMG: hidden common causes as dashed two-headed "
+                "arcs; docs/identification.md)");
+  cmd->add_option("--hidden", *hidden, "With --admg: endogenous variables that are not observed, comma-separated")->delimiter(',');
   cmd->add_flag("--normalize-cpts", *normalize, kNormalizeHelp);
   cmd->callback([=] {
-    *action = [file, dot, normalize](Streams s) {
+    *action = [file, dot, normalize, admg, hidden](Streams s) {
       Scm m = read_model(*file, *normalize, s.err);
+      if ((*admg || !hidden->empty()) && !*dot) throw UsageError("--admg and --hidden draw the observed graph: add --dot");
+      if (*admg || !hidden->empty()) {
+        std::vector<VarId> ids;
+        for (const auto& name : *hidden) {
+          const auto v = m.find(name);
+          if (!v) throw UsageError(fmt::format("--hidden {}: no variable of that name in {}", name, *file));
+          ids.push_back(*v);
+        }
+        s.out << Admg::of(m, ids).to_dot();
+        return 0;
+      }
       if (!*dot && is_network_file(*file)) {
         s.out << "Bayesian network, read as its canonical SCM: one noise variable U_X per node, X := the inverse\n"
                  "CDF of its CPT row (docs/networks.md). Rung-1 and rung-2 answers are the network's; rung-3\n"

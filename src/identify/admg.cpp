@@ -135,6 +135,28 @@ std::string Admg::names(VarMask set) const {
   return out + "}";
 }
 
+std::string Admg::to_dot(std::string_view graph_name) const {
+  auto quoted = [](std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string out = fmt::format("digraph {} {{\n  rankdir=TB;\n  node [fontname=\"Helvetica\", shape=ellipse];\n", quoted(graph_name));
+  for (int i : order_) out += fmt::format("  {};\n", quoted(name(i)));
+  for (int i : order_) {
+    for (int c : members(children(i))) out += fmt::format("  {} -> {};\n", quoted(name(i)), quoted(name(c)));
+  }
+  for (int a = 0; a < size(); ++a) {
+    for (int b : members(siblings(a))) {
+      if (b > a) out += fmt::format("  {} -> {} [dir=both, style=dashed, constraint=false];\n", quoted(name(a)), quoted(name(b)));
+    }
+  }
+  return out + "}\n";
+}
+
 std::string Admg::event(VarMask set, const std::vector<std::uint32_t>& at) const {
   std::string out;
   for (int i : members(set)) {

@@ -302,6 +302,22 @@ TEST_F(Cli, IdentifyPrintsTheFormulaOrTheHedge) {
   EXPECT_NE(r.err.find("IDC*"), std::string::npos) << r.err;
 }
 
+TEST_F(Cli, ShowDotAdmgDrawsTheObservedGraph) {
+  Result r = run({"show", "examples/frontdoor.scm", "--dot", "--admg"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"Smoking\" -> \"Tar\";\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"Smoking\" -> \"Cancer\" [dir=both, style=dashed, constraint=false];"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("U_X"), std::string::npos) << r.out;  // no exogenous node
+  // Tar hidden: Smoking -> Cancer directly, beside the bidirected arc.
+  r = run({"show", "examples/frontdoor.scm", "--dot", "--hidden", "Tar"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("\"Tar\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"Smoking\" -> \"Cancer\";\n"), std::string::npos) << r.out;
+  r = run({"show", "examples/frontdoor.scm", "--admg"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("add --dot"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, SolveNamedEstimandsExpandToTheNotation) {
   Result nde = run({"solve", "examples/cladder_mediation.scm", "--nde", "X", "M", "Y"});
   ASSERT_EQ(nde.status, 0) << nde.err;

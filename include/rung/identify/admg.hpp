@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rung {
@@ -58,6 +59,9 @@ class Admg {
   [[nodiscard]] std::vector<VarMask> c_components(VarMask within) const;
   /// "{A, B}" in the order of the indices.
   [[nodiscard]] std::string names(VarMask set) const;
+  /// Graphviz DOT: directed arcs solid, bidirected arcs (hidden common causes) dashed with two
+  /// arrowheads, observed variables only.
+  [[nodiscard]] std::string to_dot(std::string_view graph_name = "admg") const;
   /// "A=0, B=high": the set's variables at the values `at` gives them (one per observed variable).
   [[nodiscard]] std::string event(VarMask set, const std::vector<std::uint32_t>& at) const;
 
