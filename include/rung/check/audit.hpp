@@ -20,8 +20,9 @@
 /// shortcut baselines (rules that predict the answer without solving, as accuracies); question
 /// templates; duplicate structures and ids; and, for rung records, re-verification: the model
 /// is rebuilt, `formal_query` parsed and solved by enumeration, and the value compared exactly
-/// with `value.fraction` (and `answer`, `value.decimal`, `rung` with it). docs/audit.md defines
-/// every figure.
+/// with `value.fraction` (and `answer`, `value.decimal`, `rung` with it); the model the record's
+/// `given_info` states is compared with `model` (include/rung/gen/stated.hpp). docs/audit.md
+/// defines every figure.
 ///
 /// Determinism: the report does not depend on `threads`; every list is in file order.
 
