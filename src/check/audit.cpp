@@ -128,6 +128,10 @@ struct Task {
   std::optional<std::string> decision;  ///< the record's `decision` (absent: value > 1/2)
   std::string given_info;  ///< the stated model (empty: none)
   std::string question;
+  /// Written by `rung generate` (`meta.options.preset` names the preset): its text is in one of
+  /// the generator's registers. Imported records state their source's text (CLadder's states
+  /// P(Y | X) and other derived figures, not the model's tables) and are not compared.
+  bool generated = false;
 };
 
 struct TaskResult {
@@ -168,7 +172,10 @@ TaskResult verify(const Task& t) {
   }
   // The model the text states must be `model` (issue #15 item 19): otherwise a record whose
   // model and value were edited together would pass although wrong for its prompt.
-  if (t.given_info.empty()) {
+  if (!t.generated) {
+    r.stated = 0;
+    r.unchecked = "not written by rung generate (no meta.options.preset)";
+  } else if (t.given_info.empty()) {
     r.stated = 0;
     r.unchecked = "no given_info";
   } else {
@@ -440,6 +447,9 @@ class Auditor {
       if (const json* d = member(j, "decision"); d && d->is_string()) task.decision = d->get<std::string>();
       task.given_info = given_info;
       task.question = question;
+      if (const json* meta = member(j, "meta")) {
+        if (const json* opts = member(*meta, "options")) task.generated = scalar_text(member(*opts, "preset")).has_value();
+      }
       pending_.push_back(std::move(task));
     }
     infos_.push_back(std::move(info));

@@ -845,6 +845,20 @@ TEST(AuditStated, ForeignSchemasAreNotCompared) {
   EXPECT_EQ(r.stated_checked, 0U);
   EXPECT_EQ(r.stated_unchecked, 0U);
   EXPECT_EQ(r.mismatched, 0U);
+  // A rung record not written by rung generate (an imported CLadder item states P(Y | X) and
+  // other derived figures in the same words): re-solved, its text not compared.
+  Json imported = generated("cladder", 1)[0];
+  imported["meta"].erase("options");
+  std::string text = imported["given_info"].get<std::string>();
+  text.insert(0, "Zzz has a direct effect on Qqq. ");
+  imported["given_info"] = text;
+  AuditOptions o;
+  o.learners.enabled = false;
+  const AuditReport i = audit_text(jsonl({imported}), o);
+  EXPECT_EQ(i.verified, 1U);
+  EXPECT_EQ(i.stated_checked, 0U);
+  ASSERT_EQ(i.stated_unchecked, 1U);
+  EXPECT_EQ(i.stated_unchecked_list.at(0).message, "not written by rung generate (no meta.options.preset)");
 }
 
 }  // namespace

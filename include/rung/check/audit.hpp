@@ -207,7 +207,8 @@ struct AuditReport {
   /// Of the re-solved records, those whose stated model (`given_info`, read as the generator
   /// writes it: include/rung/gen/stated.hpp) was compared with `model` (a difference is a
   /// Mismatch of field "given_info", or "question" for its notation) and those it could not be
-  /// (no given_info, another register, a sentence that does not read).
+  /// (not written by rung generate, no given_info, another register, a sentence that does not
+  /// read).
   std::size_t stated_checked = 0;
   std::size_t stated_unchecked = 0;
   std::vector<VerifyFailure> stated_unchecked_list;  ///< the first max_listed (message: why)
