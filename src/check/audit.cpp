@@ -447,8 +447,8 @@ class Auditor {
       if (const json* d = member(j, "decision"); d && d->is_string()) task.decision = d->get<std::string>();
       task.given_info = given_info;
       task.question = question;
-      if (const json* meta = member(j, "meta")) {
-        if (const json* opts = member(*meta, "options")) task.generated = scalar_text(member(*opts, "preset")).has_value();
+      if (const json* m = member(j, "meta")) {
+        if (const json* opts = member(*m, "options")) task.generated = scalar_text(member(*opts, "preset")).has_value();
       }
       pending_.push_back(std::move(task));
     }
