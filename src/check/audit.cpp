@@ -6,6 +6,7 @@
 
 #include "rung/core/error.hpp"
 #include "rung/core/rational.hpp"
+#include "rung/gen/stated.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/query/decision.hpp"
@@ -125,12 +126,22 @@ struct Task {
   std::string answer;
   std::optional<long long> rung;
   std::optional<std::string> decision;  ///< the record's `decision` (absent: value > 1/2)
+  std::string given_info;  ///< the stated model (empty: none)
+  std::string question;
+  /// Written by `rung generate` (`meta.options.preset` names the preset): its text is in one of
+  /// the generator's registers. Imported records state their source's text (CLadder's states
+  /// P(Y | X) and other derived figures, not the model's tables) and are not compared.
+  bool generated = false;
 };
 
 struct TaskResult {
   bool failed = false;
   std::string error;
   std::vector<Mismatch> mismatches;
+  /// The stated model: -1 not compared (no model read), 0 not checked (`unchecked` says why), 1
+  /// read and compared.
+  int stated = -1;
+  std::string unchecked;
 };
 
 TaskResult verify(const Task& t) {
@@ -158,6 +169,20 @@ TaskResult verify(const Task& t) {
     query.emplace(parse_query(*t.formal_query, *scm));
   } catch (const std::exception& e) {
     return fail(fmt::format("formal_query '{}': {}", *t.formal_query, e.what()));
+  }
+  // The model the text states must be `model` (issue #15 item 19): otherwise a record whose
+  // model and value were edited together would pass although wrong for its prompt.
+  if (!t.generated) {
+    r.stated = 0;
+    r.unchecked = "not written by rung generate (no meta.options.preset)";
+  } else if (t.given_info.empty()) {
+    r.stated = 0;
+    r.unchecked = "no given_info";
+  } else {
+    StatedCheck stated = check_stated_model(t.given_info, t.question, *scm, *t.formal_query);
+    r.stated = stated.checked ? 1 : 0;
+    r.unchecked = std::move(stated.reason);
+    for (auto& m : stated.mismatches) r.mismatches.push_back({t.line, t.id, m.field, one_line(m.stated), one_line(m.model)});
   }
   Rational value;
   try {
@@ -420,6 +445,11 @@ class Auditor {
       task.answer = *answer;
       if (const json* rung = member(j, "rung"); rung && rung->is_number_integer()) task.rung = rung->get<long long>();
       if (const json* d = member(j, "decision"); d && d->is_string()) task.decision = d->get<std::string>();
+      task.given_info = given_info;
+      task.question = question;
+      if (const json* m = member(j, "meta")) {
+        if (const json* opts = member(*m, "options")) task.generated = scalar_text(member(*opts, "preset")).has_value();
+      }
       pending_.push_back(std::move(task));
     }
     infos_.push_back(std::move(info));
@@ -512,9 +542,9 @@ class Auditor {
           try {
             results[i] = verify(pending_[i]);
           } catch (const std::exception& e) {
-            results[i] = {true, one_line(e.what()), {}};
+            results[i] = {true, one_line(e.what()), {}, -1, {}};
           } catch (...) {
-            results[i] = {true, "unknown error", {}};
+            results[i] = {true, "unknown error", {}, -1, {}};
           }
         }
       };
@@ -528,6 +558,12 @@ class Auditor {
       const Task& task = pending_[i];
       TaskResult& r = results[i];
       ++report_.checked;
+      if (r.stated == 1) {
+        ++report_.stated_checked;
+      } else if (r.stated == 0) {
+        ++report_.stated_unchecked;
+        if (listed(report_.stated_unchecked_list.size())) report_.stated_unchecked_list.push_back({task.line, task.id, r.unchecked});
+      }
       if (r.failed) {
         ++report_.failed;
         if (listed(report_.failures.size())) report_.failures.push_back({task.line, task.id, std::move(r.error)});
@@ -1049,6 +1085,10 @@ std::string to_text(const AuditReport& r) {
     }
     for (const auto& f : r.failures) out += fmt::format("    {}: failed: {}\n", where(f.line, f.id), f.message);
     more(out, r.failed, r.failures.size(), 4);
+    out += fmt::format("  stated model (given_info against model): {} compared, {} not checked\n", r.stated_checked,
+                       r.stated_unchecked);
+    for (const auto& f : r.stated_unchecked_list) out += fmt::format("    {}: not checked: {}\n", where(f.line, f.id), f.message);
+    more(out, r.stated_unchecked, r.stated_unchecked_list.size(), 4);
   }
   return out;
 }
@@ -1226,6 +1266,16 @@ ordered_json to_json(const AuditReport& r) {
     e["message"] = f.message;
     return e;
   });
+  ordered_json stated;
+  stated["checked"] = r.stated_checked;
+  stated["not_checked"] = listing(r.stated_unchecked, r.stated_unchecked_list, [](const VerifyFailure& f) {
+    ordered_json e;
+    e["line"] = f.line;
+    e["id"] = f.id;
+    e["reason"] = f.message;
+    return e;
+  });
+  verification["stated_model"] = std::move(stated);
   j["verification"] = std::move(verification);
   return j;
 }

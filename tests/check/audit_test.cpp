@@ -1,5 +1,12 @@
 #include "rung/check/audit.hpp"
 
+#include "rung/core/rational.hpp"
+#include "rung/gen/generator.hpp"
+#include "rung/infer/solver.hpp"
+#include "rung/io/scm_json.hpp"
+#include "rung/query/decision.hpp"
+#include "rung/query/query.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -674,6 +681,184 @@ TEST(Audit, CounterBenchPublicSample) {
   EXPECT_EQ(r.checked, 0U);  // no models to re-solve
   EXPECT_EQ(r.with_structure, 0U);
   EXPECT_EQ(r.duplicate_id_count, 0U);
+}
+
+// ---- the stated model (issue #15 item 19) ------------------------------------------------------
+
+/// `count` records of `preset` (seed 1), parsed keeping their members' order.
+std::vector<Json> generated(const std::string& preset, std::uint64_t count, int level = 2) {
+  GeneratorOptions o = preset_options(preset, level);
+  o.count = count;
+  o.seed = 1;
+  std::ostringstream out;
+  Generator(o).write(out, RunOptions{});
+  std::vector<Json> records;
+  std::istringstream in(out.str());
+  for (std::string line; std::getline(in, line);) records.push_back(Json::parse(line));
+  return records;
+}
+
+/// Re-solves `r` on its (edited) model and stores the value and answer, as an editor who changes
+/// both together would: the value check alone then passes. Returns whether the value changed.
+bool store_consistent_value(Json& r) {
+  const Scm m = scm_from_json(nlohmann::json::parse(r["model"].dump()));
+  const Rational v = solve(m, parse_query(r["formal_query"].get<std::string>(), m)).value;
+  const bool changed = to_string(v) != r["value"]["fraction"].get<std::string>();
+  r["value"]["fraction"] = to_string(v);
+  r["value"]["decimal"] = to_decimal(v, 6);
+  const std::string answer = r["answer"].get<std::string>();
+  r["answer"] = answer == "yes" || answer == "no" ? parse_decision(r["decision"].get<std::string>()).answer(v) : to_string(v);
+  return changed;
+}
+
+std::size_t mismatches_of(const AuditReport& r, const std::string& field) {
+  const auto it = r.mismatched_fields.find(field);
+  return it == r.mismatched_fields.end() ? 0 : it->second;
+}
+
+TEST(AuditStated, GeneratedRecordsAreComparedWithTheirText) {
+  std::vector<Json> records;
+  for (const char* preset : {"counterbench", "cladder", "ladder"}) {
+    for (auto& r : generated(preset, 40)) records.push_back(std::move(r));
+  }
+  AuditOptions o;
+  o.learners.enabled = false;
+  const AuditReport r = audit_text(jsonl(records), o);
+  EXPECT_EQ(r.checked, 120U);
+  EXPECT_EQ(r.verified, 120U);
+  EXPECT_EQ(r.stated_checked, 120U);
+  EXPECT_EQ(r.stated_unchecked, 0U);
+  const Json j = to_json(r);
+  EXPECT_EQ(j["verification"]["stated_model"]["checked"], 120);
+  EXPECT_EQ(j["verification"]["stated_model"]["not_checked"]["count"], 0);
+  EXPECT_NE(to_text(r).find("stated model (given_info against model): 120 compared, 0 not checked"), std::string::npos);
+}
+
+// The issue's reproducer: `model` and the stored value edited together. The value check passes
+// such a record (its value is right for the edited model); the stated model does not.
+TEST(AuditStated, ModelAndValueEditedTogetherFail) {
+  AuditOptions o;
+  o.learners.enabled = false;
+  // cladder: one CPT number (an exogenous prior's two masses swapped), picked where the value moves.
+  bool found = false;
+  for (Json r : generated("cladder", 30)) {
+    if (r["type"] == "backdoor_set" || r["query_type"] == "det_counterfactual") continue;
+    auto& exo = r["model"]["exogenous"];
+    for (std::size_t k = exo.size(); k-- > 0 && !found;) {
+      Json t = r;
+      auto& prior = t["model"]["exogenous"][k]["prior"];
+      if (prior.size() < 2 || prior[0] == prior[1]) continue;
+      std::swap(prior[0], prior[1]);
+      if (!store_consistent_value(t)) continue;
+      found = true;
+      const AuditReport a = audit_text(jsonl({t}), o);
+      EXPECT_EQ(a.mismatched, 1U);
+      EXPECT_GE(mismatches_of(a, "given_info"), 1U);
+      EXPECT_EQ(mismatches_of(a, "value"), 0U);  // what the audit checked before: it passed
+      ASSERT_FALSE(a.mismatches.empty());
+      EXPECT_EQ(a.mismatches[0].field, "given_info");
+      EXPECT_NE(a.mismatches[0].stored.find("P("), std::string::npos) << a.mismatches[0].stored;
+    }
+    if (found) break;
+  }
+  EXPECT_TRUE(found);
+}
+
+/// The first record of `records` whose endogenous variable `pick(record)` can be negated
+/// (`not (...)`) with the value moving, negated and re-solved; null if none.
+Json negate_a_mechanism(std::vector<Json> records) {
+  for (Json& r : records) {
+    auto& endo = r["model"]["endogenous"];
+    for (std::size_t k = endo.size(); k-- > 0;) {
+      if (!endo[k]["mechanism"].is_string()) continue;  // a table
+      const std::string m = endo[k]["mechanism"].get<std::string>();
+      if (m.rfind("U_", 0) == 0 && m.find(' ') == std::string::npos) continue;  // a root
+      Json t = r;
+      t["model"]["endogenous"][k]["mechanism"] = "not (" + m + ")";
+      if (store_consistent_value(t)) return t;
+    }
+  }
+  return nullptr;
+}
+
+TEST(AuditStated, OneMechanismEditedFails) {
+  AuditOptions o;
+  o.learners.enabled = false;
+  for (const char* preset : {"counterbench", "ladder"}) {
+    const Json t = negate_a_mechanism(generated(preset, 10));
+    ASSERT_FALSE(t.is_null()) << preset;
+    const AuditReport a = audit_text(jsonl({t}), o);
+    EXPECT_EQ(a.mismatched, 1U) << preset;
+    EXPECT_EQ(mismatches_of(a, "value"), 0U) << preset;
+    EXPECT_EQ(mismatches_of(a, "given_info"), 1U) << preset << to_text(a);
+  }
+}
+
+TEST(AuditStated, OneArcAddedFails) {
+  AuditOptions o;
+  o.learners.enabled = false;
+  bool found = false;
+  for (Json r : generated("cladder", 10)) {
+    if (r["query_type"] == "det_counterfactual") continue;
+    // The last variable also reads the first (a root), with its function unchanged: an arc only.
+    auto& endo = r["model"]["endogenous"];
+    const std::string first = endo[0]["name"].get<std::string>();
+    const std::string m = endo[endo.size() - 1]["mechanism"].get<std::string>();
+    if (m.find(first + " ") != std::string::npos) continue;
+    endo[endo.size() - 1]["mechanism"] = "(" + m + ") and (" + first + " or not " + first + ")";
+    store_consistent_value(r);
+    const AuditReport a = audit_text(jsonl({r}), o);
+    ASSERT_EQ(a.mismatches.size(), 1U) << to_text(a);
+    EXPECT_EQ(a.mismatches[0].stored, "no arc " + first + " -> " + endo[endo.size() - 1]["name"].get<std::string>());
+    found = true;
+    break;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(AuditStated, TextEditedFails) {
+  AuditOptions o;
+  o.learners.enabled = false;
+  std::vector<Json> records = generated("cladder", 10);
+  std::size_t edited = 0;
+  for (Json& r : records) {
+    std::string text = r["given_info"].get<std::string>();
+    const auto at = text.find("%.");
+    if (at == std::string::npos || at == 0) continue;
+    text[at - 1] = text[at - 1] == '1' ? '2' : '1';  // one stated percentage's last digit
+    r["given_info"] = text;
+    ++edited;
+  }
+  ASSERT_GT(edited, 0U);
+  const AuditReport a = audit_text(jsonl(records), o);
+  EXPECT_EQ(a.mismatched, edited);
+  EXPECT_EQ(mismatches_of(a, "given_info"), edited);
+  EXPECT_EQ(mismatches_of(a, "value"), 0U);
+}
+
+TEST(AuditStated, ForeignSchemasAreNotCompared) {
+  const std::vector<Json> records = {
+      cb_record("We know that X causes not Y. We observed that X occurred.", "Would Y occur if not X instead of X?", "yes"),
+      cb_record("We know that X causes Y.", "Would Y occur if not X instead of X?", "no")};
+  const AuditReport r = audit_text(jsonl(records));
+  EXPECT_EQ(r.checked, 0U);
+  EXPECT_EQ(r.stated_checked, 0U);
+  EXPECT_EQ(r.stated_unchecked, 0U);
+  EXPECT_EQ(r.mismatched, 0U);
+  // A rung record not written by rung generate (an imported CLadder item states P(Y | X) and
+  // other derived figures in the same words): re-solved, its text not compared.
+  Json imported = generated("cladder", 1)[0];
+  imported["meta"].erase("options");
+  std::string text = imported["given_info"].get<std::string>();
+  text.insert(0, "Zzz has a direct effect on Qqq. ");
+  imported["given_info"] = text;
+  AuditOptions o;
+  o.learners.enabled = false;
+  const AuditReport i = audit_text(jsonl({imported}), o);
+  EXPECT_EQ(i.verified, 1U);
+  EXPECT_EQ(i.stated_checked, 0U);
+  ASSERT_EQ(i.stated_unchecked, 1U);
+  EXPECT_EQ(i.stated_unchecked_list.at(0).message, "not written by rung generate (no meta.options.preset)");
 }
 
 }  // namespace

@@ -20,8 +20,9 @@
 /// shortcut baselines (rules that predict the answer without solving, as accuracies); question
 /// templates; duplicate structures and ids; and, for rung records, re-verification: the model
 /// is rebuilt, `formal_query` parsed and solved by enumeration, and the value compared exactly
-/// with `value.fraction` (and `answer`, `value.decimal`, `rung` with it). docs/audit.md defines
-/// every figure.
+/// with `value.fraction` (and `answer`, `value.decimal`, `rung` with it); the model the record's
+/// `given_info` states is compared with `model` (include/rung/gen/stated.hpp). docs/audit.md
+/// defines every figure.
 ///
 /// Determinism: the report does not depend on `threads`; every list is in file order.
 
@@ -144,7 +145,7 @@ struct DuplicateRecord {
 struct Mismatch {
   std::size_t line = 0;
   std::string id;
-  std::string field;       ///< "value", "answer", "value.decimal" or "rung"
+  std::string field;       ///< "value", "answer", "value.decimal", "rung", "given_info" or "question"
   std::string stored;
   std::string recomputed;  ///< what the field should hold
 };
@@ -203,6 +204,14 @@ struct AuditReport {
   std::vector<Mismatch> mismatches;  ///< the first max_listed
   std::size_t failed = 0;
   std::vector<VerifyFailure> failures;  ///< the first max_listed
+  /// Of the re-solved records, those whose stated model (`given_info`, read as the generator
+  /// writes it: include/rung/gen/stated.hpp) was compared with `model` (a difference is a
+  /// Mismatch of field "given_info", or "question" for its notation) and those it could not be
+  /// (not written by rung generate, no given_info, another register, a sentence that does not
+  /// read).
+  std::size_t stated_checked = 0;
+  std::size_t stated_unchecked = 0;
+  std::vector<VerifyFailure> stated_unchecked_list;  ///< the first max_listed (message: why)
 };
 
 /// Audits a JSONL stream or a JSON array of records. Throws only on a stream error; bad
