@@ -238,7 +238,7 @@ void read_cb_clause(std::string_view clause, CbText& cb, Graph& g) {
   }
   Clause c;
   const std::string l = lower(lhs);
-  if (l.starts_with("exactly one of")) {
+  if (l.starts_with("exactly one of") || l.starts_with("an odd number of")) {
     c.connective = kXor;
   } else if (l.starts_with("at least")) {
     c.connective = kThreshold;

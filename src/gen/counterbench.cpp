@@ -342,7 +342,8 @@ std::string causal_text(const Graph& g, const std::vector<std::string>& names, c
         out += name(node.parents[i]);
       };
       if (node.op == Op::threshold) clause = node.at_least == 2 ? "at least two of " : "at least three of ";
-      if (node.op == Op::xor_) clause = "exactly one of ";
+      // xor is parity: "exactly one of" says it for two inputs only.
+      if (node.op == Op::xor_) clause = node.parents.size() > 2 ? "an odd number of " : "exactly one of ";
       append_joined(clause, node.parents.size(), input, node.op == Op::or_ ? "or" : "and");
       clause += node.op == Op::or_ || node.op == Op::xor_ ? " causes " : " together cause ";
       clause += effect;

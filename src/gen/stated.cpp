@@ -156,7 +156,7 @@ class Comparer {
 
 /// One clause: `effect := [not] op(literals)`.
 struct Clause {
-  enum class Op { copy, and_, or_, exactly_one, at_least };
+  enum class Op { copy, and_, or_, exactly_one, odd_number, at_least };
   Op op = Op::copy;
   int at_least = 0;
   std::vector<std::pair<std::string, bool>> literals;  ///< (name, negated)
@@ -167,7 +167,7 @@ struct Clause {
 
 bool is_keyword(std::string_view w) {
   static const std::set<std::string_view> kWords = {"not", "and", "or", "causes", "cause", "together", "at", "least",
-                                                    "of", "exactly", "one", "two", "three", ",", "."};
+                                                    "of", "exactly", "one", "two", "three", "an", "odd", "number", ",", "."};
   return kWords.count(w) != 0;
 }
 
@@ -245,6 +245,9 @@ class ClauseParser {
     } else if (is(i, "exactly") && is(i + 1, "one") && is(i + 2, "of")) {
       c.op = Clause::Op::exactly_one;
       i += 3;
+    } else if (is(i, "an") && is(i + 1, "odd") && is(i + 2, "number") && is(i + 3, "of")) {
+      c.op = Clause::Op::odd_number;
+      i += 4;
     }
     // Literals joined by ",", "and", "or", up to the verb.
     std::vector<std::string> joins;
@@ -276,7 +279,7 @@ class ClauseParser {
     const std::size_t n = c.literals.size();
     if (c.op == Clause::Op::at_least) {
       if (!together || join != "and" || static_cast<int>(n) <= c.at_least) return out;
-    } else if (c.op == Clause::Op::exactly_one) {
+    } else if (c.op == Clause::Op::exactly_one || c.op == Clause::Op::odd_number) {
       if (together || join != "and" || n < 2) return out;
     } else if (n == 1) {
       if (together) return out;
@@ -337,6 +340,7 @@ std::string clause_expression(const Clause& c) {
     case Clause::Op::and_: e = fmt::format("{}", fmt::join(lits, " and ")); break;
     case Clause::Op::or_: e = fmt::format("{}", fmt::join(lits, " or ")); break;
     case Clause::Op::at_least: e = at_least_expression(lits, c.at_least); break;
+    case Clause::Op::odd_number: e = fmt::format("{}", fmt::join(lits, " xor ")); break;
     case Clause::Op::exactly_one: {
       std::vector<std::string> terms;
       for (std::size_t i = 0; i < lits.size(); ++i) {
