@@ -54,13 +54,15 @@ Functional Functional::prob(VarMask targets, VarMask given) {
 }
 
 Functional Functional::sum(VarMask over, Functional body) {
-  over &= body.free();
   if (over == 0) return body;
-  if (body.kind_ == Kind::sum) {  // sum_A sum_B f = sum_{A,B} f (B is never shadowing A: A ⊆ free(body))
+  // A summed variable the body does not read multiplies it by its number of values: kept as a
+  // plain sum (the identification algorithms never build one; the evaluation counts it right).
+  const bool all_read = (over & ~body.free()) == 0;
+  if (all_read && body.kind_ == Kind::sum) {  // sum_A sum_B f = sum_{A,B} f (B is never shadowing A: A ⊆ free(body))
     body.summed_ |= over;
     return body;
   }
-  if (body.kind_ == Kind::prob && body.given_ == 0) return prob(body.targets_ & ~over, 0);  // a marginal
+  if (all_read && body.kind_ == Kind::prob && body.given_ == 0) return prob(body.targets_ & ~over, 0);  // a marginal
   Functional e;
   e.kind_ = Kind::sum;
   e.summed_ = over;

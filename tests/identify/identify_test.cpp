@@ -66,6 +66,23 @@ Y := ((M and Z) xor U_C) or H
   EXPECT_THROW((void)Admg::of(m, std::vector<VarId>{*m.find("U_C")}), InvalidQuery);
 }
 
+TEST(Functional, SumsAndMarginals) {
+  const Scm m = read_scm_text("exogenous U ~ Bernoulli(1/4)\nexogenous V ~ Bernoulli(1/3)\nA := U\nB := V\n");
+  const Admg g = Admg::of(m);
+  const ObservedJoint p = observed_joint(m, g);
+  const VarMask a = mask(g, {"A"}), b = mask(g, {"B"});
+  std::vector<std::uint32_t> at{1, 0};  // A=1, B=0
+  // The sum of the joint over B is A's marginal (simplified to P(A)).
+  const Functional marginal = Functional::sum(b, Functional::prob(a | b, 0));
+  EXPECT_EQ(marginal.to_string(g), "P(A)");
+  EXPECT_EQ(marginal.evaluate(p, at), Rational(1, 4));
+  // Summing over a variable the body does not read counts each of its values.
+  const Functional twice = Functional::sum(b, Functional::prob(a, 0));
+  EXPECT_EQ(twice.evaluate(p, at), Rational(1, 2));
+  EXPECT_EQ(Functional::prob(a, b).evaluate(p, at), Rational(1, 4));
+  EXPECT_EQ(Functional::ratio(Functional::prob(a | b, 0), Functional::prob(b, 0)).evaluate(p, at), Rational(1, 4));
+}
+
 TEST(Identify, BackdoorNamesTheMinimalAdjustmentSet) {
   const Scm m = read_scm_text(R"(
 exogenous U_Z ~ Bernoulli(3/10)
