@@ -55,13 +55,10 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
       fmt::format("INT in {}..{}", lo, hi));
 }
 
-namespace {
-
-const char* const kNormalizeHelp =
+extern const char* const kNormalizeHelp =
     "Networks (BIF, UAI): rescale CPT rows that do not sum to exactly 1 (e.g. bnlearn's 0.9999999) instead of "
     "refusing them; the largest correction is reported on standard error";
 
-/// Reads a model, rescaling CPT rows when asked and saying on `err` what that changed.
 Scm read_model(const std::string& file, bool normalize, std::ostream& err) {
   ModelReadOptions options;
   options.normalize_cpts = normalize;
@@ -75,6 +72,8 @@ Scm read_model(const std::string& file, bool normalize, std::ostream& err) {
   }
   return m;
 }
+
+namespace {
 
 bool is_network_file(const std::string& file) {
   const std::filesystem::path p(file);

@@ -24,6 +24,7 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
     std::vector<std::string> hidden;
     bool evaluate = false;
     bool json = false;
+    bool normalize = false;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("MODEL", a->model, "Model file (.scm, JSON, BIF, XMLBIF, UAI)")->required();
@@ -35,9 +36,10 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_flag("--evaluate", a->evaluate,
                 "Evaluate the estimand exactly on the model's observed distribution, beside the model's own answer");
   cmd->add_flag("--json", a->json, "Print the result as JSON");
+  cmd->add_flag("--normalize-cpts", a->normalize, kNormalizeHelp);
   cmd->callback([=] {
     *action = [a](Streams s) {
-      const Scm m = read_model_file(a->model);
+      const Scm m = read_model(a->model, a->normalize, s.err);
       std::vector<VarId> hidden;
       for (const auto& name : a->hidden) {
         const auto v = m.find(name);

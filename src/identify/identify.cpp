@@ -311,6 +311,15 @@ std::string natural_bounds_text(const Admg& g, VarMask y, VarMask x) {
 }
 
 ObservedJoint observed_joint(const Scm& scm, const Admg& g) {
+  // Estimands are evaluated on the whole observed joint: at most 2^20 cells, as solve allows.
+  double cells = 1;
+  for (int i = 0; i < g.size(); ++i) cells *= static_cast<double>(g.cardinality(i));
+  if (cells > static_cast<double>(std::size_t{1} << 20)) {
+    throw TooLarge(fmt::format("evaluating an estimand needs the joint distribution of the {} observed variables, about "
+                               "{:.3g} cells, over the limit of 1048576: mark variables the query does not need as "
+                               "hidden, or identify without evaluating",
+                               g.size(), cells));
+  }
   Distribution d;
   for (int i = 0; i < g.size(); ++i) d.targets.push_back(Term{g.var(i), {}});
   DistributionAnswer a = solve(scm, d);

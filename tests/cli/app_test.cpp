@@ -297,6 +297,13 @@ TEST_F(Cli, IdentifyPrintsTheFormulaOrTheHedge) {
   r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1), Tar=1)", "--evaluate"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("rule 2 of the do-calculus: the evidence on {Tar} acts as an intervention"), std::string::npos) << r.out;
+  // A network: --normalize-cpts as for solve; too many observed variables to evaluate on their joint.
+  r = run({"identify", "tests/data/networks/alarm.bif.gz", "--normalize-cpts", "-q", "P(BP=LOW | do(CATECHOL=HIGH))"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("backdoor on {TPR}: sum_{TPR} P(BP | TPR, CATECHOL) P(TPR)"), std::string::npos) << r.out;
+  r = run({"identify", "tests/data/networks/alarm.bif.gz", "--normalize-cpts", "-q", "P(BP=LOW | do(CATECHOL=HIGH))", "--evaluate"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("mark variables the query does not need as hidden"), std::string::npos) << r.err;
   r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer[Smoking=1]=1 | Smoking=0)"});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("IDC*"), std::string::npos) << r.err;

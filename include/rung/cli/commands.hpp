@@ -3,6 +3,8 @@
 /// The subcommands of the `rung` tool: each registers its options on a CLI11 app and returns
 /// the action to run once the command line is parsed. Actions throw rung::Error on bad input.
 
+#include "rung/scm/scm.hpp"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -30,6 +32,11 @@ using Action = std::function<int(Streams)>;
 /// A CLI11 check for a whole-number option: "'x' is not a whole number", "-3 is not a whole
 /// number" (no wrap-around of negative values), "300 is not in the range 1 to 256".
 [[nodiscard]] CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
+
+/// Reads a model file, rescaling networks' CPT rows when `normalize` (--normalize-cpts) and
+/// saying on `err` what that changed; and that option's help text.
+[[nodiscard]] rung::Scm read_model(const std::string& file, bool normalize, std::ostream& err);
+extern const char* const kNormalizeHelp;
 
 /// Each adds a subcommand to `app` and sets `action` when that subcommand is chosen.
 void add_validate(CLI::App& app, std::shared_ptr<Action> action);

@@ -65,7 +65,8 @@ struct InterventionalQuery {
 };
 [[nodiscard]] InterventionalQuery interventional_query(const Query& q, const Scm& scm, const Admg& g);
 
-/// The exact joint distribution of g's observed variables under `scm` (one elimination).
+/// The exact joint distribution of g's observed variables under `scm` (one elimination). Throws
+/// TooLarge above 2^20 cells (37 binary variables of alarm: mark some hidden).
 [[nodiscard]] ObservedJoint observed_joint(const Scm& scm, const Admg& g);
 
 }  // namespace rung
