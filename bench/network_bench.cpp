@@ -47,41 +47,36 @@ const char* const kQueries[] = {
     "P(BP, CO, HR, TPR)",
 };
 
-void AlarmDistributionExact(benchmark::State& state) {
-  const Distribution d = std::get<Distribution>(parse_request(kQueries[state.range(0)], alarm()));
-  state.SetLabel(kQueries[state.range(0)]);
-  for (auto _ : state) benchmark::DoNotOptimize(solve(alarm(), d));
+/// One distribution query on a loaded network, exact or in double precision.
+void distribution(benchmark::State& state, const Scm& model, const char* text, bool exact) {
+  const Distribution d = std::get<Distribution>(parse_request(text, model));
+  state.SetLabel(text);
+  for (auto _ : state) {
+    if (exact) {
+      benchmark::DoNotOptimize(solve(model, d));
+    } else {
+      benchmark::DoNotOptimize(solve_double(model, d));
+    }
+  }
 }
+
+void AlarmDistributionExact(benchmark::State& state) { distribution(state, alarm(), kQueries[state.range(0)], true); }
 BENCHMARK(AlarmDistributionExact)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
 
-void AlarmDistributionDouble(benchmark::State& state) {
-  const Distribution d = std::get<Distribution>(parse_request(kQueries[state.range(0)], alarm()));
-  state.SetLabel(kQueries[state.range(0)]);
-  for (auto _ : state) benchmark::DoNotOptimize(solve_double(alarm(), d));
-}
+void AlarmDistributionDouble(benchmark::State& state) { distribution(state, alarm(), kQueries[state.range(0)], false); }
 BENCHMARK(AlarmDistributionDouble)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
 
-const std::filesystem::path kAsia = std::filesystem::path(RUNG_SOURCE_DIR) / "tests/data/networks/asia.bif";
-
 const Scm& asia() {
-  static const Scm m = read_model_file(kAsia, {});
+  static const Scm m = read_model_file(std::filesystem::path(RUNG_SOURCE_DIR) / "tests/data/networks/asia.bif", {});
   return m;
 }
 
 const char* const kAsiaQueries[] = {"P(dysp)", "P(lung | xray=yes, smoke=yes)"};
 
-void AsiaDistributionExact(benchmark::State& state) {
-  const Distribution d = std::get<Distribution>(parse_request(kAsiaQueries[state.range(0)], asia()));
-  state.SetLabel(kAsiaQueries[state.range(0)]);
-  for (auto _ : state) benchmark::DoNotOptimize(solve(asia(), d));
-}
+void AsiaDistributionExact(benchmark::State& state) { distribution(state, asia(), kAsiaQueries[state.range(0)], true); }
 BENCHMARK(AsiaDistributionExact)->DenseRange(0, 1)->Unit(benchmark::kMicrosecond);
 
-void AsiaDistributionDouble(benchmark::State& state) {
-  const Distribution d = std::get<Distribution>(parse_request(kAsiaQueries[state.range(0)], asia()));
-  state.SetLabel(kAsiaQueries[state.range(0)]);
-  for (auto _ : state) benchmark::DoNotOptimize(solve_double(asia(), d));
-}
+void AsiaDistributionDouble(benchmark::State& state) { distribution(state, asia(), kAsiaQueries[state.range(0)], false); }
 BENCHMARK(AsiaDistributionDouble)->DenseRange(0, 1)->Unit(benchmark::kMicrosecond);
 
 void AlarmBatchOf1000(benchmark::State& state) {

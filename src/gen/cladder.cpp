@@ -704,6 +704,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   const int det_scale = type == "det_counterfactual" ? 4 : 1;
   const int relax_every = type == "det_counterfactual" ? 3 * det_scale * kRelaxEvery : kRelaxEvery;
   const int max_attempts = det_scale * kMaxAttempts;
+  const std::size_t connectives = circuit_ops(options_).size();  // det_counterfactual's class: its last value is a single cause
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
     if (attempt > 0 && attempt % relax_every == 0 && !wanted.empty()) {
       if (wanted.back().first == "conditioning") conditioning_agrees.reset();
@@ -759,7 +760,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // connectives' count), and whether X is one of Y's causes (never its only one: there the
       // answer is just X's literal flipped).
       if (circuit_class.outcome_op >= 0) {
-        const bool single = static_cast<std::size_t>(circuit_class.outcome_op) == circuit_ops(options_).size();
+        const bool single = static_cast<std::size_t>(circuit_class.outcome_op) == connectives;
         if (single != (g.parents[static_cast<std::size_t>(g.y)].size() == 1)) continue;
         if (single && circuit_class.treatment_in_outcome >= 0) circuit_class.treatment_in_outcome = 0;
       }

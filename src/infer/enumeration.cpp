@@ -125,8 +125,7 @@ void check_unit_count(const Scm& scm, const std::vector<VarId>& exogenous, std::
   }
   if (over || units > max_units) {
     throw TooLarge(fmt::format(
-        "query too large for enumeration: {} combinations of the values of {} exogenous variables (limit {}); "
-        "use --method variable-elimination",
+        "query too large for enumeration: {} combinations of the values of {} exogenous variables (limit {})",
         product_text(choices), exogenous.size(), max_units));
   }
 }

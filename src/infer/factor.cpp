@@ -143,7 +143,7 @@ std::size_t check_cells(std::span<const std::uint32_t> card, std::size_t limit) 
   const std::vector<std::uint64_t> factors(card.begin(), card.end());
   throw TooLarge(fmt::format(
       "query too large for exact elimination: an intermediate factor over {} variables would have {} cells "
-      "(limit {}); try --method enumerate or a smaller model",
+      "(limit {})",
       card.size(), product_text(factors), limit));
 }
 

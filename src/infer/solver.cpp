@@ -114,18 +114,11 @@ std::vector<S> distribution_values(const Scm& scm, const Distribution& d, const 
 
 const char* method_name(Method m) { return m == Method::enumeration ? "enumeration" : "variable elimination"; }
 
-/// Both exact methods refused: one message with both reasons, without their "try the other
-/// method" hints, and the way that remains.
+/// Both exact methods refused: one message with both reasons and the way that remains.
 TooLarge both_refused(const TooLarge& first, Method other, const TooLarge& second) {
-  auto reason = [](std::string text) {
-    for (const char* hint : {"; try --method", "; use --method"}) {
-      if (const auto at = text.find(hint); at != std::string::npos) text.erase(at);
-    }
-    return text;
-  };
   return TooLarge(fmt::format("{}; {} refuses it too: {}; --double computes it in double precision, where the numbers "
                               "stay small (not exact)",
-                              reason(first.what()), method_name(other), reason(second.what())));
+                              first.what(), method_name(other), second.what()));
 }
 
 }  // namespace

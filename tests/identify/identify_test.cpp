@@ -41,6 +41,17 @@ void expect_estimands_exact(const Scm& m, const Admg& g, const Identification& r
   }
 }
 
+/// The frontdoor graph: a hidden U causes X and Y; X acts on Y through M only.
+constexpr const char* kFrontdoor = R"(
+exogenous U ~ Bernoulli(2/5)
+exogenous U_X ~ Bernoulli(1/4)
+exogenous U_M ~ Bernoulli(1/5)
+exogenous U_Y ~ Bernoulli(1/10)
+X := U xor U_X
+M := X xor U_M
+Y := (M or U) xor U_Y
+)";
+
 TEST(Admg, LatentProjection) {
   // U_C is shared by X and Y (a confounder); M is hidden on X -> M -> Y; H is hidden and causes Z and Y.
   const Scm m = read_scm_text(R"(
@@ -106,15 +117,7 @@ Y := (X and Z) or (W and U_Y)
 }
 
 TEST(Identify, FrontdoorFormula) {
-  const Scm m = read_scm_text(R"(
-exogenous U ~ Bernoulli(2/5)
-exogenous U_X ~ Bernoulli(1/4)
-exogenous U_M ~ Bernoulli(1/5)
-exogenous U_Y ~ Bernoulli(1/10)
-X := U xor U_X
-M := X xor U_M
-Y := (M or U) xor U_Y
-)");
+  const Scm m = read_scm_text(kFrontdoor);
   const Admg g = Admg::of(m);
   const Identification r = identify(g, mask(g, {"Y"}), mask(g, {"X"}));
   ASSERT_TRUE(r.identifiable);
@@ -252,15 +255,7 @@ RandomCase random_case(Rng& rng) {
 TEST(Identify, ConditionalQueriesByIdc) {
   // Frontdoor graph, P(Cancer | do(Smoking), Tar): given Smoking, Tar's evidence is as good as an
   // intervention (rule 2), so the answer is P(Cancer | do(Smoking, Tar)).
-  const Scm m = read_scm_text(R"(
-exogenous U ~ Bernoulli(2/5)
-exogenous U_X ~ Bernoulli(1/4)
-exogenous U_M ~ Bernoulli(1/5)
-exogenous U_Y ~ Bernoulli(1/10)
-X := U xor U_X
-M := X xor U_M
-Y := (M or U) xor U_Y
-)");
+  const Scm m = read_scm_text(kFrontdoor);
   const Admg g = Admg::of(m);
   const Identification r = identify(g, mask(g, {"Y"}), mask(g, {"X"}), mask(g, {"M"}));
   ASSERT_TRUE(r.identifiable);

@@ -296,7 +296,7 @@ TEST(Elimination, RefusesLargeIntermediateFactors) {
     EXPECT_NE(std::string(e.what()).find("query too large for exact elimination: an intermediate factor over"),
               std::string::npos)
         << e.what();
-    EXPECT_NE(std::string(e.what()).find("(limit 4); try --method enumerate or a smaller model"), std::string::npos);
+    EXPECT_TRUE(std::string(e.what()).ends_with("(limit 4)")) << e.what();
   }
   EXPECT_NO_THROW((void)ve::probability<R>(m, p, 64));
 }
