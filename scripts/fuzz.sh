@@ -5,6 +5,9 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     default: 60 s, every target
 #   scripts/fuzz.sh 1800                                  the routine run before a release
 #
+# SECONDS are CPU seconds (user + system) of the fuzzer: on a busy or shared machine (or under
+# `nice`) a target is run again, for the CPU time still missing, until it has had its budget.
+#
 # Corpora live in build/fuzz/corpus/<target> and grow from run to run; they are seeded from the
 # examples, the bad-input corpus and the shared datasets (when ../shared is present). A crash,
 # sanitizer report, leak or timeout leaves its input in build/fuzz/findings/<target>/ and makes
@@ -71,6 +74,12 @@ seed() {  # seed TARGET DIR: put the starting inputs into DIR (only when it is e
   esac
 }
 
+cpu_of_children() {  # whole CPU seconds (user + system) used so far by this shell's finished children
+  local t
+  t=$(times | tail -1)  # "XmY.YYYs XmY.YYYs" for children: user, system
+  echo "$t" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] } printf "%d", s }'
+}
+
 status=0
 summary=()
 for t in "${targets[@]}"; do
@@ -82,18 +91,31 @@ for t in "${targets[@]}"; do
   seed "$t" "$corpus"
   log=$build/logs/$t.log
   echo "fuzz.sh: $t for $seconds s (corpus $corpus, log $log)"
-  set +e
-  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    "$bin" "$corpus" -max_total_time="$seconds" -max_len=8192 -timeout=25 -rss_limit_mb=4096 \
-    -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1
-  rc=$?
-  set -e
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+  : >"$log"
+  cpu=0 execs=0 rc=0 round=0
+  while [ "$rc" -eq 0 ] && [ "$cpu" -lt "$seconds" ] && [ "$round" -lt 1000 ]; do  # until it has had its CPU time
+    round=$((round + 1))
+    left=$((seconds - cpu))
+    [ "$left" -lt 10 ] && left=10
+    echo "== round $round: $left s (CPU so far $cpu s)" >>"$log"
+    before=$(cpu_of_children)
+    set +e
+    ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      "$bin" "$corpus" -max_total_time="$left" -max_len=8192 -timeout=25 -rss_limit_mb=4096 \
+      -print_final_stats=1 -artifact_prefix="$findings/" >"$log.round" 2>&1
+    rc=$?
+    set -e
+    cat "$log.round" >>"$log"
+    cpu=$((cpu + $(cpu_of_children) - before))
+    n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log.round" | grep -o '[0-9]*$' || echo 0)
+    execs=$((execs + n))
+  done
+  rm -f "$log.round"
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
   found=$(find "$findings" -type f | wc -l)
-  summary+=("$(printf '%-9s %6s s  %12s execs  cov %6s  ft %7s  corpus %6s  findings %s  rc %s' \
-    "$t" "$seconds" "$execs" "$cov" "$ft" "$(ls "$corpus" | wc -l)" "$found" "$rc")")
+  summary+=("$(printf '%-9s %6s CPU s (%s rounds)  %12s execs  cov %6s  ft %7s  corpus %6s  findings %s  rc %s' \
+    "$t" "$cpu" "$round" "$execs" "$cov" "$ft" "$(ls "$corpus" | wc -l)" "$found" "$rc")")
   if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then status=1; fi
 done
 printf '%s\n' "${summary[@]}"
