@@ -74,10 +74,12 @@ seed() {  # seed TARGET DIR: put the starting inputs into DIR (only when it is e
   esac
 }
 
-cpu_of_children() {  # whole CPU seconds (user + system) used so far by this shell's finished children
-  local t
-  t=$(times | tail -1)  # "XmY.YYYs XmY.YYYs" for children: user, system
-  echo "$t" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] } printf "%d", s }'
+cpu_seconds=0
+read_cpu() {  # sets cpu_seconds: whole CPU seconds (user + system) of this shell's finished children
+  # `times` must run in this shell (in a $(...) subshell it would report the subshell's children).
+  times >"$build/logs/.times"
+  cpu_seconds=$(tail -1 "$build/logs/.times" |
+    awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] } printf "%d", s }')
 }
 
 status=0
@@ -98,7 +100,8 @@ for t in "${targets[@]}"; do
     left=$((seconds - cpu))
     [ "$left" -lt 10 ] && left=10
     echo "== round $round: $left s (CPU so far $cpu s)" >>"$log"
-    before=$(cpu_of_children)
+    read_cpu
+    before=$cpu_seconds
     set +e
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       "$bin" "$corpus" -max_total_time="$left" -max_len=8192 -timeout=25 -rss_limit_mb=4096 \
@@ -106,7 +109,8 @@ for t in "${targets[@]}"; do
     rc=$?
     set -e
     cat "$log.round" >>"$log"
-    cpu=$((cpu + $(cpu_of_children) - before))
+    read_cpu
+    cpu=$((cpu + cpu_seconds - before))
     n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log.round" | grep -o '[0-9]*$' || echo 0)
     execs=$((execs + n))
   done
