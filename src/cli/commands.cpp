@@ -59,6 +59,23 @@ extern const char* const kNormalizeHelp =
     "Networks (BIF, UAI): rescale CPT rows that do not sum to exactly 1 (e.g. bnlearn's 0.9999999) instead of "
     "refusing them; the largest correction is reported on standard error";
 
+std::vector<VarId> hidden_variables(const Scm& m, const std::vector<std::string>& names, const std::string& file) {
+  std::vector<VarId> ids = m.hidden();
+  for (const auto& name : names) {
+    const auto v = m.find(name);
+    if (!v) throw UsageError(fmt::format("--hidden {}: no variable of that name in {}", name, file));
+    if (m.is_exogenous(*v)) {
+      throw UsageError(fmt::format("--hidden {}: {} is exogenous, and exogenous variables are never observed (one shared by "
+                                   "several mechanisms is a hidden confounder already)",
+                                   name, name));
+    }
+    ids.push_back(*v);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 Scm read_model(const std::string& file, bool normalize, std::ostream& err) {
   ModelReadOptions options;
   options.normalize_cpts = normalize;
@@ -123,20 +140,16 @@ void add_show(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_flag("--admg", *admg,
                 "With --dot: the observed variables' graph instead (ADMG: hidden common causes as dashed two-headed "
                 "arcs; docs/identification.md)");
-  cmd->add_option("--hidden", *hidden, "With --admg: endogenous variables that are not observed, comma-separated")->delimiter(',');
+  cmd->add_option("--hidden", *hidden,
+                  "With --admg: endogenous variables that are not observed, comma-separated (besides those the model "
+                  "marks hidden)")->delimiter(',');
   cmd->add_flag("--normalize-cpts", *normalize, kNormalizeHelp);
   cmd->callback([=] {
     *action = [file, dot, normalize, admg, hidden](Streams s) {
       Scm m = read_model(*file, *normalize, s.err);
       if ((*admg || !hidden->empty()) && !*dot) throw UsageError("--admg and --hidden draw the observed graph: add --dot");
       if (*admg || !hidden->empty()) {
-        std::vector<VarId> ids;
-        for (const auto& name : *hidden) {
-          const auto v = m.find(name);
-          if (!v) throw UsageError(fmt::format("--hidden {}: no variable of that name in {}", name, *file));
-          ids.push_back(*v);
-        }
-        s.out << Admg::of(m, ids).to_dot();
+        s.out << Admg::of(m, hidden_variables(m, *hidden, *file)).to_dot();
         return 0;
       }
       if (!*dot && is_network_file(*file)) {

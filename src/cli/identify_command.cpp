@@ -30,8 +30,8 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("MODEL", a->model, "Model file (.scm, JSON, BIF, XMLBIF, UAI)")->required();
   cmd->add_option("-q,--query", a->query, "P(Y=y | do(X=x), Z=z): outcomes, interventions and evidence on observed variables")->required();
   cmd->add_option("--hidden", a->hidden,
-                  "Endogenous variables that are not observed, comma-separated (exogenous ones never are; one shared "
-                  "by several variables is a hidden confounder)")
+                  "Endogenous variables that are not observed, comma-separated, besides those the model marks hidden "
+                  "(exogenous ones never are; one shared by several variables is a hidden confounder)")
       ->delimiter(',');
   cmd->add_flag("--evaluate", a->evaluate,
                 "Evaluate the estimand exactly on the model's observed distribution, beside the model's own answer");
@@ -40,13 +40,7 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->callback([=] {
     *action = [a](Streams s) {
       const Scm m = read_model(a->model, a->normalize, s.err);
-      std::vector<VarId> hidden;
-      for (const auto& name : a->hidden) {
-        const auto v = m.find(name);
-        if (!v) throw UsageError(fmt::format("--hidden {}: no variable of that name in {}", name, a->model));
-        hidden.push_back(*v);
-      }
-      const Admg g = Admg::of(m, hidden);
+      const Admg g = Admg::of(m, hidden_variables(m, a->hidden, a->model));
       const Query q = parse_query(a->query, m);
       const InterventionalQuery iq = interventional_query(q, m, g);
       const Identification r = identify(g, iq.y, iq.x, iq.z);

@@ -52,6 +52,9 @@ std::string describe(const Scm& scm) {
     out += fmt::format("  {:<{}}  {:<{}}  := {}\n", scm.name(id), name_width, scm.domain(id).to_string(),
                        domain_width, indent_continuation(scm.mechanism(id).to_string(), mech_column));
   }
+  if (const auto hidden = scm.hidden(); !hidden.empty()) {
+    out += fmt::format("\nhidden (not observed: read by `rung identify`)\n  {}\n", join_names(scm, hidden));
+  }
 
   out += "\nparents\n";
   for (VarId id : scm.evaluation_order()) {

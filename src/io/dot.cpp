@@ -28,7 +28,8 @@ std::string to_dot(const Scm& scm, std::string_view graph_name) {
       out += fmt::format("  \"{}\" [label=\"{}\", shape=box, style=dashed, color=gray50, fontcolor=gray30];\n",
                          v.name, label);
     } else {
-      out += fmt::format("  \"{}\" [label=\"{}\", shape=ellipse];\n", v.name, label);
+      out += fmt::format("  \"{}\" [label=\"{}\", shape=ellipse{}];\n", v.name, label,
+                         v.hidden ? ", style=dashed, color=gray50, fontcolor=gray30" : "");
     }
   }
   for (auto [from, to] : scm.dag().arcs()) {

@@ -20,6 +20,7 @@ void write_variable(JsonWriter& out, const Variable& v) {
     out.end_object();
     return;
   }
+  if (v.hidden) out.key("hidden").value(true);
   const Mechanism& m = *v.mechanism;
   out.key("mechanism");
   if (m.is_table()) {
@@ -161,8 +162,19 @@ class JsonReader {
     }
     const char* rhs_key = kind == VarKind::exogenous ? "prior" : "mechanism";
     for (const auto& [key, value] : v.items()) {
-      if (key != "name" && key != "domain" && key != rhs_key)
-        fail(path + "/" + key, fmt::format("unknown field (expected \"name\", \"domain\" or \"{}\")", rhs_key));
+      if (key == "hidden" && kind == VarKind::exogenous) {
+        fail(path + "/hidden", "exogenous variables are never observed: \"hidden\" marks endogenous variables (one exogenous "
+                               "variable shared by several mechanisms is a hidden confounder already)");
+      } else if (key != "name" && key != "domain" && key != rhs_key && (key != "hidden" || kind == VarKind::exogenous)) {
+        fail(path + "/" + key, kind == VarKind::exogenous
+                                   ? "unknown field (expected \"name\", \"domain\" or \"prior\")"
+                                   : "unknown field (expected \"name\", \"domain\", \"mechanism\" or \"hidden\")");
+      }
+    }
+    bool hidden = false;
+    if (kind == VarKind::endogenous && v.contains("hidden")) {
+      if (v.at("hidden").is_boolean()) hidden = v.at("hidden").get<bool>();
+      else fail(path + "/hidden", fmt::format("expected true or false, found {}", v.at("hidden").type_name()));
     }
     std::optional<std::string> name;
     if (v.contains("name")) name = string_at(v.at("name"), path + "/name");
@@ -224,6 +236,7 @@ class JsonReader {
     }
     if (!ok || !mechanism) return;
     builder_.endogenous(*name, std::move(domain), std::move(*mechanism), {index, index, index});
+    if (hidden) builder_.hide(*name, index);
     paths_.push_back(path);
   }
 

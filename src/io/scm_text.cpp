@@ -342,6 +342,10 @@ class Reader {
     st.first_line = st.last_line = c.line;
     std::size_t next = index + 1;
     bool ok = false;
+    if (is_hidden_statement(c)) {
+      if (!hidden(c)) failed_[static_cast<std::size_t>(c.line)] = 1;
+      return next;
+    }
     if (c.peek_name() == "exogenous") {
       ok = exogenous(c, st);
     } else if (!c.peek_name().empty()) {
@@ -483,6 +487,40 @@ class Reader {
              fmt::format("invalid probability {}: write a decimal like 0.35 or a fraction like 7/20", quote(text)));
     }
     return p;
+  }
+
+  /// `hidden NAME, NAME, ...`: the word `hidden` followed by a name other than `in` (so a
+  /// variable may still be called `hidden`: `hidden := X`, `hidden in {a, b} := ...`).
+  static bool is_hidden_statement(Cursor c) {
+    if (c.peek_name() != "hidden") return false;
+    c.name();
+    if (c.end() || !is_blank(c.peek())) return false;
+    c.skip_blanks();
+    const std::string_view next = c.peek_name();
+    return !next.empty() && next != "in";
+  }
+
+  /// Reads `hidden NAME, NAME, ...` (the cursor is on `hidden`) into the builder's marks.
+  bool hidden(Cursor& c) {
+    c.name();
+    std::vector<std::pair<std::string, Location>> names;
+    while (true) {
+      c.skip_blanks();
+      const Location where = c.here();
+      const std::string_view name = c.peek_name();
+      if (name.empty()) return fail(c, fmt::format("expected a variable name in 'hidden', found {}", c.found()));
+      c.name();
+      names.emplace_back(std::string(name), where);
+      c.skip_blanks();
+      if (c.end()) break;
+      if (c.peek() != ',') {
+        return fail(c, fmt::format("expected ',' or the end of the line after {} in 'hidden A, B, ...', found {}",
+                                   quote(name), c.found()));
+      }
+      ++c.pos;
+    }
+    for (auto& [name, where] : names) builder_.hide(std::move(name), where);
+    return true;
   }
 
   /// `exogenous NAME [in {..}] ~ PRIOR`
@@ -811,6 +849,16 @@ std::string write_scm_text(const Scm& scm) {
       begin = end + 1;
     }
   }
+  // Hidden marks last, a few names a line (a name is at most a line long, so every line fits).
+  std::string line;
+  for (VarId id : scm.hidden()) {
+    if (!line.empty() && line.size() + scm.name(id).size() + 2 > 1024) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "hidden " : ", ") + scm.name(id);
+  }
+  if (!line.empty()) out += line + "\n";
   return out;
 }
 

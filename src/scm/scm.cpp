@@ -23,6 +23,14 @@ std::vector<VarId> Scm::endogenous() const {
   return ids;
 }
 
+std::vector<VarId> Scm::hidden() const {
+  std::vector<VarId> ids;
+  for (std::size_t i = exogenous_count_; i < variables_.size(); ++i) {
+    if (variables_[i].hidden) ids.push_back(static_cast<VarId>(i));
+  }
+  return ids;
+}
+
 void Scm::evaluate(std::vector<Value>& values) const {
   values.resize(variables_.size());
   for (VarId id : order_) values[id] = variables_[id].mechanism->evaluate(values);
@@ -384,6 +392,25 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     scm.variables_.push_back(std::move(v));
   }
 
+  // Hidden marks: on declared endogenous variables, once each.
+  std::map<std::string_view, Location> marked;
+  for (const auto& [name, where] : hidden_) {
+    const auto id = scm.dag_.find(name);
+    if (!id) {
+      if (!by_name.contains(name)) problems.push_back(at(where, fmt::format("unknown name '{}' in 'hidden'", name)));
+    } else if (scm.variables_[*id].kind == VarKind::exogenous) {
+      problems.push_back(at(where, fmt::format("{} is exogenous, and exogenous variables are never observed: 'hidden' marks "
+                                               "endogenous variables (one exogenous variable shared by several mechanisms is "
+                                               "a hidden confounder already)",
+                                               name)));
+    } else if (auto [it, fresh] = marked.emplace(name, where); !fresh) {
+      problems.push_back(at(where, it->second.line > 0 ? fmt::format("{} is marked hidden twice (first on line {})", name, it->second.line)
+                                                        : fmt::format("{} is marked hidden twice", name)));
+    } else {
+      scm.variables_[*id].hidden = true;
+    }
+  }
+
   // The graph: an arc that would close a cycle is reported where the child's mechanism is. A
   // mechanism that did not compile still contributes the variables it names, so a cycle through
   // it is reported too.
@@ -425,6 +452,11 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     if (!scm.is_exogenous(id)) scm.order_.push_back(id);
   }
   return scm;
+}
+
+ScmBuilder& ScmBuilder::hide(std::string name, Location at) {
+  hidden_.emplace_back(std::move(name), at);
+  return *this;
 }
 
 std::vector<Diagnostic> ScmBuilder::problems() const {

@@ -291,6 +291,18 @@ TEST_F(Cli, IdentifyPrintsTheFormulaOrTheHedge) {
   r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1))", "--hidden", "Tar"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("not identifiable"), std::string::npos) << r.out;
+  // The file marks Genotype hidden; naming it again changes nothing, an exogenous one is refused.
+  r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1))", "--hidden", "Genotype"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("observed: {Smoking, Tar, Cancer}\nfrontdoor on {Tar}"), std::string::npos) << r.out;
+  r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1))", "--hidden", "U"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--hidden U: U is exogenous, and exogenous variables are never observed"), std::string::npos) << r.err;
+  r = run({"show", "examples/frontdoor.scm"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\nhidden (not observed: read by `rung identify`)\n  Genotype\n"), std::string::npos) << r.out;
+  r = run({"show", "examples/frontdoor.scm", "--dot"});
+  EXPECT_NE(r.out.find("\"Genotype\" [label=\"Genotype\", shape=ellipse, style=dashed"), std::string::npos) << r.out;
   r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer=1 | do(Smoking=1))", "--hidden", "Tarr"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--hidden Tarr: no variable of that name"), std::string::npos) << r.err;

@@ -1,6 +1,7 @@
 #include "rung/io/scm_json.hpp"
 
 #include "rung/io/json_line.hpp"
+#include "rung/io/scm_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -87,7 +88,7 @@ TEST(ScmJson, SchemaErrorsNameTheJsonPath) {
             "m.json: error: /endogenous/0/name: expected a string, found number\n"
             "m.json: error: /endogenous/1/mechanism: expected an expression string or {\"table\": ...}, found number\n"
             "m.json: error: /endogenous/2/mechanism: column 1: unclosed '(': expected ')' before end of expression\n"
-            "m.json: error: /endogenous/3/extra: unknown field (expected \"name\", \"domain\" or \"mechanism\")\n");
+            "m.json: error: /endogenous/3/extra: unknown field (expected \"name\", \"domain\", \"mechanism\" or \"hidden\")\n");
   EXPECT_EQ(errors_of(R"({"exogenous": [{"name": "U", "prior": ["1/2", "x"]}, {"name": "V", "domain": ["a", "a"], "prior": []}],
                           "endogenous": [{"name": "X", "mechanism": {"table": {"inputs": ["U"], "rows": [[]]}}}]})"),
             "m.json: error: /exogenous/0/prior/1: invalid probability 'x'\n"
@@ -105,6 +106,26 @@ TEST(ScmJson, DiagnosticsStopAfterAHundred) {
   EXPECT_NE(all.find("m.json: error: /endogenous/0/mechanism/table/rows/99: an empty row"), std::string::npos);
   EXPECT_EQ(all.find("rows/100:"), std::string::npos);
   EXPECT_TRUE(all.ends_with("m.json: error: too many errors; stopping (200 more not shown)\n")) << all.substr(all.size() - 200);
+}
+
+TEST(ScmJson, HiddenMarksReadWriteAndRoundTrip) {
+  const Scm m = read_scm_json(R"({"exogenous": [{"name": "U", "prior": ["1/2", "1/2"]}],
+      "endogenous": [{"name": "G", "mechanism": "U", "hidden": true}, {"name": "X", "mechanism": "G", "hidden": false}]})");
+  EXPECT_TRUE(m.is_hidden(*m.find("G")));
+  EXPECT_FALSE(m.is_hidden(*m.find("X")));
+  const std::string text = to_json(m).dump();
+  EXPECT_NE(text.find(R"({"domain":["0","1"],"hidden":true,"mechanism":"U","name":"G"})"), std::string::npos) << text;
+  EXPECT_EQ(text.find(R"("hidden":false)"), std::string::npos) << text;  // only marks are written
+  EXPECT_EQ(read_scm_json(text), m);
+  EXPECT_EQ(read_scm_text(write_scm_text(m)), m);  // and through the text form
+}
+
+TEST(ScmJson, BadHiddenMarksAreErrors) {
+  EXPECT_EQ(errors_of(R"({"exogenous": [{"name": "U", "prior": ["1/2", "1/2"], "hidden": true}],
+                          "endogenous": [{"name": "X", "mechanism": "U", "hidden": "yes"}]})"),
+            "m.json: error: /exogenous/0/hidden: exogenous variables are never observed: \"hidden\" marks endogenous "
+            "variables (one exogenous variable shared by several mechanisms is a hidden confounder already)\n"
+            "m.json: error: /endogenous/0/hidden: expected true or false, found string\n");
 }
 
 TEST(ScmJson, ModelErrorsNameTheDeclaration) {

@@ -473,6 +473,48 @@ TEST(ScmTextRobustness, MutatedInputsNeverCrash) {
 
 // ---- writer and round trip ---------------------------------------------------------------
 
+TEST(ScmTextHidden, MarksEndogenousVariablesAnywhereInTheFile) {
+  const Scm m = read_scm_text(
+      "hidden G  # before its declaration\n"
+      "exogenous U ~ Bernoulli(1/2)\n"
+      "G := U\nX := G\nM := X\nY := M or G\n"
+      "hidden M,Y\n");
+  EXPECT_TRUE(m.is_hidden(id(m, "G")));
+  EXPECT_TRUE(m.is_hidden(id(m, "M")));
+  EXPECT_TRUE(m.is_hidden(id(m, "Y")));
+  EXPECT_FALSE(m.is_hidden(id(m, "X")));
+  EXPECT_EQ(m.hidden(), (std::vector<rung::VarId>{id(m, "G"), id(m, "M"), id(m, "Y")}));
+  // Written last, in id order; reads back to the same model (hidden marks included in ==).
+  const std::string text = write_scm_text(m);
+  EXPECT_TRUE(text.ends_with("Y := M or G\nhidden G, M, Y\n")) << text;
+  EXPECT_EQ(read_scm_text(text), m);
+  EXPECT_NE(read_scm_text("exogenous U ~ Bernoulli(1/2)\nG := U\nX := G\nM := X\nY := M or G\n"), m);
+}
+
+TEST(ScmTextHidden, AVariableMayStillBeCalledHidden) {
+  const Scm m = read_scm_text("exogenous U ~ Bernoulli(1/2)\nhidden := U\nhidden2 in {a, b} := if hidden then a else b\nhidden hidden2\n");
+  EXPECT_FALSE(m.is_hidden(id(m, "hidden")));
+  EXPECT_TRUE(m.is_hidden(id(m, "hidden2")));
+  const Scm n = read_scm_text("exogenous U ~ Bernoulli(1/2)\nhidden in {a, b} := if U then a else b\nhidden hidden\n");
+  EXPECT_TRUE(n.is_hidden(id(n, "hidden")));
+  EXPECT_EQ(read_scm_text(write_scm_text(n)), n);
+}
+
+TEST(ScmTextHidden, BadMarksAreLocatedErrors) {
+  EXPECT_EQ(diagnostics_of("exogenous U ~ Bernoulli(1/2)\nX := U\nhidden X, Q\n"),
+            "t.scm:3:11: error: unknown name 'Q' in 'hidden'\n");
+  EXPECT_EQ(diagnostics_of("exogenous U ~ Bernoulli(1/2)\nX := U\nhidden U\n"),
+            "t.scm:3:8: error: U is exogenous, and exogenous variables are never observed: 'hidden' marks endogenous "
+            "variables (one exogenous variable shared by several mechanisms is a hidden confounder already)\n");
+  EXPECT_EQ(diagnostics_of("exogenous U ~ Bernoulli(1/2)\nX := U\nhidden X\nhidden   X\n"),
+            "t.scm:4:10: error: X is marked hidden twice (first on line 3)\n");
+  EXPECT_EQ(diagnostics_of("exogenous U ~ Bernoulli(1/2)\nX := U\nhidden X Y\n"),
+            "t.scm:3:10: error: expected ',' or the end of the line after 'X' in 'hidden A, B, ...', found 'Y'\n");
+  EXPECT_EQ(diagnostics_of("exogenous U ~ Bernoulli(1/2)\nX := U\nhidden X,\n"),
+            "t.scm:3:10: error: expected a variable name in 'hidden', found end of line\n");
+  EXPECT_EQ(diagnostics_of("hidden X\n"), "t.scm:1:1: error: empty model: no variables declared\n");
+}
+
 TEST(ScmTextWrite, CanonicalText) {
   EXPECT_EQ(write_scm_text(read_scm_text(kSpecExample)),
             "exogenous U_C ~ Bernoulli(3/10)\n"

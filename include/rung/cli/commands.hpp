@@ -36,6 +36,11 @@ using Action = std::function<int(Streams)>;
 /// Reads a model file, rescaling networks' CPT rows when `normalize` (--normalize-cpts) and
 /// saying on `err` what that changed; and that option's help text.
 [[nodiscard]] rung::Scm read_model(const std::string& file, bool normalize, std::ostream& err);
+/// The variables `rung identify` and `rung show --admg` treat as hidden: those the model marks
+/// hidden and those named by --hidden (`names`), in id order, each once. Throws UsageError for a
+/// name the model does not have or an exogenous one.
+[[nodiscard]] std::vector<rung::VarId> hidden_variables(const rung::Scm& m, const std::vector<std::string>& names,
+                                                        const std::string& file);
 extern const char* const kNormalizeHelp;
 
 /// Each adds a subcommand to `app` and sets `action` when that subcommand is chosen.

@@ -41,6 +41,9 @@ struct Variable {
   Domain domain;
   std::vector<Rational> prior;           ///< P(U = domain value i), exogenous only
   std::optional<Mechanism> mechanism;    ///< endogenous only
+  /// Endogenous only: not observed (docs/file-format.md, `hidden V`). Only identification
+  /// (`rung identify`, `rung show --admg`) reads it; every solver answers on the whole model.
+  bool hidden = false;
 
   friend bool operator==(const Variable&, const Variable&) = default;
 };
@@ -57,6 +60,9 @@ class Scm {
   [[nodiscard]] const Mechanism& mechanism(VarId id) const { return *variables_.at(id).mechanism; }
   /// The variable's prior (precondition: exogenous).
   [[nodiscard]] const std::vector<Rational>& prior(VarId id) const { return variables_.at(id).prior; }
+  [[nodiscard]] bool is_hidden(VarId id) const { return variables_.at(id).hidden; }
+  /// Ids of the endogenous variables marked hidden, in id order.
+  [[nodiscard]] std::vector<VarId> hidden() const;
 
   [[nodiscard]] std::optional<VarId> find(std::string_view name) const { return dag_.find(name); }
   /// Ids of the exogenous variables (0..k-1) and of the endogenous ones (k..n-1).
@@ -100,6 +106,9 @@ class ScmBuilder {
                         DeclarationSource at = {});
   ScmBuilder& endogenous(std::string name, Domain domain, std::variant<Expr, TableSpec> mechanism,
                          DeclarationSource at = {});
+  /// Marks the endogenous variable `name` (declared before or after) as not observed. A name
+  /// that is not declared, an exogenous one or one marked twice is a problem at `at`.
+  ScmBuilder& hide(std::string name, Location at = {});
   /// Convenience: a {0,1} exogenous variable with P(U=1) = p.
   ScmBuilder& bernoulli(std::string name, Rational p, DeclarationSource at = {});
   /// Convenience: an endogenous variable whose mechanism is parsed from `expression`.
@@ -122,6 +131,7 @@ class ScmBuilder {
     DeclarationSource at;
   };
   std::vector<Declaration> declarations_;
+  std::vector<std::pair<std::string, Location>> hidden_;
 
   /// Builds the model, appending problems to `problems`; nullopt if there is any.
   std::optional<Scm> try_build(std::vector<Diagnostic>& problems) const;
