@@ -170,42 +170,56 @@ Rational Functional::value(const ObservedJoint& p, std::vector<std::uint32_t>& a
 
 namespace {
 
+/// How variables are printed: LaTeX or text; `names[v]`, when not empty, replaces a free
+/// occurrence of v (one not rebound by a sum inside the estimand); `base[v]` primes are added to
+/// every other occurrence (a counterfactual estimand's own summed copies of v print before).
+struct Printing {
+  bool latex = false;
+  VarMask free = 0;
+  const std::vector<std::string>* names = nullptr;
+  const std::vector<int>* base = nullptr;
+};
+
 /// A variable as printed: its name (or lower-case, for LaTeX) with one prime per enclosing sum
 /// that rebinds it inside a scope where it is already bound.
-std::string var_text(const Admg& g, int v, int primes, bool latex) {
+std::string var_text(const Admg& g, int v, int primes, const Printing& pr) {
+  const auto k = static_cast<std::size_t>(v);
+  const int base = pr.base != nullptr ? (*pr.base)[k] : 0;
+  if (primes == 0 && pr.names != nullptr && ((pr.free >> v) & 1U) != 0 && !(*pr.names)[k].empty()) return (*pr.names)[k];
   std::string name = g.name(v);
-  if (latex) {
+  if (pr.latex) {
     std::string lower;
     for (char c : name) lower += c == '_' ? std::string("\\_") : std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     name = "\\mathit{" + lower + "}";
   }
-  for (int k = 0; k < primes; ++k) name += '\'';
+  for (int i = 0; i < primes + base; ++i) name += '\'';
   return name;
 }
 
-std::string join_vars(const Admg& g, VarMask set, const std::vector<int>& primes, bool latex) {
+std::string join_vars(const Admg& g, VarMask set, const std::vector<int>& primes, const Printing& pr) {
   std::string out;
   for (int v : members(set)) {
     if (!out.empty()) out += ", ";
-    out += var_text(g, v, primes[static_cast<std::size_t>(v)], latex);
+    out += var_text(g, v, primes[static_cast<std::size_t>(v)], pr);
   }
   return out;
 }
 
-std::string print_node(const Functional& e, const Admg& g, VarMask bound, std::vector<int>& primes, bool latex) {
+std::string print_node(const Functional& e, const Admg& g, VarMask bound, std::vector<int>& primes, const Printing& pr) {
+  const bool latex = pr.latex;
   switch (e.kind()) {
     case Functional::Kind::prob: {
-      std::string out = "P(" + join_vars(g, e.targets(), primes, latex);
-      if (e.given() != 0) out += (latex ? " \\mid " : " | ") + join_vars(g, e.given(), primes, latex);
+      std::string out = "P(" + join_vars(g, e.targets(), primes, pr);
+      if (e.given() != 0) out += (latex ? " \\mid " : " | ") + join_vars(g, e.given(), primes, pr);
       return out + ")";
     }
     case Functional::Kind::sum: {
       // A summed variable already bound outside is a new one: primed inside this sum.
       const VarMask rebound = e.summed() & bound;
       for (int v : members(rebound)) ++primes[static_cast<std::size_t>(v)];
-      std::string head = (latex ? "\\sum_{" : "sum_{") + join_vars(g, e.summed(), primes, latex) + "} ";
+      std::string head = (latex ? "\\sum_{" : "sum_{") + join_vars(g, e.summed(), primes, pr) + "} ";
       const Functional& body = e.children()[0];
-      std::string inner = print_node(body, g, bound | e.summed(), primes, latex);
+      std::string inner = print_node(body, g, bound | e.summed(), primes, pr);
       for (int v : members(rebound)) --primes[static_cast<std::size_t>(v)];
       if (body.kind() == Functional::Kind::ratio && !latex) inner = "[" + inner + "]";
       return head + inner;
@@ -214,7 +228,7 @@ std::string print_node(const Functional& e, const Admg& g, VarMask bound, std::v
       std::string out;
       for (const auto& c : e.children()) {
         if (!out.empty()) out += " ";
-        std::string part = print_node(c, g, bound, primes, latex);
+        std::string part = print_node(c, g, bound, primes, pr);
         if (c.kind() == Functional::Kind::sum) part = (latex ? "\\left(" : "(") + part + (latex ? "\\right)" : ")");
         if (c.kind() == Functional::Kind::ratio && !latex) part = "[" + part + "]";
         out += part;
@@ -222,8 +236,8 @@ std::string print_node(const Functional& e, const Admg& g, VarMask bound, std::v
       return out;
     }
     case Functional::Kind::ratio: {
-      const std::string num = print_node(e.children()[0], g, bound, primes, latex);
-      const std::string den = print_node(e.children()[1], g, bound, primes, latex);
+      const std::string num = print_node(e.children()[0], g, bound, primes, pr);
+      const std::string den = print_node(e.children()[1], g, bound, primes, pr);
       if (latex) return "\\frac{" + num + "}{" + den + "}";
       return "(" + num + ") / (" + den + ")";
     }
@@ -233,12 +247,19 @@ std::string print_node(const Functional& e, const Admg& g, VarMask bound, std::v
 
 }  // namespace
 
-std::string Functional::print(const Admg& g, bool latex) const {
+std::string Functional::print(const Admg& g, bool latex, const std::vector<std::string>* names, const std::vector<int>* base) const {
   std::vector<int> primes(static_cast<std::size_t>(g.size()), 0);
-  return print_node(*this, g, free(), primes, latex);
+  const Printing pr{latex, free(), names, base};
+  return print_node(*this, g, free(), primes, pr);
 }
 
-std::string Functional::to_string(const Admg& g) const { return print(g, false); }
-std::string Functional::to_latex(const Admg& g) const { return print(g, true); }
+std::string Functional::to_string(const Admg& g) const { return print(g, false, nullptr, nullptr); }
+std::string Functional::to_latex(const Admg& g) const { return print(g, true, nullptr, nullptr); }
+std::string Functional::to_string(const Admg& g, const std::vector<std::string>& names, const std::vector<int>& base) const {
+  return print(g, false, &names, &base);
+}
+std::string Functional::to_latex(const Admg& g, const std::vector<std::string>& names, const std::vector<int>& base) const {
+  return print(g, true, &names, &base);
+}
 
 }  // namespace rung

@@ -316,9 +316,22 @@ TEST_F(Cli, IdentifyPrintsTheFormulaOrTheHedge) {
   r = run({"identify", "tests/data/networks/alarm.bif.gz", "--normalize-cpts", "-q", "P(BP=LOW | do(CATECHOL=HIGH))", "--evaluate"});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("mark variables the query does not need as hidden"), std::string::npos) << r.err;
-  r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer[Smoking=1]=1 | Smoking=0)"});
-  EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("IDC*"), std::string::npos) << r.err;
+  // Counterfactuals: ID* and IDC*. The effect of treatment on the treated is identifiable in the
+  // frontdoor graph (its value checked against the model's with --evaluate); PNS is not.
+  r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer[Smoking=1]=1 | Smoking=0)", "--evaluate"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("estimand (ID*/IDC*, 1 conjunction of events): [sum_{Tar} P(Tar | Smoking=1) P(Smoking=0) "
+                       "P(Cancer=1 | Smoking=0, Tar)] / [P(Smoking=0)]\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("value on the observed distribution: 423/550 (0.769091)\nthe model's own answer: 423/550 (0.769091)\n"),
+            std::string::npos)
+      << r.out;
+  r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer[Smoking=1]=1, Cancer[Smoking=0]=0)", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto pns = nlohmann::json::parse(r.out);
+  EXPECT_EQ(pns["identifiable"], false);
+  EXPECT_NE(pns["reason"].get<std::string>().find("Tar[Smoking=0], Tar[Smoking=1] form one c-component"), std::string::npos) << r.out;
 }
 
 TEST_F(Cli, ShowDotAdmgDrawsTheObservedGraph) {

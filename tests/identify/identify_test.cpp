@@ -8,6 +8,8 @@
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_text.hpp"
 
+#include "random_case.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +18,9 @@
 
 namespace rung {
 namespace {
+
+using testing_support::RandomCase;
+using testing_support::random_case;
 
 VarMask mask(const Admg& g, std::initializer_list<const char*> names) {
   VarMask m = 0;
@@ -209,47 +214,6 @@ TEST(Identify, QueriesOutsideThisPartAreClearErrors) {
   EXPECT_NE(message("P(Y[X=1]=1, Y[X=0]=0)").find("ID*"), std::string::npos);
   EXPECT_NE(message("P(Z=1 | do(X=1))").find("not observed"), std::string::npos);
   EXPECT_NE(message("P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))").find("one probability"), std::string::npos);
-}
-
-/// A random binary SCM: n endogenous variables in order, each the and/or/xor of up to two earlier
-/// ones (possibly negated) xor its own noise; `confounders` exogenous variables each shared by
-/// two random variables; one variable hidden with probability 1/3.
-struct RandomCase {
-  Scm model;
-  std::vector<VarId> hidden;
-};
-
-RandomCase random_case(Rng& rng) {
-  const int n = rng.between(3, 6);
-  std::string text;
-  std::vector<std::vector<std::string>> extra(static_cast<std::size_t>(n));
-  const int confounders = rng.between(0, 3);
-  for (int c = 0; c < confounders; ++c) {
-    const int a = rng.between(0, n - 1);
-    int b = rng.between(0, n - 2);
-    if (b >= a) ++b;
-    text += fmt::format("exogenous C{} ~ Bernoulli({}/10)\n", c, rng.between(1, 9));
-    extra[static_cast<std::size_t>(a)].push_back(fmt::format("C{}", c));
-    extra[static_cast<std::size_t>(b)].push_back(fmt::format("C{}", c));
-  }
-  for (int v = 0; v < n; ++v) {
-    text += fmt::format("exogenous U{} ~ Bernoulli({}/10)\n", v, rng.between(1, 9));
-    std::vector<std::string> inputs;
-    for (int p = 0; p < v; ++p) {
-      if (inputs.size() < 2 && rng.chance(1, 2)) inputs.push_back(fmt::format("{}V{}", rng.chance(1, 3) ? "not " : "", p));
-    }
-    for (const auto& c : extra[static_cast<std::size_t>(v)]) inputs.push_back(c);
-    std::string body;
-    const char* ops[] = {" and ", " or ", " xor "};
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      body += (i == 0 ? "" : ops[rng.below(3)]) + inputs[i];
-      if (i + 1 < inputs.size()) body = "(" + body + ")";
-    }
-    text += fmt::format("V{} := {}\n", v, body.empty() ? fmt::format("U{}", v) : fmt::format("({}) xor U{}", body, v));
-  }
-  RandomCase out{read_scm_text(text), {}};
-  if (n > 3 && rng.chance(1, 3)) out.hidden.push_back(*out.model.find(fmt::format("V{}", rng.between(0, n - 1))));
-  return out;
 }
 
 TEST(Identify, ConditionalQueriesByIdc) {

@@ -69,13 +69,18 @@ class Functional {
   /// "sum_{Z} P(Y | X, Z) P(Z)"; `latex`: "\sum_{z} P(y \mid x, z) P(z)".
   [[nodiscard]] std::string to_string(const Admg& g) const;
   [[nodiscard]] std::string to_latex(const Admg& g) const;
+  /// As above, with each free variable v printed as `names[v]` when that is not empty (e.g.
+  /// "X=1", or a counterfactual estimand's summed copy "Z'"), and `base[v]` primes added to every
+  /// other occurrence of v (`names` and `base` hold one entry per observed variable).
+  [[nodiscard]] std::string to_string(const Admg& g, const std::vector<std::string>& names, const std::vector<int>& base) const;
+  [[nodiscard]] std::string to_latex(const Admg& g, const std::vector<std::string>& names, const std::vector<int>& base) const;
 
  private:
   Kind kind_ = Kind::prob;
   VarMask targets_ = 0, given_ = 0, summed_ = 0;
   std::vector<Functional> children_;
   Rational value(const ObservedJoint& p, std::vector<std::uint32_t>& at) const;
-  std::string print(const Admg& g, bool latex) const;
+  std::string print(const Admg& g, bool latex, const std::vector<std::string>* names, const std::vector<int>* base) const;
 };
 
 }  // namespace rung
