@@ -22,223 +22,6 @@
 
 namespace rung {
 
-// ---- CfExpr ------------------------------------------------------------------------------
-
-CfExpr CfExpr::constant(Rational c) {
-  CfExpr e;
-  e.kind_ = Kind::constant;
-  e.constant_ = std::move(c);
-  return e;
-}
-
-CfExpr CfExpr::factor(Functional f, std::vector<CfValue> bind) {
-  CfExpr e;
-  e.kind_ = Kind::factor;
-  e.functional_ = std::move(f);
-  e.bind_ = std::move(bind);
-  return e;
-}
-
-CfExpr CfExpr::sum(std::vector<int> slots, CfExpr body) {
-  if (slots.empty()) return body;
-  if (body.kind_ == Kind::sum) {  // sum_a sum_b f = sum_{a,b} f (slots are never rebound)
-    slots.insert(slots.end(), body.slots_.begin(), body.slots_.end());
-    body.slots_ = std::move(slots);
-    return body;
-  }
-  CfExpr e;
-  e.kind_ = Kind::sum;
-  e.slots_ = std::move(slots);
-  e.children_.push_back(std::move(body));
-  return e;
-}
-
-CfExpr CfExpr::product(std::vector<CfExpr> factors) {
-  std::vector<CfExpr> flat;
-  for (auto& f : factors) {
-    if (f.kind_ == Kind::constant && f.constant_ == 1) continue;
-    if (f.kind_ == Kind::product) {
-      for (auto& g : f.children_) flat.push_back(std::move(g));
-    } else {
-      flat.push_back(std::move(f));
-    }
-  }
-  if (flat.empty()) return constant(Rational(1));
-  if (flat.size() == 1) return std::move(flat[0]);
-  CfExpr e;
-  e.kind_ = Kind::product;
-  e.children_ = std::move(flat);
-  return e;
-}
-
-CfExpr CfExpr::ratio(CfExpr numerator, CfExpr denominator, std::string evidence) {
-  if (numerator.is_zero()) return numerator;
-  CfExpr e;
-  e.kind_ = Kind::ratio;
-  e.evidence_ = std::move(evidence);
-  e.children_.push_back(std::move(numerator));
-  e.children_.push_back(std::move(denominator));
-  return e;
-}
-
-CfExpr CfExpr::linear(std::vector<Rational> coefficients, std::vector<CfExpr> terms) {
-  std::vector<Rational> c;
-  std::vector<CfExpr> t;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (coefficients[i] == 0 || terms[i].is_zero()) continue;
-    c.push_back(coefficients[i]);
-    t.push_back(std::move(terms[i]));
-  }
-  if (t.empty()) return constant(Rational(0));
-  if (t.size() == 1 && c[0] == 1) return std::move(t[0]);
-  CfExpr e;
-  e.kind_ = Kind::linear;
-  e.coefficients_ = std::move(c);
-  e.children_ = std::move(t);
-  return e;
-}
-
-// ---- CounterfactualEstimand --------------------------------------------------------------
-
-Rational CounterfactualEstimand::evaluate(const ObservedJoint& p) const {
-  std::vector<std::uint32_t> slots(slot_vars_.size(), 0);
-  return value(root_, p, slots);
-}
-
-Rational CounterfactualEstimand::value(const CfExpr& e, const ObservedJoint& p, std::vector<std::uint32_t>& slots) const {
-  const Admg& g = p.graph();
-  switch (e.kind_) {
-    case CfExpr::Kind::constant:
-      return e.constant_;
-    case CfExpr::Kind::factor: {
-      std::vector<std::uint32_t> at(static_cast<std::size_t>(g.size()), 0);
-      for (std::size_t v = 0; v < at.size(); ++v) at[v] = e.bind_[v].is_slot ? slots[e.bind_[v].index] : e.bind_[v].index;
-      return e.functional_->evaluate(p, std::move(at));
-    }
-    case CfExpr::Kind::sum: {
-      for (int s : e.slots_) slots[static_cast<std::size_t>(s)] = 0;
-      Rational total(0);
-      for (;;) {
-        total += value(e.children_[0], p, slots);
-        std::size_t k = e.slots_.size();
-        while (k > 0) {
-          const auto s = static_cast<std::size_t>(e.slots_[k - 1]);
-          if (++slots[s] < g.cardinality(slot_vars_[s])) break;
-          slots[s] = 0;
-          --k;
-        }
-        if (k == 0) break;
-      }
-      return total;
-    }
-    case CfExpr::Kind::product: {
-      Rational r(1);
-      for (const auto& c : e.children_) {
-        r *= value(c, p, slots);
-        if (r == 0) break;
-      }
-      return r;
-    }
-    case CfExpr::Kind::ratio: {
-      const Rational den = value(e.children_[1], p, slots);
-      if (den == 0) throw ZeroProbabilityEvidence(e.evidence_);
-      return value(e.children_[0], p, slots) / den;
-    }
-    case CfExpr::Kind::linear: {
-      Rational r(0);
-      for (std::size_t i = 0; i < e.children_.size(); ++i) r += e.coefficients_[i] * value(e.children_[i], p, slots);
-      return r;
-    }
-  }
-  return Rational(0);
-}
-
-namespace {
-
-std::string latex_name(const std::string& name) {
-  std::string lower;
-  for (char c : name) lower += c == '_' ? std::string("\\_") : std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return "\\mathit{" + lower + "}";
-}
-
-}  // namespace
-
-std::string CounterfactualEstimand::print(const CfExpr& e, const Admg& g, bool latex) const {
-  const auto n = static_cast<std::size_t>(g.size());
-  // Slot names: a variable's first slot is its name, the next ones primed.
-  std::vector<int> count(n, 0);
-  std::vector<std::string> slot_name;
-  for (int v : slot_vars_) {
-    auto k = static_cast<std::size_t>(v);
-    std::string name = latex ? latex_name(g.name(v)) : g.name(v);
-    name.append(static_cast<std::size_t>(count[k]++), '\'');
-    slot_name.push_back(std::move(name));
-  }
-  const auto parenthesised = [&](const CfExpr& c, const std::string& text) {
-    const bool wrap = c.kind_ == CfExpr::Kind::sum || c.kind_ == CfExpr::Kind::linear;
-    if (!wrap) return text;
-    return latex ? "\\left(" + text + "\\right)" : "(" + text + ")";
-  };
-  switch (e.kind_) {
-    case CfExpr::Kind::constant:
-      return rung::to_string(e.constant_);
-    case CfExpr::Kind::factor: {
-      std::vector<std::string> names(n);
-      const VarMask free = e.functional_->free();
-      for (int v : members(free)) {
-        const CfValue& b = e.bind_[static_cast<std::size_t>(v)];
-        if (b.is_slot) names[static_cast<std::size_t>(v)] = slot_name[b.index];
-        else names[static_cast<std::size_t>(v)] = latex ? latex_name(g.name(v)) + "=" + g.label(v, b.index) : g.name(v) + "=" + g.label(v, b.index);
-      }
-      return latex ? e.functional_->to_latex(g, names, count) : e.functional_->to_string(g, names, count);
-    }
-    case CfExpr::Kind::sum: {
-      std::string head;
-      for (int s : e.slots_) head += (head.empty() ? "" : ", ") + slot_name[static_cast<std::size_t>(s)];
-      const CfExpr& body = e.children_[0];
-      std::string inner = print(body, g, latex);
-      if (body.kind_ == CfExpr::Kind::ratio && !latex) inner = "[" + inner + "]";
-      if (body.kind_ == CfExpr::Kind::linear) inner = latex ? "\\left(" + inner + "\\right)" : "(" + inner + ")";
-      return (latex ? "\\sum_{" : "sum_{") + head + "} " + inner;
-    }
-    case CfExpr::Kind::product: {
-      std::string out;
-      for (const auto& c : e.children_) {
-        std::string part = parenthesised(c, print(c, g, latex));
-        if (c.kind_ == CfExpr::Kind::ratio && !latex) part = "[" + part + "]";
-        out += (out.empty() ? "" : " ") + part;
-      }
-      return out;
-    }
-    case CfExpr::Kind::ratio: {
-      const std::string num = print(e.children_[0], g, latex);
-      const std::string den = print(e.children_[1], g, latex);
-      if (latex) return "\\frac{" + num + "}{" + den + "}";
-      return "[" + num + "] / [" + den + "]";
-    }
-    case CfExpr::Kind::linear: {
-      std::string out;
-      for (std::size_t i = 0; i < e.children_.size(); ++i) {
-        const Rational& c = e.coefficients_[i];
-        const Rational magnitude = c < 0 ? Rational(-c) : c;
-        std::string term = print(e.children_[i], g, latex);
-        if (e.children_[i].kind_ == CfExpr::Kind::linear || e.children_[i].kind_ == CfExpr::Kind::sum ||
-            (magnitude != 1 && e.children_[i].kind_ == CfExpr::Kind::ratio && !latex)) {
-          term = latex ? "\\left(" + term + "\\right)" : "(" + term + ")";
-        }
-        if (magnitude != 1) term = rung::to_string(magnitude) + (latex ? " \\cdot " : " * ") + term;
-        if (out.empty()) out = (c < 0 ? "-" : "") + term;
-        else out += (c < 0 ? " - " : " + ") + term;
-      }
-      return out;
-    }
-  }
-  return "";
-}
-
-std::string CounterfactualEstimand::to_string(const Admg& g) const { return print(root_, g, false); }
-std::string CounterfactualEstimand::to_latex(const Admg& g) const { return print(root_, g, true); }
-
 // ---- ID* and IDC* ------------------------------------------------------------------------
 
 namespace {
@@ -276,6 +59,7 @@ struct CfGraph {
   };
   std::vector<Node> nodes;
   std::vector<std::optional<CfValue>> event;  ///< the event's value at each random node, if any
+  std::vector<int> atom_node;                 ///< the node of each atom given to make_cg
   bool inconsistent = false;
   bool undecided = false;  ///< the event compared a slot with a value at one node
 };
@@ -410,12 +194,20 @@ class Solver {
       return Fail{fmt::format("its factor P({}{}) is not identifiable from the observed distribution: {}", g_.names(y),
                               x == 0 ? "" : " | do(" + g_.names(x) + ")", r.reason)};
     }
-    return CfExpr::sum(std::move(fresh), CfExpr::factor(*r.estimand, std::move(bind)));
+    return CfExpr::sum(std::move(fresh), CfExpr::factor(plainest(r, y | x), std::move(bind)));
   }
 
  private:
   const Admg& g_;
   std::size_t calls_ = 0;
+
+  /// The named formula (backdoor, frontdoor) when it reads only the query's variables, else the
+  /// ID algorithm's (whose free variables may include ones it set because they cannot reach the
+  /// outcome: they are then at their first value, and the formula holds at any value).
+  static Functional plainest(const Identification& r, VarMask query) {
+    if (r.named_estimand && (r.named_estimand->free() & ~query) == 0) return *r.named_estimand;
+    return *r.estimand;
+  }
 
   /// Atoms all in one world, on distinct variables: P(y | do(x)) by the ID algorithm (rung 2,
   /// complete), which gives the plainest formula (ID* would reach an equal one).
@@ -436,7 +228,160 @@ class Solver {
       return Result{Fail{fmt::format("P({}{}) is not identifiable from the observed distribution: {}", g_.names(y),
                                      x == 0 ? "" : " | do(" + g_.names(x) + ")", r.reason)}};
     }
-    return Result{CfExpr::factor(*r.estimand, std::move(bind))};
+    return Result{CfExpr::factor(plainest(r, y | x), std::move(bind))};
+  }
+
+ public:
+  /// IDC* (Shpitser & Pearl 2007, Fig. 6) for one conjunction: P(gamma | delta). Line 4: an
+  /// evidence event d whose node is m-separated from gamma's nodes given the rest of delta, once
+  /// its outgoing arcs are cut, acts as an intervention (rule 2 of the do-calculus in the
+  /// counterfactual graph): d is dropped from delta and its value added to the worlds of the
+  /// events downstream of it. Then P(gamma, delta) / P(delta), both by ID*. `moved` counts line 4.
+  Result idc_star(std::vector<Atom> gamma, std::vector<Atom> delta, int& moved) {
+    if (delta.empty()) return id_star(std::move(gamma));
+    if (++calls_ > 100000) throw TooLarge("the counterfactual identification takes more than 100,000 steps");
+    std::vector<Atom> all = gamma;
+    all.insert(all.end(), delta.begin(), delta.end());
+    bool certain = true;  // make_cg needs atoms off their own intervened variables
+    for (const auto& a : all) {
+      certain = certain && std::none_of(a.sub.begin(), a.sub.end(), [&](const auto& s) { return s.first == a.var; });
+    }
+    if (certain) {
+      const CfGraph cg = make_cg(all);
+      if (cg.inconsistent) return Zero{};
+      if (!cg.undecided) {
+        std::vector<int> gamma_nodes(cg.atom_node.begin(), cg.atom_node.begin() + static_cast<std::ptrdiff_t>(gamma.size()));
+        for (std::size_t d = 0; d < delta.size(); ++d) {
+          const int node = cg.atom_node[gamma.size() + d];
+          std::vector<int> given;
+          for (std::size_t e = 0; e < delta.size(); ++e) {
+            if (e != d) given.push_back(cg.atom_node[gamma.size() + e]);
+          }
+          if (std::find(gamma_nodes.begin(), gamma_nodes.end(), node) != gamma_nodes.end()) continue;
+          if (!m_separated(cg, node, gamma_nodes, given)) continue;
+          // Move d: every other event on a proper descendant of its node gets d's value in its world.
+          const std::vector<char> below = descendants(cg, node);
+          const Atom& da = delta[d];
+          const auto add = [&](Atom a, int at) {
+            if (at != node && below[static_cast<std::size_t>(at)] != 0 &&
+                std::none_of(a.sub.begin(), a.sub.end(), [&](const auto& s) { return s.first == da.var; })) {
+              a.sub.emplace_back(da.var, da.value);
+              std::sort(a.sub.begin(), a.sub.end());
+            }
+            return a;
+          };
+          std::vector<Atom> g2, d2;
+          for (std::size_t k = 0; k < gamma.size(); ++k) g2.push_back(add(gamma[k], cg.atom_node[k]));
+          for (std::size_t e = 0; e < delta.size(); ++e) {
+            if (e != d) d2.push_back(add(delta[e], cg.atom_node[gamma.size() + e]));
+          }
+          ++moved;
+          return idc_star(std::move(g2), std::move(d2), moved);
+        }
+      }
+    }
+    Result num = id_star(all);
+    if (!std::holds_alternative<CfExpr>(num)) return num;
+    Result den = id_star(delta);
+    if (std::holds_alternative<Zero>(den)) return Fail{"the evidence, once some of it acts as an intervention, has probability 0"};
+    if (!std::holds_alternative<CfExpr>(den)) return den;
+    return CfExpr::ratio(std::move(std::get<CfExpr>(num)), std::move(std::get<CfExpr>(den)), "the evidence");
+  }
+
+ private:
+  /// Nodes below `from` (itself included) along directed arcs.
+  static std::vector<char> descendants(const CfGraph& cg, int from) {
+    std::vector<char> below(cg.nodes.size(), 0);
+    below[static_cast<std::size_t>(from)] = 1;
+    for (std::size_t i = 0; i < cg.nodes.size(); ++i) {  // nodes are in topological order
+      for (int p : cg.nodes[i].parents) {
+        if (below[static_cast<std::size_t>(p)] != 0) below[i] = 1;
+      }
+    }
+    return below;
+  }
+
+  /// Whether `from` is m-separated from every node of `targets` given `given` in the
+  /// counterfactual graph with the arcs out of `from` removed (Bayes ball on the graph with one
+  /// latent parent per pair of random nodes that share hidden causes).
+  bool m_separated(const CfGraph& cg, int from, const std::vector<int>& targets, const std::vector<int>& given) const {
+    const std::size_t m = cg.nodes.size();
+    // Adjacency: directed arcs (minus those out of `from`), and "spouses" sharing hidden causes.
+    std::vector<std::vector<int>> children(m), spouses(m);
+    for (std::size_t i = 0; i < m; ++i) {
+      for (int p : cg.nodes[i].parents) {
+        if (p != from) children[static_cast<std::size_t>(p)].push_back(static_cast<int>(i));
+      }
+    }
+    for (std::size_t a = 0; a < m; ++a) {
+      if (cg.nodes[a].fixed) continue;
+      for (std::size_t b = a + 1; b < m; ++b) {
+        if (cg.nodes[b].fixed) continue;
+        if (cg.nodes[a].var == cg.nodes[b].var || g_.bidirected(cg.nodes[a].var, cg.nodes[b].var)) {
+          spouses[a].push_back(static_cast<int>(b));
+          spouses[b].push_back(static_cast<int>(a));
+        }
+      }
+    }
+    std::vector<char> in_given(m, 0), anc(m, 0);
+    for (int z : given) in_given[static_cast<std::size_t>(z)] = 1;
+    for (std::size_t i = 0; i < m; ++i) {
+      if (cg.nodes[i].fixed) in_given[i] = 1;  // a constant: no path passes through it
+    }
+    // Ancestors of the conditioning set (directed arcs only; a latent parent of a given node is
+    // an ancestor too, handled when a path arrives through a bidirected arc below).
+    std::vector<int> stack(given.begin(), given.end());
+    for (int z : given) anc[static_cast<std::size_t>(z)] = 1;  // (fixed nodes have no parents: nothing to add)
+    while (!stack.empty()) {
+      const int v = stack.back();
+      stack.pop_back();
+      for (int p : cg.nodes[static_cast<std::size_t>(v)].parents) {
+        if (p == from && v != from) {  // the arc from `from` is cut
+          continue;
+        }
+        if (anc[static_cast<std::size_t>(p)] == 0) {
+          anc[static_cast<std::size_t>(p)] = 1;
+          stack.push_back(p);
+        }
+      }
+    }
+    // States: (node, arrived with an arrowhead into it). A node entered with an arrowhead is a
+    // collider for the next step unless it leaves by its parents... the usual rules: a
+    // non-collider passes when not given; a collider passes when it is an ancestor of the given.
+    std::vector<char> seen(2 * m, 0), reached(m, 0);
+    std::vector<std::pair<int, bool>> queue{{from, false}};
+    seen[static_cast<std::size_t>(2 * from)] = 1;
+    while (!queue.empty()) {
+      const auto [v, head] = queue.back();
+      queue.pop_back();
+      const auto vi = static_cast<std::size_t>(v);
+      if (in_given[vi] == 0) reached[vi] = 1;
+      const auto push = [&](int w, bool arrow) {
+        const std::size_t k = 2 * static_cast<std::size_t>(w) + (arrow ? 1 : 0);
+        if (seen[k] == 0) {
+          seen[k] = 1;
+          queue.emplace_back(w, arrow);
+        }
+      };
+      const bool passes_as_noncollider = in_given[vi] == 0;
+      const bool passes_as_collider = anc[vi] != 0;
+      // Leaving v along an arc out of v (v -> c): v is a non-collider on the path unless we
+      // arrived with an arrowhead and leave... leaving by a tail is never a collider.
+      if (passes_as_noncollider || v == from) {
+        for (int c : children[vi]) push(c, true);
+      }
+      // Leaving v towards a parent (v <- p) or a spouse (v <-> s): the arc has an arrowhead at
+      // v, so v is a collider when we also arrived with an arrowhead.
+      const bool can_leave_into_head = v == from || (head ? passes_as_collider : passes_as_noncollider);
+      if (can_leave_into_head) {
+        for (int p : cg.nodes[vi].parents) {
+          if (p == from && v != from) continue;  // cut
+          push(p, false);
+        }
+        for (int s : spouses[vi]) push(s, true);
+      }
+    }
+    return std::none_of(targets.begin(), targets.end(), [&](int t) { return reached[static_cast<std::size_t>(t)] != 0; });
   }
 
   std::string conflict_reason(const CfGraph& cg, const std::vector<int>& s, int var, const std::vector<CfValue>& list) const {
@@ -557,6 +502,9 @@ class Solver {
     }
     for (auto& node : out.nodes) {
       for (int& p : node.parents) p = index[static_cast<std::size_t>(p)];
+    }
+    for (std::size_t k = 0; k < atoms.size(); ++k) {
+      out.atom_node.push_back(index[static_cast<std::size_t>(rep[static_cast<std::size_t>(node_of[world_of[k]][static_cast<std::size_t>(atoms[k].var)])])]);
     }
     return out;
   }
@@ -699,28 +647,49 @@ CounterfactualIdentification identify_counterfactual(const Admg& g, const Query&
     const std::vector<Atom> delta = reduce.evidence(*evidence_events);
     result.conjunctions += conjunctions.size();
 
+    // First sum_k c_k P(conjunction_k, delta) / P(delta): one denominator, the plainest formula.
+    std::optional<Result> den;
+    if (!delta.empty()) {
+      den = solver.id_star(delta);
+      if (std::holds_alternative<Zero>(*den)) throw ZeroProbabilityEvidence(to_string(*evidence_events, scm));
+    }
+    std::string reason;
     std::vector<CfExpr> terms;
-    for (auto& c : conjunctions) {
-      c.insert(c.end(), delta.begin(), delta.end());
-      Result r = solver.id_star(std::move(c));
+    for (const auto& c : conjunctions) {
+      std::vector<Atom> joint = c;
+      joint.insert(joint.end(), delta.begin(), delta.end());
+      Result r = solver.id_star(std::move(joint));
       if (const auto* f = std::get_if<Fail>(&r)) {
-        result.reason = f->reason;
-        return result;
+        reason = f->reason;
+        break;
       }
       terms.push_back(std::holds_alternative<Zero>(r) ? CfExpr::constant(Rational(0)) : std::move(std::get<CfExpr>(r)));
     }
-    CfExpr numerator = CfExpr::linear(std::move(coefficients), std::move(terms));
-    if (!delta.empty()) {
-      Result den = solver.id_star(delta);
-      if (std::holds_alternative<Zero>(den)) throw ZeroProbabilityEvidence(to_string(*evidence_events, scm));
-      if (const auto* f = std::get_if<Fail>(&den)) {
-        result.reason = "the probability of the evidence: " + f->reason;
-        return result;
+    if (reason.empty() && den && std::holds_alternative<Fail>(*den)) reason = "the probability of the evidence: " + std::get<Fail>(*den).reason;
+    std::optional<CfExpr> estimate;
+    if (reason.empty()) {
+      estimate = CfExpr::linear(coefficients, std::move(terms));
+      if (den) estimate = CfExpr::ratio(std::move(*estimate), std::move(std::get<CfExpr>(*den)), to_string(*evidence_events, scm));
+    } else if (!delta.empty()) {
+      // Else IDC* conjunction by conjunction, where evidence may act as an intervention.
+      std::vector<CfExpr> conditionals;
+      for (const auto& c : conjunctions) {
+        Result r = solver.idc_star(c, delta, result.evidence_moved);
+        if (const auto* f = std::get_if<Fail>(&r)) {
+          reason = f->reason;
+          conditionals.clear();
+          break;
+        }
+        conditionals.push_back(std::holds_alternative<Zero>(r) ? CfExpr::constant(Rational(0)) : std::move(std::get<CfExpr>(r)));
       }
-      numerator = CfExpr::ratio(std::move(numerator), std::move(std::get<CfExpr>(den)), to_string(*evidence_events, scm));
+      if (!conditionals.empty()) estimate = CfExpr::linear(coefficients, std::move(conditionals));
+    }
+    if (!estimate) {
+      result.reason = reason;
+      return result;
     }
     part_signs.emplace_back(part.sign);
-    parts.push_back(std::move(numerator));
+    parts.push_back(std::move(*estimate));
   }
   result.identifiable = true;
   result.estimand.emplace(CfExpr::linear(std::move(part_signs), std::move(parts)), std::move(solver.slot_vars));

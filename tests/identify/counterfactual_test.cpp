@@ -147,7 +147,7 @@ TEST(IdentifyCounterfactual, NaturalDirectEffectNeedsNoConfoundingBetweenMediato
 TEST(IdentifyCounterfactual, CertainAndImpossibleEvents) {
   const Scm m = read_scm_text(kBackdoor);
   const Admg g = Admg::of(m);
-  EXPECT_EQ(check(m, "P(X[X=1]=1, Y[X=1]=1)").text, "sum_{Z} P(Z) P(Y=1 | Z, X=1)");
+  EXPECT_EQ(check(m, "P(X[X=1]=1, Y[X=1]=1)").text, "sum_{Z} P(Y=1 | Z, X=1) P(Z)");  // backdoor on Z
   const Verdict zero = check(m, "P(X[X=1]=0, Y=1)");
   ASSERT_TRUE(zero.r.identifiable);
   EXPECT_EQ(zero.text, "0");
@@ -182,7 +182,7 @@ std::vector<std::string> random_queries(const Admg& g, Rng& rng) {
 
 TEST(IdentifyCounterfactualDifferential, EveryEstimandEqualsTheModelsCounterfactualAnswer) {
   Rng rng(20261204);
-  int identified = 0, not_identified = 0, undecided = 0, zero_evidence = 0, models = 0;
+  int identified = 0, not_identified = 0, undecided = 0, zero_evidence = 0, models = 0, moved = 0;
   for (int k = 0; k < 400; ++k) {
     RandomCase c = random_case(rng);
     const Admg g = Admg::of(c.model, c.hidden);
@@ -205,6 +205,7 @@ TEST(IdentifyCounterfactualDifferential, EveryEstimandEqualsTheModelsCounterfact
         continue;
       }
       ++identified;
+      if (r.evidence_moved > 0) ++moved;
       Rational truth;
       try {
         truth = solve(c.model, q).value;
@@ -221,8 +222,10 @@ TEST(IdentifyCounterfactualDifferential, EveryEstimandEqualsTheModelsCounterfact
   }
   EXPECT_GT(identified, 800);
   EXPECT_GT(not_identified, 300);
-  std::printf("counterfactual: %d models, identified %d, not identifiable %d (%d left undecided), zero-probability evidence %d\n",
-              models, identified, not_identified, undecided, zero_evidence);
+  EXPECT_GT(moved, 20);  // IDC*'s line 4 is exercised
+  std::printf("counterfactual: %d models, identified %d (evidence moved in %d), not identifiable %d (%d left undecided), "
+              "zero-probability evidence %d\n",
+              models, identified, moved, not_identified, undecided, zero_evidence);
 }
 
 }  // namespace

@@ -16,9 +16,10 @@
 /// the same event), a difference of parts a difference of estimands. Each conditional
 /// P(gamma | delta) is IDC*: P(gamma, delta) / P(delta), both by ID*.
 ///
-/// docs/identification.md lists what "not identifiable" means here, and the one place where
-/// this implementation is conservative (IDC*'s step that turns evidence into interventions is
-/// not applied: such a query is reported not identifiable; never a wrong estimand).
+/// docs/identification.md lists what "not identifiable" means here, and where this
+/// implementation is conservative: a decision that would compare a summed value with another
+/// value symbolically is not taken (the query is reported not identifiable; never a wrong
+/// estimand).
 
 #include "rung/identify/admg.hpp"
 #include "rung/identify/functional.hpp"
@@ -90,7 +91,12 @@ class CounterfactualEstimand {
   CfExpr root_;
   std::vector<int> slot_vars_;
   [[nodiscard]] Rational value(const CfExpr& e, const ObservedJoint& p, std::vector<std::uint32_t>& slots) const;
+  struct PrintScope {
+    std::vector<int> bound;               ///< per variable: slots of it bound around the point printed
+    std::vector<std::string> slot_names;  ///< per slot, once bound
+  };
   [[nodiscard]] std::string print(const CfExpr& e, const Admg& g, bool latex) const;
+  [[nodiscard]] std::string print(const CfExpr& e, const Admg& g, bool latex, PrintScope& scope) const;
 };
 
 struct CounterfactualIdentification {
@@ -100,6 +106,9 @@ struct CounterfactualIdentification {
   /// How many conjunctions P(gamma | delta) the query was reduced to (expectations and nested
   /// settings are sums over values).
   std::size_t conjunctions = 0;
+  /// How many times IDC*'s line 4 turned an evidence event into an intervention (0 when the
+  /// plain ratio P(gamma, delta) / P(delta) identified the query).
+  int evidence_moved = 0;
 };
 
 /// Identifies `q` (any rung; probabilities, expectations, nested settings in events, evidence
