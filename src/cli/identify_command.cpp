@@ -36,8 +36,13 @@ std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Quer
     text += fmt::format("not identifiable (ID*/IDC*): {}\n", r.reason);
     return json ? report_json(j) : text;
   }
+  j["conjunctions"] = r.conjunctions;
+  j["evidence_moved"] = r.evidence_moved;
   j["estimand"] = r.estimand->to_string(g);
   j["latex"] = r.estimand->to_latex(g);
+  if (r.evidence_moved > 0) {
+    text += fmt::format("IDC* line 4: evidence acts as an intervention ({} time{})\n", r.evidence_moved, r.evidence_moved == 1 ? "" : "s");
+  }
   text += fmt::format("estimand (ID*/IDC*, {} conjunction{} of events): {}\nLaTeX: {}\n", r.conjunctions,
                       r.conjunctions == 1 ? "" : "s", r.estimand->to_string(g), r.estimand->to_latex(g));
   if (evaluate) {
