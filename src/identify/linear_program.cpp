@@ -41,15 +41,21 @@ struct Tableau {
     basis[r] = q;
   }
 
-  /// Bland's rule: the lowest-index column with a negative reduced cost enters; the ratio test's
-  /// ties leave by the lowest basic variable. Returns false when the objective is unbounded.
+  /// Dantzig's rule (the most negative reduced cost enters) while pivots improve the objective;
+  /// after kDegenerateRun pivots in a row that do not, Bland's rule (the lowest-index negative
+  /// reduced cost enters) until one does. The ratio test's ties leave by the lowest basic
+  /// variable. Bland's rule cannot cycle, and an improving pivot never returns to an earlier
+  /// basis, so this terminates. Returns false when the objective is unbounded.
   bool optimise(std::size_t& pivots) {
+    constexpr int kDegenerateRun = 8;
+    int degenerate = 0;
     for (;;) {
+      const bool bland = degenerate >= kDegenerateRun;
       std::size_t q = width;
       for (std::size_t j = 0; j < width; ++j) {
-        if (cost[j] < 0) {
+        if (cost[j] < 0 && (q == width || cost[j] < cost[q])) {
           q = j;
-          break;
+          if (bland) break;
         }
       }
       if (q == width) return true;
@@ -64,6 +70,7 @@ struct Tableau {
         }
       }
       if (r == rows.size()) return false;
+      degenerate = best == 0 ? degenerate + 1 : 0;
       pivot(r, q);
       ++pivots;
     }

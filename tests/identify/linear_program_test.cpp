@@ -74,7 +74,7 @@ TEST(LinearProgram, InfeasibleAndUnbounded) {
 }
 
 TEST(LinearProgram, BealesCyclingExampleTerminates) {
-  // Beale (1955): the largest-coefficient rule cycles on it; Bland's rule reaches -5/4.
+  // Beale (1955): the largest-coefficient rule alone cycles on it; with the switch to Bland's rule it reaches -5/4.
   const Matrix a{row({1, 0, 0, Rational(1, 4), -8, -1, 9}), row({0, 1, 0, Rational(1, 2), -12, Rational(-1, 2), 3}),
                  row({0, 0, 1, 0, 0, 1, 0})};
   const Vector b{0, 0, 1}, c{0, 0, 0, Rational(-3, 4), 20, Rational(-1, 2), 6};

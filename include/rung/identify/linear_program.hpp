@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Exact linear programs over the rationals: minimise or maximise c·q subject to A q = b, q >= 0,
-/// by the two-phase primal simplex method with Bland's rule, every step in GMP rationals.
+/// by the two-phase primal simplex method, every step in GMP rationals.
 ///
 ///     LinearProgram lp({{1, 1, 1}}, {1});          // q1 + q2 + q3 = 1, q >= 0
 ///     LpResult hi = lp.maximize({1, 2, 3});        // optimal, value 3, solution (0, 0, 1)
@@ -14,9 +14,12 @@
 ///
 /// Phase 1 (finding a feasible basis, or proving there is none) depends on A and b only: it runs
 /// once, in the constructor, and every objective starts its phase 2 from that basis. Redundant
-/// equality rows are detected and dropped there. Bland's rule (the lowest-index improving column
-/// enters; ties in the ratio test leave by the lowest basic index) cannot cycle, so every call
-/// terminates. Dense tableau: meant for a few hundred rows and a few thousand columns.
+/// equality rows are detected and dropped there. Pivoting: Dantzig's rule (the most negative
+/// reduced cost enters) while pivots improve the objective; after 8 degenerate pivots in a row,
+/// Bland's rule (the lowest-index negative reduced cost enters) until one improves it; ties in
+/// the ratio test leave by the lowest basic index. Bland's rule cannot cycle and an improving
+/// pivot never returns to an earlier basis, so every call terminates (Beale's cycling example is
+/// a test). Dense tableau: meant for a few hundred rows and a few thousand columns.
 
 #include "rung/core/rational.hpp"
 
