@@ -81,6 +81,18 @@ std::uint64_t ResponseFunctionLp::count_columns(const Admg& g) {
   return out;
 }
 
+VarMask ResponseFunctionLp::non_roots(const Admg& g) { return g.all() & ~free_roots(g); }
+
+bool ResponseFunctionLp::sharp_for(const Admg& g) {
+  const std::vector<int> v = members(non_roots(g));
+  for (std::size_t a = 0; a < v.size(); ++a) {
+    for (std::size_t b = a + 1; b < v.size(); ++b) {
+      if (!g.bidirected(v[a], v[b])) return false;
+    }
+  }
+  return true;
+}
+
 ResponseFunctionLp::ResponseFunctionLp(const ObservedJoint& p) : g_(p.graph()) {
   const Admg& g = g_;
   roots_ = free_roots(g);
@@ -109,10 +121,7 @@ ResponseFunctionLp::ResponseFunctionLp(const ObservedJoint& p) : g_(p.graph()) {
       }
     }
   }
-  sharp_ = true;
-  for (std::size_t a = 0; a < non_roots_.size(); ++a) {
-    for (std::size_t b = a + 1; b < non_roots_.size(); ++b) sharp_ = sharp_ && g.bidirected(non_roots_[a], non_roots_[b]);
-  }
+  sharp_ = sharp_for(g);
   // The root assignments the data see.
   const std::vector<int> roots = members(roots_);
   std::vector<std::uint32_t> w(static_cast<std::size_t>(g.size()), 0);

@@ -225,6 +225,35 @@ TEST(ResponseFunctionLp, BowArcExample) {
   EXPECT_EQ(answer(m, "P(Y=1 | do(X=1))"), Rational(2, 3));  // the model sits at the upper bound
 }
 
+TEST(ResponseFunctionLp, InstrumentExample) {
+  // docs/identification.md's worked example: the natural bounds, the sharp LP bounds, the ATE's.
+  const Scm m = read_model_file(RUNG_EXAMPLES_DIR "/instrument.scm");
+  const Admg g = Admg::of(m);
+  const ObservedJoint p = observed_joint(m, g);
+  const ResponseFunctionLp lp(p);
+  EXPECT_TRUE(lp.sharp());
+  EXPECT_EQ(lp.columns(), 16U);
+  EXPECT_EQ(lp.rows(), 8U);  // 2 values of Z times 4 of (X, Y)
+  EXPECT_EQ(lp.rank(), 7U);  // the two blocks each sum to 1: one row is redundant
+  const VarMask x = mask(g, {"X"}), y = mask(g, {"Y"});
+  const std::vector<std::uint32_t> at{0, 1, 1}, at_prime{0, 0, 1};  // (Z, X, Y)
+  const Bounds treated = lp.effect(y, x, at), untreated = lp.effect(y, x, at_prime), ate = lp.difference(y, x, at, at_prime);
+  std::printf("instrument: [%s, %s], [%s, %s], ATE [%s, %s]\n", to_string(treated.lower).c_str(), to_string(treated.upper).c_str(),
+              to_string(untreated.lower).c_str(), to_string(untreated.upper).c_str(), to_string(ate.lower).c_str(),
+              to_string(ate.upper).c_str());
+  EXPECT_EQ(treated.lower, Rational(12, 25));
+  EXPECT_EQ(treated.upper, Rational(3, 5));
+  EXPECT_EQ(untreated.lower, Rational(9, 50));
+  EXPECT_EQ(untreated.upper, Rational(13, 50));
+  EXPECT_EQ(ate.lower, Rational(11, 50));
+  EXPECT_EQ(ate.upper, Rational(21, 50));
+  const Rational truth = answer(m, "P(Y=1 | do(X=1))") - answer(m, "P(Y=1 | do(X=0))");
+  EXPECT_TRUE(ate.lower <= truth && truth <= ate.upper);
+  // Never wider than the difference of the two intervals.
+  EXPECT_GE(ate.lower, treated.lower - untreated.upper);
+  EXPECT_LE(ate.upper, treated.upper - untreated.lower);
+}
+
 TEST(ResponseFunctionLp, IdentifiedEffectsAreAPoint) {
   // X -> Y without confounding: X is a free root, the bounds collapse to P(y | x).
   Rng rng(99);

@@ -67,6 +67,10 @@ class ResponseFunctionLp {
 
   /// True when the bounds are sharp (every two non-roots are joined by a bidirected arc).
   [[nodiscard]] bool sharp() const noexcept { return sharp_; }
+  /// Whether the program of `g` gives sharp bounds, without building it.
+  [[nodiscard]] static bool sharp_for(const Admg& g);
+  /// The variables that get response types (all observed but the free roots).
+  [[nodiscard]] static VarMask non_roots(const Admg& g);
   [[nodiscard]] VarMask roots() const noexcept { return roots_; }
   [[nodiscard]] std::uint64_t columns() const noexcept { return columns_; }
   /// Constraint rows before and after phase 1 dropped the redundant ones.
