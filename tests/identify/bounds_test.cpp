@@ -516,6 +516,28 @@ TEST(TianPearl, ConfoundedModelsLieWithinTheBounds) {
   EXPECT_EQ(checked, 300);
 }
 
+TEST(TianPearl, BowArcExample) {
+  // docs/identification.md: X = U, Y = U_Y observationally; experiments pin all three down.
+  const Scm m = read_model_file(RUNG_EXAMPLES_DIR "/bow_arc.scm");
+  const CausationData d = causation_data(m, x_on_y(Estimand::Kind::pns)), o = causation_data(m, x_on_y(Estimand::Kind::pns), false);
+  EXPECT_EQ(d.xy, Rational(1, 6));
+  EXPECT_EQ(*d.y_x, Rational(2, 3));
+  EXPECT_EQ(*d.y_x_prime, Rational(2, 3));
+  const Bounds pns = pns_bounds(d), pn = pn_bounds(d), ps = ps_bounds(d);
+  EXPECT_EQ(pns.lower, Rational(1, 3));
+  EXPECT_EQ(pns.upper, Rational(1, 3));
+  EXPECT_EQ(pn.lower, 0);
+  EXPECT_EQ(pn.upper, 0);
+  EXPECT_EQ(ps.lower, 1);
+  EXPECT_EQ(ps.upper, 1);
+  EXPECT_EQ(pns_bounds(o).upper, Rational(1, 2));
+  EXPECT_EQ(pn_bounds(o).upper, 1);
+  for (const auto kind : {Estimand::Kind::pns, Estimand::Kind::pn, Estimand::Kind::ps}) {
+    const Rational truth = solve(m, make_query(x_on_y(kind), m)).value;
+    EXPECT_EQ(truth, kind == Estimand::Kind::pns ? pns.lower : kind == Estimand::Kind::pn ? pn.lower : ps.lower);
+  }
+}
+
 TEST(TianPearl, ZeroProbabilityAndContradictoryData) {
   // Nobody treated: PN conditions on an impossible event.
   const CausationData none{Rational(0), Rational(0), Rational(1, 2), Rational(1, 2), Rational(1, 3), Rational(1, 2)};
