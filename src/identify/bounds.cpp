@@ -151,7 +151,7 @@ ResponseFunctionLp::ResponseFunctionLp(const ObservedJoint& p) : g_(p.graph()) {
     const std::vector<std::uint64_t> types = types_of(t);
     for (std::size_t k = 0; k < worlds_.size(); ++k) {
       values = worlds_[k].first;
-      evaluate(values, 0, values, types);
+      evaluate(values, 0, worlds_[k].first, types);
       std::uint64_t row = 0;
       for (int v : non_roots_) row = row * g.cardinality(v) + values[static_cast<std::size_t>(v)];
       a[k * outcomes + row][t] = 1;

@@ -42,15 +42,14 @@ struct Tableau {
   }
 
   /// Dantzig's rule (the most negative reduced cost enters) while pivots improve the objective;
-  /// after kDegenerateRun pivots in a row that do not, Bland's rule (the lowest-index negative
+  /// after `bland_after` pivots in a row that do not, Bland's rule (the lowest-index negative
   /// reduced cost enters) until one does. The ratio test's ties leave by the lowest basic
   /// variable. Bland's rule cannot cycle, and an improving pivot never returns to an earlier
   /// basis, so this terminates. Returns false when the objective is unbounded.
-  bool optimise(std::size_t& pivots) {
-    constexpr int kDegenerateRun = 8;
+  bool optimise(int bland_after, std::size_t& pivots) {
     int degenerate = 0;
     for (;;) {
-      const bool bland = degenerate >= kDegenerateRun;
+      const bool bland = degenerate >= bland_after;
       std::size_t q = width;
       for (std::size_t j = 0; j < width; ++j) {
         if (cost[j] < 0 && (q == width || cost[j] < cost[q])) {
@@ -88,7 +87,8 @@ std::string to_string(LpResult::Status status) {
   return "?";
 }
 
-LinearProgram::LinearProgram(std::vector<std::vector<Rational>> a, std::vector<Rational> b) {
+LinearProgram::LinearProgram(std::vector<std::vector<Rational>> a, std::vector<Rational> b, LpOptions options)
+    : options_(options) {
   if (a.empty() || a.size() != b.size()) throw std::invalid_argument("LinearProgram: A needs one row per entry of b, at least one");
   n_ = a.front().size();
   if (n_ == 0) throw std::invalid_argument("LinearProgram: no variables");
@@ -115,7 +115,7 @@ LinearProgram::LinearProgram(std::vector<std::vector<Rational>> a, std::vector<R
     t.cost[t.width] -= row[t.width];
   }
   a.clear();
-  t.optimise(pivots_);  // bounded below by 0: always ends optimal
+  t.optimise(options_.bland_after, pivots_);  // bounded below by 0: always ends optimal
   if (t.cost[t.width] != 0) return;  // the artificials cannot all reach 0: infeasible
   // Drive the artificials (now all 0) out of the basis; a row with no original column left is
   // a combination of the others: drop it.
@@ -159,7 +159,7 @@ LpResult LinearProgram::minimize(const std::vector<Rational>& c) const {
       if (t.rows[i][j] != 0) t.cost[j] -= cb * t.rows[i][j];
     }
   }
-  if (!t.optimise(pivots_)) {
+  if (!t.optimise(options_.bland_after, pivots_)) {
     out.status = LpResult::Status::unbounded;
     return out;
   }

@@ -68,7 +68,7 @@ Scm random_bow(Rng& rng) {
 
 Rational answer(const Scm& m, const std::string& query) { return solve(m, parse_query(query, m)).value; }
 
-TEST(ResponseFunctionLp, InstrumentBoundsHoldTheTruthWithinTheNaturalBounds) {
+TEST(ResponseFunctionBounds, InstrumentBoundsHoldTheTruthWithinTheNaturalBounds) {
   Rng rng(417);
   int tighter = 0, ate_informative = 0;
   for (int k = 0; k < 300; ++k) {
@@ -127,7 +127,7 @@ Bounds balke_pearl(const Rational (&p)[2][2][2]) {
   return {lower, upper};
 }
 
-TEST(ResponseFunctionLp, BalkePearlClosedFormsEqualTheLinearProgram) {
+TEST(ResponseFunctionBounds, BalkePearlClosedFormsEqualTheLinearProgram) {
   // Any IV model fixes the graph; the distributions are drawn at random below.
   const Scm m = read_scm_text("exogenous U ~ Bernoulli(1/2)\nexogenous U_Z ~ Bernoulli(1/2)\nZ := U_Z\nX := Z xor U\nY := X xor U\n");
   const Admg g = Admg::of(m);
@@ -185,7 +185,7 @@ TEST(ResponseFunctionLp, BalkePearlClosedFormsEqualTheLinearProgram) {
   EXPECT_GT(informative, 100);
 }
 
-TEST(ResponseFunctionLp, BowArcGivesExactlyTheNaturalBounds) {
+TEST(ResponseFunctionBounds, BowArcGivesExactlyTheNaturalBounds) {
   Rng rng(1234);
   for (int k = 0; k < 200; ++k) {
     const Scm m = random_bow(rng);
@@ -214,7 +214,7 @@ TEST(ResponseFunctionLp, BowArcGivesExactlyTheNaturalBounds) {
   }
 }
 
-TEST(ResponseFunctionLp, BowArcExample) {
+TEST(ResponseFunctionBounds, BowArcExample) {
   const Scm m = read_model_file(RUNG_EXAMPLES_DIR "/bow_arc.scm");
   const Admg g = Admg::of(m);
   const ResponseFunctionLp lp(observed_joint(m, g));
@@ -225,7 +225,7 @@ TEST(ResponseFunctionLp, BowArcExample) {
   EXPECT_EQ(answer(m, "P(Y=1 | do(X=1))"), Rational(2, 3));  // the model sits at the upper bound
 }
 
-TEST(ResponseFunctionLp, InstrumentExample) {
+TEST(ResponseFunctionBounds, InstrumentExample) {
   // docs/identification.md's worked example: the natural bounds, the sharp LP bounds, the ATE's.
   const Scm m = read_model_file(RUNG_EXAMPLES_DIR "/instrument.scm");
   const Admg g = Admg::of(m);
@@ -254,7 +254,7 @@ TEST(ResponseFunctionLp, InstrumentExample) {
   EXPECT_LE(ate.upper, treated.upper - untreated.lower);
 }
 
-TEST(ResponseFunctionLp, IdentifiedEffectsAreAPoint) {
+TEST(ResponseFunctionBounds, IdentifiedEffectsAreAPoint) {
   // X -> Y without confounding: X is a free root, the bounds collapse to P(y | x).
   Rng rng(99);
   for (int k = 0; k < 100; ++k) {
@@ -311,7 +311,7 @@ RandomCase random_case(Rng& rng) {
   return out;
 }
 
-TEST(ResponseFunctionLp, RandomGraphsBoundTheTruth) {
+TEST(ResponseFunctionBounds, RandomGraphsBoundTheTruth) {
   // Valid on every graph, sharp or not (several c-components: the LP drops their independence).
   Rng rng(20261217);
   int checked = 0, not_sharp = 0, too_large = 0;
@@ -351,7 +351,7 @@ TEST(ResponseFunctionLp, RandomGraphsBoundTheTruth) {
   std::printf("random graphs: %d checked (%d not sharp), %d over the size limit\n", checked, not_sharp, too_large);
 }
 
-TEST(ResponseFunctionLp, SizeGuardAndBadQueries) {
+TEST(ResponseFunctionBounds, SizeGuardAndBadQueries) {
   // Y with six binary parents has 2^64 response types.
   std::string text;
   std::string inputs;
@@ -417,7 +417,7 @@ Bounds lp_bounds(const CausationLp& c, const std::vector<Rational>& objective) {
   return {lo.value, hi.value};
 }
 
-TEST(TianPearl, ClosedFormsEqualTheLinearProgram) {
+TEST(TianPearlBounds, ClosedFormsEqualTheLinearProgram) {
   Rng rng(2000);
   int narrowed = 0;
   for (int k = 0; k < 400; ++k) {
@@ -485,7 +485,7 @@ Estimand x_on_y(Estimand::Kind kind) {
   return e;
 }
 
-TEST(TianPearl, ConfoundedModelsLieWithinTheBounds) {
+TEST(TianPearlBounds, ConfoundedModelsLieWithinTheBounds) {
   Rng rng(2001);
   int checked = 0;
   for (int k = 0; k < 300; ++k) {
@@ -516,7 +516,7 @@ TEST(TianPearl, ConfoundedModelsLieWithinTheBounds) {
   EXPECT_EQ(checked, 300);
 }
 
-TEST(TianPearl, BowArcExample) {
+TEST(TianPearlBounds, BowArcExample) {
   // docs/identification.md: X = U, Y = U_Y observationally; experiments pin all three down.
   const Scm m = read_model_file(RUNG_EXAMPLES_DIR "/bow_arc.scm");
   const CausationData d = causation_data(m, x_on_y(Estimand::Kind::pns)), o = causation_data(m, x_on_y(Estimand::Kind::pns), false);
@@ -538,7 +538,7 @@ TEST(TianPearl, BowArcExample) {
   }
 }
 
-TEST(TianPearl, ZeroProbabilityAndContradictoryData) {
+TEST(TianPearlBounds, ZeroProbabilityAndContradictoryData) {
   // Nobody treated: PN conditions on an impossible event.
   const CausationData none{Rational(0), Rational(0), Rational(1, 2), Rational(1, 2), Rational(1, 3), Rational(1, 2)};
   try {

@@ -1,5 +1,6 @@
 // The exact simplex (issue #17, bounds): hand LPs with known optima, infeasible, unbounded,
-// degenerate (Beale's cycling example) and redundant ones; and a differential test on random
+// degenerate (Beale's example, on which the textbook largest-coefficient rule cycles) and
+// redundant ones, under both pivoting rules; and a differential test on random
 // small LPs against brute force — every basis of m columns solved by exact Gaussian elimination,
 // the best feasible one kept, unboundedness decided by the LP of a normalised ray.
 #include "rung/identify/linear_program.hpp"
@@ -49,6 +50,15 @@ TEST(LinearProgram, TextbookMaximum) {
   EXPECT_EQ(LinearProgram(a, b).minimize(c).value, 0);
 }
 
+TEST(LinearProgram, HeaderExample) {
+  LinearProgram lp({{1, 1, 1}}, {1});  // q1 + q2 + q3 = 1, q >= 0
+  const LpResult hi = lp.maximize({1, 2, 3}), lo = lp.minimize({1, 2, 3});
+  EXPECT_EQ(hi.value, 3);
+  EXPECT_EQ(hi.solution, (Vector{0, 0, 1}));
+  EXPECT_EQ(lo.value, 1);
+  EXPECT_EQ(lp.rank(), 1U);
+}
+
 TEST(LinearProgram, FractionsStayExact) {
   // max x with 3x + y = 1: 1/3, which no double holds.
   const LinearProgram lp({row({3, 1})}, {1});
@@ -73,14 +83,17 @@ TEST(LinearProgram, InfeasibleAndUnbounded) {
   EXPECT_FALSE(LinearProgram({row({1, 1}), row({1, 1})}, {1, 2}).feasible());
 }
 
-TEST(LinearProgram, BealesCyclingExampleTerminates) {
-  // Beale (1955): the largest-coefficient rule alone cycles on it; with the switch to Bland's rule it reaches -5/4.
+TEST(LinearProgram, BealesDegenerateExample) {
+  // Beale (1955): degenerate; the textbook largest-coefficient rule cycles on it. Both of rung's
+  // rules (Dantzig's switching to Bland's, and Bland's throughout) reach -5/4.
   const Matrix a{row({1, 0, 0, Rational(1, 4), -8, -1, 9}), row({0, 1, 0, Rational(1, 2), -12, Rational(-1, 2), 3}),
                  row({0, 0, 1, 0, 0, 1, 0})};
   const Vector b{0, 0, 1}, c{0, 0, 0, Rational(-3, 4), 20, Rational(-1, 2), 6};
-  const LpResult r = LinearProgram(a, b).minimize(c);
-  expect_feasible_optimum(a, b, c, r);
-  EXPECT_EQ(r.value, Rational(-5, 4));
+  for (const int bland_after : {8, 0}) {
+    const LpResult r = LinearProgram(a, b, {.bland_after = bland_after}).minimize(c);
+    expect_feasible_optimum(a, b, c, r);
+    EXPECT_EQ(r.value, Rational(-5, 4));
+  }
 }
 
 TEST(LinearProgram, RedundantRowsAreDropped) {
@@ -258,7 +271,8 @@ TEST(LinearProgramDifferential, RandomLpsMatchBasisEnumeration) {
     if (maximise) {
       for (auto& v : objective) v = -v;
     }
-    const LinearProgram lp(a, b);
+    // Even cases pivot by Dantzig's rule switching to Bland's, odd ones by Bland's throughout.
+    const LinearProgram lp(a, b, {.bland_after = k % 2 == 0 ? 8 : 0});
     const LpResult got = maximise ? lp.maximize(c) : lp.minimize(c);
     const LpResult want = brute_minimum(a, b, objective);
     ASSERT_EQ(got.status, want.status) << "case " << k;

@@ -18,8 +18,9 @@
 /// reduced cost enters) while pivots improve the objective; after 8 degenerate pivots in a row,
 /// Bland's rule (the lowest-index negative reduced cost enters) until one improves it; ties in
 /// the ratio test leave by the lowest basic index. Bland's rule cannot cycle and an improving
-/// pivot never returns to an earlier basis, so every call terminates (Beale's cycling example is
-/// a test). Dense tableau: meant for a few hundred rows and a few thousand columns.
+/// pivot never returns to an earlier basis, so every call terminates. (Beale's degenerate example,
+/// on which the textbook largest-coefficient rule cycles, is a test.) Dense tableau: meant for a
+/// few hundred rows and a few thousand columns.
 
 #include "rung/core/rational.hpp"
 
@@ -39,11 +40,17 @@ struct LpResult {
 /// "optimal", "infeasible", "unbounded".
 [[nodiscard]] std::string to_string(LpResult::Status status);
 
+struct LpOptions {
+  /// Degenerate pivots in a row after which Bland's rule takes over from Dantzig's (until a pivot
+  /// improves the objective); 0: Bland's rule throughout.
+  int bland_after = 8;
+};
+
 class LinearProgram {
  public:
   /// The constraints A q = b, q >= 0: `a` has one row per entry of `b`, all of one length (the
   /// number of variables, at least 1). Throws std::invalid_argument on ragged or empty input.
-  LinearProgram(std::vector<std::vector<Rational>> a, std::vector<Rational> b);
+  LinearProgram(std::vector<std::vector<Rational>> a, std::vector<Rational> b, LpOptions options = {});
 
   /// min / max of c·q over the feasible set (`c` has one entry per variable).
   [[nodiscard]] LpResult minimize(const std::vector<Rational>& c) const;
@@ -57,6 +64,7 @@ class LinearProgram {
   [[nodiscard]] std::size_t pivots() const noexcept { return pivots_; }
 
  private:
+  LpOptions options_;
   std::size_t n_ = 0;
   bool feasible_ = false;
   /// After phase 1: one row per independent constraint, n_ coefficients then the right-hand
