@@ -5,9 +5,14 @@
 /// P(last | do(first)), identifiable or not. The ADMG is built once; each iteration runs
 /// identify() only.
 ///
+/// IvBounds: the response-function LP bounds (bounds.hpp) of an instrument model Z -> X -> Y,
+/// X <-> Y, with a k-valued Z (4 * 2^k columns): each iteration builds the program (phase 1)
+/// and bounds P(Y=1 | do(X=1)) and the ATE (four phase-2 runs), exactly.
+///
 ///     build/release/bench/rung_identify_bench
 
 #include "rung/gen/random.hpp"
+#include "rung/identify/bounds.hpp"
 #include "rung/identify/identify.hpp"
 #include "rung/io/scm_text.hpp"
 
@@ -60,5 +65,41 @@ void Identify20(benchmark::State& state) {
   state.SetLabel(fmt::format("{} confounders, {}", state.range(0), identifiable ? "identifiable" : "not identifiable"));
 }
 BENCHMARK(Identify20)->Arg(0)->Arg(4)->Arg(8)->Arg(16)->Unit(benchmark::kMicrosecond);
+
+/// The instrument model of examples/instrument.scm with Z taking `k` values (X follows Z != 0).
+Scm instrument(int k) {
+  std::string values;
+  for (int i = 0; i < k; ++i) values += fmt::format("{}{}", i == 0 ? "" : ", ", i);
+  return read_scm_text(fmt::format(R"(exogenous U ~ Bernoulli(2/5)
+exogenous U_Z in {{{0}}} ~ Uniform
+exogenous U_X ~ Bernoulli(1/5)
+exogenous U_Y ~ Bernoulli(3/10)
+Z in {{{0}}} := U_Z
+X := (not (Z == 0) and not U_X) or (U and U_X)
+Y := (X and not U) or (U_Y and not U)
+)",
+                                   values));
+}
+
+void IvBounds(benchmark::State& state) {
+  const Scm m = instrument(static_cast<int>(state.range(0)));
+  const Admg g = Admg::of(m);
+  const ObservedJoint p = observed_joint(m, g);
+  const VarMask x = VarMask{1} << g.index(*m.find("X")), y = VarMask{1} << g.index(*m.find("Y"));
+  std::vector<std::uint32_t> at(3, 1), at_prime(3, 1);
+  at_prime[static_cast<std::size_t>(g.index(*m.find("X")))] = 0;
+  std::uint64_t columns = 0;
+  std::size_t pivots = 0;
+  Bounds ate;
+  for (auto _ : state) {
+    const ResponseFunctionLp lp(p);
+    benchmark::DoNotOptimize(lp.effect(y, x, at));
+    ate = lp.difference(y, x, at, at_prime);
+    columns = lp.columns();
+    pivots = lp.pivots();
+  }
+  state.SetLabel(fmt::format("{} columns, {} pivots, ATE in [{}, {}]", columns, pivots, to_string(ate.lower), to_string(ate.upper)));
+}
+BENCHMARK(IvBounds)->DenseRange(2, 6, 2)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

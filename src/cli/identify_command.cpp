@@ -3,6 +3,7 @@
 #include "rung/cli/commands.hpp"
 #include "rung/core/error.hpp"
 #include "rung/identify/counterfactual.hpp"
+#include "rung/identify/bounds.hpp"
 #include "rung/identify/identify.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/model_file.hpp"
@@ -56,6 +57,39 @@ std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Quer
     if (value != truth) throw Error(fmt::format("the estimand gives {} but the model gives {} (a bug)", to_string(value), to_string(truth)));
   }
   return json ? report_json(j) : text;
+}
+
+/// The response-function LP bounds (docs/identification.md, "Bounds"): what they are, and with
+/// `p` their values, checked to hold the model's answer `truth`.
+void add_lp_bounds(const Admg& g, const InterventionalQuery& iq, const ObservedJoint* p, const Rational& truth,
+                   nlohmann::ordered_json& j, std::string& text) {
+  const std::uint64_t columns = ResponseFunctionLp::count_columns(g);
+  if (columns > kMaxResponseColumns) {
+    j["lp_bounds"] = "too large";
+    text += fmt::format("bounds (linear program over response functions): not computed, over {} columns\n", kMaxResponseColumns);
+    return;
+  }
+  const bool sharp = ResponseFunctionLp::sharp_for(g);
+  j["lp_bounds"] = sharp ? "sharp" : "valid";
+  j["lp_columns"] = columns;
+  const std::string what = fmt::format(
+      "bounds (linear program over the response functions of {}, {} columns; {}):", g.names(ResponseFunctionLp::non_roots(g)),
+      columns, sharp ? "sharp, every two of them share a hidden cause" : "valid, not necessarily sharp");
+  if (p == nullptr) {
+    text += what + " computed with --evaluate\n";
+    return;
+  }
+  try {
+    const Bounds b = ResponseFunctionLp(*p).effect(iq.y, iq.x, iq.at);
+    j["lp_lower"] = to_string(b.lower);
+    j["lp_upper"] = to_string(b.upper);
+    text += fmt::format("{} {} ({}) <= P <= {} ({})\n", what, to_string(b.lower), to_decimal(b.lower, 6), to_string(b.upper),
+                        to_decimal(b.upper, 6));
+    if (truth < b.lower || truth > b.upper) throw Error("the model's answer lies outside the linear-program bounds (a bug)");
+  } catch (const TooLarge& e) {
+    j["lp_bounds"] = "too large";
+    text += fmt::format("{} not computed: {}\n", what, e.what());
+  }
 }
 
 }  // namespace
@@ -123,6 +157,9 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
                               to_string(b.lower), to_decimal(b.lower, 6), to_string(b.upper), to_decimal(b.upper, 6),
                               to_string(truth), to_decimal(truth, 6));
           if (truth < b.lower || truth > b.upper) throw Error("the model's answer lies outside the bounds (a bug)");
+          add_lp_bounds(g, iq, &p, truth, j, text);
+        } else if (iq.z == 0) {
+          add_lp_bounds(g, iq, nullptr, Rational(0), j, text);
         }
       } else {
         if (r.evidence_moved != 0) {

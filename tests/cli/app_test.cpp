@@ -334,6 +334,29 @@ TEST_F(Cli, IdentifyPrintsTheFormulaOrTheHedge) {
   EXPECT_NE(pns["reason"].get<std::string>().find("Tar[Smoking=0], Tar[Smoking=1] form one c-component"), std::string::npos) << r.out;
 }
 
+TEST_F(Cli, IdentifyPrintsLinearProgramBounds) {
+  // The instrument narrows the natural bounds [6/25, 19/25] to the sharp [12/25, 3/5].
+  Result r = run({"identify", "examples/instrument.scm", "-q", "P(Y=1 | do(X=1))", "--evaluate", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["lower"], "6/25");
+  EXPECT_EQ(j["upper"], "19/25");
+  EXPECT_EQ(j["lp_bounds"], "sharp");
+  EXPECT_EQ(j["lp_columns"], 16);
+  EXPECT_EQ(j["lp_lower"], "12/25");
+  EXPECT_EQ(j["lp_upper"], "3/5");
+  EXPECT_EQ(j["model_value"], "3/5");
+  r = run({"identify", "examples/bow_arc.scm", "-q", "P(Y=1 | do(X=1))"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("bounds (linear program over the response functions of {X, Y}, 8 columns; sharp, every two of them "
+                       "share a hidden cause): computed with --evaluate"),
+            std::string::npos)
+      << r.out;
+  r = run({"identify", "examples/bow_arc.scm", "-q", "P(Y=1 | do(X=1))", "--evaluate"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("share a hidden cause): 1/6 (0.166667) <= P <= 2/3 (0.666667)\n"), std::string::npos) << r.out;
+}
+
 TEST_F(Cli, ShowDotAdmgDrawsTheObservedGraph) {
   Result r = run({"show", "examples/frontdoor.scm", "--dot", "--admg"});
   ASSERT_EQ(r.status, 0) << r.err;

@@ -46,8 +46,8 @@ struct Identification {
 /// Bounds on P(y | do(x)) that every model with the observed distribution `p` obeys, whatever the
 /// graph (Manski's natural bounds): P(y, x) <= P(y | do(x)) <= P(y, x) + 1 - P(x), since the
 /// units with X = x answer as observed and the others anyhow. Sharp for the bow arc; wider than
-/// the sharp bounds where more is known (an instrument: the Balke-Pearl linear program, not yet
-/// here). `at` holds the values of y and x (one per observed variable).
+/// the sharp bounds where more is known (an instrument: the Balke-Pearl linear program,
+/// ResponseFunctionLp in bounds.hpp). `at` holds the values of y and x (one per observed variable).
 struct Bounds {
   Rational lower, upper;
 };
