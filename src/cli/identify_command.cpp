@@ -23,8 +23,90 @@ bool needs_id_star(const Query& q) {
   return q.parts.size() != 1 || !std::holds_alternative<Probability>(q.parts[0].quantity) || rung_of(q) == 3;
 }
 
+/// A query of the form of a probability of causation over a binary treatment X and outcome Y:
+/// P(Y[X=a]=b, Y[X=c]=d) (PNS, x=a, y=b) or P(Y[X=a]=b | X=c, Y=d) (PN, x=c, y=d; PS is the
+/// same form with the roles of the values swapped), a != c, b != d. As an Estimand, or nullopt.
+std::optional<Estimand> causation_form(const Query& q, const Scm& m) {
+  if (q.parts.size() != 1 || q.parts[0].sign != 1) return std::nullopt;
+  const auto* p = std::get_if<Probability>(&q.parts[0].quantity);
+  if (p == nullptr) return std::nullopt;
+  const auto one_setting = [](const Term& t) { return t.settings.size() == 1 && !t.settings[0].is_nested(); };
+  Estimand e;
+  VarId x = 0, y = 0;
+  if (p->events.size() == 2 && p->evidence.empty()) {
+    const Event& a = p->events[0];
+    const Event& c = p->events[1];
+    if (!one_setting(a.term) || !one_setting(c.term) || a.term.var != c.term.var || a.term.settings[0].var != c.term.settings[0].var ||
+        a.term.settings[0].value == c.term.settings[0].value || a.value == c.value) {
+      return std::nullopt;
+    }
+    x = a.term.settings[0].var;
+    y = a.term.var;
+    e.kind = Estimand::Kind::pns;
+    e.treated = m.domain(x).label(a.term.settings[0].value);
+    e.control = m.domain(x).label(c.term.settings[0].value);
+    e.outcome_value = m.domain(y).label(a.value);
+    e.no_outcome_value = m.domain(y).label(c.value);
+  } else if (p->events.size() == 1 && p->evidence.size() == 2) {
+    const Event& a = p->events[0];
+    if (!one_setting(a.term)) return std::nullopt;
+    x = a.term.settings[0].var;
+    y = a.term.var;
+    const Event* ex = nullptr;
+    const Event* ey = nullptr;
+    for (const Event& ev : p->evidence) {
+      if (!ev.term.settings.empty()) return std::nullopt;
+      if (ev.term.var == x) ex = &ev;
+      if (ev.term.var == y) ey = &ev;
+    }
+    if (ex == nullptr || ey == nullptr || ex->value == a.term.settings[0].value || ey->value == a.value) return std::nullopt;
+    e.kind = Estimand::Kind::pn;
+    e.treated = m.domain(x).label(ex->value);
+    e.control = m.domain(x).label(a.term.settings[0].value);
+    e.outcome_value = m.domain(y).label(ey->value);
+    e.no_outcome_value = m.domain(y).label(a.value);
+  } else {
+    return std::nullopt;
+  }
+  if (m.domain(x).size() != 2 || m.domain(y).size() != 2) return std::nullopt;
+  e.treatment = m.name(x);
+  e.outcome = m.name(y);
+  return e;
+}
+
+/// Tian and Pearl's bounds for a probability of causation that is not identifiable: the
+/// experimental P(y_x), P(y_x') are used when ID identifies them from the observed distribution,
+/// or with --experimental (the model's interventional answers, as a randomised experiment would
+/// give them); else the bounds from observational data alone.
+void add_causation_bounds(const Scm& m, const Admg& g, const Query& q, const Estimand& e, bool evaluate, bool experimental,
+                          nlohmann::ordered_json& j, std::string& text) {
+  const int xi = g.index(*m.find(e.treatment));
+  const int yi = g.index(*m.find(e.outcome));
+  const bool identified = identify(g, VarMask{1} << yi, VarMask{1} << xi).identifiable;
+  const bool with_experiments = identified || experimental;
+  const char* name = e.kind == Estimand::Kind::pns ? "PNS" : "PN";
+  const std::string source = identified ? "P(y_x) and P(y_x') identified from the observed distribution"
+                             : experimental ? "P(y_x) and P(y_x') from the model's interventions (--experimental)"
+                                            : "observational data only (--experimental adds P(y_x), P(y_x'))";
+  j["causation_bounds"] = {{"kind", name}, {"data", source}};
+  text += fmt::format("bounds (Tian and Pearl, {} of {} on {}; {}):", name, e.treatment, e.outcome, source);
+  if (!evaluate) {
+    text += " computed with --evaluate\n";
+    return;
+  }
+  const CausationData d = causation_data(m, e, with_experiments);
+  const Bounds b = e.kind == Estimand::Kind::pns ? pns_bounds(d) : pn_bounds(d);
+  const Rational truth = solve(m, q).value;
+  j["causation_bounds"]["lower"] = to_string(b.lower);
+  j["causation_bounds"]["upper"] = to_string(b.upper);
+  j["model_value"] = to_string(truth);
+  text += fmt::format(" {} ({}) <= {} <= {} ({})\nthe model's own answer: {} ({})\n", to_string(b.lower), to_decimal(b.lower, 6), name,
+                      to_string(b.upper), to_decimal(b.upper, 6), to_string(truth), to_decimal(truth, 6));
+  if (truth < b.lower || truth > b.upper) throw Error(fmt::format("the model's {} lies outside Tian and Pearl's bounds (a bug)", name));
+}
+
 /// `rung identify` for a counterfactual query: ID* / IDC*, evaluated with --evaluate.
-std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Query& q, bool evaluate, bool json) {
+std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Query& q, bool evaluate, bool experimental, bool json) {
   const CounterfactualIdentification r = identify_counterfactual(g, q, m);
   nlohmann::ordered_json j;
   j["query"] = to_string(q, m);
@@ -35,6 +117,7 @@ std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Quer
   if (!r.identifiable) {
     j["reason"] = r.reason;
     text += fmt::format("not identifiable (ID*/IDC*): {}\n", r.reason);
+    if (const auto e = causation_form(q, m)) add_causation_bounds(m, g, q, *e, evaluate, experimental, j, text);
     return json ? report_json(j) : text;
   }
   j["conjunctions"] = r.conjunctions;
@@ -104,6 +187,7 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
     std::string query;
     std::vector<std::string> hidden;
     bool evaluate = false;
+    bool experimental = false;
     bool json = false;
     bool normalize = false;
   };
@@ -117,6 +201,9 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
       ->delimiter(',');
   cmd->add_flag("--evaluate", a->evaluate,
                 "Evaluate the estimand exactly on the model's observed distribution, beside the model's own answer");
+  cmd->add_flag("--experimental", a->experimental,
+                "For a probability of causation that is not identifiable: bound it with the experimental P(y_x), P(y_x') "
+                "too (taken from the model, as a randomised experiment would give them)");
   cmd->add_flag("--json", a->json, "Print the result as JSON");
   cmd->add_flag("--normalize-cpts", a->normalize, kNormalizeHelp);
   cmd->callback([=] {
@@ -125,7 +212,7 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
       const Admg g = Admg::of(m, hidden_variables(m, a->hidden, a->model));
       const Query q = parse_query(a->query, m);
       if (needs_id_star(q)) {
-        s.out << identify_counterfactual_text(m, g, q, a->evaluate, a->json);
+        s.out << identify_counterfactual_text(m, g, q, a->evaluate, a->experimental, a->json);
         return 0;
       }
       const InterventionalQuery iq = interventional_query(q, m, g);

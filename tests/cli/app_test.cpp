@@ -332,6 +332,25 @@ TEST_F(Cli, IdentifyPrintsTheFormulaOrTheHedge) {
   const auto pns = nlohmann::json::parse(r.out);
   EXPECT_EQ(pns["identifiable"], false);
   EXPECT_NE(pns["reason"].get<std::string>().find("Tar[Smoking=0], Tar[Smoking=1] form one c-component"), std::string::npos) << r.out;
+  // Not identifiable, a probability of causation: Tian and Pearl's bounds. In the frontdoor graph
+  // P(y_x) is identified, so the experimental ones are used without asking.
+  r = run({"identify", "examples/frontdoor.scm", "-q", "P(Cancer[Smoking=1]=1, Cancer[Smoking=0]=0)", "--evaluate"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("bounds (Tian and Pearl, PNS of Smoking on Cancer; P(y_x) and P(y_x') identified from the observed "
+                       "distribution): 36/125 (0.288) <= PNS <= 121/250 (0.484)\nthe model's own answer: 111/250 (0.444)\n"),
+            std::string::npos)
+      << r.out;
+  // The bow arc: observational data alone, or with the experiments (then PN is pinned to 0).
+  r = run({"identify", "examples/bow_arc.scm", "-q", "P(Y[X=0]=0 | X=1, Y=1)", "--evaluate"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("observational data only (--experimental adds P(y_x), P(y_x'))): 0 (0) <= PN <= 1 (1)"), std::string::npos) << r.out;
+  r = run({"identify", "examples/bow_arc.scm", "-q", "P(Y[X=0]=0 | X=1, Y=1)", "--evaluate", "--experimental", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto pn = nlohmann::json::parse(r.out);
+  EXPECT_EQ(pn["causation_bounds"]["kind"], "PN");
+  EXPECT_EQ(pn["causation_bounds"]["lower"], "0");
+  EXPECT_EQ(pn["causation_bounds"]["upper"], "0");
+  EXPECT_EQ(pn["model_value"], "0");
 }
 
 TEST_F(Cli, IdentifyPrintsLinearProgramBounds) {
