@@ -226,6 +226,10 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
         j["hedge"] = {{"F", g.names(r.hedge_f)}, {"F_prime", g.names(r.hedge_f_prime)}};
         j["reason"] = r.reason;
         text += fmt::format("not identifiable: {}\n", r.reason);
+        if (!r.named.empty()) {
+          j["named"] = r.named;
+          j["named_set"] = g.names(r.named_set);
+        }
         if (iq.z != 0) {
           text += "bounds: not computed for queries with evidence (yet)\n";
         } else {

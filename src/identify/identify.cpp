@@ -196,6 +196,28 @@ void name_frontdoor(const Admg& g, VarMask y, VarMask x, Identification& r) {
 
 namespace {
 
+/// Instrumental variable, for a single treatment and outcome that are not identifiable: an
+/// observed Z that is an ancestor of X and is d-separated from Y once the arcs out of X are
+/// removed (it reaches Y only through X, and shares no hidden cause with Y). The smallest such
+/// set of one variable; none when there is none.
+void name_instrument(const Admg& g, VarMask y, VarMask x, Identification& r) {
+  if (std::popcount(x) != 1 || std::popcount(y) != 1) return;
+  const LatentDag cut(g, x);
+  const VarMask candidates = g.ancestors(x, g.all()) & ~x & ~y;
+  for (int z : members(candidates)) {
+    if (!cut.separated(bit(z), y, 0)) continue;
+    r.named = "instrumental variable";
+    r.named_set = bit(z);
+    const std::string& xn = g.name(std::countr_zero(x));
+    const std::string& yn = g.name(std::countr_zero(y));
+    r.reason += fmt::format("; {0} is an instrument for {1} on {2} (it reaches {2} only through {1}, and shares no hidden cause "
+                            "with it): the effect is not identifiable without parametric assumptions (under linearity it is "
+                            "the Wald ratio Cov({0}, {2}) / Cov({0}, {1})), and the instrument tightens the bounds",
+                            g.name(z), xn, yn);
+    return;
+  }
+}
+
 void describe_hedge(const Admg& g, VarMask y, VarMask x, VarMask f, VarMask f_prime, VarMask x_then, Identification& r) {
   r.hedge_f = f;
   r.hedge_f_prime = f_prime;
@@ -240,6 +262,7 @@ Identification identify(const Admg& g, VarMask y, VarMask x, VarMask z) {
   auto result = Id(g).run(y, x, Functional::prob(g.all(), 0), g.all());
   if (const auto* hedge = std::get_if<Id::Hedge>(&result)) {
     describe_hedge(g, y, x, hedge->f, hedge->f_prime, hedge->x, r);
+    name_instrument(g, y, x, r);
     return r;
   }
   r.identifiable = true;

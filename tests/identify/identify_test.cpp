@@ -168,7 +168,23 @@ X := (Z xor U_X) or U
 Y := X xor U
 )");
   const Admg g = Admg::of(m);
-  EXPECT_FALSE(identify(g, mask(g, {"Y"}), mask(g, {"X"})).identifiable);
+  const Identification xy = identify(g, mask(g, {"Y"}), mask(g, {"X"}));
+  EXPECT_FALSE(xy.identifiable);
+  EXPECT_EQ(xy.named, "instrumental variable");
+  EXPECT_EQ(xy.named_set, mask(g, {"Z"}));
+  EXPECT_NE(xy.reason.find("Z is an instrument for X on Y (it reaches Y only through X"), std::string::npos) << xy.reason;
+  // Not an instrument once Z shares a hidden cause with Y, or reaches Y directly.
+  const Scm confounded = read_scm_text(R"(
+exogenous U ~ Bernoulli(1/2)
+exogenous V ~ Bernoulli(1/2)
+exogenous U_Z ~ Bernoulli(1/3)
+exogenous U_X ~ Bernoulli(1/5)
+Z := U_Z xor V
+X := (Z xor U_X) or U
+Y := X xor U xor V
+)");
+  const Admg gc = Admg::of(confounded);
+  EXPECT_EQ(identify(gc, mask(gc, {"Y"}), mask(gc, {"X"})).named, "");
   // The instrument's own effect on Y is identified (no backdoor path: Z is a root).
   const Identification zy = identify(g, mask(g, {"Y"}), mask(g, {"Z"}));
   EXPECT_EQ(zy.named, "backdoor");

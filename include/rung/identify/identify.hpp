@@ -26,9 +26,10 @@ namespace rung {
 struct Identification {
   bool identifiable = false;
   std::optional<Functional> estimand;  ///< the ID algorithm's, when identifiable
-  /// "no intervention", "backdoor", "frontdoor" or "" (only the general algorithm applies).
+  /// "no intervention", "backdoor", "frontdoor" or "" (only the general algorithm applies); when
+  /// not identifiable, "instrumental variable" if one exists (no estimand: the bounds use it).
   std::string named;
-  VarMask named_set = 0;                   ///< the adjustment set (backdoor) or mediators (frontdoor)
+  VarMask named_set = 0;                   ///< the adjustment set (backdoor), mediators (frontdoor) or instrument
   std::optional<Functional> named_estimand;  ///< the named case's formula
   /// When not identifiable: the hedge (F, F'), two c-forests rooted in Y's ancestors, F' ⊂ F.
   VarMask hedge_f = 0, hedge_f_prime = 0;
