@@ -18,7 +18,7 @@
 // topological order, when they are the same random variable (same variable, same parent nodes;
 // fixed nodes: same value). Values are constants or summed slots; a decision that would compare a
 // slot with a value (or two slots) is not taken symbolically: the algorithm reports the query not
-// identifiable rather than guess (never reached from the query kinds rung generates).
+// identifiable rather than guess (7 of 3,600 random queries in the tests).
 
 namespace rung {
 

@@ -292,7 +292,7 @@ InterventionalQuery interventional_query(const Query& q, const Scm& scm, const A
   const std::vector<Setting>& world = p->events.at(0).term.settings;
   for (const Event& e : p->events) {
     if (e.term.settings != world) {
-      throw InvalidQuery("the terms are in different worlds: a counterfactual, which needs the ID* algorithm, not implemented yet (issue #17)");
+      throw InvalidQuery("the terms are in different worlds: a counterfactual, for identify_counterfactual (ID*), not this interventional path");
     }
     const int i = observed(e.term.var);
     if (((out.y >> i) & 1U) != 0) throw InvalidQuery(fmt::format("'{}' is asked about twice", scm.name(e.term.var)));
@@ -301,7 +301,7 @@ InterventionalQuery interventional_query(const Query& q, const Scm& scm, const A
   }
   for (const Event& e : p->evidence) {
     if (e.term.settings != world) {
-      throw InvalidQuery("the evidence is in another world than the outcome: a counterfactual, which needs the IDC* algorithm, not implemented yet (issue #17)");
+      throw InvalidQuery("the evidence is in another world than the outcome: a counterfactual, for identify_counterfactual (IDC*), not this interventional path");
     }
     const int i = observed(e.term.var);
     if ((((out.y | out.z) >> i) & 1U) != 0) throw InvalidQuery(fmt::format("'{}' is both asked about and given", scm.name(e.term.var)));
@@ -309,7 +309,7 @@ InterventionalQuery interventional_query(const Query& q, const Scm& scm, const A
     out.at[static_cast<std::size_t>(i)] = e.value;
   }
   for (const Setting& s : world) {
-    if (s.is_nested()) throw InvalidQuery("a nested counterfactual needs the ID* algorithm, not implemented yet (issue #17)");
+    if (s.is_nested()) throw InvalidQuery("a nested counterfactual is for identify_counterfactual (ID*), not this interventional path");
     const int i = observed(s.var);
     out.x |= bit(i);
     out.at[static_cast<std::size_t>(i)] = s.value;

@@ -11,7 +11,7 @@
 /// A named case (backdoor with a minimal adjustment set, frontdoor with a minimal mediator set)
 /// is recognised by its graphical criterion and given as a second estimand, which equals the ID
 /// algorithm's on every distribution the graph allows (both are evaluated in the tests).
-/// Not yet here (issue #17): counterfactuals (ID*, IDC*), sharp bounds.
+/// Counterfactual queries: counterfactual.hpp (ID*, IDC*); bounds when not identifiable: bounds.hpp.
 
 #include "rung/identify/admg.hpp"
 #include "rung/identify/functional.hpp"
