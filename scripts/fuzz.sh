@@ -76,9 +76,10 @@ seed() {  # seed TARGET DIR: put the starting inputs into DIR (only when it is e
 
 cpu_seconds=0
 read_cpu() {  # sets cpu_seconds: whole CPU seconds (user + system) of this shell's finished children
-  # `times` must run in this shell (in a $(...) subshell it would report the subshell's children).
-  times >"$build/logs/.times"
-  cpu_seconds=$(tail -1 "$build/logs/.times" |
+  # `times` must run in this shell (in a $(...) subshell it would report the subshell's children);
+  # one file per script, so that runs side by side do not read each other's.
+  times >"$build/logs/.times.$$"
+  cpu_seconds=$(tail -1 "$build/logs/.times.$$" |
     awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] } printf "%d", s }')
 }
 
@@ -122,5 +123,6 @@ for t in "${targets[@]}"; do
     "$t" "$cpu" "$round" "$execs" "$cov" "$ft" "$(ls "$corpus" | wc -l)" "$found" "$rc")")
   if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then status=1; fi
 done
+rm -f "$build/logs/.times.$$"
 printf '%s\n' "${summary[@]}"
 exit $status
