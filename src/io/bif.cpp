@@ -293,6 +293,10 @@ class BifReader {
       }
       node.parents = ok ? cpt.parents : std::vector<std::string>{};
       if (!ok) continue;
+      // A parent without states (`variable lung {}`, reported by check_cpts) has no rows to
+      // index: the table cannot be read against it (found by the network fuzzer: a division by
+      // zero naming a missing row).
+      if (std::find(radix.begin(), radix.end(), std::size_t{0}) != radix.end()) continue;
       std::size_t rows = 1;
       for (auto r : radix) {
         rows *= std::max<std::size_t>(r, 1);

@@ -151,7 +151,7 @@ TEST(Bif, RowsSummingTo0_9999999AreRefusedUnlessNormalised) {
 }
 
 std::vector<std::string> corpus() {
-  return {"cycle.bif",          "missing_row.bif", "missing_state.bif", "no_table.bif",     "row_sum.bif",
+  return {"cycle.bif",          "missing_row.bif", "missing_state.bif", "stateless_parent.bif", "no_table.bif",     "row_sum.bif",
           "syntax_errors.bif",  "truncated_table.bif", "unclosed_block.bif", "undeclared_parent.bif",
           "wrong_arity.bif",    "bad_entry.uai",   "markov.uai",        "short_table.uai",
           "mismatched_tags.xml", "xml_table.xml"};
