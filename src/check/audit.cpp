@@ -1259,22 +1259,20 @@ ordered_json to_json(const AuditReport& r) {
   });
   mismatched["by_field"] = std::move(fields);
   verification["mismatched"] = std::move(mismatched);
-  verification["failed"] = listing(r.failed, r.failures, [](const VerifyFailure& f) {
-    ordered_json e;
-    e["line"] = f.line;
-    e["id"] = f.id;
-    e["message"] = f.message;
-    return e;
-  });
+  // A record that could not be checked: its line, id and the message under `key`.
+  const auto failure_entry = [](const char* key) {
+    return [key](const VerifyFailure& f) {
+      ordered_json e;
+      e["line"] = f.line;
+      e["id"] = f.id;
+      e[key] = f.message;
+      return e;
+    };
+  };
+  verification["failed"] = listing(r.failed, r.failures, failure_entry("message"));
   ordered_json stated;
   stated["checked"] = r.stated_checked;
-  stated["not_checked"] = listing(r.stated_unchecked, r.stated_unchecked_list, [](const VerifyFailure& f) {
-    ordered_json e;
-    e["line"] = f.line;
-    e["id"] = f.id;
-    e["reason"] = f.message;
-    return e;
-  });
+  stated["not_checked"] = listing(r.stated_unchecked, r.stated_unchecked_list, failure_entry("reason"));
   verification["stated_model"] = std::move(stated);
   j["verification"] = std::move(verification);
   return j;

@@ -19,17 +19,27 @@
 #include <string>
 #include <vector>
 
+#include "random_case.hpp"
+
 namespace rung {
 namespace {
 
-VarMask mask(const Admg& g, std::initializer_list<const char*> names) {
-  VarMask m = 0;
-  for (const char* n : names) {
-    for (int i = 0; i < g.size(); ++i) {
-      if (g.name(i) == n) m |= VarMask{1} << i;
-    }
+using testing_support::mask;
+using testing_support::RandomCase;
+using testing_support::random_case;
+
+/// A random distribution over `size` outcomes, each 0 with probability 1/`zero_in`, else a
+/// weight from 1 to 9; all on `fallback` when every weight came out 0.
+std::vector<Rational> sparse_distribution(Rng& rng, std::size_t size, std::uint64_t zero_in, std::size_t fallback) {
+  std::vector<Rational> q(size);
+  Rational total = 0;
+  for (auto& v : q) {
+    v = rng.chance(1, zero_in) ? 0 : rng.between(1, 9);
+    total += v;
   }
-  return m;
+  if (total == 0) q[fallback] = total = 1;
+  for (auto& v : q) v /= total;
+  return q;
 }
 
 /// `inputs` combined in a random order by and/or/xor, each negated with probability 1/3.
@@ -143,14 +153,7 @@ TEST(ResponseFunctionBounds, BalkePearlClosedFormsEqualTheLinearProgram) {
   int informative = 0;
   for (int k = 0; k < 300; ++k) {
     // A random canonical model: q over (X's response to Z, Y's response to X), P(Z=1).
-    std::vector<Rational> q(16);
-    Rational total = 0;
-    for (auto& v : q) {
-      v = rng.chance(1, 2) ? 0 : rng.between(1, 9);
-      total += v;
-    }
-    if (total == 0) q[0] = total = 1;
-    for (auto& v : q) v /= total;
+    const std::vector<Rational> q = sparse_distribution(rng, 16, 2, 0);
     const Rational pz1(rng.between(1, 9), 10);
     std::vector<Rational> cells(8);
     Rational truth = 0;  // the model's ATE
@@ -276,47 +279,12 @@ TEST(ResponseFunctionBounds, IdentifiedEffectsAreAPoint) {
   }
 }
 
-/// As identify_test's random models: n binary variables in order, each an and/or/xor of up to
-/// two earlier ones and of the confounders it shares, xor its own noise; one maybe hidden.
-struct RandomCase {
-  Scm model;
-  std::vector<VarId> hidden;
-};
-
-RandomCase random_case(Rng& rng) {
-  const int n = rng.between(2, 5);
-  std::string text;
-  std::vector<std::vector<std::string>> extra(static_cast<std::size_t>(n));
-  const int confounders = rng.between(0, 3);
-  for (int c = 0; c < confounders; ++c) {
-    const int a = rng.between(0, n - 1);
-    int b = rng.between(0, n - 2);
-    if (b >= a) ++b;
-    text += fmt::format("exogenous C{} ~ Bernoulli({}/10)\n", c, rng.between(1, 9));
-    extra[static_cast<std::size_t>(a)].push_back(fmt::format("C{}", c));
-    extra[static_cast<std::size_t>(b)].push_back(fmt::format("C{}", c));
-  }
-  for (int v = 0; v < n; ++v) {
-    text += fmt::format("exogenous U{} ~ Bernoulli({}/10)\n", v, rng.between(1, 9));
-    std::vector<std::string> inputs;
-    for (int p = 0; p < v; ++p) {
-      if (inputs.size() < 2 && rng.chance(1, 2)) inputs.push_back(fmt::format("V{}", p));
-    }
-    for (const auto& c : extra[static_cast<std::size_t>(v)]) inputs.push_back(c);
-    inputs.push_back(fmt::format("U{}", v));
-    text += fmt::format("V{} := {}\n", v, random_expression(rng, inputs));
-  }
-  RandomCase out{read_scm_text(text), {}};
-  if (n > 3 && rng.chance(1, 3)) out.hidden.push_back(*out.model.find(fmt::format("V{}", rng.between(0, n - 1))));
-  return out;
-}
-
 TEST(ResponseFunctionBounds, RandomGraphsBoundTheTruth) {
   // Valid on every graph, sharp or not (several c-components: the LP drops their independence).
   Rng rng(20261217);
   int checked = 0, not_sharp = 0, too_large = 0;
   for (int k = 0; k < 400; ++k) {
-    RandomCase c = random_case(rng);
+    RandomCase c = random_case(rng, 2, 5);
     const Admg g = Admg::of(c.model, c.hidden);
     if (g.size() < 2) continue;
     const std::uint64_t columns = ResponseFunctionLp::count_columns(g);
@@ -422,14 +390,7 @@ TEST(TianPearlBounds, ClosedFormsEqualTheLinearProgram) {
   int narrowed = 0;
   for (int k = 0; k < 400; ++k) {
     // A random model: q over the 8 (X, Y_{X=1}, Y_{X=0}) types, many of them 0.
-    std::vector<Rational> q(8);
-    Rational total = 0;
-    for (auto& v : q) {
-      v = rng.chance(1, 3) ? 0 : rng.between(1, 9);
-      total += v;
-    }
-    if (total == 0) q[7] = total = 1;
-    for (auto& v : q) v /= total;
+    const std::vector<Rational> q = sparse_distribution(rng, 8, 3, 7);
     auto sum = [&](auto pred) {
       Rational s = 0;
       for (int t = 0; t < 8; ++t) {

@@ -19,18 +19,9 @@
 namespace rung {
 namespace {
 
+using testing_support::mask;
 using testing_support::RandomCase;
 using testing_support::random_case;
-
-VarMask mask(const Admg& g, std::initializer_list<const char*> names) {
-  VarMask m = 0;
-  for (const char* n : names) {
-    for (int i = 0; i < g.size(); ++i) {
-      if (g.name(i) == n) m |= VarMask{1} << i;
-    }
-  }
-  return m;
-}
 
 /// The query's estimand (and the named one, if any) evaluated on the observed distribution, each
 /// equal to the interventional answer the model gives.

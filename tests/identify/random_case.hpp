@@ -1,27 +1,41 @@
 #pragma once
 // Random models with hidden confounders for the identification tests (ID, ID*): shared by
-// identify_test.cpp and counterfactual_test.cpp.
+// identify_test.cpp, counterfactual_test.cpp and bounds_test.cpp.
 #include "rung/gen/random.hpp"
+#include "rung/identify/admg.hpp"
 #include "rung/io/scm_text.hpp"
 #include "rung/scm/scm.hpp"
 
 #include <fmt/format.h>
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 namespace rung::testing_support {
 
+/// The observed variables called `names`, as a mask.
+inline VarMask mask(const Admg& g, std::initializer_list<const char*> names) {
+  VarMask m = 0;
+  for (const char* n : names) {
+    for (int i = 0; i < g.size(); ++i) {
+      if (g.name(i) == n) m |= VarMask{1} << i;
+    }
+  }
+  return m;
+}
+
 /// A random binary SCM: n endogenous variables in order, each the and/or/xor of up to two earlier
 /// ones (possibly negated) xor its own noise; `confounders` exogenous variables each shared by
-/// two random variables; one variable hidden with probability 1/3.
+/// two random variables; one variable hidden with probability 1/3 (when n > 3). n is drawn
+/// from [min_n, max_n].
 struct RandomCase {
   Scm model;
   std::vector<VarId> hidden;
 };
 
-inline RandomCase random_case(Rng& rng) {
-  const int n = rng.between(3, 6);
+inline RandomCase random_case(Rng& rng, int min_n = 3, int max_n = 6) {
+  const int n = rng.between(min_n, max_n);
   std::string text;
   std::vector<std::vector<std::string>> extra(static_cast<std::size_t>(n));
   const int confounders = rng.between(0, 3);
