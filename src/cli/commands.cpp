@@ -152,10 +152,14 @@ void add_show(CLI::App& app, std::shared_ptr<Action> action) {
         s.out << Admg::of(m, hidden_variables(m, *hidden, *file)).to_dot();
         return 0;
       }
-      if (!*dot && is_network_file(*file)) {
-        s.out << "Bayesian network, read as its canonical SCM: one noise variable U_X per node, X := the inverse\n"
-                 "CDF of its CPT row (docs/networks.md). Rung-1 and rung-2 answers are the network's; rung-3\n"
-                 "answers are this SCM's: the network alone does not determine counterfactuals.\n\n";
+      const auto endogenous = m.endogenous();
+      const bool cpts = std::any_of(endogenous.begin(), endogenous.end(), [&](VarId v) { return m.mechanism(v).is_cpt(); });
+      if (!*dot && cpts) {
+        s.out << (is_network_file(*file) ? "Bayesian network, read as its canonical SCM"
+                                         : "Conditional probability tables (X ~ cpt), read through the canonical SCM")
+              << ": one noise variable U_X per CPT,\n"
+                 "X := the inverse CDF of its CPT row at U_X (docs/networks.md §3). Rung-1 and rung-2 answers are the\n"
+                 "CPTs'; rung-3 answers are this SCM's: CPTs alone do not determine counterfactuals.\n\n";
       }
       s.out << (*dot ? to_dot(m) : describe(m));
       return 0;

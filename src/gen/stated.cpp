@@ -84,7 +84,7 @@ class Comparer {
 
   /// Compiles a stated mechanism against the model's variables (nullopt: a name is unknown, or
   /// the source does not type-check: mismatches or an Unread).
-  std::optional<Mechanism> compile(const std::variant<Expr, TableSpec>& source, const std::string& owner, const Domain& domain,
+  std::optional<Mechanism> compile(const MechanismSource& source, const std::string& owner, const Domain& domain,
                                    StatedCheck& out) {
     // A name the model lacks may be a label (`B == 2`): only a failed compile makes it a mismatch.
     std::vector<std::string> unresolved;
@@ -612,7 +612,7 @@ void check_ladder(const std::vector<std::string_view>& sentences, const Scm& mod
   struct Stated {
     std::string name;
     std::vector<std::string> labels{"0", "1"};
-    std::variant<Expr, TableSpec> source;
+    MechanismSource source;
     std::string text;
   };
   std::vector<Stated> mechanisms;

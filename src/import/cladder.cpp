@@ -135,8 +135,7 @@ Scm with_roots(const Scm& m, const std::map<std::string, Rational>& replaced) {
       continue;
     }
     const Mechanism& mech = m.mechanism(id);
-    if (mech.is_table()) b.endogenous(name, m.domain(id), mech.table());
-    else b.endogenous(name, m.domain(id), mech.expression());
+    b.endogenous(name, m.domain(id), mech.source());
   }
   return b.build();
 }

@@ -836,10 +836,8 @@ CladderItemAnalysis analyze_cladder_item(const ordered_json& item, const Cladder
         const std::string& name = b.scm.name(v);
         if (name == r.y) {
           mb.endogenous(name, fmt::format("if B_effect then {}{} else C_other", w < 0 ? "not " : "", r.x));
-        } else if (b.scm.mechanism(v).is_table()) {
-          mb.endogenous(name, b.scm.domain(v), b.scm.mechanism(v).table());
         } else {
-          mb.endogenous(name, b.scm.domain(v), b.scm.mechanism(v).expression());
+          mb.endogenous(name, b.scm.domain(v), b.scm.mechanism(v).source());
         }
       }
       a.model = mb.build();

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <type_traits>
 #include <stdexcept>
 
 namespace rung::ve {
@@ -250,6 +251,8 @@ struct Arena {
   std::vector<std::optional<Value>> known;
   std::vector<char> is_target;
   std::vector<char> eliminable;
+  std::vector<char> absorbed;  // exogenous nodes read only as a CPT's noise: in the CPT's factor
+  std::vector<std::uint32_t> reads;  // per node: the function nodes reading it
   std::vector<std::uint32_t> card;
   std::vector<std::ptrdiff_t> function_of;
   std::size_t held = 0;  // heap_bytes of every value in `values` (the byte guard's running total)
@@ -402,6 +405,91 @@ Arena<S>& arena() {
   return a;
 }
 
+/// The factor P(X | parents) of the CPT node `id` (its noise absorbed), over the parents not
+/// known yet and X unless observed; folds it into `scalar` or `a.known` when it has no scope left.
+/// Returns true when the evidence on X is impossible given known parents.
+template <class S>
+bool cpt_factor(const WorldNetwork& net, NodeId id, std::optional<Value> ev, std::size_t limit, Arena<S>& a, S& scalar) {
+  const WorldNode& node = net.node(id);
+  const Mechanism& m = net.scm().mechanism(node.var);
+  const NodeSet& parents = m.parents();
+  const std::size_t values = m.cpt_values();
+  const auto probability = [&](std::size_t cell) -> S {
+    if constexpr (std::is_same_v<S, double>) {
+      return m.cpt_doubles()[cell];
+    } else {
+      return from_rational<S>(m.cpt_probabilities()[cell]);
+    }
+  };
+  a.inputs.clear();
+  for (std::size_t i = 0; i < parents.size(); ++i) {
+    if (parents[i] == m.cpt_noise()) continue;
+    const NodeId in = node.inputs[i];
+    if (a.known[in]) {
+      a.scratch[parents[i]] = *a.known[in];
+    } else {
+      a.inputs.push_back(in);
+    }
+  }
+  std::sort(a.inputs.begin(), a.inputs.end());
+  a.inputs.erase(std::unique(a.inputs.begin(), a.inputs.end()), a.inputs.end());
+  if (a.inputs.empty()) {  // the row is known
+    const std::size_t row = m.cpt_row(a.scratch) * values;
+    if (ev) {
+      const auto& p = m.cpt_probabilities()[row + *ev];
+      a.known[id] = *ev;
+      if (p.is_zero()) return true;
+      scalar *= probability(row + *ev);
+      return false;
+    }
+    if (a.is_target[id] == 0) {
+      for (std::size_t j = 0; j < values; ++j) {
+        if (is_one(m.cpt_probabilities()[row + j])) {
+          a.known[id] = static_cast<Value>(j);
+          return false;
+        }
+      }
+    }
+  }
+  if (!ev) a.inputs.push_back(id);  // X's id follows its parents' (topological ids)
+  typename Arena<S>::Dense f;
+  f.scope = {a.nodes.size(), a.inputs.size()};
+  for (NodeId s : a.inputs) {
+    a.nodes.push_back(s);
+    a.cards.push_back(a.card[s]);
+  }
+  const std::span<const NodeId> scope = a.scope(f.scope);
+  const std::span<const std::uint32_t> card = a.scope_card(f.scope);
+  a.slot.assign(parents.size(), std::numeric_limits<std::size_t>::max());
+  for (std::size_t i = 0; i < parents.size(); ++i) {
+    if (parents[i] != m.cpt_noise() && !a.known[node.inputs[i]]) {
+      a.slot[i] = static_cast<std::size_t>(std::lower_bound(scope.begin(), scope.end(), node.inputs[i]) - scope.begin());
+    }
+  }
+  const std::size_t cells = check_cells(card, limit);
+  f.values = Arena<S>::grow(a.values, cells);
+  f.indicator = true;
+  a.counter.assign(scope.size(), 0);
+  for (std::size_t cell = 0; cell < cells; ++cell) {
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      if (a.slot[i] != std::numeric_limits<std::size_t>::max()) a.scratch[parents[i]] = a.counter[a.slot[i]];
+    }
+    const std::size_t x = ev ? *ev : a.counter.back();
+    const std::size_t at = m.cpt_row(a.scratch) * values + x;
+    const Rational& p = m.cpt_probabilities()[at];
+    f.indicator = f.indicator && (p.is_zero() || is_one(p));
+    a.values[f.values.begin + cell] = probability(at);
+    for (std::size_t d = a.counter.size(); d-- > 0;) {
+      if (++a.counter[d] < card[d]) break;
+      a.counter[d] = 0;
+    }
+  }
+  f.cell_bytes = a.charge(f.values);
+  a.dense.push_back(f);
+  if (ev) a.known[id] = *ev;  // the children read the observed value
+  return false;
+}
+
 /// Builds the factors of `net` in `a`, folding away every value known without uncertainty;
 /// returns false when the evidence is impossible. `scalar` collects the probability of observed
 /// exogenous nodes.
@@ -412,9 +500,48 @@ bool build_factors(const WorldNetwork& net, std::span<const std::optional<Value>
   const std::size_t n = net.size();
   bool impossible = false;
   a.scratch.assign(scm.size(), 0);
+  // A CPT node whose noise nothing else reads (and that is neither a target nor observed) is
+  // the factor P(X | parents) itself: the noise and the inverse-CDF table are never built. So
+  // rung-1 and rung-2 queries on networks cost what the CPTs cost; only worlds that share a
+  // CPT's noise (counterfactuals) build it.
+  a.absorbed.assign(n, 0);
+  a.reads.assign(n, 0);
+  for (NodeId id = 0; id < n; ++id) {
+    const WorldNode& node = net.node(id);
+    if (node.kind != WorldNode::Kind::function) continue;
+    for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+      const NodeId in = node.inputs[i];
+      if (std::find(node.inputs.begin(), node.inputs.begin() + static_cast<std::ptrdiff_t>(i), in) ==
+          node.inputs.begin() + static_cast<std::ptrdiff_t>(i)) {
+        ++a.reads[in];
+      }
+    }
+  }
+  for (NodeId id = 0; id < n; ++id) {
+    const WorldNode& node = net.node(id);
+    if (node.kind != WorldNode::Kind::function || !scm.mechanism(node.var).is_cpt()) continue;
+    const Mechanism& m = scm.mechanism(node.var);
+    const NodeSet& parents = m.parents();
+    const auto slot = static_cast<std::size_t>(std::lower_bound(parents.begin(), parents.end(), m.cpt_noise()) - parents.begin());
+    const NodeId u = node.inputs[slot];
+    const bool observed = u < evidence.size() && evidence[u].has_value();
+    if (net.node(u).kind == WorldNode::Kind::exogenous && a.reads[u] == 1 && a.is_target[u] == 0 && !observed) {
+      a.absorbed[u] = 1;
+    }
+  }
   for (NodeId id = 0; id < n; ++id) {
     const WorldNode& node = net.node(id);
     const std::optional<Value> ev = id < evidence.size() ? evidence[id] : std::nullopt;
+    if (a.absorbed[id] != 0) continue;  // in its CPT's factor
+    if (node.kind == WorldNode::Kind::function && scm.mechanism(node.var).is_cpt()) {
+      const Mechanism& m = scm.mechanism(node.var);
+      const NodeSet& parents = m.parents();
+      const auto slot = static_cast<std::size_t>(std::lower_bound(parents.begin(), parents.end(), m.cpt_noise()) - parents.begin());
+      if (a.absorbed[node.inputs[slot]] != 0) {
+        impossible = cpt_factor(net, id, ev, limit, a, scalar) || impossible;
+        continue;
+      }
+    }
     switch (node.kind) {
       case WorldNode::Kind::constant:
         a.known[id] = node.value;
@@ -550,7 +677,8 @@ Factor<S> joint_of(const WorldNetwork& net, std::vector<NodeId> targets, std::sp
   }
   a.eliminable.resize(n);
   for (NodeId id = 0; id < n; ++id) {
-    a.eliminable[id] = a.is_target[id] == 0 && !a.known[id] && net.node(id).kind != WorldNode::Kind::constant;
+    a.eliminable[id] = a.is_target[id] == 0 && !a.known[id] && net.node(id).kind != WorldNode::Kind::constant &&
+                       a.absorbed[id] == 0;
   }
   min_fill(n, a.cliques, a.card, a.eliminable, a.fill, a.order);
 

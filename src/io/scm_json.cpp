@@ -23,7 +23,15 @@ void write_variable(JsonWriter& out, const Variable& v) {
   if (v.hidden) out.key("hidden").value(true);
   const Mechanism& m = *v.mechanism;
   out.key("mechanism");
-  if (m.is_table()) {
+  if (m.is_cpt()) {
+    out.begin_object().key("cpt").begin_object().key("parents").strings(m.cpt().parents).key("rows").begin_array();
+    for (const auto& row : m.cpt().rows) {
+      out.begin_object().key("given").strings(row.given).key("p").begin_array();
+      for (const auto& p : row.p) out.value(to_string(p));
+      out.end_array().end_object();
+    }
+    out.end_array().end_object().end_object();
+  } else if (m.is_table()) {
     out.begin_object().key("table").begin_object().key("inputs").strings(m.table().inputs).key("rows").begin_array();
     for (const auto& row : m.table().rows) {
       out.begin_array();
@@ -40,7 +48,7 @@ void write_variable(JsonWriter& out, const Variable& v) {
 void write_variables(JsonWriter& out, const Scm& scm, VarKind kind) {
   out.begin_array();
   for (const Variable& v : scm.variables()) {
-    if (v.kind == kind) write_variable(out, v);
+    if (v.kind == kind && !v.implied) write_variable(out, v);  // a CPT's noise is implied by it
   }
   out.end_array();
 }
@@ -221,7 +229,7 @@ class JsonReader {
       paths_.push_back(path);
       return;
     }
-    std::optional<std::variant<Expr, TableSpec>> mechanism;
+    std::optional<MechanismSource> mechanism;
     if (rhs.is_string()) {
       try {
         mechanism = parse_expression(rhs.get<std::string>());
@@ -231,8 +239,11 @@ class JsonReader {
       }
     } else if (rhs.is_object() && rhs.size() == 1 && rhs.contains("table")) {
       mechanism = table(rhs.at("table"), rhs_path + "/table");
+    } else if (rhs.is_object() && rhs.size() == 1 && rhs.contains("cpt")) {
+      mechanism = cpt(rhs.at("cpt"), rhs_path + "/cpt");
     } else {
-      fail(rhs_path, fmt::format("expected an expression string or {{\"table\": ...}}, found {}", rhs.type_name()));
+      fail(rhs_path, fmt::format("expected an expression string, {{\"table\": ...}} or {{\"cpt\": ...}}, found {}",
+                                 rhs.is_object() ? "an object with other fields" : rhs.type_name()));
     }
     if (!ok || !mechanism) return;
     builder_.endogenous(*name, std::move(domain), std::move(*mechanism), {index, index, index});
@@ -240,7 +251,62 @@ class JsonReader {
     paths_.push_back(path);
   }
 
-  std::optional<std::variant<Expr, TableSpec>> table(const json& t, const std::string& path) {
+  /// `{"parents": [...], "rows": [{"given": [...], "p": ["1/10", ...]}, ...]}`
+  std::optional<MechanismSource> cpt(const json& t, const std::string& path) {
+    if (!t.is_object() || !t.contains("parents") || !t.contains("rows")) {
+      fail(path, "expected an object with \"parents\" and \"rows\"");
+      return std::nullopt;
+    }
+    for (const auto& [key, value] : t.items()) {
+      if (key != "parents" && key != "rows") fail(path + "/" + key, "unknown field (expected \"parents\" or \"rows\")");
+    }
+    CptSpec spec;
+    auto parents = strings_at(t.at("parents"), path + "/parents");
+    if (!parents) return std::nullopt;
+    spec.parents = std::move(*parents);
+    const json& rows = t.at("rows");
+    if (!rows.is_array()) {
+      fail(path + "/rows", fmt::format("expected an array of rows, found {}", rows.type_name()));
+      return std::nullopt;
+    }
+    bool ok = true;
+    spec.rows.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::string row_path = fmt::format("{}/rows/{}", path, i);
+      const json& r = rows[i];
+      if (!r.is_object() || !r.contains("given") || !r.contains("p") || r.size() != 2) {
+        fail(row_path, "expected an object {\"given\": [parent values], \"p\": [probabilities]}");
+        ok = false;
+        continue;
+      }
+      CptSpec::Row row;
+      auto given = strings_at(r.at("given"), row_path + "/given");
+      auto texts = strings_at(r.at("p"), row_path + "/p");
+      if (!given || !texts) {
+        ok = false;
+        continue;
+      }
+      row.given = std::move(*given);
+      for (std::size_t j = 0; j < texts->size(); ++j) {
+        const std::string& text = (*texts)[j];
+        if (auto q = try_parse_rational(text)) {
+          row.p.push_back(std::move(*q));
+        } else {
+          fail(fmt::format("{}/p/{}", row_path, j),
+               text.size() > kMaxNumberText
+                   ? fmt::format("probability '{}...' is {} characters long: at most {} are read", text.substr(0, 32),
+                                 text.size(), kMaxNumberText)
+                   : fmt::format("invalid probability '{}'", text));
+          ok = false;
+        }
+      }
+      spec.rows.push_back(std::move(row));
+    }
+    if (!ok) return std::nullopt;
+    return spec;
+  }
+
+  std::optional<MechanismSource> table(const json& t, const std::string& path) {
     if (!t.is_object() || !t.contains("inputs") || !t.contains("rows")) {
       fail(path, "expected an object with \"inputs\" and \"rows\"");
       return std::nullopt;

@@ -191,7 +191,7 @@ struct Statement {
   bool has_name = false;  ///< the name was read and may get a placeholder
   std::optional<Domain> domain;
   std::vector<Rational> prior;
-  std::variant<Expr, TableSpec> mechanism;
+  MechanismSource mechanism;
   DeclarationSource at;
   int first_line = 0;
   int last_line = 0;
@@ -610,12 +610,22 @@ class Reader {
       if (!domain(c, st)) return false;
       c.skip_blanks();
     }
+    if (c.peek() == '~') {  // `~ cpt(...) { ... }`
+      Cursor word = c;
+      ++word.pos;
+      word.skip_blanks();
+      if (word.peek_name() == "cpt") {
+        st.at.rhs = word.here();
+        c = word;
+        return table(c, st, index, next, true);
+      }
+    }
     if (!c.at(":=")) {
       const std::string after = st.domain ? fmt::format("the domain of {}", st.name) : fmt::format("'{}'", st.name);
       if (c.peek() == '~') {
         return fail(c, fmt::format("expected ':=' after {}, found '~' (an exogenous variable is declared as "
-                                   "'exogenous {} ~ ...')",
-                                   after, st.name));
+                                   "'exogenous {} ~ ...', a conditional probability table as '{} ~ cpt(...) {{ ... }}')",
+                                   after, st.name, st.name));
       }
       return fail(c, fmt::format("expected ':=' after {}, found {}", after, c.found()));
     }
@@ -623,7 +633,7 @@ class Reader {
     c.skip_blanks();
     st.at.rhs = c.here();
     if (c.end()) return fail(c, "expected an expression or a table after ':=', found end of line");
-    if (c.peek_name() == "table") return table(c, st, index, next);
+    if (c.peek_name() == "table") return table(c, st, index, next, false);
 
     try {
       st.mechanism = parse_expression(c.s.substr(c.pos));
@@ -640,9 +650,20 @@ class Reader {
     return true;
   }
 
-  /// `table(IN, ...) { rows }`; the cursor is on `table`. Consumes the lines of the table body.
-  bool table(Cursor& c, Statement& st, std::size_t index, std::size_t& next) {
-    TableSpec t;
+  /// What a table or CPT body is read into.
+  struct Body {
+    bool cpt = false;
+    TableSpec table;
+    CptSpec probabilities;
+    [[nodiscard]] std::string_view what() const { return cpt ? "CPT" : "table"; }
+    std::vector<std::string>& inputs() { return cpt ? probabilities.parents : table.inputs; }
+  };
+
+  /// `table(IN, ...) { rows }` or `cpt(PARENT, ...) { rows }`; the cursor is on the word.
+  /// Consumes the lines of the body.
+  bool table(Cursor& c, Statement& st, std::size_t index, std::size_t& next, bool cpt) {
+    Body t;
+    t.cpt = cpt;
     bool ok = header(c, st, t);
     if (!ok) {
       // Resynchronise: at the '{' if the line has one, else skip the rows that follow.
@@ -666,7 +687,8 @@ class Reader {
         const int last = line_number(index - 1);
         const int column = static_cast<int>(std::min(lines_[index - 1].size(), kMaxLineBytes)) + 1;
         report(last, column,
-               fmt::format("expected '}}' to close the table of {} opened on line {}, found end of file", st.name, opened));
+               fmt::format("expected '}}' to close the {} of {} opened on line {}, found end of file", t.what(), st.name,
+                           opened));
         st.last_line = last;
         next = index;
         return false;
@@ -680,22 +702,27 @@ class Reader {
       c = *line;
       if (looks_like_statement(c)) {
         report(c.line, c.column(),
-               fmt::format("expected '}}' to close the table of {} opened on line {}, found {}", st.name, opened,
+               fmt::format("expected '}}' to close the {} of {} opened on line {}, found {}", t.what(), st.name, opened,
                            c.found()));
         st.last_line = c.line - 1;
         next = index;
         return false;
       }
     }
-    st.mechanism = std::move(t);
+    if (cpt) {
+      st.mechanism = std::move(t.probabilities);
+    } else {
+      st.mechanism = std::move(t.table);
+    }
     return ok;
   }
 
-  /// `table(IN, ...) {`; leaves the cursor after the '{'.
-  bool header(Cursor& c, const Statement& st, TableSpec& t) {
-    c.name();
+  /// `table(IN, ...) {` or `cpt(PARENT, ...) {`; leaves the cursor after the '{'.
+  bool header(Cursor& c, const Statement& st, Body& t) {
+    const std::string_view word = c.name();
+    const std::string_view inputs = t.cpt ? "parents" : "inputs";
     c.skip_blanks();
-    if (c.peek() != '(') return fail(c, fmt::format("expected '(' after 'table', found {}", c.found()));
+    if (c.peek() != '(') return fail(c, fmt::format("expected '(' after '{}', found {}", word, c.found()));
     ++c.pos;
     c.skip_blanks();
     if (c.peek() != ')') {
@@ -703,30 +730,31 @@ class Reader {
         c.skip_blanks();
         const std::string_view input = c.name();
         if (input.empty()) {
-          return fail(c, fmt::format("expected an input variable of the table of {}, found {}", st.name, c.found()));
+          return fail(c, fmt::format("expected {} of the {} of {}, found {}",
+                                     t.cpt ? "a parent" : "an input variable", t.what(), st.name, c.found()));
         }
-        t.inputs.emplace_back(input);
+        t.inputs().emplace_back(input);
         c.skip_blanks();
         if (c.peek() == ',') {
           ++c.pos;
           continue;
         }
         if (c.peek() == ')') break;
-        return fail(c, fmt::format("expected ',' or ')' in the inputs of the table of {}, found {}", st.name,
+        return fail(c, fmt::format("expected ',' or ')' in the {} of the {} of {}, found {}", inputs, t.what(), st.name,
                                    c.found()));
       }
     }
     ++c.pos;
     c.skip_blanks();
     if (c.peek() != '{') {
-      return fail(c, fmt::format("expected '{{' to open the rows of the table of {}, found {}", st.name, c.found()));
+      return fail(c, fmt::format("expected '{{' to open the rows of the {} of {}, found {}", t.what(), st.name, c.found()));
     }
     ++c.pos;
     return true;
   }
 
   /// Reads rows up to the end of the line; true when the table's '}' was read.
-  bool rows(Cursor& c, const Statement& st, TableSpec& t, bool& ok) {
+  bool rows(Cursor& c, const Statement& st, Body& t, bool& ok) {
     while (true) {
       c.skip_blanks();
       if (c.end()) return false;
@@ -738,7 +766,7 @@ class Reader {
         ++c.pos;
         c.skip_blanks();
         if (!c.end()) {
-          ok = fail(c, fmt::format("expected end of line after the table of {}, found {}", st.name, c.found()));
+          ok = fail(c, fmt::format("expected end of line after the {} of {}, found {}", t.what(), st.name, c.found()));
         }
         return true;
       }
@@ -749,22 +777,24 @@ class Reader {
     }
   }
 
-  /// `v1, v2 -> out`
-  bool row(Cursor& c, const Statement& st, TableSpec& t) {
+  /// `v1, v2 -> out` (a table) or `v1, v2 -> p1, p2, ...` (a CPT).
+  bool row(Cursor& c, const Statement& st, Body& t) {
     TableSpec::Row r;
     r.at = c.here();
+    const std::string_view what = t.what();
     if (!c.at("->")) {
       while (true) {
         bool bad_quote = false;
         std::string value = c.label(bad_quote);
-        if (bad_quote) return fail(c, fmt::format("expected a closed quoted value in a table row of {}, found {}", st.name, c.found()));
+        if (bad_quote) {
+          return fail(c, fmt::format("expected a closed quoted value in a {} row of {}, found {}", what, st.name, c.found()));
+        }
         if (value.empty()) {
           if (r.in.empty()) {
-            return fail(c, fmt::format("expected a table row 'v1, v2, ... -> out' of {}, found {}", st.name,
-                                       c.found()));
+            return fail(c, fmt::format("expected a {} row '{}' of {}, found {}", what,
+                                       t.cpt ? "v1, v2, ... -> p1, p2, ..." : "v1, v2, ... -> out", st.name, c.found()));
           }
-          return fail(c, fmt::format("expected a value after ',' in a table row of {}, found {}", st.name,
-                                     c.found()));
+          return fail(c, fmt::format("expected a value after ',' in a {} row of {}, found {}", what, st.name, c.found()));
         }
         r.in.push_back(std::move(value));
         c.skip_blanks();
@@ -773,9 +803,29 @@ class Reader {
         c.skip_blanks();
       }
     }
-    if (!c.at("->")) return fail(c, fmt::format("expected ',' or '->' in a table row of {}, found {}", st.name, c.found()));
+    if (!c.at("->")) return fail(c, fmt::format("expected ',' or '->' in a {} row of {}, found {}", what, st.name, c.found()));
     c.pos += 2;
     c.skip_blanks();
+    if (t.cpt) {
+      CptSpec::Row p;
+      p.at = r.at;
+      p.given = std::move(r.in);
+      while (true) {
+        c.skip_blanks();
+        auto q = probability(c);
+        if (!q) return false;
+        p.p.push_back(std::move(*q));
+        c.skip_blanks();
+        if (c.peek() != ',') break;
+        ++c.pos;
+      }
+      if (!c.end() && c.peek() != ';' && c.peek() != '}') {
+        return fail(c, fmt::format("expected ',', ';', '}}' or end of line after a probability in a CPT row of {}, found {}",
+                                   st.name, c.found()));
+      }
+      t.probabilities.rows.push_back(std::move(p));
+      return true;
+    }
     bool bad_quote = false;
     std::string out = c.label(bad_quote);
     if (out.empty()) return fail(c, fmt::format("expected the value of {} after '->', found {}", st.name, c.found()));
@@ -785,7 +835,7 @@ class Reader {
       return fail(c, fmt::format("expected ';', '}}' or end of line after a table row of {}, found {}", st.name,
                                  c.found()));
     }
-    t.rows.push_back(std::move(r));
+    t.table.rows.push_back(std::move(r));
     return true;
   }
 
@@ -825,6 +875,7 @@ std::string write_scm_text(const Scm& scm) {
   for (VarId id = 0; id < scm.size(); ++id) {
     const Variable& v = scm.variable(id);
     const std::size_t start = out.size();
+    if (v.implied) continue;  // the noise of a CPT: declared by it
     if (v.kind == VarKind::exogenous) {
       if (v.domain.is_boolean()) {
         out += fmt::format("exogenous {} ~ Bernoulli({})\n", v.name, to_string(v.prior.at(1)));
@@ -836,7 +887,7 @@ std::string write_scm_text(const Scm& scm) {
     } else {
       out += v.name;
       if (!v.domain.is_boolean()) out += " in " + v.domain.to_string();
-      out += " := " + v.mechanism->to_string() + "\n";
+      out += (v.mechanism->is_cpt() ? " ~ " : " := ") + v.mechanism->to_string() + "\n";
     }
     // The format has no line continuation: a statement the reader would refuse is not written.
     for (std::size_t begin = start; begin < out.size();) {

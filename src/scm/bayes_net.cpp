@@ -131,12 +131,6 @@ std::vector<Diagnostic> check_cpts(BayesNet& net, const CptOptions& options, Cpt
   return problems;
 }
 
-std::string noise_name(const BayesNet& net, const std::string& node) {
-  std::string name = "U_" + node;
-  while (net.find(name)) name = "U_" + name;
-  return name;
-}
-
 Scm to_scm(const BayesNet& net) {
   ScmBuilder b;
   std::vector<Diagnostic> refused;
@@ -148,69 +142,26 @@ Scm to_scm(const BayesNet& net) {
       refused.push_back({"", node.at.line, node.at.column, fmt::format("variable {}: {}", node.name, e.what())});
       continue;
     }
-    // Cut points of every cumulative row, merged.
-    std::vector<Rational> cuts;
-    for (const auto& row : node.cpt) {
-      Rational c = 0;
-      for (std::size_t j = 0; j + 1 < row.size(); ++j) {
-        c += row[j];
-        if (c > 0 && c < 1) cuts.push_back(c);
-      }
-    }
-    std::sort(cuts.begin(), cuts.end());
-    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-    cuts.push_back(1);
-    std::vector<std::string> noise_labels;
-    std::vector<Rational> prior;
-    Rational previous = 0;
-    for (std::size_t k = 0; k < cuts.size(); ++k) {
-      noise_labels.push_back(std::to_string(k));
-      prior.push_back(cuts[k] - previous);
-      previous = cuts[k];
-    }
-    const std::string u = noise_name(net, node.name);
     DeclarationSource at{node.at, node.at, node.cpt_at};
-    // Refuse before building: a table over the limit would be materialised as strings first.
-    constexpr std::size_t kMaxRows = std::size_t{1} << 20;  // the table limit of Mechanism
-    if (node.cpt.size() > kMaxRows / cuts.size()) {
-      refused.push_back({"", node.cpt_at.line, node.cpt_at.column,
-                         fmt::format("the canonical table of {} would need {} x {} = {} rows (parent configurations "
-                                     "x noise values), more than the table limit of {}",
-                                     node.name, node.cpt.size(), cuts.size(),
-                                     static_cast<unsigned long long>(node.cpt.size()) * cuts.size(), kMaxRows)});
-      continue;
-    }
-    b.exogenous(u, Domain(std::move(noise_labels)), std::move(prior), at);
-
-    TableSpec t;
-    t.inputs = node.parents;
-    t.inputs.push_back(u);
-    t.rows.reserve(node.cpt.size() * cuts.size());
+    CptSpec cpt;
+    cpt.parents = node.parents;
+    cpt.rows.reserve(node.cpt.size());
     std::vector<const std::vector<std::string>*> parent_states;
     for (const auto& p : node.parents) parent_states.push_back(&net.nodes[*net.find(p)].states);
     for (std::size_t r = 0; r < node.cpt.size(); ++r) {
-      std::vector<std::string> in(node.parents.size());
+      CptSpec::Row row;
+      row.given.resize(node.parents.size());
       std::size_t rest = r;
       for (std::size_t i = node.parents.size(); i-- > 0;) {
         const auto& ps = *parent_states[i];
-        in[i] = ps[rest % ps.size()];
+        row.given[i] = ps[rest % ps.size()];
         rest /= ps.size();
       }
-      // Walk the noise intervals and the row's cumulative sums together.
-      const auto& row = node.cpt[r];
-      std::size_t j = 0;
-      Rational cumulative = row.empty() ? Rational(1) : row[0];
-      for (std::size_t k = 0; k < cuts.size(); ++k) {
-        while (cumulative < cuts[k] && j + 1 < row.size()) cumulative += row[++j];
-        TableSpec::Row out;
-        out.in = in;
-        out.in.push_back(std::to_string(k));
-        out.out = node.states.at(j);
-        out.at = row_location(node, r);
-        t.rows.push_back(std::move(out));
-      }
+      row.p = node.cpt[r];
+      row.at = row_location(node, r);
+      cpt.rows.push_back(std::move(row));
     }
-    b.endogenous(node.name, std::move(*states), std::move(t), at);
+    b.endogenous(node.name, std::move(*states), std::move(cpt), at);
   }
   if (!refused.empty()) throw ParseError(std::move(refused));
   try {
@@ -241,6 +192,18 @@ BayesNet to_bayes_net(const Scm& scm) {
     node.states = scm.domain(v).labels();
     std::vector<VarId> parents;
     std::vector<VarId> noise;
+    if (scm.mechanism(v).is_cpt()) {  // the table as it is: no noise to sum over
+      const Mechanism& m = scm.mechanism(v);
+      for (auto [p, radix] : m.cpt_parents()) node.parents.push_back(scm.name(p));
+      const auto& p = m.cpt_probabilities();
+      for (std::size_t r = 0; r * m.cpt_values() < p.size(); ++r) {
+        node.cpt.emplace_back(p.begin() + static_cast<std::ptrdiff_t>(r * m.cpt_values()),
+                              p.begin() + static_cast<std::ptrdiff_t>((r + 1) * m.cpt_values()));
+      }
+      node.has_cpt = true;
+      net.nodes.push_back(std::move(node));
+      continue;
+    }
     for (VarId p : scm.mechanism(v).parents()) (scm.is_exogenous(p) ? noise : parents).push_back(p);
     if (scm.mechanism(v).is_table()) {  // the parents in the order the table lists them (as read)
       parents.clear();

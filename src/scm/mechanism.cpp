@@ -1,9 +1,12 @@
 #include "rung/scm/mechanism.hpp"
 
+#include "rung/core/scalar.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <map>
 #include <string_view>
 
@@ -41,6 +44,7 @@ class MechanismCompiler {
   }
 
   bool table(const TableSpec& t, const Domain& target);
+  bool cpt(const CptSpec& t, const Domain& target);
 
  private:
   using Op = Mechanism::Op;
@@ -323,13 +327,190 @@ bool MechanismCompiler::table(const TableSpec& t, const Domain& target) {
   return true;
 }
 
-std::optional<Mechanism> Mechanism::compile(std::variant<Expr, TableSpec> source, const std::string& owner,
+std::vector<Rational> cpt_cut_points(const CptSpec& cpt) {
+  std::vector<Rational> cuts;
+  for (const auto& row : cpt.rows) {
+    Rational c = 0;
+    for (std::size_t j = 0; j + 1 < row.p.size(); ++j) {
+      c += row.p[j];
+      if (c > 0 && c < 1) cuts.push_back(c);
+    }
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  cuts.emplace_back(1);
+  return cuts;
+}
+
+bool MechanismCompiler::cpt(const CptSpec& t, const Domain& target) {
+  constexpr std::size_t kMaxRows = std::size_t{1} << 22;
+  constexpr std::size_t kMaxCells = std::size_t{1} << 24;
+  const auto noise = resolve_(t.noise);
+  if (!noise || noise->prior == nullptr) {
+    problem_at({}, fmt::format("the noise of the CPT of {} is not declared (build CPT models with ScmBuilder)", owner_));
+    return false;
+  }
+  std::vector<const Domain*> domains;
+  std::size_t rows = 1;
+  for (std::size_t i = 0; i < t.parents.size(); ++i) {
+    const auto& name = t.parents[i];
+    auto r = resolve_(name);
+    if (!r) {
+      problem_at({}, fmt::format("unknown name '{}' in the parents of the CPT of {}", name, owner_));
+      continue;
+    }
+    if (std::find(t.parents.begin(), t.parents.begin() + static_cast<std::ptrdiff_t>(i), name) !=
+        t.parents.begin() + static_cast<std::ptrdiff_t>(i)) {
+      problem_at({}, fmt::format("parent {} is listed twice in the CPT of {}", name, owner_));
+      continue;
+    }
+    if (r->id == noise->id) {
+      problem_at({}, fmt::format("{} is the noise of {}, which its CPT reads already: it cannot be a parent", name, owner_));
+      continue;
+    }
+    add_parent(r->id);
+    domains.push_back(r->domain);
+    m_.table_inputs_.emplace_back(r->id, static_cast<Value>(r->domain->size()));
+    rows *= r->domain->size();
+    if (rows > kMaxRows || rows * target.size() > kMaxCells) {
+      problem_at({}, fmt::format("the CPT of {} would have more than {} rows or {} entries", owner_, kMaxRows, kMaxCells));
+      return false;
+    }
+  }
+  if (!ok_) return false;
+  const std::size_t m = target.size();
+  m_.cpt_noise_ = noise->id;
+  m_.cpt_values_ = m;
+  add_parent(noise->id);
+
+  constexpr std::size_t kUnset = std::numeric_limits<std::size_t>::max();
+  std::vector<std::size_t> row_of(rows, kUnset);  // canonical row -> index in t.rows
+  for (std::size_t k = 0; k < t.rows.size(); ++k) {
+    const auto& row = t.rows[k];
+    if (row.given.size() != t.parents.size()) {
+      problem_at(row.at, fmt::format("CPT row has {} parent value{}, expected {}{}", row.given.size(),
+                                     row.given.size() == 1 ? "" : "s", t.parents.size(),
+                                     t.parents.empty() ? "" : fmt::format(" ({})", fmt::join(t.parents, ", "))));
+      continue;
+    }
+    std::size_t index = 0;
+    bool row_ok = true;
+    for (std::size_t i = 0; i < row.given.size(); ++i) {
+      auto v = domains[i]->index_of(row.given[i]);
+      if (!v) {
+        problem_at(row.at, fmt::format("'{}' is not a value of {} {}", row.given[i], t.parents[i], domains[i]->to_string()));
+        row_ok = false;
+        continue;
+      }
+      index = index * domains[i]->size() + *v;
+    }
+    const std::string where = row.given.empty() ? fmt::format("the CPT of {}", owner_)
+                                                : fmt::format("the row ({}) of the CPT of {}", fmt::join(row.given, ", "), owner_);
+    if (row.p.size() != m) {
+      problem_at(row.at, fmt::format("{} has {} probabilities, expected {} (one per value of {} {})", where,
+                                     row.p.size(), m, owner_, target.to_string()));
+      row_ok = false;
+    } else {
+      Rational sum = 0;
+      bool negative = false;
+      for (const auto& p : row.p) {
+        negative = negative || p < 0;
+        sum += p;
+      }
+      if (negative) {
+        problem_at(row.at, fmt::format("negative probability in {}", where));
+        row_ok = false;
+      } else if (sum != 1) {
+        problem_at(row.at, fmt::format("{} sums to {}, not 1", where, to_string(sum)));
+        row_ok = false;
+      }
+    }
+    if (!row_ok) continue;
+    if (row_of[index] != kUnset) {
+      problem_at(row.at, fmt::format("duplicate row ({}) in the CPT of {}", fmt::join(row.given, ", "), owner_));
+      continue;
+    }
+    row_of[index] = k;
+  }
+  if (!ok_) return false;
+  std::size_t missing = 0;
+  std::string first_missing;
+  for (std::size_t index = 0; index < rows; ++index) {
+    if (row_of[index] != kUnset) continue;
+    if (++missing == 1) {
+      std::vector<std::string> labels(domains.size());
+      std::size_t rest = index;
+      for (std::size_t i = domains.size(); i-- > 0;) {
+        labels[i] = domains[i]->label(static_cast<Value>(rest % domains[i]->size()));
+        rest /= domains[i]->size();
+      }
+      first_missing = fmt::format("{}", fmt::join(labels, ", "));
+    }
+  }
+  if (missing > 0) {
+    problem_at({}, missing == 1 ? fmt::format("the CPT of {} has no row for ({})", owner_, first_missing)
+                                : fmt::format("the CPT of {} has no row for ({}) (and {} more missing)", owner_,
+                                              first_missing, missing - 1));
+    return false;
+  }
+
+  // The cut points t_1 .. t_K of the noise, from its prior; they are the rows' cut points when
+  // the builder declared the noise.
+  const auto& prior = *noise->prior;
+  std::vector<Rational> cuts;
+  cuts.reserve(prior.size());
+  Rational running = 0;
+  for (const auto& p : prior) {
+    running += p;
+    cuts.push_back(running);
+  }
+  m_.cpt_p_.reserve(rows * m);
+  m_.cpt_d_.reserve(rows * m);
+  m_.cpt_bounds_.reserve(rows * m);
+  for (std::size_t index = 0; index < rows; ++index) {
+    const auto& p = t.rows[row_of[index]].p;
+    Rational cumulative = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+      m_.cpt_p_.push_back(p[j]);
+      m_.cpt_d_.push_back(from_rational<double>(p[j]));
+      cumulative += p[j];
+      // Noise k covers (t_k, t_{k+1}]: it maps to the first j with t_{k+1} <= P(V <= j | row).
+      const std::size_t below = j + 1 == m ? cuts.size()
+                                           : static_cast<std::size_t>(std::upper_bound(cuts.begin(), cuts.end(), cumulative) -
+                                                                      cuts.begin());
+      m_.cpt_bounds_.push_back(static_cast<std::uint32_t>(below));
+    }
+    if (cumulative != 1 || cuts.empty() || cuts.back() != 1) {
+      problem_at({}, fmt::format("the prior of {}, the noise of {}, is not its CPT's", t.noise, owner_));
+      return false;
+    }
+  }
+  // Each row's cumulative sums must be cut points, else the inverse CDF does not give the row.
+  for (std::size_t index = 0; index < rows; ++index) {
+    const auto& p = t.rows[row_of[index]].p;
+    Rational cumulative = 0;
+    for (std::size_t j = 0; j + 1 < m; ++j) {
+      cumulative += p[j];
+      if (cumulative > 0 && cumulative < 1 && !std::binary_search(cuts.begin(), cuts.end(), cumulative)) {
+        problem_at({}, fmt::format("the prior of {}, the noise of {}, is not its CPT's", t.noise, owner_));
+        return false;
+      }
+    }
+  }
+  m_.program_.push_back({Op::cpt, 0});
+  m_.stack_depth_ = 1;
+  return true;
+}
+
+std::optional<Mechanism> Mechanism::compile(MechanismSource source, const std::string& owner,
                                             const Domain& target, const Resolver& resolve, Location at,
                                             std::vector<Diagnostic>& problems) {
   Mechanism m;
   MechanismCompiler c(m, owner, resolve, at, problems);
-  const bool ok = std::holds_alternative<Expr>(source) ? c.expression(std::get<Expr>(source), target)
-                                                       : c.table(std::get<TableSpec>(source), target);
+  bool ok = false;
+  if (const auto* e = std::get_if<Expr>(&source)) ok = c.expression(*e, target);
+  else if (const auto* t = std::get_if<TableSpec>(&source)) ok = c.table(*t, target);
+  else ok = c.cpt(std::get<CptSpec>(source), target);
   if (!ok) return std::nullopt;
   m.source_ = std::move(source);
   return m;
@@ -340,6 +521,10 @@ Value Mechanism::evaluate(std::span<const Value> values) const {
     std::size_t index = 0;
     for (auto [id, radix] : table_inputs_) index = index * radix + values[id];
     return remaps_[0][index];
+  }
+  if (program_.size() == 1 && program_[0].op == Op::cpt) {
+    const auto* bounds = cpt_bounds_.data() + cpt_row(values) * cpt_values_;
+    return static_cast<Value>(std::upper_bound(bounds, bounds + cpt_values_, values[cpt_noise_]) - bounds);
   }
   std::array<Value, 64> fixed{};
   std::vector<Value> heap;
@@ -364,13 +549,33 @@ Value Mechanism::evaluate(std::span<const Value> values) const {
         stack[top - 1] = stack[top - 1] != 0 ? stack[top] : stack[top + 1];
         break;
       case Op::remap: stack[top - 1] = remaps_[in.arg][stack[top - 1]]; break;
-      case Op::table: break;  // handled above
+      case Op::table:
+      case Op::cpt: break;  // handled above
     }
   }
   return stack[0];
 }
 
 std::string Mechanism::to_string() const {
+  if (is_cpt()) {
+    const auto& t = cpt();
+    std::string out = fmt::format("cpt({}) {{\n", fmt::join(t.parents, ", "));
+    for (const auto& row : t.rows) {
+      out += "  ";
+      for (std::size_t i = 0; i < row.given.size(); ++i) {
+        if (i > 0) out += ", ";
+        append_label(out, row.given[i]);
+      }
+      out += row.given.empty() ? "-> " : " -> ";
+      for (std::size_t j = 0; j < row.p.size(); ++j) {
+        if (j > 0) out += ", ";
+        out += rung::to_string(row.p[j]);
+      }
+      out += '\n';
+    }
+    out += "}";
+    return out;
+  }
   if (!is_table()) return rung::to_string(expression());
   const auto& t = table();
   std::string out = fmt::format("table({}) {{\n", fmt::join(t.inputs, ", "));

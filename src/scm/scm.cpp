@@ -6,6 +6,8 @@
 #include <cctype>
 #include <limits>
 #include <map>
+#include <memory>
+#include <set>
 #include <string_view>
 #include <utility>
 
@@ -56,6 +58,9 @@ Scm Scm::with_priors(const std::vector<std::vector<Rational>>& priors) const {
       }
       if (problem.empty() && sum != 1) problem = fmt::format("the prior of {} sums to {}, not 1", u.name, to_string(sum));
     }
+    if (problem.empty() && u.implied && prior != u.prior) {
+      problem = fmt::format("the prior of {} is implied by a CPT and cannot be replaced", u.name);
+    }
     if (!problem.empty()) problems += (problems.empty() ? "" : "\n") + problem;
   }
   if (!problems.empty()) throw InvalidModel(problems);
@@ -79,7 +84,7 @@ ScmBuilder& ScmBuilder::exogenous(std::string name, Domain domain, std::vector<R
   return *this;
 }
 
-ScmBuilder& ScmBuilder::endogenous(std::string name, Domain domain, std::variant<Expr, TableSpec> mechanism,
+ScmBuilder& ScmBuilder::endogenous(std::string name, Domain domain, MechanismSource mechanism,
                                    DeclarationSource at) {
   if (declarations_.empty()) declarations_.reserve(kTypicalDeclarations);
   declarations_.push_back({std::move(name), VarKind::endogenous, std::move(domain), {}, std::move(mechanism), at});
@@ -127,7 +132,7 @@ bool sums_to_one(const std::vector<Rational>& prior) {
 }
 
 /// The variables a mechanism's source names (atoms or table inputs that resolve), sorted.
-NodeSet referenced_variables(const std::variant<Expr, TableSpec>& source, const Mechanism::Resolver& resolve) {
+NodeSet referenced_variables(const MechanismSource& source, const Mechanism::Resolver& resolve) {
   NodeSet ids;
   auto add = [&](std::string_view name) {
     if (auto r = resolve(name)) ids.push_back(r->id);
@@ -136,8 +141,12 @@ NodeSet referenced_variables(const std::variant<Expr, TableSpec>& source, const 
     std::vector<const Expr*> atoms;
     collect_atoms(*e, atoms);
     for (const Expr* a : atoms) add(a->text);
+  } else if (const auto* t = std::get_if<TableSpec>(&source)) {
+    for (const auto& name : t->inputs) add(name);
   } else {
-    for (const auto& name : std::get<TableSpec>(source).inputs) add(name);
+    const auto& cpt = std::get<CptSpec>(source);
+    for (const auto& name : cpt.parents) add(name);
+    add(cpt.noise);
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -309,21 +318,64 @@ std::string cycle_message(const CycleArc& c, const Dag& dag) {
 std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) const {
   const std::size_t first_problem = problems.size();
 
+  // CPT mechanisms declare their noise, just before them: `U_X`, with `U_` prefixed while the
+  // name is taken. The CPT's own declaration is copied with the noise's name filled in.
+  std::vector<const Declaration*> declared;
+  declared.reserve(declarations_.size());
+  std::vector<std::unique_ptr<Declaration>> made;
+  {
+    std::set<std::string_view> taken;
+    bool any_cpt = false;
+    for (const auto& d : declarations_) {
+      taken.insert(d.name);
+      any_cpt = any_cpt || std::holds_alternative<CptSpec>(d.mechanism);
+    }
+    std::set<std::string> noise_names;
+    for (const auto& d : declarations_) {
+      const auto* cpt = any_cpt ? std::get_if<CptSpec>(&d.mechanism) : nullptr;
+      if (cpt == nullptr || d.kind != VarKind::endogenous) {
+        declared.push_back(&d);
+        continue;
+      }
+      std::string noise = "U_" + d.name;
+      while (taken.contains(noise) || noise_names.contains(noise)) noise = "U_" + noise;
+      const std::vector<Rational> cuts = cpt_cut_points(*cpt);
+      std::vector<std::string> labels;
+      std::vector<Rational> prior;
+      labels.reserve(cuts.size());
+      prior.reserve(cuts.size());
+      Rational previous = 0;
+      for (std::size_t k = 0; k < cuts.size(); ++k) {
+        labels.push_back(std::to_string(k));
+        prior.push_back(cuts[k] - previous);
+        previous = cuts[k];
+      }
+      auto u = std::make_unique<Declaration>(
+          Declaration{noise, VarKind::exogenous, Domain(std::move(labels)), std::move(prior), Expr{}, d.at, true});
+      auto owner = std::make_unique<Declaration>(d);
+      std::get<CptSpec>(owner->mechanism).noise = noise;
+      noise_names.insert(std::move(noise));
+      declared.push_back(u.get());
+      declared.push_back(owner.get());
+      made.push_back(std::move(u));
+      made.push_back(std::move(owner));
+    }
+  }
+
   // Canonical order: exogenous first, then endogenous, each in declaration order.
   std::vector<const Declaration*> order;
-  order.reserve(declarations_.size());
+  order.reserve(declared.size());
   for (auto kind : {VarKind::exogenous, VarKind::endogenous}) {
-    for (const auto& d : declarations_) {
-      if (d.kind == kind) order.push_back(&d);
+    for (const Declaration* d : declared) {
+      if (d->kind == kind) order.push_back(d);
     }
   }
 
   Scm scm;
   // Names are checked in declaration order, so "first declared" means first in the file.
   std::map<std::string_view, const Declaration*> by_name;
-  std::vector<char> rejected(declarations_.size(), 0);  // by declaration index
-  for (std::size_t i = 0; i < declarations_.size(); ++i) {
-    const Declaration* d = &declarations_[i];
+  std::map<const Declaration*, char> rejected;
+  for (const Declaration* d : declared) {
     if (!is_valid_name(d->name)) {
       problems.push_back(at(d->at.name, fmt::format("invalid name '{}': use letters, digits and '_'", d->name)));
     } else if (std::isdigit(static_cast<unsigned char>(d->name.front())) != 0) {
@@ -338,12 +390,12 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     } else {
       continue;
     }
-    rejected[i] = 1;
+    rejected[d] = 1;
   }
   std::vector<const Declaration*> kept;  // declarations with a valid, unique name, in id order
   kept.reserve(order.size());
   for (const Declaration* d : order) {
-    if (rejected[static_cast<std::size_t>(d - declarations_.data())] == 0) kept.push_back(d);
+    if (!rejected.contains(d)) kept.push_back(d);
   }
 
   for (const Declaration* d : kept) {
@@ -379,11 +431,13 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
   Mechanism::Resolver resolve = [&](std::string_view name) -> std::optional<Mechanism::Resolved> {
     auto id = scm.dag_.find(name);
     if (!id) return std::nullopt;
-    return Mechanism::Resolved{*id, &kept[*id]->domain};
+    const Declaration* d = kept[*id];
+    return Mechanism::Resolved{*id, &d->domain, d->kind == VarKind::exogenous ? &d->prior : nullptr};
   };
   scm.variables_.reserve(kept.size());
   for (const Declaration* d : kept) {
     Variable v{d->name, d->kind, d->domain, d->prior, std::nullopt};
+    v.implied = d->implied;
     if (d->kind == VarKind::endogenous) {
       v.mechanism = Mechanism::compile(d->mechanism, d->name, d->domain, resolve, d->at.rhs, problems);
     } else {

@@ -21,7 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kExamples = {"cladder_mediation",  "confounded_treatment", "counterbench_chain",
-                                            "firing_squad",       "table_mechanism",      "three_valued"};
+                                            "firing_squad",       "sprinkler_cpt",        "table_mechanism",
+                                            "three_valued"};
 
 struct Result {
   int status;
@@ -607,7 +608,7 @@ TEST_F(Cli, ConvertsNetworksToBifScmAndBack) {
   ASSERT_EQ(bif.status, 0) << bif.err;
   EXPECT_NE(bif.out.find("type discrete [ 3 ] { <5, 5-12, 12+ };"), std::string::npos);
   Result scm = run({"convert", "tests/data/networks/child.bif.gz", "--to", "scm"});
-  EXPECT_NE(scm.out.find("Age in {\"0-3_days\", \"4-10_days\", \"11-30_days\"} := table("), std::string::npos) << scm.out.substr(0, 2000);
+  EXPECT_NE(scm.out.find("Age in {\"0-3_days\", \"4-10_days\", \"11-30_days\"} ~ cpt("), std::string::npos) << scm.out.substr(0, 2000);
   const fs::path scm_file = fs::temp_directory_path() / "rung_cli_child.scm";
   std::ofstream(scm_file) << scm.out;
   Result again = run({"convert", scm_file.string(), "--to", "bif"});
@@ -639,7 +640,12 @@ TEST_F(Cli, ShowSaysWhatANetworksCounterfactualsMean) {
   Result r = run({"show", "tests/data/networks/asia.bif"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(r.out.starts_with("Bayesian network, read as its canonical SCM"));
-  EXPECT_NE(r.out.find("the network alone does not determine counterfactuals"), std::string::npos);
+  EXPECT_NE(r.out.find("CPTs alone do not determine counterfactuals"), std::string::npos);
+  EXPECT_NE(r.out.find("  U_asia    {0..1}     ~ (1/100, 99/100), the canonical noise of asia's CPT\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  asia      {yes, no}  ~  cpt() {\n"), std::string::npos) << r.out;
+  Result text = run({"show", "examples/sprinkler_cpt.scm"});
+  ASSERT_EQ(text.status, 0) << text.err;
+  EXPECT_TRUE(text.out.starts_with("Conditional probability tables (X ~ cpt), read through the canonical SCM")) << text.out;
   Result v = run({"validate", "tests/data/networks/asia.bif", "tests/data/networks/asia.uai"});
   EXPECT_EQ(v.out, "tests/data/networks/asia.bif: ok (8 exogenous, 8 endogenous variables)\n"
                    "tests/data/networks/asia.uai: ok (8 exogenous, 8 endogenous variables)\n");

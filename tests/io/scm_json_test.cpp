@@ -86,7 +86,7 @@ TEST(ScmJson, SchemaErrorsNameTheJsonPath) {
                           {"name": "Z", "mechanism": "(1"}, {"name": "W", "mechanism": "1", "extra": 1}], "other": 2})"),
             "m.json: error: /other: unknown field (expected \"exogenous\" or \"endogenous\")\n"
             "m.json: error: /endogenous/0/name: expected a string, found number\n"
-            "m.json: error: /endogenous/1/mechanism: expected an expression string or {\"table\": ...}, found number\n"
+            "m.json: error: /endogenous/1/mechanism: expected an expression string, {\"table\": ...} or {\"cpt\": ...}, found number\n"
             "m.json: error: /endogenous/2/mechanism: column 1: unclosed '(': expected ')' before end of expression\n"
             "m.json: error: /endogenous/3/extra: unknown field (expected \"name\", \"domain\", \"mechanism\" or \"hidden\")\n");
   EXPECT_EQ(errors_of(R"({"exogenous": [{"name": "U", "prior": ["1/2", "x"]}, {"name": "V", "domain": ["a", "a"], "prior": []}],

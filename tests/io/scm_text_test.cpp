@@ -638,6 +638,7 @@ const std::vector<std::string>& corpus() {
       "empty",
       "empty_domain",
       "endogenous_with_tilde",
+      "cpt_errors",
       "invalid_name_char",
       "invalid_utf8",
       "label_domain_mismatch",

@@ -45,7 +45,7 @@ Mechanism compile(const Fixture& f, std::string_view text, const Domain& target 
   return *m;
 }
 
-std::string problems_of(const Fixture& f, std::variant<Expr, TableSpec> source, const Domain& target = Domain()) {
+std::string problems_of(const Fixture& f, MechanismSource source, const Domain& target = Domain()) {
   std::vector<Diagnostic> problems;
   auto m = Mechanism::compile(std::move(source), "Y", target, f.resolver(), {3, 6}, problems);
   EXPECT_EQ(m.has_value(), problems.empty());

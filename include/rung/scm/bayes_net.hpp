@@ -66,18 +66,17 @@ struct CptReport {
 /// are rescaled in place and `report` says how much). Diagnostics carry positions but no file.
 [[nodiscard]] std::vector<Diagnostic> check_cpts(BayesNet& net, const CptOptions& options, CptReport* report = nullptr);
 
-/// The name given to X's noise in the canonical SCM: `U_X`, with more `U_` prefixed while the
-/// name is taken by a node.
-[[nodiscard]] std::string noise_name(const BayesNet& net, const std::string& node);
-
-/// The canonical SCM of a checked network (check_cpts found nothing). Throws ParseError with
-/// the model builder's problems (positions of the network's declarations, no file) otherwise,
-/// e.g. a cycle, a state name the SCM refuses, or a table of more than 2^20 rows.
+/// The canonical SCM of a checked network (check_cpts found nothing): each node a CPT mechanism
+/// (Mechanism::is_cpt) whose noise the builder declares (`U_X`, more `U_` prefixed while the
+/// name is taken). Throws ParseError with the model builder's problems (positions of the
+/// network's declarations, no file) otherwise, e.g. a cycle, a state name the SCM refuses, or a
+/// CPT of more than 2^22 rows or 2^24 entries.
 [[nodiscard]] Scm to_scm(const BayesNet& net);
 
 /// The network of a model whose every endogenous variable reads endogenous parents and
 /// exogenous variables that no other variable reads (independent noise): each CPT row is the
-/// exact probability, over that noise, of each value. Throws InvalidModel naming the first
+/// exact probability, over that noise, of each value (a CPT mechanism gives its own table as
+/// written, the parents in its order). Throws InvalidModel naming the first
 /// variable that does not fit and why (shared noise, or a noise space over 2^20 values).
 [[nodiscard]] BayesNet to_bayes_net(const Scm& scm);
 

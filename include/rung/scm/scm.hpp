@@ -14,6 +14,7 @@
 ///   '_', and are not reserved words;
 /// - ids: exogenous variables first, in declaration order, then endogenous in declaration order;
 /// - every exogenous prior has one entry per domain value, each >= 0, summing to exactly 1;
+/// - a CPT mechanism's noise is declared by the builder (Variable::implied) just before it;
 /// - every endogenous variable has one mechanism; it reads only declared variables, and its
 ///   labels fit the domains involved (see Mechanism);
 /// - the graph read off the mechanisms (parent -> child) is acyclic.
@@ -44,6 +45,9 @@ struct Variable {
   /// Endogenous only: not observed (docs/file-format.md, `hidden V`). Only identification
   /// (`rung identify`, `rung show --admg`) reads it; every solver answers on the whole model.
   bool hidden = false;
+  /// Exogenous only: the noise of a CPT mechanism, declared by the model builder (not written
+  /// in files: the CPT implies it). Its prior is the CPT's canonical one.
+  bool implied = false;
 
   friend bool operator==(const Variable&, const Variable&) = default;
 };
@@ -104,8 +108,9 @@ class ScmBuilder {
  public:
   ScmBuilder& exogenous(std::string name, Domain domain, std::vector<Rational> prior,
                         DeclarationSource at = {});
-  ScmBuilder& endogenous(std::string name, Domain domain, std::variant<Expr, TableSpec> mechanism,
-                         DeclarationSource at = {});
+  /// A CptSpec mechanism also declares the variable's noise (exogenous, `implied`), named
+  /// `U_<name>` with more `U_` prefixed while the name is taken, just before the variable.
+  ScmBuilder& endogenous(std::string name, Domain domain, MechanismSource mechanism, DeclarationSource at = {});
   /// Marks the endogenous variable `name` (declared before or after) as not observed. A name
   /// that is not declared, an exogenous one or one marked twice is a problem at `at`.
   ScmBuilder& hide(std::string name, Location at = {});
@@ -127,8 +132,9 @@ class ScmBuilder {
     VarKind kind;
     Domain domain;
     std::vector<Rational> prior;
-    std::variant<Expr, TableSpec> mechanism;
+    MechanismSource mechanism;
     DeclarationSource at;
+    bool implied = false;
   };
   std::vector<Declaration> declarations_;
   std::vector<std::pair<std::string, Location>> hidden_;
