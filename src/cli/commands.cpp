@@ -1,6 +1,7 @@
 #include "rung/cli/commands.hpp"
 
 #include "rung/check/audit.hpp"
+#include "rung/core/deadline.hpp"
 #include "rung/core/error.hpp"
 #include "rung/identify/admg.hpp"
 #include "rung/core/text.hpp"
@@ -24,6 +25,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <filesystem>
@@ -359,6 +361,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
     std::optional<int> digits;
     std::string method = "ve";
     std::size_t max_cells = SolverOptions{}.max_factor_cells;
+    std::optional<double> timeout;
     std::map<std::string, std::vector<std::string>> estimands;
     std::string treated = "1";
     std::string control = "0";
@@ -388,6 +391,9 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
       ->capture_default_str()
       ->check(whole_number(1, std::numeric_limits<std::uint32_t>::max()));
   cmd->add_flag("--normalize-cpts", a->normalize, kNormalizeHelp);
+  cmd->add_option("--timeout", a->timeout,
+                  "Give up a query after this many seconds (each query of --queries on its own; the batch goes on)")
+      ->check(CLI::Range(0.001, 1e6));
   std::vector<CLI::Option*> named;
   for (const char* kind : {"ate", "ett", "pn", "ps", "pns"}) {
     named.push_back(cmd->add_option(fmt::format("--{}", kind), a->estimands[kind],
@@ -418,6 +424,16 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
       options.max_factor_cells = a->max_cells;
       options.trace = a->trace;
       const char* method_name = options.method == Method::enumeration ? "enumeration" : "variable-elimination";
+      // --timeout: one limit per query. A timed-out exact query says what else there is.
+      const auto limit = [&](std::optional<DeadlineScope>& scope) {
+        if (a->timeout) scope.emplace(std::chrono::milliseconds(std::max<long long>(1, std::llround(*a->timeout * 1000))));
+      };
+      const auto timed_out = [&](const TimedOut& e) {
+        return a->double_only ? std::string(e.what())
+                              : fmt::format("{} of exact arithmetic (--timeout); --double computes it in double "
+                                            "precision, where the numbers stay small (not exact)",
+                                            e.what());
+      };
 
       // Named estimands: one query, built in code.
       for (const auto& [kind, args] : a->estimands) {
@@ -430,14 +446,20 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
         e.treated = a->treated;
         e.control = a->control;
         const Query query = make_query(e, m);
+        std::optional<DeadlineScope> scope;
+        limit(scope);
         if (a->double_only) {
           if (a->trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
           s.out << fmt::format("{} ≈ {:.{}f} (double precision)\n", to_string(query, m), double_only(m, query, options),
                                a->digits.value_or(8));
           return 0;
         }
-        print_answer(s.out, m, query, solve(m, query, options), options,
-                     {.json = a->json, .floating = a->floating, .batch = false, .digits = a->digits.value_or(6)});
+        try {
+          print_answer(s.out, m, query, solve(m, query, options), options,
+                       {.json = a->json, .floating = a->floating, .batch = false, .digits = a->digits.value_or(6)});
+        } catch (const TimedOut& t) {
+          throw TimedOut(timed_out(t));
+        }
         return 0;
       }
 
@@ -491,6 +513,8 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
       for (const auto& item : asked) {
         const std::string text = conditions.empty() ? item.text : with_evidence(item.text, conditions);
         try {
+          std::optional<DeadlineScope> scope;
+          limit(scope);
           Request request;
           try {
             request = parse_request(text, m);
@@ -604,9 +628,13 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
         } catch (const UsageError&) {
           throw;
         } catch (const Error& e) {
-          if (!is_batch) throw;
+          const auto* late = dynamic_cast<const TimedOut*>(&e);
+          if (!is_batch) {
+            if (late != nullptr) throw TimedOut(timed_out(*late));
+            throw;
+          }
           // One bad query does not stop the batch: its line says so, and the exit status is 1.
-          const std::string message = one_line(e.what());
+          const std::string message = one_line(late != nullptr ? timed_out(*late) : std::string(e.what()));
           s.err << fmt::format("{}:{}: error: {}\n", source, item.line, message);
           if (a->json) {
             nlohmann::ordered_json j;

@@ -1,5 +1,7 @@
 #include "rung/infer/enumeration.hpp"
 
+#include "rung/core/deadline.hpp"
+
 #include "rung/core/scalar.hpp"
 
 #include "rung/core/error.hpp"
@@ -176,7 +178,8 @@ void units(const Scm& scm, const std::vector<VarId>& exogenous, WeightOf&& weigh
     unit[exogenous[i]] = choices[i][0];
     prefix[i + 1] = prefix[i] * weights[i][0];
   }
-  for (;;) {
+  for (std::uint32_t visited = 1;; ++visited) {
+    if (visited % 4096 == 0) check_deadline();
     visit(std::span<const Value>(unit), prefix[k]);
     std::size_t d = k;
     while (d > 0) {

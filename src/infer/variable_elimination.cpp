@@ -4,6 +4,7 @@
 
 #include "rung/core/scalar.hpp"
 
+#include "rung/core/deadline.hpp"
 #include "rung/core/error.hpp"
 
 #include <algorithm>
@@ -699,6 +700,7 @@ Factor<S> joint_of(const WorldNetwork& net, std::vector<NodeId> targets, std::sp
   for (std::size_t d = 0; d < a.dense.size(); ++d) a.note_dense(d);
   for (std::size_t g = 0; g < a.functions.size(); ++g) a.note_function(g);
   for (NodeId v : a.order) {
+    check_deadline();
     a.readers(v);  // into dense_in and functions_in, in factor order as a scan would find them
     if (const std::ptrdiff_t k = a.function_of[v]; k >= 0) {
       // v = f(inputs): substitute f into every factor that reads v (f itself does not).
@@ -795,6 +797,8 @@ Joint<S>::Joint(const Scm& scm, std::vector<const Term*> terms, const std::vecto
     if (!combined_) return;
     try {
       eliminate();
+    } catch (const TimedOut&) {
+      throw;
     } catch (const Error&) {  // too large at once: one elimination per quantity instead
       combined_ = false;
     }

@@ -505,12 +505,17 @@ bool MechanismCompiler::cpt(const CptSpec& t, const Domain& target) {
 std::optional<Mechanism> Mechanism::compile(MechanismSource source, const std::string& owner,
                                             const Domain& target, const Resolver& resolve, Location at,
                                             std::vector<Diagnostic>& problems) {
+  return compile(std::make_shared<const MechanismSource>(std::move(source)), owner, target, resolve, at, problems);
+}
+
+std::optional<Mechanism> Mechanism::compile(SharedSource source, const std::string& owner, const Domain& target,
+                                            const Resolver& resolve, Location at, std::vector<Diagnostic>& problems) {
   Mechanism m;
   MechanismCompiler c(m, owner, resolve, at, problems);
   bool ok = false;
-  if (const auto* e = std::get_if<Expr>(&source)) ok = c.expression(*e, target);
-  else if (const auto* t = std::get_if<TableSpec>(&source)) ok = c.table(*t, target);
-  else ok = c.cpt(std::get<CptSpec>(source), target);
+  if (const auto* e = std::get_if<Expr>(source.get())) ok = c.expression(*e, target);
+  else if (const auto* t = std::get_if<TableSpec>(source.get())) ok = c.table(*t, target);
+  else ok = c.cpt(std::get<CptSpec>(*source), target);
   if (!ok) return std::nullopt;
   m.source_ = std::move(source);
   return m;

@@ -80,14 +80,15 @@ constexpr std::size_t kTypicalDeclarations = 16;
 ScmBuilder& ScmBuilder::exogenous(std::string name, Domain domain, std::vector<Rational> prior,
                                   DeclarationSource at) {
   if (declarations_.empty()) declarations_.reserve(kTypicalDeclarations);
-  declarations_.push_back({std::move(name), VarKind::exogenous, std::move(domain), std::move(prior), Expr{}, at});
+  declarations_.push_back({std::move(name), VarKind::exogenous, std::move(domain), std::move(prior), nullptr, at});
   return *this;
 }
 
 ScmBuilder& ScmBuilder::endogenous(std::string name, Domain domain, MechanismSource mechanism,
                                    DeclarationSource at) {
   if (declarations_.empty()) declarations_.reserve(kTypicalDeclarations);
-  declarations_.push_back({std::move(name), VarKind::endogenous, std::move(domain), {}, std::move(mechanism), at});
+  declarations_.push_back({std::move(name), VarKind::endogenous, std::move(domain), {},
+                           std::make_shared<const MechanismSource>(std::move(mechanism)), at});
   return *this;
 }
 
@@ -328,11 +329,11 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     bool any_cpt = false;
     for (const auto& d : declarations_) {
       taken.insert(d.name);
-      any_cpt = any_cpt || std::holds_alternative<CptSpec>(d.mechanism);
+      any_cpt = any_cpt || (d.mechanism && std::holds_alternative<CptSpec>(*d.mechanism));
     }
     std::set<std::string> noise_names;
     for (const auto& d : declarations_) {
-      const auto* cpt = any_cpt ? std::get_if<CptSpec>(&d.mechanism) : nullptr;
+      const auto* cpt = any_cpt && d.mechanism ? std::get_if<CptSpec>(d.mechanism.get()) : nullptr;
       if (cpt == nullptr || d.kind != VarKind::endogenous) {
         declared.push_back(&d);
         continue;
@@ -351,9 +352,11 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
         previous = cuts[k];
       }
       auto u = std::make_unique<Declaration>(
-          Declaration{noise, VarKind::exogenous, Domain(std::move(labels)), std::move(prior), Expr{}, d.at, true});
+          Declaration{noise, VarKind::exogenous, Domain(std::move(labels)), std::move(prior), nullptr, d.at, true});
       auto owner = std::make_unique<Declaration>(d);
-      std::get<CptSpec>(owner->mechanism).noise = noise;
+      CptSpec named = *cpt;
+      named.noise = noise;
+      owner->mechanism = std::make_shared<const MechanismSource>(std::move(named));
       noise_names.insert(std::move(noise));
       declared.push_back(u.get());
       declared.push_back(owner.get());
@@ -478,7 +481,7 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
   for (VarId child = 0; child < n; ++child) {
     if (kept[child]->kind != VarKind::endogenous) continue;
     const auto& m = scm.variables_[child].mechanism;
-    for (VarId parent : m ? m->parents() : referenced_variables(kept[child]->mechanism, resolve)) {
+    for (VarId parent : m ? m->parents() : referenced_variables(*kept[child]->mechanism, resolve)) {
       g.children[parent].push_back({child, g.parents[child].size()});
       g.parents[child].push_back(parent);
     }

@@ -619,6 +619,36 @@ TEST_F(Cli, ConvertsNetworksToBifScmAndBack) {
   EXPECT_NE(refused.err.find("cannot write a Bayesian network: U_C is read by both"), std::string::npos) << refused.err;
 }
 
+TEST_F(Cli, TimeoutStopsOneQueryAndTheBatchGoesOn) {
+  // 20 fair coins and their parity: enumeration visits 1,048,576 combinations (tens of
+  // milliseconds in a Release build), checking the time every 4,096.
+  const fs::path model = fs::temp_directory_path() / "rung_cli_parity.scm";
+  {
+    std::ofstream out(model);
+    std::string parity;
+    for (int i = 0; i < 20; ++i) {
+      out << "exogenous C" << i << " ~ Bernoulli(1/2)\n";
+      parity += (i == 0 ? "C" : " xor C") + std::to_string(i);
+    }
+    out << "Y := " << parity << "\n";
+  }
+  Result slow = run({"solve", model.string(), "-q", "P(Y=1)", "--method", "enumeration", "--timeout", "0.001"});
+  EXPECT_EQ(slow.status, 1);
+  EXPECT_EQ(slow.err, "rung: error: timed out after 0.001 s of exact arithmetic (--timeout); --double computes it in "
+                      "double precision, where the numbers stay small (not exact)\n");
+  const fs::path queries = fs::temp_directory_path() / "rung_cli_parity.queries";
+  std::ofstream(queries) << "P(Y=1)\nP(C0=1)\n";
+  Result batch = run({"solve", model.string(), "--queries", queries.string(), "--method", "enumeration", "--timeout", "0.001"});
+  EXPECT_EQ(batch.status, 1);
+  EXPECT_TRUE(batch.out.starts_with("P(Y=1) : error: timed out after 0.001 s")) << batch.out;
+  EXPECT_NE(batch.out.find("\nP(C0=1) = 1/2"), std::string::npos) << batch.out;
+  Result fast = run({"solve", model.string(), "-q", "P(C3=1)", "--method", "enumeration", "--timeout", "10"});
+  EXPECT_EQ(fast.status, 0) << fast.err;
+  EXPECT_EQ(fast.out, "P(C3=1) = 1/2 ≈ 0.5\n");
+  fs::remove(model);
+  fs::remove(queries);
+}
+
 TEST_F(Cli, DoubleComputesWithoutExactArithmetic) {
   Result d = run({"solve", "tests/data/networks/asia.bif", "--double", "-q", "P(lung | xray=yes)"});
   ASSERT_EQ(d.status, 0) << d.err;

@@ -20,6 +20,7 @@
 #include "rung/scm/expression.hpp"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -71,6 +72,9 @@ struct CptSpec {
 
 /// What a mechanism is written as.
 using MechanismSource = std::variant<Expr, TableSpec, CptSpec>;
+/// A source shared, never copied: a table of a million rows is held once by the model builder,
+/// the mechanism and every copy of the model.
+using SharedSource = std::shared_ptr<const MechanismSource>;
 
 class Mechanism {
  public:
@@ -88,18 +92,20 @@ class Mechanism {
   static std::optional<Mechanism> compile(MechanismSource source, const std::string& owner,
                                           const Domain& target, const Resolver& resolve, Location at,
                                           std::vector<Diagnostic>& problems);
+  static std::optional<Mechanism> compile(SharedSource source, const std::string& owner, const Domain& target,
+                                          const Resolver& resolve, Location at, std::vector<Diagnostic>& problems);
 
-  [[nodiscard]] bool is_table() const noexcept { return std::holds_alternative<TableSpec>(source_); }
-  [[nodiscard]] bool is_cpt() const noexcept { return std::holds_alternative<CptSpec>(source_); }
-  [[nodiscard]] bool is_expression() const noexcept { return std::holds_alternative<Expr>(source_); }
+  [[nodiscard]] bool is_table() const noexcept { return std::holds_alternative<TableSpec>(*source_); }
+  [[nodiscard]] bool is_cpt() const noexcept { return std::holds_alternative<CptSpec>(*source_); }
+  [[nodiscard]] bool is_expression() const noexcept { return std::holds_alternative<Expr>(*source_); }
   /// The mechanism as written.
-  [[nodiscard]] const MechanismSource& source() const noexcept { return source_; }
+  [[nodiscard]] const MechanismSource& source() const noexcept { return *source_; }
   /// The expression as written (precondition: is_expression()).
-  [[nodiscard]] const Expr& expression() const { return std::get<Expr>(source_); }
+  [[nodiscard]] const Expr& expression() const { return std::get<Expr>(*source_); }
   /// The table as written (precondition: is_table()).
-  [[nodiscard]] const TableSpec& table() const { return std::get<TableSpec>(source_); }
+  [[nodiscard]] const TableSpec& table() const { return std::get<TableSpec>(*source_); }
   /// The CPT as written (precondition: is_cpt()).
-  [[nodiscard]] const CptSpec& cpt() const { return std::get<CptSpec>(source_); }
+  [[nodiscard]] const CptSpec& cpt() const { return std::get<CptSpec>(*source_); }
 
   /// CPT mechanisms, compiled: the noise variable, the parents in the order written (each with
   /// its number of values), the rows in canonical order (row-major over the parents as written,
@@ -126,7 +132,9 @@ class Mechanism {
   [[nodiscard]] std::string to_string() const;
 
   /// Equal sources (as written) mean equal mechanisms.
-  friend bool operator==(const Mechanism& a, const Mechanism& b) { return a.source_ == b.source_; }
+  friend bool operator==(const Mechanism& a, const Mechanism& b) {
+    return a.source_ == b.source_ || *a.source_ == *b.source_;
+  }
 
   enum class Op : std::uint8_t { push, load, not_, and_, or_, xor_, eq, ne, select, remap, table, cpt };
   struct Instr {
@@ -136,7 +144,7 @@ class Mechanism {
 
  private:
   Mechanism() = default;
-  MechanismSource source_;
+  SharedSource source_;
   NodeSet parents_;
   std::vector<Instr> program_;
   std::vector<std::vector<Value>> remaps_;  // remap tables (and, for tables, the output column)

@@ -132,7 +132,7 @@ class ScmBuilder {
     VarKind kind;
     Domain domain;
     std::vector<Rational> prior;
-    MechanismSource mechanism;
+    SharedSource mechanism;  ///< endogenous only
     DeclarationSource at;
     bool implied = false;
   };
