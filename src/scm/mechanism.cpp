@@ -464,37 +464,29 @@ bool MechanismCompiler::cpt(const CptSpec& t, const Domain& target) {
     running += p;
     cuts.push_back(running);
   }
+  // Each row's cumulative sums must be cut points, else the inverse CDF does not give the row.
+  const auto mismatch = [&] {
+    problem_at({}, fmt::format("the prior of {}, the noise of {}, is not its CPT's", t.noise, owner_));
+    return false;
+  };
+  if (cuts.empty() || cuts.back() != 1) return mismatch();
   m_.cpt_p_.reserve(rows * m);
   m_.cpt_d_.reserve(rows * m);
   m_.cpt_bounds_.reserve(rows * m);
   for (std::size_t index = 0; index < rows; ++index) {
-    const auto& p = t.rows[row_of[index]].p;
+    const auto& p = t.rows[row_of[index]].p;  // checked above: m entries summing to 1
     Rational cumulative = 0;
     for (std::size_t j = 0; j < m; ++j) {
       m_.cpt_p_.push_back(p[j]);
       m_.cpt_d_.push_back(from_rational<double>(p[j]));
-      cumulative += p[j];
-      // Noise k covers (t_k, t_{k+1}]: it maps to the first j with t_{k+1} <= P(V <= j | row).
-      const std::size_t below = j + 1 == m ? cuts.size()
-                                           : static_cast<std::size_t>(std::upper_bound(cuts.begin(), cuts.end(), cumulative) -
-                                                                      cuts.begin());
-      m_.cpt_bounds_.push_back(static_cast<std::uint32_t>(below));
-    }
-    if (cumulative != 1 || cuts.empty() || cuts.back() != 1) {
-      problem_at({}, fmt::format("the prior of {}, the noise of {}, is not its CPT's", t.noise, owner_));
-      return false;
-    }
-  }
-  // Each row's cumulative sums must be cut points, else the inverse CDF does not give the row.
-  for (std::size_t index = 0; index < rows; ++index) {
-    const auto& p = t.rows[row_of[index]].p;
-    Rational cumulative = 0;
-    for (std::size_t j = 0; j + 1 < m; ++j) {
-      cumulative += p[j];
-      if (cumulative > 0 && cumulative < 1 && !std::binary_search(cuts.begin(), cuts.end(), cumulative)) {
-        problem_at({}, fmt::format("the prior of {}, the noise of {}, is not its CPT's", t.noise, owner_));
-        return false;
+      std::size_t below = cuts.size();
+      if (j + 1 < m) {
+        // Noise k covers (t_k, t_{k+1}]: it maps to the first j with t_{k+1} <= P(V <= j | row).
+        cumulative += p[j];
+        below = static_cast<std::size_t>(std::upper_bound(cuts.begin(), cuts.end(), cumulative) - cuts.begin());
+        if (cumulative > 0 && cumulative < 1 && (below == 0 || cuts[below - 1] != cumulative)) return mismatch();
       }
+      m_.cpt_bounds_.push_back(static_cast<std::uint32_t>(below));
     }
   }
   m_.program_.push_back({Op::cpt, 0});
