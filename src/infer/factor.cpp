@@ -161,7 +161,8 @@ void check_bytes(std::size_t cells, std::size_t variables, std::size_t cell_byte
   throw TooLarge(fmt::format(
       "query too large for exact elimination: an intermediate factor over {} variables would hold about {} of "
       "numbers ({} cells of up to {} bytes{}), over the limit of {} ({} bytes per cell of the cell limit {}); "
-      "the probabilities have too many digits for this model: use shorter fractions or a smaller model",
+      "the probabilities have too many digits for this model: use shorter fractions, a smaller model, or a larger "
+      "--max-factor-cells (the byte limit grows with it)",
       variables, bytes_text(wanted), cells, cell_bytes,
       held == 0 ? std::string() : fmt::format(", beside {} already held", bytes_text(static_cast<double>(held))),
       bytes_text(static_cast<double>(budget)), kBytesPerCell, limit));

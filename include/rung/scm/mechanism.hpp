@@ -109,7 +109,7 @@ class Mechanism {
 
   /// CPT mechanisms, compiled: the noise variable, the parents in the order written (each with
   /// its number of values), the rows in canonical order (row-major over the parents as written,
-  /// the last fastest), and each entry P(V = j | row r) at `r * values() + j`.
+  /// the last fastest), and each entry P(V = j | row r) at `r * cpt_values() + j`.
   [[nodiscard]] VarId cpt_noise() const noexcept { return cpt_noise_; }
   [[nodiscard]] const std::vector<std::pair<VarId, Value>>& cpt_parents() const noexcept { return table_inputs_; }
   [[nodiscard]] std::size_t cpt_values() const noexcept { return cpt_values_; }
