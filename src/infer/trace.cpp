@@ -399,8 +399,9 @@ void describe_world(const Scm& scm, const WorldTerms& w, Scratch& scratch, Trace
   for (VarId v : scm.evaluation_order()) {
     if (scratch.reached[v] == 0) continue;
     std::string& m = out.mechanisms.emplace_back(scm.name(v));
-    m += " := ";
-    if (const Setting* s = setting_of(settings, v)) {
+    const Setting* s = setting_of(settings, v);
+    m += s == nullptr && scm.mechanism(v).is_cpt() ? " ~ " : " := ";  // a CPT as written; a setting replaces it
+    if (s != nullptr) {
       if (s->is_nested()) {
         const Term& t = s->nested.front();
         m += scm.name(t.var);

@@ -809,7 +809,7 @@ class Reader {
     if (t.cpt) {
       CptSpec::Row p;
       p.at = r.at;
-      p.given = std::move(r.in);
+      p.given = r.in.to_vector();
       while (true) {
         c.skip_blanks();
         auto q = probability(c);

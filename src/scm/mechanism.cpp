@@ -277,15 +277,16 @@ bool MechanismCompiler::table(const TableSpec& t, const Domain& target) {
     }
     std::size_t index = 0;
     bool row_ok = true;
-    for (std::size_t i = 0; i < row.in.size(); ++i) {
-      auto v = domains[i]->index_of(row.in[i]);
+    std::size_t i = 0;
+    for (std::string_view label : row.in) {  // in order: Labels reads forwards
+      auto v = domains[i]->index_of(label);
       if (!v) {
-        problem_at(row.at, fmt::format("'{}' is not a value of {} {}", row.in[i], t.inputs[i],
-                                       domains[i]->to_string()));
+        problem_at(row.at, fmt::format("'{}' is not a value of {} {}", label, t.inputs[i], domains[i]->to_string()));
         row_ok = false;
-        continue;
+      } else {
+        index = index * domains[i]->size() + *v;
       }
-      index = index * domains[i]->size() + *v;
+      ++i;
     }
     auto o = target.index_of(row.out);
     if (!o) {
@@ -578,9 +579,11 @@ std::string Mechanism::to_string() const {
   std::string out = fmt::format("table({}) {{\n", fmt::join(t.inputs, ", "));
   for (const auto& row : t.rows) {
     out += "  ";
-    for (std::size_t i = 0; i < row.in.size(); ++i) {
-      if (i > 0) out += ", ";
-      append_label(out, row.in[i]);
+    bool first = true;
+    for (std::string_view label : row.in) {
+      if (!first) out += ", ";
+      first = false;
+      append_label(out, label);
     }
     out += " -> ";
     append_label(out, row.out);

@@ -325,11 +325,12 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
   declared.reserve(declarations_.size());
   std::vector<std::unique_ptr<Declaration>> made;
   {
+    const bool any_cpt = std::any_of(declarations_.begin(), declarations_.end(), [](const Declaration& d) {
+      return d.mechanism && std::holds_alternative<CptSpec>(*d.mechanism);
+    });
     std::set<std::string_view> taken;
-    bool any_cpt = false;
-    for (const auto& d : declarations_) {
-      taken.insert(d.name);
-      any_cpt = any_cpt || (d.mechanism && std::holds_alternative<CptSpec>(*d.mechanism));
+    if (any_cpt) {
+      for (const auto& d : declarations_) taken.insert(d.name);
     }
     std::set<std::string> noise_names;
     for (const auto& d : declarations_) {

@@ -199,5 +199,39 @@ TEST(CptElimination, AParentWithManyStatesNeedsNoCanonicalTable) {
   EXPECT_NO_THROW((void)solve(m, parse_query("P(C[P=p0]=a | C=c, P=p9)", m), small));
 }
 
+TEST(CptElimination, TracesShowCptsAsWrittenAndTheirValue) {
+  Rng rng(7);
+  BayesNet net = random_network(rng);
+  ASSERT_TRUE(check_cpts(net, {}).empty());
+  const Scm m = to_scm(net);
+  const std::string last = net.nodes.back().name;
+  std::string observed = "s0";  // a state of the last node with a positive probability
+  for (const auto& state : net.nodes.back().states) {
+    if (solve(m, parse_query(fmt::format("P({}={})", last, state), m)).value > 0) {
+      observed = state;
+      break;
+    }
+  }
+  SolverOptions o;
+  o.trace = true;
+  const Query q = parse_query(fmt::format("P({}[N0=s0]=s0 | {}={})", last, last, observed), m);
+  const Answer a = solve(m, q, o);
+  ASSERT_TRUE(a.trace.has_value());
+  EXPECT_EQ(a.trace->value, a.value);
+  SolverOptions enumerate;
+  enumerate.method = Method::enumeration;
+  EXPECT_EQ(solve(m, q, enumerate).value, a.value);
+  int cpts = 0, set = 0;
+  for (const auto& world : a.trace->parts.at(0).action) {
+    for (const auto& line : world.mechanisms) {
+      if (line.starts_with("N0 := s0")) ++set;  // the setting replaces N0's CPT in its world
+      if (line.find(" ~ cpt(") != std::string::npos) ++cpts;
+      EXPECT_EQ(line.find(":= cpt("), std::string::npos) << line;
+    }
+  }
+  EXPECT_EQ(set, 1);
+  EXPECT_GT(cpts, 0);
+}
+
 }  // namespace
 }  // namespace rung

@@ -165,7 +165,7 @@ TEST(Mechanism, TableProblems) {
   arity.rows[0].at = {4, 3};
   EXPECT_EQ(problems_of(f, arity), "4:3: error: table row has 1 input value, expected 2 (A, B)\n");
   TableSpec bad_label = xor_table();
-  bad_label.rows[1].in[1] = "2";
+  bad_label.rows[1].in.set(1, "2");
   bad_label.rows[1].out = "yes";
   EXPECT_EQ(problems_of(f, bad_label),
             "3:6: error: '2' is not a value of B {0, 1}\n3:6: error: 'yes' is not a value of Y {0, 1}\n");

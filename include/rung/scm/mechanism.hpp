@@ -18,6 +18,7 @@
 #include "rung/graph/dag.hpp"
 #include "rung/scm/domain.hpp"
 #include "rung/scm/expression.hpp"
+#include "rung/scm/labels.hpp"
 
 #include <functional>
 #include <memory>
@@ -35,7 +36,7 @@ using VarId = NodeId;
 /// values. Positions are for diagnostics and ignored by equality.
 struct TableSpec {
   struct Row {
-    std::vector<std::string> in;
+    Labels in;  ///< one value per input (one string for the row: a table may have 2^20 rows)
     std::string out;
     Location at;
     friend bool operator==(const Row& a, const Row& b) { return a.in == b.in && a.out == b.out; }
