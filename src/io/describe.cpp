@@ -31,7 +31,7 @@ std::string describe(const Scm& scm) {
   const auto endo = scm.endogenous();
   std::size_t name_width = 1;
   std::size_t domain_width = 1;
-  // A CPT's noise may have thousands of values: it is shown as `{0..K-1}`, without its prior.
+  // A CPT's noise may have thousands of values: its domain is shown as `{0..K-1}`, its prior only when short.
   const auto domain_text = [&](VarId id) {
     const Variable& v = scm.variable(id);
     return v.implied ? fmt::format("{{0..{}}}", v.domain.size() - 1) : v.domain.to_string();

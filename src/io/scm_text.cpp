@@ -283,7 +283,8 @@ class Reader {
     std::size_t line_start = 0;
     for (std::size_t i = 0; i < text_.size();) {
       const char c = text_[i];
-      std::size_t n = c == '\0' ? 0 : utf8_sequence(text_, i);
+      const auto byte = static_cast<unsigned char>(c);
+      std::size_t n = byte >= 0x01 && byte < 0x80 ? 1 : byte == 0 ? 0 : utf8_sequence(text_, i);  // ASCII first
       if (n == 0) {
         const int column = static_cast<int>(std::min<std::size_t>(i - line_start, 1U << 30)) + 1;
         return Diagnostic{"", line, column,
