@@ -252,7 +252,8 @@ struct Arena {
   std::vector<std::optional<Value>> known;
   std::vector<char> is_target;
   std::vector<char> eliminable;
-  std::vector<char> absorbed;  // exogenous nodes read only as a CPT's noise: in the CPT's factor
+  std::vector<char> absorbed;        // exogenous nodes read only as a CPT's noise: in the CPT's factor
+  std::vector<char> own_factor;      // CPT nodes whose noise is absorbed: the factor P(X | parents)
   std::vector<std::uint32_t> reads;  // per node: the function nodes reading it
   std::vector<std::uint32_t> card;
   std::vector<std::ptrdiff_t> function_of;
@@ -332,6 +333,59 @@ struct Arena {
   }
   [[nodiscard]] kernel::FunctionRef ref(const Function& f) const {
     return {f.out, f.out_card, f.observed, scope(f.scope), scope_card(f.scope), tables.data() + f.values.begin};
+  }
+
+  static constexpr std::size_t kNoSlot = std::numeric_limits<std::size_t>::max();
+
+  /// The node's inputs not known yet into `inputs` (sorted, each once), the known ones' values
+  /// into `scratch`; the parent `skip` (a CPT's noise) is left out.
+  void gather_inputs(const WorldNode& node, const NodeSet& parents, std::optional<VarId> skip) {
+    inputs.clear();
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      if (parents[i] == skip) continue;
+      const NodeId in = node.inputs[i];
+      if (known[in]) {
+        scratch[parents[i]] = *known[in];
+      } else {
+        inputs.push_back(in);
+      }
+    }
+    std::sort(inputs.begin(), inputs.end());
+    inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+  }
+  /// Pushes `inputs` as a scope, and points `slot[i]` at its entry for each parent i read from
+  /// it (kNoSlot for the others).
+  Range push_inputs(const WorldNode& node, const NodeSet& parents, std::optional<VarId> skip) {
+    const Range r{nodes.size(), inputs.size()};
+    for (NodeId s : inputs) {
+      nodes.push_back(s);
+      cards.push_back(card[s]);
+    }
+    const std::span<const NodeId> in_scope = scope(r);
+    slot.assign(parents.size(), kNoSlot);
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      if (parents[i] != skip && !known[node.inputs[i]]) {
+        slot[i] = static_cast<std::size_t>(std::lower_bound(in_scope.begin(), in_scope.end(), node.inputs[i]) -
+                                           in_scope.begin());
+      }
+    }
+    return r;
+  }
+  /// Calls visit(cell) for each of the `cells` cells of a scope with cardinalities `card_of`
+  /// (row-major), with `scratch` holding the parents' values there and `counter` its coordinates.
+  template <class Visit>
+  void each_cell(const NodeSet& parents, std::span<const std::uint32_t> card_of, std::size_t cells, Visit&& visit) {
+    counter.assign(card_of.size(), 0);
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+      for (std::size_t i = 0; i < parents.size(); ++i) {
+        if (slot[i] != kNoSlot) scratch[parents[i]] = counter[slot[i]];
+      }
+      visit(cell);
+      for (std::size_t d = counter.size(); d-- > 0;) {
+        if (++counter[d] < card_of[d]) break;
+        counter[d] = 0;
+      }
+    }
   }
 
   Range push_scope(const kernel::Scope& s) {
@@ -422,18 +476,7 @@ bool cpt_factor(const WorldNetwork& net, NodeId id, std::optional<Value> ev, std
       return from_rational<S>(m.cpt_probabilities()[cell]);
     }
   };
-  a.inputs.clear();
-  for (std::size_t i = 0; i < parents.size(); ++i) {
-    if (parents[i] == m.cpt_noise()) continue;
-    const NodeId in = node.inputs[i];
-    if (a.known[in]) {
-      a.scratch[parents[i]] = *a.known[in];
-    } else {
-      a.inputs.push_back(in);
-    }
-  }
-  std::sort(a.inputs.begin(), a.inputs.end());
-  a.inputs.erase(std::unique(a.inputs.begin(), a.inputs.end()), a.inputs.end());
+  a.gather_inputs(node, parents, m.cpt_noise());
   if (a.inputs.empty()) {  // the row is known
     const std::size_t row = m.cpt_row(a.scratch) * values;
     if (ev) {
@@ -454,37 +497,18 @@ bool cpt_factor(const WorldNetwork& net, NodeId id, std::optional<Value> ev, std
   }
   if (!ev) a.inputs.push_back(id);  // X's id follows its parents' (topological ids)
   typename Arena<S>::Dense f;
-  f.scope = {a.nodes.size(), a.inputs.size()};
-  for (NodeId s : a.inputs) {
-    a.nodes.push_back(s);
-    a.cards.push_back(a.card[s]);
-  }
-  const std::span<const NodeId> scope = a.scope(f.scope);
+  f.scope = a.push_inputs(node, parents, m.cpt_noise());
   const std::span<const std::uint32_t> card = a.scope_card(f.scope);
-  a.slot.assign(parents.size(), std::numeric_limits<std::size_t>::max());
-  for (std::size_t i = 0; i < parents.size(); ++i) {
-    if (parents[i] != m.cpt_noise() && !a.known[node.inputs[i]]) {
-      a.slot[i] = static_cast<std::size_t>(std::lower_bound(scope.begin(), scope.end(), node.inputs[i]) - scope.begin());
-    }
-  }
   const std::size_t cells = check_cells(card, limit);
   f.values = Arena<S>::grow(a.values, cells);
   f.indicator = true;
-  a.counter.assign(scope.size(), 0);
-  for (std::size_t cell = 0; cell < cells; ++cell) {
-    for (std::size_t i = 0; i < parents.size(); ++i) {
-      if (a.slot[i] != std::numeric_limits<std::size_t>::max()) a.scratch[parents[i]] = a.counter[a.slot[i]];
-    }
+  a.each_cell(parents, card, cells, [&](std::size_t cell) {
     const std::size_t x = ev ? *ev : a.counter.back();
     const std::size_t at = m.cpt_row(a.scratch) * values + x;
     const Rational& p = m.cpt_probabilities()[at];
     f.indicator = f.indicator && (p.is_zero() || is_one(p));
     a.values[f.values.begin + cell] = probability(at);
-    for (std::size_t d = a.counter.size(); d-- > 0;) {
-      if (++a.counter[d] < card[d]) break;
-      a.counter[d] = 0;
-    }
-  }
+  });
   f.cell_bytes = a.charge(f.values);
   a.dense.push_back(f);
   if (ev) a.known[id] = *ev;  // the children read the observed value
@@ -506,42 +530,39 @@ bool build_factors(const WorldNetwork& net, std::span<const std::optional<Value>
   // rung-1 and rung-2 queries on networks cost what the CPTs cost; only worlds that share a
   // CPT's noise (counterfactuals) build it.
   a.absorbed.assign(n, 0);
-  a.reads.assign(n, 0);
-  for (NodeId id = 0; id < n; ++id) {
-    const WorldNode& node = net.node(id);
-    if (node.kind != WorldNode::Kind::function) continue;
-    for (std::size_t i = 0; i < node.inputs.size(); ++i) {
-      const NodeId in = node.inputs[i];
-      if (std::find(node.inputs.begin(), node.inputs.begin() + static_cast<std::ptrdiff_t>(i), in) ==
-          node.inputs.begin() + static_cast<std::ptrdiff_t>(i)) {
-        ++a.reads[in];
+  a.own_factor.assign(n, 0);
+  const bool any_cpt = std::any_of(net.nodes().begin(), net.nodes().end(), [&](const WorldNode& w) {
+    return w.kind == WorldNode::Kind::function && scm.mechanism(w.var).is_cpt();
+  });
+  if (any_cpt) {
+    a.reads.assign(n, 0);
+    for (const WorldNode& node : net.nodes()) {
+      if (node.kind != WorldNode::Kind::function) continue;
+      for (auto in = node.inputs.begin(); in != node.inputs.end(); ++in) {
+        if (std::find(node.inputs.begin(), in, *in) == in) ++a.reads[*in];  // each reader once
       }
     }
-  }
-  for (NodeId id = 0; id < n; ++id) {
-    const WorldNode& node = net.node(id);
-    if (node.kind != WorldNode::Kind::function || !scm.mechanism(node.var).is_cpt()) continue;
-    const Mechanism& m = scm.mechanism(node.var);
-    const NodeSet& parents = m.parents();
-    const auto slot = static_cast<std::size_t>(std::lower_bound(parents.begin(), parents.end(), m.cpt_noise()) - parents.begin());
-    const NodeId u = node.inputs[slot];
-    const bool observed = u < evidence.size() && evidence[u].has_value();
-    if (net.node(u).kind == WorldNode::Kind::exogenous && a.reads[u] == 1 && a.is_target[u] == 0 && !observed) {
-      a.absorbed[u] = 1;
+    for (NodeId id = 0; id < n; ++id) {
+      const WorldNode& node = net.node(id);
+      if (node.kind != WorldNode::Kind::function || !scm.mechanism(node.var).is_cpt()) continue;
+      const Mechanism& m = scm.mechanism(node.var);
+      const NodeSet& parents = m.parents();
+      const NodeId u = node.inputs[static_cast<std::size_t>(
+          std::lower_bound(parents.begin(), parents.end(), m.cpt_noise()) - parents.begin())];
+      const bool observed = u < evidence.size() && evidence[u].has_value();
+      if (net.node(u).kind == WorldNode::Kind::exogenous && a.reads[u] == 1 && a.is_target[u] == 0 && !observed) {
+        a.absorbed[u] = 1;
+        a.own_factor[id] = 1;
+      }
     }
   }
   for (NodeId id = 0; id < n; ++id) {
     const WorldNode& node = net.node(id);
     const std::optional<Value> ev = id < evidence.size() ? evidence[id] : std::nullopt;
     if (a.absorbed[id] != 0) continue;  // in its CPT's factor
-    if (node.kind == WorldNode::Kind::function && scm.mechanism(node.var).is_cpt()) {
-      const Mechanism& m = scm.mechanism(node.var);
-      const NodeSet& parents = m.parents();
-      const auto slot = static_cast<std::size_t>(std::lower_bound(parents.begin(), parents.end(), m.cpt_noise()) - parents.begin());
-      if (a.absorbed[node.inputs[slot]] != 0) {
-        impossible = cpt_factor(net, id, ev, limit, a, scalar) || impossible;
-        continue;
-      }
+    if (a.own_factor[id] != 0) {
+      impossible = cpt_factor(net, id, ev, limit, a, scalar) || impossible;
+      continue;
     }
     switch (node.kind) {
       case WorldNode::Kind::constant:
@@ -582,46 +603,14 @@ bool build_factors(const WorldNetwork& net, std::span<const std::optional<Value>
         f.out = id;
         f.out_card = a.card[id];
         f.observed = ev;
-        a.inputs.clear();
-        for (std::size_t i = 0; i < parents.size(); ++i) {
-          const NodeId in = node.inputs[i];
-          if (a.known[in]) {
-            a.scratch[parents[i]] = *a.known[in];
-          } else {
-            a.inputs.push_back(in);
-          }
-        }
-        std::sort(a.inputs.begin(), a.inputs.end());
-        a.inputs.erase(std::unique(a.inputs.begin(), a.inputs.end()), a.inputs.end());
-        f.scope = {a.nodes.size(), a.inputs.size()};
-        for (NodeId s : a.inputs) {
-          a.nodes.push_back(s);
-          a.cards.push_back(a.card[s]);
-        }
-        const std::span<const NodeId> scope = a.scope(f.scope);
+        a.gather_inputs(node, parents, std::nullopt);
+        f.scope = a.push_inputs(node, parents, std::nullopt);
         const std::span<const std::uint32_t> card = a.scope_card(f.scope);
-        a.slot.assign(parents.size(), std::numeric_limits<std::size_t>::max());
-        for (std::size_t i = 0; i < parents.size(); ++i) {
-          if (!a.known[node.inputs[i]]) {
-            a.slot[i] =
-                static_cast<std::size_t>(std::lower_bound(scope.begin(), scope.end(), node.inputs[i]) - scope.begin());
-          }
-        }
         const std::size_t cells = check_cells(card, limit);
         f.values = Arena<S>::grow(a.tables, cells);
         Value* table = a.tables.data() + f.values.begin;
-        a.counter.assign(scope.size(), 0);
-        for (std::size_t cell = 0; cell < cells; ++cell) {
-          for (std::size_t i = 0; i < parents.size(); ++i) {
-            if (a.slot[i] != std::numeric_limits<std::size_t>::max()) a.scratch[parents[i]] = a.counter[a.slot[i]];
-          }
-          table[cell] = m.evaluate(a.scratch);
-          for (std::size_t d = a.counter.size(); d-- > 0;) {
-            if (++a.counter[d] < card[d]) break;
-            a.counter[d] = 0;
-          }
-        }
-        if (scope.empty()) {
+        a.each_cell(parents, card, cells, [&](std::size_t cell) { table[cell] = m.evaluate(a.scratch); });
+        if (card.empty()) {
           const Value v = table[0];
           if (ev) {
             impossible = impossible || v != *ev;

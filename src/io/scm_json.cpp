@@ -149,6 +149,50 @@ class JsonReader {
     return out;
   }
 
+  /// An array of probability strings (fractions or decimals), each bad one reported.
+  std::optional<std::vector<Rational>> probabilities_at(const json& j, const std::string& path) {
+    auto texts = strings_at(j, path);
+    if (!texts) return std::nullopt;
+    std::vector<Rational> out;
+    out.reserve(texts->size());
+    bool ok = true;
+    for (std::size_t i = 0; i < texts->size(); ++i) {
+      const std::string& t = (*texts)[i];
+      if (auto p = try_parse_rational(t)) {
+        out.push_back(std::move(*p));
+        continue;
+      }
+      fail(fmt::format("{}/{}", path, i),
+           t.size() > kMaxNumberText
+               ? fmt::format("probability '{}...' is {} characters long: at most {} are read", t.substr(0, 32), t.size(), kMaxNumberText)
+               : fmt::format("invalid probability '{}'", t));
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  /// The head of a table or CPT object: `{"<names>": [...], "rows": [...]}` and nothing else.
+  /// Returns the names and the rows array; nullopt after a problem.
+  std::optional<std::pair<std::vector<std::string>, const json*>> rows_head(const json& t, const std::string& path,
+                                                                          const char* names) {
+    if (!t.is_object() || !t.contains(names) || !t.contains("rows")) {
+      fail(path, fmt::format("expected an object with \"{}\" and \"rows\"", names));
+      return std::nullopt;
+    }
+    for (const auto& [key, value] : t.items()) {
+      if (key != names && key != "rows") fail(path + "/" + key, fmt::format("unknown field (expected \"{}\" or \"rows\")", names));
+    }
+    auto list = strings_at(t.at(names), fmt::format("{}/{}", path, names));
+    if (!list) return std::nullopt;
+    const json& rows = t.at("rows");
+    if (!rows.is_array()) {
+      fail(path + "/rows", fmt::format("expected an array of rows, found {}", rows.type_name()));
+      return std::nullopt;
+    }
+    return std::pair{std::move(*list), &rows};
+  }
+
   void variables(const json& doc, const char* key, VarKind kind) {
     const std::string base = fmt::format("/{}", key);
     if (!doc.contains(key)) {
@@ -210,22 +254,9 @@ class JsonReader {
     const std::string rhs_path = fmt::format("{}/{}", path, rhs_key);
     const Location index{static_cast<int>(paths_.size() + 1), 0};
     if (kind == VarKind::exogenous) {
-      auto texts = strings_at(rhs, rhs_path);
-      if (!texts) return;
-      std::vector<Rational> prior;
-      for (std::size_t i = 0; i < texts->size(); ++i) {
-        if (auto p = try_parse_rational((*texts)[i])) prior.push_back(*p);
-        else {
-          const std::string& t = (*texts)[i];
-          fail(fmt::format("{}/{}", rhs_path, i),
-               t.size() > kMaxNumberText
-                   ? fmt::format("probability '{}...' is {} characters long: at most {} are read", t.substr(0, 32), t.size(), kMaxNumberText)
-                   : fmt::format("invalid probability '{}'", t));
-          ok = false;
-        }
-      }
-      if (!ok) return;
-      builder_.exogenous(*name, std::move(domain), std::move(prior), {index, index, index});
+      auto prior = probabilities_at(rhs, rhs_path);
+      if (!prior || !ok) return;
+      builder_.exogenous(*name, std::move(domain), std::move(*prior), {index, index, index});
       paths_.push_back(path);
       return;
     }
@@ -253,22 +284,11 @@ class JsonReader {
 
   /// `{"parents": [...], "rows": [{"given": [...], "p": ["1/10", ...]}, ...]}`
   std::optional<MechanismSource> cpt(const json& t, const std::string& path) {
-    if (!t.is_object() || !t.contains("parents") || !t.contains("rows")) {
-      fail(path, "expected an object with \"parents\" and \"rows\"");
-      return std::nullopt;
-    }
-    for (const auto& [key, value] : t.items()) {
-      if (key != "parents" && key != "rows") fail(path + "/" + key, "unknown field (expected \"parents\" or \"rows\")");
-    }
+    auto head = rows_head(t, path, "parents");
+    if (!head) return std::nullopt;
     CptSpec spec;
-    auto parents = strings_at(t.at("parents"), path + "/parents");
-    if (!parents) return std::nullopt;
-    spec.parents = std::move(*parents);
-    const json& rows = t.at("rows");
-    if (!rows.is_array()) {
-      fail(path + "/rows", fmt::format("expected an array of rows, found {}", rows.type_name()));
-      return std::nullopt;
-    }
+    spec.parents = std::move(head->first);
+    const json& rows = *head->second;
     bool ok = true;
     spec.rows.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -279,47 +299,24 @@ class JsonReader {
         ok = false;
         continue;
       }
-      CptSpec::Row row;
       auto given = strings_at(r.at("given"), row_path + "/given");
-      auto texts = strings_at(r.at("p"), row_path + "/p");
-      if (!given || !texts) {
+      auto p = probabilities_at(r.at("p"), row_path + "/p");
+      if (!given || !p) {
         ok = false;
         continue;
       }
-      row.given = std::move(*given);
-      for (std::size_t j = 0; j < texts->size(); ++j) {
-        const std::string& text = (*texts)[j];
-        if (auto q = try_parse_rational(text)) {
-          row.p.push_back(std::move(*q));
-        } else {
-          fail(fmt::format("{}/p/{}", row_path, j),
-               text.size() > kMaxNumberText
-                   ? fmt::format("probability '{}...' is {} characters long: at most {} are read", text.substr(0, 32),
-                                 text.size(), kMaxNumberText)
-                   : fmt::format("invalid probability '{}'", text));
-          ok = false;
-        }
-      }
-      spec.rows.push_back(std::move(row));
+      spec.rows.push_back({std::move(*given), std::move(*p), {}});
     }
     if (!ok) return std::nullopt;
     return spec;
   }
 
   std::optional<MechanismSource> table(const json& t, const std::string& path) {
-    if (!t.is_object() || !t.contains("inputs") || !t.contains("rows")) {
-      fail(path, "expected an object with \"inputs\" and \"rows\"");
-      return std::nullopt;
-    }
+    auto head = rows_head(t, path, "inputs");
+    if (!head) return std::nullopt;
     TableSpec spec;
-    auto inputs = strings_at(t.at("inputs"), path + "/inputs");
-    if (!inputs) return std::nullopt;
-    spec.inputs = std::move(*inputs);
-    const json& rows = t.at("rows");
-    if (!rows.is_array()) {
-      fail(path + "/rows", fmt::format("expected an array of rows, found {}", rows.type_name()));
-      return std::nullopt;
-    }
+    spec.inputs = std::move(head->first);
+    const json& rows = *head->second;
     bool ok = true;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const std::string row_path = fmt::format("{}/rows/{}", path, i);

@@ -468,6 +468,20 @@ class Reader {
   }
 
   /// A probability: a decimal or a fraction.
+  /// `p1, p2, ...` (blanks allowed) appended to `out`; leaves the cursor after the last one's
+  /// blanks. False after reporting a bad probability.
+  bool probabilities(Cursor& c, std::vector<Rational>& out) {
+    while (true) {
+      c.skip_blanks();
+      auto p = probability(c);
+      if (!p) return false;
+      out.push_back(std::move(*p));
+      c.skip_blanks();
+      if (c.peek() != ',') return true;
+      ++c.pos;
+    }
+  }
+
   std::optional<Rational> probability(Cursor& c) {
     const std::size_t begin = c.pos;
     while (!c.end() && (is_name_char(c.peek()) || std::strchr("./+-", c.peek()) != nullptr)) ++c.pos;
@@ -576,22 +590,9 @@ class Reader {
       st.prior.assign(domain.size(), Rational(1, static_cast<long>(domain.size())));
     } else if (c.peek() == '(') {
       ++c.pos;
-      while (true) {
-        c.skip_blanks();
-        auto p = probability(c);
-        if (!p) return false;
-        st.prior.push_back(std::move(*p));
-        c.skip_blanks();
-        if (c.peek() == ',') {
-          ++c.pos;
-          continue;
-        }
-        if (c.peek() == ')') {
-          ++c.pos;
-          break;
-        }
-        return fail(c, fmt::format("expected ',' or ')' in the prior of {}, found {}", st.name, c.found()));
-      }
+      if (!probabilities(c, st.prior)) return false;
+      if (c.peek() != ')') return fail(c, fmt::format("expected ',' or ')' in the prior of {}, found {}", st.name, c.found()));
+      ++c.pos;
     } else {
       return fail(c, fmt::format("expected 'Bernoulli(p)', 'Uniform' or '(p1, p2, ...)' after '~', found {}",
                                  c.found()));
@@ -811,15 +812,7 @@ class Reader {
       CptSpec::Row p;
       p.at = r.at;
       p.given = r.in.to_vector();
-      while (true) {
-        c.skip_blanks();
-        auto q = probability(c);
-        if (!q) return false;
-        p.p.push_back(std::move(*q));
-        c.skip_blanks();
-        if (c.peek() != ',') break;
-        ++c.pos;
-      }
+      if (!probabilities(c, p.p)) return false;
       if (!c.end() && c.peek() != ';' && c.peek() != '}') {
         return fail(c, fmt::format("expected ',', ';', '}}' or end of line after a probability in a CPT row of {}, found {}",
                                    st.name, c.found()));

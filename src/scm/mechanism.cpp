@@ -44,9 +44,24 @@ class MechanismCompiler {
   }
 
   bool table(const TableSpec& t, const Domain& target);
-  bool cpt(const CptSpec& t, const Domain& target);
+  bool cpt(const CptSpec& t, const Domain& target, std::string_view noise_name);
 
  private:
+  /// How a table or a CPT names its inputs in messages.
+  struct InputWords {
+    std::string_view inputs;  ///< "inputs of the table", "parents of the CPT"
+    std::string_view table;   ///< "table", "CPT"
+    bool cpt = false;
+  };
+  /// Resolves the inputs of a table or CPT (declared, each once, not `noise`), records them as
+  /// parents and table inputs, and returns their domains; nullopt after a problem, or when the
+  /// rows (times `cells_per_row`) would pass `max_rows` (`max_cells`).
+  std::optional<std::vector<const Domain*>> inputs(const std::vector<std::string>& names, const InputWords& words,
+                                                   std::optional<VarId> noise, std::size_t max_rows,
+                                                   std::size_t cells_per_row, std::size_t max_cells);
+  /// Reports the rows that `filled` says are missing, naming the first; false if any is.
+  bool all_rows(const std::vector<const Domain*>& domains, const std::vector<char>& filled, const InputWords& words);
+
   using Op = Mechanism::Op;
   /// Instructions reserved up front (a mechanism of a few operators), so the program is not
   /// regrown from one instruction.
@@ -240,32 +255,70 @@ class MechanismCompiler {
   }
 };
 
-bool MechanismCompiler::table(const TableSpec& t, const Domain& target) {
-  constexpr std::size_t kMaxRows = std::size_t{1} << 20;
+std::optional<std::vector<const Domain*>> MechanismCompiler::inputs(const std::vector<std::string>& names,
+                                                                    const InputWords& words, std::optional<VarId> noise,
+                                                                    std::size_t max_rows, std::size_t cells_per_row,
+                                                                    std::size_t max_cells) {
   std::vector<const Domain*> domains;
   std::size_t rows = 1;
-  for (std::size_t i = 0; i < t.inputs.size(); ++i) {
-    const auto& name = t.inputs[i];
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& name = names[i];
     auto r = resolve_(name);
     if (!r) {
-      problem_at({}, fmt::format("unknown name '{}' in the inputs of the table of {}", name, owner_));
+      problem_at({}, fmt::format("unknown name '{}' in the {} of {}", name, words.inputs, owner_));
       continue;
     }
-    if (std::find(t.inputs.begin(), t.inputs.begin() + static_cast<std::ptrdiff_t>(i), name) !=
-        t.inputs.begin() + static_cast<std::ptrdiff_t>(i)) {
-      problem_at({}, fmt::format("duplicate table input '{}'", name));
+    if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), name) !=
+        names.begin() + static_cast<std::ptrdiff_t>(i)) {
+      problem_at({}, words.cpt ? fmt::format("parent {} is listed twice in the CPT of {}", name, owner_)
+                               : fmt::format("duplicate table input '{}'", name));
+      continue;
+    }
+    if (noise && r->id == *noise) {
+      problem_at({}, fmt::format("{} is the noise of {}, which its CPT reads already: it cannot be a parent", name, owner_));
       continue;
     }
     add_parent(r->id);
     domains.push_back(r->domain);
     m_.table_inputs_.emplace_back(r->id, static_cast<Value>(r->domain->size()));
     rows *= r->domain->size();
-    if (rows > kMaxRows) {
-      problem_at({}, fmt::format("the table of {} would need more than {} rows", owner_, kMaxRows));
-      return false;
+    if (rows > max_rows || rows * cells_per_row > max_cells) {
+      problem_at({}, words.cpt ? fmt::format("the CPT of {} would have more than {} rows or {} entries", owner_, max_rows,
+                                             max_cells)
+                               : fmt::format("the table of {} would need more than {} rows", owner_, max_rows));
+      return std::nullopt;
     }
   }
-  if (!ok_) return false;
+  if (!ok_) return std::nullopt;
+  return domains;
+}
+
+bool MechanismCompiler::all_rows(const std::vector<const Domain*>& domains, const std::vector<char>& filled,
+                                 const InputWords& words) {
+  const auto first = std::find(filled.begin(), filled.end(), 0);
+  if (first == filled.end()) return true;
+  const auto missing = static_cast<std::size_t>(std::count(first, filled.end(), 0));
+  std::vector<std::string> labels(domains.size());
+  auto rest = static_cast<std::size_t>(first - filled.begin());
+  for (std::size_t i = domains.size(); i-- > 0;) {
+    labels[i] = domains[i]->label(static_cast<Value>(rest % domains[i]->size()));
+    rest /= domains[i]->size();
+  }
+  const std::string row = words.cpt ? fmt::format("({})", fmt::join(labels, ", ")) : fmt::format("{}", fmt::join(labels, ", "));
+  problem_at({}, missing == 1 ? fmt::format("the {} of {} has no row for {}", words.table, owner_, row)
+                              : fmt::format("the {} of {} has no row for {} (and {} more missing)", words.table, owner_,
+                                            row, missing - 1));
+  return false;
+}
+
+bool MechanismCompiler::table(const TableSpec& t, const Domain& target) {
+  const InputWords words{"inputs of the table", "table", false};
+  constexpr std::size_t kMaxRows = std::size_t{1} << 20;
+  const auto found = inputs(t.inputs, words, std::nullopt, kMaxRows, 1, kMaxRows);
+  if (!found) return false;
+  const std::vector<const Domain*>& domains = *found;
+  std::size_t rows = 1;
+  for (const Domain* d : domains) rows *= d->size();
 
   constexpr Value kUnset = ~Value{0};
   std::vector<Value> out(rows, kUnset);
@@ -302,26 +355,9 @@ bool MechanismCompiler::table(const TableSpec& t, const Domain& target) {
   }
   if (!ok_) return false;
 
-  std::size_t missing = 0;
-  std::string first_missing;
-  for (std::size_t index = 0; index < rows; ++index) {
-    if (out[index] != kUnset) continue;
-    if (++missing == 1) {
-      std::vector<std::string> labels(domains.size());
-      std::size_t rest = index;
-      for (std::size_t i = domains.size(); i-- > 0;) {
-        labels[i] = domains[i]->label(static_cast<Value>(rest % domains[i]->size()));
-        rest /= domains[i]->size();
-      }
-      first_missing = fmt::format("{}", fmt::join(labels, ", "));
-    }
-  }
-  if (missing > 0) {
-    problem_at({}, missing == 1 ? fmt::format("the table of {} has no row for {}", owner_, first_missing)
-                                : fmt::format("the table of {} has no row for {} (and {} more missing)", owner_,
-                                              first_missing, missing - 1));
-    return false;
-  }
+  std::vector<char> filled(rows);
+  for (std::size_t index = 0; index < rows; ++index) filled[index] = out[index] != kUnset ? 1 : 0;
+  if (!all_rows(domains, filled, words)) return false;
   m_.remaps_.push_back(std::move(out));
   m_.program_.push_back({Op::table, 0});
   m_.stack_depth_ = 1;
@@ -343,43 +379,19 @@ std::vector<Rational> cpt_cut_points(const CptSpec& cpt) {
   return cuts;
 }
 
-bool MechanismCompiler::cpt(const CptSpec& t, const Domain& target) {
-  constexpr std::size_t kMaxRows = std::size_t{1} << 22;
-  constexpr std::size_t kMaxCells = std::size_t{1} << 24;
-  const auto noise = resolve_(t.noise);
+bool MechanismCompiler::cpt(const CptSpec& t, const Domain& target, std::string_view noise_name) {
+  const auto noise = resolve_(noise_name);
   if (!noise || noise->prior == nullptr) {
     problem_at({}, fmt::format("the noise of the CPT of {} is not declared (build CPT models with ScmBuilder)", owner_));
     return false;
   }
-  std::vector<const Domain*> domains;
-  std::size_t rows = 1;
-  for (std::size_t i = 0; i < t.parents.size(); ++i) {
-    const auto& name = t.parents[i];
-    auto r = resolve_(name);
-    if (!r) {
-      problem_at({}, fmt::format("unknown name '{}' in the parents of the CPT of {}", name, owner_));
-      continue;
-    }
-    if (std::find(t.parents.begin(), t.parents.begin() + static_cast<std::ptrdiff_t>(i), name) !=
-        t.parents.begin() + static_cast<std::ptrdiff_t>(i)) {
-      problem_at({}, fmt::format("parent {} is listed twice in the CPT of {}", name, owner_));
-      continue;
-    }
-    if (r->id == noise->id) {
-      problem_at({}, fmt::format("{} is the noise of {}, which its CPT reads already: it cannot be a parent", name, owner_));
-      continue;
-    }
-    add_parent(r->id);
-    domains.push_back(r->domain);
-    m_.table_inputs_.emplace_back(r->id, static_cast<Value>(r->domain->size()));
-    rows *= r->domain->size();
-    if (rows > kMaxRows || rows * target.size() > kMaxCells) {
-      problem_at({}, fmt::format("the CPT of {} would have more than {} rows or {} entries", owner_, kMaxRows, kMaxCells));
-      return false;
-    }
-  }
-  if (!ok_) return false;
+  const InputWords words{"parents of the CPT", "CPT", true};
   const std::size_t m = target.size();
+  const auto found = inputs(t.parents, words, noise->id, std::size_t{1} << 22, m, std::size_t{1} << 24);
+  if (!found) return false;
+  const std::vector<const Domain*>& domains = *found;
+  std::size_t rows = 1;
+  for (const Domain* d : domains) rows *= d->size();
   m_.cpt_noise_ = noise->id;
   m_.cpt_values_ = m;
   add_parent(noise->id);
@@ -434,26 +446,9 @@ bool MechanismCompiler::cpt(const CptSpec& t, const Domain& target) {
     row_of[index] = k;
   }
   if (!ok_) return false;
-  std::size_t missing = 0;
-  std::string first_missing;
-  for (std::size_t index = 0; index < rows; ++index) {
-    if (row_of[index] != kUnset) continue;
-    if (++missing == 1) {
-      std::vector<std::string> labels(domains.size());
-      std::size_t rest = index;
-      for (std::size_t i = domains.size(); i-- > 0;) {
-        labels[i] = domains[i]->label(static_cast<Value>(rest % domains[i]->size()));
-        rest /= domains[i]->size();
-      }
-      first_missing = fmt::format("{}", fmt::join(labels, ", "));
-    }
-  }
-  if (missing > 0) {
-    problem_at({}, missing == 1 ? fmt::format("the CPT of {} has no row for ({})", owner_, first_missing)
-                                : fmt::format("the CPT of {} has no row for ({}) (and {} more missing)", owner_,
-                                              first_missing, missing - 1));
-    return false;
-  }
+  std::vector<char> filled(rows);
+  for (std::size_t index = 0; index < rows; ++index) filled[index] = row_of[index] != kUnset ? 1 : 0;
+  if (!all_rows(domains, filled, words)) return false;
 
   // The cut points t_1 .. t_K of the noise, from its prior; they are the rows' cut points when
   // the builder declared the noise.
@@ -467,7 +462,7 @@ bool MechanismCompiler::cpt(const CptSpec& t, const Domain& target) {
   }
   // Each row's cumulative sums must be cut points, else the inverse CDF does not give the row.
   const auto mismatch = [&] {
-    problem_at({}, fmt::format("the prior of {}, the noise of {}, is not its CPT's", t.noise, owner_));
+    problem_at({}, fmt::format("the prior of {}, the noise of {}, is not its CPT's", noise_name, owner_));
     return false;
   };
   if (cuts.empty() || cuts.back() != 1) return mismatch();
@@ -497,18 +492,20 @@ bool MechanismCompiler::cpt(const CptSpec& t, const Domain& target) {
 
 std::optional<Mechanism> Mechanism::compile(MechanismSource source, const std::string& owner,
                                             const Domain& target, const Resolver& resolve, Location at,
-                                            std::vector<Diagnostic>& problems) {
-  return compile(std::make_shared<const MechanismSource>(std::move(source)), owner, target, resolve, at, problems);
+                                            std::vector<Diagnostic>& problems, std::string_view noise) {
+  return compile(std::make_shared<const MechanismSource>(std::move(source)), owner, target, resolve, at, problems,
+                 noise);
 }
 
 std::optional<Mechanism> Mechanism::compile(SharedSource source, const std::string& owner, const Domain& target,
-                                            const Resolver& resolve, Location at, std::vector<Diagnostic>& problems) {
+                                            const Resolver& resolve, Location at, std::vector<Diagnostic>& problems,
+                                            std::string_view noise) {
   Mechanism m;
   MechanismCompiler c(m, owner, resolve, at, problems);
   bool ok = false;
   if (const auto* e = std::get_if<Expr>(source.get())) ok = c.expression(*e, target);
   else if (const auto* t = std::get_if<TableSpec>(source.get())) ok = c.table(*t, target);
-  else ok = c.cpt(std::get<CptSpec>(*source), target);
+  else ok = c.cpt(std::get<CptSpec>(*source), target, noise);
   if (!ok) return std::nullopt;
   m.source_ = std::move(source);
   return m;

@@ -80,7 +80,7 @@ constexpr std::size_t kTypicalDeclarations = 16;
 ScmBuilder& ScmBuilder::exogenous(std::string name, Domain domain, std::vector<Rational> prior,
                                   DeclarationSource at) {
   if (declarations_.empty()) declarations_.reserve(kTypicalDeclarations);
-  declarations_.push_back({std::move(name), VarKind::exogenous, std::move(domain), std::move(prior), nullptr, at});
+  declarations_.push_back({std::move(name), VarKind::exogenous, std::move(domain), std::move(prior), nullptr, at, false, {}});
   return *this;
 }
 
@@ -88,7 +88,7 @@ ScmBuilder& ScmBuilder::endogenous(std::string name, Domain domain, MechanismSou
                                    DeclarationSource at) {
   if (declarations_.empty()) declarations_.reserve(kTypicalDeclarations);
   declarations_.push_back({std::move(name), VarKind::endogenous, std::move(domain), {},
-                           std::make_shared<const MechanismSource>(std::move(mechanism)), at});
+                           std::make_shared<const MechanismSource>(std::move(mechanism)), at, false, {}});
   return *this;
 }
 
@@ -133,7 +133,7 @@ bool sums_to_one(const std::vector<Rational>& prior) {
 }
 
 /// The variables a mechanism's source names (atoms or table inputs that resolve), sorted.
-NodeSet referenced_variables(const MechanismSource& source, const Mechanism::Resolver& resolve) {
+NodeSet referenced_variables(const MechanismSource& source, std::string_view noise, const Mechanism::Resolver& resolve) {
   NodeSet ids;
   auto add = [&](std::string_view name) {
     if (auto r = resolve(name)) ids.push_back(r->id);
@@ -145,9 +145,8 @@ NodeSet referenced_variables(const MechanismSource& source, const Mechanism::Res
   } else if (const auto* t = std::get_if<TableSpec>(&source)) {
     for (const auto& name : t->inputs) add(name);
   } else {
-    const auto& cpt = std::get<CptSpec>(source);
-    for (const auto& name : cpt.parents) add(name);
-    add(cpt.noise);
+    for (const auto& name : std::get<CptSpec>(source).parents) add(name);
+    add(noise);
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -320,7 +319,8 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
   const std::size_t first_problem = problems.size();
 
   // CPT mechanisms declare their noise, just before them: `U_X`, with `U_` prefixed while the
-  // name is taken. The CPT's own declaration is copied with the noise's name filled in.
+  // name is taken. The CPT's own declaration is copied (its source is shared) with the noise's
+  // name filled in.
   std::vector<const Declaration*> declared;
   declared.reserve(declarations_.size());
   std::vector<std::unique_ptr<Declaration>> made;
@@ -353,11 +353,9 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
         previous = cuts[k];
       }
       auto u = std::make_unique<Declaration>(
-          Declaration{noise, VarKind::exogenous, Domain(std::move(labels)), std::move(prior), nullptr, d.at, true});
+          Declaration{noise, VarKind::exogenous, Domain(std::move(labels)), std::move(prior), nullptr, d.at, true, {}});
       auto owner = std::make_unique<Declaration>(d);
-      CptSpec named = *cpt;
-      named.noise = noise;
-      owner->mechanism = std::make_shared<const MechanismSource>(std::move(named));
+      owner->noise = noise;
       noise_names.insert(std::move(noise));
       declared.push_back(u.get());
       declared.push_back(owner.get());
@@ -366,20 +364,12 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     }
   }
 
-  // Canonical order: exogenous first, then endogenous, each in declaration order.
-  std::vector<const Declaration*> order;
-  order.reserve(declared.size());
-  for (auto kind : {VarKind::exogenous, VarKind::endogenous}) {
-    for (const Declaration* d : declared) {
-      if (d->kind == kind) order.push_back(d);
-    }
-  }
-
   Scm scm;
   // Names are checked in declaration order, so "first declared" means first in the file.
   std::map<std::string_view, const Declaration*> by_name;
-  std::map<const Declaration*, char> rejected;
-  for (const Declaration* d : declared) {
+  std::vector<char> rejected(declared.size(), 0);  // by position in `declared`
+  for (std::size_t i = 0; i < declared.size(); ++i) {
+    const Declaration* d = declared[i];
     if (!is_valid_name(d->name)) {
       problems.push_back(at(d->at.name, fmt::format("invalid name '{}': use letters, digits and '_'", d->name)));
     } else if (std::isdigit(static_cast<unsigned char>(d->name.front())) != 0) {
@@ -394,12 +384,15 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     } else {
       continue;
     }
-    rejected[d] = 1;
+    rejected[i] = 1;
   }
+  // Ids in canonical order: exogenous first, then endogenous, each in declaration order.
   std::vector<const Declaration*> kept;  // declarations with a valid, unique name, in id order
-  kept.reserve(order.size());
-  for (const Declaration* d : order) {
-    if (!rejected.contains(d)) kept.push_back(d);
+  kept.reserve(declared.size());
+  for (auto kind : {VarKind::exogenous, VarKind::endogenous}) {
+    for (std::size_t i = 0; i < declared.size(); ++i) {
+      if (declared[i]->kind == kind && rejected[i] == 0) kept.push_back(declared[i]);
+    }
   }
 
   for (const Declaration* d : kept) {
@@ -443,7 +436,7 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
     Variable v{d->name, d->kind, d->domain, d->prior, std::nullopt};
     v.implied = d->implied;
     if (d->kind == VarKind::endogenous) {
-      v.mechanism = Mechanism::compile(d->mechanism, d->name, d->domain, resolve, d->at.rhs, problems);
+      v.mechanism = Mechanism::compile(d->mechanism, d->name, d->domain, resolve, d->at.rhs, problems, d->noise);
     } else {
       ++scm.exogenous_count_;
     }
@@ -482,7 +475,7 @@ std::optional<Scm> ScmBuilder::try_build(std::vector<Diagnostic>& problems) cons
   for (VarId child = 0; child < n; ++child) {
     if (kept[child]->kind != VarKind::endogenous) continue;
     const auto& m = scm.variables_[child].mechanism;
-    for (VarId parent : m ? m->parents() : referenced_variables(*kept[child]->mechanism, resolve)) {
+    for (VarId parent : m ? m->parents() : referenced_variables(*kept[child]->mechanism, kept[child]->noise, resolve)) {
       g.children[parent].push_back({child, g.parents[child].size()});
       g.parents[child].push_back(parent);
     }

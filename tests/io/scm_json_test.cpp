@@ -94,6 +94,9 @@ TEST(ScmJson, SchemaErrorsNameTheJsonPath) {
             "m.json: error: /exogenous/0/prior/1: invalid probability 'x'\n"
             "m.json: error: /exogenous/1/domain: duplicate domain value 'a'\n"
             "m.json: error: /endogenous/0/mechanism/table/rows/0: an empty row (expected the input values then the output value)\n");
+  // A table, like a CPT, has no other fields (an ignored one would be silent data loss).
+  EXPECT_EQ(errors_of(R"({"endogenous": [{"name": "X", "mechanism": {"table": {"inputs": [], "rows": [["1"]], "default": "0"}}}]})"),
+            "m.json: error: /endogenous/0/mechanism/table/default: unknown field (expected \"inputs\" or \"rows\")\n");
 }
 
 // Issue #15: a table of two million bad rows printed two million diagnostics (170 MB).

@@ -9,9 +9,9 @@
 /// The canonical construction: each node X with parents Pa and states x_0..x_{m-1} gets one
 /// exogenous variable U_X. Let 0 = t_0 < t_1 < ... < t_K = 1 be every cumulative sum
 /// P(X <= x_j | Pa = pa) of every CPT row, merged and sorted (duplicates once). U_X takes K
-/// values, value k with probability t_{k+1} - t_k (exact), and X := table(Pa, U_X) gives, for
-/// parent values pa and noise k, the state x_j whose cumulative interval contains
-/// (t_k, t_{k+1}]. Then P(X = x_j | Pa = pa) is the CPT entry exactly, so every rung-1 and rung-2
+/// values, value k with probability t_{k+1} - t_k (exact), and X, for parent values pa and
+/// noise k, is the state x_j whose cumulative interval contains (t_k, t_{k+1}]: X is a CPT
+/// mechanism (CptSpec), which holds the CPT, never that rows x K table. Then P(X = x_j | Pa = pa) is the CPT entry exactly, so every rung-1 and rung-2
 /// answer equals the network's. A network does not determine counterfactuals: rung-3 answers
 /// are those of this particular SCM (inverse CDFs with independent noise, the states in declared
 /// order), one of many SCMs compatible with the network.

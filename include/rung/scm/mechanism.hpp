@@ -52,7 +52,7 @@ struct TableSpec {
 /// model builder declares (ScmBuilder: `U_V`, more `U_` prefixed while the name is taken) with
 /// the canonical prior: the cut points of every cumulative row, merged (docs/networks.md §3).
 /// V is the inverse CDF of its row at the noise, so P(V = v | parents) is the table's entry.
-/// Positions are for diagnostics and, like the noise's name, ignored by equality.
+/// Positions are for diagnostics and ignored by equality.
 struct CptSpec {
   struct Row {
     std::vector<std::string> given;  ///< the parents' values
@@ -62,8 +62,7 @@ struct CptSpec {
   };
   std::vector<std::string> parents;
   std::vector<Row> rows;
-  std::string noise;  ///< set by the model builder
-  friend bool operator==(const CptSpec& a, const CptSpec& b) { return a.parents == b.parents && a.rows == b.rows; }
+  friend bool operator==(const CptSpec&, const CptSpec&) = default;
 };
 
 /// The canonical noise of a CPT: the cut points 0 < t_1 < ... < t_K = 1 of every cumulative
@@ -89,12 +88,14 @@ class Mechanism {
 
   /// Compiles `source` for a variable called `owner` with domain `target`. Appends every
   /// problem found to `problems` (positions: `at` is where the expression or table starts) and
-  /// returns nullopt if there was any.
+  /// returns nullopt if there was any. A CPT reads the exogenous variable called `noise` (which
+  /// `resolve` gives with its prior: ScmBuilder declares it); other mechanisms ignore `noise`.
   static std::optional<Mechanism> compile(MechanismSource source, const std::string& owner,
                                           const Domain& target, const Resolver& resolve, Location at,
-                                          std::vector<Diagnostic>& problems);
+                                          std::vector<Diagnostic>& problems, std::string_view noise = {});
   static std::optional<Mechanism> compile(SharedSource source, const std::string& owner, const Domain& target,
-                                          const Resolver& resolve, Location at, std::vector<Diagnostic>& problems);
+                                          const Resolver& resolve, Location at, std::vector<Diagnostic>& problems,
+                                          std::string_view noise = {});
 
   [[nodiscard]] bool is_table() const noexcept { return std::holds_alternative<TableSpec>(*source_); }
   [[nodiscard]] bool is_cpt() const noexcept { return std::holds_alternative<CptSpec>(*source_); }

@@ -134,7 +134,8 @@ class ScmBuilder {
     std::vector<Rational> prior;
     SharedSource mechanism;  ///< endogenous only
     DeclarationSource at;
-    bool implied = false;
+    bool implied = false;    ///< a CPT's noise, declared by the builder
+    std::string noise;       ///< CPT mechanisms: the name of their implied noise
   };
   std::vector<Declaration> declarations_;
   std::vector<std::pair<std::string, Location>> hidden_;
