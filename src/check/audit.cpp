@@ -132,6 +132,8 @@ struct Task {
   /// the generator's registers. Imported records state their source's text (CLadder's states
   /// P(Y | X) and other derived figures, not the model's tables) and are not compared.
   bool generated = false;
+  /// The text states observed quantities only (`identification.given` is "observed").
+  bool observed = false;
 };
 
 struct TaskResult {
@@ -179,7 +181,7 @@ TaskResult verify(const Task& t) {
     r.stated = 0;
     r.unchecked = "no given_info";
   } else {
-    StatedCheck stated = check_stated_model(t.given_info, t.question, *scm, *t.formal_query);
+    StatedCheck stated = check_stated_model(t.given_info, t.question, *scm, *t.formal_query, t.observed);
     r.stated = stated.checked ? 1 : 0;
     r.unchecked = std::move(stated.reason);
     for (auto& m : stated.mismatches) r.mismatches.push_back({t.line, t.id, m.field, one_line(m.stated), one_line(m.model)});
@@ -450,6 +452,7 @@ class Auditor {
       if (const json* m = member(j, "meta")) {
         if (const json* opts = member(*m, "options")) task.generated = scalar_text(member(*opts, "preset")).has_value();
       }
+      if (const json* id = member(j, "identification")) task.observed = scalar_text(member(*id, "given")) == "observed";
       pending_.push_back(std::move(task));
     }
     infos_.push_back(std::move(info));

@@ -685,7 +685,7 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
     int difficulty = 2;
     std::optional<int> min_variables, max_variables, max_in_degree, min_path_length, interventions, evidence_count,
         name_variants, domain_size, nesting_depth;
-    std::optional<std::string> name_style;
+    std::optional<std::string> name_style, given;
     bool deterministic = false, noisy = false;
     std::vector<std::string> types, mechanisms;
   };
@@ -721,6 +721,9 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
                                       "Only roots (and a hidden confounder) are random (ladder; counterbench always)");
   cmd->add_flag("--noisy", a->noisy, "Every variable has noise of its own (ladder's default; cladder always)")
       ->excludes(deterministic);
+  cmd->add_option("--given", a->given,
+                  "What the text states: model (every probability of the model) | observed (only what the question's "
+                  "identification formula reads; cladder's default)");
   cmd->add_option("--name-style", a->name_style, "nonsense | letters | words");
   cmd->add_option("--name-variants", a->name_variants, "Emit each structure with this many name sets");
   cmd->callback([=] {
@@ -737,6 +740,7 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
       if (a->name_variants) o.name_variants = *a->name_variants;
       if (a->domain_size) o.domain_size = *a->domain_size;
       if (a->nesting_depth) o.nesting_depth = *a->nesting_depth;
+      if (a->given) o.given = *a->given;
       if (!a->types.empty()) o.types = a->types;
       if (!a->mechanisms.empty()) o.mechanisms = a->mechanisms;
       if (a->deterministic) o.deterministic = true;

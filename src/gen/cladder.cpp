@@ -2,7 +2,10 @@
 
 #include "rung/core/error.hpp"
 #include "rung/gen/distractors.hpp"
+#include "rung/gen/observed.hpp"
 #include "rung/graph/dag.hpp"
+#include "rung/identify/counterfactual.hpp"
+#include "rung/identify/identify.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_text.hpp"
 #include "rung/query/decision.hpp"
@@ -487,7 +490,7 @@ Rational mean_conditional(const Cpts& p, int v) {
 /// which a learner can compute from P(X), Y's mean and its average difference on X.
 Rational treatment_weighted(const Graph& g, const Cpts& p, int x, int y) {
   const Rational mean = mean_conditional(p, y);
-  if (!g.has_arc(x, y) || !g.is_root(x)) return mean;
+  if (!g.has_arc(x, y) || !g.is_root(x) || p[static_cast<std::size_t>(x)].empty()) return mean;  // (X not stated)
   return mean + (p[static_cast<std::size_t>(x)][0] - Rational(1, 2)) * arc_difference(g, p, x, y);
 }
 
@@ -609,6 +612,204 @@ std::string circuit_text(const Graph& g, const Circuit& c, const std::vector<std
 }
 
 Rational solve_exact(const Scm& model, const Query& q) { return solve(model, q).value; }
+
+// ---- Questions stated in observed quantities (--given observed) --------------------------------
+
+/// The variables a question stated in observed quantities hides: CLadder's unobserved confounder
+/// V1 of the frontdoor and IV graphs; in a random DAG, with probability 1/2, one common cause
+/// (a node with two children or more) that plays no role in the question. Draws from `rng` only
+/// for random DAGs.
+std::vector<int> hidden_nodes(const Graph& g, const Roles& roles, Rng& rng) {
+  if (g.id == "frontdoor" || g.id == "IV") {
+    for (int v = 0; v < g.size(); ++v) {
+      if (g.roles[static_cast<std::size_t>(v)] == "V1") return {v};
+    }
+  }
+  if (g.id != "random") return {};
+  std::vector<int> candidates;
+  for (int v = 0; v < g.size(); ++v) {
+    if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z) continue;
+    if (g.children(v).size() >= 2) candidates.push_back(v);
+  }
+  if (candidates.empty() || !rng.chance(1, 2)) return {};
+  return {candidates[rng.below(candidates.size())]};
+}
+
+/// What a question stated in observed quantities says and how its answer follows from that.
+struct Observation {
+  std::unique_ptr<Admg> admg;  ///< the observed graph (the sources below point into it)
+  std::optional<CounterfactualEstimand> estimand;
+  std::vector<StatedProbability> stated;
+  Rational value;              ///< the model's value of the query
+  ItemIdentification id;       ///< without value_from_text and the last steps until decide_from_text()
+  std::string text;  ///< the sentences after the graph's: the unobserved variables, then the numbers
+  /// The stated conditionals as a network over the graph's nodes (the readings of the stated
+  /// numbers use it), when each variable has one set of conditions, all earlier in the graph.
+  std::optional<std::pair<Graph, Cpts>> network;
+};
+
+VarMask bit(int i) { return VarMask{1} << i; }
+
+/// The item's statement in observed quantities: its identification formula and the numbers the
+/// formula reads (rounded as the text shows them). nullopt when the query is not identifiable
+/// from the observed variables or when the text would state more than 32 numbers: the item is
+/// then redrawn. Whether the shown numbers decide the answer is decide_from_text()'s business,
+/// checked last (it is the costlier check and rarely fails).
+std::optional<Observation> observe(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
+                                   const std::string& type, const std::vector<int>& hidden, const Rational& value) {
+  std::vector<VarId> hidden_ids;
+  for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
+  Observation out;
+  out.admg = std::make_unique<Admg>(Admg::of(model, hidden_ids));
+  const Admg& admg = *out.admg;
+  auto idx = [&](int v) { return admg.index(*model.find(names[static_cast<std::size_t>(v)])); };
+  const int x = idx(g.x);
+  const int y = idx(g.y);
+  const auto n = static_cast<std::size_t>(admg.size());
+  // A factor `f` with X at xv and Y at 1 (the other free variables are summed inside f).
+  auto at_xy = [&](const Functional& f, std::uint32_t xv) {
+    std::vector<CfValue> bind(n);
+    bind[static_cast<std::size_t>(x)] = {false, xv};
+    bind[static_cast<std::size_t>(y)] = {false, 1};
+    return CfExpr::factor(f, std::move(bind));
+  };
+  auto contrast = [&](const Functional& f) {
+    return CounterfactualEstimand(CfExpr::linear({Rational(1), Rational(-1)}, {at_xy(f, 1), at_xy(f, 0)}), {});
+  };
+  std::optional<CounterfactualEstimand>& estimand = out.estimand;
+  std::string method;
+  if (type == "marginal" || type == "correlation") {
+    // The observed distribution of the ancestors of Y (and X) by the chain rule, conditions
+    // pruned by d-separation: the reader has to sum it out (CLadder's three-number forms,
+    // sum_x P(x) P(Y | x) and P(X, Y) / P(X), are read off by any learner: docs/generator.md).
+    const VarMask of = type == "marginal" ? bit(y) : bit(x) | bit(y);
+    const VarMask set = admg.ancestors(of, admg.all());
+    const Functional joint_of_set = factorization(model, admg, set);
+    if (type == "marginal") {
+      estimand = CounterfactualEstimand(at_xy(Functional::sum(set & ~bit(y), joint_of_set), 0), {});
+    } else {
+      estimand = contrast(Functional::ratio(Functional::sum(set & ~(bit(x) | bit(y)), joint_of_set), Functional::sum(set & ~bit(x), joint_of_set)));
+    }
+    method = "the chain rule over the observed ancestors";
+  } else if (type == "ate" || type == "collider_bias") {
+    const Identification r = identify(admg, bit(y), bit(x));
+    if (!r.identifiable) return std::nullopt;
+    // The ID algorithm's truncated factorization (the named backdoor or frontdoor formula with a
+    // minimal set is often the one difference of stated numbers: docs/generator.md).
+    estimand = contrast(*r.estimand);
+    if (r.named == "backdoor") {
+      method = r.named_set == 0 ? "ID algorithm (no backdoor path)"
+                                : fmt::format("ID algorithm (the backdoor criterion holds for {})", admg.names(r.named_set));
+    } else if (r.named == "frontdoor") {
+      method = fmt::format("ID algorithm (the frontdoor criterion holds through {})", admg.names(r.named_set));
+    } else {
+      method = "ID algorithm (Shpitser-Pearl)";
+    }
+  } else {
+    const CounterfactualIdentification r = identify_counterfactual(admg, query, model);
+    if (!r.identifiable) return std::nullopt;
+    estimand = *r.estimand;
+    method = type == "explaining_away" ? "conditioning on the observed distribution (Bayes' rule)"
+                                       : "counterfactual identification (ID*, IDC*; Shpitser-Pearl)";
+  }
+  // Conditions an independence makes irrelevant are dropped (P(Y | V1, X, V2, W) = P(Y | V2, W)).
+  estimand = estimand->with_given([&](VarMask targets, VarMask given) { return relevant_given(model, admg, targets, given); });
+  const ObservedJoint joint = observed_joint(model, admg);
+  // (collider_bias states the effect's terms only, as the model register states the CPTs only:
+  // stating the correlation among the selected too let a learner average the stated differences
+  // to the answer on 85% of the items.)
+  const std::vector<std::pair<VarMask, VarMask>> terms = estimand->terms();
+  out.stated = stated_probabilities(admg, terms, joint, false);
+  const std::vector<StatedProbability>& stated = out.stated;
+  if (stated.size() > 32) return std::nullopt;
+  const StatedSource exact(admg, stated, false);
+
+  ItemIdentification& id = out.id;
+  for (int h : hidden) id.hidden.push_back(names[static_cast<std::size_t>(h)]);
+  id.identifiable = true;
+  id.method = method;
+  id.estimand = estimand->to_string(admg);
+  id.estimand_latex = estimand->to_latex(admg);
+  std::vector<std::string> sentences;
+  for (const auto& h : id.hidden) sentences.push_back(fmt::format("{} is unobserved.", h));
+  std::vector<std::string> numbers;
+  for (const StatedProbability& s : stated) {
+    sentences.push_back(sentence(admg, s));
+    id.stated.push_back({notation(admg, s), s.exact, s.shown});
+    numbers.push_back(fmt::format("{} = {}", id.stated.back().probability, percent(s.shown)));
+  }
+  out.text = fmt::format("{}", fmt::join(sentences, " "));
+  // The gold reasoning.
+  std::vector<std::string> arcs;
+  for (int v = 0; v < g.size(); ++v) {
+    for (int c : g.children(v)) arcs.push_back(fmt::format("{} -> {}", names[static_cast<std::size_t>(v)], names[static_cast<std::size_t>(c)]));
+  }
+  id.steps.push_back(fmt::format("Graph: {}.{}", fmt::join(arcs, ", "),
+                                 id.hidden.empty() ? std::string() : fmt::format(" Unobserved: {}.", fmt::join(id.hidden, ", "))));
+  id.steps.push_back(fmt::format("Query: {}.", to_string(query, model)));
+  id.steps.push_back(fmt::format("Identification, by {}: {}.", method, id.estimand));
+  id.steps.push_back(fmt::format("Stated numbers: {}.", fmt::join(numbers, "; ")));
+  out.value = value;
+
+  // The stated conditionals as a network over the graph's nodes, when they form one: each
+  // variable under the largest of its stated sets of conditions that lie earlier in the graph,
+  // when that set holds the others (P(Y | X, M) over P(Y | X): the smaller is derived).
+  Graph ng = g;
+  Cpts np(static_cast<std::size_t>(g.size()));
+  bool network = true;
+  VarMask earlier = 0;  // observed variables before v in the graph
+  for (int v = 0; v < g.size() && network; ++v) {
+    auto& ps = ng.parents[static_cast<std::size_t>(v)];
+    ps.clear();
+    if (std::find(hidden.begin(), hidden.end(), v) != hidden.end()) continue;
+    const int t = idx(v);
+    std::optional<VarMask> given;
+    for (const StatedProbability& s : stated) {
+      if (s.target != t || s.joint != 0 || (s.given & ~earlier) != 0) continue;
+      if (!given || (s.given & *given) == *given) {
+        given = s.given;
+      } else if ((s.given & *given) != s.given) {
+        network = false;  // two sets, neither holding the other
+      }
+    }
+    earlier |= bit(t);
+    if (!given) continue;
+    for (int u = 0; u < v; ++u) {
+      if (std::find(hidden.begin(), hidden.end(), u) == hidden.end() && ((*given >> idx(u)) & 1U) != 0) ps.push_back(u);
+    }
+    for (std::size_t c = 0; network && c < (std::size_t{1} << ps.size()); ++c) {
+      std::vector<std::uint32_t> at(n, 0);
+      at[static_cast<std::size_t>(t)] = 1;
+      for (std::size_t i = 0; i < ps.size(); ++i) at[static_cast<std::size_t>(idx(ps[i]))] = static_cast<std::uint32_t>((c >> (ps.size() - 1 - i)) & 1U);
+      np[static_cast<std::size_t>(v)].push_back(exact.conditional(bit(t), *given, at));
+    }
+  }
+  if (network) out.network.emplace(std::move(ng), std::move(np));
+  return out;
+}
+
+/// Whether the numbers the text shows decide the answer the model does: the formula evaluated
+/// on the shown (rounded) numbers gives the same decision, and no shown denominator is 0%. Sets
+/// the value from the text and the reasoning's last steps. Throws Error when the formula on the
+/// exact stated numbers is not the model's value (a bug: the identification or the statements).
+bool decide_from_text(Observation& o, const Decision& decision) {
+  const Admg& admg = *o.admg;
+  const Rational& value = o.value;
+  if (o.estimand->evaluate(StatedSource(admg, o.stated, false)) != value) {
+    throw Error(fmt::format("cladder preset: the estimand {} on the exact stated numbers differs from the model's {} (a bug)",
+                            o.estimand->to_string(admg), to_string(value)));
+  }
+  try {
+    o.id.value_from_text = o.estimand->evaluate(StatedSource(admg, o.stated, true));
+  } catch (const ZeroProbabilityEvidence&) {
+    return false;  // a denominator shown as 0%
+  }
+  if (decision.answer(o.id.value_from_text) != decision.answer(value)) return false;
+  o.id.steps.push_back(fmt::format("Substituted: {} (exactly {}; {} with the unrounded numbers).", to_decimal(o.id.value_from_text, 4),
+                                   to_string(o.id.value_from_text), to_string(value)));
+  o.id.steps.push_back(fmt::format("Decision: {}, so the answer is {}.", to_string(decision), decision.answer(value)));
+  return true;
+}
 
 }  // namespace
 
@@ -736,6 +937,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     const std::string& Y = nm(g.y);
 
     Item item;
+    std::optional<Observation> obs;  // --given observed: what the text states, and how it decides
     item.type = type == "det_counterfactual" ? "basic" : type;
     item.query_type = type;
     item.meta["graph_id"] = g.id;
@@ -802,6 +1004,10 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       item.knobs["interventions"] = 1;
       item.knobs["evidence_count"] = evidence.size();
     } else {
+      // --given observed: the text states only what the identification formula reads, and hides
+      // the variables hidden_nodes() picks (backdoor_set states no numbers either way).
+      const bool observed = options_.given == "observed" && type != "backdoor_set";
+      const std::vector<int> hidden = observed ? hidden_nodes(g, *roles, rng) : std::vector<int>{};
       const Cpts p = sample_cpts(g, grid, rng);
       item.model = read_scm_text(noisy_model_text(g, p, names));
       // backdoor_set asks which method is right, which the graph alone decides: like CLadder's
@@ -913,24 +1119,33 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         }
       }
       item.decision = decision;
+      if (observed) {
+        obs = observe(g, names, item.model, item.query, type, hidden, value);
+        if (!obs) continue;  // not identifiable, or too long
+        item.given_info = fmt::format("{} {}", graph_text(g, names), obs->text);
+      }
       // Readings of the stated numbers (docs/generator.md), exact; a target on one is checked
-      // here first, before the solved procedures (cheap before costly).
-      if (type == "marginal") {
-        item.computed.push_back({"mean_conditional", mean_conditional(p, g.y)});
-        item.computed.push_back({"treatment_weighted", treatment_weighted(g, p, g.x, g.y)});
+      // here first, before the solved procedures (cheap before costly). Stated in observed
+      // quantities, they read the stated conditionals as a network (when they form one).
+      const bool readable = !obs || obs->network.has_value();
+      const Graph& rg = obs && obs->network ? obs->network->first : g;
+      const Cpts& rp = obs && obs->network ? obs->network->second : p;
+      if (readable && type == "marginal") {
+        item.computed.push_back({"mean_conditional", mean_conditional(rp, g.y)});
+        item.computed.push_back({"treatment_weighted", treatment_weighted(rg, rp, g.x, g.y)});
       }
-      if (type == "correlation" || type == "ate" || type == "explaining_away" || type == "collider_bias") {
-        item.computed.push_back({"unweighted_difference", path_difference(g, p, g.x, g.y)});
+      if (readable && (type == "correlation" || type == "ate" || type == "explaining_away" || type == "collider_bias")) {
+        item.computed.push_back({"unweighted_difference", path_difference(rg, rp, g.x, g.y)});
       }
-      if (type == "ett") {
-        const Rational d = path_difference(g, p, g.x, g.y);
+      if (readable && type == "ett") {
+        const Rational d = path_difference(rg, rp, g.x, g.y);
         item.computed.push_back({"unweighted_difference", treated == 0 ? d : Rational(-d)});
       }
-      if (type == "nie") {
-        item.computed.push_back({"unweighted_difference", path_difference(g, p, g.x, roles->m) * path_difference(g, p, roles->m, g.y)});
+      if (readable && type == "nie") {
+        item.computed.push_back({"unweighted_difference", path_difference(rg, rp, g.x, roles->m) * path_difference(rg, rp, roles->m, g.y)});
       }
-      if (type == "nde" || type == "ate") {
-        item.computed.push_back({"direct_difference", g.has_arc(g.x, g.y) ? arc_difference(g, p, g.x, g.y) : Rational(0)});
+      if (readable && (type == "nde" || type == "ate")) {
+        item.computed.push_back({"direct_difference", rg.has_arc(g.x, g.y) ? arc_difference(rg, rp, g.x, g.y) : Rational(0)});
       }
       // Where a balanced reading equals the exact value (Y's only parent is X, a chain), it is
       // the right computation and can only agree: such graphs would carry all the agreeing
@@ -942,7 +1157,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // The reading's margin class (reading_margin, above): the balanced reading must sit as
       // near to or as far from the threshold as the block's class says.
       if (reading_margin >= 0 && attempt < 3 * kRelaxEvery / 4) {
-        const std::string& procedure = type == "marginal" ? "mean_conditional" : "unweighted_difference";
+        const std::string procedure = type == "marginal" ? "mean_conditional" : "unweighted_difference";
         const auto it = std::find_if(item.computed.begin(), item.computed.end(), [&](const Distractor& d) { return d.procedure == procedure; });
         if (it != item.computed.end() && it->value) {
           const Rational threshold = type == "marginal" ? Rational(1, 2) : Rational(0);
@@ -1003,6 +1218,10 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       procedures.insert(procedures.end(), item.computed.begin(), item.computed.end());
       if (!met(procedures, true)) continue;
       item.agreements_met = wanted;
+    }
+    if (obs) {
+      if (!decide_from_text(*obs, item.decision)) continue;  // the rounded numbers would not decide it
+      item.identification = std::move(obs->id);
     }
     // CLadder's spelling of its query types, for harnesses that key on meta.query_type.
     static const std::map<std::string, std::string> kCladderSpelling = {

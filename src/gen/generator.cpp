@@ -201,7 +201,43 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   out.key("name_style").value(to_string(options_.name_style));
   out.key("difficulty");
   write_difficulty(out, item, trace);
-  out.key("reasoning").begin_object().key("text").value(to_text(trace, item.model)).key("trace");
+  if (item.identification) {
+    // From the text: the steps a solver takes on what the question states; then the check on the
+    // full model (the trace).
+    const ItemIdentification& id = *item.identification;
+    if (item.yes_no && item.decision.answer(id.value_from_text) != item.decision.answer(value)) {
+      throw Error(fmt::format("item {}: the stated numbers decide {} but the model decides {} (a bug); not written", index,
+                              item.decision.answer(id.value_from_text), item.decision.answer(value)));
+    }
+    out.key("identification").begin_object();
+    out.key("given").value("observed");
+    out.key("hidden").strings(id.hidden);
+    out.key("identifiable").value(id.identifiable);
+    out.key("method").value(id.method);
+    out.key("estimand").value(id.estimand);
+    out.key("estimand_latex").value(id.estimand_latex);
+    out.key("stated").begin_array();
+    for (const auto& n : id.stated) {
+      out.begin_object().key("probability").value(n.probability).key("exact");
+      write_value_json(out, n.exact);
+      out.key("shown");
+      write_value_json(out, n.shown);
+      out.end_object();
+    }
+    out.end_array();
+    out.key("value_from_text");
+    write_value_json(out, id.value_from_text);
+    out.end_object();
+  }
+  std::string reasoning;
+  if (item.identification) {
+    for (const auto& step : item.identification->steps) reasoning += step + "\n";
+    reasoning += "Check on the full model:\n";
+  }
+  reasoning += to_text(trace, item.model);
+  out.key("reasoning").begin_object().key("text").value(reasoning);
+  if (item.identification) out.key("steps").strings(item.identification->steps);
+  out.key("trace");
   write_json(out, trace);
   out.end_object();
   out.key("distractors");

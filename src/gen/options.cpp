@@ -104,6 +104,10 @@ void GeneratorOptions::validate() const {
   require(nesting_depth >= 1 && nesting_depth <= max_depth,
           fmt::format("--nesting-depth must be 1..{} for the {} preset, got {}", max_depth, preset, nesting_depth));
   require(evidence_count >= 1 && evidence_count <= 2, fmt::format("--evidence-count must be 1..2, got {}", evidence_count));
+  require(given == "model" || given == "observed", fmt::format("--given must be model or observed, got '{}'", given));
+  require(given == "model" || preset == "cladder",
+          fmt::format("--given observed is supported by the cladder preset only (the {} preset states its model: {})", preset,
+                      preset == "counterbench" ? "deterministic mechanisms, no probabilities" : "structural equations and priors"));
   require(name_variants >= 1 && name_variants <= 10, fmt::format("--name-variants must be 1..10, got {}", name_variants));
 }
 
@@ -124,6 +128,7 @@ nlohmann::ordered_json GeneratorOptions::to_json() const {
   j["interventions"] = interventions;
   j["nesting_depth"] = nesting_depth;
   j["evidence_count"] = evidence_count;
+  j["given"] = given;
   j["name_style"] = to_string(name_style);
   j["name_variants"] = name_variants;
   return j;
@@ -156,6 +161,7 @@ GeneratorOptions preset_options(const std::string& preset, int difficulty) {
     o.mechanisms = {"and", "or", "not"};
     o.types = cladder_query_types();
     o.interventions = 1;
+    o.given = "observed";
     return o;
   }
   if (preset == "ladder") return ladder_options(o, difficulty);

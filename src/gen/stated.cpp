@@ -2,6 +2,7 @@
 
 #include "rung/core/rational.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
+#include "rung/infer/solver.hpp"
 #include "rung/query/query.hpp"
 #include "rung/scm/expression.hpp"
 
@@ -444,16 +445,33 @@ std::string shown(const Rational& p) {
   return to_string(p);
 }
 
-void check_cladder(const std::vector<std::string_view>& sentences, const Scm& model, StatedCheck& out) {
+/// "not X" -> (X, false), "X" -> (X, true).
+std::pair<std::string, bool> literal_of(std::string_view part) {
+  const bool negated = starts_with(part, "not ");
+  return {std::string(negated ? part.substr(4) : part), !negated};
+}
+
+/// The event of literals in query notation: "X=0, V3=1".
+std::string event_text(const std::vector<std::pair<std::string, bool>>& literals) {
+  std::vector<std::string> parts;
+  for (const auto& [name, one] : literals) parts.push_back(fmt::format("{}={}", name, one ? 1 : 0));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+void check_cladder(const std::vector<std::string_view>& sentences, const Scm& model, bool observed, StatedCheck& out) {
   std::map<std::string, std::set<std::string>> parents;  // stated: child -> parents
   std::vector<std::string> order;                         // variables with numbers, first mention first
   std::map<std::string, std::vector<CptEntry>> cpts;
+  std::vector<std::pair<std::vector<std::pair<std::string, bool>>, std::string>> joints;  // "The probability of not X and Y is 8%"
+  std::vector<std::string> hidden;                                                         // "X is unobserved"
   std::vector<std::string> mentioned;
   for (std::string_view s : sentences) {
     constexpr std::string_view kArc = " has a direct effect on ";
     constexpr std::string_view kOverall = "The overall probability of ";
     constexpr std::string_view kThose = "For those who are ";
     constexpr std::string_view kProb = ", the probability of ";
+    constexpr std::string_view kJoint = "The probability of ";
+    constexpr std::string_view kHidden = " is unobserved";
     if (const auto at = s.find(kArc); at != std::string_view::npos) {
       const std::string cause(s.substr(0, at));
       for (const auto& child : name_list(s.substr(at + kArc.size()))) {
@@ -461,6 +479,23 @@ void check_cladder(const std::vector<std::string_view>& sentences, const Scm& mo
         mentioned.push_back(child);
       }
       mentioned.push_back(cause);
+      continue;
+    }
+    if (observed && ends_with(s, kHidden)) {
+      hidden.emplace_back(s.substr(0, s.size() - kHidden.size()));
+      mentioned.push_back(hidden.back());
+      continue;
+    }
+    if (observed && starts_with(s, kJoint)) {
+      const std::string_view rest = s.substr(kJoint.size());
+      const auto is = rest.rfind(" is ");
+      if (is == std::string_view::npos) unread(fmt::format("sentence '{}' does not read", s));
+      std::vector<std::pair<std::string, bool>> literals;
+      for (auto part : split(rest.substr(0, is), " and ")) {
+        literals.push_back(literal_of(part));
+        mentioned.push_back(literals.back().first);
+      }
+      joints.emplace_back(std::move(literals), std::string(rest.substr(is + 4)));
       continue;
     }
     std::string_view given;
@@ -480,10 +515,7 @@ void check_cladder(const std::vector<std::string_view>& sentences, const Scm& mo
     CptEntry e;
     e.number = std::string(rest.substr(is + 4));
     if (!given.empty()) {
-      for (auto part : split(given, " and are ")) {
-        const bool negated = starts_with(part, "not ");
-        e.given.emplace_back(std::string(negated ? part.substr(4) : part), !negated);
-      }
+      for (auto part : split(given, " and are ")) e.given.push_back(literal_of(part));
     }
     if (cpts.find(var) == cpts.end()) order.push_back(var);
     cpts[var].push_back(std::move(e));
@@ -508,7 +540,42 @@ void check_cladder(const std::vector<std::string_view>& sentences, const Scm& mo
       }
     }
   }
-  if (cpts.empty()) return;  // the graph alone (backdoor_set)
+  if (cpts.empty() && joints.empty()) return;  // the graph alone (backdoor_set)
+  if (observed) {
+    // Observed quantities only (--given observed): each number is the model's probability of
+    // what it states, whatever the conditions; unobserved variables are endogenous and never
+    // stated. Which numbers are stated is the identification's business, not checked here.
+    for (const auto& h : hidden) {
+      const auto id = model.find(h);
+      if (!id || model.is_exogenous(*id)) out.mismatches.push_back({"given_info", fmt::format("{} is unobserved", h), fmt::format("no endogenous variable {}", h)});
+    }
+    auto is_hidden = [&](const std::string& name) { return std::find(hidden.begin(), hidden.end(), name) != hidden.end(); };
+    auto compare = [&](const std::string& what, const std::string& number, const std::vector<std::string>& names) {
+      for (const auto& name : names) {
+        if (is_hidden(name)) out.mismatches.push_back({"given_info", fmt::format("{} = {}", what, number), fmt::format("{} is unobserved", name)});
+      }
+      Rational prob;
+      try {
+        prob = solve(model, parse_query(what, model)).value;
+      } catch (const std::exception& e) {
+        unread(fmt::format("{}: {}", what, e.what()));
+      }
+      if (!states(number, prob)) out.mismatches.push_back({"given_info", fmt::format("{} = {}", what, number), fmt::format("{} = {}", what, shown(prob))});
+    };
+    for (const auto& name : order) {
+      for (const CptEntry& e : cpts.at(name)) {
+        std::vector<std::string> names{name};
+        for (const auto& g : e.given) names.push_back(g.first);
+        compare(e.given.empty() ? fmt::format("P({}=1)", name) : fmt::format("P({}=1 | {})", name, event_text(e.given)), e.number, names);
+      }
+    }
+    for (const auto& [literals, number] : joints) {
+      std::vector<std::string> names;
+      for (const auto& l : literals) names.push_back(l.first);
+      compare(fmt::format("P({})", event_text(literals)), number, names);
+    }
+    return;
+  }
   // The numbers: each exogenous variable private to one endogenous variable, P(V=1 | parents).
   std::map<VarId, VarId> owner;
   for (VarId v : model.endogenous()) {
@@ -745,7 +812,8 @@ void check_notation(std::string_view question, std::string_view formal_query, co
 
 }  // namespace
 
-StatedCheck check_stated_model(std::string_view given_info, std::string_view question, const Scm& model, std::string_view formal_query) {
+StatedCheck check_stated_model(std::string_view given_info, std::string_view question, const Scm& model, std::string_view formal_query,
+                               bool observed) {
   StatedCheck out;
   try {
     std::string_view text = given_info;
@@ -773,7 +841,7 @@ StatedCheck check_stated_model(std::string_view given_info, std::string_view que
       if (ladder) {
         check_ladder(sentences, model, out);
       } else {
-        check_cladder(sentences, model, out);
+        check_cladder(sentences, model, observed, out);
       }
     }
     check_notation(question, formal_query, model, out);

@@ -90,12 +90,40 @@ CfExpr CfExpr::linear(std::vector<Rational> coefficients, std::vector<CfExpr> te
 
 // ---- CounterfactualEstimand --------------------------------------------------------------
 
-Rational CounterfactualEstimand::evaluate(const ObservedJoint& p) const {
+CounterfactualEstimand CounterfactualEstimand::with_given(const std::function<VarMask(VarMask, VarMask)>& reduce) const {
+  return CounterfactualEstimand(with_given(root_, reduce), slot_vars_);
+}
+
+CfExpr CounterfactualEstimand::with_given(const CfExpr& e, const std::function<VarMask(VarMask, VarMask)>& reduce) {
+  CfExpr out = e;
+  if (e.kind_ == CfExpr::Kind::factor) {
+    out.functional_ = e.functional_->with_given(reduce);
+    return out;
+  }
+  for (auto& c : out.children_) c = with_given(c, reduce);
+  return out;
+}
+
+std::vector<std::pair<VarMask, VarMask>> CounterfactualEstimand::terms() const {
+  std::vector<std::pair<VarMask, VarMask>> out;
+  terms(root_, out);
+  return out;
+}
+
+void CounterfactualEstimand::terms(const CfExpr& e, std::vector<std::pair<VarMask, VarMask>>& out) {
+  if (e.kind_ == CfExpr::Kind::factor) {
+    e.functional_->terms(out);
+    return;
+  }
+  for (const auto& c : e.children_) terms(c, out);
+}
+
+Rational CounterfactualEstimand::evaluate(const ProbabilitySource& p) const {
   std::vector<std::uint32_t> slots(slot_vars_.size(), 0);
   return value(root_, p, slots);
 }
 
-Rational CounterfactualEstimand::value(const CfExpr& e, const ObservedJoint& p, std::vector<std::uint32_t>& slots) const {
+Rational CounterfactualEstimand::value(const CfExpr& e, const ProbabilitySource& p, std::vector<std::uint32_t>& slots) const {
   const Admg& g = p.graph();
   switch (e.kind_) {
     case CfExpr::Kind::constant:

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <cctype>
 #include <utility>
@@ -43,6 +44,14 @@ const Rational& ObservedJoint::marginal(VarMask set, const std::vector<std::uint
   std::size_t k = 0;
   for (int i : members(set)) k = k * g.cardinality(i) + at[static_cast<std::size_t>(i)];
   return it->second[k];
+}
+
+Rational ObservedJoint::conditional(VarMask targets, VarMask given, const std::vector<std::uint32_t>& at) const {
+  const Rational& joint = marginal(targets | given, at);
+  if (given == 0) return joint;
+  const Rational& den = marginal(given, at);
+  if (den == 0) throw ZeroProbabilityEvidence(g_->event(given, at));  // positivity fails: the estimand is undefined there
+  return joint / den;
 }
 
 Functional Functional::prob(VarMask targets, VarMask given) {
@@ -110,25 +119,44 @@ VarMask Functional::free() const {
   return 0;
 }
 
-Rational Functional::evaluate(const ObservedJoint& p, std::vector<std::uint32_t> at) const {
+Functional Functional::with_given(const std::function<VarMask(VarMask targets, VarMask given)>& reduce) const {
+  switch (kind_) {
+    case Kind::prob:
+      return prob(targets_, reduce(targets_, given_));
+    case Kind::sum:
+      return sum(summed_, children_[0].with_given(reduce));
+    case Kind::product: {
+      std::vector<Functional> factors;
+      for (const auto& c : children_) factors.push_back(c.with_given(reduce));
+      return product(std::move(factors));
+    }
+    case Kind::ratio:
+      return ratio(children_[0].with_given(reduce), children_[1].with_given(reduce));
+  }
+  return *this;
+}
+
+void Functional::terms(std::vector<std::pair<VarMask, VarMask>>& out) const {
+  if (kind_ == Kind::prob) {
+    const std::pair<VarMask, VarMask> term(targets_, given_);
+    if (std::find(out.begin(), out.end(), term) == out.end()) out.push_back(term);
+    return;
+  }
+  for (const auto& c : children_) c.terms(out);
+}
+
+Rational Functional::evaluate(const ProbabilitySource& p, std::vector<std::uint32_t> at) const {
   if (at.size() != static_cast<std::size_t>(p.graph().size())) {
     throw Error(fmt::format("an estimand is evaluated at {} values, not one per observed variable ({})", at.size(), p.graph().size()));
   }
   return value(p, at);
 }
 
-Rational Functional::value(const ObservedJoint& p, std::vector<std::uint32_t>& at) const {
+Rational Functional::value(const ProbabilitySource& p, std::vector<std::uint32_t>& at) const {
   const Admg& g = p.graph();
   switch (kind_) {
-    case Kind::prob: {
-      const Rational& joint = p.marginal(targets_ | given_, at);
-      if (given_ == 0) return joint;
-      const Rational& den = p.marginal(given_, at);
-      if (den == 0) {
-        throw ZeroProbabilityEvidence(g.event(given_, at));  // positivity fails: the estimand is undefined there
-      }
-      return joint / den;
-    }
+    case Kind::prob:
+      return p.conditional(targets_, given_, at);
     case Kind::sum: {
       const std::vector<int> vars = members(summed_);
       std::vector<std::uint32_t> saved;

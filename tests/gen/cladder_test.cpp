@@ -19,8 +19,14 @@
 namespace rung {
 namespace {
 
+// The model-stating variant (--given model), whose readings are of the model's own CPTs; the
+// observed-quantities default is tested in cladder_observed_test.cpp.
 std::vector<nlohmann::json> cladder_items(std::uint64_t count, int level) {
-  return testing::generated_records("cladder", count, level);
+  GeneratorOptions o = preset_options("cladder", level);
+  o.count = count;
+  o.seed = 1;
+  o.given = "model";
+  return testing::generated_records(o);
 }
 
 /// The endogenous graph of a record's model, read off its mechanisms (not off the text).

@@ -14,8 +14,9 @@ namespace {
 using nlohmann::json;
 
 StatedCheck check(const json& r) {
+  const bool observed = r.contains("identification") && r["identification"]["given"] == "observed";
   return check_stated_model(r["given_info"].get<std::string>(), r["question"].get<std::string>(), scm_from_json(r["model"]),
-                            r["formal_query"].get<std::string>());
+                            r["formal_query"].get<std::string>(), observed);
 }
 
 std::string mismatches_text(const StatedCheck& c) {
@@ -81,9 +82,42 @@ TEST(StatedModel, CounterbenchInWordsAndLettersReadsAsItsModel) {
   }
 }
 
+// Stated in observed quantities (the preset's default, issue #18) and as the whole model.
 TEST(StatedModel, EveryCladderRecordReadsAsItsModel) {
   for (int level : {1, 2}) expect_all_checked(preset_options("cladder", level), 300, 1);
   expect_all_checked(preset_options("cladder", 5), 40, 1);  // level 5 draws slowly (about 14 items a second)
+  GeneratorOptions model = preset_options("cladder", 2);
+  model.given = "model";
+  expect_all_checked(model, 300, 1);
+}
+
+// An observed statement is compared with the model's probability of what it states: a number
+// off by more than its rounding, or a number about a variable the text calls unobserved, is a
+// mismatch.
+TEST(StatedModel, ObservedStatementsAreTheModelsProbabilitiesAndNeverOfHiddenVariables) {
+  const Scm m = read_scm_text(R"(exogenous U_A ~ Bernoulli(1/4)
+exogenous U_B ~ Bernoulli(1/2)
+exogenous U_C in {0, 1, 2} ~ (1/10, 3/10, 3/5)
+A := U_A
+B := if A then U_B else not U_B
+C := if B then (U_C == 0) else (U_C == 0 or U_C == 1)
+)");
+  // P(A=1) = 1/4; P(B=1) = 1/2; P(C=1 | B=1) = 1/10, P(C=1 | B=0) = 2/5; P(B=1, C=1) = 1/20.
+  const std::string graph = "A has a direct effect on B. B has a direct effect on C.";
+  const StatedCheck ok = check_stated_model(graph + " A is unobserved. The overall probability of B is 50%. For those who are B, the "
+                                                    "probability of C is 10%. The probability of B and C is 5%.",
+                                            "", m, {}, true);
+  EXPECT_TRUE(ok.checked && ok.mismatches.empty()) << mismatches_text(ok);
+  const StatedCheck off = check_stated_model(graph + " For those who are not B, the probability of C is 41%.", "", m, {}, true);
+  EXPECT_TRUE(off.checked);
+  ASSERT_EQ(off.mismatches.size(), 1U) << mismatches_text(off);
+  EXPECT_EQ(off.mismatches[0].stated, "P(C=1 | B=0) = 41%");
+  EXPECT_EQ(off.mismatches[0].model, "P(C=1 | B=0) = 40%");
+  const StatedCheck hidden = check_stated_model(graph + " A is unobserved. The overall probability of A is 25%.", "", m, {}, true);
+  ASSERT_EQ(hidden.mismatches.size(), 1U) << mismatches_text(hidden);
+  EXPECT_EQ(hidden.mismatches[0].model, "A is unobserved");
+  // Read as the whole model (not observed), the same text lacks A's and C's numbers.
+  EXPECT_FALSE(check_stated_model(graph + " For those who are not B, the probability of C is 40%.", "", m, {}, false).mismatches.empty());
 }
 
 TEST(StatedModel, EveryLadderRecordReadsAsItsModel) {

@@ -42,6 +42,24 @@ struct ItemTarget {
   std::uint64_t block_seed = 0;
 };
 
+/// How an item whose text states only observed quantities (`--given observed`) is answered from
+/// that text: the identification verdict, the formula, the numbers it reads and the value they give.
+struct ItemIdentification {
+  std::vector<std::string> hidden;  ///< variables of the model the text calls unobserved
+  bool identifiable = true;
+  std::string method;               ///< "backdoor adjustment for {V1}", "frontdoor through {V3}", "ID algorithm", ...
+  std::string estimand;             ///< in rung's notation, on observed variables
+  std::string estimand_latex;
+  struct Number {
+    std::string probability;  ///< "P(Y=1 | X=0, V3=1)"
+    Rational exact;           ///< under the model
+    Rational shown;           ///< as the text states it
+  };
+  std::vector<Number> stated;   ///< every number the text states, in its order
+  Rational value_from_text;     ///< the estimand evaluated on the shown numbers
+  std::vector<std::string> steps;  ///< the gold reasoning: graph, formula, numbers, value, decision
+};
+
 struct Item {
   Scm model;
   Query query;
@@ -72,6 +90,8 @@ struct Item {
   /// Wrong procedures that are not queries (e.g. arithmetic on the stated probabilities), with
   /// the values the preset computed exactly; the generator appends them to the solved ones.
   std::vector<Distractor> computed;
+  /// Set for items stated in observed quantities (GeneratorOptions::given == "observed").
+  std::optional<ItemIdentification> identification;
 };
 
 /// A family of items. Implementations are stateless and thread-safe: make() may run concurrently.

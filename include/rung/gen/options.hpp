@@ -39,6 +39,10 @@ struct GeneratorOptions {
   int interventions = 2;           ///< variables set in a joint question
   int nesting_depth = 1;           ///< depth of nested settings
   int evidence_count = 1;          ///< extra observations in a conditional question
+  /// What a question states: "model" (every mechanism or conditional probability of the model,
+  /// hidden variables included) or "observed" (only the probabilities of observed variables that
+  /// the question's identification formula reads; the cladder preset's default).
+  std::string given = "model";
 
   // ---- text
   NameStyle name_style = NameStyle::nonsense;

@@ -25,6 +25,12 @@
 ///   exogenous variables and priors, the same endogenous variables and domains, and equal
 ///   mechanisms (compared as functions). A question's "In notation: Q." must parse to the same
 ///   query as `formal_query`.
+/// - the same register stated in observed quantities (`observed`: the record's
+///   `identification.given` is "observed", issue #18): the arcs as above, "V1 is unobserved." for
+///   endogenous variables of the model, and each number — "For those who are not X and are V3, the
+///   probability of Y is 31%.", "The probability of not X and Y is 8%." — the model's probability
+///   of what it states (solved), rounded to the digits written; no number about an unobserved
+///   variable. Which numbers are stated is not compared (the identification formula decides it).
 /// Anything else (another register, a sentence of a known register that does not read, a
 /// mechanism with more than 2^16 input assignments) leaves the record not checked.
 #include "rung/scm/scm.hpp"
@@ -52,6 +58,6 @@ struct StatedCheck {
 /// Reads `given_info` (and the notation in `question`) and compares it with `model`. Never throws
 /// for a text it cannot read: that is `checked == false`.
 [[nodiscard]] StatedCheck check_stated_model(std::string_view given_info, std::string_view question, const Scm& model,
-                                             std::string_view formal_query = {});
+                                             std::string_view formal_query = {}, bool observed = false);
 
 }  // namespace rung

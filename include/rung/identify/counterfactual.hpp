@@ -80,7 +80,11 @@ class CounterfactualEstimand {
   CounterfactualEstimand(CfExpr root, std::vector<int> slot_vars) : root_(std::move(root)), slot_vars_(std::move(slot_vars)) {}
   /// Exact value on the observed distribution `p`. Throws ZeroProbabilityEvidence when a
   /// denominator is 0 (the query's evidence, or a positivity violation of p).
-  [[nodiscard]] Rational evaluate(const ObservedJoint& p) const;
+  [[nodiscard]] Rational evaluate(const ProbabilitySource& p) const;
+  /// The same estimand with every factor's terms reduced (Functional::with_given).
+  [[nodiscard]] CounterfactualEstimand with_given(const std::function<VarMask(VarMask targets, VarMask given)>& reduce) const;
+  /// Every distinct probability term P(targets | given) the estimand reads (Functional::terms).
+  [[nodiscard]] std::vector<std::pair<VarMask, VarMask>> terms() const;
   /// "[sum_{Z} P(Y=1 | X=1, Z) P(X=0, Z)] / [P(X=0)]": constants as `X=1`, slots by name
   /// (primed when a variable has several).
   [[nodiscard]] std::string to_string(const Admg& g) const;
@@ -90,7 +94,9 @@ class CounterfactualEstimand {
  private:
   CfExpr root_;
   std::vector<int> slot_vars_;
-  [[nodiscard]] Rational value(const CfExpr& e, const ObservedJoint& p, std::vector<std::uint32_t>& slots) const;
+  [[nodiscard]] Rational value(const CfExpr& e, const ProbabilitySource& p, std::vector<std::uint32_t>& slots) const;
+  static void terms(const CfExpr& e, std::vector<std::pair<VarMask, VarMask>>& out);
+  static CfExpr with_given(const CfExpr& e, const std::function<VarMask(VarMask, VarMask)>& reduce);
   struct PrintScope {
     std::vector<int> bound;               ///< per variable: slots of it bound around the point printed
     std::vector<std::string> slot_names;  ///< per slot, once bound

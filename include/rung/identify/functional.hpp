@@ -17,23 +17,39 @@
 #include "rung/identify/admg.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rung {
 
+/// Where an estimand's probabilities come from: P(targets | given) at given values. The observed
+/// joint is one source; the probabilities a generated question states (rounded as its text shows
+/// them) are another, so that an estimand can be evaluated on exactly what a reader sees.
+class ProbabilitySource {
+ public:
+  virtual ~ProbabilitySource() = default;
+  [[nodiscard]] virtual const Admg& graph() const noexcept = 0;
+  /// P(targets = at | given = at) (`at` holds a value for every observed variable; only those
+  /// of the two sets are read; `given` may be 0). Throws ZeroProbabilityEvidence when P(given) = 0.
+  [[nodiscard]] virtual Rational conditional(VarMask targets, VarMask given, const std::vector<std::uint32_t>& at) const = 0;
+};
+
 /// The joint distribution of the observed variables, exact: one probability per combination of
 /// values, row-major in the observed variables' index order (the last fastest); and its
 /// marginals, computed once each.
-class ObservedJoint {
+class ObservedJoint : public ProbabilitySource {
  public:
   ObservedJoint(const Admg& g, std::vector<Rational> cells);
   /// P(set = the values `at` gives to the set's variables) (`at` holds a value for every observed
   /// variable; only the set's are read).
   [[nodiscard]] const Rational& marginal(VarMask set, const std::vector<std::uint32_t>& at) const;
-  [[nodiscard]] const Admg& graph() const noexcept { return *g_; }
+  [[nodiscard]] const Admg& graph() const noexcept override { return *g_; }
+  /// P(targets | given) = P(targets, given) / P(given).
+  [[nodiscard]] Rational conditional(VarMask targets, VarMask given, const std::vector<std::uint32_t>& at) const override;
 
  private:
   const Admg* g_;
@@ -64,7 +80,16 @@ class Functional {
   /// Exact value with the free variables at `at` (one value per observed variable). Throws
   /// ZeroProbabilityEvidence when a ratio or a conditional's denominator is 0 at some point
   /// (a positivity violation of the observed distribution).
-  [[nodiscard]] Rational evaluate(const ObservedJoint& p, std::vector<std::uint32_t> at) const;
+  [[nodiscard]] Rational evaluate(const ProbabilitySource& p, std::vector<std::uint32_t> at) const;
+
+  /// The same estimand with each term P(targets | given) replaced by P(targets | reduce(targets,
+  /// given)): for dropping conditions an independence makes irrelevant (the caller's promise:
+  /// P(targets | given) = P(targets | reduce(...)) on every distribution of the graph).
+  [[nodiscard]] Functional with_given(const std::function<VarMask(VarMask targets, VarMask given)>& reduce) const;
+
+  /// Every distinct probability term P(targets | given) the estimand reads, as (targets, given),
+  /// appended to `out` in first-use order (a term already in `out` is not repeated).
+  void terms(std::vector<std::pair<VarMask, VarMask>>& out) const;
 
   /// "sum_{Z} P(Y | X, Z) P(Z)"; `latex`: "\sum_{z} P(y \mid x, z) P(z)".
   [[nodiscard]] std::string to_string(const Admg& g) const;
@@ -79,7 +104,7 @@ class Functional {
   Kind kind_ = Kind::prob;
   VarMask targets_ = 0, given_ = 0, summed_ = 0;
   std::vector<Functional> children_;
-  Rational value(const ObservedJoint& p, std::vector<std::uint32_t>& at) const;
+  Rational value(const ProbabilitySource& p, std::vector<std::uint32_t>& at) const;
   std::string print(const Admg& g, bool latex, const std::vector<std::string>* names, const std::vector<int>* base) const;
 };
 

@@ -1,0 +1,85 @@
+#pragma once
+/// \file
+/// What a question states when it gives only observed quantities (`--given observed`): the
+/// probabilities an identification formula reads, as CLadder's text states them, with their exact
+/// values and the values the text shows (whole percentages), and the formula evaluated on either.
+///
+///     auto stated = stated_probabilities(g, estimand.terms(), joint, /*joints=*/false);
+///     StatedSource shown(g, stated, /*shown=*/true);
+///     Rational from_text = estimand.evaluate(shown);        // what a reader of the text computes
+///     sentence(g, stated[0]);   // "For those who are not X and are V3, the probability of Y is 31%."
+///
+/// A term P(T | G) of the formula is stated by the chain rule over T in index (topological)
+/// order: P(t | G, the earlier t's) for each t, every value of the conditions. With `joints`,
+/// a two-variable term without conditions P(A, B) is stated as CLadder states correlations:
+/// P(A) and P(A = a, B = 1) for each a. Only binary variables are stated (P(V = 1 | ...)).
+
+#include "rung/core/rational.hpp"
+#include "rung/identify/admg.hpp"
+#include "rung/identify/functional.hpp"
+#include "rung/scm/scm.hpp"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rung {
+
+/// One stated number: P(target = 1 | given = at), or with `joint` set P(joint = at, target = 1).
+struct StatedProbability {
+  int target = 0;                 ///< observed index (Admg) of the variable stated
+  VarMask given = 0;              ///< conditions (their values in `at`)
+  VarMask joint = 0;              ///< a joint statement's other variables (given is 0 then)
+  std::vector<std::uint32_t> at;  ///< one value per observed variable; only given's or joint's are read
+  Rational exact;                 ///< the value under the model
+  Rational shown;                 ///< the value as the text shows it: `exact` rounded to a whole percent
+};
+
+/// The conditions of P(targets | given) that matter: `given` with conditions dropped one at a
+/// time (the last first) while the targets stay d-separated from the dropped ones given the rest
+/// in the model's graph (hidden and exogenous variables unobserved), so that P(targets | given) =
+/// P(targets | result) on every distribution of the model's graph. `scm`'s variables are `g`'s.
+[[nodiscard]] VarMask relevant_given(const Scm& scm, const Admg& g, VarMask targets, VarMask given);
+
+/// The observed distribution of the ancestral set `set` (an ancestral set of `g`, in its index
+/// order, which is topological) by the chain rule, each term's conditions reduced by
+/// relevant_given: prod_{v in set} P(v | relevant earlier members of set).
+[[nodiscard]] Functional factorization(const Scm& scm, const Admg& g, VarMask set);
+
+/// `p` rounded to a whole percent, half up (CLadder's rounding): 0.315 -> 0.32.
+[[nodiscard]] Rational whole_percent(const Rational& p);
+
+/// The numbers that state `terms` (Estimand terms (targets, given)), valued by `exact`, in a
+/// stable order: by target in index order, then by conditions, then by their values (the first
+/// condition the most significant). Throws Error for a stated variable that is not binary.
+[[nodiscard]] std::vector<StatedProbability> stated_probabilities(const Admg& g, const std::vector<std::pair<VarMask, VarMask>>& terms,
+                                                                  const ProbabilitySource& exact, bool joints);
+
+/// The stated numbers as a probability source (exact or as shown): P(T | G) by the chain rule
+/// over the statements; a pair P(A, B), or P(B | A), from joint statements. Throws Error when a term needs a
+/// number that is not stated (a bug of the caller), ZeroProbabilityEvidence when a shown
+/// denominator is 0.
+class StatedSource : public ProbabilitySource {
+ public:
+  StatedSource(const Admg& g, const std::vector<StatedProbability>& stated, bool shown);
+  [[nodiscard]] const Admg& graph() const noexcept override { return *g_; }
+  [[nodiscard]] Rational conditional(VarMask targets, VarMask given, const std::vector<std::uint32_t>& at) const override;
+
+ private:
+  const Admg* g_;
+  const std::vector<StatedProbability>* stated_;
+  bool shown_;
+  /// P(target = 1 | given = at) or P(joint = at, target = 1) as stated; nullptr when not stated.
+  [[nodiscard]] const Rational* find(int target, VarMask given, VarMask joint, const std::vector<std::uint32_t>& at) const;
+};
+
+/// CLadder's sentence for a statement, with the shown value: "The overall probability of X is
+/// 64%.", "For those who are not X and are V3, the probability of Y is 31%.", "The probability of
+/// not X and Y is 8%.".
+[[nodiscard]] std::string sentence(const Admg& g, const StatedProbability& s);
+
+/// The statement in rung's notation: "P(Y=1 | X=0, V3=1)", "P(X=0, Y=1)".
+[[nodiscard]] std::string notation(const Admg& g, const StatedProbability& s);
+
+}  // namespace rung

@@ -1,0 +1,209 @@
+#include "rung/gen/observed.hpp"
+
+#include "rung/core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <optional>
+#include <tuple>
+
+namespace rung {
+
+namespace {
+
+VarMask bit(int i) { return VarMask{1} << i; }
+
+/// A family of statements: one variable's probability under every value of its conditions.
+struct Family {
+  int target = 0;
+  VarMask given = 0;
+  VarMask joint = 0;
+  friend bool operator<(const Family& a, const Family& b) {
+    return std::tie(a.target, a.joint, a.given) < std::tie(b.target, b.joint, b.given);
+  }
+};
+
+std::string literal(const Admg& g, int v, std::uint32_t value) { return value != 0 ? g.name(v) : "not " + g.name(v); }
+
+std::string percent(const Rational& p) {
+  const Rational hundred = p * 100;
+  if (denominator(hundred) == 1) return fmt::format("{}%", numerator(hundred).str());
+  return to_string(p);
+}
+
+}  // namespace
+
+VarMask relevant_given(const Scm& scm, const Admg& g, VarMask targets, VarMask given) {
+  auto nodes = [&](VarMask set) {
+    std::vector<NodeId> out;
+    for (int i : members(set)) out.push_back(g.var(i));
+    return out;
+  };
+  const std::vector<NodeId> t = nodes(targets);
+  VarMask kept = given;
+  VarMask dropped = 0;
+  const std::vector<int> order = members(given);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const VarMask rest = kept & ~bit(*it);
+    const VarMask gone = dropped | bit(*it);
+    if (scm.dag().dsep(t, nodes(gone), nodes(rest))) {
+      kept = rest;
+      dropped = gone;
+    }
+  }
+  return kept;
+}
+
+Functional factorization(const Scm& scm, const Admg& g, VarMask set) {
+  std::vector<Functional> factors;
+  VarMask earlier = 0;
+  for (int v : members(set)) {
+    factors.push_back(Functional::prob(bit(v), relevant_given(scm, g, bit(v), earlier)));
+    earlier |= bit(v);
+  }
+  return Functional::product(std::move(factors));
+}
+
+Rational whole_percent(const Rational& p) {
+  if (p < 0) throw Error(fmt::format("a negative probability {} cannot be stated", to_string(p)));
+  // floor(100 p + 1/2) / 100, with integers only.
+  const auto num = numerator(p);
+  const auto den = denominator(p);
+  const decltype(num) k = (num * 200 + den) / (den * 2);
+  return Rational(k, 100);
+}
+
+std::vector<StatedProbability> stated_probabilities(const Admg& g, const std::vector<std::pair<VarMask, VarMask>>& terms,
+                                                    const ProbabilitySource& exact, bool joints) {
+  std::vector<Family> families;
+  auto add = [&](Family f) {
+    if (std::find_if(families.begin(), families.end(), [&](const Family& e) {
+          return e.target == f.target && e.given == f.given && e.joint == f.joint;
+        }) == families.end()) {
+      families.push_back(f);
+    }
+  };
+  for (const auto& [targets, given] : terms) {
+    const std::vector<int> ts = members(targets);
+    if (joints && given == 0 && ts.size() == 2) {
+      add({ts[0], 0, 0});
+      add({ts[1], 0, VarMask{1} << ts[0]});
+      continue;
+    }
+    VarMask earlier = given;
+    for (int t : ts) {
+      add({t, earlier, 0});
+      earlier |= VarMask{1} << t;
+    }
+  }
+  std::sort(families.begin(), families.end());
+  std::vector<StatedProbability> out;
+  for (const Family& f : families) {
+    if (g.cardinality(f.target) != 2) {
+      throw Error(fmt::format("{} has {} values: only binary variables are stated as probabilities", g.name(f.target), g.cardinality(f.target)));
+    }
+    const VarMask conditions = f.given | f.joint;
+    const std::vector<int> cs = members(conditions);
+    for (int c : cs) {
+      if (g.cardinality(c) != 2) {
+        throw Error(fmt::format("{} has {} values: only binary variables are stated as probabilities", g.name(c), g.cardinality(c)));
+      }
+    }
+    // Every value of the conditions, the first the most significant (0 before 1).
+    for (std::uint64_t code = 0; code < (std::uint64_t{1} << cs.size()); ++code) {
+      StatedProbability s;
+      s.target = f.target;
+      s.given = f.given;
+      s.joint = f.joint;
+      s.at.assign(static_cast<std::size_t>(g.size()), 0);
+      for (std::size_t i = 0; i < cs.size(); ++i) {
+        s.at[static_cast<std::size_t>(cs[i])] = static_cast<std::uint32_t>((code >> (cs.size() - 1 - i)) & 1U);
+      }
+      s.at[static_cast<std::size_t>(f.target)] = 1;
+      const VarMask self = VarMask{1} << f.target;
+      s.exact = f.joint != 0 ? exact.conditional(self | f.joint, 0, s.at) : exact.conditional(self, f.given, s.at);
+      s.shown = whole_percent(s.exact);
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+StatedSource::StatedSource(const Admg& g, const std::vector<StatedProbability>& stated, bool shown)
+    : g_(&g), stated_(&stated), shown_(shown) {}
+
+const Rational* StatedSource::find(int target, VarMask given, VarMask joint, const std::vector<std::uint32_t>& at) const {
+  for (const StatedProbability& s : *stated_) {
+    if (s.target != target || s.given != given || s.joint != joint) continue;
+    const VarMask conditions = given | joint;
+    bool same = true;
+    for (int c : members(conditions)) same = same && s.at[static_cast<std::size_t>(c)] == at[static_cast<std::size_t>(c)];
+    if (same) return shown_ ? &s.shown : &s.exact;
+  }
+  return nullptr;
+}
+
+Rational StatedSource::conditional(VarMask targets, VarMask given, const std::vector<std::uint32_t>& at) const {
+  const Admg& g = *g_;
+  const std::vector<int> ts = members(targets);
+  auto value_of = [&](int t, const Rational& p_one) { return at[static_cast<std::size_t>(t)] == 1 ? p_one : Rational(1 - p_one); };
+  auto missing = [&](int t, VarMask cond) {
+    return Error(fmt::format("the text states no P({} | {}) (a bug: the statements do not cover the estimand)", g.name(t), g.names(cond)));
+  };
+  // A pair stated as joints, P(A = a, B = 1) with P(A): P(A = a, B = 0) = P(A = a) - P(A = a, B = 1).
+  auto pair = [&](int a, int b) -> std::optional<std::pair<Rational, Rational>> {  // (P(A=a, B=b), P(A=a))
+    const Rational* j = find(b, 0, VarMask{1} << a, at);
+    if (j == nullptr) return std::nullopt;
+    const Rational* pa = find(a, 0, 0, at);
+    if (pa == nullptr) throw missing(a, 0);
+    const Rational marginal = value_of(a, *pa);
+    return std::make_pair(at[static_cast<std::size_t>(b)] == 1 ? *j : Rational(marginal - *j), marginal);
+  };
+  if (given == 0 && ts.size() == 2) {
+    if (auto p = pair(ts[0], ts[1])) return p->first;
+  }
+  if (ts.size() == 1 && std::popcount(given) == 1 && find(ts[0], given, 0, at) == nullptr) {
+    if (auto p = pair(members(given)[0], ts[0])) {
+      if (p->second == 0) throw ZeroProbabilityEvidence(g.event(given, at));
+      return p->first / p->second;  // P(B | A) = P(A, B) / P(A)
+    }
+  }
+  Rational product(1);
+  VarMask earlier = given;
+  for (int t : ts) {
+    const Rational* p = find(t, earlier, 0, at);
+    if (p == nullptr) throw missing(t, earlier);
+    product *= value_of(t, *p);
+    earlier |= VarMask{1} << t;
+  }
+  return product;
+}
+
+std::string sentence(const Admg& g, const StatedProbability& s) {
+  const std::string value = percent(s.shown);
+  if (s.joint != 0) {
+    std::vector<std::string> parts;
+    for (int c : members(s.joint)) parts.push_back(literal(g, c, s.at[static_cast<std::size_t>(c)]));
+    return fmt::format("The probability of {} and {} is {}.", fmt::join(parts, " and "), g.name(s.target), value);
+  }
+  if (s.given == 0) return fmt::format("The overall probability of {} is {}.", g.name(s.target), value);
+  std::vector<std::string> who;
+  for (int c : members(s.given)) who.push_back(literal(g, c, s.at[static_cast<std::size_t>(c)]));
+  return fmt::format("For those who are {}, the probability of {} is {}.", fmt::join(who, " and are "), g.name(s.target), value);
+}
+
+std::string notation(const Admg& g, const StatedProbability& s) {
+  auto event = [&](VarMask set) {
+    std::vector<std::string> parts;
+    for (int c : members(set)) parts.push_back(fmt::format("{}={}", g.name(c), g.label(c, s.at[static_cast<std::size_t>(c)])));
+    return fmt::format("{}", fmt::join(parts, ", "));
+  };
+  const std::string target = fmt::format("{}={}", g.name(s.target), g.label(s.target, 1));
+  if (s.joint != 0) return fmt::format("P({}, {})", event(s.joint), target);
+  if (s.given == 0) return fmt::format("P({})", target);
+  return fmt::format("P({} | {})", target, event(s.given));
+}
+
+}  // namespace rung

@@ -1,0 +1,168 @@
+// What a question stated in observed quantities says (gen/observed.hpp): the numbers an estimand
+// reads, the rounding the text shows, the sentences, and the stated numbers as a probability
+// source, checked against the observed joint itself on random networks.
+#include "rung/gen/observed.hpp"
+
+#include "rung/core/error.hpp"
+#include "rung/gen/random.hpp"
+#include "rung/identify/identify.hpp"
+#include "rung/io/scm_text.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace rung {
+namespace {
+
+VarMask bit(int i) { return VarMask{1} << i; }
+
+TEST(WholePercent, RoundsHalfUpToAWholePercent) {
+  EXPECT_EQ(whole_percent(Rational(63, 200)), Rational(32, 100));      // 31.5% -> 32%
+  EXPECT_EQ(whole_percent(Rational(3149, 10000)), Rational(31, 100));  // 31.49% -> 31%
+  EXPECT_EQ(whole_percent(Rational(1, 3)), Rational(33, 100));
+  EXPECT_EQ(whole_percent(Rational(2, 3)), Rational(67, 100));
+  EXPECT_EQ(whole_percent(Rational(1, 1000)), Rational(0));
+  EXPECT_EQ(whole_percent(Rational(1)), Rational(1));
+  EXPECT_THROW((void)whole_percent(Rational(-1, 10)), Error);
+}
+
+// The frontdoor graph with its confounder hidden: the frontdoor formula reads P(X), P(V3 | X) and
+// P(Y | X, V3), and the text states exactly those, in CLadder's words.
+const char* kFrontdoor = R"(V1 ~ cpt() { -> 3/5, 2/5 }
+X ~ cpt(V1) { 0 -> 4/5, 1/5; 1 -> 3/10, 7/10 }
+V3 ~ cpt(X) { 0 -> 9/10, 1/10; 1 -> 1/4, 3/4 }
+Y ~ cpt(V1, V3) { 0, 0 -> 1/2, 1/2; 0, 1 -> 7/10, 3/10; 1, 0 -> 1/5, 4/5; 1, 1 -> 3/5, 2/5 }
+)";
+
+TEST(StatedProbabilities, TheFrontdoorFormulaReadsThreeConditionalsAndTheTextStatesThem) {
+  const Scm m = read_scm_text(kFrontdoor);
+  const std::vector<VarId> hidden = {*m.find("V1")};
+  const Admg g = Admg::of(m, hidden);
+  const int x = g.index(*m.find("X"));
+  const int v3 = g.index(*m.find("V3"));
+  const int y = g.index(*m.find("Y"));
+  const Identification r = identify(g, bit(y), bit(x));
+  ASSERT_TRUE(r.identifiable);
+  ASSERT_EQ(r.named, "frontdoor");
+  std::vector<std::pair<VarMask, VarMask>> terms;
+  r.named_estimand->terms(terms);
+  const ObservedJoint joint = observed_joint(m, g);
+  const auto stated = stated_probabilities(g, terms, joint, false);
+  std::vector<std::string> sentences;
+  for (const auto& s : stated) sentences.push_back(notation(g, s));
+  EXPECT_EQ(sentences, (std::vector<std::string>{"P(X=1)", "P(V3=1 | X=0)", "P(V3=1 | X=1)", "P(Y=1 | X=0, V3=0)",
+                                                 "P(Y=1 | X=0, V3=1)", "P(Y=1 | X=1, V3=0)", "P(Y=1 | X=1, V3=1)"}));
+  // P(X=1) = 3/5 * 1/5 + 2/5 * 7/10 = 2/5.
+  EXPECT_EQ(stated[0].exact, Rational(2, 5));
+  EXPECT_EQ(sentence(g, stated[0]), "The overall probability of X is 40%.");
+  EXPECT_EQ(sentence(g, stated[1]), "For those who are not X, the probability of V3 is 10%.");
+  EXPECT_EQ(stated[3].shown, whole_percent(stated[3].exact));
+  EXPECT_EQ(sentence(g, stated[4]).rfind("For those who are not X and are V3, the probability of Y is ", 0), 0U);
+  // The formula on the exact stated numbers is the formula on the observed joint.
+  const StatedSource exact(g, stated, false);
+  for (std::uint32_t xv = 0; xv < 2; ++xv) {
+    std::vector<std::uint32_t> at(static_cast<std::size_t>(g.size()), 0);
+    at[static_cast<std::size_t>(x)] = xv;
+    at[static_cast<std::size_t>(y)] = 1;
+    EXPECT_EQ(r.named_estimand->evaluate(exact, at), r.named_estimand->evaluate(joint, at));
+  }
+  (void)v3;
+}
+
+TEST(StatedProbabilities, CorrelationsAreStatedAsJointsLikeCladder) {
+  const Scm m = read_scm_text(kFrontdoor);
+  const Admg g = Admg::of(m, std::vector<VarId>{*m.find("V1")});
+  const int x = g.index(*m.find("X"));
+  const int y = g.index(*m.find("Y"));
+  const ObservedJoint joint = observed_joint(m, g);
+  const auto stated = stated_probabilities(g, {{bit(x) | bit(y), 0}, {bit(x), 0}}, joint, true);
+  ASSERT_EQ(stated.size(), 3U);
+  EXPECT_EQ(notation(g, stated[0]), "P(X=1)");
+  EXPECT_EQ(notation(g, stated[1]), "P(X=0, Y=1)");
+  EXPECT_EQ(sentence(g, stated[1]).rfind("The probability of not X and Y is ", 0), 0U);
+  EXPECT_EQ(notation(g, stated[2]), "P(X=1, Y=1)");
+  const StatedSource exact(g, stated, false);
+  for (std::uint32_t xv = 0; xv < 2; ++xv) {
+    for (std::uint32_t yv = 0; yv < 2; ++yv) {
+      std::vector<std::uint32_t> at(static_cast<std::size_t>(g.size()), 0);
+      at[static_cast<std::size_t>(x)] = xv;
+      at[static_cast<std::size_t>(y)] = yv;
+      EXPECT_EQ(exact.conditional(bit(x) | bit(y), 0, at), joint.conditional(bit(x) | bit(y), 0, at));
+      EXPECT_EQ(exact.conditional(bit(y), bit(x), at), joint.conditional(bit(y), bit(x), at));
+    }
+  }
+}
+
+TEST(StatedSource, ATermTheStatementsDoNotCoverIsAnErrorAndAShownZeroDenominatorIsZeroProbability) {
+  const Scm m = read_scm_text(kFrontdoor);
+  const Admg g = Admg::of(m, std::vector<VarId>{*m.find("V1")});
+  const int x = g.index(*m.find("X"));
+  const int y = g.index(*m.find("Y"));
+  const ObservedJoint joint = observed_joint(m, g);
+  auto stated = stated_probabilities(g, {{bit(x), 0}}, joint, false);
+  const StatedSource exact(g, stated, false);
+  const std::vector<std::uint32_t> at(static_cast<std::size_t>(g.size()), 0);
+  EXPECT_THROW((void)exact.conditional(bit(y), bit(x), at), Error);
+  // A ratio whose shown denominator is 0%: the formula is undefined on the text's numbers.
+  stated[0].shown = Rational(1);  // P(X=1) shown as 100%: P(X=0) = 0
+  const StatedSource shown(g, stated, true);
+  const Functional f = Functional::ratio(Functional::prob(bit(x), 0), Functional::prob(bit(x), 0));
+  EXPECT_THROW((void)f.evaluate(shown, at), ZeroProbabilityEvidence);
+}
+
+// Property: on random binary networks, the stated numbers of any term P(T | G), exact, give back
+// the observed joint's P(T | G) at every value (the chain rule, or the joints for a pair).
+TEST(StatedSource, ReproducesEveryTermOfTheObservedJointOnRandomNetworks) {
+  Rng rng(20261203);
+  int checked = 0;
+  for (int model = 0; model < 40; ++model) {
+    const int n = 3 + static_cast<int>(rng.below(3));
+    std::string text;
+    for (int v = 0; v < n; ++v) {
+      std::vector<int> parents;
+      for (int u = 0; u < v; ++u) {
+        if (parents.size() < 2 && rng.chance(1, 2)) parents.push_back(u);
+      }
+      std::vector<std::string> pnames;
+      for (int u : parents) pnames.push_back(fmt::format("V{}", u));
+      text += fmt::format("V{} ~ cpt({}) {{", v, fmt::join(pnames, ", "));
+      for (std::size_t c = 0; c < (std::size_t{1} << parents.size()); ++c) {
+        std::vector<std::string> row;
+        for (std::size_t i = 0; i < parents.size(); ++i) row.push_back(std::to_string((c >> (parents.size() - 1 - i)) & 1U));
+        const auto k = static_cast<long>(rng.between(1, 9));
+        text += fmt::format(" {} -> {}/10, {}/10;", fmt::join(row, ", "), 10 - k, k);
+      }
+      text += " }\n";
+    }
+    const Scm m = read_scm_text(text);
+    const Admg g = Admg::of(m);
+    const ObservedJoint joint = observed_joint(m, g);
+    for (int term = 0; term < 5; ++term) {
+      VarMask t = 0;
+      VarMask given = 0;
+      for (int v = 0; v < g.size(); ++v) {
+        const auto r = rng.below(3);
+        if (r == 0) t |= bit(v);
+        if (r == 1) given |= bit(v);
+      }
+      if (t == 0) t = bit(static_cast<int>(rng.below(static_cast<std::uint64_t>(g.size()))));
+      given &= ~t;
+      const bool joints = given == 0 && rng.chance(1, 2);
+      const auto stated = stated_probabilities(g, {{t, given}}, joint, joints);
+      const StatedSource exact(g, stated, false);
+      const std::vector<int> vars = members(t | given);
+      for (std::uint64_t code = 0; code < (std::uint64_t{1} << vars.size()); ++code) {
+        std::vector<std::uint32_t> at(static_cast<std::size_t>(g.size()), 0);
+        for (std::size_t i = 0; i < vars.size(); ++i) at[static_cast<std::size_t>(vars[i])] = static_cast<std::uint32_t>((code >> i) & 1U);
+        ASSERT_EQ(exact.conditional(t, given, at), joint.conditional(t, given, at)) << text << " T=" << t << " G=" << given;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 400);
+}
+
+}  // namespace
+}  // namespace rung
