@@ -19,6 +19,7 @@ namespace {
 void record(benchmark::State& state, const char* preset, const char* given = nullptr) {
   rung::GeneratorOptions o = rung::preset_options(preset, static_cast<int>(state.range(0)));
   if (given != nullptr) o.given = given;
+  if (o.given == "model") o.undetermined_share = "0";
   o.count = 1U << 30;
   rung::Generator gen(o);
   std::uint64_t index = 0;

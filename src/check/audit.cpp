@@ -7,6 +7,7 @@
 #include "rung/core/error.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/gen/stated.hpp"
+#include "rung/identify/counterfactual.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/query/decision.hpp"
@@ -106,6 +107,8 @@ void add_to(AnswerBalance& b, AnswerKind k) {
 struct Info {
   std::size_t ordinal = 0;  ///< position among the audited records (0-based)
   std::string type;         ///< kNone when absent
+  std::string graph;        ///< meta.graph_id (empty when absent)
+  bool unobserved = false;  ///< the text names an unobserved variable ("... is unobserved.")
   Label answer;
   std::size_t nots = 0;
   std::size_t template_id = 0;
@@ -134,6 +137,10 @@ struct Task {
   bool generated = false;
   /// The text states observed quantities only (`identification.given` is "observed").
   bool observed = false;
+  /// `identification.identifiable` is false: the answer must be "undetermined", and the query
+  /// must not be identifiable from the observed variables (the model's minus `hidden`).
+  bool undetermined = false;
+  std::vector<std::string> hidden;
 };
 
 struct TaskResult {
@@ -207,7 +214,23 @@ TaskResult verify(const Task& t) {
     }
   }
   const Label answer = classify(t.answer);
-  if (is_yes_no(answer.kind)) {
+  if (t.undetermined) {
+    // Re-checked by identification: the query on the observed variables the text names.
+    if (answer.text != "undetermined") mismatch("answer", t.answer, "undetermined");
+    try {
+      std::vector<VarId> hidden;
+      for (const auto& h : t.hidden) {
+        const auto id = scm->find(h);
+        if (!id) return fail(fmt::format("identification.hidden names '{}', which is not a variable of the model", h));
+        hidden.push_back(*id);
+      }
+      const Admg g = Admg::of(*scm, hidden);
+      const CounterfactualIdentification id = identify_counterfactual(g, *query, *scm);
+      if (id.identifiable) mismatch("identification", "not identifiable", "identifiable: " + id.estimand->to_string(g));
+    } catch (const std::exception& e) {
+      return fail(fmt::format("identification: {}", e.what()));
+    }
+  } else if (is_yes_no(answer.kind)) {
     if (answer.text != decision.answer(value)) mismatch("answer", t.answer, decision.answer(value));
   } else if (answer.kind != AnswerKind::numeric || answer.text != to_string(value)) {
     mismatch("answer", t.answer, to_string(value));
@@ -344,6 +367,8 @@ class Auditor {
     // Wording.
     const auto given_info = scalar_text(member(j, "given_info")).value_or("");
     info.nots = count_not(given_info);
+    info.graph = scalar_text(field_or_meta(j, "graph_id")).value_or("");
+    info.unobserved = given_info.find(" is unobserved.") != std::string::npos;
     std::vector<std::string> names;
     if (rung_schema) names = model_names(j["model"]);
     const std::string question = scalar_text(member(j, "question")).value_or("");
@@ -452,7 +477,15 @@ class Auditor {
       if (const json* m = member(j, "meta")) {
         if (const json* opts = member(*m, "options")) task.generated = scalar_text(member(*opts, "preset")).has_value();
       }
-      if (const json* id = member(j, "identification")) task.observed = scalar_text(member(*id, "given")) == "observed";
+      if (const json* id = member(j, "identification")) {
+        task.observed = scalar_text(member(*id, "given")) == "observed";
+        if (const json* ok = member(*id, "identifiable"); ok && ok->is_boolean()) task.undetermined = !ok->get<bool>();
+        if (const json* hidden = member(*id, "hidden"); hidden && hidden->is_array()) {
+          for (const auto& h : *hidden) {
+            if (h.is_string()) task.hidden.push_back(h.get<std::string>());
+          }
+        }
+      }
       pending_.push_back(std::move(task));
     }
     infos_.push_back(std::move(info));
@@ -688,6 +721,24 @@ class Auditor {
       for (std::size_t k = 0; k < pop.size(); ++k) pred[k] = by_type.at(pop[k]->type);
       out.push_back(score("majority_by_type",
                           fmt::format("the most common answer of the record's type ({})", fmt::join(parts, ", ")), pop, pred));
+    }
+
+    // The graph's shape: the most common answer of the record's graph and type, and of its graph,
+    // type and whether the text names an unobserved variable (in-sample): what predicting
+    // "undetermined" from the graph family and the query type alone achieves (issue #18).
+    if (std::any_of(pop.begin(), pop.end(), [](const Info* i) { return !i->graph.empty(); })) {
+      for (const bool with_unobserved : {false, true}) {
+        std::map<std::string, std::map<std::string, std::size_t>> per_shape;
+        auto shape = [&](const Info* i) { return i->graph + "|" + i->type + (with_unobserved && i->unobserved ? "|unobserved" : ""); };
+        for (const Info* i : pop) ++per_shape[shape(i)][i->answer.text];
+        for (std::size_t k = 0; k < pop.size(); ++k) pred[k] = *mode(per_shape.at(shape(pop[k])));
+        out.push_back(score(with_unobserved ? "graph_shape_unobserved" : "graph_shape",
+                            with_unobserved ? fmt::format("the most common answer of the record's graph_id, type and whether the text names "
+                                                          "an unobserved variable ({} cells, in-sample)", per_shape.size())
+                                            : fmt::format("the most common answer of the record's graph_id and type ({} cells, in-sample)",
+                                                          per_shape.size()),
+                            pop, pred));
+      }
     }
 
     // Negation parity.

@@ -685,7 +685,7 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
     int difficulty = 2;
     std::optional<int> min_variables, max_variables, max_in_degree, min_path_length, interventions, evidence_count,
         name_variants, domain_size, nesting_depth;
-    std::optional<std::string> name_style, given;
+    std::optional<std::string> name_style, given, undetermined_share;
     bool deterministic = false, noisy = false;
     std::vector<std::string> types, mechanisms;
   };
@@ -724,6 +724,9 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("--given", a->given,
                   "What the text states: model (every probability of the model) | observed (only what the question's "
                   "identification formula reads; cladder's default)");
+  cmd->add_option("--undetermined-share", a->undetermined_share,
+                  "With --given observed: the share (e.g. 1/6) of ate/ett/nde/nie items whose query the stated observed "
+                  "quantities do not identify, answered 'undetermined' (cladder's default 1/6; 0 with --given model)");
   cmd->add_option("--name-style", a->name_style, "nonsense | letters | words");
   cmd->add_option("--name-variants", a->name_variants, "Emit each structure with this many name sets");
   cmd->callback([=] {
@@ -741,6 +744,8 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
       if (a->domain_size) o.domain_size = *a->domain_size;
       if (a->nesting_depth) o.nesting_depth = *a->nesting_depth;
       if (a->given) o.given = *a->given;
+      if (a->given == "model") o.undetermined_share = "0";  // nothing is undetermined when the model is stated
+      if (a->undetermined_share) o.undetermined_share = *a->undetermined_share;
       if (!a->types.empty()) o.types = a->types;
       if (!a->mechanisms.empty()) o.mechanisms = a->mechanisms;
       if (a->deterministic) o.deterministic = true;

@@ -615,23 +615,19 @@ Rational solve_exact(const Scm& model, const Query& q) { return solve(model, q).
 
 // ---- Questions stated in observed quantities (--given observed) --------------------------------
 
-/// The variables a question stated in observed quantities hides: CLadder's unobserved confounder
-/// V1 of the frontdoor and IV graphs; in a random DAG, with probability 1/2, one common cause
-/// (a node with two children or more) that plays no role in the question. Draws from `rng` only
-/// for random DAGs.
-std::vector<int> hidden_nodes(const Graph& g, const Roles& roles, Rng& rng) {
-  if (g.id == "frontdoor" || g.id == "IV") {
-    for (int v = 0; v < g.size(); ++v) {
-      if (g.roles[static_cast<std::size_t>(v)] == "V1") return {v};
-    }
-  }
-  if (g.id != "random") return {};
+/// The variables a question stated in observed quantities hides: for half the items, one
+/// variable with children that plays no role in the question (CLadder's unobserved V1 of the
+/// frontdoor and IV graphs among them); an undetermined item always one common cause (two
+/// children or more), so that the query may be unidentified. Every family and random DAG follows
+/// the same rule, so that neither the graph's family nor "a variable is unobserved" tells the
+/// classes apart: which variable is hidden does (docs/generator.md).
+std::vector<int> hidden_nodes(const Graph& g, const Roles& roles, bool undetermined, Rng& rng) {
   std::vector<int> candidates;
   for (int v = 0; v < g.size(); ++v) {
     if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z) continue;
-    if (g.children(v).size() >= 2) candidates.push_back(v);
+    if (g.children(v).size() >= (undetermined ? 2U : 1U)) candidates.push_back(v);
   }
-  if (candidates.empty() || !rng.chance(1, 2)) return {};
+  if (candidates.empty() || (!undetermined && !rng.chance(1, 2))) return {};
   return {candidates[rng.below(candidates.size())]};
 }
 
@@ -640,7 +636,9 @@ struct Observation {
   std::unique_ptr<Admg> admg;  ///< the observed graph (the sources below point into it)
   std::optional<CounterfactualEstimand> estimand;
   std::vector<StatedProbability> stated;
-  Rational value;              ///< the model's value of the query
+  Rational value;              ///< the model's value of the query; undetermined: the assume_identifiable value
+  bool undetermined = false;   ///< the observed variables do not identify the query
+  std::optional<Rational> assume_identifiable;  ///< the value of the formula that ignores the hidden common causes
   ItemIdentification id;       ///< without value_from_text and the last steps until decide_from_text()
   std::string text;  ///< the sentences after the graph's: the unobserved variables, then the numbers
   /// The stated conditionals as a network over the graph's nodes (the readings of the stated
@@ -656,7 +654,7 @@ VarMask bit(int i) { return VarMask{1} << i; }
 /// then redrawn. Whether the shown numbers decide the answer is decide_from_text()'s business,
 /// checked last (it is the costlier check and rarely fails).
 std::optional<Observation> observe(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
-                                   const std::string& type, const std::vector<int>& hidden, const Rational& value) {
+                                   const std::string& type, const std::vector<int>& hidden, const Rational& value, bool undetermined) {
   std::vector<VarId> hidden_ids;
   for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
   Observation out;
@@ -676,49 +674,75 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
   auto contrast = [&](const Functional& f) {
     return CounterfactualEstimand(CfExpr::linear({Rational(1), Rational(-1)}, {at_xy(f, 1), at_xy(f, 0)}), {});
   };
-  std::optional<CounterfactualEstimand>& estimand = out.estimand;
-  std::string method;
-  if (type == "marginal" || type == "correlation") {
-    // The observed distribution of the ancestors of Y (and X) by the chain rule, conditions
-    // pruned by d-separation: the reader has to sum it out (CLadder's three-number forms,
-    // sum_x P(x) P(Y | x) and P(X, Y) / P(X), are read off by any learner: docs/generator.md).
-    const VarMask of = type == "marginal" ? bit(y) : bit(x) | bit(y);
-    const VarMask set = admg.ancestors(of, admg.all());
-    const Functional joint_of_set = factorization(model, admg, set);
-    if (type == "marginal") {
-      estimand = CounterfactualEstimand(at_xy(Functional::sum(set & ~bit(y), joint_of_set), 0), {});
+  // The query's formula on an observed graph `a` (the item's, or the same without bidirected
+  // arcs): nullopt with the reason when `a` does not identify it.
+  struct Found {
+    std::optional<CounterfactualEstimand> estimand;
+    std::string method, reason;
+  };
+  auto formula = [&](const Admg& a) {
+    Found f;
+    const Dag separations = a.to_dag();
+    if (type == "marginal" || type == "correlation") {
+      // The observed distribution of the ancestors of Y (and X) by the chain rule, conditions
+      // pruned by d-separation: the reader has to sum it out (CLadder's three-number forms,
+      // sum_x P(x) P(Y | x) and P(X, Y) / P(X), are read off by any learner: docs/generator.md).
+      const VarMask of = type == "marginal" ? bit(y) : bit(x) | bit(y);
+      const VarMask set = a.ancestors(of, a.all());
+      const Functional joint_of_set = factorization(separations, set);
+      if (type == "marginal") {
+        f.estimand = CounterfactualEstimand(at_xy(Functional::sum(set & ~bit(y), joint_of_set), 0), {});
+      } else {
+        f.estimand = contrast(Functional::ratio(Functional::sum(set & ~(bit(x) | bit(y)), joint_of_set), Functional::sum(set & ~bit(x), joint_of_set)));
+      }
+      f.method = "the chain rule over the observed ancestors";
+    } else if (type == "ate" || type == "collider_bias") {
+      const Identification r = identify(a, bit(y), bit(x));
+      f.reason = r.reason;
+      if (!r.identifiable) return f;
+      // The ID algorithm's truncated factorization (the named backdoor or frontdoor formula with a
+      // minimal set is often the one difference of stated numbers: docs/generator.md).
+      f.estimand = contrast(*r.estimand);
+      if (r.named == "backdoor") {
+        f.method = r.named_set == 0 ? "ID algorithm (no backdoor path)"
+                                    : fmt::format("ID algorithm (the backdoor criterion holds for {})", a.names(r.named_set));
+      } else if (r.named == "frontdoor") {
+        f.method = fmt::format("ID algorithm (the frontdoor criterion holds through {})", a.names(r.named_set));
+      } else {
+        f.method = "ID algorithm (Shpitser-Pearl)";
+      }
     } else {
-      estimand = contrast(Functional::ratio(Functional::sum(set & ~(bit(x) | bit(y)), joint_of_set), Functional::sum(set & ~bit(x), joint_of_set)));
+      const CounterfactualIdentification r = identify_counterfactual(a, query, model);
+      f.reason = r.reason;
+      if (!r.identifiable) return f;
+      f.estimand = *r.estimand;
+      f.method = type == "explaining_away" ? "conditioning on the observed distribution (Bayes' rule)"
+                                           : "counterfactual identification (ID*, IDC*; Shpitser-Pearl)";
     }
-    method = "the chain rule over the observed ancestors";
-  } else if (type == "ate" || type == "collider_bias") {
-    const Identification r = identify(admg, bit(y), bit(x));
-    if (!r.identifiable) return std::nullopt;
-    // The ID algorithm's truncated factorization (the named backdoor or frontdoor formula with a
-    // minimal set is often the one difference of stated numbers: docs/generator.md).
-    estimand = contrast(*r.estimand);
-    if (r.named == "backdoor") {
-      method = r.named_set == 0 ? "ID algorithm (no backdoor path)"
-                                : fmt::format("ID algorithm (the backdoor criterion holds for {})", admg.names(r.named_set));
-    } else if (r.named == "frontdoor") {
-      method = fmt::format("ID algorithm (the frontdoor criterion holds through {})", admg.names(r.named_set));
-    } else {
-      method = "ID algorithm (Shpitser-Pearl)";
-    }
-  } else {
-    const CounterfactualIdentification r = identify_counterfactual(admg, query, model);
-    if (!r.identifiable) return std::nullopt;
-    estimand = *r.estimand;
-    method = type == "explaining_away" ? "conditioning on the observed distribution (Bayes' rule)"
-                                       : "counterfactual identification (ID*, IDC*; Shpitser-Pearl)";
-  }
-  // Conditions an independence makes irrelevant are dropped (P(Y | V1, X, V2, W) = P(Y | V2, W)).
-  estimand = estimand->with_given([&](VarMask targets, VarMask given) { return relevant_given(model, admg, targets, given); });
+    // Conditions an independence of `a` makes irrelevant are dropped (P(Y | V1, X, V2, W) =
+    // P(Y | V2, W)): for the formula that ignores the hidden common causes, the independences its
+    // reader assumes (P(Y | Z, X) = P(Y | X) for an instrument Z), so that no variable is left free.
+    f.estimand = f.estimand->with_given([&](VarMask targets, VarMask given) { return relevant_given(separations, targets, given); });
+    return f;
+  };
+  const Found found = formula(admg);
+  if (found.estimand.has_value() == undetermined) return std::nullopt;  // not the class the target asks for
+  // The formula of a reader who ignores the hidden common causes: the item's own where the text
+  // names no confounding; the "assume_identifiable" reading otherwise.
+  bool confounded = false;
+  for (int i = 0; i < admg.size(); ++i) confounded = confounded || admg.siblings(i) != 0;
+  std::optional<CounterfactualEstimand> naive;
+  if (confounded) naive = formula(admg.without_bidirected()).estimand;
+  if (undetermined && !naive) return std::nullopt;
+  out.estimand = undetermined ? naive : found.estimand;
+  const CounterfactualEstimand& estimand = *out.estimand;
   const ObservedJoint joint = observed_joint(model, admg);
+  if (naive) out.assume_identifiable = naive->evaluate(joint);
   // (collider_bias states the effect's terms only, as the model register states the CPTs only:
   // stating the correlation among the selected too let a learner average the stated differences
-  // to the answer on 85% of the items.)
-  const std::vector<std::pair<VarMask, VarMask>> terms = estimand->terms();
+  // to the answer on 85% of the items.) An undetermined item states what the formula that
+  // ignores the hidden variables reads: it looks like any other item.
+  const std::vector<std::pair<VarMask, VarMask>> terms = estimand.terms();
   out.stated = stated_probabilities(admg, terms, joint, false);
   const std::vector<StatedProbability>& stated = out.stated;
   if (stated.size() > 32) return std::nullopt;
@@ -726,10 +750,23 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
 
   ItemIdentification& id = out.id;
   for (int h : hidden) id.hidden.push_back(names[static_cast<std::size_t>(h)]);
-  id.identifiable = true;
-  id.method = method;
-  id.estimand = estimand->to_string(admg);
-  id.estimand_latex = estimand->to_latex(admg);
+  id.identifiable = !undetermined;
+  id.method = undetermined ? std::string("not identifiable") : found.method;
+  id.reason = undetermined ? found.reason : std::string();
+  if (!undetermined) {
+    id.estimand = estimand.to_string(admg);
+    id.estimand_latex = estimand.to_latex(admg);
+  }
+  if (undetermined && type == "ate") {
+    // Manski's natural bounds on each P(Y=1 | do(X=x)), hence on their difference.
+    std::vector<std::uint32_t> at(n, 0);
+    at[static_cast<std::size_t>(y)] = 1;
+    at[static_cast<std::size_t>(x)] = 1;
+    const Bounds one = natural_bounds(joint, bit(y), bit(x), at);
+    at[static_cast<std::size_t>(x)] = 0;
+    const Bounds zero = natural_bounds(joint, bit(y), bit(x), at);
+    id.bounds.emplace(one.lower - zero.upper, one.upper - zero.lower);
+  }
   std::vector<std::string> sentences;
   for (const auto& h : id.hidden) sentences.push_back(fmt::format("{} is unobserved.", h));
   std::vector<std::string> numbers;
@@ -747,9 +784,20 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
   id.steps.push_back(fmt::format("Graph: {}.{}", fmt::join(arcs, ", "),
                                  id.hidden.empty() ? std::string() : fmt::format(" Unobserved: {}.", fmt::join(id.hidden, ", "))));
   id.steps.push_back(fmt::format("Query: {}.", to_string(query, model)));
-  id.steps.push_back(fmt::format("Identification, by {}: {}.", method, id.estimand));
   id.steps.push_back(fmt::format("Stated numbers: {}.", fmt::join(numbers, "; ")));
-  out.value = value;
+  if (undetermined) {
+    id.steps.push_back(fmt::format("Identification: the observed variables do not identify the query ({}).", found.reason));
+    if (id.bounds) {
+      id.steps.push_back(fmt::format("The stated numbers only bound it: {} <= {} <= {} (natural bounds).", to_string(id.bounds->first),
+                                     to_string(query, model), to_string(id.bounds->second)));
+    }
+    id.steps.push_back(fmt::format("Ignoring the unobserved common causes would give {} (the assume_identifiable mistake).",
+                                   estimand.to_string(admg)));
+  } else {
+    id.steps.push_back(fmt::format("Identification, by {}: {}.", found.method, id.estimand));
+  }
+  out.value = undetermined ? *out.assume_identifiable : value;
+  out.undetermined = undetermined;
 
   // The stated conditionals as a network over the graph's nodes, when they form one: each
   // variable under the largest of its stated sets of conditions that lie earlier in the graph,
@@ -805,6 +853,11 @@ bool decide_from_text(Observation& o, const Decision& decision) {
     return false;  // a denominator shown as 0%
   }
   if (decision.answer(o.id.value_from_text) != decision.answer(value)) return false;
+  if (o.undetermined) {
+    o.id.steps.push_back(fmt::format("That formula on the stated numbers gives {} ({}: {}), but the answer is undetermined.",
+                                     to_decimal(o.id.value_from_text, 4), to_string(decision), decision.answer(value)));
+    return true;
+  }
   o.id.steps.push_back(fmt::format("Substituted: {} (exactly {}; {} with the unrounded numbers).", to_decimal(o.id.value_from_text, 4),
                                    to_string(o.id.value_from_text), to_string(value)));
   o.id.steps.push_back(fmt::format("Decision: {}, so the answer is {}.", to_string(decision), decision.answer(value)));
@@ -1007,7 +1060,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // --given observed: the text states only what the identification formula reads, and hides
       // the variables hidden_nodes() picks (backdoor_set states no numbers either way).
       const bool observed = options_.given == "observed" && type != "backdoor_set";
-      const std::vector<int> hidden = observed ? hidden_nodes(g, *roles, rng) : std::vector<int>{};
+      const std::vector<int> hidden = observed ? hidden_nodes(g, *roles, target.undetermined, rng) : std::vector<int>{};
+      if (target.undetermined && hidden.empty()) continue;
       const Cpts p = sample_cpts(g, grid, rng);
       item.model = read_scm_text(noisy_model_text(g, p, names));
       // backdoor_set asks which method is right, which the graph alone decides: like CLadder's
@@ -1091,10 +1145,17 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         evidence_count = 1;
       } else {
         const Rational threshold = type == "marginal" ? Rational(1, 2) : Rational(0);
-        if (value == threshold) continue;
+        // An undetermined item's polarity follows the formula that ignores the hidden variables:
+        // the answer that reading gives is the balanced one.
+        if (target.undetermined) {
+          obs = observe(g, names, item.model, item.query, type, hidden, value, true);
+          if (!obs) continue;  // identified after all, or too long
+        }
+        const Rational& basis = target.undetermined ? obs->value : value;
+        if (basis == threshold) continue;
         // The question asks about an increase (value above the threshold) or a decrease: the
         // polarity that gives the target answer, chosen after solving.
-        const bool above = value > threshold;
+        const bool above = basis > threshold;
         const bool ask_up = above == target.answer;
         decision.op = ask_up ? Decision::Op::greater : Decision::Op::less;
         decision.threshold = threshold;
@@ -1119,10 +1180,14 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         }
       }
       item.decision = decision;
-      if (observed) {
-        obs = observe(g, names, item.model, item.query, type, hidden, value);
+      if (observed && !obs) {
+        obs = observe(g, names, item.model, item.query, type, hidden, value, false);
         if (!obs) continue;  // not identifiable, or too long
+      }
+      if (obs) {
         item.given_info = fmt::format("{} {}", graph_text(g, names), obs->text);
+        // The formula of a reader who ignores the unobserved common causes.
+        if (obs->assume_identifiable) item.computed.push_back({"assume_identifiable", *obs->assume_identifiable});
       }
       // Readings of the stated numbers (docs/generator.md), exact; a target on one is checked
       // here first, before the solved procedures (cheap before costly). Stated in observed
@@ -1170,7 +1235,11 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     }
     if (type == "det_counterfactual") item.query = parse_query(formal, item.model);
     item.question = question;
-    item.prompt = fmt::format("{}{} {} Answer with yes or no.", kBackground, item.given_info, item.question);
+    // With undetermined items in the set, every prompt offers the third answer.
+    item.prompt = fmt::format("{}{} {} {}", kBackground, item.given_info, item.question,
+                              parse_rational(options_.undetermined_share) > 0 && options_.given == "observed"
+                                  ? "Answer with yes or no, or with undetermined if what is stated cannot decide it."
+                                  : "Answer with yes or no.");
     int arcs = 0;
     for (const auto& ps : g.parents) arcs += static_cast<int>(ps.size());
     nlohmann::ordered_json knobs;

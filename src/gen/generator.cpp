@@ -24,6 +24,7 @@ namespace {
 
 constexpr std::uint64_t kNameStream = 0x6e616d6573ULL;  // "names": the names' own seed stream
 constexpr std::uint64_t kBlockStream = 0x626c6f636bULL;  // "block": the block seeds' stream
+constexpr std::uint64_t kUndeterminedStream = 0x756e646574ULL;  // "undet": undetermined items' blocks
 constexpr int kMaxRedraws = 50;
 constexpr int kMaxShortcutTries = 5000;
 constexpr int kRelaxEvery = 500;
@@ -63,7 +64,7 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
   // is balanced on all of them by construction.
   const auto& types = options_.types;
   const std::uint64_t t = structure_index % types.size();
-  const std::uint64_t rank = structure_index / types.size();
+  std::uint64_t rank = structure_index / types.size();
   ItemTarget target{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}, rank};
   if (options_.preset == "ladder") {
     // The factual reading of a probability of one intervened world can agree or not; for the
@@ -74,6 +75,26 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     return target;
   }
   if (options_.preset == "cladder") {
+    // Undetermined items (--undetermined-share p/q): in every run of q ranks of a type that can
+    // be undetermined, the last p are; the others count on in a rank of their own, so that the
+    // bits below balance each class by construction.
+    const Rational share = parse_rational(options_.undetermined_share);
+    if (share > 0 && can_be_undetermined(options_.preset, target.type)) {
+      const auto q = static_cast<std::uint64_t>(denominator(share).convert_to<unsigned long>());
+      const auto p = static_cast<std::uint64_t>(numerator(share).convert_to<unsigned long>());
+      const std::uint64_t run = rank / q;
+      const std::uint64_t at = rank % q;
+      if (at >= q - p) {
+        const std::uint64_t sub = run * p + (at - (q - p));
+        target.undetermined = true;
+        target.answer = (sub & 1U) == 0;  // the answer of the formula that ignores the hidden variables
+        target.rank = sub;
+        target.block_seed = Rng::item_seed(options_.seed ^ kBlockStream ^ kUndeterminedStream, (sub >> 1U) * types.size() + t);
+        return target;
+      }
+      rank = run * (q - p) + at;  // the determined items' own rank
+      target = ItemTarget{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}, rank};
+    }
     if (target.type == "ate" || target.type == "ett") target.agreements.emplace_back("conditioning", (rank & 4U) == 0);
     if (target.type == "ett") target.agreements.emplace_back("no_abduction", (rank & 8U) == 0);
     if (target.type == "det_counterfactual") {
@@ -188,7 +209,10 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   out.key("given_info").value(item.given_info);
   out.key("question").value(item.question);
   out.key("prompt").value(item.prompt);
-  out.key("answer").value(item.yes_no ? item.decision.answer(value) : to_string(value));
+  // An item whose query the stated observed quantities do not identify is undetermined, whatever
+  // the value in the model behind it.
+  const bool undetermined = item.identification && !item.identification->identifiable;
+  out.key("answer").value(undetermined ? std::string("undetermined") : item.yes_no ? item.decision.answer(value) : to_string(value));
   out.key("value");
   write_value_json(out, value);
   if (item.yes_no) out.key("decision").value(to_string(item.decision));
@@ -205,7 +229,7 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
     // From the text: the steps a solver takes on what the question states; then the check on the
     // full model (the trace).
     const ItemIdentification& id = *item.identification;
-    if (item.yes_no && item.decision.answer(id.value_from_text) != item.decision.answer(value)) {
+    if (id.identifiable && item.yes_no && item.decision.answer(id.value_from_text) != item.decision.answer(value)) {
       throw Error(fmt::format("item {}: the stated numbers decide {} but the model decides {} (a bug); not written", index,
                               item.decision.answer(id.value_from_text), item.decision.answer(value)));
     }
@@ -213,6 +237,7 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
     out.key("given").value("observed");
     out.key("hidden").strings(id.hidden);
     out.key("identifiable").value(id.identifiable);
+    if (!id.identifiable) out.key("reason").value(id.reason);
     out.key("method").value(id.method);
     out.key("estimand").value(id.estimand);
     out.key("estimand_latex").value(id.estimand_latex);
@@ -225,8 +250,16 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
       out.end_object();
     }
     out.end_array();
-    out.key("value_from_text");
+    // For an undetermined item, the value of the formula that ignores the hidden variables.
+    out.key(id.identifiable ? "value_from_text" : "assume_identifiable_from_text");
     write_value_json(out, id.value_from_text);
+    if (id.bounds) {
+      out.key("bounds").begin_object().key("lower");
+      write_value_json(out, id.bounds->first);
+      out.key("upper");
+      write_value_json(out, id.bounds->second);
+      out.end_object();
+    }
     out.end_object();
   }
   std::string reasoning;

@@ -35,10 +35,10 @@ std::string percent(const Rational& p) {
 
 }  // namespace
 
-VarMask relevant_given(const Scm& scm, const Admg& g, VarMask targets, VarMask given) {
-  auto nodes = [&](VarMask set) {
+VarMask relevant_given(const Dag& dag, VarMask targets, VarMask given) {
+  auto nodes = [](VarMask set) {
     std::vector<NodeId> out;
-    for (int i : members(set)) out.push_back(g.var(i));
+    for (int i : members(set)) out.push_back(static_cast<NodeId>(i));
     return out;
   };
   const std::vector<NodeId> t = nodes(targets);
@@ -48,7 +48,7 @@ VarMask relevant_given(const Scm& scm, const Admg& g, VarMask targets, VarMask g
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const VarMask rest = kept & ~bit(*it);
     const VarMask gone = dropped | bit(*it);
-    if (scm.dag().dsep(t, nodes(gone), nodes(rest))) {
+    if (dag.dsep(t, nodes(gone), nodes(rest))) {
       kept = rest;
       dropped = gone;
     }
@@ -56,11 +56,11 @@ VarMask relevant_given(const Scm& scm, const Admg& g, VarMask targets, VarMask g
   return kept;
 }
 
-Functional factorization(const Scm& scm, const Admg& g, VarMask set) {
+Functional factorization(const Dag& dag, VarMask set) {
   std::vector<Functional> factors;
   VarMask earlier = 0;
   for (int v : members(set)) {
-    factors.push_back(Functional::prob(bit(v), relevant_given(scm, g, bit(v), earlier)));
+    factors.push_back(Functional::prob(bit(v), relevant_given(dag, bit(v), earlier)));
     earlier |= bit(v);
   }
   return Functional::product(std::move(factors));

@@ -1,6 +1,7 @@
 #include "rung/gen/options.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/core/rational.hpp"
 #include "rung/gen/cladder.hpp"
 #include "rung/gen/ladder.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
@@ -108,6 +109,13 @@ void GeneratorOptions::validate() const {
   require(given == "model" || preset == "cladder",
           fmt::format("--given observed is supported by the cladder preset only (the {} preset states its model: {})", preset,
                       preset == "counterbench" ? "deterministic mechanisms, no probabilities" : "structural equations and priors"));
+  const auto share = try_parse_rational(undetermined_share);
+  require(share && *share >= 0 && *share <= Rational(1, 2) && denominator(*share) <= 100,
+          fmt::format("--undetermined-share must be a fraction from 0 to 1/2 with a denominator of at most 100 (e.g. 1/6), got '{}'",
+                      undetermined_share));
+  require(*share == 0 || given == "observed",
+          fmt::format("--undetermined-share {} needs --given observed (undetermined items are the ones the stated observed "
+                      "quantities do not decide)", undetermined_share));
   require(name_variants >= 1 && name_variants <= 10, fmt::format("--name-variants must be 1..10, got {}", name_variants));
 }
 
@@ -129,9 +137,14 @@ nlohmann::ordered_json GeneratorOptions::to_json() const {
   j["nesting_depth"] = nesting_depth;
   j["evidence_count"] = evidence_count;
   j["given"] = given;
+  j["undetermined_share"] = undetermined_share;
   j["name_style"] = to_string(name_style);
   j["name_variants"] = name_variants;
   return j;
+}
+
+bool can_be_undetermined(const std::string& preset, const std::string& type) {
+  return preset == "cladder" && (type == "ate" || type == "ett" || type == "nde" || type == "nie");
 }
 
 std::vector<std::string> preset_names() { return {"counterbench", "cladder", "ladder"}; }
@@ -162,6 +175,7 @@ GeneratorOptions preset_options(const std::string& preset, int difficulty) {
     o.types = cladder_query_types();
     o.interventions = 1;
     o.given = "observed";
+    o.undetermined_share = "1/6";
     return o;
   }
   if (preset == "ladder") return ladder_options(o, difficulty);

@@ -15,6 +15,23 @@ std::vector<int> members(VarMask set) {
   return out;
 }
 
+Dag Admg::to_dag() const {
+  Dag d;
+  for (int i = 0; i < size(); ++i) (void)d.add_node(name(i));
+  for (int i = 0; i < size(); ++i) {
+    for (int p : members(parents(i))) d.add_arc(static_cast<NodeId>(p), static_cast<NodeId>(i));
+  }
+  for (int a = 0; a < size(); ++a) {
+    for (int b : members(siblings(a))) {
+      if (b <= a) continue;
+      const NodeId u = d.add_node(fmt::format("<{},{}>", name(a), name(b)));
+      d.add_arc(u, static_cast<NodeId>(a));
+      d.add_arc(u, static_cast<NodeId>(b));
+    }
+  }
+  return d;
+}
+
 Admg Admg::of(const Scm& scm, std::span<const VarId> hidden) {
   const std::size_t n = scm.size();
   std::vector<char> is_hidden(n, 0);

@@ -15,6 +15,7 @@ namespace {
 AuditReport audit_preset(const std::string& preset, std::uint64_t count, const std::string& given = "") {
   GeneratorOptions o = preset_options(preset, 2);
   if (!given.empty()) o.given = given;
+  if (given == "model") o.undetermined_share = "0";
   o.count = count;
   o.seed = 1;
   RunOptions run;
@@ -69,10 +70,12 @@ TEST(ShortcutCeilings, Cladder) {
   // (tests/heavy/heavy.sh, shortcut_ceilings_levels). The two last gaps closed by balancing
   // `marginal` against the P(X)-weighted reading and det_counterfactual within the visible
   // classes of Y's clause (docs/generator.md).
-  // Stated in observed quantities (the default since issue #18), `ate` measured 60.3% (trees,
-  // 181/300: the stated differences' sign with the question's polarity); the model register
-  // (--given model) stays under 60% everywhere.
-  expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60, {{"ate", 0.62}});
+  // Stated in observed quantities (the default since issue #18), ate, ett, nde and nie have a
+  // third answer, undetermined, on 1 item in 6 (majority class 41.7%): a learner that tells those
+  // apart (which variable is unobserved, in which graph) and guesses yes/no gets 58%. Measured
+  // 58.0-65.3% (ate, trees, 196/300); the model register (--given model) stays under 60%
+  // everywhere. docs/generator.md states the gap.
+  expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60, {{"ate", 0.68}, {"ett", 0.64}, {"nde", 0.65}, {"nie", 0.65}});
   expect_ceilings(audit_preset("cladder", 3000, "model"), 0.58, 0.60);
 }
 

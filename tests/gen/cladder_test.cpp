@@ -26,6 +26,7 @@ std::vector<nlohmann::json> cladder_items(std::uint64_t count, int level) {
   o.count = count;
   o.seed = 1;
   o.given = "model";
+  o.undetermined_share = "0";
   return testing::generated_records(o);
 }
 

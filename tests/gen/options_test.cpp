@@ -76,7 +76,7 @@ TEST(GeneratorOptions, CanonicalJsonListsEveryKnobInOrder) {
             "{\"preset\":\"counterbench\",\"seed\":1,\"count\":100,\"difficulty\":2,\"min_variables\":5,"
             "\"max_variables\":9,\"max_in_degree\":2,\"min_path_length\":2,\"domain_size\":2,\"deterministic\":true,"
             "\"mechanisms\":[\"and\",\"or\",\"not\",\"copy\"],\"types\":[\"basic\",\"joint\",\"nested\",\"conditional\"],"
-            "\"interventions\":2,\"nesting_depth\":1,\"evidence_count\":1,\"given\":\"model\",\"name_style\":\"nonsense\",\"name_variants\":1}");
+            "\"interventions\":2,\"nesting_depth\":1,\"evidence_count\":1,\"given\":\"model\",\"undetermined_share\":\"0\",\"name_style\":\"nonsense\",\"name_variants\":1}");
 }
 
 }  // namespace

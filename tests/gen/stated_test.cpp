@@ -88,6 +88,7 @@ TEST(StatedModel, EveryCladderRecordReadsAsItsModel) {
   expect_all_checked(preset_options("cladder", 5), 40, 1);  // level 5 draws slowly (about 14 items a second)
   GeneratorOptions model = preset_options("cladder", 2);
   model.given = "model";
+  model.undetermined_share = "0";
   expect_all_checked(model, 300, 1);
 }
 

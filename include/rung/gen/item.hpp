@@ -40,6 +40,10 @@ struct ItemTarget {
   /// mechanism and whether the treatment is confounded); each class then gets whole blocks and is
   /// balanced on the answer by construction.
   std::uint64_t block_seed = 0;
+  /// The item must be undetermined: its query not identified by the observed variables the
+  /// text names (GeneratorOptions::undetermined_share). `answer` is then the answer the formula
+  /// that ignores the hidden variables gives (the "assume_identifiable" reading), balanced.
+  bool undetermined = false;
 };
 
 /// How an item whose text states only observed quantities (`--given observed`) is answered from
@@ -47,6 +51,7 @@ struct ItemTarget {
 struct ItemIdentification {
   std::vector<std::string> hidden;  ///< variables of the model the text calls unobserved
   bool identifiable = true;
+  std::string reason;               ///< why not identifiable (then the answer is "undetermined")
   std::string method;               ///< "backdoor adjustment for {V1}", "frontdoor through {V3}", "ID algorithm", ...
   std::string estimand;             ///< in rung's notation, on observed variables
   std::string estimand_latex;
@@ -56,7 +61,10 @@ struct ItemIdentification {
     Rational shown;           ///< as the text states it
   };
   std::vector<Number> stated;   ///< every number the text states, in its order
-  Rational value_from_text;     ///< the estimand evaluated on the shown numbers
+  Rational value_from_text;     ///< the estimand evaluated on the shown numbers (identifiable items)
+  /// Undetermined ATE: the tightest interval the observed distribution allows without further
+  /// assumptions (Manski's natural bounds on each P(Y=1 | do(X=x))), exact.
+  std::optional<std::pair<Rational, Rational>> bounds;
   std::vector<std::string> steps;  ///< the gold reasoning: graph, formula, numbers, value, decision
 };
 

@@ -17,7 +17,7 @@
 #include "rung/core/rational.hpp"
 #include "rung/identify/admg.hpp"
 #include "rung/identify/functional.hpp"
-#include "rung/scm/scm.hpp"
+#include "rung/graph/dag.hpp"
 
 #include <cstdint>
 #include <string>
@@ -38,14 +38,14 @@ struct StatedProbability {
 
 /// The conditions of P(targets | given) that matter: `given` with conditions dropped one at a
 /// time (the last first) while the targets stay d-separated from the dropped ones given the rest
-/// in the model's graph (hidden and exogenous variables unobserved), so that P(targets | given) =
-/// P(targets | result) on every distribution of the model's graph. `scm`'s variables are `g`'s.
-[[nodiscard]] VarMask relevant_given(const Scm& scm, const Admg& g, VarMask targets, VarMask given);
+/// in `dag` (an ADMG's Admg::to_dag(): node i is observed variable i), so that P(targets | given)
+/// = P(targets | result) on every distribution of that graph.
+[[nodiscard]] VarMask relevant_given(const Dag& dag, VarMask targets, VarMask given);
 
-/// The observed distribution of the ancestral set `set` (an ancestral set of `g`, in its index
-/// order, which is topological) by the chain rule, each term's conditions reduced by
-/// relevant_given: prod_{v in set} P(v | relevant earlier members of set).
-[[nodiscard]] Functional factorization(const Scm& scm, const Admg& g, VarMask set);
+/// The observed distribution of `set` (in index order, which is topological) by the chain rule,
+/// each term's conditions reduced by relevant_given: prod_{v in set} P(v | relevant earlier
+/// members of set).
+[[nodiscard]] Functional factorization(const Dag& dag, VarMask set);
 
 /// `p` rounded to a whole percent, half up (CLadder's rounding): 0.315 -> 0.32.
 [[nodiscard]] Rational whole_percent(const Rational& p);

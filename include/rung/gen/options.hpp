@@ -43,6 +43,10 @@ struct GeneratorOptions {
   /// hidden variables included) or "observed" (only the probabilities of observed variables that
   /// the question's identification formula reads; the cladder preset's default).
   std::string given = "model";
+  /// With given == "observed": the share of the items of each type that can be undetermined
+  /// (ate, ett, nde, nie) whose query the observed variables do not identify; their answer is
+  /// "undetermined". A fraction p/q in [0, 1/2], q <= 100; "1/6" for the cladder preset.
+  std::string undetermined_share = "0";
 
   // ---- text
   NameStyle name_style = NameStyle::nonsense;
@@ -53,6 +57,9 @@ struct GeneratorOptions {
   /// Every knob, in declaration order (a stable, canonical form).
   [[nodiscard]] nlohmann::ordered_json to_json() const;
 };
+
+/// The types whose items can be undetermined (GeneratorOptions::undetermined_share), by preset.
+[[nodiscard]] bool can_be_undetermined(const std::string& preset, const std::string& type);
 
 /// The presets: "counterbench" (and, later, "cladder", "ladder").
 [[nodiscard]] std::vector<std::string> preset_names();

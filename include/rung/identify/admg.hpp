@@ -14,8 +14,10 @@
 /// single mechanism is noise and leaves no arc. Sets of observed variables are bit masks over
 /// their indices (at most 64 observed variables; more is a rung::TooLarge error).
 
+#include "rung/graph/dag.hpp"
 #include "rung/scm/scm.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -57,6 +59,17 @@ class Admg {
   /// The c-components (connected by bidirected arcs) of the subgraph induced by `within`, each a
   /// mask, ordered by their lowest index.
   [[nodiscard]] std::vector<VarMask> c_components(VarMask within) const;
+  /// The same graph without its bidirected arcs: what an analyst who ignores the hidden common
+  /// causes assumes (a generated question's "assume identifiable" reading).
+  [[nodiscard]] Admg without_bidirected() const {
+    Admg g = *this;
+    std::fill(g.siblings_.begin(), g.siblings_.end(), VarMask{0});
+    return g;
+  }
+  /// The ADMG as a DAG with the same separations among observed variables: observed variable i
+  /// is node i (named as here), and each bidirected arc a latent parent of its two ends (named
+  /// "<A,B>"), so that d-separation there is m-separation here.
+  [[nodiscard]] Dag to_dag() const;
   /// "{A, B}" in the order of the indices.
   [[nodiscard]] std::string names(VarMask set) const;
   /// Graphviz DOT: directed arcs solid, bidirected arcs (hidden common causes) dashed with two
