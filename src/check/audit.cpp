@@ -1,3 +1,6 @@
+// One file for the audit (past ~800 lines): counting, baselines, re-verification and the report
+// share the per-record Info and Task types; the learners (learners.cpp), the text features
+// (features.cpp) and the stated-model reader (gen/stated.cpp) are their own files.
 #include "rung/check/audit.hpp"
 
 #include "rung/core/text.hpp"

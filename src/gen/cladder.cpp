@@ -1,3 +1,7 @@
+// One file for the cladder preset (past ~800 lines): its graphs, CPTs, roles, the statement in
+// observed quantities and the item loop share private types (Graph, Cpts, Roles, Observation)
+// that no other area needs; the reusable parts live in gen/observed.hpp (stating probabilities)
+// and identify/ (the formulas).
 #include "rung/gen/cladder.hpp"
 
 #include "rung/core/error.hpp"
@@ -638,6 +642,9 @@ struct Observation {
   std::vector<StatedProbability> stated;
   Rational value;              ///< the model's value of the query; undetermined: the assume_identifiable value
   bool undetermined = false;   ///< the observed variables do not identify the query
+  /// The set whose observed distribution the text states, factorized, when it states that rather
+  /// than the formula's own terms (the formula is then evaluated on it: FactorizedSource).
+  std::optional<VarMask> factorized;
   std::optional<Rational> assume_identifiable;  ///< the value of the formula that ignores the hidden common causes
   ItemIdentification id;       ///< without value_from_text and the last steps until decide_from_text()
   std::string text;  ///< the sentences after the graph's: the unobserved variables, then the numbers
@@ -654,7 +661,8 @@ VarMask bit(int i) { return VarMask{1} << i; }
 /// then redrawn. Whether the shown numbers decide the answer is decide_from_text()'s business,
 /// checked last (it is the costlier check and rarely fails).
 std::optional<Observation> observe(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
-                                   const std::string& type, const std::vector<int>& hidden, const Rational& value, bool undetermined) {
+                                   const std::string& type, const std::vector<int>& hidden, const Rational& value, bool undetermined,
+                                   bool factorize) {
   std::vector<VarId> hidden_ids;
   for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
   Observation out;
@@ -740,9 +748,21 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
   if (naive) out.assume_identifiable = naive->evaluate(joint);
   // (collider_bias states the effect's terms only, as the model register states the CPTs only:
   // stating the correlation among the selected too let a learner average the stated differences
-  // to the answer on 85% of the items.) An undetermined item states what the formula that
-  // ignores the hidden variables reads: it looks like any other item.
-  const std::vector<std::pair<VarMask, VarMask>> terms = estimand.terms();
+  // to the answer on 85% of the items.) With `factorize` (every item of a type that can be
+  // undetermined, in a set that has such items) the text states what a study of the observed
+  // variables reports instead: their distribution factorized by the chain rule over the
+  // ancestors of what the formula reads (an undetermined item's: the formula that ignores the
+  // hidden variables), so that determined and undetermined items state the same kind of numbers
+  // (stating each formula's own terms let a learner count them: docs/generator.md).
+  std::vector<std::pair<VarMask, VarMask>> terms;
+  if (factorize) {
+    VarMask read = 0;
+    for (const auto& [t, gv] : estimand.terms()) read |= t | gv;
+    out.factorized = admg.ancestors(read, admg.all());
+    factorization(admg.to_dag(), *out.factorized).terms(terms);
+  } else {
+    terms = estimand.terms();
+  }
   out.stated = stated_probabilities(admg, terms, joint, false);
   const std::vector<StatedProbability>& stated = out.stated;
   if (stated.size() > 32) return std::nullopt;
@@ -843,12 +863,16 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
 bool decide_from_text(Observation& o, const Decision& decision) {
   const Admg& admg = *o.admg;
   const Rational& value = o.value;
-  if (o.estimand->evaluate(StatedSource(admg, o.stated, false)) != value) {
+  auto on_text = [&](bool shown) {
+    if (o.factorized) return o.estimand->evaluate(FactorizedSource(admg, o.stated, shown, *o.factorized));
+    return o.estimand->evaluate(StatedSource(admg, o.stated, shown));
+  };
+  if (on_text(false) != value) {
     throw Error(fmt::format("cladder preset: the estimand {} on the exact stated numbers differs from the model's {} (a bug)",
                             o.estimand->to_string(admg), to_string(value)));
   }
   try {
-    o.id.value_from_text = o.estimand->evaluate(StatedSource(admg, o.stated, true));
+    o.id.value_from_text = on_text(true);
   } catch (const ZeroProbabilityEvidence&) {
     return false;  // a denominator shown as 0%
   }
@@ -1148,7 +1172,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         // An undetermined item's polarity follows the formula that ignores the hidden variables:
         // the answer that reading gives is the balanced one.
         if (target.undetermined) {
-          obs = observe(g, names, item.model, item.query, type, hidden, value, true);
+          obs = observe(g, names, item.model, item.query, type, hidden, value, true, true);
           if (!obs) continue;  // identified after all, or too long
         }
         const Rational& basis = target.undetermined ? obs->value : value;
@@ -1181,7 +1205,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       item.decision = decision;
       if (observed && !obs) {
-        obs = observe(g, names, item.model, item.query, type, hidden, value, false);
+        obs = observe(g, names, item.model, item.query, type, hidden, value, false,
+                      parse_rational(options_.undetermined_share) > 0 && can_be_undetermined(options_.preset, type));
         if (!obs) continue;  // not identifiable, or too long
       }
       if (obs) {

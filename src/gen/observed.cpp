@@ -181,6 +181,57 @@ Rational StatedSource::conditional(VarMask targets, VarMask given, const std::ve
   return product;
 }
 
+FactorizedSource::FactorizedSource(const Admg& g, const std::vector<StatedProbability>& stated, bool shown, VarMask set)
+    : g_(&g), set_(set), vars_(members(set)) {
+  if (vars_.size() > 16) throw Error(fmt::format("a factorization over {} variables is too large to tabulate (at most 16)", vars_.size()));
+  const StatedSource source(g, stated, shown);
+  // P(set = code) = prod_v P(v | its stated conditions), each from its own statement family.
+  std::vector<VarMask> given(vars_.size(), 0);
+  for (std::size_t i = 0; i < vars_.size(); ++i) {
+    bool found = false;
+    for (const StatedProbability& s : stated) {
+      if (s.target != vars_[i] || s.joint != 0) continue;
+      if (found && s.given != given[i]) throw Error(fmt::format("{} is stated under two sets of conditions: not one factorization", g.name(vars_[i])));
+      given[i] = s.given;
+      found = true;
+    }
+    if (!found) throw Error(fmt::format("the text states no probability of {} (a bug: not a factorization of the set)", g.name(vars_[i])));
+    if ((given[i] & ~set) != 0) throw Error(fmt::format("{} is stated under conditions outside the factorized set", g.name(vars_[i])));
+  }
+  joint_.assign(std::size_t{1} << vars_.size(), Rational(0));
+  std::vector<std::uint32_t> at(static_cast<std::size_t>(g.size()), 0);
+  for (std::size_t code = 0; code < joint_.size(); ++code) {
+    for (std::size_t i = 0; i < vars_.size(); ++i) at[static_cast<std::size_t>(vars_[i])] = static_cast<std::uint32_t>((code >> (vars_.size() - 1 - i)) & 1U);
+    Rational p(1);
+    for (std::size_t i = 0; i < vars_.size() && p != 0; ++i) p *= source.conditional(bit(vars_[i]), given[i], at);
+    joint_[code] = std::move(p);
+  }
+}
+
+Rational FactorizedSource::marginal(VarMask of, const std::vector<std::uint32_t>& at) const {
+  Rational total(0);
+  for (std::size_t code = 0; code < joint_.size(); ++code) {
+    bool match = true;
+    for (std::size_t i = 0; i < vars_.size() && match; ++i) {
+      if ((of & bit(vars_[i])) == 0) continue;
+      match = ((code >> (vars_.size() - 1 - i)) & 1U) == at[static_cast<std::size_t>(vars_[i])];
+    }
+    if (match) total += joint_[code];
+  }
+  return total;
+}
+
+Rational FactorizedSource::conditional(VarMask targets, VarMask given, const std::vector<std::uint32_t>& at) const {
+  if (((targets | given) & ~set_) != 0) {
+    throw Error(fmt::format("P({} | {}) reads variables outside the factorized set {}", g_->names(targets), g_->names(given), g_->names(set_)));
+  }
+  const Rational joint = marginal(targets | given, at);
+  if (given == 0) return joint;
+  const Rational den = marginal(given, at);
+  if (den == 0) throw ZeroProbabilityEvidence(g_->event(given, at));
+  return joint / den;
+}
+
 std::string sentence(const Admg& g, const StatedProbability& s) {
   const std::string value = percent(s.shown);
   if (s.joint != 0) {

@@ -72,10 +72,10 @@ TEST(ShortcutCeilings, Cladder) {
   // classes of Y's clause (docs/generator.md).
   // Stated in observed quantities (the default since issue #18), ate, ett, nde and nie have a
   // third answer, undetermined, on 1 item in 6 (majority class 41.7%): a learner that tells those
-  // apart (which variable is unobserved, in which graph) and guesses yes/no gets 58%. Measured
-  // 58.0-65.3% (ate, trees, 196/300); the model register (--given model) stays under 60%
-  // everywhere. docs/generator.md states the gap.
-  expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60, {{"ate", 0.68}, {"ett", 0.64}, {"nde", 0.65}, {"nie", 0.65}});
+  // apart (which variable is unobserved, in which graph) and guesses yes/no gets 58.3%. Measured
+  // when written: ate 60.7% (trees), nde 63.0% and nie 61.3% (linear), ett 56.0%; the model
+  // register (--given model) stays under 60% everywhere. docs/generator.md states the gap.
+  expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60, {{"ate", 0.63}, {"nde", 0.65}, {"nie", 0.63}});
   expect_ceilings(audit_preset("cladder", 3000, "model"), 0.58, 0.60);
 }
 

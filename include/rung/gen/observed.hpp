@@ -74,6 +74,27 @@ class StatedSource : public ProbabilitySource {
   [[nodiscard]] const Rational* find(int target, VarMask given, VarMask joint, const std::vector<std::uint32_t>& at) const;
 };
 
+/// The stated numbers of a factorization of `set` (one statement family per variable of the set,
+/// as factorization() and stated_probabilities() give them) as a probability source for any
+/// P(T | G) with T and G inside the set: the joint of the set is the product of the stated
+/// conditionals (exact or as shown), marginals and conditionals are read off it. For a formula
+/// whose terms the text does not state one by one (an undetermined item's, docs/generator.md).
+/// Throws Error for a variable outside the set or a set of more than 16 variables,
+/// ZeroProbabilityEvidence when P(G) is 0.
+class FactorizedSource : public ProbabilitySource {
+ public:
+  FactorizedSource(const Admg& g, const std::vector<StatedProbability>& stated, bool shown, VarMask set);
+  [[nodiscard]] const Admg& graph() const noexcept override { return *g_; }
+  [[nodiscard]] Rational conditional(VarMask targets, VarMask given, const std::vector<std::uint32_t>& at) const override;
+
+ private:
+  const Admg* g_;
+  VarMask set_;
+  std::vector<int> vars_;        ///< the set's variables, in index order
+  std::vector<Rational> joint_;  ///< P(set = code), the first variable the most significant bit
+  [[nodiscard]] Rational marginal(VarMask of, const std::vector<std::uint32_t>& at) const;
+};
+
 /// CLadder's sentence for a statement, with the shown value: "The overall probability of X is
 /// 64%.", "For those who are not X and are V3, the probability of Y is 31%.", "The probability of
 /// not X and Y is 8%.".
