@@ -480,10 +480,10 @@ class Auditor {
       if (const json* m = member(j, "meta")) {
         if (const json* opts = member(*m, "options")) task.generated = scalar_text(member(*opts, "preset")).has_value();
       }
-      if (const json* id = member(j, "identification")) {
-        task.observed = scalar_text(member(*id, "given")) == "observed";
-        if (const json* ok = member(*id, "identifiable"); ok && ok->is_boolean()) task.undetermined = !ok->get<bool>();
-        if (const json* hidden = member(*id, "hidden"); hidden && hidden->is_array()) {
+      if (const json* ident = member(j, "identification")) {
+        task.observed = scalar_text(member(*ident, "given")) == "observed";
+        if (const json* ok = member(*ident, "identifiable"); ok && ok->is_boolean()) task.undetermined = !ok->get<bool>();
+        if (const json* hidden = member(*ident, "hidden"); hidden && hidden->is_array()) {
           for (const auto& h : *hidden) {
             if (h.is_string()) task.hidden.push_back(h.get<std::string>());
           }
