@@ -12,10 +12,8 @@
 namespace rung {
 namespace {
 
-AuditReport audit_preset(const std::string& preset, std::uint64_t count, const std::string& given = "") {
+AuditReport audit_preset(const std::string& preset, std::uint64_t count) {
   GeneratorOptions o = preset_options(preset, 2);
-  if (!given.empty()) o.given = given;
-  if (given == "model") o.undetermined_share = "0";
   o.count = count;
   o.seed = 1;
   RunOptions run;
@@ -73,10 +71,11 @@ TEST(ShortcutCeilings, Cladder) {
   // Stated in observed quantities (the default since issue #18), ate, ett, nde and nie have a
   // third answer, undetermined, on 1 item in 6 (majority class 41.7%): a learner that tells those
   // apart (which variable is unobserved, in which graph) and guesses yes/no gets 58.3%. Measured
-  // when written: ate 60.7% (trees), nde 63.0% and nie 61.3% (linear), ett 56.0%; the model
-  // register (--given model) stays under 60% everywhere. docs/generator.md states the gap.
+  // when written: ate 60.7% (trees), nde 63.0% and nie 61.3% (linear), ett 56.0%. The model
+  // register (--given model, 53.3% at most per type when measured) is not audited here: a second
+  // 3,000-item audit costs 135 s under ASan; cladder_test.cpp asserts its readings' balance.
+  // docs/generator.md states the gap.
   expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60, {{"ate", 0.63}, {"nde", 0.65}, {"nie", 0.63}});
-  expect_ceilings(audit_preset("cladder", 3000, "model"), 0.58, 0.60);
 }
 
 }  // namespace
