@@ -403,11 +403,6 @@ std::string noisy_model_text(const Graph& g, const Cpts& p, const std::vector<st
   return text;
 }
 
-std::string percent(const Rational& p) {
-  const Rational hundred = p * 100;
-  if (denominator(hundred) == 1) return fmt::format("{}%", numerator(hundred).str());
-  return to_string(p);
-}
 
 /// "Kwox has a direct effect on blaf and zup. Blaf has a direct effect on zup.": a sentence per variable with children in
 /// topological order; with `shuffle`, sentences and the children within each in an order drawn from
@@ -437,7 +432,7 @@ std::string cpt_text(const Graph& g, const Cpts& p, const std::vector<std::strin
     const auto& name = names[static_cast<std::size_t>(v)];
     const auto& probs = p[static_cast<std::size_t>(v)];
     if (parents.empty()) {
-      out += fmt::format(" The overall probability of {} is {}.", name, percent(probs[0]));
+      out += fmt::format(" The overall probability of {} is {}.", name, percent_text(probs[0]));
       continue;
     }
     for (std::size_t c = 0; c < probs.size(); ++c) {
@@ -447,7 +442,7 @@ std::string cpt_text(const Graph& g, const Cpts& p, const std::vector<std::strin
         who.push_back(literal(names[static_cast<std::size_t>(parents[i])], bit));
       }
       out += fmt::format(" For those who are {}, the probability of {} is {}.", fmt::join(who, " and are "), name,
-                         percent(probs[c]));
+                         percent_text(probs[c]));
     }
   }
   return out;
@@ -793,7 +788,7 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
   for (const StatedProbability& s : stated) {
     sentences.push_back(sentence(admg, s));
     id.stated.push_back({notation(admg, s), s.exact, s.shown});
-    numbers.push_back(fmt::format("{} = {}", id.stated.back().probability, percent(s.shown)));
+    numbers.push_back(fmt::format("{} = {}", id.stated.back().probability, percent_text(s.shown)));
   }
   out.text = fmt::format("{}", fmt::join(sentences, " "));
   // The gold reasoning.

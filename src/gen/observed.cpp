@@ -27,13 +27,13 @@ struct Family {
 
 std::string literal(const Admg& g, int v, std::uint32_t value) { return value != 0 ? g.name(v) : "not " + g.name(v); }
 
-std::string percent(const Rational& p) {
+}  // namespace
+
+std::string percent_text(const Rational& p) {
   const Rational hundred = p * 100;
   if (denominator(hundred) == 1) return fmt::format("{}%", numerator(hundred).str());
   return to_string(p);
 }
-
-}  // namespace
 
 VarMask relevant_given(const Dag& dag, VarMask targets, VarMask given) {
   auto nodes = [](VarMask set) {
@@ -233,7 +233,7 @@ Rational FactorizedSource::conditional(VarMask targets, VarMask given, const std
 }
 
 std::string sentence(const Admg& g, const StatedProbability& s) {
-  const std::string value = percent(s.shown);
+  const std::string value = percent_text(s.shown);
   if (s.joint != 0) {
     std::vector<std::string> parts;
     for (int c : members(s.joint)) parts.push_back(literal(g, c, s.at[static_cast<std::size_t>(c)]));

@@ -2,6 +2,7 @@
 
 #include "rung/core/rational.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
+#include "rung/gen/observed.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/query/query.hpp"
 #include "rung/scm/expression.hpp"
@@ -439,11 +440,6 @@ bool states(std::string_view stated, const Rational& exact) {
   return *value == exact;
 }
 
-std::string shown(const Rational& p) {
-  const Rational hundred = p * 100;
-  if (denominator(hundred) == 1) return fmt::format("{}%", numerator(hundred).str());
-  return to_string(p);
-}
 
 /// "not X" -> (X, false), "X" -> (X, true).
 std::pair<std::string, bool> literal_of(std::string_view part) {
@@ -560,7 +556,7 @@ void check_cladder(const std::vector<std::string_view>& sentences, const Scm& mo
       } catch (const std::exception& e) {
         unread(fmt::format("{}: {}", what, e.what()));
       }
-      if (!states(number, prob)) out.mismatches.push_back({"given_info", fmt::format("{} = {}", what, number), fmt::format("{} = {}", what, shown(prob))});
+      if (!states(number, prob)) out.mismatches.push_back({"given_info", fmt::format("{} = {}", what, number), fmt::format("{} = {}", what, percent_text(prob))});
     };
     for (const auto& name : order) {
       for (const CptEntry& e : cpts.at(name)) {
@@ -646,7 +642,7 @@ void check_cladder(const std::vector<std::string_view>& sentences, const Scm& mo
         }
         if (model.domain(v).label(model.mechanism(v).evaluate(values)) == "1") prob += weight;
       }
-      if (!states(e.number, prob)) out.mismatches.push_back({"given_info", fmt::format("{} = {}", what, e.number), fmt::format("{} = {}", what, shown(prob))});
+      if (!states(e.number, prob)) out.mismatches.push_back({"given_info", fmt::format("{} = {}", what, e.number), fmt::format("{} = {}", what, percent_text(prob))});
     }
     if (rows_read && seen_rows.size() != (std::size_t{1} << endo.size())) {
       out.mismatches.push_back({"given_info", fmt::format("{} rows of P({}=1 | ...)", seen_rows.size(), name),

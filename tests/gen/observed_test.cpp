@@ -18,6 +18,28 @@ namespace {
 
 VarMask bit(int i) { return VarMask{1} << i; }
 
+/// A random binary network in `.scm` text: V0..V{n-1}, each with up to two earlier parents (each
+/// earlier variable a parent with probability 1/2 while fewer than two), CPT rows in tenths
+/// strictly between 0 and 1.
+std::string random_network_text(Rng& rng, int n) {
+  std::string text;
+  for (int v = 0; v < n; ++v) {
+    std::vector<std::string> pnames;
+    for (int u = 0; u < v; ++u) {
+      if (pnames.size() < 2 && rng.chance(1, 2)) pnames.push_back(fmt::format("V{}", u));
+    }
+    text += fmt::format("V{} ~ cpt({}) {{", v, fmt::join(pnames, ", "));
+    for (std::size_t c = 0; c < (std::size_t{1} << pnames.size()); ++c) {
+      std::vector<std::string> row;
+      for (std::size_t i = 0; i < pnames.size(); ++i) row.push_back(std::to_string((c >> (pnames.size() - 1 - i)) & 1U));
+      const auto k = static_cast<long>(rng.between(1, 9));
+      text += fmt::format(" {} -> {}/10, {}/10;", fmt::join(row, ", "), 10 - k, k);
+    }
+    text += " }\n";
+  }
+  return text;
+}
+
 TEST(WholePercent, RoundsHalfUpToAWholePercent) {
   EXPECT_EQ(whole_percent(Rational(63, 200)), Rational(32, 100));      // 31.5% -> 32%
   EXPECT_EQ(whole_percent(Rational(3149, 10000)), Rational(31, 100));  // 31.49% -> 31%
@@ -118,24 +140,7 @@ TEST(StatedSource, ReproducesEveryTermOfTheObservedJointOnRandomNetworks) {
   Rng rng(20261203);
   int checked = 0;
   for (int model = 0; model < 40; ++model) {
-    const int n = 3 + static_cast<int>(rng.below(3));
-    std::string text;
-    for (int v = 0; v < n; ++v) {
-      std::vector<int> parents;
-      for (int u = 0; u < v; ++u) {
-        if (parents.size() < 2 && rng.chance(1, 2)) parents.push_back(u);
-      }
-      std::vector<std::string> pnames;
-      for (int u : parents) pnames.push_back(fmt::format("V{}", u));
-      text += fmt::format("V{} ~ cpt({}) {{", v, fmt::join(pnames, ", "));
-      for (std::size_t c = 0; c < (std::size_t{1} << parents.size()); ++c) {
-        std::vector<std::string> row;
-        for (std::size_t i = 0; i < parents.size(); ++i) row.push_back(std::to_string((c >> (parents.size() - 1 - i)) & 1U));
-        const auto k = static_cast<long>(rng.between(1, 9));
-        text += fmt::format(" {} -> {}/10, {}/10;", fmt::join(row, ", "), 10 - k, k);
-      }
-      text += " }\n";
-    }
+    const std::string text = random_network_text(rng, 3 + static_cast<int>(rng.below(3)));
     const Scm m = read_scm_text(text);
     const Admg g = Admg::of(m);
     const ObservedJoint joint = observed_joint(m, g);
@@ -172,22 +177,7 @@ TEST(FactorizedSource, ReproducesEveryConditionalInsideTheSetOnRandomNetworks) {
   Rng rng(31);
   int checked = 0;
   for (int model = 0; model < 30; ++model) {
-    const int n = 4 + static_cast<int>(rng.below(3));
-    std::string text;
-    for (int v = 0; v < n; ++v) {
-      std::vector<std::string> pnames;
-      for (int u = 0; u < v; ++u) {
-        if (pnames.size() < 2 && rng.chance(1, 2)) pnames.push_back(fmt::format("V{}", u));
-      }
-      text += fmt::format("V{} ~ cpt({}) {{", v, fmt::join(pnames, ", "));
-      for (std::size_t c = 0; c < (std::size_t{1} << pnames.size()); ++c) {
-        std::vector<std::string> row;
-        for (std::size_t i = 0; i < pnames.size(); ++i) row.push_back(std::to_string((c >> (pnames.size() - 1 - i)) & 1U));
-        const auto k = static_cast<long>(rng.between(1, 9));
-        text += fmt::format(" {} -> {}/10, {}/10;", fmt::join(row, ", "), 10 - k, k);
-      }
-      text += " }\n";
-    }
+    const std::string text = random_network_text(rng, 4 + static_cast<int>(rng.below(3)));
     const Scm m = read_scm_text(text);
     std::vector<VarId> hidden;
     if (rng.chance(1, 2)) hidden.push_back(*m.find("V0"));

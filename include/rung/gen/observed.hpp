@@ -47,6 +47,10 @@ struct StatedProbability {
 /// members of set).
 [[nodiscard]] Functional factorization(const Dag& dag, VarMask set);
 
+/// A probability as the generator's texts show it: "46%" when a whole (or exact) percentage,
+/// else the fraction ("1/3").
+[[nodiscard]] std::string percent_text(const Rational& p);
+
 /// `p` rounded to a whole percent, half up (CLadder's rounding): 0.315 -> 0.32.
 [[nodiscard]] Rational whole_percent(const Rational& p);
 
