@@ -3,6 +3,7 @@
 #include "rung/check/audit.hpp"
 #include "rung/core/deadline.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/progress.hpp"
 #include "rung/identify/admg.hpp"
 #include "rung/core/text.hpp"
 #include "rung/gen/generator.hpp"
@@ -346,6 +347,39 @@ std::vector<std::uint32_t> target_cards_of(const Scm& m, const Distribution& d) 
 
 }  // namespace
 
+namespace {
+
+/// The progress of one query on standard error (`rung solve --progress`, on by default when
+/// standard error is a terminal): nothing for a query that ends within 2 s, then a report once a
+/// second; on a terminal one line redrawn in place and erased when the query ends.
+class QueryProgress {
+ public:
+  QueryProgress(std::ostream& err, bool enabled, bool terminal, const std::string& shown) : err_(err), terminal_(terminal) {
+    if (!enabled) return;
+    scope_.emplace([this, shown](const WorkProgress& p) {
+      std::string line = fmt::format("rung solve: {}: {}", shown, p.done);
+      if (p.total != 0) line += fmt::format(" of {}", p.total);
+      line += p.stage == "enumerating" ? " combinations enumerated" : " variables eliminated";
+      if (p.bytes != 0) line += fmt::format(", {:.1f} MB of exact numbers held", static_cast<double>(p.bytes) / 1e6);
+      line += fmt::format(", {:.0f} s", p.elapsed.count());
+      if (terminal_) err_ << '\r' << line << "\033[K" << std::flush;
+      else err_ << line << '\n' << std::flush;
+    });
+  }
+  ~QueryProgress() {
+    if (scope_ && scope_->reported() && terminal_) err_ << "\r\033[K" << std::flush;
+  }
+  QueryProgress(const QueryProgress&) = delete;
+  QueryProgress& operator=(const QueryProgress&) = delete;
+
+ private:
+  std::ostream& err_;
+  bool terminal_;
+  std::optional<ProgressScope> scope_;
+};
+
+}  // namespace
+
 void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand("solve", "Answer queries exactly (all three rungs), one with -q or a batch with --queries");
   struct Args {
@@ -362,6 +396,8 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
     std::string method = "ve";
     std::size_t max_cells = SolverOptions{}.max_factor_cells;
     std::optional<double> timeout;
+    bool progress = false;
+    bool no_progress = false;
     std::map<std::string, std::vector<std::string>> estimands;
     std::string treated = "1";
     std::string control = "0";
@@ -394,6 +430,10 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("--timeout", a->timeout,
                   "Give up a query after this many seconds (each query of --queries on its own; the batch goes on)")
       ->check(CLI::Range(0.001, 1e6));
+  auto* progress = cmd->add_flag("--progress", a->progress,
+                                 "Report a query's progress on standard error after 2 s, once a second (the default when "
+                                 "standard error is a terminal)");
+  cmd->add_flag("--no-progress", a->no_progress, "Never report progress")->excludes(progress);
   std::vector<CLI::Option*> named;
   for (const char* kind : {"ate", "ett", "pn", "ps", "pns"}) {
     named.push_back(cmd->add_option(fmt::format("--{}", kind), a->estimands[kind],
@@ -428,6 +468,8 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
       const auto limit = [&](std::optional<DeadlineScope>& scope) {
         if (a->timeout) scope.emplace(std::chrono::milliseconds(std::max<long long>(1, std::llround(*a->timeout * 1000))));
       };
+      const bool terminal = ::isatty(STDERR_FILENO) != 0;
+      const bool show_progress = a->progress || (terminal && !a->no_progress);
       const auto timed_out = [&](const TimedOut& e) {
         return a->double_only ? std::string(e.what())
                               : fmt::format("{} of exact arithmetic (--timeout); --double computes it in double "
@@ -448,6 +490,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
         const Query query = make_query(e, m);
         std::optional<DeadlineScope> scope;
         limit(scope);
+        const QueryProgress watch(s.err, show_progress, terminal, to_string(query, m));
         if (a->double_only) {
           if (a->trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
           s.out << fmt::format("{} ≈ {:.{}f} (double precision)\n", to_string(query, m), double_only(m, query, options),
@@ -515,6 +558,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
         try {
           std::optional<DeadlineScope> scope;
           limit(scope);
+          const QueryProgress watch(s.err, show_progress, terminal, text);
           Request request;
           try {
             request = parse_request(text, m);

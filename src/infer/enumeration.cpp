@@ -1,6 +1,7 @@
 #include "rung/infer/enumeration.hpp"
 
 #include "rung/core/deadline.hpp"
+#include "rung/core/progress.hpp"
 
 #include "rung/core/scalar.hpp"
 
@@ -179,7 +180,10 @@ void units(const Scm& scm, const std::vector<VarId>& exogenous, WeightOf&& weigh
     prefix[i + 1] = prefix[i] * weights[i][0];
   }
   for (std::uint32_t visited = 1;; ++visited) {
-    if (visited % 4096 == 0) check_deadline();
+    if (visited % 4096 == 0) {
+      check_deadline();
+      report_progress("enumerating", visited, units);
+    }
     visit(std::span<const Value>(unit), prefix[k]);
     std::size_t d = k;
     while (d > 0) {

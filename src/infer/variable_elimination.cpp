@@ -5,6 +5,7 @@
 #include "rung/core/scalar.hpp"
 
 #include "rung/core/deadline.hpp"
+#include "rung/core/progress.hpp"
 #include "rung/core/error.hpp"
 
 #include <algorithm>
@@ -688,8 +689,10 @@ Factor<S> joint_of(const WorldNetwork& net, std::vector<NodeId> targets, std::sp
   }
   for (std::size_t d = 0; d < a.dense.size(); ++d) a.note_dense(d);
   for (std::size_t g = 0; g < a.functions.size(); ++g) a.note_function(g);
+  std::uint64_t eliminated = 0;
   for (NodeId v : a.order) {
     check_deadline();
+    report_progress("eliminating", eliminated++, a.order.size(), a.held);
     a.readers(v);  // into dense_in and functions_in, in factor order as a scan would find them
     if (const std::ptrdiff_t k = a.function_of[v]; k >= 0) {
       // v = f(inputs): substitute f into every factor that reads v (f itself does not).

@@ -1,11 +1,14 @@
 #include "rung/infer/solver.hpp"
 
+#include "rung/core/progress.hpp"
+
 #include "random_models.hpp"
 #include "rung/infer/enumeration.hpp"
 #include "rung/infer/variable_elimination.hpp"
 #include "rung/io/model_file.hpp"
 #include "rung/scm/bayes_net.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -269,6 +272,49 @@ TEST(SolverErrors, FactorLimit) {
   o.method = Method::enumeration;
   o.max_factor_cells = 1;  // not used by enumeration
   EXPECT_NO_THROW((void)solve(m, parse_query("P(Y=1)", m), o));
+}
+
+// `rung solve --progress`: both engines report at their check points, with the same answer.
+TEST(SolverProgress, EliminationAndEnumerationReportTheirSteps) {
+  ScmBuilder b;
+  for (int i = 0; i < 13; ++i) b.bernoulli(fmt::format("U{}", i), Rational(1, 3));
+  b.endogenous("X0", "U0");
+  for (int i = 1; i < 13; ++i) b.endogenous(fmt::format("X{}", i), fmt::format("X{} xor U{}", i - 1, i));
+  const Scm m = b.build();
+  const Query q = parse_query("P(X12=1)", m);
+  for (const Method method : {Method::variable_elimination, Method::enumeration}) {
+    SCOPED_TRACE(method == Method::enumeration ? "enumeration" : "elimination");
+    std::vector<WorkProgress> seen;
+    SolverOptions o;
+    o.method = method;
+    o.fallback = false;
+    Rational answer;
+    {
+      ProgressScope watch([&](const WorkProgress& p) { seen.push_back(p); }, std::chrono::milliseconds(0),
+                          std::chrono::milliseconds(0));
+      answer = solve(m, q, o).value;
+    }
+    EXPECT_EQ(answer, value(m, "P(X12=1)", method == Method::enumeration ? Method::variable_elimination : Method::enumeration));
+    ASSERT_FALSE(seen.empty());
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+      EXPECT_EQ(seen[i].stage, method == Method::enumeration ? "enumerating" : "eliminating");
+      EXPECT_EQ(seen[i].total, seen[0].total);
+      EXPECT_LE(seen[i].done, seen[i].total);
+      if (i > 0) {
+        EXPECT_GT(seen[i].done, seen[i - 1].done);
+      }
+    }
+    if (method == Method::enumeration) {
+      EXPECT_EQ(seen.front().total, 8192u);  // 2^13 combinations of the noise, reported every 4,096
+      EXPECT_EQ(seen.size(), 2u);
+    } else {
+      EXPECT_EQ(seen.front().done, 0u);
+      EXPECT_EQ(seen.size(), seen.front().total);  // one report a step with the interval 0
+      EXPECT_GE(seen.front().total, 12u);
+    }
+  }
+  // Outside a scope nothing is reported and nothing changes.
+  EXPECT_EQ(value(m, "P(X12=1)"), value(m, "P(X12=1)", Method::enumeration));
 }
 
 TEST(SolverErrors, ExpectationNeedsNumbers) {

@@ -1,0 +1,48 @@
+#include "rung/core/progress.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace rung {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Progress, WithoutAScopeAReportDoesNothing) { EXPECT_NO_THROW(report_progress("eliminating", 1, 2)); }
+
+TEST(Progress, NothingIsReportedBeforeTheFirstDelayThenAtMostOnceAnInterval) {
+  std::vector<WorkProgress> seen;
+  ProgressScope watch([&](const WorkProgress& p) { seen.push_back(p); }, 20ms, 1h);
+  report_progress("eliminating", 1, 10, 100);
+  EXPECT_TRUE(seen.empty());
+  EXPECT_FALSE(watch.reported());
+  std::this_thread::sleep_for(30ms);
+  report_progress("eliminating", 2, 10, 200);
+  report_progress("eliminating", 3, 10, 300);  // within the hour: not reported
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_TRUE(watch.reported());
+  EXPECT_EQ(seen[0].stage, "eliminating");
+  EXPECT_EQ(seen[0].done, 2u);
+  EXPECT_EQ(seen[0].total, 10u);
+  EXPECT_EQ(seen[0].bytes, 200u);
+  EXPECT_GE(seen[0].elapsed, 20ms);
+}
+
+TEST(Progress, ScopesNestAndTheInnerOneApplies) {
+  int outer_calls = 0;
+  int inner_calls = 0;
+  ProgressScope outer([&](const WorkProgress&) { ++outer_calls; }, 0ms, 0ms);
+  {
+    ProgressScope inner([&](const WorkProgress&) { ++inner_calls; }, 0ms, 0ms);
+    report_progress("enumerating", 4096, 0);
+  }
+  report_progress("enumerating", 8192, 0);
+  EXPECT_EQ(inner_calls, 1);
+  EXPECT_EQ(outer_calls, 1);
+}
+
+}  // namespace
+}  // namespace rung
