@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace rung {
@@ -13,13 +12,17 @@ using namespace std::chrono_literals;
 
 TEST(Progress, WithoutAScopeAReportDoesNothing) { EXPECT_NO_THROW(report_progress("eliminating", 1, 2)); }
 
-TEST(Progress, NothingIsReportedBeforeTheFirstDelayThenAtMostOnceAnInterval) {
-  std::vector<WorkProgress> seen;
-  ProgressScope watch([&](const WorkProgress& p) { seen.push_back(p); }, 20ms, 1h);
+TEST(Progress, NothingIsReportedBeforeTheFirstDelay) {
+  int calls = 0;
+  ProgressScope watch([&](const WorkProgress&) { ++calls; }, 1h, 0ms);
   report_progress("eliminating", 1, 10, 100);
-  EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(calls, 0);
   EXPECT_FALSE(watch.reported());
-  std::this_thread::sleep_for(30ms);
+}
+
+TEST(Progress, ThenAtMostOnceAnInterval) {
+  std::vector<WorkProgress> seen;
+  ProgressScope watch([&](const WorkProgress& p) { seen.push_back(p); }, 0ms, 1h);
   report_progress("eliminating", 2, 10, 200);
   report_progress("eliminating", 3, 10, 300);  // within the hour: not reported
   ASSERT_EQ(seen.size(), 1u);
@@ -28,7 +31,7 @@ TEST(Progress, NothingIsReportedBeforeTheFirstDelayThenAtMostOnceAnInterval) {
   EXPECT_EQ(seen[0].done, 2u);
   EXPECT_EQ(seen[0].total, 10u);
   EXPECT_EQ(seen[0].bytes, 200u);
-  EXPECT_GE(seen[0].elapsed, 20ms);
+  EXPECT_GE(seen[0].elapsed.count(), 0.0);
 }
 
 TEST(Progress, ScopesNestAndTheInnerOneApplies) {
