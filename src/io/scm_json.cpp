@@ -139,14 +139,27 @@ class JsonReader {
       return std::nullopt;
     }
     std::vector<std::string> out;
+    out.reserve(j.size());
+    if (!each_string(j, [&path] { return path; }, [&out](const std::string& s) { out.push_back(s); })) return std::nullopt;
+    return out;
+  }
+
+  /// Calls `take` with each string of the array `j` (an array already); reports each element
+  /// that is not a string, at its path: `path_of()` is called only then (a table has millions
+  /// of cells, and formatting each one's path cost most of the load).
+  template <typename PathOf, typename Take>
+  bool each_string(const json& j, const PathOf& path_of, Take&& take) {
     bool ok = true;
     for (std::size_t i = 0; i < j.size(); ++i) {
-      auto s = string_at(j[i], fmt::format("{}/{}", path, i));
-      if (s) out.push_back(*s);
-      else ok = false;
+      const json& e = j[i];
+      if (e.is_string()) {
+        take(e.get_ref<const std::string&>());
+      } else {
+        fail(fmt::format("{}/{}", path_of(), i), fmt::format("expected a string, found {}", e.type_name()));
+        ok = false;
+      }
     }
-    if (!ok) return std::nullopt;
-    return out;
+    return ok;
   }
 
   /// An array of probability strings (fractions or decimals), each bad one reported.
@@ -318,18 +331,34 @@ class JsonReader {
     spec.inputs = std::move(head->first);
     const json& rows = *head->second;
     bool ok = true;
+    spec.rows.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
-      const std::string row_path = fmt::format("{}/rows/{}", path, i);
-      auto cells = strings_at(rows[i], row_path);
-      if (!cells || cells->empty()) {
-        if (cells) fail(row_path, "an empty row (expected the input values then the output value)");
+      const json& cells = rows[i];
+      // The row's path is built only for a problem (a table may have a million rows).
+      const auto row_path = [&] { return fmt::format("{}/rows/{}", path, i); };
+      if (!cells.is_array()) {
+        fail(row_path(), fmt::format("expected an array of strings, found {}", cells.type_name()));
+        ok = false;
+        continue;
+      }
+      if (cells.empty()) {
+        fail(row_path(), "an empty row (expected the input values then the output value)");
         ok = false;
         continue;
       }
       TableSpec::Row row;
-      row.out = cells->back();
-      cells->pop_back();
-      row.in = std::move(*cells);
+      std::size_t bytes = 0;
+      for (const json& cell : cells) bytes += cell.is_string() ? cell.get_ref<const std::string&>().size() + 1 : 0;
+      row.in.reserve(bytes);
+      std::size_t k = 0;
+      const std::size_t last = cells.size() - 1;
+      if (!each_string(cells, row_path, [&](const std::string& s) {
+            if (k++ < last) row.in.push_back(s);
+            else row.out = s;
+          })) {
+        ok = false;
+        continue;
+      }
       spec.rows.push_back(std::move(row));
     }
     if (!ok) return std::nullopt;

@@ -161,6 +161,21 @@ struct Cursor {
     }
     return std::string(name());
   }
+  /// Like label(), without a copy: a view of the text, or of `scratch` for a quoted label.
+  std::string_view label_view(bool& bad_quote, std::string& scratch) {
+    bad_quote = false;
+    if (peek() == '"') {
+      scratch.clear();
+      const std::size_t n = read_quoted_label(s, pos, scratch);
+      if (n == 0 || scratch.empty()) {
+        bad_quote = true;
+        return {};
+      }
+      pos += n;
+      return scratch;
+    }
+    return name();
+  }
   [[nodiscard]] std::string_view peek_name() const {
     std::size_t n = pos;
     while (n < s.size() && is_name_char(s[n])) ++n;
@@ -301,6 +316,7 @@ class Reader {
   }
 
   void split_lines() {
+    lines_.reserve(static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '\n')) + 1);
     std::size_t begin = 0;
     while (begin < text_.size()) {
       std::size_t end = text_.find('\n', begin);
@@ -655,6 +671,7 @@ class Reader {
   /// What a table or CPT body is read into.
   struct Body {
     bool cpt = false;
+    std::size_t row_bytes = 0;  ///< storage of the last row's input values
     TableSpec table;
     CptSpec probabilities;
     [[nodiscard]] std::string_view what() const { return cpt ? "CPT" : "table"; }
@@ -678,6 +695,7 @@ class Reader {
       c.pos = brace + 1;
     }
     const int opened = c.line;
+    reserve_rows(t, index);
     while (true) {
       if (rows(c, st, t, ok)) {
         st.last_line = c.line;
@@ -717,6 +735,24 @@ class Reader {
       st.mechanism = std::move(t.table);
     }
     return ok;
+  }
+
+  /// Reserves a row for each line after line `index` that holds a row ('->') and no '}': growing
+  /// a vector of a million rows by doubling moved every row twice over. A blank line or a comment
+  /// ends the count early (the vector then grows as usual); a declaration ends it, so that a file
+  /// of unclosed tables is scanned once, not once a table.
+  void reserve_rows(Body& t, std::size_t index) const {
+    std::size_t end = index + 1;
+    while (end < lines_.size() && lines_[end].find("->") != std::string_view::npos &&
+           lines_[end].find('}') == std::string_view::npos) {
+      ++end;
+    }
+    const std::size_t n = end - index;
+    if (t.cpt) {
+      t.probabilities.rows.reserve(n);
+    } else {
+      t.table.rows.reserve(n);
+    }
   }
 
   /// `table(IN, ...) {` or `cpt(PARENT, ...) {`; leaves the cursor after the '{'.
@@ -785,9 +821,12 @@ class Reader {
     r.at = c.here();
     const std::string_view what = t.what();
     if (!c.at("->")) {
+      // Rows are alike: the previous row's size makes this one a single allocation.
+      r.in.reserve(t.row_bytes);
+      std::string scratch;
       while (true) {
         bool bad_quote = false;
-        std::string value = c.label(bad_quote);
+        const std::string_view value = c.label_view(bad_quote, scratch);
         if (bad_quote) {
           return fail(c, fmt::format("expected a closed quoted value in a {} row of {}, found {}", what, st.name, c.found()));
         }
@@ -798,7 +837,7 @@ class Reader {
           }
           return fail(c, fmt::format("expected a value after ',' in a {} row of {}, found {}", what, st.name, c.found()));
         }
-        r.in.push_back(std::move(value));
+        r.in.push_back(value);
         c.skip_blanks();
         if (c.peek() != ',') break;
         ++c.pos;
@@ -829,6 +868,7 @@ class Reader {
       return fail(c, fmt::format("expected ';', '}}' or end of line after a table row of {}, found {}", st.name,
                                  c.found()));
     }
+    t.row_bytes = r.in.bytes();
     t.table.rows.push_back(std::move(r));
     return true;
   }

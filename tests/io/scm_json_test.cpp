@@ -97,6 +97,13 @@ TEST(ScmJson, SchemaErrorsNameTheJsonPath) {
   // A table, like a CPT, has no other fields (an ignored one would be silent data loss).
   EXPECT_EQ(errors_of(R"({"endogenous": [{"name": "X", "mechanism": {"table": {"inputs": [], "rows": [["1"]], "default": "0"}}}]})"),
             "m.json: error: /endogenous/0/mechanism/table/default: unknown field (expected \"inputs\" or \"rows\")\n");
+  // A row that is not an array, and cells that are not strings, in inputs and in the output.
+  EXPECT_EQ(errors_of(R"({"exogenous": [{"name": "U", "prior": ["1/2", "1/2"]}],
+                          "endogenous": [{"name": "X", "mechanism": {"table": {"inputs": ["U"],
+                            "rows": [{"0": "1"}, [0, "1"], ["1", null], ["1", "0"]]}}}]})"),
+            "m.json: error: /endogenous/0/mechanism/table/rows/0: expected an array of strings, found object\n"
+            "m.json: error: /endogenous/0/mechanism/table/rows/1/0: expected a string, found number\n"
+            "m.json: error: /endogenous/0/mechanism/table/rows/2/1: expected a string, found null\n");
 }
 
 // Issue #15: a table of two million bad rows printed two million diagnostics (170 MB).

@@ -73,8 +73,13 @@ class Labels {
     ++size_;
   }
   void emplace_back(std::string_view label) { push_back(label); }
+  /// Room for `bytes` bytes of storage: the labels' bytes plus one per label (the length of a
+  /// label under 128 bytes), so that a row is one allocation.
+  void reserve(std::size_t bytes) { text_.reserve(bytes); }
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  /// The storage the labels take (see reserve()).
+  [[nodiscard]] std::size_t bytes() const noexcept { return text_.size(); }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   [[nodiscard]] Iterator begin() const { return Iterator(text_.data()); }
   [[nodiscard]] Iterator end() const { return Iterator(text_.data() + text_.size()); }
