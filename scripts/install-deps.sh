@@ -21,6 +21,7 @@ packages=(
   liblinear-dev libxgboost-dev  # the audit's learners (logistic regression, boosted trees)
   libjemalloc-dev      # the rung tool's and the benchmarks' malloc (not the library's)
   wamerican            # /usr/share/dict/words: the test that nonsense names are not English words
+  parallel             # GNU parallel: the test of a sharded run on a cluster engine
 )
 
 missing=()

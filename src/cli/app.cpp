@@ -89,6 +89,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_solve(app, action);
   add_identify(app, action);
   add_generate(app, action);
+  add_merge(app, action);
   add_audit(app, action);
   add_check(app, action);
   add_import(app, action);

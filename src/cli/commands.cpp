@@ -742,7 +742,7 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("-o,--output", a->output, "Write to this file (atomically) instead of standard output");
   cmd->add_option("--threads", a->threads, "Worker threads (output does not depend on it)")->capture_default_str()
       ->check(whole_number(1, 256));
-  cmd->add_option("--shard", a->shard, "Make only shard I of N: I counts from 1 (1/4 .. 4/4); the N shards concatenated equal the whole")
+  cmd->add_option("--shard", a->shard, "Make only shard I of N: I counts from 1 (1/4 .. 4/4); `rung merge` joins the N shards into the unsharded file")
       ->capture_default_str();
   cmd->add_option("--difficulty", a->difficulty, "Level 1..5; sets the knobs below (which override it)")
       ->capture_default_str()

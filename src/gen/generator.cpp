@@ -25,7 +25,7 @@ namespace {
 constexpr std::uint64_t kNameStream = 0x6e616d6573ULL;  // "names": the names' own seed stream
 constexpr std::uint64_t kBlockStream = 0x626c6f636bULL;  // "block": the block seeds' stream
 constexpr std::uint64_t kUndeterminedStream = 0x756e646574ULL;  // "undet": undetermined items' blocks
-constexpr int kMaxRedraws = 50;
+constexpr int kMaxRedraws = Generator::kMaxRedraws;
 constexpr int kMaxShortcutTries = 5000;
 constexpr int kRelaxEvery = 500;
 constexpr std::size_t kLineReserve = 8192;  // bytes: most records fit (a median one has about 7,500)
@@ -146,11 +146,31 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
   return target;
 }
 
+namespace {
+
+/// The seed of item `structure_index`'s draw `attempt` under `master` (a record's `seed`).
+std::uint64_t draw_seed(std::uint64_t master, std::uint64_t structure_index, int attempt) {
+  std::uint64_t seed = Rng::item_seed(master, structure_index);
+  if (attempt > 0) seed = Rng::item_seed(seed, static_cast<std::uint64_t>(attempt));
+  return seed;
+}
+
+}  // namespace
+
+std::string Generator::structure(std::uint64_t index, int attempt) const { return make(index, attempt, false).structure; }
+
+std::optional<int> Generator::attempt_of(std::uint64_t index, std::uint64_t seed) const {
+  const std::uint64_t structure_index = index / static_cast<std::uint64_t>(options_.name_variants);
+  for (int attempt = 0; attempt <= kMaxRedraws; ++attempt) {
+    if (draw_seed(options_.seed, structure_index, attempt) == seed) return attempt;
+  }
+  return std::nullopt;
+}
+
 Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) const {
   const auto variants = static_cast<std::uint64_t>(options_.name_variants);
   const std::uint64_t structure_index = index / variants;
-  std::uint64_t seed = Rng::item_seed(options_.seed, structure_index);
-  if (attempt > 0) seed = Rng::item_seed(seed, static_cast<std::uint64_t>(attempt));
+  const std::uint64_t seed = draw_seed(options_.seed, structure_index, attempt);
   Rng rng(seed);
   Rng names(Rng::item_seed(options_.seed ^ kNameStream, index * (kMaxRedraws + 1) + static_cast<std::uint64_t>(attempt)));
   ItemTarget goal = target(structure_index);
@@ -181,7 +201,7 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   }
   Made made;
   made.structure = structure_hash(item.model, item.query);
-  if (!full) return made;  // replaying an earlier shard needs the structure only
+  if (!full) return made;  // structure() needs no more
 
   std::vector<Distractor> procedures =
       item.distractors ? std::move(*item.distractors) : distractors(item.model, item.query, item.readings);
@@ -330,7 +350,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
   std::set<std::string> seen;  // structures already emitted (first variant of each)
 
   // Runs make() for indices [from, to) at their first draw, on `threads` threads.
-  auto make_block = [&](std::uint64_t from, std::uint64_t to, bool full) {
+  auto make_block = [&](std::uint64_t from, std::uint64_t to) {
     std::vector<Made> block(to - from);
     std::atomic<std::uint64_t> next{from};
     std::exception_ptr failure;
@@ -338,7 +358,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
     auto worker = [&] {
       for (std::uint64_t i = next++; i < to; i = next++) {
         try {
-          block[i - from] = make(i, 0, full);
+          block[i - from] = make(i, 0, true);
         } catch (...) {
           std::lock_guard lock(failure_mutex);
           if (!failure) failure = std::current_exception();
@@ -354,7 +374,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
   };
 
   // Accepts item i (drawn as `made`), redrawing while its structure repeats an earlier one.
-  auto accept = [&](std::uint64_t i, Made made, bool full) {
+  auto accept = [&](std::uint64_t i, Made made) {
     if (i % variants != 0) return made;  // name variants share their structure on purpose
     int attempt = 0;
     while (seen.contains(made.structure)) {
@@ -363,25 +383,20 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
                                 "allow too few distinct items for --count {}",
                                 i, kMaxRedraws, total));
       }
-      made = make(i, attempt, full);
+      made = make(i, attempt, true);
     }
     seen.insert(made.structure);
     return made;
   };
 
   const std::uint64_t block_size = 256 * threads;
-  // Replay the structures of the indices before this shard, so de-duplication matches the
-  // unsharded run exactly.
-  for (std::uint64_t from = 0; from < first; from += block_size) {
-    const std::uint64_t to = std::min(first, from + block_size);
-    auto block = make_block(from, to, false);
-    for (std::uint64_t i = from; i < to; ++i) (void)accept(i, std::move(block[i - from]), false);
-  }
+  // Only this shard's own items are compared: a shard costs its range, and merge_shards
+  // resolves the structures that repeat across shards (docs/generator.md, "Shards").
   for (std::uint64_t from = first; from < last; from += block_size) {
     const std::uint64_t to = std::min(last, from + block_size);
-    auto block = make_block(from, to, true);
+    auto block = make_block(from, to);
     for (std::uint64_t i = from; i < to; ++i) {
-      Made made = accept(i, std::move(block[i - from]), true);
+      Made made = accept(i, std::move(block[i - from]));
       out << made.line << '\n';
     }
     if (run.progress) run.progress(to - first, last - first);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace rung {
 
@@ -141,6 +142,81 @@ nlohmann::ordered_json GeneratorOptions::to_json() const {
   j["name_style"] = to_string(name_style);
   j["name_variants"] = name_variants;
   return j;
+}
+
+GeneratorOptions GeneratorOptions::from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw Error(fmt::format("generator options: expected an object, found {}", j.type_name()));
+  GeneratorOptions o;
+  std::size_t read = 0;
+  auto field = [&](const char* key) -> const nlohmann::json& {
+    auto it = j.find(key);
+    if (it == j.end()) throw Error(fmt::format("generator options: missing \"{}\"", key));
+    ++read;
+    return *it;
+  };
+  auto fail = [](const char* key, const char* expected, const nlohmann::json& v) {
+    return Error(fmt::format("generator options: \"{}\" must be {}, found {}", key, expected, v.dump()));
+  };
+  auto text = [&](const char* key, std::string& out) {
+    const auto& v = field(key);
+    if (!v.is_string()) throw fail(key, "a string", v);
+    out = v.get<std::string>();
+  };
+  auto whole = [&](const char* key, std::uint64_t& out) {
+    const auto& v = field(key);
+    if (!v.is_number_unsigned()) throw fail(key, "a whole number", v);
+    out = v.get<std::uint64_t>();
+  };
+  auto integer = [&](const char* key, int& out) {
+    const auto& v = field(key);
+    if (!v.is_number_integer() || v.get<std::int64_t>() < std::numeric_limits<int>::min() ||
+        v.get<std::int64_t>() > std::numeric_limits<int>::max()) {
+      throw fail(key, "an integer", v);
+    }
+    out = v.get<int>();
+  };
+  auto flag = [&](const char* key, bool& out) {
+    const auto& v = field(key);
+    if (!v.is_boolean()) throw fail(key, "true or false", v);
+    out = v.get<bool>();
+  };
+  auto texts = [&](const char* key, std::vector<std::string>& out) {
+    const auto& v = field(key);
+    if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_string(); })) {
+      throw fail(key, "an array of strings", v);
+    }
+    out = v.get<std::vector<std::string>>();
+  };
+  text("preset", o.preset);
+  whole("seed", o.seed);
+  whole("count", o.count);
+  integer("difficulty", o.difficulty);
+  integer("min_variables", o.min_variables);
+  integer("max_variables", o.max_variables);
+  integer("max_in_degree", o.max_in_degree);
+  integer("min_path_length", o.min_path_length);
+  integer("domain_size", o.domain_size);
+  flag("deterministic", o.deterministic);
+  texts("mechanisms", o.mechanisms);
+  texts("types", o.types);
+  integer("interventions", o.interventions);
+  integer("nesting_depth", o.nesting_depth);
+  integer("evidence_count", o.evidence_count);
+  text("given", o.given);
+  text("undetermined_share", o.undetermined_share);
+  std::string style;
+  text("name_style", style);
+  auto parsed = name_style_from_string(style);
+  if (!parsed) throw fail("name_style", "nonsense, letters or words", field("name_style"));
+  --read;  // name_style was counted once already
+  o.name_style = *parsed;
+  integer("name_variants", o.name_variants);
+  if (read != j.size()) {
+    for (const auto& [key, v] : j.items()) {
+      if (!o.to_json().contains(key)) throw Error(fmt::format("generator options: unknown knob \"{}\"", key));
+    }
+  }
+  return o;
 }
 
 bool can_be_undetermined(const std::string& preset, const std::string& type) {

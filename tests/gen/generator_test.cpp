@@ -1,4 +1,5 @@
 #include "rung/gen/generator.hpp"
+#include "rung/gen/merge.hpp"
 
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_json.hpp"
@@ -62,12 +63,19 @@ TEST(Generator, ByteIdenticalForAnyThreadCount) {
   EXPECT_EQ(records(one).size(), 40U);
 }
 
-TEST(Generator, ShardsConcatenateToTheWholeFile) {
+TEST(Generator, ShardsMergeToTheWholeFile) {
   const auto o = small(30);
   const std::string whole = run(o);
-  std::string joined;
-  for (std::uint64_t i = 1; i <= 4; ++i) joined += run(o, 2, i, 4);
-  EXPECT_EQ(joined, whole);
+  std::vector<std::istringstream> parts;
+  parts.reserve(4);
+  std::vector<MergePart> named;
+  for (std::uint64_t i = 1; i <= 4; ++i) {
+    parts.emplace_back(run(o, 2, i, 4));
+    named.push_back({fmt::format("part-{}", i), &parts.back()});
+  }
+  std::ostringstream merged;
+  (void)merge_shards(named, merged);
+  EXPECT_EQ(merged.str(), whole);
   EXPECT_THROW(run(o, 1, 5, 4), UsageError);
 }
 

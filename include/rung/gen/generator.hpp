@@ -11,8 +11,10 @@
 /// Determinism: item i is drawn from Rng::for_item(seed, i / name_variants) (names from their
 /// own stream), so output is byte-identical for any thread count. Items are checked in index
 /// order against the structures already written; a repeated structure is redrawn (attempt 1,
-/// 2, ...). Shards (I/N) cover contiguous index ranges and replay the structures of earlier
-/// indices, so the N shards concatenated equal the unsharded file.
+/// 2, ...). Shards (I/N) cover contiguous index ranges and are de-duplicated within their own
+/// range only, so each costs 1/N of the run; merge_shards (gen/merge.hpp, `rung merge`) redraws
+/// the rare item whose structure an earlier shard already holds, and its output equals the
+/// unsharded file byte for byte.
 
 #include "rung/gen/item.hpp"
 #include "rung/gen/options.hpp"
@@ -23,6 +25,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace rung {
@@ -48,7 +51,16 @@ class Generator {
   /// The same record as write() prints it: one line of compact JSON, without the newline.
   [[nodiscard]] std::string line(std::uint64_t index, int attempt = 0) const;
 
-  /// Writes the records of this shard, one JSON object a line, de-duplicated by structure.
+  /// The structure hash (SPEC §5 `structure`) of item `index` at draw `attempt`, without
+  /// solving or writing it.
+  [[nodiscard]] std::string structure(std::uint64_t index, int attempt = 0) const;
+  /// The draw whose seed (a record's `seed`) is `seed`, for item `index`; nullopt if none is.
+  [[nodiscard]] std::optional<int> attempt_of(std::uint64_t index, std::uint64_t seed) const;
+  /// How many times a repeated structure is redrawn before the run fails.
+  static constexpr int kMaxRedraws = 50;
+
+  /// Writes the records of this shard, one JSON object a line, de-duplicated by structure among
+  /// the shard's own items (with one shard: the whole dataset).
   void write(std::ostream& out, const RunOptions& run = {}) const;
 
   [[nodiscard]] const GeneratorOptions& options() const noexcept { return options_; }

@@ -56,6 +56,9 @@ struct GeneratorOptions {
   void validate() const;
   /// Every knob, in declaration order (a stable, canonical form).
   [[nodiscard]] nlohmann::ordered_json to_json() const;
+  /// The inverse of to_json() (a record's `meta.options`): every knob must be present with its
+  /// type, and no other key; throws Error naming the knob otherwise. Not validated.
+  [[nodiscard]] static GeneratorOptions from_json(const nlohmann::json& j);
 };
 
 /// The types whose items can be undetermined (GeneratorOptions::undetermined_share), by preset.
