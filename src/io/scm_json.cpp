@@ -75,9 +75,157 @@ std::string write_scm_json(const Scm& scm) {
 namespace {
 
 /// Reads the JSON form, collecting every problem with its JSON path.
+/// Builds the document as nlohmann's DOM parser does, except the rows of tables
+/// (`.../mechanism/table/rows`): those go straight into TableRows, and the document holds a
+/// placeholder (a binary value, which JSON text cannot hold) with the table's number. A
+/// million-row table was 22 million nodes of nlohmann's tree (1.8 GB) before rung saw a row.
+/// Anything but an array of strings in the rows (a bad row the reader must report with its
+/// path) puts the rows read so far back into the tree, which then reads on as usual.
+class TableRowsSax {
+ public:
+  using Dom = nlohmann::detail::json_sax_dom_parser<json>;
+
+  TableRowsSax(json& doc, std::vector<TableRows>& tables) : dom_(doc, true), tables_(tables) {}
+
+  bool null() { return scalar() && dom_.null(); }
+  bool boolean(bool b) { return scalar() && dom_.boolean(b); }
+  bool number_integer(json::number_integer_t n) { return scalar() && dom_.number_integer(n); }
+  bool number_unsigned(json::number_unsigned_t n) { return scalar() && dom_.number_unsigned(n); }
+  bool number_float(json::number_float_t n, const json::string_t& text) { return scalar() && dom_.number_float(n, text); }
+  bool binary(json::binary_t& b) { return scalar() && dom_.binary(b); }
+  bool string(json::string_t& text) {
+    if (diverting_ && in_row_) {
+      if (cells_ == row_.size()) row_.emplace_back();
+      row_[cells_++].swap(text);
+      return true;
+    }
+    return scalar() && dom_.string(text);
+  }
+  bool start_object(std::size_t n) {
+    if (diverting_) fall_back();
+    frames_.push_back({true, {}});
+    return dom_.start_object(n);
+  }
+  bool key(json::string_t& k) {
+    frames_.back().key = k;
+    return dom_.key(k);
+  }
+  bool end_object() {
+    frames_.pop_back();
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) {
+    if (diverting_) {
+      if (!in_row_) {
+        in_row_ = true;
+        cells_ = 0;
+        return true;
+      }
+      fall_back();  // an array in a row
+    } else if (rows_here()) {
+      diverting_ = true;
+      in_row_ = false;
+      tables_.emplace_back();
+      return true;
+    }
+    frames_.push_back({false, {}});
+    return dom_.start_array(n);
+  }
+  bool end_array() {
+    if (diverting_) {
+      if (in_row_ && cells_ > 0) {
+        TableRows& t = tables_.back();
+        for (std::size_t i = 0; i + 1 < cells_; ++i) t.cell(row_[i]);
+        t.end_row(row_[cells_ - 1], {});
+        in_row_ = false;
+        return true;
+      }
+      if (!in_row_) {  // the end of the rows: the placeholder
+        diverting_ = false;
+        json::binary_t placeholder(std::vector<std::uint8_t>{}, kPlaceholder);
+        const std::size_t number = tables_.size() - 1;
+        for (int i = 0; i < 8; ++i) placeholder.push_back(static_cast<std::uint8_t>((number >> (8 * i)) & 0xffU));
+        return dom_.binary(placeholder);
+      }
+      fall_back();  // an empty row
+    }
+    frames_.pop_back();
+    return dom_.end_array();
+  }
+  template <typename Exception>
+  bool parse_error(std::size_t position, const std::string& token, const Exception& e) {
+    return dom_.parse_error(position, token, e);
+  }
+
+  /// The table number a placeholder holds, if `j` is one.
+  static std::optional<std::size_t> placeholder_of(const json& j) {
+    if (!j.is_binary()) return std::nullopt;
+    const json::binary_t& b = j.get_binary();
+    if (!b.has_subtype() || b.subtype() != kPlaceholder || b.size() != 8) return std::nullopt;
+    std::size_t n = 0;
+    for (int i = 7; i >= 0; --i) n = (n << 8U) | b[static_cast<std::size_t>(i)];
+    return n;
+  }
+
+ private:
+  static constexpr std::uint64_t kPlaceholder = 0x52;  // 'R'
+
+  struct Frame {
+    bool object;
+    std::string key;  // the current key, in an object
+  };
+
+  /// A scalar: where rows were being read, they go back into the tree first.
+  bool scalar() {
+    if (diverting_) fall_back();
+    return true;
+  }
+
+  /// At `"mechanism": {"table": {..., "rows": [`.
+  [[nodiscard]] bool rows_here() const {
+    const std::size_t n = frames_.size();
+    return n >= 3 && frames_[n - 1].object && frames_[n - 1].key == "rows" && frames_[n - 2].object &&
+           frames_[n - 2].key == "table" && frames_[n - 3].object && frames_[n - 3].key == "mechanism";
+  }
+
+  /// Puts the rows read so far into the tree and stops diverting.
+  void fall_back() {
+    diverting_ = false;
+    const std::size_t unknown = static_cast<std::size_t>(-1);
+    dom_.start_array(unknown);
+    frames_.push_back({false, {}});
+    std::string text;
+    for (const auto& row : tables_.back()) {
+      dom_.start_array(unknown);
+      for (std::string_view v : row.in) {
+        text = v;
+        dom_.string(text);
+      }
+      text = row.out;
+      dom_.string(text);
+      dom_.end_array();
+    }
+    tables_.pop_back();
+    if (in_row_) {
+      dom_.start_array(unknown);
+      frames_.push_back({false, {}});
+      for (std::size_t i = 0; i < cells_; ++i) dom_.string(row_[i]);
+    }
+    in_row_ = false;
+  }
+
+  Dom dom_;
+  std::vector<TableRows>& tables_;
+  std::vector<Frame> frames_;
+  bool diverting_ = false;
+  bool in_row_ = false;
+  std::vector<std::string> row_;  // the row being read (its first cells_ strings)
+  std::size_t cells_ = 0;
+};
+
 class JsonReader {
  public:
-  explicit JsonReader(std::string_view file) : file_(file) {}
+  explicit JsonReader(std::string_view file, std::vector<TableRows>* tables = nullptr) : file_(file), tables_(tables) {}
 
   Scm read(const json& doc) {
     if (!doc.is_object()) {
@@ -102,6 +250,7 @@ class JsonReader {
 
  private:
   std::string file_;
+  std::vector<TableRows>* tables_;  // the tables' rows TableRowsSax read, if it did
   std::vector<Diagnostic> problems_;
   ScmBuilder builder_;
   std::vector<std::string> paths_;  // JSON path of each declaration given to the builder
@@ -199,7 +348,7 @@ class JsonReader {
     auto list = strings_at(t.at(names), fmt::format("{}/{}", path, names));
     if (!list) return std::nullopt;
     const json& rows = t.at("rows");
-    if (!rows.is_array()) {
+    if (!rows.is_array() && !TableRowsSax::placeholder_of(rows)) {
       fail(path + "/rows", fmt::format("expected an array of rows, found {}", rows.type_name()));
       return std::nullopt;
     }
@@ -330,8 +479,16 @@ class JsonReader {
     TableSpec spec;
     spec.inputs = std::move(head->first);
     const json& rows = *head->second;
+    if (const auto number = TableRowsSax::placeholder_of(rows)) {  // rows read by TableRowsSax
+      if (tables_ == nullptr || *number >= tables_->size()) {
+        fail(path + "/rows", "expected an array of rows, found binary");
+        return std::nullopt;
+      }
+      spec.rows = std::move((*tables_)[*number]);
+      return spec;
+    }
     bool ok = true;
-    spec.rows.reserve(rows.size());
+    spec.rows.reserve(rows.size(), spec.inputs.size() + 1);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const json& cells = rows[i];
       // The row's path is built only for a problem (a table may have a million rows).
@@ -346,20 +503,18 @@ class JsonReader {
         ok = false;
         continue;
       }
-      TableSpec::Row row;
-      std::size_t bytes = 0;
-      for (const json& cell : cells) bytes += cell.is_string() ? cell.get_ref<const std::string&>().size() + 1 : 0;
-      row.in.reserve(bytes);
       std::size_t k = 0;
       const std::size_t last = cells.size() - 1;
+      const std::string* out = nullptr;
       if (!each_string(cells, row_path, [&](const std::string& s) {
-            if (k++ < last) row.in.push_back(s);
-            else row.out = s;
+            if (k++ < last) spec.rows.cell(s);
+            else out = &s;
           })) {
+        spec.rows.drop_row();
         ok = false;
         continue;
       }
-      spec.rows.push_back(std::move(row));
+      spec.rows.end_row(*out, {});
     }
     if (!ok) return std::nullopt;
     return spec;
@@ -374,8 +529,10 @@ Scm scm_from_json(const json& doc, std::string_view file) {
 
 Scm read_scm_json(std::string_view text, std::string_view file) {
   json doc;
+  std::vector<TableRows> tables;
   try {
-    doc = json::parse(text.begin(), text.end());
+    TableRowsSax sax(doc, tables);
+    json::sax_parse(text.begin(), text.end(), &sax);
   } catch (const json::parse_error& e) {
     // e.byte is 1-based: the position just past the problem. Turn it into line:column.
     const std::size_t byte = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
@@ -399,7 +556,7 @@ Scm read_scm_json(std::string_view text, std::string_view file) {
     if (auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
     throw ParseError({Diagnostic{std::string(file), 0, 0, "invalid JSON: " + what}});
   }
-  return scm_from_json(doc, file);
+  return JsonReader(file, &tables).read(doc);
 }
 
 }  // namespace rung

@@ -1,3 +1,7 @@
+// One file of ~950 lines: the `.scm` reader is one class (Reader: statements, priors,
+// mechanisms, tables and CPTs, with the resynchronisation after an error that ties them), and its
+// writer is the inverse it must stay in step with; split, the halves would share the same
+// private cursor and quoting rules through a header of internals.
 #include "rung/io/scm_text.hpp"
 
 #include "rung/core/error.hpp"
@@ -671,7 +675,6 @@ class Reader {
   /// What a table or CPT body is read into.
   struct Body {
     bool cpt = false;
-    std::size_t row_bytes = 0;  ///< storage of the last row's input values
     TableSpec table;
     CptSpec probabilities;
     [[nodiscard]] std::string_view what() const { return cpt ? "CPT" : "table"; }
@@ -751,7 +754,7 @@ class Reader {
     if (t.cpt) {
       t.probabilities.rows.reserve(n);
     } else {
-      t.table.rows.reserve(n);
+      t.table.rows.reserve(n, t.table.inputs.size() + 1);
     }
   }
 
@@ -815,42 +818,53 @@ class Reader {
     }
   }
 
-  /// `v1, v2 -> out` (a table) or `v1, v2 -> p1, p2, ...` (a CPT).
+  /// `v1, v2 -> out` (a table) or `v1, v2 -> p1, p2, ...` (a CPT). A table's values go straight
+  /// into its rows (TableRows numbers them), a CPT's into its row's parents' values.
   bool row(Cursor& c, const Statement& st, Body& t) {
-    TableSpec::Row r;
-    r.at = c.here();
+    const Location at = c.here();
     const std::string_view what = t.what();
+    TableRows& table = t.table.rows;
+    std::vector<std::string> given;
     if (!c.at("->")) {
-      // Rows are alike: the previous row's size makes this one a single allocation.
-      r.in.reserve(t.row_bytes);
       std::string scratch;
+      bool first = true;
       while (true) {
         bool bad_quote = false;
         const std::string_view value = c.label_view(bad_quote, scratch);
         if (bad_quote) {
+          table.drop_row();
           return fail(c, fmt::format("expected a closed quoted value in a {} row of {}, found {}", what, st.name, c.found()));
         }
         if (value.empty()) {
-          if (r.in.empty()) {
+          table.drop_row();
+          if (first) {
             return fail(c, fmt::format("expected a {} row '{}' of {}, found {}", what,
                                        t.cpt ? "v1, v2, ... -> p1, p2, ..." : "v1, v2, ... -> out", st.name, c.found()));
           }
           return fail(c, fmt::format("expected a value after ',' in a {} row of {}, found {}", what, st.name, c.found()));
         }
-        r.in.push_back(value);
+        first = false;
+        if (t.cpt) {
+          given.emplace_back(value);
+        } else {
+          table.cell(value);
+        }
         c.skip_blanks();
         if (c.peek() != ',') break;
         ++c.pos;
         c.skip_blanks();
       }
     }
-    if (!c.at("->")) return fail(c, fmt::format("expected ',' or '->' in a {} row of {}, found {}", what, st.name, c.found()));
+    if (!c.at("->")) {
+      table.drop_row();
+      return fail(c, fmt::format("expected ',' or '->' in a {} row of {}, found {}", what, st.name, c.found()));
+    }
     c.pos += 2;
     c.skip_blanks();
     if (t.cpt) {
       CptSpec::Row p;
-      p.at = r.at;
-      p.given = r.in.to_vector();
+      p.at = at;
+      p.given = std::move(given);
       if (!probabilities(c, p.p)) return false;
       if (!c.end() && c.peek() != ';' && c.peek() != '}') {
         return fail(c, fmt::format("expected ',', ';', '}}' or end of line after a probability in a CPT row of {}, found {}",
@@ -860,16 +874,19 @@ class Reader {
       return true;
     }
     bool bad_quote = false;
-    std::string out = c.label(bad_quote);
-    if (out.empty()) return fail(c, fmt::format("expected the value of {} after '->', found {}", st.name, c.found()));
-    r.out = std::move(out);
+    std::string scratch;
+    const std::string_view out = c.label_view(bad_quote, scratch);
+    if (out.empty()) {
+      table.drop_row();
+      return fail(c, fmt::format("expected the value of {} after '->', found {}", st.name, c.found()));
+    }
     c.skip_blanks();
     if (!c.end() && c.peek() != ';' && c.peek() != '}') {
+      table.drop_row();
       return fail(c, fmt::format("expected ';', '}}' or end of line after a table row of {}, found {}", st.name,
                                  c.found()));
     }
-    t.row_bytes = r.in.bytes();
-    t.table.rows.push_back(std::move(r));
+    table.end_row(out, at);
     return true;
   }
 

@@ -322,27 +322,41 @@ bool MechanismCompiler::table(const TableSpec& t, const Domain& target) {
 
   constexpr Value kUnset = ~Value{0};
   std::vector<Value> out(rows, kUnset);
+  // Each distinct label of the table is looked up once per column (a table of a million rows
+  // has a handful of labels): value_of[i][label id] is its index in column i's domain, kUnknown
+  // when not looked up yet, kMissing when not a value. The output is column inputs.size().
+  constexpr std::size_t kUnknown = ~std::size_t{0};
+  constexpr std::size_t kMissing = kUnknown - 1;
+  const std::size_t width = t.inputs.size();
+  std::vector<std::vector<std::size_t>> value_of(width + 1, std::vector<std::size_t>(t.rows.labels().size(), kUnknown));
+  const auto value = [&](std::size_t column, TableRows::LabelId id) {
+    std::size_t& v = value_of[column][id];
+    if (v == kUnknown) {
+      const Domain& d = column < width ? *domains[column] : target;
+      const auto index = d.index_of(t.rows.label(id));
+      v = index ? *index : kMissing;
+    }
+    return v;
+  };
   for (const auto& row : t.rows) {
-    if (row.in.size() != t.inputs.size()) {
+    if (row.in.size() != width) {
       problem_at(row.at, fmt::format("table row has {} input value{}, expected {} ({})", row.in.size(),
-                                     row.in.size() == 1 ? "" : "s", t.inputs.size(), fmt::join(t.inputs, ", ")));
+                                     row.in.size() == 1 ? "" : "s", width, fmt::join(t.inputs, ", ")));
       continue;
     }
     std::size_t index = 0;
     bool row_ok = true;
-    std::size_t i = 0;
-    for (std::string_view label : row.in) {  // in order: Labels reads forwards
-      auto v = domains[i]->index_of(label);
-      if (!v) {
-        problem_at(row.at, fmt::format("'{}' is not a value of {} {}", label, t.inputs[i], domains[i]->to_string()));
+    for (std::size_t i = 0; i < width; ++i) {
+      const std::size_t v = value(i, row.in.id(i));
+      if (v == kMissing) {
+        problem_at(row.at, fmt::format("'{}' is not a value of {} {}", row.in[i], t.inputs[i], domains[i]->to_string()));
         row_ok = false;
       } else {
-        index = index * domains[i]->size() + *v;
+        index = index * domains[i]->size() + v;
       }
-      ++i;
     }
-    auto o = target.index_of(row.out);
-    if (!o) {
+    const std::size_t o = value(width, row.out_id);
+    if (o == kMissing) {
       problem_at(row.at, fmt::format("'{}' is not a value of {} {}", row.out, owner_, target.to_string()));
       row_ok = false;
     }
@@ -351,7 +365,7 @@ bool MechanismCompiler::table(const TableSpec& t, const Domain& target) {
       problem_at(row.at, fmt::format("duplicate table row for {}", fmt::join(row.in, ", ")));
       continue;
     }
-    out[index] = *o;
+    out[index] = static_cast<Value>(o);
   }
   if (!ok_) return false;
 

@@ -106,6 +106,49 @@ TEST(ScmJson, SchemaErrorsNameTheJsonPath) {
             "m.json: error: /endogenous/0/mechanism/table/rows/2/1: expected a string, found null\n");
 }
 
+// The reader takes a table's rows straight from the parser (TableRowsSax), not from nlohmann's
+// tree; any row that is not an array of strings puts the rows read so far back into the tree.
+// Both ways must read the same model, and the bad rows must still be reported by their paths.
+TEST(ScmJson, TableRowsFromTheParserEqualRowsFromTheTree) {
+  const std::string text = R"({"exogenous": [{"name": "U", "domain": ["lo", "hi"], "prior": ["1/2", "1/2"]},
+                                              {"name": "V", "prior": ["1/3", "2/3"]}],
+      "endogenous": [{"name": "X", "domain": ["a", "b", "c"], "mechanism": {"table": {"inputs": ["U", "V"],
+                        "rows": [["lo", "0", "a"], ["lo", "1", "b"], ["hi", "0", "c"], ["hi", "1", "a"]]}}},
+                     {"name": "Y", "mechanism": {"table": {"inputs": [], "rows": [["1"]]}}}]})";
+  const Scm from_parser = read_scm_json(text, "m.json");
+  const Scm from_tree = scm_from_json(nlohmann::json::parse(text), "m.json");
+  const auto& t = from_parser.mechanism(*from_parser.find("X")).table();
+  ASSERT_EQ(t.rows.size(), 4U);
+  EXPECT_EQ(t.rows[2].to_row(), (TableRow{{"hi", "0"}, "c", {}}));
+  EXPECT_EQ(t, from_tree.mechanism(*from_tree.find("X")).table());
+  EXPECT_EQ(from_parser.mechanism(*from_parser.find("Y")).table(), from_tree.mechanism(*from_tree.find("Y")).table());
+  EXPECT_EQ(write_scm_json(from_parser), write_scm_json(from_tree));
+
+  // Bad rows after good ones, at each place a row can go wrong: a number, null, an object or an
+  // array in a row, an empty row, a row that is not an array.
+  const auto errors_with = [](std::string_view bad_row) {
+    return errors_of(std::string(R"({"exogenous": [{"name": "U", "prior": ["1/2", "1/2"]}],
+        "endogenous": [{"name": "X", "mechanism": {"table": {"inputs": ["U"], "rows": [["0", "1"], ["1", "0"], )") +
+                     std::string(bad_row) + "]}}}]}");
+  };
+  const std::string at = "m.json: error: /endogenous/0/mechanism/table/rows/2";
+  EXPECT_EQ(errors_with(R"(["1", 0])"), at + "/1: expected a string, found number\n");
+  EXPECT_EQ(errors_with(R"([null, "0"])"), at + "/0: expected a string, found null\n");
+  EXPECT_EQ(errors_with(R"(["1", {"a": "b"}])"), at + "/1: expected a string, found object\n");
+  EXPECT_EQ(errors_with(R"(["1", ["0"]])"), at + "/1: expected a string, found array\n");
+  EXPECT_EQ(errors_with("[]"), at + ": an empty row (expected the input values then the output value)\n");
+  EXPECT_EQ(errors_with(R"("1")"), at + ": expected an array of strings, found string\n");
+  EXPECT_EQ(errors_with("true"), at + ": expected an array of strings, found boolean\n");
+  // Rows elsewhere than in a table's mechanism are read as the tree has them.
+  EXPECT_EQ(errors_of(R"({"exogenous": [{"name": "U", "prior": ["1/2", "1/2"]}], "rows": [["0", "1"]],
+                          "endogenous": [{"name": "X", "mechanism": "U"}]})"),
+            "m.json: error: /rows: unknown field (expected \"exogenous\" or \"endogenous\")\n");
+  // A syntax error inside the rows is located as before.
+  EXPECT_EQ(errors_of("{\"endogenous\": [{\"name\": \"X\", \"mechanism\": {\"table\": {\"inputs\": [],\n"
+                      "  \"rows\": [[\"1\"], [\"0\" \"1\"]]}}}]}"),
+            "m.json:2:26: error: invalid JSON: syntax error while parsing array - unexpected string literal; expected ']'\n");
+}
+
 // Issue #15: a table of two million bad rows printed two million diagnostics (170 MB).
 TEST(ScmJson, DiagnosticsStopAfterAHundred) {
   std::string rows;

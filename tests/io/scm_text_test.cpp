@@ -245,7 +245,7 @@ TEST(ScmTextRead, OutOfOrderCrlfCommentsAndTableShapes) {
   const auto& t = m.mechanism(id(m, "Y")).table();
   EXPECT_EQ(t.inputs, (std::vector<std::string>{"X", "U"}));
   ASSERT_EQ(t.rows.size(), 4U);
-  EXPECT_EQ(t.rows[2].in, (std::vector<std::string>{"1", "0"}));
+  EXPECT_EQ(t.rows[2].in.to_vector(), (std::vector<std::string>{"1", "0"}));
   EXPECT_EQ(t.rows[2].at, (rung::Location{5, 15}));
   EXPECT_EQ(t.rows[3].at, (rung::Location{8, 3}));
   for (const char* u : {"0", "1"}) {
@@ -348,6 +348,33 @@ TEST(ScmTextDiagnostics, EveryBadRowIsReported) {
                            "}\n"),
             "t.scm:3:5: error: expected ',' or '->' in a table row of Y, found '1'\n"
             "t.scm:4:8: error: expected the value of Y after '->', found ';'\n");
+}
+
+// Rows go straight into the table's cells (TableRows): a row that fails half way must leave none
+// of its values behind, or the rows after it would read shifted.
+TEST(ScmTextDiagnostics, BadRowsAmongGoodRowsAreEachReportedOnce) {
+  EXPECT_EQ(diagnostics_of("exogenous U ~ Bernoulli(1/2)\n"
+                           "exogenous V ~ Bernoulli(1/2)\n"
+                           "Y := table(U, V) {\n"
+                           "  0, 0 -> 0\n"
+                           "  0, -> 1\n"
+                           "  0, 1 ->\n"
+                           "  1, \"0 -> 1\n"
+                           "  1, 0 -> 1 1\n"
+                           "  0, 1 -> 1\n"
+                           "  1, 0 -> 1\n"
+                           "  1, 1 -> 0\n"
+                           "}\n"),
+            "t.scm:5:6: error: expected a value after ',' in a table row of Y, found '->'\n"
+            "t.scm:6:10: error: expected the value of Y after '->', found end of line\n"
+            "t.scm:7:6: error: expected a closed quoted value in a table row of Y, found '\"'\n"
+            "t.scm:8:13: error: expected ';', '}' or end of line after a table row of Y, found '1'\n");
+  const rung::Scm m = rung::read_scm_text("exogenous U ~ Bernoulli(1/2)\nexogenous V ~ Bernoulli(1/2)\n"
+                                          "Y := table(U, V) { 0, 0 -> 0; 0, 1 -> 1; 1, 0 -> 1; 1, 1 -> 0 }\n");
+  const auto& t = m.mechanism(*m.find("Y")).table();
+  ASSERT_EQ(t.rows.size(), 4U);
+  EXPECT_EQ(t.rows[2].in.to_vector(), (std::vector<std::string>{"1", "0"}));
+  EXPECT_EQ(t.rows[3].out, "0");
 }
 
 TEST(ScmTextDiagnostics, MissingBraceBeforeTheNextStatement) {

@@ -152,6 +152,14 @@ TEST(Mechanism, TablesEvaluateEveryRow) {
   EXPECT_EQ(m->to_string(), "table(A, B) {\n  0, 0 -> 0\n  0, 1 -> 1\n  1, 0 -> 1\n  1, 1 -> 0\n}");
 }
 
+/// `t` with its row `r` replaced by `row`.
+TableSpec with_row(TableSpec t, std::size_t r, const TableRow& row) {
+  TableRows rows;
+  for (std::size_t k = 0; k < t.rows.size(); ++k) rows.push_back(k == r ? row : t.rows[k].to_row());
+  t.rows = std::move(rows);
+  return t;
+}
+
 TEST(Mechanism, TableProblems) {
   Fixture f = standard();
   TableSpec missing = xor_table();
@@ -160,13 +168,9 @@ TEST(Mechanism, TableProblems) {
   TableSpec dup = xor_table();
   dup.rows.push_back({{"0", "1"}, "0", {9, 3}});
   EXPECT_EQ(problems_of(f, dup), "9:3: error: duplicate table row for 0, 1\n");
-  TableSpec arity = xor_table();
-  arity.rows[0].in = {"0"};
-  arity.rows[0].at = {4, 3};
+  TableSpec arity = with_row(xor_table(), 0, {{"0"}, "0", {4, 3}});
   EXPECT_EQ(problems_of(f, arity), "4:3: error: table row has 1 input value, expected 2 (A, B)\n");
-  TableSpec bad_label = xor_table();
-  bad_label.rows[1].in.set(1, "2");
-  bad_label.rows[1].out = "yes";
+  TableSpec bad_label = with_row(xor_table(), 1, {{"0", "2"}, "yes", xor_table().rows[1].at});
   EXPECT_EQ(problems_of(f, bad_label),
             "3:6: error: '2' is not a value of B {0, 1}\n3:6: error: 'yes' is not a value of Y {0, 1}\n");
   TableSpec unknown = xor_table();

@@ -19,6 +19,7 @@
 #include "rung/scm/domain.hpp"
 #include "rung/scm/expression.hpp"
 #include "rung/scm/labels.hpp"
+#include "rung/scm/table_rows.hpp"
 
 #include <functional>
 #include <memory>
@@ -33,16 +34,12 @@ namespace rung {
 using VarId = NodeId;
 
 /// A table mechanism as written: the input variables and one row per combination of their
-/// values. Positions are for diagnostics and ignored by equality.
+/// values (TableRows: flat, a million rows are three arrays). Positions are for diagnostics and
+/// ignored by equality.
 struct TableSpec {
-  struct Row {
-    Labels in;  ///< one value per input (one string for the row: a table may have 2^20 rows)
-    std::string out;
-    Location at;
-    friend bool operator==(const Row& a, const Row& b) { return a.in == b.in && a.out == b.out; }
-  };
+  using Row = TableRow;
   std::vector<std::string> inputs;
-  std::vector<Row> rows;
+  TableRows rows;
   friend bool operator==(const TableSpec&, const TableSpec&) = default;
 };
 
