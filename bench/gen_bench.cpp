@@ -48,6 +48,29 @@ void dataset(benchmark::State& state, const char* preset) {
   state.SetLabel(std::to_string(state.range(0)) + " items, " + std::to_string(state.range(1)) + " threads");
 }
 
+/// Shard 1/N or N/N (state.range(1): 0 first, 1 last) of one counterbench run of 6,400 items on
+/// one thread (issue #19: a shard costs 1/N of the run, the last as much as the first).
+void CounterbenchShard(benchmark::State& state) {
+  rung::GeneratorOptions o = rung::preset_options("counterbench", 2);
+  o.count = 6400;
+  rung::Generator gen(o);
+  rung::RunOptions run;
+  run.threads = 1;
+  run.shards = static_cast<std::uint64_t>(state.range(0));
+  run.shard = state.range(1) == 0 ? 1 : run.shards;
+  for (auto _ : state) {
+    std::ostringstream out;
+    gen.write(out, run);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(o.count / run.shards));
+  state.SetLabel(fmt::format("shard {}/{} of {} items", run.shard, run.shards, o.count));
+}
+BENCHMARK(CounterbenchShard)
+    ->ArgsProduct({{2, 8, 32}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 void CounterbenchRecord(benchmark::State& state) { record(state, "counterbench"); }
 BENCHMARK(CounterbenchRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
 
