@@ -17,6 +17,7 @@
 #include <ostream>
 #include <set>
 #include <thread>
+#include <unordered_set>
 
 namespace rung {
 
@@ -347,7 +348,14 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
   const unsigned threads = std::max(1U, run.threads);
   const auto variants = static_cast<std::uint64_t>(options_.name_variants);
 
-  std::set<std::string> seen;  // structures already emitted (first variant of each)
+  // Structures already emitted (first variant of each), as structure_key numbers: 8 bytes and a
+  // node each, the one thing that grows with the run. Only looked up, never iterated.
+  std::unordered_set<std::uint64_t> seen;
+  const auto key_of = [](const std::string& structure) {
+    const auto key = structure_key(structure);
+    if (!key) throw std::logic_error("generator: a structure that is not a structure hash: " + structure);
+    return *key;
+  };
 
   // Runs make() for indices [from, to) at their first draw, on `threads` threads.
   auto make_block = [&](std::uint64_t from, std::uint64_t to) {
@@ -377,7 +385,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
   auto accept = [&](std::uint64_t i, Made made) {
     if (i % variants != 0) return made;  // name variants share their structure on purpose
     int attempt = 0;
-    while (seen.contains(made.structure)) {
+    while (seen.contains(key_of(made.structure))) {
       if (++attempt > kMaxRedraws) {
         throw Error(fmt::format("item {}: every draw repeats an earlier structure after {} attempts; the knobs "
                                 "allow too few distinct items for --count {}",
@@ -385,7 +393,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
       }
       made = make(i, attempt, true);
     }
-    seen.insert(made.structure);
+    seen.insert(key_of(made.structure));
     return made;
   };
 

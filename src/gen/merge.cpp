@@ -2,6 +2,7 @@
 
 #include "rung/core/error.hpp"
 #include "rung/gen/generator.hpp"
+#include "rung/gen/structure.hpp"
 #include "rung/io/input_file.hpp"
 
 #include <fmt/format.h>
@@ -12,7 +13,8 @@
 #include <memory>
 #include <ranges>
 #include <ostream>
-#include <set>
+#include <stdexcept>
+#include <unordered_set>
 #include <string_view>
 
 namespace rung {
@@ -25,7 +27,7 @@ namespace {
 struct Keys {
   std::uint64_t index = 0;
   std::uint64_t seed = 0;
-  std::string_view structure;
+  std::uint64_t structure = 0;  ///< its structure_key
   std::string_view options;  ///< the text of meta.options
 };
 
@@ -64,10 +66,11 @@ std::optional<Keys> read_keys(std::string_view line) {
   }
   const auto i = whole_number(index);
   const auto s = whole_number(seed);
-  if (!i || !s || structure.empty()) return std::nullopt;
+  const auto key = structure_key(structure);
+  if (!i || !s || !key) return std::nullopt;
   k.index = *i;
   k.seed = *s;
-  k.structure = structure;
+  k.structure = *key;
   return k;
 }
 
@@ -81,7 +84,7 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
   std::unique_ptr<Generator> gen;  // built from the first record's options
   std::string options_text;
   std::uint64_t variants = 1;
-  std::set<std::string> seen;  // structures accepted so far, as the unsharded run has them
+  std::unordered_set<std::uint64_t> seen;  // structures accepted so far (structure_key), as the unsharded run has them
   std::string line;
   for (const MergePart& part : parts) {
     std::size_t number = 0;
@@ -128,10 +131,10 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
         // before the part's own one hold structures the part holds, hence accepted here too
         // (merge.hpp); so the part's draw stands unless an earlier part holds its structure.
         std::optional<int> take;
-        std::string taken;
-        if (!seen.contains(std::string(keys->structure))) {
+        std::uint64_t taken = 0;
+        if (!seen.contains(keys->structure)) {
           take = *drawn;
-          taken = std::string(keys->structure);
+          taken = keys->structure;
         }
         for (int attempt = *drawn + 1; !take; ++attempt) {
           if (attempt > Generator::kMaxRedraws) {
@@ -139,10 +142,11 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
                                     "allow too few distinct items for --count {}",
                                     i, Generator::kMaxRedraws, report.options.count));
           }
-          std::string s = gen->structure(i, attempt);
-          if (!seen.contains(s)) {
+          const auto key = structure_key(gen->structure(i, attempt));
+          if (!key) throw std::logic_error("merge: the generator made a structure that is not a structure hash");
+          if (!seen.contains(*key)) {
             take = attempt;
-            taken = std::move(s);
+            taken = *key;
           }
         }
         if (*take == *drawn) {
@@ -151,7 +155,7 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
           out << gen->line(i, *take) << '\n';
           report.redrawn.push_back(i);
         }
-        seen.insert(std::move(taken));
+        seen.insert(taken);
       }
       ++report.records;
       if (progress && report.records % 4096 == 0) progress(report.records, report.options.count);

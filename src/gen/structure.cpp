@@ -736,6 +736,23 @@ std::string structure_hash(const Scm& scm, const Query& query) {
   return out;
 }
 
+std::optional<std::uint64_t> structure_key(std::string_view hash) {
+  if (hash.size() != 16) return std::nullopt;
+  std::uint64_t key = 0;
+  for (char c : hash) {
+    unsigned digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<unsigned>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<unsigned>(c - 'a') + 10U;
+    } else {
+      return std::nullopt;
+    }
+    key = (key << 4U) | digit;
+  }
+  return key;
+}
+
 Scm rename_variables(const Scm& scm, const std::vector<std::string>& names) {
   if (names.size() != scm.size()) {
     throw InvalidModel(fmt::format("rename_variables: {} names for {} variables", names.size(), scm.size()));

@@ -461,6 +461,16 @@ TEST(Structure, HashIsSixteenLowerCaseHexDigitsOfTheCanonicalForm) {
     expected *= 1099511628211ULL;
   }
   EXPECT_EQ(h, fmt::format("{:016x}", expected));
+  // De-duplication keeps the number the text spells, and nothing else reads as one.
+  EXPECT_EQ(structure_key(h), expected);
+  EXPECT_EQ(structure_key("0000000000000000"), 0U);
+  EXPECT_EQ(structure_key("ffffffffffffffff"), ~std::uint64_t{0});
+  EXPECT_EQ(structure_key("00000000000000a1"), 0xa1U);
+  EXPECT_FALSE(structure_key("FFFFFFFFFFFFFFFF"));  // upper case is not what structure_hash writes
+  EXPECT_FALSE(structure_key("fffffffffffffff"));   // 15 digits
+  EXPECT_FALSE(structure_key("fffffffffffffffff"));  // 17
+  EXPECT_FALSE(structure_key("ffffffffffffffg0"));
+  EXPECT_FALSE(structure_key(""));
 }
 
 /// The base model of the sensitivity tests and the knobs each variant turns.

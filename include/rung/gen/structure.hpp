@@ -15,7 +15,10 @@
 #include "rung/query/query.hpp"
 #include "rung/scm/scm.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace rung {
 
@@ -24,6 +27,10 @@ namespace rung {
 
 /// FNV-1a 64 of canonical_form, as 16 lower-case hex digits.
 [[nodiscard]] std::string structure_hash(const Scm& scm, const Query& query);
+
+/// The 64-bit number a structure_hash() text spells (16 lower-case hex digits), or nothing for
+/// any other text. De-duplication keeps these numbers, 8 bytes a structure instead of a string.
+[[nodiscard]] std::optional<std::uint64_t> structure_key(std::string_view hash);
 
 /// A copy of `scm` with variables renamed by `names` (new name of each id; must be valid,
 /// distinct names). Ids, priors, domains and mechanisms are kept; expressions are rewritten.
