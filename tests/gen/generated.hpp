@@ -1,6 +1,7 @@
 #pragma once
 // Test helper: the records `rung generate` writes, parsed (shared by the generator's tests).
 #include "rung/gen/generator.hpp"
+#include "rung/gen/merge.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,14 +11,37 @@
 
 namespace rung::testing {
 
-/// The records the generator writes for `o`, parsed.
-inline std::vector<nlohmann::json> generated_records(const GeneratorOptions& o, unsigned threads = 2) {
+/// The text the generator writes for `o` (shard `shard` of `shards`).
+inline std::string generated_text(const GeneratorOptions& o, unsigned threads = 1, std::uint64_t shard = 1,
+                                  std::uint64_t shards = 1) {
   RunOptions run;
   run.threads = threads;
+  run.shard = shard;
+  run.shards = shards;
   std::ostringstream out;
   Generator(o).write(out, run);
+  return out.str();
+}
+
+/// merge_shards of `texts`, as parts named part-1, part-2, ...; `report` gets its report.
+inline std::string merged_text(const std::vector<std::string>& texts, MergeReport* report = nullptr) {
+  std::vector<std::istringstream> streams;
+  streams.reserve(texts.size());  // parts point into it
+  std::vector<MergePart> parts;
+  for (std::size_t k = 0; k < texts.size(); ++k) {
+    streams.emplace_back(texts[k]);
+    parts.push_back({"part-" + std::to_string(k + 1), &streams.back()});
+  }
+  std::ostringstream out;
+  MergeReport r = merge_shards(parts, out);
+  if (report != nullptr) *report = r;
+  return out.str();
+}
+
+/// The records the generator writes for `o`, parsed.
+inline std::vector<nlohmann::json> generated_records(const GeneratorOptions& o, unsigned threads = 2) {
   std::vector<nlohmann::json> rs;
-  std::istringstream in(out.str());
+  std::istringstream in(generated_text(o, threads));
   for (std::string line; std::getline(in, line);) rs.push_back(nlohmann::json::parse(line));
   return rs;
 }

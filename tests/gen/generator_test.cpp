@@ -4,6 +4,8 @@
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_json.hpp"
 
+#include "generated.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -26,13 +28,7 @@ GeneratorOptions small(std::uint64_t count) {
 }
 
 std::string run(const GeneratorOptions& o, unsigned threads = 1, std::uint64_t shard = 1, std::uint64_t shards = 1) {
-  RunOptions r;
-  r.threads = threads;
-  r.shard = shard;
-  r.shards = shards;
-  std::ostringstream out;
-  Generator(o).write(out, r);
-  return out.str();
+  return testing::generated_text(o, threads, shard, shards);
 }
 
 /// Whole-word, case-insensitive count of "not".
@@ -66,16 +62,9 @@ TEST(Generator, ByteIdenticalForAnyThreadCount) {
 TEST(Generator, ShardsMergeToTheWholeFile) {
   const auto o = small(30);
   const std::string whole = run(o);
-  std::vector<std::istringstream> parts;
-  parts.reserve(4);
-  std::vector<MergePart> named;
-  for (std::uint64_t i = 1; i <= 4; ++i) {
-    parts.emplace_back(run(o, 2, i, 4));
-    named.push_back({fmt::format("part-{}", i), &parts.back()});
-  }
-  std::ostringstream merged;
-  (void)merge_shards(named, merged);
-  EXPECT_EQ(merged.str(), whole);
+  std::vector<std::string> parts;
+  for (std::uint64_t i = 1; i <= 4; ++i) parts.push_back(run(o, 2, i, 4));
+  EXPECT_EQ(testing::merged_text(parts), whole);
   EXPECT_THROW(run(o, 1, 5, 4), UsageError);
 }
 

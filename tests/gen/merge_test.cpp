@@ -6,6 +6,8 @@
 #include "rung/gen/generator.hpp"
 #include "rung/gen/merge.hpp"
 
+#include "generated.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -17,33 +19,14 @@ namespace rung {
 namespace {
 
 std::string run(const GeneratorOptions& o, std::uint64_t shard = 1, std::uint64_t shards = 1, unsigned threads = 1) {
-  RunOptions r;
-  r.threads = threads;
-  r.shard = shard;
-  r.shards = shards;
-  std::ostringstream out;
-  Generator(o).write(out, r);
-  return out.str();
+  return testing::generated_text(o, threads, shard, shards);
 }
 
-/// Merges texts given as parts named part-1, part-2, ...; returns the output.
-std::string merge(const std::vector<std::string>& texts, MergeReport* report = nullptr) {
-  std::vector<std::istringstream> streams;
-  streams.reserve(texts.size());
-  std::vector<MergePart> parts;
-  for (std::size_t k = 0; k < texts.size(); ++k) {
-    streams.emplace_back(texts[k]);
-    parts.push_back({"part-" + std::to_string(k + 1), &streams.back()});
-  }
-  std::ostringstream out;
-  MergeReport r = merge_shards(parts, out);
-  if (report) *report = r;
-  return out.str();
-}
+using testing::merged_text;
 
 std::string merge_error(const std::vector<std::string>& texts) {
   try {
-    (void)merge(texts);
+    (void)merged_text(texts);
   } catch (const Error& e) {
     return e.what();
   }
@@ -70,7 +53,7 @@ TEST(Merge, ShardsMergedEqualTheUnshardedRun) {
       joined += parts.back();
     }
     MergeReport report;
-    EXPECT_EQ(merge(parts, &report), whole) << n << " shards";
+    EXPECT_EQ(merged_text(parts, &report), whole) << n << " shards";
     EXPECT_EQ(report.records, o.count);
     EXPECT_EQ(report.parts, n);
     // The shards alone repeat structures across their boundaries; the merge redrew them.
@@ -79,7 +62,7 @@ TEST(Merge, ShardsMergedEqualTheUnshardedRun) {
   }
   // One part: the merge keeps every line.
   MergeReport one;
-  EXPECT_EQ(merge({whole}, &one), whole);
+  EXPECT_EQ(merged_text({whole}, &one), whole);
   EXPECT_TRUE(one.redrawn.empty());
 }
 
@@ -88,11 +71,11 @@ TEST(Merge, NameVariantsAndOtherPresets) {
   o.count = 120;
   o.name_variants = 2;
   const std::string whole = run(o);
-  EXPECT_EQ(merge({run(o, 1, 4), run(o, 2, 4), run(o, 3, 4), run(o, 4, 4)}), whole);
+  EXPECT_EQ(merged_text({run(o, 1, 4), run(o, 2, 4), run(o, 3, 4), run(o, 4, 4)}), whole);
   GeneratorOptions l = preset_options("ladder", 1);
   l.count = 24;
   l.seed = 2;
-  EXPECT_EQ(merge({run(l, 1, 3), run(l, 2, 3), run(l, 3, 3)}), run(l));
+  EXPECT_EQ(merged_text({run(l, 1, 3), run(l, 2, 3), run(l, 3, 3)}), run(l));
 }
 
 TEST(Merge, GeneratorStructureAndDrawsMatchTheRecords) {
@@ -138,7 +121,7 @@ TEST(Merge, BadPartsAreClearErrors) {
   const std::size_t seed = edited.find("\"seed\":\"") + 8;
   edited.replace(seed, edited.find('"', seed) - seed, "1");
   EXPECT_EQ(merge_error({edited, b}), "part-1:1: item 0's seed 1 is none of its draws under these options");
-  EXPECT_THROW((void)merge({}), UsageError);
+  EXPECT_THROW((void)merged_text({}), UsageError);
 }
 
 TEST(GeneratorOptions, FromJsonInvertsToJson) {

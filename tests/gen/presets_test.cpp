@@ -257,20 +257,11 @@ TEST(Presets, ByteIdenticalForAnyThreadCountAndShardsMerge) {
     o.count = 30;
     o.seed = 5;
     auto text = [&](unsigned threads, std::uint64_t shard, std::uint64_t shards) {
-      RunOptions run;
-      run.threads = threads;
-      run.shard = shard;
-      run.shards = shards;
-      std::ostringstream out;
-      Generator(o).write(out, run);
-      return out.str();
+      return testing::generated_text(o, threads, shard, shards);
     };
     const std::string whole = text(1, 1, 1);
     EXPECT_EQ(text(3, 1, 1), whole) << preset;
-    std::istringstream a(text(2, 1, 3)), b(text(1, 2, 3)), c(text(2, 3, 3));
-    std::ostringstream merged;
-    (void)merge_shards({{"a", &a}, {"b", &b}, {"c", &c}}, merged);
-    EXPECT_EQ(merged.str(), whole) << preset;
+    EXPECT_EQ(testing::merged_text({text(2, 1, 3), text(1, 2, 3), text(2, 3, 3)}), whole) << preset;
   }
 }
 
