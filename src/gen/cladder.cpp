@@ -133,6 +133,30 @@ Graph family_graph(const Family& f) {
   return g;
 }
 
+/// `g` with one more root, V0, placed first, whose only child is a node drawn uniformly. A
+/// variable with one child can be hidden without confounding anything: the undetermined-capable
+/// types add it to CLadder's graphs (none of which has such a variable besides its roles) so that
+/// every graph offers a hidden variable for each class (hidden_for_class).
+Graph with_extra_cause(const Graph& g, Rng& rng) {
+  Graph out;
+  out.id = g.id;
+  out.roles.push_back("V0");
+  out.roles.insert(out.roles.end(), g.roles.begin(), g.roles.end());
+  out.parents.emplace_back();
+  for (const auto& ps : g.parents) {
+    std::vector<int> shifted;
+    for (int p : ps) shifted.push_back(p + 1);
+    out.parents.push_back(std::move(shifted));
+  }
+  std::vector<std::size_t> nodes;
+  for (std::size_t v = 1; v <= g.parents.size(); ++v) nodes.push_back(v);
+  rng.shuffle(nodes);
+  for (std::size_t i = 0; i < 2 && i < nodes.size(); ++i) out.parents[nodes[i]].insert(out.parents[nodes[i]].begin(), 0);
+  out.x = g.x + 1;
+  out.y = g.y + 1;
+  return out;
+}
+
 /// A random DAG with n nodes: X early, Y last and reachable from X.
 Graph random_graph(const GeneratorOptions& o, Rng& rng) {
   const int n = rng.between(std::max(o.min_variables, 3), std::max(o.max_variables, 3));
@@ -614,20 +638,56 @@ Rational solve_exact(const Scm& model, const Query& q) { return solve(model, q).
 
 // ---- Questions stated in observed quantities (--given observed) --------------------------------
 
-/// The variables a question stated in observed quantities hides: for half the items, one
-/// variable with children that plays no role in the question (CLadder's unobserved V1 of the
-/// frontdoor and IV graphs among them); an undetermined item always one common cause (two
-/// children or more), so that the query may be unidentified. Every family and random DAG follows
-/// the same rule, so that neither the graph's family nor "a variable is unobserved" tells the
-/// classes apart: which variable is hidden does (docs/generator.md).
-std::vector<int> hidden_nodes(const Graph& g, const Roles& roles, bool undetermined, Rng& rng) {
+/// The variables a question stated in observed quantities hides, outside a set with undetermined
+/// items (hidden_for_class() below is that case): half the items hide one variable with children
+/// that plays no role in the question (CLadder's unobserved V1 of the frontdoor and IV graphs
+/// among them). Every family and random DAG follows the same rule (docs/generator.md).
+std::vector<int> hidden_nodes(const Graph& g, const Roles& roles, Rng& rng) {
   std::vector<int> candidates;
   for (int v = 0; v < g.size(); ++v) {
     if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z) continue;
-    if (g.children(v).size() >= (undetermined ? 2U : 1U)) candidates.push_back(v);
+    if (!g.children(v).empty()) candidates.push_back(v);
   }
-  if (candidates.empty() || (!undetermined && !rng.chance(1, 2))) return {};
+  if (candidates.empty() || !rng.chance(1, 2)) return {};
   return {candidates[rng.below(candidates.size())]};
+}
+
+/// Whether the observed variables identify `query` (of an ate/ett/nde/nie item) when the
+/// variables `hidden` of the model are unobserved.
+bool identified_with_hidden(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
+                            const std::string& type, const std::vector<int>& hidden) {
+  std::vector<VarId> hidden_ids;
+  for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
+  const Admg a = Admg::of(model, hidden_ids);
+  if (type == "ate") {
+    auto idx = [&](int v) { return a.index(*model.find(names[static_cast<std::size_t>(v)])); };
+    return identify(a, VarMask{1} << idx(g.y), VarMask{1} << idx(g.x)).identifiable;
+  }
+  return identify_counterfactual(a, query, model).identifiable;
+}
+
+/// In a set with undetermined items, every item of a type that can be undetermined hides one
+/// variable that plays no role in the question, chosen among those whose hiding gives the
+/// item's class: the query stays identified (determined) or not (undetermined). A graph is kept
+/// only when it offers both (empty result: redrawn), so that the graph, its family and "a
+/// variable is unobserved" are the same for both classes; which variable is hidden decides, as
+/// in the identification the question asks for (docs/generator.md).
+std::vector<int> hidden_for_class(const Graph& g, const Roles& roles, const std::vector<std::string>& names, const Scm& model,
+                                  const Query& query, const std::string& type, bool undetermined, Rng& rng) {
+  std::vector<int> identified;
+  std::vector<int> not_identified;
+  for (int v = 0; v < g.size(); ++v) {
+    if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z || g.children(v).empty()) continue;
+    // One child: the latent projection adds no bidirected arc, so the query stays identified.
+    if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, {v})) {
+      identified.push_back(v);
+    } else {
+      not_identified.push_back(v);
+    }
+  }
+  if (identified.empty() || not_identified.empty()) return {};
+  const std::vector<int>& pool = undetermined ? not_identified : identified;
+  return {pool[rng.below(pool.size())]};
 }
 
 /// What a question stated in observed quantities says and how its answer follows from that.
@@ -965,6 +1025,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
     }
   }
+  // Items of a type that can be undetermined, in a set that has such items (hidden_for_class).
+  const bool three_class = options_.given == "observed" && parse_rational(options_.undetermined_share) > 0 &&
+                           can_be_undetermined(options_.preset, type);
   // The extra graphs of a type: drawn like one more family each.
   std::vector<Family> families(std::begin(kFamilies), std::end(kFamilies));
   if (type == "collider_bias") families.insert(families.end(), std::begin(kColliderFamilies), std::end(kColliderFamilies));
@@ -995,8 +1058,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       if (!drawn) continue;
       g = std::move(*drawn);
     } else {
-      g = rng.below(100) < static_cast<std::uint64_t>(random_share) ? random_graph(graph_options, rng)
-                                                                    : family_graph(families[rng.below(families.size())]);
+      const bool random = rng.below(100) < static_cast<std::uint64_t>(random_share);
+      g = random ? random_graph(graph_options, rng) : family_graph(families[rng.below(families.size())]);
+      if (three_class && !random) g = with_extra_cause(g, rng);
     }
     // Seeing and doing differ only where a backdoor path is open; so do the effects on the
     // treated and on everyone.
@@ -1079,8 +1143,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // --given observed: the text states only what the identification formula reads, and hides
       // the variables hidden_nodes() picks (backdoor_set states no numbers either way).
       const bool observed = options_.given == "observed" && type != "backdoor_set";
-      const std::vector<int> hidden = observed ? hidden_nodes(g, *roles, target.undetermined, rng) : std::vector<int>{};
-      if (target.undetermined && hidden.empty()) continue;
+      // A set with undetermined items picks the hidden variable once the query is known (below).
+      std::vector<int> hidden = observed && !three_class ? hidden_nodes(g, *roles, rng) : std::vector<int>{};
       const Cpts p = sample_cpts(g, grid, rng);
       item.model = read_scm_text(noisy_model_text(g, p, names));
       // backdoor_set asks which method is right, which the graph alone decides: like CLadder's
@@ -1124,6 +1188,10 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         throw UsageError(fmt::format("the cladder preset has no question type '{}'", type));
       }
       item.query = parse_query(formal, item.model);
+      if (three_class) {
+        hidden = hidden_for_class(g, *roles, names, item.model, item.query, type, target.undetermined, rng);
+        if (hidden.empty()) continue;  // the graph does not offer both classes
+      }
       const Rational value = solve_exact(item.model, item.query);
 
       if (type == "backdoor_set") {
@@ -1171,7 +1239,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
           if (!obs) continue;  // identified after all, or too long
         }
         const Rational& basis = target.undetermined ? obs->value : value;
-        if (basis == threshold) continue;
+        // The model's own value on the threshold (an NDE with no direct path) would make the
+        // type's graph tell undetermined items apart: redrawn for both classes.
+        if (basis == threshold || value == threshold) continue;
         // The question asks about an increase (value above the threshold) or a decrease: the
         // polarity that gives the target answer, chosen after solving.
         const bool above = basis > threshold;
@@ -1200,8 +1270,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       item.decision = decision;
       if (observed && !obs) {
-        obs = observe(g, names, item.model, item.query, type, hidden, value, false,
-                      parse_rational(options_.undetermined_share) > 0 && can_be_undetermined(options_.preset, type));
+        obs = observe(g, names, item.model, item.query, type, hidden, value, false, three_class);
         if (!obs) continue;  // not identifiable, or too long
       }
       if (obs) {

@@ -202,6 +202,27 @@ TEST(Audit, NegationParityBestTakesTheBetterDirectionInEachColumn) {
   EXPECT_EQ(best.by_type.at("joint"), (Accuracy{2, 2}));
 }
 
+// graph_shape_cv learns each (graph, type, unobserved) cell's answer on the other four folds of
+// the type's records: a graph that decides the answer is learned; a cell of one record is not
+// (the in-sample graph_shape gets it right by memorising it).
+TEST(Audit, GraphShapeCrossValidatedLearnsOnlyWhatRepeats) {
+  std::vector<Json> records;
+  auto with_graph = [](Json r, const std::string& graph) {
+    r["meta"]["graph_id"] = graph;
+    return r;
+  };
+  for (int k = 0; k < 10; ++k) {
+    records.push_back(with_graph(cb_record("", "Q?", k % 2 == 0 ? "yes" : "no", "t"), k % 2 == 0 ? "fork" : "chain"));
+  }
+  // A graph seen once: no other fold has "lone", so the type's most common answer there is
+  // predicted (not its undetermined).
+  records.push_back(with_graph(cb_record("", "Q?", "undetermined", "t"), "lone"));
+  const AuditReport r = audit_text(jsonl(records), no_verify());
+  const auto& cv = baseline(r.yes_no, "graph_shape_cv");
+  EXPECT_EQ(cv.all, (Accuracy{10, 11}));
+  EXPECT_EQ(baseline(r.yes_no, "graph_shape").all, (Accuracy{11, 11}));
+}
+
 TEST(Audit, MajorityOverallAndPerType) {
   const AuditReport r = audit_text(jsonl({
                                        cb_record("", "Q?", "yes", "a"),

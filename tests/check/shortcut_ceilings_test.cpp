@@ -27,7 +27,7 @@ AuditReport audit_preset(const std::string& preset, std::uint64_t count) {
 }
 
 /// Every learner's best cell (pooled or per-type) overall at most `overall`, and in each type at
-/// most `per_type`, except the types in `known_gaps`, which have their own (higher) ceiling
+/// most `per_type`, except the types in `known_gaps`, which have their own ceiling
 /// (documented in docs/generator.md).
 void expect_ceilings(const AuditReport& report, double overall, double per_type,
                      const std::map<std::string, double>& known_gaps = {}) {
@@ -69,13 +69,24 @@ TEST(ShortcutCeilings, Cladder) {
   // `marginal` against the P(X)-weighted reading and det_counterfactual within the visible
   // classes of Y's clause (docs/generator.md).
   // Stated in observed quantities (the default since issue #18), ate, ett, nde and nie have a
-  // third answer, undetermined, on 1 item in 6 (majority class 41.7%): a learner that tells those
-  // apart (which variable is unobserved, in which graph) and guesses yes/no gets 58.3%. Measured
-  // when written: ate 60.7% (trees), nde 63.0% and nie 61.3% (linear), ett 56.0%. The model
-  // register (--given model, 53.3% at most per type when measured) is not audited here: a second
-  // 3,000-item audit costs 135 s under ASan; cladder_test.cpp asserts its readings' balance.
-  // docs/generator.md states the gap.
-  expect_ceilings(audit_preset("cladder", 3000), 0.58, 0.60, {{"ate", 0.63}, {"nde", 0.65}, {"nie", 0.63}});
+  // third answer, undetermined, on 1 item in 6 (majority class 41.7%). Every item of those types
+  // hides one variable and its graph offers both classes, so the graph's family, cross-validated
+  // as the learners are, predicts no better than the majority class plus 5 points; the learners
+  // still read the yes/no answers partly off the stated numbers (56.7% at most when written:
+  // ate's trees on the stated differences and P(X)). The model register (--given model, 53.3% at
+  // most per type when measured) is not audited here: a second 3,000-item audit costs 135 s
+  // under ASan; cladder_test.cpp asserts its readings' balance. docs/generator.md states the gaps.
+  const AuditReport report = audit_preset("cladder", 3000);
+  expect_ceilings(report, 0.58, 0.60, {{"ate", 0.58}, {"ett", 0.58}, {"nde", 0.58}, {"nie", 0.58}});
+  const Baseline* shape = nullptr;
+  for (const Baseline& b : report.yes_no.baselines) {
+    if (b.name == "graph_shape_cv") shape = &b;
+  }
+  ASSERT_NE(shape, nullptr);
+  for (const char* type : {"ate", "ett", "nde", "nie"}) {
+    const Accuracy& a = shape->by_type.at(type);
+    EXPECT_LE(a.rate(), 125.0 / 300 + 0.05) << type << ": " << a.correct << "/" << a.total;
+  }
 }
 
 }  // namespace
