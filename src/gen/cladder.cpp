@@ -636,6 +636,24 @@ std::string circuit_text(const Graph& g, const Circuit& c, const std::vector<std
 
 Rational solve_exact(const Scm& model, const Query& q) { return solve(model, q).value; }
 
+/// sum_z P(Y=1 | X=1, Z=z) P(z) - sum_z P(Y=1 | X=0, Z=z) P(z): the backdoor adjustment formula
+/// with {Z} as the adjustment set, on the model; nullopt where a condition has probability 0.
+std::optional<Rational> adjusted_contrast(const Scm& model, const std::string& x, const std::string& y, const std::string& z) {
+  const VarId zid = *model.find(z);
+  Rational sum;
+  try {
+    for (std::size_t k = 0; k < model.domain(zid).size(); ++k) {
+      const std::string& zv = model.domain(zid).label(static_cast<Value>(k));
+      const Rational pz = solve_exact(model, parse_query(fmt::format("P({}={})", z, zv), model));
+      if (pz == 0) continue;
+      sum += pz * solve_exact(model, parse_query(fmt::format("P({0}=1 | {1}=1, {2}={3}) - P({0}=1 | {1}=0, {2}={3})", y, x, z, zv), model));
+    }
+  } catch (const ZeroProbabilityEvidence&) {
+    return std::nullopt;
+  }
+  return sum;
+}
+
 // ---- Questions stated in observed quantities (--given observed) --------------------------------
 
 /// The variables a question stated in observed quantities hides, outside a set with undetermined
@@ -1300,6 +1318,16 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       if (readable && (type == "nde" || type == "ate")) {
         item.computed.push_back({"direct_difference", rg.has_arc(g.x, g.y) ? arc_difference(rg, rp, g.x, g.y) : Rational(0)});
+      }
+      // The backdoor formula with a descendant of X as the adjustment set: what a reader who
+      // adjusts for a collider (collider_bias: its C) or a mediator (ate: X's first observed
+      // descendant other than Y) computes, exactly on the model.
+      if (type == "ate" || type == "collider_bias") {
+        int z = type == "collider_bias" ? roles->c : -1;
+        for (int v = g.x + 1; z < 0 && v < g.size(); ++v) {
+          if (v != g.y && g.reaches(g.x, v) && std::find(hidden.begin(), hidden.end(), v) == hidden.end()) z = v;
+        }
+        if (z >= 0) item.computed.push_back({"wrong_adjustment", adjusted_contrast(item.model, X, Y, nm(z))});
       }
       // Where a balanced reading equals the exact value (Y's only parent is X, a chain), it is
       // the right computation and can only agree: such graphs would carry all the agreeing

@@ -205,6 +205,49 @@ TEST_F(CladderObserved, EveryThreeClassGraphOffersBothClassesAndTheHiddenVariabl
   EXPECT_EQ(by_class[false], 4 * 16);
 }
 
+// wrong_adjustment, re-derived by enumeration: the backdoor formula with a descendant of X as
+// the adjustment set (collider_bias: its collider; ate: a mediator or another descendant).
+TEST_F(CladderObserved, WrongAdjustmentIsTheBackdoorFormulaOverADescendantOfX) {
+  int checked = 0;
+  for (const auto& r : *items_) {
+    const std::string type = r["query_type"];
+    if (type != "ate" && type != "collider_bias") {
+      EXPECT_FALSE(r["distractors"].contains("wrong_adjustment")) << r["id"];
+      continue;
+    }
+    if (!r["distractors"].contains("wrong_adjustment")) continue;
+    const Scm m = scm_from_json(r["model"]);
+    const std::string x = r["meta"]["treatment"];
+    const std::string y = r["meta"]["outcome"];
+    // The adjustment variable: whichever descendant of X (not Y) reproduces the value; the
+    // collider for collider_bias.
+    std::vector<std::string> zs;
+    if (type == "collider_bias") {
+      zs.push_back(r["meta"]["collider"]);
+    } else {
+      const std::vector<NodeId> from{*m.find(x)};
+      for (const NodeId d : m.dag().descendants(from)) {
+        if (m.name(d) != x && m.name(d) != y && !m.is_exogenous(d)) zs.push_back(m.name(d));
+      }
+    }
+    SolverOptions enumeration;
+    enumeration.method = Method::enumeration;
+    auto p = [&](const std::string& q) { return solve(m, parse_query(q, m), enumeration).value; };
+    const std::string recorded = r["distractors"]["wrong_adjustment"]["value"]["fraction"];
+    bool found = false;
+    for (const std::string& z : zs) {
+      Rational v;
+      for (const char* zv : {"0", "1"}) {
+        v += p(fmt::format("P({}={})", z, zv)) * p(fmt::format("P({0}=1 | {1}=1, {2}={3}) - P({0}=1 | {1}=0, {2}={3})", y, x, z, zv));
+      }
+      found = found || to_string(v) == recorded;
+    }
+    EXPECT_TRUE(found) << r["id"] << ": " << recorded;
+    ++checked;
+  }
+  EXPECT_GT(checked, 100);
+}
+
 // Without undetermined items (--undetermined-share 0), half the items hide a variable, and the
 // frontdoor graph's ATE items are identified through the mediator, their confounder hidden.
 TEST(CladderObservedTwoClass, TheFrontdoorGraphIdentifiesTheAteThroughItsMediator) {
