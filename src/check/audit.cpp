@@ -422,6 +422,10 @@ class Auditor {
       }
     }
 
+    // Decidable from the text (issue #18).
+    text_verdict(j, *answer,
+                 info.type != kNone ? info.type : scalar_text(field_or_meta(j, "query_type")).value_or(std::string(kNone)), line, id);
+
     // Duplicates.
     const json* meta = member(j, "meta");
     std::optional<long long> name_variant;
@@ -548,6 +552,46 @@ class Auditor {
   std::vector<Task> pending_;
 
   [[nodiscard]] bool listed(std::size_t size) const { return options_.max_listed == 0 || size < options_.max_listed; }
+
+  /// The record's from-text verdict (TextDecidability), counted under "all" and its type.
+  void text_verdict(const json& j, const std::string& answer, const std::string& type, std::size_t line, const std::string& id) {
+    std::string verdict;
+    std::string detail;
+    if (const json* identification = member(j, "identification"); identification != nullptr && identification->is_object()) {
+      const json* identifiable = member(*identification, "identifiable");
+      const json* from_text = member(*identification, "value_from_text");
+      if (identifiable != nullptr && identifiable->is_boolean() && !identifiable->get<bool>()) {
+        verdict = "undetermined";
+      } else if (from_text != nullptr) {
+        const auto decision = scalar_text(member(j, "decision"));
+        const auto fraction = scalar_text(from_text->is_object() ? member(*from_text, "fraction") : nullptr);
+        try {
+          if (!decision || !fraction) throw Error("no decision or no value_from_text.fraction");
+          const Rational value = parse_rational(*fraction);
+          const std::string reached = parse_decision(*decision).answer(value);
+          verdict = reached == answer ? "decided" : "flips";
+          if (verdict == "flips") detail = fmt::format("the shown numbers give {} ({}), the answer is {}", reached, *fraction, answer);
+        } catch (const std::exception& e) {
+          verdict = "unreadable";
+          detail = e.what();
+        }
+      }
+    } else if (const json* source = member(j, "source"); source != nullptr && source->is_object()) {
+      if (auto v = scalar_text(member(*source, "text_verdict")); v && member(*source, "text_verdict")->is_string()) {
+        verdict = *v;
+        if (auto reason = scalar_text(member(*source, "text_reason")); reason && !reason->empty()) detail = *reason;
+      }
+    }
+    if (verdict.empty()) return;
+    auto& t = report_.from_text;
+    ++t.records;
+    ++t.by_type["all"][verdict];
+    ++t.by_type[type][verdict];
+    if (verdict != "decided" && verdict != "undetermined" && verdict != "no_numbers") {
+      ++t.not_decided;
+      if (listed(t.not_decided_list.size())) t.not_decided_list.push_back({line, id, detail.empty() ? verdict : verdict + ": " + detail});
+    }
+  }
 
   void count(const std::string& field, const std::optional<std::string>& value) {
     if (!value) return;
@@ -1136,6 +1180,39 @@ std::string to_text(const AuditReport& r) {
     more(out, r.template_count, r.top_templates.size(), 2);
   }
 
+  out += "\nDecidable from the text (the answer from the numbers the text shows, rounded)\n";
+  if (r.from_text.records == 0) {
+    out += "  no record carries identification.value_from_text (rung generate, --given observed) or source.text_verdict (rung import)\n";
+  } else {
+    // Columns: the verdicts seen, the usual ones first.
+    std::vector<std::string> verdicts;
+    for (const char* v : {"decided", "undetermined", "no_numbers", "may_flip", "flips"}) {
+      if (r.from_text.by_type.at("all").count(v) != 0) verdicts.emplace_back(v);
+    }
+    for (const auto& [v, n] : r.from_text.by_type.at("all")) {
+      if (std::find(verdicts.begin(), verdicts.end(), v) == verdicts.end()) verdicts.push_back(v);
+    }
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> head{"type", "records"};
+    head.insert(head.end(), verdicts.begin(), verdicts.end());
+    rows.push_back(head);
+    auto row = [&](const std::string& type, const std::map<std::string, std::size_t>& counts) {
+      std::size_t all = 0;
+      for (const auto& [v, n] : counts) all += n;
+      std::vector<std::string> cells{type, std::to_string(all)};
+      for (const auto& v : verdicts) cells.push_back(std::to_string(counts.count(v) != 0 ? counts.at(v) : 0));
+      rows.push_back(std::move(cells));
+    };
+    row("all", r.from_text.by_type.at("all"));
+    for (const auto& [type, counts] : r.from_text.by_type) {
+      if (type != "all") row(type, counts);
+    }
+    out += aligned_table(rows, "l" + std::string(rows[0].size() - 1, 'r'));
+    out += fmt::format("  not decided by the shown numbers: {} of {}\n", r.from_text.not_decided, r.from_text.records);
+    for (const auto& f : r.from_text.not_decided_list) out += fmt::format("    {}: {}\n", where(f.line, f.id), f.message);
+    more(out, r.from_text.not_decided, r.from_text.not_decided_list.size(), 4);
+  }
+
   out += "\nStructures\n";
   if (r.with_structure == 0) {
     out += "  no record has a \"structure\" field\n";
@@ -1329,6 +1406,23 @@ ordered_json to_json(const AuditReport& r) {
       listing(r.variant_mismatches, r.variant_mismatch_list, [](const DuplicateRecord& d) { return json_of(d); });
   structures["duplicate_ids"] = listing(r.duplicate_id_count, r.duplicate_ids, [](const DuplicateRecord& d) { return json_of(d); });
   j["structures"] = std::move(structures);
+
+  ordered_json from_text;
+  from_text["records"] = r.from_text.records;
+  ordered_json verdicts_by_type = ordered_json::object();
+  if (r.from_text.records != 0) verdicts_by_type["all"] = r.from_text.by_type.at("all");
+  for (const auto& [type, verdicts] : r.from_text.by_type) {
+    if (type != "all") verdicts_by_type[type] = verdicts;
+  }
+  from_text["by_type"] = std::move(verdicts_by_type);
+  from_text["not_decided"] = listing(r.from_text.not_decided, r.from_text.not_decided_list, [](const VerifyFailure& f) {
+    ordered_json e;
+    e["line"] = f.line;
+    e["id"] = f.id;
+    e["verdict"] = f.message;
+    return e;
+  });
+  j["decidable_from_text"] = std::move(from_text);
 
   ordered_json verification;
   verification["enabled"] = r.verification_enabled;

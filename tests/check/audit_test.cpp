@@ -223,6 +223,44 @@ TEST(Audit, GraphShapeCrossValidatedLearnsOnlyWhatRepeats) {
   EXPECT_EQ(baseline(r.yes_no, "graph_shape").all, (Accuracy{11, 11}));
 }
 
+// Decidable from the text: rung's observed-register records by their decision on
+// value_from_text; imported records by the importer's verdict; others not counted.
+TEST(Audit, DecidableFromTheTextCountsEachRecordsVerdictByType) {
+  auto observed = [](const std::string& answer, const std::string& from_text, bool identifiable, const std::string& type) {
+    Json r = cb_record("", "Q?", answer, type);
+    r["decision"] = "value > 0";
+    r["identification"] = {{"given", "observed"}, {"identifiable", identifiable}};
+    if (identifiable) r["identification"]["value_from_text"] = {{"fraction", from_text}, {"decimal", "0"}};
+    return r;
+  };
+  auto imported = [](const std::string& verdict, const std::string& query_type) {
+    Json r = cb_record("", "Q?", "yes", "");
+    r.erase("type");
+    r["meta"]["query_type"] = query_type;
+    r["source"] = {{"dataset", "cladder"}, {"text_verdict", verdict}, {"text_reason", verdict == "flips" ? "the rounded numbers give no" : ""}};
+    return r;
+  };
+  const AuditReport r = audit_text(jsonl({observed("yes", "1/100", true, "ate"), observed("no", "-3/100", true, "ate"),
+                                          observed("yes", "-1/100", true, "ate"),  // the shown numbers say no
+                                          observed("undetermined", "", false, "ate"), observed("yes", "1/2", true, "marginal"),
+                                          imported("decided", "ett"), imported("flips", "ett"), imported("no_numbers", "backadj"),
+                                          cb_record("", "Q?", "yes", "basic")}),
+                                   no_verify());
+  const TextDecidability& t = r.from_text;
+  EXPECT_EQ(t.records, 8U);
+  EXPECT_EQ(t.by_type.at("all"), (std::map<std::string, std::size_t>{{"decided", 4}, {"flips", 2}, {"no_numbers", 1}, {"undetermined", 1}}));
+  EXPECT_EQ(t.by_type.at("ate"), (std::map<std::string, std::size_t>{{"decided", 2}, {"flips", 1}, {"undetermined", 1}}));
+  EXPECT_EQ(t.by_type.at("ett"), (std::map<std::string, std::size_t>{{"decided", 1}, {"flips", 1}}));
+  EXPECT_EQ(t.by_type.count("basic"), 0U);
+  ASSERT_EQ(t.not_decided, 2U);
+  EXPECT_EQ(t.not_decided_list[0].line, 3U);
+  EXPECT_EQ(t.not_decided_list[0].message, "flips: the shown numbers give no (-1/100), the answer is yes");
+  EXPECT_EQ(t.not_decided_list[1].message, "flips: the rounded numbers give no");
+  const std::string text = to_text(r);
+  EXPECT_NE(text.find("not decided by the shown numbers: 2 of 8"), std::string::npos) << text;
+  EXPECT_EQ(to_json(r)["decidable_from_text"]["by_type"]["all"]["flips"], 2);
+}
+
 TEST(Audit, MajorityOverallAndPerType) {
   const AuditReport r = audit_text(jsonl({
                                        cb_record("", "Q?", "yes", "a"),

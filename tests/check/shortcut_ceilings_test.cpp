@@ -87,6 +87,11 @@ TEST(ShortcutCeilings, Cladder) {
     const Accuracy& a = shape->by_type.at(type);
     EXPECT_LE(a.rate(), 125.0 / 300 + 0.05) << type << ": " << a.correct << "/" << a.total;
   }
+  // Every answer follows from the numbers the text shows (the 300 backdoor_set and 300
+  // det_counterfactual items state none; the 200 undetermined ones are decided by the graph).
+  EXPECT_EQ(report.from_text.records, 2400U);
+  EXPECT_EQ(report.from_text.not_decided, 0U);
+  EXPECT_EQ(report.from_text.by_type.at("all").at("undetermined"), 200U);
 }
 
 }  // namespace

@@ -158,6 +158,21 @@ struct VerifyFailure {
   std::string message;
 };
 
+/// Whether each record's answer follows from the numbers its text shows (issue #18), per type.
+/// rung's records stated in observed quantities: `decision` applied to
+/// `identification.value_from_text` (the formula on the shown, rounded numbers) gives `answer`
+/// ("decided") or not ("flips"); an undetermined record is decided by its graph, not by numbers
+/// ("undetermined"). Imported records: the importer's verdict (`source.text_verdict`: decided,
+/// flips, may_flip, no_numbers, unaligned; docs/importing.md). Records with neither are not
+/// counted.
+struct TextDecidability {
+  std::size_t records = 0;  ///< records with a verdict
+  /// type (or query_type for records without one; "all" too) -> verdict -> records
+  std::map<std::string, std::map<std::string, std::size_t>> by_type;
+  std::size_t not_decided = 0;  ///< records whose verdict is flips, may_flip, unaligned or unreadable
+  std::vector<VerifyFailure> not_decided_list;  ///< the first max_listed (message: verdict and value)
+};
+
 struct AuditReport {
   std::string file;
   std::size_t entries = 0;  ///< non-blank lines (JSONL) or array elements
@@ -177,6 +192,7 @@ struct AuditReport {
   AnswerBalance answers;
   std::map<std::string, AnswerBalance> answers_by_type;
 
+  TextDecidability from_text;  ///< whether the shown numbers decide each answer
   BaselineTable yes_no;   ///< records answered yes, no or undetermined
   BaselineTable numeric;  ///< records with a numeric answer (records == 0: none)
   /// Cross-validated learners on the same populations (enabled == false when turned off).
