@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <type_traits>
 
 namespace rung::enumeration {
@@ -28,10 +29,6 @@ void collect_vars(const Term& term, std::vector<VarId>& out) {
   }
 }
 
-bool holds(const Scm& scm, const std::vector<Event>& events, std::span<const Value> unit) {
-  return std::all_of(events.begin(), events.end(),
-                     [&](const Event& e) { return evaluate(scm, e.term, unit) == e.value; });
-}
 
 }  // namespace
 
@@ -179,12 +176,17 @@ void units(const Scm& scm, const std::vector<VarId>& exogenous, WeightOf&& weigh
     unit[exogenous[i]] = choices[i][0];
     prefix[i + 1] = prefix[i] * weights[i][0];
   }
+  std::size_t changed = 0;  // the first digit that differs from the previous unit's (0 at first)
   for (std::uint32_t visited = 1;; ++visited) {
     if (visited % 4096 == 0) {
       check_deadline();
       report_progress("enumerating", visited, units);
     }
-    visit(std::span<const Value>(unit), prefix[k]);
+    if constexpr (std::is_invocable_v<Visit&, std::span<const Value>, const W&, std::size_t>) {
+      visit(std::span<const Value>(unit), prefix[k], changed);
+    } else {
+      visit(std::span<const Value>(unit), prefix[k]);
+    }
     std::size_t d = k;
     while (d > 0) {
       --d;
@@ -196,8 +198,103 @@ void units(const Scm& scm, const std::vector<VarId>& exogenous, WeightOf&& weigh
     if (k == 0) return;
     unit[exogenous[d]] = choices[d][digit[d]];
     for (std::size_t i = d; i < k; ++i) prefix[i + 1] = prefix[i] * weights[i][digit[i]];
+    changed = d;
   }
 }
+
+/// A term evaluated unit after unit in the order units() visits them: when the first digit that
+/// changed is d, only the variables of the term's world that depend on an exogenous variable at
+/// index d or later are evaluated again, instead of the whole world up to the term's variable
+/// (evaluate()). The values are evaluate()'s: the same mechanisms on the same inputs. In the
+/// lexicographic order the last digit changes at nearly every unit, and few variables depend on
+/// it. Nested settings are terms of their own, updated first.
+class IncrementalTerm {
+ public:
+  IncrementalTerm(const Scm& scm, const Term& term, const std::vector<VarId>& exogenous)
+      : scm_(&scm), exogenous_(&exogenous), var_(term.var), values_(scm.size(), 0), maxdep_(scm.size(), -1) {
+    std::vector<char> set(scm.size(), 0);
+    for (std::size_t i = 0; i < exogenous.size(); ++i) maxdep_[exogenous[i]] = static_cast<int>(i);
+    for (const Setting& st : term.settings) {
+      set[st.var] = 1;
+      if (st.is_nested()) {
+        nested_.emplace_back(st.var, std::make_unique<IncrementalTerm>(scm, st.nested.front(), exogenous));
+        maxdep_[st.var] = nested_.back().second->maxdep_[nested_.back().second->var_];
+      } else {
+        values_[st.var] = st.value;
+        maxdep_[st.var] = -1;
+      }
+    }
+    if (set[var_] != 0 || scm.is_exogenous(var_)) return;
+    // The ancestors of the term's variable in its world (set variables cut the paths).
+    std::vector<char> needed(scm.size(), 0);
+    std::vector<VarId> stack{var_};
+    while (!stack.empty()) {
+      const VarId v = stack.back();
+      stack.pop_back();
+      if (needed[v] != 0 || set[v] != 0 || scm.is_exogenous(v)) continue;
+      needed[v] = 1;
+      for (VarId p : scm.mechanism(v).parents()) stack.push_back(p);
+    }
+    for (VarId v : scm.evaluation_order()) {
+      if (needed[v] == 0) continue;
+      order_.push_back(v);
+      int m = -1;
+      for (VarId p : scm.mechanism(v).parents()) m = std::max(m, maxdep_[p]);
+      maxdep_[v] = m;
+    }
+  }
+
+  /// The term's value in `unit`, whose digits before `changed` are those of the previous call's
+  /// (or of the last skip()'s).
+  Value update(std::span<const Value> unit, std::size_t changed) {
+    changed = std::min(changed, pending_);
+    pending_ = std::numeric_limits<std::size_t>::max();
+    if (first_) changed = 0;
+    const auto from = static_cast<int>(changed);
+    for (auto& [v, t] : nested_) values_[v] = t->update(unit, changed);
+    const std::vector<VarId>& exogenous = *exogenous_;
+    for (std::size_t i = changed; i < exogenous.size(); ++i) values_[exogenous[i]] = unit[exogenous[i]];
+    for (VarId v : order_) {
+      if (first_ || maxdep_[v] >= from) values_[v] = scm_->mechanism(v).evaluate(values_);
+    }
+    first_ = false;
+    return values_[var_];
+  }
+  /// A unit not evaluated: the next update() starts from the earliest digit changed since.
+  void skip(std::size_t changed) { pending_ = std::min(pending_, changed); }
+
+ private:
+  const Scm* scm_;
+  const std::vector<VarId>* exogenous_;
+  VarId var_;
+  std::vector<Value> values_;
+  std::vector<int> maxdep_;  ///< per variable: the last exogenous index it depends on (-1: none)
+  std::vector<VarId> order_;  ///< the variables to evaluate, in evaluation order
+  std::vector<std::pair<VarId, std::unique_ptr<IncrementalTerm>>> nested_;
+  bool first_ = true;
+  std::size_t pending_ = std::numeric_limits<std::size_t>::max();
+};
+
+/// The events' terms as IncrementalTerms, and whether they all hold in a unit.
+struct IncrementalEvents {
+  IncrementalEvents(const Scm& scm, const std::vector<Event>& events, const std::vector<VarId>& exogenous) : events_(&events) {
+    terms.reserve(events.size());
+    for (const Event& e : events) terms.emplace_back(scm, e.term, exogenous);
+  }
+  /// At the first event that fails the rest are skipped (IncrementalTerm::skip).
+  bool holds(std::span<const Value> unit, std::size_t changed) {
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+      if (terms[i].update(unit, changed) == (*events_)[i].value) continue;
+      for (std::size_t j = i + 1; j < terms.size(); ++j) terms[j].skip(changed);
+      return false;
+    }
+    return true;
+  }
+  std::vector<IncrementalTerm> terms;
+
+ private:
+  const std::vector<Event>* events_;
+};
 
 /// Exact enumeration in integers: each exogenous variable's prior is scaled by the lcm of its
 /// denominators, so a unit's weight is an integer over one common denominator (the product of
@@ -242,15 +339,21 @@ S probability(const Scm& scm, const Probability& p, std::uint64_t max_units) {
   std::vector<const Term*> terms;
   for (const Event& e : p.events) terms.push_back(&e.term);
   for (const Event& e : p.evidence) terms.push_back(&e.term);
+  const std::vector<VarId> exogenous = relevant_exogenous(scm, terms);
+  IncrementalEvents evidence(scm, p.evidence, exogenous);
+  IncrementalEvents events(scm, p.events, exogenous);
   if constexpr (std::is_same_v<S, Rational>) {
     Integer num = 0;
     Integer den = 0;
     const Integer all = scaled_units(
-        scm, relevant_exogenous(scm, terms),
-        [&](std::span<const Value> unit, const Integer& weight) {
-          if (!holds(scm, p.evidence, unit)) return;
+        scm, exogenous,
+        [&](std::span<const Value> unit, const Integer& weight, std::size_t changed) {
+          if (!evidence.holds(unit, changed)) {
+            for (IncrementalTerm& t : events.terms) t.skip(changed);
+            return;
+          }
           den += weight;
-          if (holds(scm, p.events, unit)) num += weight;
+          if (events.holds(unit, changed)) num += weight;
         },
         max_units);
     if (p.evidence.empty()) return ratio(num, all);
@@ -259,12 +362,15 @@ S probability(const Scm& scm, const Probability& p, std::uint64_t max_units) {
   } else {
     S num(0);
     S den(0);
-    for_each_unit<S>(
-        scm, relevant_exogenous(scm, terms),
-        [&](std::span<const Value> unit, const S& weight) {
-          if (!holds(scm, p.evidence, unit)) return;
+    units<S>(
+        scm, exogenous, [](std::size_t, const Rational& q) { return from_rational<S>(q); },
+        [&](std::span<const Value> unit, const S& weight, std::size_t changed) {
+          if (!evidence.holds(unit, changed)) {
+            for (IncrementalTerm& t : events.terms) t.skip(changed);
+            return;
+          }
           den += weight;
-          if (holds(scm, p.events, unit)) num += weight;
+          if (events.holds(unit, changed)) num += weight;
         },
         max_units);
     if (p.evidence.empty()) return num;
@@ -280,15 +386,21 @@ std::vector<S> distribution(const Scm& scm, const Term& term, const std::vector<
   check_events(evidence, scm);
   std::vector<const Term*> terms{&term};
   for (const Event& e : evidence) terms.push_back(&e.term);
+  const std::vector<VarId> exogenous = relevant_exogenous(scm, terms);
+  IncrementalEvents given(scm, evidence, exogenous);
+  IncrementalTerm asked(scm, term, exogenous);
   if constexpr (std::is_same_v<S, Rational>) {
     std::vector<Integer> sums(scm.domain(term.var).size(), Integer(0));
     Integer den = 0;
     const Integer all = scaled_units(
-        scm, relevant_exogenous(scm, terms),
-        [&](std::span<const Value> unit, const Integer& weight) {
-          if (!holds(scm, evidence, unit)) return;
+        scm, exogenous,
+        [&](std::span<const Value> unit, const Integer& weight, std::size_t changed) {
+          if (!given.holds(unit, changed)) {
+            asked.skip(changed);
+            return;
+          }
           den += weight;
-          sums[evaluate(scm, term, unit)] += weight;
+          sums[asked.update(unit, changed)] += weight;
         },
         max_units);
     if (!evidence.empty() && den.is_zero()) throw ZeroProbabilityEvidence(to_string(evidence, scm));
@@ -299,12 +411,15 @@ std::vector<S> distribution(const Scm& scm, const Term& term, const std::vector<
   } else {
     std::vector<S> out(scm.domain(term.var).size(), S(0));
     S den(0);
-    for_each_unit<S>(
-        scm, relevant_exogenous(scm, terms),
-        [&](std::span<const Value> unit, const S& weight) {
-          if (!holds(scm, evidence, unit)) return;
+    units<S>(
+        scm, exogenous, [](std::size_t, const Rational& q) { return from_rational<S>(q); },
+        [&](std::span<const Value> unit, const S& weight, std::size_t changed) {
+          if (!given.holds(unit, changed)) {
+            asked.skip(changed);
+            return;
+          }
           den += weight;
-          out[evaluate(scm, term, unit)] += weight;
+          out[asked.update(unit, changed)] += weight;
         },
         max_units);
     if (evidence.empty()) return out;

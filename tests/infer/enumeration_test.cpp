@@ -105,15 +105,18 @@ TEST_F(EnumerationTest, ProbabilityAndDistribution) {
   EXPECT_THROW((void)enumeration::probability<R>(m, Probability{{{Term{y, {}}, 1}}, {}}, 1), Error);
 }
 
-// probability<Rational> and distribution<Rational> sum integer-scaled weights; the rational sums
-// of for_each_unit (the general path) must give the same fractions, on priors with zeros, one-point
-// priors, multi-valued domains and denominators that differ between variables.
+// probability<Rational> and distribution<Rational> sum integer-scaled weights and evaluate their
+// terms incrementally (only what the changed exogenous values reach); the rational sums of
+// for_each_unit with every term evaluated from scratch (the general path) must give the same
+// fractions, on priors with zeros, one-point priors, multi-valued domains, denominators that
+// differ between variables, and (the second half) terms nested three deep with up to four events
+// and three pieces of evidence.
 TEST(Enumeration, IntegerWeightsEqualRationalSums) {
   testing::Rng rng(0xC0FFEE1234ULL);
   int compared = 0;
-  for (int i = 0; i < 400; ++i) {
+  for (int i = 0; i < 800; ++i) {
     const Scm m = testing::random_scm(rng);
-    testing::QueryMaker make(rng, m);
+    testing::QueryMaker make(rng, m, i < 400 ? testing::QueryKnobs{} : testing::QueryKnobs{.max_depth = 3, .max_events = 4, .max_evidence = 3});
     const Probability p = make.probability(1 + static_cast<int>(rng.below(3)));
     std::vector<const Term*> terms;
     for (const Event& e : p.events) terms.push_back(&e.term);
@@ -144,7 +147,7 @@ TEST(Enumeration, IntegerWeightsEqualRationalSums) {
     EXPECT_EQ(enumeration::distribution<R>(m, p.events.front().term, p.evidence), dist) << testing::describe(m);
     ++compared;
   }
-  EXPECT_GE(compared, 300);
+  EXPECT_GE(compared, 600);
 }
 
 }  // namespace
