@@ -318,7 +318,7 @@ TEST(Audit, RungRecordsUseTheModelNamesForTemplates) {
   EXPECT_EQ(r.top_templates[0].answers.yes, 2U);
 }
 
-TEST(Audit, WordingBaselineInSampleAndTwoFold) {
+TEST(Audit, WordingBaselineInSampleAndCrossValidated) {
   // Templates T1 "Would {1} occur if not {2}?", T2 "Would {1} occur if {2}?", T3 "Is {1} real?".
   const AuditReport r = audit_text(jsonl({
                                        cb_record("", "Would Ab occur if not Cd?", "yes"),  // 0 T1
@@ -333,11 +333,12 @@ TEST(Audit, WordingBaselineInSampleAndTwoFold) {
   EXPECT_EQ(r.template_count, 3U);
   // In-sample: T1 -> yes (2 of 3), T2 -> no (2 of 3), T3 -> yes (1 of 1).
   EXPECT_EQ(baseline(r.yes_no, "wording").all, (Accuracy{5, 7}));
-  // Even positions scored with what odd ones teach: T1 -> yes, T2 -> no (tie 1:1, "no" first),
-  // T3 unseen -> the odd half's majority "yes": 0 right, 2 wrong, 4 right, 6 right.
-  // Odd positions scored with what even ones teach: T1 -> no (tie), T2 -> no:
-  // 1 wrong, 3 right, 5 wrong.
-  EXPECT_EQ(baseline(r.yes_no, "wording_cv2").all, (Accuracy{4, 7}));
+  // Cross-validated: record i (all of type basic) is in fold i mod 5, scored with what the other
+  // folds teach (ties to "no", the first in natural order). Fold 0 (records 0, 5): T1 1:1 -> no,
+  // T2 2 no -> no: 0 wrong, 5 wrong. Fold 1 (1, 6): T1 1:1 -> no; T3 unseen -> the type's
+  // majority there, no (3 of 5): 1 wrong, 6 wrong. Fold 2 (2): T1 2 yes -> yes: wrong. Folds 3
+  // and 4 (3, 4): T2 1:1 -> no: right, right.
+  EXPECT_EQ(baseline(r.yes_no, "wording_cv").all, (Accuracy{2, 7}));
   ASSERT_EQ(r.top_templates.size(), 3U);
   EXPECT_EQ(r.top_templates[0].text, "Would {1} occur if not {2}?");
   EXPECT_EQ(r.top_templates[1].text, "Would {1} occur if {2}?");
@@ -372,7 +373,7 @@ TEST(Audit, FactualAndDistractorBaselines) {
   std::vector<std::string> names;
   for (const auto& b : r.yes_no.baselines) names.push_back(b.name);
   EXPECT_EQ(names, (std::vector<std::string>{"majority", "majority_by_type", "negation_parity", "negation_parity_inverse",
-                                             "negation_parity_best", "wording", "wording_cv2", "factual",
+                                             "negation_parity_best", "wording", "wording_cv", "factual",
                                              "distractor:no_abduction", "distractor:conditioning"}));
   ASSERT_GE(r.yes_no.max_shortcut, 0);
   EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "distractor:no_abduction");
@@ -734,7 +735,7 @@ TEST(Audit, CounterBenchPublicSample) {
   // type's, so the wording rule scores like majority_by_type, in-sample and cross-validated.
   EXPECT_EQ(r.template_count, 3U);
   EXPECT_EQ(baseline(r.yes_no, "wording").all, (Accuracy{59, 100}));
-  EXPECT_EQ(baseline(r.yes_no, "wording_cv2").all, (Accuracy{59, 100}));
+  EXPECT_EQ(baseline(r.yes_no, "wording_cv").all, (Accuracy{59, 100}));
   ASSERT_GE(r.yes_no.max_shortcut, 0);
   EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "negation_parity");
   EXPECT_EQ(r.checked, 0U);  // no models to re-solve

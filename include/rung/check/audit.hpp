@@ -86,7 +86,7 @@ struct BaselineTable {
   /// Index in `baselines` of the highest overall accuracy (the first on ties); -1 when empty.
   int max_shortcut = -1;
   /// The same among the rules that read only the records' text and labels, with the wording
-  /// rule cross-validated (majority*, negation_parity*, wording_cv2): no solver, no in-sample
+  /// rule cross-validated (majority*, negation_parity*, wording_cv): no solver, no in-sample
   /// template fit. The distractors need a (wrong) solver; some equal the gold by construction.
   int max_text_shortcut = -1;
 };
