@@ -553,7 +553,7 @@ class Auditor {
 
   [[nodiscard]] bool listed(std::size_t size) const { return options_.max_listed == 0 || size < options_.max_listed; }
 
-  /// The record's from-text verdict (TextDecidability), counted under "all" and its type.
+  /// The record's from-text verdict (TextDecidability), counted overall and under its type.
   void text_verdict(const json& j, const std::string& answer, const std::string& type, std::size_t line, const std::string& id) {
     std::string verdict;
     std::string detail;
@@ -585,7 +585,7 @@ class Auditor {
     if (verdict.empty()) return;
     auto& t = report_.from_text;
     ++t.records;
-    ++t.by_type["all"][verdict];
+    ++t.all[verdict];
     ++t.by_type[type][verdict];
     if (verdict != "decided" && verdict != "undetermined" && verdict != "no_numbers") {
       ++t.not_decided;
@@ -736,6 +736,36 @@ class Auditor {
     return b;
   }
 
+  /// Predicts each record of `pop` with the most common answer of its cell (`key`) among the
+  /// records of the other folds, cross-validated as the learners are: 5 folds, the i-th record of
+  /// a type in fold i mod 5 (by position within the type: a generated set cycles through its
+  /// types and alternates each type's answers, so folds by position in the file, or two folds,
+  /// line up with them). A cell unseen in the other folds gets the type's most common answer there.
+  template <class Key>
+  static void cross_validated_majority(const std::vector<const Info*>& pop, Key&& key, std::vector<std::optional<std::string>>& pred) {
+    using Cell = std::decay_t<decltype(key(pop.front()))>;
+    constexpr std::size_t kFolds = 5;
+    for (std::size_t fold = 0; fold < kFolds; ++fold) {
+      std::map<Cell, std::map<std::string, std::size_t>> learned;
+      std::map<std::string, std::map<std::string, std::size_t>> learned_type;
+      for (const Info* i : pop) {
+        if (i->ordinal_in_type % kFolds == fold) continue;
+        ++learned[key(i)][i->answer.text];
+        ++learned_type[i->type][i->answer.text];
+      }
+      for (std::size_t k = 0; k < pop.size(); ++k) {
+        if (pop[k]->ordinal_in_type % kFolds != fold) continue;
+        if (auto it = learned.find(key(pop[k])); it != learned.end()) {
+          pred[k] = mode(it->second);
+        } else if (auto t = learned_type.find(pop[k]->type); t != learned_type.end()) {
+          pred[k] = mode(t->second);
+        } else {
+          pred[k].reset();
+        }
+      }
+    }
+  }
+
   template <typename InPopulation>
   BaselineTable baselines(std::string name, InPopulation in_population, bool yes_no) const {
     BaselineTable table;
@@ -789,31 +819,9 @@ class Auditor {
                                                           per_shape.size()),
                             pop, pred));
       }
-      // The same (graph, type and whether a variable is unobserved), cross-validated as the
-      // learners are (5 folds, the i-th record of a type in fold i mod 5; by position within the
-      // type because a generated set cycles through its types and alternates its answers): the
+      // The same (graph, type and whether a variable is unobserved), cross-validated: the
       // in-sample cells above are small, so their majorities fit noise.
-      auto shape = [](const Info* i) { return i->graph + "|" + i->type + (i->unobserved ? "|unobserved" : ""); };
-      constexpr std::size_t kFolds = 5;
-      for (std::size_t fold = 0; fold < kFolds; ++fold) {
-        std::map<std::string, std::map<std::string, std::size_t>> learned;
-        std::map<std::string, std::map<std::string, std::size_t>> learned_type;
-        for (const Info* i : pop) {
-          if (i->ordinal_in_type % kFolds == fold) continue;
-          ++learned[shape(i)][i->answer.text];
-          ++learned_type[i->type][i->answer.text];
-        }
-        for (std::size_t k = 0; k < pop.size(); ++k) {
-          if (pop[k]->ordinal_in_type % kFolds != fold) continue;
-          if (auto it = learned.find(shape(pop[k])); it != learned.end()) {
-            pred[k] = mode(it->second);
-          } else if (auto t = learned_type.find(pop[k]->type); t != learned_type.end()) {
-            pred[k] = mode(t->second);
-          } else {
-            pred[k].reset();
-          }
-        }
-      }
+      cross_validated_majority(pop, [](const Info* i) { return i->graph + "|" + i->type + (i->unobserved ? "|unobserved" : ""); }, pred);
       out.push_back(score("graph_shape_cv",
                           "graph_shape_unobserved, 5-fold cross-validated (the i-th record of a type is in fold i "
                           "mod 5); a cell unseen in the other folds gets the type's most common answer there",
@@ -849,29 +857,7 @@ class Auditor {
                                       "all records (in-sample)",
                                       per_template.size()),
                           pop, pred));
-      // Cross-validated as the learners are: 5 folds, the i-th record of a type in fold i mod 5
-      // (by position within the type: a generated set cycles through its types and alternates
-      // each type's answers, so folds by position in the file, or two folds, line up with them).
-      constexpr std::size_t kFolds = 5;
-      for (std::size_t fold = 0; fold < kFolds; ++fold) {
-        std::map<std::size_t, std::map<std::string, std::size_t>> learned;
-        std::map<std::string, std::map<std::string, std::size_t>> learned_type;
-        for (const Info* i : pop) {
-          if (i->ordinal_in_type % kFolds == fold) continue;
-          ++learned[i->template_id][i->answer.text];
-          ++learned_type[i->type][i->answer.text];
-        }
-        for (std::size_t k = 0; k < pop.size(); ++k) {
-          if (pop[k]->ordinal_in_type % kFolds != fold) continue;
-          if (auto it = learned.find(pop[k]->template_id); it != learned.end()) {
-            pred[k] = mode(it->second);
-          } else if (auto t = learned_type.find(pop[k]->type); t != learned_type.end()) {
-            pred[k] = mode(t->second);
-          } else {
-            pred[k].reset();
-          }
-        }
-      }
+      cross_validated_majority(pop, [](const Info* i) { return i->template_id; }, pred);
       out.push_back(score("wording_cv",
                           "the same, 5-fold cross-validated (the i-th record of a type is in fold i mod 5); a template "
                           "unseen in the other folds gets the type's most common answer there",
@@ -1195,9 +1181,9 @@ std::string to_text(const AuditReport& r) {
     // Columns: the verdicts seen, the usual ones first.
     std::vector<std::string> verdicts;
     for (const char* v : {"decided", "undetermined", "no_numbers", "may_flip", "flips"}) {
-      if (r.from_text.by_type.at("all").count(v) != 0) verdicts.emplace_back(v);
+      if (r.from_text.all.count(v) != 0) verdicts.emplace_back(v);
     }
-    for (const auto& [v, n] : r.from_text.by_type.at("all")) {
+    for (const auto& [v, n] : r.from_text.all) {
       if (std::find(verdicts.begin(), verdicts.end(), v) == verdicts.end()) verdicts.push_back(v);
     }
     std::vector<std::vector<std::string>> rows;
@@ -1211,10 +1197,8 @@ std::string to_text(const AuditReport& r) {
       for (const auto& v : verdicts) cells.push_back(std::to_string(counts.count(v) != 0 ? counts.at(v) : 0));
       rows.push_back(std::move(cells));
     };
-    row("all", r.from_text.by_type.at("all"));
-    for (const auto& [type, counts] : r.from_text.by_type) {
-      if (type != "all") row(type, counts);
-    }
+    row("all", r.from_text.all);
+    for (const auto& [type, counts] : r.from_text.by_type) row(type, counts);
     out += aligned_table(rows, "l" + std::string(rows[0].size() - 1, 'r'));
     out += fmt::format("  not decided by the shown numbers: {} of {}\n", r.from_text.not_decided, r.from_text.records);
     for (const auto& f : r.from_text.not_decided_list) out += fmt::format("    {}: {}\n", where(f.line, f.id), f.message);
@@ -1417,12 +1401,8 @@ ordered_json to_json(const AuditReport& r) {
 
   ordered_json from_text;
   from_text["records"] = r.from_text.records;
-  ordered_json verdicts_by_type = ordered_json::object();
-  if (r.from_text.records != 0) verdicts_by_type["all"] = r.from_text.by_type.at("all");
-  for (const auto& [type, verdicts] : r.from_text.by_type) {
-    if (type != "all") verdicts_by_type[type] = verdicts;
-  }
-  from_text["by_type"] = std::move(verdicts_by_type);
+  from_text["all"] = r.from_text.all;
+  from_text["by_type"] = r.from_text.by_type;
   from_text["not_decided"] = listing(r.from_text.not_decided, r.from_text.not_decided_list, [](const VerifyFailure& f) {
     ordered_json e;
     e["line"] = f.line;

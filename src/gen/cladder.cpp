@@ -133,10 +133,11 @@ Graph family_graph(const Family& f) {
   return g;
 }
 
-/// `g` with one more root, V0, placed first, whose only child is a node drawn uniformly. A
-/// variable with one child can be hidden without confounding anything: the undetermined-capable
-/// types add it to CLadder's graphs (none of which has such a variable besides its roles) so that
-/// every graph offers a hidden variable for each class (hidden_for_class).
+/// `g` with one more root, V0, placed first, with two children drawn uniformly. CLadder's graphs
+/// have few variables besides their roles, often none whose hiding leaves the query identified,
+/// or none whose hiding does not: the undetermined-capable types add V0 to them (to every family
+/// graph, whichever the item's class) so that most graphs offer a hidden variable for each class
+/// (hidden_for_class). Hiding V0 confounds its two children, which may or may not matter.
 Graph with_extra_cause(const Graph& g, Rng& rng) {
   Graph out;
   out.id = g.id;

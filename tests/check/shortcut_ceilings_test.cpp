@@ -91,7 +91,7 @@ TEST(ShortcutCeilings, Cladder) {
   // det_counterfactual items state none; the 200 undetermined ones are decided by the graph).
   EXPECT_EQ(report.from_text.records, 2400U);
   EXPECT_EQ(report.from_text.not_decided, 0U);
-  EXPECT_EQ(report.from_text.by_type.at("all").at("undetermined"), 200U);
+  EXPECT_EQ(report.from_text.all.at("undetermined"), 200U);
 }
 
 }  // namespace

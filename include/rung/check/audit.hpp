@@ -167,7 +167,8 @@ struct VerifyFailure {
 /// counted.
 struct TextDecidability {
   std::size_t records = 0;  ///< records with a verdict
-  /// type (or query_type for records without one; "all" too) -> verdict -> records
+  std::map<std::string, std::size_t> all;  ///< verdict -> records
+  /// type (or query_type for records without one) -> verdict -> records
   std::map<std::string, std::map<std::string, std::size_t>> by_type;
   std::size_t not_decided = 0;  ///< records whose verdict is flips, may_flip, unaligned or unreadable
   std::vector<VerifyFailure> not_decided_list;  ///< the first max_listed (message: verdict and value)
