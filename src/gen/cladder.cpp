@@ -692,18 +692,29 @@ bool identified_with_hidden(const Graph& g, const std::vector<std::string>& name
 /// variable is unobserved" are the same for both classes; which variable is hidden decides, as
 /// in the identification the question asks for (docs/generator.md).
 std::vector<int> hidden_for_class(const Graph& g, const Roles& roles, const std::vector<std::string>& names, const Scm& model,
-                                  const Query& query, const std::string& type, bool undetermined, Rng& rng) {
-  std::vector<int> identified;
-  std::vector<int> not_identified;
-  for (int v = 0; v < g.size(); ++v) {
-    if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z || g.children(v).empty()) continue;
-    // One child: the latent projection adds no bidirected arc, so the query stays identified.
-    if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, {v})) {
-      identified.push_back(v);
-    } else {
-      not_identified.push_back(v);
+                                  const Query& query, const std::string& type, int treated, bool undetermined, Rng& rng) {
+  // The candidates' verdicts depend on the graph, the roles and the query's form only, and the
+  // same graphs come back draw after draw: kept per thread (a pure function of the key, so
+  // nothing the items contain depends on what a thread saw before), forgotten past 1<<16 graphs.
+  thread_local std::map<std::string, std::pair<std::vector<int>, std::vector<int>>> known;
+  std::string key = fmt::format("{}|{}|{},{},{},{},{}|", type, treated, g.x, g.y, roles.c, roles.m, roles.z);
+  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
+  auto it = known.find(key);
+  if (it == known.end()) {
+    if (known.size() >= (std::size_t{1} << 16)) known.clear();
+    std::pair<std::vector<int>, std::vector<int>> verdicts;  // (identified, not identified)
+    for (int v = 0; v < g.size(); ++v) {
+      if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z || g.children(v).empty()) continue;
+      // One child: the latent projection adds no bidirected arc, so the query stays identified.
+      if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, {v})) {
+        verdicts.first.push_back(v);
+      } else {
+        verdicts.second.push_back(v);
+      }
     }
+    it = known.emplace(std::move(key), std::move(verdicts)).first;
   }
+  const auto& [identified, not_identified] = it->second;
   if (identified.empty() || not_identified.empty()) return {};
   const std::vector<int>& pool = undetermined ? not_identified : identified;
   return {pool[rng.below(pool.size())]};
@@ -1208,7 +1219,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       item.query = parse_query(formal, item.model);
       if (three_class) {
-        hidden = hidden_for_class(g, *roles, names, item.model, item.query, type, target.undetermined, rng);
+        hidden = hidden_for_class(g, *roles, names, item.model, item.query, type, treated, target.undetermined, rng);
         if (hidden.empty()) continue;  // the graph does not offer both classes
       }
       const Rational value = solve_exact(item.model, item.query);
