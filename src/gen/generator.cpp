@@ -385,7 +385,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
   auto accept = [&](std::uint64_t i, Made made) {
     if (i % variants != 0) return made;  // name variants share their structure on purpose
     int attempt = 0;
-    while (seen.contains(key_of(made.structure))) {
+    while (!seen.insert(key_of(made.structure)).second) {
       if (++attempt > kMaxRedraws) {
         throw Error(fmt::format("item {}: every draw repeats an earlier structure after {} attempts; the knobs "
                                 "allow too few distinct items for --count {}",
@@ -393,7 +393,6 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
       }
       made = make(i, attempt, true);
     }
-    seen.insert(key_of(made.structure));
     return made;
   };
 

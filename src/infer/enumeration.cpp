@@ -276,23 +276,28 @@ class IncrementalTerm {
 };
 
 /// The events' terms as IncrementalTerms, and whether they all hold in a unit.
-struct IncrementalEvents {
+class IncrementalEvents {
+ public:
   IncrementalEvents(const Scm& scm, const std::vector<Event>& events, const std::vector<VarId>& exogenous) : events_(&events) {
-    terms.reserve(events.size());
-    for (const Event& e : events) terms.emplace_back(scm, e.term, exogenous);
+    terms_.reserve(events.size());
+    for (const Event& e : events) terms_.emplace_back(scm, e.term, exogenous);
   }
   /// At the first event that fails the rest are skipped (IncrementalTerm::skip).
   bool holds(std::span<const Value> unit, std::size_t changed) {
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-      if (terms[i].update(unit, changed) == (*events_)[i].value) continue;
-      for (std::size_t j = i + 1; j < terms.size(); ++j) terms[j].skip(changed);
+    for (std::size_t i = 0; i < terms_.size(); ++i) {
+      if (terms_[i].update(unit, changed) == (*events_)[i].value) continue;
+      skip(changed, i + 1);
       return false;
     }
     return true;
   }
-  std::vector<IncrementalTerm> terms;
+  /// A unit not evaluated for the terms from `first` on.
+  void skip(std::size_t changed, std::size_t first = 0) {
+    for (std::size_t j = first; j < terms_.size(); ++j) terms_[j].skip(changed);
+  }
 
  private:
+  std::vector<IncrementalTerm> terms_;
   const std::vector<Event>* events_;
 };
 
@@ -349,7 +354,7 @@ S probability(const Scm& scm, const Probability& p, std::uint64_t max_units) {
         scm, exogenous,
         [&](std::span<const Value> unit, const Integer& weight, std::size_t changed) {
           if (!evidence.holds(unit, changed)) {
-            for (IncrementalTerm& t : events.terms) t.skip(changed);
+            events.skip(changed);
             return;
           }
           den += weight;
@@ -366,7 +371,7 @@ S probability(const Scm& scm, const Probability& p, std::uint64_t max_units) {
         scm, exogenous, [](std::size_t, const Rational& q) { return from_rational<S>(q); },
         [&](std::span<const Value> unit, const S& weight, std::size_t changed) {
           if (!evidence.holds(unit, changed)) {
-            for (IncrementalTerm& t : events.terms) t.skip(changed);
+            events.skip(changed);
             return;
           }
           den += weight;
