@@ -73,11 +73,11 @@ const json* field_or_meta(const json& record, std::string_view key) {
 
 // ---- answers ------------------------------------------------------------------------------------
 
-enum class AnswerKind { yes, no, undetermined, numeric, other };
+enum class AnswerKind { yes, no, undetermined, numeric, interval, other };
 
 struct Label {
   AnswerKind kind = AnswerKind::other;
-  std::string text;  ///< "yes"/"no"/"undetermined", the reduced fraction, or the trimmed text
+  std::string text;  ///< "yes"/"no"/"undetermined", the reduced fraction, "[a, b]" of two, or the trimmed text
 };
 
 Label classify(std::string_view raw) {
@@ -87,6 +87,7 @@ Label classify(std::string_view raw) {
   if (l == "no") return {AnswerKind::no, l};
   if (l == "undetermined") return {AnswerKind::undetermined, l};
   if (auto r = try_parse_rational(t)) return {AnswerKind::numeric, to_string(*r)};
+  if (auto i = try_parse_interval(t)) return {AnswerKind::interval, interval_string(i->first, i->second)};
   return {AnswerKind::other, std::string(t)};
 }
 
@@ -99,6 +100,7 @@ void add_to(AnswerBalance& b, AnswerKind k) {
     case AnswerKind::no: ++b.no; break;
     case AnswerKind::undetermined: ++b.undetermined; break;
     case AnswerKind::numeric: ++b.numeric; break;
+    case AnswerKind::interval: ++b.interval; break;
     case AnswerKind::other: ++b.other; break;
   }
 }
@@ -145,6 +147,8 @@ struct Task {
   /// must not be identifiable from the observed variables (the model's minus `hidden`).
   bool undetermined = false;
   std::vector<std::string> hidden;
+  /// `identification.bounds`: the exact bounds of a query the observed variables do not identify.
+  std::optional<std::pair<Rational, Rational>> bounds;
 };
 
 struct TaskResult {
@@ -219,8 +223,18 @@ TaskResult verify(const Task& t) {
   }
   const Label answer = classify(t.answer);
   if (t.undetermined) {
-    // Re-checked by identification: the query on the observed variables the text names.
-    if (answer.text != "undetermined") mismatch("answer", t.answer, "undetermined");
+    // Re-checked by identification: the query on the observed variables the text names. The
+    // answer is "undetermined", or an interval (a question that asks for the bounds), and the
+    // record's exact bounds must hold the model's value.
+    if (answer.kind == AnswerKind::interval) {
+      if (!t.bounds) {
+        mismatch("identification.bounds", "(none)", "the bounds of an interval answer");
+      } else if (value < t.bounds->first || value > t.bounds->second) {
+        mismatch("identification.bounds", interval_string(t.bounds->first, t.bounds->second), fmt::format("an interval that holds the value {}", to_string(value)));
+      }
+    } else if (answer.text != "undetermined") {
+      mismatch("answer", t.answer, "undetermined");
+    }
     try {
       std::vector<VarId> hidden;
       for (const auto& h : t.hidden) {
@@ -494,6 +508,14 @@ class Auditor {
             if (h.is_string()) task.hidden.push_back(h.get<std::string>());
           }
         }
+        if (const json* b = member(*ident, "bounds"); b && b->is_object()) {
+          auto end = [&](const char* key) -> std::optional<Rational> {
+            const json* e = member(*b, key);
+            auto f = scalar_text(e && e->is_object() ? member(*e, "fraction") : e);
+            return f ? try_parse_rational(trim(*f)) : std::nullopt;
+          };
+          if (auto lo = end("lower"), hi = end("upper"); lo && hi) task.bounds.emplace(*lo, *hi);
+        }
       }
       pending_.push_back(std::move(task));
     }
@@ -560,7 +582,26 @@ class Auditor {
     if (const json* identification = member(j, "identification"); identification != nullptr && identification->is_object()) {
       const json* identifiable = member(*identification, "identifiable");
       const json* from_text = member(*identification, "value_from_text");
-      if (identifiable != nullptr && identifiable->is_boolean() && !identifiable->get<bool>()) {
+      const json* from_text_bounds = member(*identification, "bounds_from_text");
+      if (identifiable != nullptr && identifiable->is_boolean() && !identifiable->get<bool>() && from_text_bounds != nullptr) {
+        // A question that asks for the bounds: decided when the bounds the shown numbers give are
+        // the answer.
+        auto end = [&](const char* key) -> std::optional<Rational> {
+          const json* e = from_text_bounds->is_object() ? member(*from_text_bounds, key) : nullptr;
+          auto f = scalar_text(e && e->is_object() ? member(*e, "fraction") : e);
+          return f ? try_parse_rational(trim(*f)) : std::nullopt;
+        };
+        const auto lo = end("lower");
+        const auto hi = end("upper");
+        const auto stated = try_parse_interval(answer);
+        if (!lo || !hi || !stated) {
+          verdict = "unreadable";
+          detail = "no bounds_from_text.lower/upper, or an answer that is not an interval";
+        } else {
+          verdict = *stated == std::pair{*lo, *hi} ? "decided" : "flips";
+          if (verdict == "flips") detail = fmt::format("the shown numbers give {}, the answer is {}", interval_string(*lo, *hi), answer);
+        }
+      } else if (identifiable != nullptr && identifiable->is_boolean() && !identifiable->get<bool>()) {
         verdict = "undetermined";
       } else if (from_text != nullptr) {
         const auto decision = scalar_text(member(j, "decision"));
@@ -1135,6 +1176,7 @@ std::string to_text(const AuditReport& r) {
     std::vector<std::string> header{"type", "records", "yes", "no"};
     if (a.undetermined > 0) header.emplace_back("undetermined");
     if (a.numeric > 0) header.emplace_back("numeric");
+    if (a.interval > 0) header.emplace_back("interval");
     if (a.other > 0) header.emplace_back("other");
     header.emplace_back("yes share");
     rows.push_back(header);
@@ -1142,6 +1184,7 @@ std::string to_text(const AuditReport& r) {
       std::vector<std::string> cells{name, std::to_string(b.records), std::to_string(b.yes), std::to_string(b.no)};
       if (a.undetermined > 0) cells.push_back(std::to_string(b.undetermined));
       if (a.numeric > 0) cells.push_back(std::to_string(b.numeric));
+      if (a.interval > 0) cells.push_back(std::to_string(b.interval));
       if (a.other > 0) cells.push_back(std::to_string(b.other));
       cells.push_back(b.yes + b.no == 0 ? "-" : percent(b.yes_share()));
       rows.push_back(std::move(cells));
@@ -1270,6 +1313,7 @@ ordered_json json_of(const AnswerBalance& b) {
   j["no"] = b.no;
   j["undetermined"] = b.undetermined;
   j["numeric"] = b.numeric;
+  j["interval"] = b.interval;
   j["other"] = b.other;
   j["yes_share"] = b.yes_share();
   return j;

@@ -22,11 +22,13 @@ namespace {
 
 constexpr std::string_view kNone = "(none)";
 
-/// "yes"/"no"/"undetermined" (any case) or a reduced fraction; nullopt for anything else.
+/// "yes"/"no"/"undetermined" (any case), a reduced fraction or an interval "[a, b]" of reduced
+/// fractions; nullopt for anything else.
 std::optional<std::string> label_of(std::string_view text) {
   const std::string l = lower(trim(text));
   if (l == "yes" || l == "no" || l == "undetermined") return l;
   if (auto r = try_parse_rational(trim(text))) return to_string(*r);
+  if (auto i = try_parse_interval(text)) return interval_string(i->first, i->second);
   return std::nullopt;
 }
 
@@ -56,11 +58,15 @@ GoldItem gold_item(const json& record) {
   if (!answer_text) throw Error(fmt::format("record {}: no \"answer\" (a string)", item.id));
   auto label = label_of(*answer_text);
   if (!label) {
-    throw Error(fmt::format("record {}: answer '{}' is neither yes, no, undetermined nor a number", item.id,
-                            one_line(*answer_text)));
+    throw Error(fmt::format("record {}: answer '{}' is neither yes, no, undetermined, a number nor an interval [a, b]",
+                            item.id, one_line(*answer_text)));
   }
   item.answer = *label;
-  if (item.answer != "yes" && item.answer != "no" && item.answer != "undetermined") {
+  if (auto i = try_parse_interval(item.answer)) {
+    item.kind = AnswerKind::interval;
+    item.value = i->first;
+    item.upper = i->second;
+  } else if (item.answer != "yes" && item.answer != "no" && item.answer != "undetermined") {
     item.kind = AnswerKind::numeric;
     item.value = parse_rational(item.answer);
   }
@@ -70,6 +76,15 @@ GoldItem gold_item(const json& record) {
       GoldItem::Distractor d;
       d.procedure = procedure;
       if (auto a = scalar_text(member(entry, "answer"))) d.answer = label_of(*a);
+      if (item.kind == AnswerKind::interval && d.answer) {
+        // A procedure's answer to an interval question: an interval, or a single number.
+        if (auto i = try_parse_interval(*d.answer)) {
+          d.value = i->first;
+          d.upper = i->second;
+        } else {
+          d.value = try_parse_rational(*d.answer);
+        }
+      }
       if (item.kind == AnswerKind::numeric) {
         // The exact value, from value.fraction (or a bare value string), else from the answer.
         const json* v = member(entry, "value");
@@ -141,6 +156,33 @@ Verdict Checker::check(const GoldItem& item, std::string_view response) const {
     v.outcome = Outcome::wrong;
     for (const auto& d : item.distractors) {
       if (d.answer == said) v.matched.push_back(d.procedure);
+    }
+    return v;
+  }
+  if (item.kind == AnswerKind::interval) {
+    if (a.commitment == Commitment::undetermined) {
+      for (const auto& d : item.distractors) {
+        if (d.answer == "undetermined") v.matched.push_back(d.procedure);
+      }
+      return v;  // unanswered
+    }
+    if (!a.value || !item.value || !item.upper) return v;
+    if (a.commitment == Commitment::interval && a.upper) {
+      if (within(*a.value, *item.value, options_.tolerance) && within(*a.upper, *item.upper, options_.tolerance)) {
+        v.outcome = Outcome::correct;
+        v.exact = *a.value == *item.value && *a.upper == *item.upper;
+        return v;
+      }
+    } else if (a.commitment != Commitment::number) {
+      return v;
+    }
+    // A wrong interval, or a single number where an interval is asked.
+    v.outcome = Outcome::wrong;
+    for (const auto& d : item.distractors) {
+      if (!d.value || d.upper.has_value() != a.upper.has_value()) continue;
+      if (within(*a.value, *d.value, options_.tolerance) && (!a.upper || within(*a.upper, *d.upper, options_.tolerance))) {
+        v.matched.push_back(d.procedure);
+      }
     }
     return v;
   }
@@ -328,8 +370,9 @@ class Scorer {
       const Verdict& v = iv.verdict;
 
       report_.all.add(v.outcome);
-      ++(r.item.kind == AnswerKind::numeric ? report_.numeric_items : report_.yes_no_items);
-      if (r.item.kind == AnswerKind::numeric && v.exact) ++report_.exact;
+      const bool numeric = r.item.kind != AnswerKind::yes_no;
+      ++(numeric ? report_.numeric_items : report_.yes_no_items);
+      if (numeric && v.exact) ++report_.exact;
       ++report_.extracted[std::string(to_string(v.extracted.commitment))];
       for (const auto& [field, value] : r.item.groups) {
         if (std::find(group_fields.begin(), group_fields.end(), field) == group_fields.end())
@@ -424,6 +467,11 @@ class Scorer {
   [[nodiscard]] bool trap_of(const GoldItem& item, const GoldItem::Distractor& d) const {
     if (item.kind == AnswerKind::numeric) {
       return d.value && item.value && !within(*d.value, *item.value, options_.tolerance);
+    }
+    if (item.kind == AnswerKind::interval) {
+      // A point, or an interval other than the gold one.
+      return d.value && item.value && item.upper &&
+             (!d.upper || !within(*d.value, *item.value, options_.tolerance) || !within(*d.upper, *item.upper, options_.tolerance));
     }
     return d.answer && (*d.answer == "yes" || *d.answer == "no") && *d.answer != item.answer;
   }
@@ -648,7 +696,7 @@ std::string to_text(const CheckReport& r) {
   const std::string responses = r.responses_file.empty() ? "responses" : r.responses_file;
   out += fmt::format("Check: {} against {}\n", responses, dataset);
   out += fmt::format("  {} records, {} responses, {} scored ({} yes/no, {} numeric)\n", r.records, r.responses,
-                     r.all.items, r.yes_no_items, r.numeric_items);
+                     r.all.items, r.yes_no_items, r.numeric_items);  // numeric: numbers and intervals
   out += fmt::format(
       "  {} malformed lines, {} records without a response, {} responses without a record, {} "
       "repeated ids\n",
@@ -656,10 +704,10 @@ std::string to_text(const CheckReport& r) {
   if (r.numeric_items > 0) {
     std::size_t numeric_correct = 0;
     for (const auto& i : r.items) {
-      if (i.verdict.outcome == Outcome::correct && i.verdict.extracted.commitment == Commitment::number)
-        ++numeric_correct;
+      const Commitment c = i.verdict.extracted.commitment;
+      if (i.verdict.outcome == Outcome::correct && (c == Commitment::number || c == Commitment::interval)) ++numeric_correct;
     }
-    out += fmt::format("  numeric answers are correct within {} of the exact value; {} of the {} correct are exact\n",
+    out += fmt::format("  numeric answers (and both ends of an interval) are correct within {} of the exact value; {} of the {} correct are exact\n",
                        tolerance_text(r.tolerance), r.exact, numeric_correct);
   }
 

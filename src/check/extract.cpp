@@ -1,3 +1,5 @@
+// One file (past ~800 lines): the lexer, the cue-word sets and the readers of yes/no words,
+// numbers and intervals share the private Token and Candidate types that nothing else needs.
 #include "rung/check/extract.hpp"
 
 #include "rung/core/text.hpp"
@@ -49,11 +51,11 @@ struct Mapped {
   std::string_view utf8;
   std::string_view canonical;
 };
-constexpr std::array<Mapped, 22> kMapped{{
+constexpr std::array<Mapped, 24> kMapped{{
     {"\u2014", "-"},  {"\u2013", "-"},  {"\u2212", "-"},  {"\u2248", "~"},   {"\u2243", "~"},  {"\u223C", "~"},
     {"\u00D7", "*"},  {"\u00B7", "*"},  {"\u22C5", "*"},  {"\u2026", "..."}, {"\u201C", "\""}, {"\u201D", "\""},
     {"\u201E", "\""}, {"\u00AB", "\""}, {"\u00BB", "\""}, {"\u2192", ":"},   {"\u21D2", ":"},  {"\u27F9", ":"},
-    {"\u00A0", ""},   {"\u2009", ""},   {"\u2260", "<"},  {"\u2018", "'"},
+    {"\u00A0", ""},   {"\u2009", ""},   {"\u2260", "<"},  {"\u2018", "'"},   {"\u2264", "<"},  {"\u2265", ">"},
 }};
 
 class Lexer {
@@ -305,6 +307,21 @@ class Lexer {
           auto n = plain_number(num->first);
           auto d = plain_number(den->first);
           if (n && d && *d != 0) {
+            // "-\frac{3}{10}": a minus sign glued to the fraction (not after an operand) is its sign.
+            const Token* minus = last();
+            const Token* before = tokens_.size() >= 2 ? &tokens_[tokens_.size() - 2] : nullptr;
+            const bool sign = minus != nullptr && minus->kind == Tok::punct && minus->text == "-" && minus->end == b &&
+                              (before == nullptr || !(before->kind == Tok::number || before->text == ")" || before->text == "]"));
+            if (sign) {
+              Token& t = tokens_.back();  // the minus becomes the number, keeping its place and marks
+              t.kind = Tok::number;
+              t.text = std::string(s_.substr(t.begin, den->second - t.begin));
+              t.end = den->second;
+              t.value = -(*n / *d);
+              t.fraction = true;
+              i_ = den->second;
+              return;
+            }
             push(Tok::number, std::string(s_.substr(b, den->second - b)), b, den->second);
             tokens_.back().value = *n / *d;
             tokens_.back().fraction = true;
@@ -590,6 +607,7 @@ struct Candidate {
   std::size_t first = 0;  ///< first token of the evidence
   std::size_t last = 0;   ///< last token of the answer (its position decides ties)
   std::optional<Rational> value{};
+  std::optional<Rational> upper{};  ///< intervals: the upper end (value is the lower)
   bool approximate = false;
 };
 
@@ -1060,6 +1078,94 @@ void number_candidates(std::vector<Token>& ts, std::vector<Candidate>& out) {
   }
 }
 
+// ---- intervals --------------------------------------------------------------------------------------
+
+/// A comparison sign: the lexer writes <, >, ≤, ≥, \le, \ge (and ≠, which cannot join a chain of
+/// bounds) as "<" or ">"; an "=" right after it ("<=") belongs to it. Returns the index after it.
+std::optional<std::size_t> comparison(const std::vector<Token>& ts, std::size_t k) {
+  if (k >= ts.size() || ts[k].newline_before || !is_punct(ts[k], {"<", ">"})) return std::nullopt;
+  if (k + 1 < ts.size() && !ts[k + 1].space_before && ts[k + 1].text == "=") return k + 2;
+  return k + 1;
+}
+
+/// An interval answer on one line: [a, b], (a, b), [a; b], [a to b], "between a and b", "from a
+/// to b", or a <= ... <= b (at most 40 tokens between the signs, no number outside brackets). Its two numbers
+/// are marked excluded so that they are not also read as single numbers. The ends are put in
+/// order; their strength is the strongest cue of the opening token or either number.
+void interval_candidates(std::vector<Token>& ts, std::vector<Candidate>& out) {
+  const std::vector<int> bold = bold_content(ts, true);
+  auto number_at = [&](std::size_t k) {
+    return k < ts.size() && ts[k].kind == Tok::number && !ts[k].newline_before;
+  };
+  auto same_line = [&](std::size_t a, std::size_t b) {
+    for (std::size_t k = a + 1; k <= b; ++k) {
+      if (ts[k].newline_before) return false;
+    }
+    return true;
+  };
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    std::optional<std::size_t> lo;
+    std::optional<std::size_t> hi;
+    std::size_t last = i;
+    const Token& t = ts[i];
+    if (is_punct(t, {"[", "("}) && number_at(i + 1) && i + 4 < ts.size()) {
+      // [a, b] / (a, b) / [a; b] / [a to b]
+      const Token& sep = ts[i + 2];
+      const bool separator = is_punct(sep, {",", ";"}) || is_word(sep, {"to"});
+      if (separator && number_at(i + 3) && is_punct(ts[i + 4], {"]", ")"}) && same_line(i, i + 4)) {
+        lo = i + 1;
+        hi = i + 3;
+        last = i + 4;
+      }
+    } else if (is_word(t, {"between", "from"}) && number_at(i + 1) && i + 3 < ts.size() &&
+               is_word(ts[i + 2], {t.text == "between" ? "and" : "to"}) && number_at(i + 3) && same_line(i, i + 3)) {
+      lo = i + 1;
+      hi = i + 3;
+      last = i + 3;
+    } else if (t.kind == Tok::number && !t.excluded) {
+      // a <= ... <= b
+      if (auto after = comparison(ts, i + 1)) {
+        int depth = 0;  // numbers inside brackets are arguments: P(Y=1 | do(X=1))
+        for (std::size_t k = *after, n = 0; k < ts.size() && n < 40 && !ts[k].newline_before; ++k, ++n) {
+          if (is_punct(ts[k], {"(", "["})) ++depth;
+          if (is_punct(ts[k], {")", "]"}) && --depth < 0) break;
+          if (depth > 0) continue;
+          if (ts[k].kind == Tok::number) break;
+          if (auto second = comparison(ts, k); second && k > *after && number_at(*second)) {
+            lo = i;
+            hi = *second;
+            last = *second;
+            break;
+          }
+        }
+      }
+    }
+    if (!lo || ts[*lo].excluded || ts[*hi].excluded) continue;
+    Candidate c;
+    c.commitment = Commitment::interval;
+    c.strength = Strength::clause;
+    c.first = i;
+    c.last = last;
+    for (std::size_t k : {i, *lo, *hi}) {
+      if (ts[k].box >= 0) c.strength = Strength::final_answer;
+      if (bold_alone(ts, k, bold)) c.strength = stronger(c.strength, Strength::answer);
+    }
+    if (auto [s, at] = marker(ts, i, true); s != Strength::none) {
+      if (static_cast<int>(s) > static_cast<int>(c.strength)) c.first = at;
+      c.strength = stronger(c.strength, s);
+    }
+    const Rational& a = ts[*lo].value;
+    const Rational& b = ts[*hi].value;
+    c.value = a <= b ? a : b;
+    c.upper = a <= b ? b : a;
+    c.approximate = stated_approximately(ts, i) || stated_approximately(ts, *lo) || stated_approximately(ts, *hi);
+    ts[*lo].excluded = true;
+    ts[*hi].excluded = true;
+    out.push_back(c);
+    i = last;
+  }
+}
+
 /// Valid UTF-8 on one line, whitespace collapsed, at most about 80 characters (the end kept).
 std::string evidence_text(std::string_view s) {
   std::string out;
@@ -1123,7 +1229,8 @@ ExtractedAnswer extract_answer(std::string_view response, AnswerKind kind) {
   response = after_reasoning(response);
   std::vector<Token> ts = Lexer(response).run();
   std::vector<Candidate> candidates;
-  const bool numeric = kind == AnswerKind::numeric;
+  const bool numeric = kind != AnswerKind::yes_no;
+  if (kind == AnswerKind::interval) interval_candidates(ts, candidates);  // first: its numbers are taken
   if (numeric) {
     number_candidates(ts, candidates);
   } else {
@@ -1143,6 +1250,7 @@ ExtractedAnswer extract_answer(std::string_view response, AnswerKind kind) {
   a.commitment = best->commitment;
   a.strength = best->strength;
   a.value = best->value;
+  a.upper = best->upper;
   a.approximate = best->approximate;
   const std::size_t b = ts[best->first].begin;
   const std::size_t e = ts[best->last].end;
@@ -1157,6 +1265,7 @@ std::string_view to_string(Commitment c) noexcept {
     case Commitment::no: return "no";
     case Commitment::undetermined: return "undetermined";
     case Commitment::number: return "number";
+    case Commitment::interval: return "interval";
   }
   return "none";
 }
@@ -1179,6 +1288,12 @@ std::string to_string(const ExtractedAnswer& a) {
       // Appended rather than `"~" + to_string(...)`, which GCC 12 flags with a false -Wrestrict.
       std::string text = a.approximate ? "~" : "";
       text += to_string(*a.value);
+      return text;
+    }
+    case Commitment::interval: {
+      if (!a.value || !a.upper) return "(none)";
+      std::string text = a.approximate ? "~" : "";
+      text += interval_string(*a.value, *a.upper);
       return text;
     }
     default: return std::string(to_string(a.commitment));

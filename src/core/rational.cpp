@@ -146,4 +146,25 @@ std::string to_decimal(const Rational& value, int digits) {
   return out;
 }
 
+std::optional<std::pair<Rational, Rational>> try_parse_interval(std::string_view text) {
+  auto trimmed = [](std::string_view t) {
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    return t;
+  };
+  text = trimmed(text);
+  if (text.size() < 5 || text.front() != '[' || text.back() != ']') return std::nullopt;
+  text = text.substr(1, text.size() - 2);
+  const std::size_t comma = text.find(',');
+  if (comma == std::string_view::npos) return std::nullopt;
+  auto a = try_parse_rational(trimmed(text.substr(0, comma)));
+  auto b = try_parse_rational(trimmed(text.substr(comma + 1)));
+  if (!a || !b || *b < *a) return std::nullopt;
+  return std::pair{*a, *b};
+}
+
+std::string interval_string(const Rational& lower, const Rational& upper) {
+  return "[" + to_string(lower) + ", " + to_string(upper) + "]";
+}
+
 }  // namespace rung

@@ -134,6 +134,42 @@ TEST(CheckerVerdict, NumericToleranceAndDistractors) {
   EXPECT_THROW(Checker({.tolerance = Rational(-1, 10)}), UsageError);
 }
 
+TEST(CheckerVerdict, IntervalEndsWithinToleranceAndPointDistractors) {
+  const GoldItem item = gold_item(Json::parse(R"({"id": "b1", "answer": "[-3/10, 9/20]",
+      "value": {"fraction": "1/10", "decimal": "0.1"},
+      "distractors": {"assume_identifiable": {"answer": "1/4", "value": {"fraction": "1/4", "decimal": "0.25"}},
+                      "natural_bounds": {"answer": "[-2/5, 3/5]"}}})"));
+  EXPECT_EQ(item.kind, AnswerKind::interval);
+  EXPECT_EQ(item.answer, "[-3/10, 9/20]");
+  EXPECT_EQ(*item.value, Rational(-3, 10));
+  EXPECT_EQ(*item.upper, Rational(9, 20));
+  ASSERT_EQ(item.distractors.size(), 2U);
+  EXPECT_EQ(*item.distractors[0].value, Rational(1, 4));
+  EXPECT_FALSE(item.distractors[0].upper);
+  EXPECT_EQ(*item.distractors[1].upper, Rational(3, 5));
+
+  const Checker checker;  // tolerance 1/200, on each end
+  Verdict v = checker.check(item, "Final answer: [-0.3, 0.45]");
+  EXPECT_EQ(v.outcome, Outcome::correct);
+  EXPECT_TRUE(v.exact);
+  v = checker.check(item, "between -0.304 and 0.45");
+  EXPECT_EQ(v.outcome, Outcome::correct);
+  EXPECT_FALSE(v.exact);
+  v = checker.check(item, "[-0.3, 0.46]");  // one end off
+  EXPECT_EQ(v.outcome, Outcome::wrong);
+  EXPECT_TRUE(v.matched.empty());
+  v = checker.check(item, "The ATE is 0.25.");  // a point where an interval is asked
+  EXPECT_EQ(v.outcome, Outcome::wrong);
+  EXPECT_EQ(v.matched, std::vector<std::string>{"assume_identifiable"});
+  v = checker.check(item, "The answer is [-0.4, 0.6].");
+  EXPECT_EQ(v.matched, std::vector<std::string>{"natural_bounds"});
+  EXPECT_EQ(checker.check(item, "It cannot be determined.").outcome, Outcome::unanswered);
+  // An interval answer is well formed or refused: ends out of order, or not numbers.
+  EXPECT_THROW((void)gold_item(Json::parse(R"({"id": "x", "answer": "[1/2, 1/4]"})")), Error);
+  EXPECT_THROW((void)gold_item(Json::parse(R"({"id": "x", "answer": "[a, 1]"})")), Error);
+  EXPECT_EQ(gold_item(Json::parse(R"({"id": "x", "answer": "[0.5,0.75]"})")).answer, "[1/2, 3/4]");
+}
+
 // ---- reading records and responses -----------------------------------------------------------------
 
 TEST(CheckerGoldItem, ReadsRungAndCounterBenchRecords) {

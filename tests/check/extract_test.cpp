@@ -402,9 +402,55 @@ const std::vector<Case> kNumeric = {
     {"Step 1: compute P(U=1|E) = 2/3\nStep 2: P(Y=1) = 2/3 * 1/2 = 1/3\nFinal: 1/3", "1/3"},
     {"1. P(X=1) = 0.5\n2. P(Y=1|X=1) = 0.7\n3. Answer: 0.35", "7/20"},
     {"I would estimate the probability at around 0.4, but the exact value is 0.35.", "7/20"},
+    {"The effect is $-\\frac{1}{4}$.", "-1/4"},
+    {"The effect is $1 -\\frac{1}{4}$, that is 0.75.", "3/4"},
+};
+
+// ---- intervals: the corpus ------------------------------------------------------------------------
+
+const std::vector<Case> kInterval = {
+    {"[-0.1, 0.35]", "[-1/10, 7/20]"},
+    {"The tightest interval is [-0.1, 0.35].", "[-1/10, 7/20]"},
+    {"Final answer: (0.2, 0.5)", "[1/5, 1/2]"},
+    {"The ATE lies in [0.2; 0.5].", "[1/5, 1/2]"},
+    {"The bounds are [0.2 to 0.5]", "[1/5, 1/2]"},
+    {"It lies between 0.2 and 0.5.", "[1/5, 1/2]"},
+    {"The effect ranges from -0.3 to 0.45.", "[-3/10, 9/20]"},
+    {"So -0.3 <= ATE <= 0.45.", "[-3/10, 9/20]"},
+    {"-0.3 ≤ P(Y=1 | do(X=1)) - P(Y=1 | do(X=0)) ≤ 0.45", "[-3/10, 9/20]"},
+    {"$-\\frac{3}{10} \\le \\text{ATE} \\le \\frac{9}{20}$", "[-3/10, 9/20]"},
+    {"\\boxed{[-0.3, 0.45]}", "[-3/10, 9/20]"},
+    {"**[-30%, 45%]**", "[-3/10, 9/20]"},
+    {"[0.45, -0.3]", "[-3/10, 9/20]"},  // ends put in order
+    {"roughly [0.2, 0.5]", "~[1/5, 1/2]"},
+    {"The answer is [0.2, 0.5], not the trivial [0, 1].", "[1/5, 1/2]"},
+    {"The interval is [0.2, 0.5], not the trivial [0, 1].\nFinal answer: [0.2, 0.5]", "[1/5, 1/2]"},
+    {"Ignoring the confounder the effect would be 0.25; the answer is [0.1, 0.4].", "[1/10, 2/5]"},
+    {"The ATE is 0.25.", "1/4"},  // a single number: read, and scored as wrong
+    {"It cannot be determined from the data.", "undetermined"},
+    {"Let me look at the graph first.", "(none)"},
 };
 
 std::string extracted(const Case& c, AnswerKind kind) { return to_string(extract_answer(c.response, kind)); }
+
+TEST(ExtractCorpus, Interval) {
+  for (const auto& c : kInterval) {
+    EXPECT_EQ(extracted(c, AnswerKind::interval), c.expected) << "response: " << c.response;
+  }
+}
+
+TEST(ExtractAnswer, IntervalsAreReadOnlyForIntervalQuestions) {
+  // For a numeric question the ends of an interval are a range, not an answer.
+  EXPECT_EQ(to_string(extract_answer("It lies between 0.2 and 0.5.", AnswerKind::numeric)), "(none)");
+  const ExtractedAnswer a = extract_answer("Answer: [-0.1, 0.35]", AnswerKind::interval);
+  EXPECT_EQ(a.commitment, Commitment::interval);
+  EXPECT_EQ(a.strength, Strength::answer);
+  EXPECT_EQ(*a.value, Rational(-1, 10));
+  EXPECT_EQ(*a.upper, Rational(7, 20));
+  EXPECT_EQ(a.evidence, "Answer: [-0.1, 0.35]");
+  EXPECT_TRUE(a.answered());
+  EXPECT_EQ(to_string(Commitment::interval), "interval");
+}
 
 TEST(ExtractCorpus, YesNo) {
   for (const auto& c : kYesNo) {

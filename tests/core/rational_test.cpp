@@ -34,6 +34,18 @@ TEST(Rational, RejectsMalformedNumbers) {
   EXPECT_THROW((void)parse_rational("1/0"), Error);
 }
 
+TEST(Rational, ParsesAndPrintsIntervals) {
+  const auto i = try_parse_interval(" [-0.3, 9/20] ");
+  ASSERT_TRUE(i);
+  EXPECT_EQ(i->first, Rational(-3, 10));
+  EXPECT_EQ(i->second, Rational(9, 20));
+  EXPECT_EQ(interval_string(i->first, i->second), "[-3/10, 9/20]");
+  EXPECT_TRUE(try_parse_interval("[1/2,1/2]"));
+  for (const char* bad : {"[1/2, 1/4]", "[a, 1]", "[1, 2", "1, 2]", "[1 2]", "[]", "[1, 2, 3]", "(1, 2)"}) {
+    EXPECT_FALSE(try_parse_interval(bad)) << bad;
+  }
+}
+
 TEST(Rational, PrintsReducedFractions) {
   EXPECT_EQ(to_string(Rational(14, 40)), "7/20");
   EXPECT_EQ(to_string(Rational(0)), "0");

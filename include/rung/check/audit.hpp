@@ -100,6 +100,7 @@ struct AnswerBalance {
   std::size_t undetermined = 0;
   std::size_t numeric = 0;
   std::size_t other = 0;
+  std::size_t interval = 0;  ///< "[a, b]": a question that asks for the bounds of a query
   /// yes / (yes + no); 0 when there are neither.
   [[nodiscard]] double yes_share() const noexcept;
   friend bool operator==(const AnswerBalance&, const AnswerBalance&) = default;

@@ -22,6 +22,9 @@
 ///   no answer, or "cannot be determined" for a yes/no item, is unanswered;
 /// - numeric items: correct iff |answer - gold| <= tolerance (exact rationals; 0 = exact match
 ///   only); `exact` tells whether it was equal;
+/// - interval items (answer "[a, b]"): correct iff the response gives an interval whose two ends
+///   are each within the tolerance of the gold ends; a single number is wrong (and matches the
+///   distractors whose answer is that number);
 /// - accuracy = correct / items scored: unanswered items count as not correct.
 /// Malformed lines, duplicate ids and ids found in only one file are reported, never dropped
 /// silently; they never stop the check.
@@ -48,15 +51,18 @@ struct GoldItem {
   struct Distractor {
     std::string procedure;
     std::optional<std::string> answer{};  ///< "yes", "no", "undetermined" or a reduced fraction; nullopt: undefined
-    std::optional<Rational> value{};      ///< numeric items: the procedure's exact value
+    std::optional<Rational> value{};      ///< numeric items: the procedure's exact value; interval items: its lower end or its number
+    std::optional<Rational> upper{};      ///< interval items: the upper end of the procedure's interval (none for a number)
     friend bool operator==(const Distractor&, const Distractor&) = default;
   };
 
   std::string id;
   AnswerKind kind = AnswerKind::yes_no;
-  /// "yes", "no", "undetermined", or the reduced fraction of a numeric answer ("7/20").
+  /// "yes", "no", "undetermined", the reduced fraction of a numeric answer ("7/20"), or an
+  /// interval of them ("[-1/10, 7/20]").
   std::string answer;
-  std::optional<Rational> value{};        ///< numeric items: the exact answer
+  std::optional<Rational> value{};        ///< numeric items: the exact answer; interval items: its lower end
+  std::optional<Rational> upper{};        ///< interval items: the upper end
   std::vector<Distractor> distractors{};  ///< in the record's order
   /// The record's ("type", "basic"), ("rung", "3"), ("query_type", ...), ("difficulty.level", "2"),
   /// for the fields it has (rung and query_type are also read from `meta`).
@@ -171,8 +177,8 @@ struct CheckReport {
   std::size_t records = 0;        ///< dataset records read
   std::size_t responses = 0;      ///< responses read
   std::size_t yes_no_items = 0;   ///< scored items with a yes/no answer
-  std::size_t numeric_items = 0;  ///< scored items with a numeric answer
-  std::size_t exact = 0;          ///< correct numeric answers equal to the gold value
+  std::size_t numeric_items = 0;  ///< scored items with a numeric answer (a number or an interval)
+  std::size_t exact = 0;          ///< correct numeric answers equal to the gold value (both ends)
 
   Score all;
   /// "type", "rung", "query_type", "difficulty.level": the fields some scored item has.

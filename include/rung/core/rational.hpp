@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace rung {
 
@@ -29,6 +30,14 @@ inline constexpr std::size_t kMaxNumberText = 4096;
 
 /// Reduced fraction: "7/20", "0", "1", "-1/3".
 [[nodiscard]] std::string to_string(const Rational& value);
+
+/// An interval answer "[a, b]" (a question that asks for bounds): two numbers as
+/// try_parse_rational reads them, inside brackets, split by a comma, spaces allowed around each,
+/// a <= b. nullopt on anything else.
+[[nodiscard]] std::optional<std::pair<Rational, Rational>> try_parse_interval(std::string_view text);
+
+/// "[a, b]" with both ends reduced fractions: "[-3/10, 9/20]".
+[[nodiscard]] std::string interval_string(const Rational& lower, const Rational& upper);
 
 /// Decimal rounded half away from zero to at most `digits` places, trailing zeros removed:
 /// to_decimal(1/3, 6) == "0.333333", to_decimal(7/20) == "0.35".
