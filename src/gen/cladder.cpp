@@ -8,6 +8,7 @@
 #include "rung/gen/distractors.hpp"
 #include "rung/gen/observed.hpp"
 #include "rung/graph/dag.hpp"
+#include "rung/identify/bounds.hpp"
 #include "rung/identify/counterfactual.hpp"
 #include "rung/identify/identify.hpp"
 #include "rung/infer/solver.hpp"
@@ -973,6 +974,110 @@ bool decide_from_text(Observation& o, const Decision& decision) {
   return true;
 }
 
+/// The bounds an `ate_bounds` item asks for: on the ATE of X on Y that the observed variables do
+/// not identify, the tightest interval over every model of the graph that produces the stated
+/// numbers. The stated set (o.factorized: the observed ancestors of what the formula reads) is
+/// the whole of what the text gives, so the program runs on its graph alone (the model with the
+/// other observed variables hidden too: none of them is an ancestor of the set, so hiding them
+/// adds no arc inside it). Computed by the response-function linear program
+/// (Balke & Pearl), which is sharp when every two variables of the set with parents are joined by
+/// a bidirected arc (ResponseFunctionLp::sharp_for); nullopt otherwise, or when the rounded
+/// numbers fit no model of the graph, or the program is too large: the item is redrawn.
+struct AteBounds {
+  Bounds model;    ///< on the model's exact observed distribution
+  Bounds text;     ///< on the numbers as the text shows them (the answer)
+  Bounds natural;  ///< Manski's natural bounds on the shown numbers (a distractor where tighter ones exist)
+};
+
+std::optional<AteBounds> sharp_ate_bounds(const Observation& o, const Scm& model, const std::vector<VarId>& hidden_ids, VarId x_id,
+                                          VarId y_id) {
+  if (!o.factorized) return std::nullopt;
+  const Admg& admg = *o.admg;
+  const VarMask set = *o.factorized;
+  std::vector<VarId> hide = hidden_ids;
+  for (int i = 0; i < admg.size(); ++i) {
+    if (((set >> i) & 1U) == 0) hide.push_back(admg.var(i));
+  }
+  const Admg sub = Admg::of(model, hide);
+  if (!ResponseFunctionLp::sharp_for(sub)) return std::nullopt;
+  const int x = sub.index(x_id);
+  const int y = sub.index(y_id);
+  const auto n = static_cast<std::size_t>(sub.size());
+  std::vector<std::uint32_t> at1(n, 0);
+  at1[static_cast<std::size_t>(y)] = 1;
+  at1[static_cast<std::size_t>(x)] = 1;
+  std::vector<std::uint32_t> at0 = at1;
+  at0[static_cast<std::size_t>(x)] = 0;
+  auto on = [&](bool shown, Bounds* natural) -> std::optional<Bounds> {
+    // The joint of the set, row-major over sub's variables (the last fastest), from the stated
+    // factorization.
+    const FactorizedSource source(admg, o.stated, shown, set);
+    std::size_t cells = 1;
+    for (int i = 0; i < sub.size(); ++i) cells *= sub.cardinality(i);
+    std::vector<Rational> joint(cells);
+    std::vector<std::uint32_t> at(static_cast<std::size_t>(admg.size()), 0);
+    for (std::size_t code = 0; code < cells; ++code) {
+      std::size_t rest = code;
+      for (int i = sub.size() - 1; i >= 0; --i) {
+        const std::size_t card = sub.cardinality(i);
+        at[static_cast<std::size_t>(admg.index(sub.var(i)))] = static_cast<std::uint32_t>(rest % card);
+        rest /= card;
+      }
+      joint[code] = source.conditional(set, 0, at);
+    }
+    const ObservedJoint p(sub, std::move(joint));
+    if (natural != nullptr) {
+      const Bounds one = natural_bounds(p, bit(y), bit(x), at1);
+      const Bounds zero = natural_bounds(p, bit(y), bit(x), at0);
+      *natural = {one.lower - zero.upper, one.upper - zero.lower};
+    }
+    try {
+      const ResponseFunctionLp lp(p);
+      return lp.difference(bit(y), bit(x), at1, at0);
+    } catch (const Error&) {
+      return std::nullopt;  // the rounded numbers fit no model of the graph, or too large
+    }
+  };
+  AteBounds b;
+  const std::optional<Bounds> exact = on(false, nullptr);
+  const std::optional<Bounds> shown = on(true, &b.natural);
+  if (!exact || !shown) return std::nullopt;
+  b.model = *exact;
+  b.text = *shown;
+  return b;
+}
+
+std::string interval_text(const Bounds& b) { return interval_string(b.lower, b.upper); }
+
+/// An ate_bounds item's identification and gold reasoning: the bounds on the model's and on the
+/// shown numbers, the natural bounds beside them, and the formula that ignores the hidden
+/// variables evaluated on the shown numbers (assume_identifiable_from_text). False when a
+/// denominator is shown as 0%: the item is redrawn.
+bool bound_from_text(Observation& o, const AteBounds& b, const Rational& value) {
+  if (value < b.model.lower || value > b.model.upper) {
+    throw Error(fmt::format("cladder preset: the ATE {} lies outside its bounds {} (a bug)", to_string(value), interval_text(b.model)));
+  }
+  try {
+    o.id.value_from_text = o.estimand->evaluate(FactorizedSource(*o.admg, o.stated, true, *o.factorized));
+  } catch (const ZeroProbabilityEvidence&) {
+    return false;
+  }
+  std::erase_if(o.id.steps, [](const std::string& step) { return step.starts_with("The stated numbers only bound it"); });
+  o.id.bounds = std::pair{b.model.lower, b.model.upper};
+  o.id.bounds_from_text = std::pair{b.text.lower, b.text.upper};
+  o.id.bounds_method = "response-function linear program (Balke & Pearl 1997), sharp for this graph";
+  o.id.steps.push_back(fmt::format(
+      "Bounds: over every model of the graph that gives the stated numbers, the response-function linear program (Balke & "
+      "Pearl) finds the smallest and the largest ATE: {} on the shown numbers ({} with the unrounded ones).",
+      interval_text(b.text), interval_text(b.model)));
+  const bool same = b.natural.lower == b.text.lower && b.natural.upper == b.text.upper;
+  o.id.steps.push_back(fmt::format("Manski's natural bounds, from P(X, Y) alone, give {}{}.", interval_text(b.natural),
+                                   same ? ": the graph tightens them no further" : ": the graph's other variables tighten them"));
+  o.id.steps.push_back(fmt::format("Answer: {} (about [{}, {}]).", interval_text(b.text), to_decimal(b.text.lower, 4),
+                                   to_decimal(b.text.upper, 4)));
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::string_view> cladder_graph_arcs(std::string_view graph_id) {
@@ -991,7 +1096,12 @@ const std::vector<std::string>& cladder_query_types() {
 CladderPreset::CladderPreset(GeneratorOptions options) : options_(std::move(options)) {}
 
 Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const {
-  const std::string& type = target.type;
+  // ate_bounds asks for the bounds of an ATE that the observed variables do not identify: drawn
+  // as an undetermined ate item (graph, hidden variable, statement), answered by an interval.
+  const bool bounds_item = target.type == "ate_bounds";
+  static const std::string kAte = "ate";
+  const std::string& type = bounds_item ? kAte : target.type;
+  const bool undetermined_item = target.undetermined || bounds_item;
   const int grid = options_.difficulty <= 1 ? 10 : 100;
   // Share of random DAGs among the graphs: none at level 1, then growing with the level.
   // det_counterfactual draws 3/4 of its graphs at random at every level: with CLadder's graphs only,
@@ -1056,8 +1166,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     }
   }
   // Items of a type that can be undetermined, in a set that has such items (hidden_for_class).
-  const bool three_class = options_.given == "observed" && parse_rational(options_.undetermined_share) > 0 &&
-                           can_be_undetermined(options_.preset, type);
+  const bool three_class = bounds_item || (options_.given == "observed" && parse_rational(options_.undetermined_share) > 0 &&
+                                            can_be_undetermined(options_.preset, type));
   // The extra graphs of a type: drawn like one more family each.
   std::vector<Family> families(std::begin(kFamilies), std::end(kFamilies));
   if (type == "collider_bias") families.insert(families.end(), std::begin(kColliderFamilies), std::end(kColliderFamilies));
@@ -1104,8 +1214,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
 
     Item item;
     std::optional<Observation> obs;  // --given observed: what the text states, and how it decides
-    item.type = type == "det_counterfactual" ? "basic" : type;
-    item.query_type = type;
+    item.type = type == "det_counterfactual" ? "basic" : target.type;
+    item.query_type = target.type;
     item.meta["graph_id"] = g.id;
     item.meta["story_id"] = "nonsense";
     item.meta["treatment"] = X;
@@ -1219,12 +1329,33 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       item.query = parse_query(formal, item.model);
       if (three_class) {
-        hidden = hidden_for_class(g, *roles, names, item.model, item.query, type, treated, target.undetermined, rng);
+        hidden = hidden_for_class(g, *roles, names, item.model, item.query, type, treated, undetermined_item, rng);
         if (hidden.empty()) continue;  // the graph does not offer both classes
       }
       const Rational value = solve_exact(item.model, item.query);
+      std::optional<AteBounds> bounds;  // ate_bounds: the answer
 
-      if (type == "backdoor_set") {
+      if (bounds_item) {
+        obs = observe(g, names, item.model, item.query, type, hidden, value, true, true);
+        if (!obs) continue;  // identified after all, or too long
+        std::vector<VarId> hidden_ids;
+        for (int h : hidden) hidden_ids.push_back(*item.model.find(nm(h)));
+        bounds = sharp_ate_bounds(*obs, item.model, hidden_ids, *item.model.find(X), *item.model.find(Y));
+        if (!bounds) continue;  // no sharp program for this graph, or the rounded numbers fit no model of it
+        // Manski's natural bounds, from P(X, Y) alone, are the answer on half the items (the rank's
+        // first bit) and too wide on the others (an instrument tightens them), so that reciting
+        // them is right on half the items only; given up after 800 draws.
+        const bool natural_tight = bounds->natural.lower == bounds->text.lower && bounds->natural.upper == bounds->text.upper;
+        if (attempt < 2 * kRelaxEvery && natural_tight != ((target.rank & 1U) == 0)) continue;
+        if (!bound_from_text(*obs, *bounds, value)) continue;
+        if (!natural_tight) item.computed.push_back({"natural_bounds", bounds->natural.lower, bounds->natural.upper});
+        item.yes_no = false;
+        item.interval = std::pair{bounds->text.lower, bounds->text.upper};
+        question = fmt::format("Given only these numbers and the causal graph, what is the tightest interval that must contain the "
+                               "average effect of {0} on {1}, that is, the chance of {1} if everyone were {0} minus the chance of {1} "
+                               "if everyone were {2}?",
+                               X, Y, literal(X, 0));
+      } else if (type == "backdoor_set") {
         // The unadjusted comparison's bias: zero exactly when {} is a valid adjustment set.
         const Rational bias = solve_exact(item.model, parse_query(fmt::format("P({0}=1 | {1}=1) - P({0}=1 | {1}=0)", Y, X), item.model)) - value;
         const bool empty_set_valid = valid_adjustment(g, {});
@@ -1366,7 +1497,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     item.question = question;
     // With undetermined items in the set, every prompt offers the third answer.
     item.prompt = fmt::format("{}{} {} {}", kBackground, item.given_info, item.question,
-                              parse_rational(options_.undetermined_share) > 0 && options_.given == "observed"
+                              bounds_item ? "Answer with the interval [lower, upper], its ends as exact fractions or decimals."
+                              : parse_rational(options_.undetermined_share) > 0 && options_.given == "observed"
                                   ? "Answer with yes or no, or with undetermined if what is stated cannot decide it."
                                   : "Answer with yes or no.");
     int arcs = 0;
@@ -1417,17 +1549,19 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       if (!met(procedures, true)) continue;
       item.agreements_met = wanted;
     }
-    if (obs) {
+    if (obs && bounds_item) {
+      item.identification = std::move(obs->id);  // bound_from_text() wrote it
+    } else if (obs) {
       if (!decide_from_text(*obs, item.decision)) continue;  // the rounded numbers would not decide it
       item.identification = std::move(obs->id);
     }
     // CLadder's spelling of its query types, for harnesses that key on meta.query_type.
     static const std::map<std::string, std::string> kCladderSpelling = {
         {"explaining_away", "exp_away"}, {"backdoor_set", "backadj"}, {"det_counterfactual", "det-counterfactual"}};
-    const auto spelled = kCladderSpelling.find(type);
-    item.meta["query_type"] = spelled == kCladderSpelling.end() ? type : spelled->second;
+    const auto spelled = kCladderSpelling.find(target.type);
+    item.meta["query_type"] = spelled == kCladderSpelling.end() ? target.type : spelled->second;
     item.meta["formal_form"] = to_string(item.query, item.model);
-    item.meta["polarity"] = item.decision.op == Decision::Op::less || item.decision.op == Decision::Op::equal ? 0 : 1;
+    if (!bounds_item) item.meta["polarity"] = item.decision.op == Decision::Op::less || item.decision.op == Decision::Op::equal ? 0 : 1;
     return item;
   }
   throw Error(fmt::format("cladder preset: no {} item with answer {} in {} draws; relax the knobs", type,

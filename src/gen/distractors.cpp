@@ -128,7 +128,12 @@ void write_json(JsonWriter& out, const std::vector<Distractor>& procedures, cons
   out.begin_object();
   for (const auto& d : procedures) {
     out.key(d.procedure).begin_object().key("answer");
-    if (d.value) {
+    if (d.value && d.upper) {
+      out.value(interval_string(*d.value, *d.upper)).key("lower");
+      write_value_json(out, *d.value);
+      out.key("upper");
+      write_value_json(out, *d.upper);
+    } else if (d.value) {
       out.value(decision != nullptr ? decision->answer(*d.value) : to_string(*d.value)).key("value");
       write_value_json(out, *d.value);
     } else {

@@ -232,8 +232,12 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   out.key("prompt").value(item.prompt);
   // An item whose query the stated observed quantities do not identify is undetermined, whatever
   // the value in the model behind it.
+  // An item that asks for bounds answers with them.
   const bool undetermined = item.identification && !item.identification->identifiable;
-  out.key("answer").value(undetermined ? std::string("undetermined") : item.yes_no ? item.decision.answer(value) : to_string(value));
+  out.key("answer").value(item.interval ? interval_string(item.interval->first, item.interval->second)
+                          : undetermined ? std::string("undetermined")
+                          : item.yes_no  ? item.decision.answer(value)
+                                         : to_string(value));
   out.key("value");
   write_value_json(out, value);
   if (item.yes_no) out.key("decision").value(to_string(item.decision));
@@ -280,6 +284,14 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
       out.key("upper");
       write_value_json(out, id.bounds->second);
       out.end_object();
+    }
+    if (id.bounds_from_text) {
+      out.key("bounds_from_text").begin_object().key("lower");
+      write_value_json(out, id.bounds_from_text->first);
+      out.key("upper");
+      write_value_json(out, id.bounds_from_text->second);
+      out.end_object();
+      out.key("bounds_method").value(id.bounds_method);
     }
     out.end_object();
   }

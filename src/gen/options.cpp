@@ -22,7 +22,15 @@ void require(bool ok, const std::string& message) {
 const std::vector<std::string> kCounterbenchTypes = {"basic", "joint", "nested", "conditional"};
 
 const std::vector<std::string>& types_of(const std::string& preset) {
-  if (preset == "cladder") return cladder_query_types();
+  if (preset == "cladder") {
+    // The default types, then those asked for by name only (--types).
+    static const std::vector<std::string> kAll = [] {
+      std::vector<std::string> all = cladder_query_types();
+      all.emplace_back("ate_bounds");
+      return all;
+    }();
+    return kAll;
+  }
   if (preset == "ladder") return ladder_query_types();
   return kCounterbenchTypes;
 }
@@ -110,6 +118,8 @@ void GeneratorOptions::validate() const {
   require(given == "model" || preset == "cladder",
           fmt::format("--given observed is supported by the cladder preset only (the {} preset states its model: {})", preset,
                       preset == "counterbench" ? "deterministic mechanisms, no probabilities" : "structural equations and priors"));
+  require(given == "observed" || std::find(types.begin(), types.end(), "ate_bounds") == types.end(),
+          "--types ate_bounds asks for the bounds that observed quantities give: it needs --given observed");
   const auto share = try_parse_rational(undetermined_share);
   require(share && *share >= 0 && *share <= Rational(1, 2) && denominator(*share) <= 100,
           fmt::format("--undetermined-share must be a fraction from 0 to 1/2 with a denominator of at most 100 (e.g. 1/6), got '{}'",

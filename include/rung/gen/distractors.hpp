@@ -38,6 +38,8 @@ class JsonWriter;
 struct Distractor {
   std::string procedure;
   std::optional<Rational> value;  ///< nullopt: the procedure is undefined here
+  /// A procedure that answers with an interval [value, upper] (an ate_bounds item's natural_bounds).
+  std::optional<Rational> upper{};
 };
 
 /// `root_marginals = false` skips that procedure (one solve per exogenous value: the costly one).
@@ -46,7 +48,8 @@ struct Distractor {
                                                   bool root_marginals = true);
 
 /// The record's `distractors` object: for each procedure its answer (by `decision`, or the
-/// fraction when `decision` is null) and value, or `answer: null` with a note when undefined.
+/// fraction when `decision` is null) and value, or `answer: null` with a note when undefined;
+/// an interval procedure's answer is "[a, b]" with `lower` and `upper` instead of `value`.
 [[nodiscard]] nlohmann::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision);
 /// The same, written as compact text.
 void write_json(JsonWriter& out, const std::vector<Distractor>& procedures, const Decision* decision);

@@ -65,6 +65,10 @@ struct ItemIdentification {
   /// Undetermined ATE: the tightest interval the observed distribution allows without further
   /// assumptions (Manski's natural bounds on each P(Y=1 | do(X=x))), exact.
   std::optional<std::pair<Rational, Rational>> bounds;
+  /// ate_bounds: the bounds on the numbers as the text shows them (the answer), and how both
+  /// were found (`bounds` then holds the sharp bounds on the model's exact numbers).
+  std::optional<std::pair<Rational, Rational>> bounds_from_text;
+  std::string bounds_method;
   std::vector<std::string> steps;  ///< the gold reasoning: graph, formula, numbers, value, decision
 };
 
@@ -77,6 +81,8 @@ struct Item {
   std::string question;
   std::string prompt;
   bool yes_no = true;
+  /// The answer is this interval (ate_bounds: the bounds the stated numbers give), not a number.
+  std::optional<std::pair<Rational, Rational>> interval;
   /// How the yes/no answer follows from the exact value (default: value > 1/2).
   Decision decision;
   /// Alternative formal readings of the question that common wrong procedures use, by name
