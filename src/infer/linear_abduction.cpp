@@ -5,12 +5,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 
 namespace rung {
 namespace {
+
+/// At most this many coefficients in the affine maps of one query (2^22: about 200 MB exact).
+constexpr std::size_t kMaxCells = std::size_t{1} << 22;
 
 /// A term as an affine map of the exogenous vector: row·U + constant.
 template <class S>
@@ -35,49 +39,80 @@ class AffineWorlds {
  private:
   const LinearScm& m_;
   Eigen::Index k_;
-  std::map<std::string, Affine<S>> memo_;
+  std::map<std::string, std::map<VarId, Affine<S>>> memo_;  // world -> variable -> map
+  std::size_t cells_ = 0;  // coefficients held so far
   std::vector<std::pair<std::string, std::vector<LinearSetting>>> worlds_;
   std::map<std::string, std::vector<VarId>> used_;
 
   const Affine<S>& eval(const std::vector<LinearSetting>& settings, VarId var) {
     const std::string world = to_string(LinearOutcome{0, settings}, m_).substr(m_.name(0).size());
-    const std::string key = world + "/" + m_.name(var);
-    if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
+    auto& rows = memo_[world];  // std::map: stays valid while other worlds are added
+    if (const auto it = rows.find(var); it != rows.end()) return it->second;
     if (used_.find(world) == used_.end()) {
       worlds_.emplace_back(world, settings);
       used_[world];
     }
-    Affine<S> a;
-    a.row = RowVectorOf<S>::Zero(k_);
-    if (m_.is_exogenous(var)) {
-      a.row(static_cast<Eigen::Index>(var)) = S(1);
-    } else {
-      const LinearSetting* set = nullptr;
-      for (const auto& s : settings) {
-        if (s.var == var) set = &s;
-      }
-      if (set != nullptr && !set->is_nested()) {
-        a.constant = from(set->value);
-      } else if (set != nullptr) {
-        const Affine<S> inner = eval(set->nested.front().settings, set->nested.front().var);
-        a.row = inner.row;
-        a.constant = inner.constant;
+    // What `var` needs in this world and is not known yet, found without recursion (a chain of
+    // 100,000 variables must not exhaust the stack), then computed in evaluation order. Only a
+    // nested setting recurses, as deep as the query's nesting.
+    std::vector<char> needed(m_.size(), 0);
+    std::vector<VarId> stack{var};
+    while (!stack.empty()) {
+      const VarId v = stack.back();
+      stack.pop_back();
+      if (needed[v] != 0 || rows.find(v) != rows.end()) continue;
+      needed[v] = 1;
+      if (m_.is_exogenous(v) || setting_of(settings, v) != nullptr) continue;
+      for (const auto& c : m_.mechanism(v).coefficients) stack.push_back(c.var);
+    }
+    cells_ += static_cast<std::size_t>(std::count(needed.begin(), needed.end(), char{1})) * static_cast<std::size_t>(k_);
+    if (cells_ > kMaxCells) {
+      throw TooLarge(fmt::format("the query needs more than {} coefficients (a term per world and variable, each a dense map "
+                                 "of the {} exogenous variables): the linear solver refuses models this large",
+                                 kMaxCells, k_));
+    }
+    for (VarId u = 0; u < static_cast<VarId>(k_); ++u) {
+      if (needed[u] == 0) continue;
+      Affine<S> a;
+      a.row = RowVectorOf<S>::Zero(k_);
+      a.row(static_cast<Eigen::Index>(u)) = S(1);
+      rows.emplace(u, std::move(a));
+    }
+    for (VarId v : m_.evaluation_order()) {
+      if (needed[v] == 0) continue;
+      Affine<S> a;
+      const LinearSetting* set = setting_of(settings, v);
+      if (set != nullptr && set->is_nested()) {
+        a = eval(set->nested.front().settings, set->nested.front().var);  // its value in its own world
       } else {
-        const LinearMechanism& mech = m_.mechanism(var);
-        a.constant = from(mech.constant);
-        for (const auto& c : mech.coefficients) {
-          const Affine<S>& p = eval(settings, c.var);  // std::map: references stay valid on insertion
-          const S b = from(c.value);
-          // Rows are sparse (a variable reads few noises): skip the zeros, which GMP would multiply.
-          for (Eigen::Index j = 0; j < k_; ++j) {
-            if (!is_zero(p.row(j))) a.row(j) += b * p.row(j);
+        a.row = RowVectorOf<S>::Zero(k_);
+        if (set != nullptr) {
+          a.constant = from(set->value);
+        } else {
+          const LinearMechanism& mech = m_.mechanism(v);
+          a.constant = from(mech.constant);
+          for (const auto& c : mech.coefficients) {
+            const Affine<S>& p = rows.at(c.var);
+            const S b = from(c.value);
+            // Rows are sparse (a variable reads few noises): skip the zeros, which GMP would multiply.
+            for (Eigen::Index j = 0; j < k_; ++j) {
+              if (!is_zero(p.row(j))) a.row(j) += b * p.row(j);
+            }
+            a.constant += b * p.constant;
           }
-          a.constant += b * p.constant;
         }
       }
-      used_[world].push_back(var);
+      rows.emplace(v, std::move(a));
+      used_[world].push_back(v);
     }
-    return memo_.emplace(key, std::move(a)).first->second;
+    return rows.at(var);
+  }
+
+  static const LinearSetting* setting_of(const std::vector<LinearSetting>& settings, VarId var) {
+    for (const auto& s : settings) {
+      if (s.var == var) return &s;
+    }
+    return nullptr;
   }
 
   static S from(const Rational& x) {

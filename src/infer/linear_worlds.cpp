@@ -36,33 +36,66 @@ class WorldNetwork {
  private:
   const LinearScm& m_;
   std::vector<Node> nodes_;
-  std::map<std::pair<std::string, VarId>, std::size_t> index_;
+  std::map<std::string, std::map<VarId, std::size_t>> index_;  // world -> variable -> node
 
   std::size_t node(const std::vector<LinearSetting>& settings, VarId var) {
     if (m_.is_exogenous(var)) return var;
-    // A world is named by its settings (canonical text of a term with those settings).
-    const auto key = std::pair{to_string(LinearOutcome{var, settings}, m_), var};
-    if (const auto it = index_.find(key); it != index_.end()) return it->second;
-    Node n;
-    auto set = settings.end();
-    for (auto it = settings.begin(); it != settings.end(); ++it) {
-      if (it->var == var) set = it;
+    auto& ids = index_[world_key(settings)];  // std::map: stays valid while other worlds are added
+    if (const auto it = ids.find(var); it != ids.end()) return it->second;
+    // The endogenous nodes `var` needs in this world, found without recursion, created parents
+    // first (evaluation order); only a nested setting recurses (as deep as the query's nesting).
+    std::vector<char> needed(m_.size(), 0);
+    std::vector<VarId> stack{var};
+    while (!stack.empty()) {
+      const VarId v = stack.back();
+      stack.pop_back();
+      if (m_.is_exogenous(v) || needed[v] != 0 || ids.find(v) != ids.end()) continue;
+      needed[v] = 1;
+      bool set = false;
+      for (const auto& s : settings) set = set || s.var == v;
+      if (!set) {
+        for (const auto& c : m_.mechanism(v).coefficients) stack.push_back(c.var);
+      }
     }
-    if (set != settings.end() && set->is_nested()) {
-      const std::size_t same = node(set->nested.front().settings, set->nested.front().var);
-      index_.emplace(key, same);  // the nested term's node itself: one unit, one value
-      return same;
+    for (VarId v : m_.evaluation_order()) {
+      if (needed[v] == 0) continue;
+      auto set = settings.end();
+      for (auto it = settings.begin(); it != settings.end(); ++it) {
+        if (it->var == v) set = it;
+      }
+      if (set != settings.end() && set->is_nested()) {
+        ids.emplace(v, node(set->nested.front().settings, set->nested.front().var));  // one unit, one value
+        continue;
+      }
+      Node n;
+      if (set != settings.end()) {
+        n.constant = scalar_of<S>(set->value);
+      } else {
+        const LinearMechanism& mech = m_.mechanism(v);
+        n.constant = scalar_of<S>(mech.constant);
+        for (const auto& c : mech.coefficients) {
+          n.parents.emplace_back(m_.is_exogenous(c.var) ? std::size_t{c.var} : ids.at(c.var), scalar_of<S>(c.value));
+        }
+      }
+      nodes_.push_back(std::move(n));
+      ids.emplace(v, nodes_.size() - 1);
     }
-    if (set != settings.end()) {
-      n.constant = scalar_of<S>(set->value);
-    } else {
-      const LinearMechanism& mech = m_.mechanism(var);
-      n.constant = scalar_of<S>(mech.constant);
-      for (const auto& c : mech.coefficients) n.parents.emplace_back(node(settings, c.var), scalar_of<S>(c.value));
+    return ids.at(var);
+  }
+
+  /// A world's name: its settings, `var=value;` or `var=<key of the nested world>@var;`.
+  static std::string world_key(const std::vector<LinearSetting>& settings) {
+    std::string key;
+    for (const auto& s : settings) {
+      key += std::to_string(s.var) + "=";
+      if (s.is_nested()) {
+        key += "<" + world_key(s.nested.front().settings) + ">@" + std::to_string(s.nested.front().var);
+      } else {
+        key += to_string(s.value);
+      }
+      key += ';';
     }
-    nodes_.push_back(std::move(n));
-    index_.emplace(key, nodes_.size() - 1);
-    return nodes_.size() - 1;
+    return key;
   }
 };
 
@@ -77,6 +110,13 @@ Gaussian<S> parallel_worlds_gaussian(const LinearScm& m, const std::vector<Linea
   for (const auto& t : outcomes) targets.push_back(net.node(t));
   for (const auto& o : evidence) observed.push_back(net.node(o.outcome));
   const auto& nodes = net.nodes();
+  // The joint covariance is dense: nodes^2 entries (2^22: about 200 MB exact).
+  constexpr std::size_t kMaxCells = std::size_t{1} << 22;
+  if (nodes.size() * nodes.size() > kMaxCells) {
+    throw TooLarge(fmt::format("the parallel-worlds network of the query has {} nodes, and its joint covariance would hold "
+                               "more than {} entries: use the abduction method",
+                               nodes.size(), kMaxCells));
+  }
   const auto size = static_cast<Eigen::Index>(nodes.size());
   const auto k = static_cast<Eigen::Index>(m.exogenous_count());
 

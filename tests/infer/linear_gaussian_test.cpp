@@ -119,6 +119,22 @@ TEST(LinearGaussian, ConsistentDegenerateEvidenceIsDropped) {
   EXPECT_EQ(exact(m, "E(X | X[X=2]=2)"), 0);  // evidence certain in its world: nothing learnt
 }
 
+TEST(LinearGaussian, ADeepChainNeedsNoDeepRecursion) {
+  // 100,000 variables in a chain sharing one noise: the terms are built in evaluation order, not
+  // by recursion (which would exhaust the stack); the dense parallel-worlds covariance is refused.
+  constexpr int kLength = 100000;
+  LinearScmBuilder b;
+  b.exogenous("U", 0, 1);
+  b.endogenous("X0", {{"U", 1}}, 0);
+  for (int i = 1; i < kLength; ++i) b.endogenous(fmt::format("X{}", i), {{fmt::format("X{}", i - 1), 1}}, 1);
+  const LinearScm m = b.build();
+  const LinearQuery q = parse_linear_query(fmt::format("E(X{}[X1=5] | X{}=3)", kLength - 1, kLength / 2), m);
+  // Seen X(n/2) = 3 means U = 3 - n/2; then X(n-1)[X1=5] = 5 + (n-2), whatever U.
+  EXPECT_EQ(solve(m, q).value, 5 + (kLength - 2));
+  EXPECT_EQ(solve_double(m, q), 5.0 + (kLength - 2));
+  EXPECT_THROW((void)solve(m, q, {LinearMethod::parallel_worlds, false}), TooLarge);
+}
+
 // ---- random models: the two methods agree exactly -------------------------------------------
 
 const std::vector<Rational>& small_values() {
