@@ -114,6 +114,10 @@ void add_validate(CLI::App& app, std::shared_ptr<Action> action) {
       int status = 0;
       for (const auto& file : *files) {
         try {
+          if (is_linear_file(file)) {
+            s.out << validate_linear(file);
+            continue;
+          }
           Scm m = read_model(file, *normalize, s.err);
           s.out << fmt::format("{}: ok ({} exogenous, {} endogenous variables)\n", file, m.exogenous().size(),
                                m.endogenous().size());
@@ -149,6 +153,7 @@ void add_show(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_flag("--normalize-cpts", *normalize, kNormalizeHelp);
   cmd->callback([=] {
     *action = [file, dot, normalize, admg, hidden](Streams s) {
+      if (is_linear_file(*file)) return show_linear(*file, *dot, *admg || !hidden->empty(), s);
       Scm m = read_model(*file, *normalize, s.err);
       if ((*admg || !hidden->empty()) && !*dot) throw UsageError("--admg and --hidden draw the observed graph: add --dot");
       if (*admg || !hidden->empty()) {
@@ -184,6 +189,7 @@ void add_convert(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_flag("--normalize-cpts", *normalize, kNormalizeHelp);
   cmd->callback([=] {
     *action = [file, to, output, normalize](Streams s) {
+      if (is_linear_file(*file)) return convert_linear(*file, *to, *output, s);
       Scm m = read_model(*file, *normalize, s.err);
       std::string text;
       if (*to == "bif") {
@@ -414,8 +420,9 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
                   "Conditions added to every query ('HYPOVOLEMIA=TRUE, CVP=LOW'), or a UAI evidence file for a .uai model");
   cmd->add_flag("--json", a->json, "Print the answer (and trace) as JSON; with --queries, one JSON object a line");
   cmd->add_flag("--trace", a->trace, "Show abduction, action and prediction with exact values");
-  cmd->add_option("--method", a->method, "Inference method")
-      ->check(CLI::IsMember({"ve", "variable-elimination", "enumerate", "enumeration"}))
+  cmd->add_option("--method", a->method,
+                  "Inference method (linear-Gaussian models: abduction, the default, or parallel-worlds)")
+      ->check(CLI::IsMember({"ve", "variable-elimination", "enumerate", "enumeration", "abduction", "parallel-worlds"}))
       ->capture_default_str();
   auto* float_flag = cmd->add_flag("--float", a->floating, "Also compute the value in double precision (fast path)");
   cmd->add_flag("--double", a->double_only,
@@ -458,6 +465,36 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
   }
   cmd->callback([=] {
     *action = [a](Streams s) {
+      const bool linear_method = a->method == "abduction" || a->method == "parallel-worlds";
+      if (is_linear_file(a->file)) {
+        LinearSolveArgs l;
+        l.file = a->file;
+        l.query = a->query;
+        l.queries = a->queries;
+        l.evidence = a->evidence;
+        for (const auto& [kind, args] : a->estimands) {
+          if (!args.empty()) {
+            l.estimand = kind;
+            l.estimand_args = args;
+          }
+        }
+        if (l.estimand.empty() && l.query.empty() && l.queries.empty()) {
+          throw UsageError("solve: give a query with -q, a file of queries with --queries, or a named estimand such as --ate X Y");
+        }
+        l.treated = a->treated;
+        l.control = a->control;
+        l.method = linear_method ? a->method : "abduction";
+        l.json = a->json;
+        l.trace = a->trace;
+        l.floating = a->floating;
+        l.double_only = a->double_only;
+        l.digits = a->digits;
+        return solve_linear(l, s);
+      }
+      if (linear_method) {
+        throw UsageError(fmt::format("solve: --method {} is for linear-Gaussian models; {} is discrete (ve or enumerate)",
+                                     a->method, a->file));
+      }
       Scm m = read_model(a->file, a->normalize, s.err);
       SolverOptions options;
       options.method = *method_from_string(a->method);

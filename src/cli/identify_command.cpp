@@ -208,6 +208,7 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_flag("--normalize-cpts", a->normalize, kNormalizeHelp);
   cmd->callback([=] {
     *action = [a](Streams s) {
+      if (is_linear_file(a->model)) refuse_linear(a->model, "rung identify");
       const Scm m = read_model(a->model, a->normalize, s.err);
       const Admg g = Admg::of(m, hidden_variables(m, a->hidden, a->model));
       const Query q = parse_query(a->query, m);

@@ -2,6 +2,8 @@
 
 #include "rung/io/bif.hpp"
 #include "rung/io/input_file.hpp"
+#include "rung/io/linear_json.hpp"
+#include "rung/io/linear_text.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/io/uai.hpp"
 #include "rung/io/xmlbif.hpp"
@@ -90,6 +92,11 @@ Scm read_model_file(const std::filesystem::path& path, const ModelReadOptions& o
   const std::string name = path.string();
   CptOptions cpt;
   cpt.normalize = options.normalize_cpts;
+  if (is_linear_model_text(path, text)) {
+    throw Error(fmt::format("{}: this is a linear-Gaussian model (Normal exogenous variables); this works on discrete "
+                            "models only",
+                            name));
+  }
   switch (detect_model_format(path, text)) {
     case ModelFormat::json: return read_scm_json(text, name);
     case ModelFormat::bif: return network_reading::checked_scm(read_bif(text, name), name, cpt, options.report);
@@ -98,6 +105,38 @@ Scm read_model_file(const std::filesystem::path& path, const ModelReadOptions& o
     case ModelFormat::scm: break;
   }
   return read_scm_text(text, name);
+}
+
+bool is_linear_model_text(const std::filesystem::path& path, std::string_view text) {
+  switch (detect_model_format(path, text)) {
+    case ModelFormat::scm: return is_linear_scm_text(text);
+    case ModelFormat::json: {
+      if (text.find("\"kind\"") == std::string_view::npos) return false;
+      try {
+        return is_linear_json(nlohmann::json::parse(text.begin(), text.end()));
+      } catch (const nlohmann::json::exception&) {
+        return false;  // the discrete reader reports the syntax error
+      }
+    }
+    default: return false;
+  }
+}
+
+bool is_linear_model_file(const std::filesystem::path& path) {
+  const std::string text = read_maybe_gzip(path);
+  return is_linear_model_text(path, text);
+}
+
+LinearScm read_linear_model_file(const std::filesystem::path& path) {
+  const std::string text = read_maybe_gzip(path);
+  const std::string name = path.string();
+  const ModelFormat format = detect_model_format(path, text);
+  if (!is_linear_model_text(path, text)) {
+    throw Error(fmt::format("{}: this is a discrete model (no Normal exogenous variable); this works on linear-Gaussian "
+                            "models only",
+                            name));
+  }
+  return format == ModelFormat::json ? read_linear_json(text, name) : read_linear_text(text, name);
 }
 
 }  // namespace rung

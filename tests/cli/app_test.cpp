@@ -1,5 +1,7 @@
 #include "rung/cli/app.hpp"
 
+#include "rung/io/linear_json.hpp"
+#include "rung/io/linear_text.hpp"
 #include "rung/io/model_file.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/io/scm_text.hpp"
@@ -679,6 +681,77 @@ TEST_F(Cli, ShowSaysWhatANetworksCounterfactualsMean) {
   Result v = run({"validate", "tests/data/networks/asia.bif", "tests/data/networks/asia.uai"});
   EXPECT_EQ(v.out, "tests/data/networks/asia.bif: ok (8 exogenous, 8 endogenous variables)\n"
                    "tests/data/networks/asia.uai: ok (8 exogenous, 8 endogenous variables)\n");
+}
+
+// ---- linear-Gaussian models (issue #20) ---------------------------------------------------------
+
+TEST_F(Cli, LinearSolvePrintsTheExactAnswerAndItsThreeSteps) {
+  const Result r = run({"solve", "examples/linear_mediation.scm", "-q", "E(Y[X=1] | X=0, Y=2)", "--trace"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("1. abduction"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2. action"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("3. prediction"), std::string::npos) << r.out;
+  EXPECT_TRUE(r.out.ends_with("E(Y[X=1] | X=0, Y=2) = 11/2 ≈ 5.5\n")) << r.out;
+  const Result worlds = run({"solve", "examples/linear_mediation.scm", "-q", "E(M[X=1] | X=0, Y=2)", "--method",
+                             "parallel-worlds"});
+  EXPECT_EQ(worlds.out, "E(M[X=1] | X=0, Y=2) = 28/11 ≈ 2.545455\n");
+}
+
+TEST_F(Cli, LinearSolveFormsAndEstimands) {
+  EXPECT_EQ(run({"solve", "examples/linear_mediation.scm", "--nde", "X", "M", "Y"}).out,
+            "E(Y[X=1, M=M[X=0]]) - E(Y[X=0]) = 1/2 ≈ 0.5\n");
+  EXPECT_EQ(run({"solve", "examples/linear_mediation.scm", "--nie", "X", "M", "Y", "--treated", "2", "--control", "1/2"}).out,
+            "E(Y[X=1/2, M=M[X=2]]) - E(Y[X=1/2]) = 9/2 ≈ 4.5\n");
+  EXPECT_EQ(run({"solve", "examples/linear_confounded.scm", "-q", "P(Y[X=1] > 3 | X=2)"}).out,
+            "P(Y[X=1] > 3 | X=2) ≈ 0.5000000 (double precision: not a rational number)\n");
+  EXPECT_EQ(run({"solve", "examples/linear_confounded.scm", "-q", "E(Y[X=1] | X=2)", "--double"}).out,
+            "E(Y[X=1] | X=2) ≈ 3.00000000 (double precision)\n");
+  const Result json = run({"solve", "examples/linear_confounded.scm", "-q", "Var(Y[X=1] | X=2)", "--json"});
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j.at("value").at("fraction"), "3/4");
+  EXPECT_EQ(j.at("model"), "linear-gaussian");
+  const Result impossible = run({"solve", "examples/linear_confounded.scm", "-q", "E(Y | X=1, X=2)"});
+  EXPECT_EQ(impossible.status, 1);
+  EXPECT_NE(impossible.err.find("zero-probability evidence: X=1, X=2 is impossible"), std::string::npos) << impossible.err;
+}
+
+TEST_F(Cli, LinearModelsValidateShowAndConvertLosslessly) {
+  const Result v = run({"validate", "examples/linear_mediation.scm", "examples/firing_squad.scm"});
+  EXPECT_EQ(v.status, 0) << v.err;
+  EXPECT_EQ(v.out,
+            "examples/linear_mediation.scm: ok (linear-Gaussian: 3 exogenous, 3 endogenous variables)\n"
+            "examples/firing_squad.scm: ok (2 exogenous, 4 endogenous variables)\n");
+  EXPECT_EQ(run({"show", "examples/linear_confounded.scm"}).status, 0);
+  for (const char* name : {"linear_mediation", "linear_confounded"}) {
+    const std::string path = std::string("examples/") + name + ".scm";
+    const LinearScm original = read_linear_model_file(path);
+    const Result json = run({"convert", path, "--to", "json"});
+    ASSERT_EQ(json.status, 0) << json.err;
+    EXPECT_EQ(read_linear_json(json.out), original);
+    const fs::path tmp = fs::temp_directory_path() / (std::string("rung_cli_") + name + ".json");
+    std::ofstream(tmp, std::ios::binary) << json.out;
+    const Result text = run({"convert", tmp.string(), "--to", "scm"});
+    fs::remove(tmp);
+    EXPECT_EQ(text.out, write_linear_text(original));
+  }
+}
+
+TEST_F(Cli, DiscreteOnlyCommandsSayTheModelIsLinear) {
+  const Result identify = run({"identify", "examples/linear_mediation.scm", "-q", "P(Y=1 | do(X=1))"});
+  EXPECT_EQ(identify.status, 1);
+  EXPECT_NE(identify.err.find("examples/linear_mediation.scm: this is a linear-Gaussian model (Normal exogenous variables); "
+                              "rung identify works on discrete models only"),
+            std::string::npos)
+      << identify.err;
+  const Result pn = run({"solve", "examples/linear_mediation.scm", "--pn", "X", "Y"});
+  EXPECT_EQ(pn.status, 1);
+  EXPECT_NE(pn.err.find("--pn (a probability of causation of a binary outcome) works on discrete models only"), std::string::npos)
+      << pn.err;
+  const Result discrete = run({"solve", "examples/linear_mediation.scm", "-q", "P(Y=1)"});
+  EXPECT_EQ(discrete.status, 1);
+  EXPECT_NE(discrete.err.find("this model is linear"), std::string::npos) << discrete.err;
+  const Result method = run({"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--method", "abduction"});
+  EXPECT_EQ(method.status, 2);
 }
 
 }  // namespace

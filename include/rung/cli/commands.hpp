@@ -13,7 +13,10 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace rung::cli {
 
@@ -42,6 +45,34 @@ using Action = std::function<int(Streams)>;
 [[nodiscard]] std::vector<rung::VarId> hidden_variables(const rung::Scm& m, const std::vector<std::string>& names,
                                                         const std::string& file);
 extern const char* const kNormalizeHelp;
+
+/// Linear-Gaussian models (linear_command.cpp). `is_linear_file`: a .scm or JSON file holding one
+/// (networks never do); `refuse_linear` throws rung::Error `FILE: this is a linear-Gaussian model
+/// (...); WHAT works on discrete models only`. The others are the linear paths of validate (its
+/// `ok` line), show, convert and solve.
+[[nodiscard]] bool is_linear_file(const std::string& file);
+[[noreturn]] void refuse_linear(const std::string& file, std::string_view what);
+[[nodiscard]] std::string validate_linear(const std::string& file);
+int show_linear(const std::string& file, bool dot, bool admg, Streams s);
+int convert_linear(const std::string& file, const std::string& to, const std::string& output, Streams s);
+/// What `rung solve` passes to its linear path.
+struct LinearSolveArgs {
+  std::string file;
+  std::string query;
+  std::string queries;   ///< --queries FILE|-
+  std::string evidence;  ///< --evidence (refused: not for linear models)
+  std::string estimand;  ///< "ate", "ett", "nde", "nie" (or pn/ps/pns: refused); empty for -q
+  std::vector<std::string> estimand_args;
+  std::string treated = "1";
+  std::string control = "0";
+  std::string method;    ///< abduction (default) | parallel-worlds
+  bool json = false;
+  bool trace = false;
+  bool floating = false;
+  bool double_only = false;
+  std::optional<int> digits;
+};
+int solve_linear(const LinearSolveArgs& args, Streams s);
 
 /// Each adds a subcommand to `app` and sets `action` when that subcommand is chosen.
 void add_validate(CLI::App& app, std::shared_ptr<Action> action);

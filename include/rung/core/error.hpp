@@ -77,6 +77,15 @@ class ZeroProbabilityEvidence : public Error {
   /// `evidence` is the evidence in query notation, e.g. `X=1, Y[X=0]=1`.
   explicit ZeroProbabilityEvidence(const std::string& evidence)
       : Error("zero-probability evidence: P(" + evidence + ") = 0") {}
+  /// `zero-probability evidence: DETAIL`, for continuous models, where evidence has a density and
+  /// is impossible when it lies outside the support (`X=0, Y=1 is impossible: ...`).
+  [[nodiscard]] static ZeroProbabilityEvidence impossible(const std::string& detail) {
+    return ZeroProbabilityEvidence(Detail{}, "zero-probability evidence: " + detail);
+  }
+
+ private:
+  struct Detail {};
+  ZeroProbabilityEvidence(Detail /*tag*/, const std::string& message) : Error(message) {}
 };
 
 /// A computation the size guards refuse (an elimination factor, an enumeration over exogenous

@@ -6,6 +6,7 @@
 
 #include "rung/io/output_file.hpp"  // write_file_atomically, for the commands that write models
 #include "rung/scm/bayes_net.hpp"
+#include "rung/scm/linear_scm.hpp"
 #include "rung/scm/scm.hpp"
 
 #include <filesystem>
@@ -41,7 +42,19 @@ struct ModelReadOptions {
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& path);
 /// Any model file: .scm, JSON, or a network (BIF, UAI, XMLBIF, optionally gzip-compressed: `.gz`, or
 /// recognised by its magic bytes), networks turned into their canonical SCM (bayes_net.hpp).
+/// A linear-Gaussian file is refused with rung::Error `FILE: this is a linear-Gaussian model (Normal exogenous
+/// variables); this works on discrete models only` (read it with read_linear_model_file).
 [[nodiscard]] Scm read_model_file(const std::filesystem::path& path, const ModelReadOptions& options = {});
+
+/// Whether a model text holds a linear-Gaussian model: .scm text declaring an exogenous variable
+/// `~ Normal(...)` (linear_text.hpp), or JSON whose "kind" is "linear" (linear_json.hpp).
+/// Networks are never linear. A model is either discrete or linear.
+[[nodiscard]] bool is_linear_model_text(const std::filesystem::path& path, std::string_view text);
+/// The same for a file (read through the reading layer; throws rung::Error if it cannot be read).
+[[nodiscard]] bool is_linear_model_file(const std::filesystem::path& path);
+/// A linear-Gaussian model file (.scm text or JSON). Throws ParseError listing every problem; a
+/// discrete model file is refused with rung::Error `FILE: this is a discrete model; ... linear`.
+[[nodiscard]] LinearScm read_linear_model_file(const std::filesystem::path& path);
 
 
 }  // namespace rung
