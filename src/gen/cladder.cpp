@@ -1126,12 +1126,13 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   // Whether conditioning on X (instead of intervening) must give the answer too: the generator
   // asks for both halves, so that a model that confuses seeing with doing is found out. The
   // same for reading a natural effect as the total effect. Checked on the exact distractors.
-  std::optional<bool> conditioning_agrees;
+  // -1 no target, 1 must agree, 0 must not (an int for the reason given below).
+  int conditioning_agrees = -1;
   // ett: whether the effect on everyone (the ATE) must answer alike: -1 no target, 1 alike, 0 not.
   // (An int, not std::optional<bool>: GCC 12 calls the optional's payload maybe-uninitialized.)
   int no_abduction_agrees = -1;
   for (const auto& [procedure, agree] : target.agreements) {
-    if (procedure == "conditioning") conditioning_agrees = agree;
+    if (procedure == "conditioning") conditioning_agrees = agree ? 1 : 0;
     if (procedure == "no_abduction" && type == "ett") no_abduction_agrees = agree ? 1 : 0;
   }
   // backdoor_set: where Z stands and whether {} is the valid set. A parent Z forces {Z}, a
@@ -1198,7 +1199,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   const std::size_t connectives = circuit_ops(options_).size();  // det_counterfactual's class: its last value is a single cause
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
     if (attempt > 0 && attempt % relax_every == 0 && !wanted.empty()) {
-      if (wanted.back().first == "conditioning") conditioning_agrees.reset();
+      if (wanted.back().first == "conditioning") conditioning_agrees = -1;
       if (wanted.back().first == "no_abduction") no_abduction_agrees = -1;
       wanted.pop_back();
     }
@@ -1219,7 +1220,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     }
     // Seeing and doing differ only where a backdoor path is open; so do the effects on the
     // treated and on everyone.
-    if ((conditioning_agrees == false || no_abduction_agrees == 0) && valid_adjustment(g, {})) continue;
+    if ((conditioning_agrees == 0 || no_abduction_agrees == 0) && valid_adjustment(g, {})) continue;
     const std::optional<Roles> roles = paired ? std::optional<Roles>(Roles{-1, -1, paired->z}) : pick_roles(g, type, rng, zc, direct_valid);
     if (!roles) continue;
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
