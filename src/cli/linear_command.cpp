@@ -63,15 +63,19 @@ void print_linear(std::ostream& out, const LinearScm& m, const LinearQuery& q, c
   LinearSolverOptions options;
   options.method = a.method == "parallel-worlds" || a.method == "worlds" ? LinearMethod::parallel_worlds : LinearMethod::abduction;
   const char* method = options.method == LinearMethod::abduction ? "abduction" : "parallel-worlds";
+  auto header = [&] {  // the fields every JSON answer starts with
+    nlohmann::ordered_json j;
+    j["query"] = shown;
+    j["rung"] = rung_of(q);
+    j["model"] = "linear-gaussian";
+    j["method"] = method;
+    return j;
+  };
   if (a.double_only) {
     if (a.trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
     const double value = solve_double(m, q, options);
     if (a.json) {
-      nlohmann::ordered_json j;
-      j["query"] = shown;
-      j["rung"] = rung_of(q);
-      j["model"] = "linear-gaussian";
-      j["method"] = method;
+      nlohmann::ordered_json j = header();
       j["double"] = value;
       out << (batch ? j.dump() : j.dump(2)) << '\n';
     } else {
@@ -86,11 +90,7 @@ void print_linear(std::ostream& out, const LinearScm& m, const LinearQuery& q, c
   const LinearAnswer answer = solve(m, q, options);
   const double beside = a.floating ? solve_double(m, q, options) : 0.0;
   if (a.json) {
-    nlohmann::ordered_json j;
-    j["query"] = shown;
-    j["rung"] = rung_of(q);
-    j["model"] = "linear-gaussian";
-    j["method"] = method;
+    nlohmann::ordered_json j = header();
     if (answer.exact) {
       j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, digits)}};
     } else {
