@@ -91,6 +91,21 @@ Label classify(std::string_view raw) {
   return {AnswerKind::other, std::string(t)};
 }
 
+/// A record's `{"lower": {"fraction": ...}, "upper": ...}` (or bare fraction strings) as its two
+/// ends; nullopt when either is missing or not a number.
+std::optional<std::pair<Rational, Rational>> bounds_of(const json* b) {
+  if (b == nullptr || !b->is_object()) return std::nullopt;
+  auto end = [&](const char* key) -> std::optional<Rational> {
+    const json* e = member(*b, key);
+    auto f = scalar_text(e && e->is_object() ? member(*e, "fraction") : e);
+    return f ? try_parse_rational(trim(*f)) : std::nullopt;
+  };
+  auto lo = end("lower");
+  auto hi = end("upper");
+  if (!lo || !hi) return std::nullopt;
+  return std::pair{*lo, *hi};
+}
+
 bool is_yes_no(AnswerKind k) { return k == AnswerKind::yes || k == AnswerKind::no || k == AnswerKind::undetermined; }
 
 void add_to(AnswerBalance& b, AnswerKind k) {
@@ -508,14 +523,7 @@ class Auditor {
             if (h.is_string()) task.hidden.push_back(h.get<std::string>());
           }
         }
-        if (const json* b = member(*ident, "bounds"); b && b->is_object()) {
-          auto end = [&](const char* key) -> std::optional<Rational> {
-            const json* e = member(*b, key);
-            auto f = scalar_text(e && e->is_object() ? member(*e, "fraction") : e);
-            return f ? try_parse_rational(trim(*f)) : std::nullopt;
-          };
-          if (auto lo = end("lower"), hi = end("upper"); lo && hi) task.bounds.emplace(*lo, *hi);
-        }
+        task.bounds = bounds_of(member(*ident, "bounds"));
       }
       pending_.push_back(std::move(task));
     }
@@ -586,20 +594,16 @@ class Auditor {
       if (identifiable != nullptr && identifiable->is_boolean() && !identifiable->get<bool>() && from_text_bounds != nullptr) {
         // A question that asks for the bounds: decided when the bounds the shown numbers give are
         // the answer.
-        auto end = [&](const char* key) -> std::optional<Rational> {
-          const json* e = from_text_bounds->is_object() ? member(*from_text_bounds, key) : nullptr;
-          auto f = scalar_text(e && e->is_object() ? member(*e, "fraction") : e);
-          return f ? try_parse_rational(trim(*f)) : std::nullopt;
-        };
-        const auto lo = end("lower");
-        const auto hi = end("upper");
+        const auto shown = bounds_of(from_text_bounds);
         const auto stated = try_parse_interval(answer);
-        if (!lo || !hi || !stated) {
+        if (!shown || !stated) {
           verdict = "unreadable";
           detail = "no bounds_from_text.lower/upper, or an answer that is not an interval";
         } else {
-          verdict = *stated == std::pair{*lo, *hi} ? "decided" : "flips";
-          if (verdict == "flips") detail = fmt::format("the shown numbers give {}, the answer is {}", interval_string(*lo, *hi), answer);
+          verdict = *stated == *shown ? "decided" : "flips";
+          if (verdict == "flips") {
+            detail = fmt::format("the shown numbers give {}, the answer is {}", interval_string(shown->first, shown->second), answer);
+          }
         }
       } else if (identifiable != nullptr && identifiable->is_boolean() && !identifiable->get<bool>()) {
         verdict = "undetermined";
