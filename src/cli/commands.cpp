@@ -7,6 +7,7 @@
 #include "rung/identify/admg.hpp"
 #include "rung/core/text.hpp"
 #include "rung/gen/generator.hpp"
+#include "rung/gen/knobs.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/infer/trace.hpp"
 #include "rung/io/bif.hpp"
@@ -734,109 +735,57 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
   });
 }
 
-namespace {
-
-/// "I/N" -> (I, N); UsageError otherwise.
-std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  try {
-    if (slash != std::string::npos) {
-      std::size_t used_i = 0;
-      std::size_t used_n = 0;
-      const auto i = std::stoull(text.substr(0, slash), &used_i);
-      const auto n = std::stoull(text.substr(slash + 1), &used_n);
-      if (used_i == slash && used_n == text.size() - slash - 1 && n >= 1 && i >= 1 && i <= n) return {i, n};
-    }
-  } catch (const std::exception&) {
-  }
-  throw UsageError(fmt::format("--shard {}: expected I/N with 1 <= I <= N (I counts from 1)", text));
-}
-
-}  // namespace
-
 void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand("generate", "Generate a seeded benchmark dataset (JSONL, one item a line)");
   struct Args {
-    std::string preset = "counterbench";
-    std::uint64_t count = 100;
-    std::uint64_t seed = 1;
+    GeneratorKnobs k;  // the knobs, mapped to GeneratorOptions in the library (gen/knobs.hpp)
     std::string output;
     unsigned threads = 1;
     std::string shard = "1/1";
-    int difficulty = 2;
-    std::optional<int> min_variables, max_variables, max_in_degree, min_path_length, interventions, evidence_count,
-        name_variants, domain_size, nesting_depth;
-    std::optional<std::string> name_style, given, undetermined_share;
-    bool deterministic = false, noisy = false;
-    std::vector<std::string> types, mechanisms;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--preset", a->preset, "counterbench | cladder | ladder (each a documented set of knob defaults)")->capture_default_str();
-  cmd->add_option("-n,--count", a->count, "Number of items (in all shards together)")->capture_default_str()
+  cmd->add_option("--preset", a->k.preset, "counterbench | cladder | ladder (each a documented set of knob defaults)")->capture_default_str();
+  cmd->add_option("-n,--count", a->k.count, "Number of items (in all shards together)")->capture_default_str()
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
-  cmd->add_option("--seed", a->seed, "Master seed: same seed and options give byte-identical output")->capture_default_str()
+  cmd->add_option("--seed", a->k.seed, "Master seed: same seed and options give byte-identical output")->capture_default_str()
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   cmd->add_option("-o,--output", a->output, "Write to this file (atomically) instead of standard output");
   cmd->add_option("--threads", a->threads, "Worker threads (output does not depend on it)")->capture_default_str()
       ->check(whole_number(1, 256));
   cmd->add_option("--shard", a->shard, "Make only shard I of N: I counts from 1 (1/4 .. 4/4); `rung merge` joins the N shards into the unsharded file")
       ->capture_default_str();
-  cmd->add_option("--difficulty", a->difficulty, "Level 1..5; sets the knobs below (which override it)")
+  cmd->add_option("--difficulty", a->k.difficulty, "Level 1..5; sets the knobs below (which override it)")
       ->capture_default_str()
       ->check(whole_number(1, 5));
-  cmd->add_option("--min-variables", a->min_variables, "Endogenous variables per model, at least");
-  cmd->add_option("--max-variables", a->max_variables, "Endogenous variables per model, at most");
-  cmd->add_option("--max-in-degree", a->max_in_degree, "Endogenous parents per variable, at most");
-  cmd->add_option("--min-path-length", a->min_path_length, "Arcs on the treatment -> outcome path, at least");
-  cmd->add_option("--interventions", a->interventions, "Variables set in a joint question");
-  cmd->add_option("--evidence-count", a->evidence_count, "Observations in a conditional question");
-  cmd->add_option("--nesting-depth", a->nesting_depth, "Depth of nested settings (ladder: 1..4)");
-  cmd->add_option("--domain-size", a->domain_size, "Values of the non-treatment, non-outcome variables (ladder: 2..4)");
-  cmd->add_option("--types", a->types,
+  cmd->add_option("--min-variables", a->k.min_variables, "Endogenous variables per model, at least");
+  cmd->add_option("--max-variables", a->k.max_variables, "Endogenous variables per model, at most");
+  cmd->add_option("--max-in-degree", a->k.max_in_degree, "Endogenous parents per variable, at most");
+  cmd->add_option("--min-path-length", a->k.min_path_length, "Arcs on the treatment -> outcome path, at least");
+  cmd->add_option("--interventions", a->k.interventions, "Variables set in a joint question");
+  cmd->add_option("--evidence-count", a->k.evidence_count, "Observations in a conditional question");
+  cmd->add_option("--nesting-depth", a->k.nesting_depth, "Depth of nested settings (ladder: 1..4)");
+  cmd->add_option("--domain-size", a->k.domain_size, "Values of the non-treatment, non-outcome variables (ladder: 2..4)");
+  cmd->add_option("--types", a->k.types,
                   "Question types, comma-separated. counterbench: basic,joint,nested,conditional; cladder: marginal,"
                   "correlation,explaining_away,ate,backdoor_set,collider_bias,ett,nde,nie,det_counterfactual; ladder: "
                   "marginal,conditional,intervention,ate,ett,nde,counterfactual,joint,nested,pn,ps,pns")
       ->delimiter(',');
-  cmd->add_option("--mechanisms", a->mechanisms, "Mechanism kinds (and or not copy xor threshold table)")->delimiter(',');
-  auto* deterministic = cmd->add_flag("--deterministic", a->deterministic,
+  cmd->add_option("--mechanisms", a->k.mechanisms, "Mechanism kinds (and or not copy xor threshold table)")->delimiter(',');
+  auto* deterministic = cmd->add_flag("--deterministic", a->k.deterministic,
                                       "Only roots (and a hidden confounder) are random (ladder; counterbench always)");
-  cmd->add_flag("--noisy", a->noisy, "Every variable has noise of its own (ladder's default; cladder always)")
+  cmd->add_flag("--noisy", a->k.noisy, "Every variable has noise of its own (ladder's default; cladder always)")
       ->excludes(deterministic);
-  cmd->add_option("--given", a->given,
+  cmd->add_option("--given", a->k.given,
                   "What the text states: model (every probability of the model) | observed (only what the question's "
                   "identification formula reads; cladder's default)");
-  cmd->add_option("--undetermined-share", a->undetermined_share,
+  cmd->add_option("--undetermined-share", a->k.undetermined_share,
                   "With --given observed: the share (e.g. 1/6) of ate/ett/nde/nie items whose query the stated observed "
                   "quantities do not identify, answered 'undetermined' (cladder's default 1/6; 0 with --given model)");
-  cmd->add_option("--name-style", a->name_style, "nonsense | letters | words");
-  cmd->add_option("--name-variants", a->name_variants, "Emit each structure with this many name sets");
+  cmd->add_option("--name-style", a->k.name_style, "nonsense | letters | words");
+  cmd->add_option("--name-variants", a->k.name_variants, "Emit each structure with this many name sets");
   cmd->callback([=] {
     *action = [a](Streams s) {
-      GeneratorOptions o = preset_options(a->preset, a->difficulty);
-      o.count = a->count;
-      o.seed = a->seed;
-      if (a->min_variables) o.min_variables = *a->min_variables;
-      if (a->max_variables) o.max_variables = *a->max_variables;
-      if (a->max_in_degree) o.max_in_degree = *a->max_in_degree;
-      if (a->min_path_length) o.min_path_length = *a->min_path_length;
-      if (a->interventions) o.interventions = *a->interventions;
-      if (a->evidence_count) o.evidence_count = *a->evidence_count;
-      if (a->name_variants) o.name_variants = *a->name_variants;
-      if (a->domain_size) o.domain_size = *a->domain_size;
-      if (a->nesting_depth) o.nesting_depth = *a->nesting_depth;
-      if (a->given) o.given = *a->given;
-      if (a->given == "model") o.undetermined_share = "0";  // nothing is undetermined when the model is stated
-      if (a->undetermined_share) o.undetermined_share = *a->undetermined_share;
-      if (!a->types.empty()) o.types = a->types;
-      if (!a->mechanisms.empty()) o.mechanisms = a->mechanisms;
-      if (a->deterministic) o.deterministic = true;
-      if (a->noisy) o.deterministic = false;
-      if (a->name_style) {
-        auto style = name_style_from_string(*a->name_style);
-        if (!style) throw UsageError(fmt::format("--name-style {}: expected nonsense, letters or words", *a->name_style));
-        o.name_style = *style;
-      }
-      o.validate();
+      const GeneratorOptions o = a->k.options();
       const auto [shard, shards] = parse_shard(a->shard);
       Generator gen(o);
       RunOptions run;
