@@ -22,6 +22,8 @@ packages=(
   libjemalloc-dev      # the rung tool's and the benchmarks' malloc (not the library's)
   wamerican            # /usr/share/dict/words: the test that nonsense names are not English words
   parallel             # GNU parallel: the test of a sharded run on a cluster engine
+  python3-dev pybind11-dev  # the rung Python module (python/, docs/python.md), for /usr/bin/python3
+  python3-pytest       # its tests (tests/python)
 )
 
 missing=()

@@ -10,8 +10,18 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 build=build/release
 # build/release is the quick start's own folder (tests off); building by hand uses build/dev.
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRUNG_BUILD_TESTS=OFF -DRUNG_BUILD_BENCH=ON >/dev/null
+# The Python module is built for Debian's /usr/bin/python3 (python3-dev, pybind11-dev) and installed
+# for it (into /usr/local/lib/python3.X/dist-packages), so that `import rung` works (docs/python.md).
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRUNG_BUILD_TESTS=OFF -DRUNG_BUILD_BENCH=ON \
+  -DPython3_EXECUTABLE=/usr/bin/python3 -DRUNG_PYTHON=ON >/dev/null
 cmake --build "$build" -j "$jobs"
+python_dir=$(cmake -L -N "$build" | sed -n 's/^RUNG_PYTHON_INSTALL_DIR:PATH=//p')
+if [ "$(id -u)" -eq 0 ]; then
+  cmake --install "$build" --component python --prefix /usr/local >/dev/null
+  python_note="The Python module is installed for /usr/bin/python3 (/usr/local/$python_dir): python3 -c 'import rung'"
+else
+  python_note="The Python module is in $PWD/$build/python: export PYTHONPATH=\"$PWD/$build/python\" (or, as root, cmake --install $build --component python)"
+fi
 
 rung="$build/rung"
 mkdir -p build/sample
@@ -37,3 +47,5 @@ echo
 echo "The rung tool is $PWD/$build/rung. To call it as 'rung', as the README's examples do, either"
 echo "  export PATH=\"$PWD/$build:\$PATH\"            # this shell only"
 echo "  cmake --install $build --prefix /usr/local     # installs rung, the library and its headers"
+echo
+echo "$python_note"

@@ -1,0 +1,143 @@
+"""rung.generate: the records the tool writes, byte for byte, streamed; and the generate -> check
+round trip."""
+
+import itertools
+import json
+import time
+from fractions import Fraction
+
+import pytest
+
+import rung
+from conftest import run_cli, cli_error
+
+
+def cli_lines(*args):
+    return run_cli("generate", *args)[1].splitlines()
+
+
+@pytest.mark.parametrize("preset,n", [("counterbench", 40), ("cladder", 12), ("ladder", 12)])
+def test_lines_are_the_tools_byte_for_byte(preset, n):
+    expected = cli_lines("--preset", preset, "-n", n, "--seed", 3)
+    assert len(expected) == n
+    assert list(rung.generate(preset=preset, n=n, seed=3, raw=True)) == expected
+    records = list(rung.generate(preset=preset, n=n, seed=3))
+    assert all(isinstance(r, dict) for r in records)
+    # a record dict written back by Python is the tool's line, byte for byte
+    assert [rung.to_line(r) for r in records] == expected
+
+
+def test_knobs_threads_and_shards_are_the_tools():
+    args = ["--preset", "counterbench", "-n", 30, "--seed", 7, "--max-variables", 6, "--types", "basic,nested",
+            "--name-style", "letters"]
+    expected = cli_lines(*args)
+    got = list(rung.generate("counterbench", 30, 7, max_variables=6, types=["basic", "nested"], name_style="letters",
+                             threads=2, raw=True))
+    assert got == expected
+    assert {json.loads(l)["type"] for l in got} == {"basic", "nested"}
+    shard = cli_lines(*args, "--shard", "2/3")
+    assert list(rung.generate("counterbench", 30, 7, max_variables=6, types="basic,nested", name_style="letters",
+                              shard=(2, 3), raw=True)) == shard
+
+
+def test_a_cladder_knob_and_given_model():
+    expected = cli_lines("--preset", "cladder", "-n", 8, "--seed", 2, "--given", "model", "--types", "ate,nde")
+    assert list(rung.generate("cladder", 8, 2, given="model", types="ate,nde", raw=True)) == expected
+
+
+def test_records_stream_without_making_the_whole_run():
+    start = time.monotonic()
+    it = rung.generate(preset="counterbench", n=10_000_000, seed=1)
+    first = list(itertools.islice(it, 3))
+    it.close()
+    assert [r["id"] for r in first] == ["counterbench-s1-0", "counterbench-s1-1", "counterbench-s1-2"]
+    assert time.monotonic() - start < 120  # ten million items would take hours
+    with pytest.raises(StopIteration):
+        next(it)
+
+
+def test_abandoned_generation_is_stopped():
+    for _ in range(3):
+        it = rung.generate(preset="counterbench", n=100_000, seed=5)
+        next(it)
+        del it  # the generating thread is stopped and joined, not left running
+
+
+def test_bad_knobs_raise_with_the_tools_message():
+    with pytest.raises(TypeError, match="unknown knob 'max_variable'"):
+        rung.generate(max_variable=3)
+    with pytest.raises(rung.UsageError) as e:
+        rung.generate(name_style="klingon")
+    assert str(e.value) == cli_error("generate", "--name-style", "klingon")
+    with pytest.raises(rung.UsageError) as e:
+        rung.generate(preset="nonesuch")
+    assert str(e.value) == cli_error("generate", "--preset", "nonesuch")
+    with pytest.raises(rung.UsageError) as e:
+        rung.generate(min_variables=9, max_variables=3)
+    assert str(e.value) == cli_error("generate", "--min-variables", 9, "--max-variables", 3)
+    with pytest.raises(rung.UsageError):
+        rung.generate(shard="3/2")
+    with pytest.raises(TypeError):
+        rung.generate(max_variables="six")
+
+
+def flipped(answer):
+    return {"yes": "no", "no": "yes"}.get(answer, answer)
+
+
+@pytest.mark.parametrize("preset", ["counterbench", "cladder", "ladder"])
+def test_generate_then_check_gold_scores_100_percent(preset):
+    records = list(rung.generate(preset=preset, n=24, seed=11))
+    gold = [{"id": r["id"], "response": f"The answer is {r['answer']}."} for r in records]
+    report = rung.check(records, gold)
+    assert report.accuracy == 1.0
+    assert report.correct == report.scored == len(records)
+    low, high = report.interval
+    assert 0 < low < high == 1.0
+    assert sum(v["items"] for v in report.by("rung").values()) == len(records)
+    with pytest.raises(KeyError, match="no group 'nonesuch'"):
+        report.by("nonesuch")
+    assert report.to_dict()["all"]["correct"] == len(records)
+    # a responses dict {id: text} is read the same way
+    assert rung.check(records, {g["id"]: g["response"] for g in gold}).accuracy == 1.0
+
+
+def test_check_wrong_answers_and_paths_equal_the_tool(tmp_path):
+    records = list(rung.generate(preset="counterbench", n=30, seed=4))
+    wrong = [{"id": r["id"], "response": f"Final answer: {flipped(r['answer'])}"} for r in records]
+    data, responses = tmp_path / "data.jsonl", tmp_path / "responses.jsonl"
+    data.write_text("".join(rung.to_line(r) + "\n" for r in records))
+    responses.write_text("".join(json.dumps(w) + "\n" for w in wrong))
+    report = rung.check(data, responses)
+    assert report.accuracy == 0.0
+    cli = json.loads(run_cli("check", data, responses, "--json")[1])
+    assert report.to_dict() == cli
+    assert str(report) == run_cli("check", data, responses)[1]
+    assert sum(p["matched"] for p in report.mistakes) >= 0 and report.mistakes
+    from_lists = rung.check(records, wrong).to_dict()
+    assert {k: v for k, v in from_lists.items() if k not in ("dataset", "responses")} == \
+           {k: v for k, v in cli.items() if k not in ("dataset", "responses")}
+
+
+def test_extract_answer():
+    a = rung.extract_answer("Let me think... so the final answer: **No**.", "yes_no")
+    assert a.commitment == "no" and a.answered
+    n = rung.extract_answer("P = 7/20, i.e. about 0.35", "numeric")
+    assert n.commitment == "number"
+    assert n.value == Fraction(7, 20) or n.value == Fraction(35, 100)
+    i = rung.extract_answer("The ATE lies in [0.1, 0.3].", "interval")
+    assert i.commitment == "interval" and (i.value, i.upper) == (Fraction(1, 10), Fraction(3, 10))
+    assert not rung.extract_answer("I am not sure.", "yes_no").answered
+    with pytest.raises(rung.UsageError):
+        rung.extract_answer("yes", "colour")
+
+
+def test_audit_equals_the_tool(tmp_path):
+    records = list(rung.generate(preset="counterbench", n=40, seed=9))
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(rung.to_line(r) + "\n" for r in records))
+    report = rung.audit(data, learners=False)
+    assert report == json.loads(run_cli("audit", data, "--json", "--no-learners")[1])
+    assert rung.audit(data, learners=False, text=True) == run_cli("audit", data, "--no-learners")[1]
+    from_list = rung.audit(records, learners=False)
+    assert {k: v for k, v in from_list.items() if k != "file"} == {k: v for k, v in report.items() if k != "file"}
