@@ -16,7 +16,7 @@
 /// U_Y` (the noise named U_Y, or U_Y_ etc. when that name is taken). Numbers are JSON numbers
 /// or strings (`"1/3"`); a JSON decimal is read exactly as the shortest decimal that denotes the
 /// same double (the digits written, for up to 15 significant digits), so 0.1 is 1/10.
-/// `variance` may replace `std` (pgmpy before 0.1.26 took a variance); `edges`, when present,
+/// `variance` may replace `std` (older pgmpy releases took a variance); `edges`, when present,
 /// must be the arcs the `evidence` lists give.
 
 #include "rung/scm/linear_scm.hpp"
