@@ -90,10 +90,9 @@ Rational coefficient(int level, Rng& rng) {
 }
 
 Rational variance(int level, Rng& rng) {
-  static const std::vector<Rational> kLow = {Rational(1)};
   static const std::vector<Rational> kMid = {Rational(1, 2), Rational(1), Rational(2)};
   static const std::vector<Rational> kHigh = {Rational(1, 4), Rational(1, 2), Rational(1), Rational(3, 2), Rational(2)};
-  return rng.pick(level <= 1 ? kLow : level <= 3 ? kMid : kHigh);
+  return rng.pick(level <= 3 ? kMid : kHigh);
 }
 
 /// The model and its statement in words.
@@ -315,7 +314,11 @@ LinearItem LinearPreset::make_linear(Rng& rng, Rng& name_rng, const ItemTarget& 
       const Rational x1 = other_than(x);
       const bool outcome_seen = type == "counterfactual_mean";
       evidence.emplace_back(X, x);
-      const int more = outcome_seen ? options_.evidence_count - 1 : std::max(1, options_.evidence_count);
+      // The variance does not depend on the observed values, only on which variables are
+      // observed: with X alone (plus extras from --evidence-count 2 on) it is not always the
+      // outcome's own noise variance.
+      const bool variance_type = type == "counterfactual_variance";
+      const int more = outcome_seen || variance_type ? options_.evidence_count - 1 : std::max(1, options_.evidence_count);
       for (auto& e : extras(more)) evidence.push_back(std::move(e));
       std::optional<Rational> y;
       if (outcome_seen) {

@@ -155,6 +155,14 @@ TEST(LinearPreset, AnswersAreVariedAndStructuresDistinct) {
     EXPECT_LE(most * 100, 15 * per_type[type]) << type;
   }
   for (const char* kind : {"none", "shared", "covariance"}) EXPECT_GT(confounding[kind], 200) << kind;
+  // Level 1's three-variable models too (its variance questions once had answer 1 on a third).
+  std::map<std::string, std::map<std::string, int>> easy;
+  for (const auto& r : generated_records("linear", 900, 1)) ++easy[r["query_type"]][r["answer"]];
+  for (const auto& [type, counts] : easy) {
+    int most = 0;
+    for (const auto& [answer, n] : counts) most = std::max(most, n);
+    EXPECT_LE(most * 100, 15 * 100) << type;  // 100 items a type
+  }
 }
 
 // Name variants share their structure; renaming is the only thing the structure ignores.
