@@ -595,6 +595,7 @@ class Auditor {
     finish_answers();
     report_.yes_no = baselines("yes/no", [](const Info& i) { return is_yes_no(i.answer.kind); }, true);
     report_.numeric = baselines("numeric", [](const Info& i) { return i.answer.kind == AnswerKind::numeric; }, false);
+    report_.interval = baselines("interval", [](const Info& i) { return i.answer.kind == AnswerKind::interval; }, false);
     finish_templates();
     if (options_.learners.enabled) {
       std::vector<LearnerRecord> records;
@@ -1258,6 +1259,7 @@ std::string to_text(const AuditReport& r) {
 
   if (r.yes_no.records > 0) text_baselines(out, r, r.yes_no);
   if (r.numeric.records > 0) text_baselines(out, r, r.numeric);
+  if (r.interval.records > 0) text_baselines(out, r, r.interval);
   out += to_text(r.learned);
 
   out += fmt::format("\nQuestion templates: {} distinct over {} records\n", r.template_count, r.records);
@@ -1475,7 +1477,7 @@ ordered_json to_json(const AuditReport& r) {
   j["answers"] = std::move(answers);
 
   ordered_json baselines = ordered_json::array();
-  for (const BaselineTable* t : {&r.yes_no, &r.numeric}) {
+  for (const BaselineTable* t : {&r.yes_no, &r.numeric, &r.interval}) {
     if (t->records > 0) baselines.push_back(json_of(*t, r.types));
   }
   j["baselines"] = std::move(baselines);
