@@ -85,6 +85,11 @@ BENCHMARK(CladderModelRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
 void LadderRecord(benchmark::State& state) { record(state, "ladder"); }
 BENCHMARK(LadderRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
 
+/// The linear preset (issue #20): linear-Gaussian items, each solved exactly by abduction (with
+/// the trace) and by the parallel-worlds Gaussian, plus its wrong procedures.
+void LinearRecord(benchmark::State& state) { record(state, "linear"); }
+BENCHMARK(LinearRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
+
 void CounterbenchDataset(benchmark::State& state) { dataset(state, "counterbench"); }
 BENCHMARK(CounterbenchDataset)->Args({1000, 1})->Args({1000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -9,9 +9,12 @@
 
 #include "rung/core/error.hpp"
 #include "rung/core/rational.hpp"
+#include "rung/gen/linear.hpp"
 #include "rung/gen/stated.hpp"
 #include "rung/identify/counterfactual.hpp"
+#include "rung/infer/linear_gaussian.hpp"
 #include "rung/infer/solver.hpp"
+#include "rung/io/linear_json.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/query/decision.hpp"
 #include "rung/query/query.hpp"
@@ -176,6 +179,60 @@ struct TaskResult {
   std::string unchecked;
 };
 
+/// verify() for a linear-Gaussian record (the linear preset's): re-solved by the parallel-worlds
+/// method (the generator's trace came from abduction); numeric answers only.
+TaskResult verify_linear(const Task& t, const Rational& stored, const std::string& stored_text) {
+  TaskResult r;
+  auto fail = [&](std::string message) {
+    r.failed = true;
+    r.error = one_line(message);
+    return r;
+  };
+  std::optional<LinearScm> scm;
+  try {
+    scm.emplace(linear_scm_from_json(t.model));
+  } catch (const std::exception& e) {
+    return fail("model: " + std::string(e.what()));
+  }
+  std::optional<LinearQuery> query;
+  try {
+    query.emplace(parse_linear_query(*t.formal_query, *scm));
+  } catch (const std::exception& e) {
+    return fail(fmt::format("formal_query '{}': {}", *t.formal_query, e.what()));
+  }
+  auto mismatch = [&](std::string field, std::string stored_field, std::string recomputed) {
+    r.mismatches.push_back({t.line, t.id, std::move(field), one_line(stored_field), std::move(recomputed)});
+  };
+  // The text must state the record's model (the linear preset's wording, gen/linear.hpp).
+  if (!t.generated) {
+    r.stated = 0;
+    r.unchecked = "not written by rung generate (no meta.options.preset)";
+  } else if (t.given_info.empty()) {
+    r.stated = 0;
+    r.unchecked = "no given_info";
+  } else {
+    r.stated = 1;
+    const std::string expected = linear_given_info(*scm);
+    if (t.given_info != expected) mismatch("given_info", t.given_info, expected);
+  }
+  LinearAnswer answer;
+  try {
+    answer = solve(*scm, *query, {.method = LinearMethod::parallel_worlds});
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  if (!answer.exact) return fail(fmt::format("formal_query '{}' is not a rational number (a probability of a normal variable)", *t.formal_query));
+  const Rational& value = answer.value;
+  if (stored != value) mismatch("value", stored_text, to_string(value));
+  if (t.answer != to_string(value)) mismatch("answer", t.answer, to_string(value));
+  if (const json* decimal = member(t.value, "decimal")) {
+    const auto shown = decimal->is_string() ? try_parse_rational(decimal->get<std::string>()) : std::nullopt;
+    if (!shown || abs(*shown - value) > Rational(1, 2'000'000)) mismatch("value.decimal", decimal->dump(), to_decimal(value, 6));
+  }
+  if (t.rung && *t.rung != rung_of(*query)) mismatch("rung", std::to_string(*t.rung), std::to_string(rung_of(*query)));
+  return r;
+}
+
 TaskResult verify(const Task& t) {
   TaskResult r;
   auto fail = [&](std::string message) {
@@ -189,6 +246,7 @@ TaskResult verify(const Task& t) {
   const auto stored = try_parse_rational(stored_text);
   if (!stored) return fail(fmt::format("value.fraction '{}' is not a fraction", stored_text));
   if (!t.formal_query) return fail("formal_query is not a string");
+  if (is_linear_json(t.model)) return verify_linear(t, *stored, stored_text);
 
   std::optional<Scm> scm;
   try {
@@ -537,6 +595,7 @@ class Auditor {
     finish_answers();
     report_.yes_no = baselines("yes/no", [](const Info& i) { return is_yes_no(i.answer.kind); }, true);
     report_.numeric = baselines("numeric", [](const Info& i) { return i.answer.kind == AnswerKind::numeric; }, false);
+    report_.interval = baselines("interval", [](const Info& i) { return i.answer.kind == AnswerKind::interval; }, false);
     finish_templates();
     if (options_.learners.enabled) {
       std::vector<LearnerRecord> records;
@@ -1200,6 +1259,7 @@ std::string to_text(const AuditReport& r) {
 
   if (r.yes_no.records > 0) text_baselines(out, r, r.yes_no);
   if (r.numeric.records > 0) text_baselines(out, r, r.numeric);
+  if (r.interval.records > 0) text_baselines(out, r, r.interval);
   out += to_text(r.learned);
 
   out += fmt::format("\nQuestion templates: {} distinct over {} records\n", r.template_count, r.records);
@@ -1417,7 +1477,7 @@ ordered_json to_json(const AuditReport& r) {
   j["answers"] = std::move(answers);
 
   ordered_json baselines = ordered_json::array();
-  for (const BaselineTable* t : {&r.yes_no, &r.numeric}) {
+  for (const BaselineTable* t : {&r.yes_no, &r.numeric, &r.interval}) {
     if (t->records > 0) baselines.push_back(json_of(*t, r.types));
   }
   j["baselines"] = std::move(baselines);

@@ -387,6 +387,32 @@ class QueryProgress {
 
 }  // namespace
 
+std::vector<QueryLine> read_query_lines(const std::string& file) {
+  std::string all;
+  if (file == "-") {
+    std::ostringstream buffer;
+    buffer << std::cin.rdbuf();
+    all = std::move(buffer).str();
+  } else {
+    all = read_text_file(file);
+  }
+  std::vector<QueryLine> out;
+  std::size_t begin = 0;
+  int line = 0;
+  while (begin < all.size()) {
+    std::size_t end = all.find('\n', begin);
+    if (end == std::string::npos) end = all.size();
+    ++line;
+    std::string_view text(all.data() + begin, end - begin);
+    begin = end + 1;
+    const auto hash = text.find('#');  // labels with '#' must not be written in query files
+    if (hash != std::string_view::npos) text = text.substr(0, hash);
+    text = trim(text);
+    if (!text.empty()) out.push_back({std::string(text), line});
+  }
+  return out;
+}
+
 void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
   auto* cmd = app.add_subcommand("solve", "Answer queries exactly (all three rungs), one with -q or a batch with --queries");
   struct Args {
@@ -468,6 +494,18 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
     *action = [a](Streams s) {
       const bool linear_method = a->method == "abduction" || a->method == "parallel-worlds";
       if (is_linear_file(a->file)) {
+        // Linear-Gaussian queries are linear algebra on the variables a query reaches, with no
+        // check points: a time limit or progress report would never fire, so they are refused.
+        if (a->timeout) {
+          throw UsageError(fmt::format("solve: --timeout applies to discrete models; {} is linear-Gaussian, whose queries "
+                                       "are not interruptible (leave --timeout out)",
+                                       a->file));
+        }
+        if (a->progress) {
+          throw UsageError(fmt::format("solve: --progress applies to discrete models; {} is linear-Gaussian, whose queries "
+                                       "report no progress (leave --progress out)",
+                                       a->file));
+        }
         LinearSolveArgs l;
         l.file = a->file;
         l.query = a->query;
@@ -548,27 +586,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
       const bool is_batch = !a->queries.empty();
       if (is_batch) {
         if (a->trace) throw UsageError("solve: --trace shows one query's steps; it cannot be used with --queries");
-        std::string all;
-        if (a->queries == "-") {
-          std::ostringstream buffer;
-          buffer << std::cin.rdbuf();
-          all = std::move(buffer).str();
-        } else {
-          all = read_text_file(a->queries);
-        }
-        std::size_t begin = 0;
-        int line = 0;
-        while (begin < all.size()) {
-          std::size_t end = all.find('\n', begin);
-          if (end == std::string::npos) end = all.size();
-          ++line;
-          std::string_view text(all.data() + begin, end - begin);
-          begin = end + 1;
-          const auto hash = text.find('#');  // labels with '#' must not be written in query files
-          if (hash != std::string_view::npos) text = text.substr(0, hash);
-          text = trim(text);
-          if (!text.empty()) asked.push_back({std::string(text), line});
-        }
+        for (auto& entry : read_query_lines(a->queries)) asked.push_back({std::move(entry.text), entry.line});
       } else {
         if (a->query.empty()) {
           throw UsageError("solve: give a query with -q, a file of queries with --queries, or a named estimand such as --ate X Y");
@@ -744,7 +762,7 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
     std::string shard = "1/1";
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--preset", a->k.preset, "counterbench | cladder | ladder (each a documented set of knob defaults)")->capture_default_str();
+  cmd->add_option("--preset", a->k.preset, "counterbench | cladder | ladder | linear (each a documented set of knob defaults)")->capture_default_str();
   cmd->add_option("-n,--count", a->k.count, "Number of items (in all shards together)")->capture_default_str()
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   cmd->add_option("--seed", a->k.seed, "Master seed: same seed and options give byte-identical output")->capture_default_str()
@@ -763,12 +781,14 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("--min-path-length", a->k.min_path_length, "Arcs on the treatment -> outcome path, at least");
   cmd->add_option("--interventions", a->k.interventions, "Variables set in a joint question");
   cmd->add_option("--evidence-count", a->k.evidence_count, "Observations in a conditional question");
-  cmd->add_option("--nesting-depth", a->k.nesting_depth, "Depth of nested settings (ladder: 1..4)");
+  cmd->add_option("--nesting-depth", a->k.nesting_depth, "Depth of nested settings (ladder: 1..4, linear: 1..3)");
   cmd->add_option("--domain-size", a->k.domain_size, "Values of the non-treatment, non-outcome variables (ladder: 2..4)");
   cmd->add_option("--types", a->k.types,
                   "Question types, comma-separated. counterbench: basic,joint,nested,conditional; cladder: marginal,"
                   "correlation,explaining_away,ate,backdoor_set,collider_bias,ett,nde,nie,det_counterfactual; ladder: "
-                  "marginal,conditional,intervention,ate,ett,nde,counterfactual,joint,nested,pn,ps,pns")
+                  "marginal,conditional,intervention,ate,ett,nde,counterfactual,joint,nested,pn,ps,pns; linear: conditional_mean,"
+                  "intervention_mean,ate,counterfactual_mean,counterfactual_unobserved,nested_mean,nde,nie,"
+                  "counterfactual_variance")
       ->delimiter(',');
   cmd->add_option("--mechanisms", a->k.mechanisms, "Mechanism kinds (and or not copy xor threshold table)")->delimiter(',');
   auto* deterministic = cmd->add_flag("--deterministic", a->k.deterministic,

@@ -148,29 +148,11 @@ int solve_linear(const LinearSolveArgs& a, Streams s) {
     return 0;
   }
   if (a.trace) throw UsageError("solve: --trace shows one query's steps; it cannot be used with --queries");
-  std::string all;
-  if (a.queries == "-") {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
-    all = std::move(buffer).str();
-  } else {
-    all = read_text_file(a.queries);
-  }
   const std::string source = a.queries == "-" ? "<stdin>" : a.queries;
   int status = 0;
-  std::size_t begin = 0;
-  int line = 0;
-  while (begin < all.size()) {
-    std::size_t end = all.find('\n', begin);
-    if (end == std::string::npos) end = all.size();
-    ++line;
-    std::string_view text(all.data() + begin, end - begin);
-    begin = end + 1;
-    if (const auto hash = text.find('#'); hash != std::string_view::npos) text = text.substr(0, hash);
-    text = trim(text);
-    if (text.empty()) continue;
+  for (const auto& [text, line] : read_query_lines(a.queries)) {
     try {
-      print_linear(s.out, m, parse_for_cli(std::string(text), m), a, true);
+      print_linear(s.out, m, parse_for_cli(text, m), a, true);
     } catch (const UsageError&) {
       throw;
     } catch (const Error& e) {
@@ -179,7 +161,7 @@ int solve_linear(const LinearSolveArgs& a, Streams s) {
       if (a.json) {
         nlohmann::ordered_json j;
         j["line"] = line;
-        j["query"] = std::string(text);
+        j["query"] = text;
         j["error"] = message;
         s.out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
       } else {

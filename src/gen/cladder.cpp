@@ -1366,7 +1366,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         const bool natural_tight = bounds->natural.lower == bounds->text.lower && bounds->natural.upper == bounds->text.upper;
         if (attempt < 2 * kRelaxEvery && natural_tight != want_tight) continue;
         if (!bound_from_text(*obs, *bounds, value)) continue;
-        if (!natural_tight) item.computed.push_back({"natural_bounds", bounds->natural.lower, bounds->natural.upper});
+        // Written on every item, also where it is the answer, so that the audit's
+        // distractor:natural_bounds baseline is the share a reader reciting them gets (50%).
+        item.computed.push_back({"natural_bounds", bounds->natural.lower, bounds->natural.upper});
         item.yes_no = false;
         item.interval = std::pair{bounds->text.lower, bounds->text.upper};
         question = fmt::format("Given only these numbers and the causal graph, what is the tightest interval that must contain the "

@@ -2,11 +2,14 @@
 
 #include "rung/core/error.hpp"
 #include "rung/gen/distractors.hpp"
+#include "rung/gen/linear.hpp"
 #include "rung/gen/structure.hpp"
+#include "rung/infer/linear_gaussian.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/infer/trace.hpp"
 #include "rung/io/json_fields.hpp"
 #include "rung/io/json_line.hpp"
+#include "rung/io/linear_json.hpp"
 #include "rung/io/scm_json.hpp"
 
 #include <fmt/format.h>
@@ -169,6 +172,7 @@ std::optional<int> Generator::attempt_of(std::uint64_t index, std::uint64_t seed
 }
 
 Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) const {
+  if (options_.preset == "linear") return make_linear(index, attempt, full);
   const auto variants = static_cast<std::uint64_t>(options_.name_variants);
   const std::uint64_t structure_index = index / variants;
   const std::uint64_t seed = draw_seed(options_.seed, structure_index, attempt);
@@ -312,7 +316,62 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   out.key("seed").value(std::to_string(seed));  // a string: 64-bit integers do not survive JSON readers that use doubles
   out.key("question_id").value(std::to_string(index));  // CounterBench's harness keys items by it
   out.key("meta");
-  write_meta(out, item, index);
+  write_meta(out, item.meta, item.query_type, rung_of(item.query), index);
+  out.end_object();
+  return made;
+}
+
+Generator::Made Generator::make_linear(std::uint64_t index, int attempt, bool full) const {
+  const auto variants = static_cast<std::uint64_t>(options_.name_variants);
+  const std::uint64_t structure_index = index / variants;
+  const std::uint64_t seed = draw_seed(options_.seed, structure_index, attempt);
+  Rng rng(seed);
+  Rng names(Rng::item_seed(options_.seed ^ kNameStream, index * (kMaxRedraws + 1) + static_cast<std::uint64_t>(attempt)));
+  const LinearItem item = static_cast<const LinearPreset&>(*preset_).make_linear(rng, names, target(structure_index));
+  Made made;
+  made.structure = linear_structure_hash(item.model, item.query);
+  if (!full) return made;
+
+  // Every answer twice: abduction (with the trace) and the parallel-worlds Gaussian, which
+  // share no code beyond the model, must agree exactly with each other and with the preset.
+  const LinearAnswer by_abduction = solve(item.model, item.query, {.method = LinearMethod::abduction, .trace = true});
+  const LinearAnswer by_worlds = solve(item.model, item.query, {.method = LinearMethod::parallel_worlds});
+  if (!by_abduction.exact || !by_worlds.exact || by_abduction.value != by_worlds.value || by_abduction.value != item.value) {
+    throw Error(fmt::format("item {}: abduction gives {} but the parallel worlds give {} for {}; not written", index,
+                            to_string(by_abduction.value), to_string(by_worlds.value), to_string(item.query, item.model)));
+  }
+  const Rational& value = by_abduction.value;
+  const LinearTrace& trace = *by_abduction.trace;
+  const std::string formal = to_string(item.query, item.model);
+
+  made.line.reserve(kLineReserve);
+  JsonWriter out(made.line);
+  out.begin_object();
+  out.key("id").value(fmt::format("{}-s{}-{}", options_.preset, options_.seed, index));
+  out.key("given_info").value(item.given_info);
+  out.key("question").value(item.question);
+  out.key("prompt").value(item.prompt);
+  out.key("answer").value(to_string(value));
+  out.key("value");
+  write_value_json(out, value);
+  out.key("type").value(item.type);
+  out.key("query_type").value(item.type);
+  out.key("rung").value(rung_of(item.query));
+  out.key("formal_query").value(formal);
+  out.key("model").raw(to_json(item.model).dump());
+  out.key("name_style").value(to_string(options_.name_style));
+  out.key("difficulty").begin_object().key("level").value(options_.difficulty);
+  for (const auto& [key, v] : item.knobs.items()) out.key(key).json(v);
+  out.key("reasoning_steps").value(static_cast<int>(trace.steps.size())).end_object();
+  out.key("reasoning").begin_object().key("text").value(to_text(trace));
+  out.key("trace").json(to_json(trace)).end_object();
+  out.key("distractors");
+  write_json(out, item.distractors, nullptr);
+  out.key("structure").value(made.structure);
+  out.key("seed").value(std::to_string(seed));
+  out.key("question_id").value(std::to_string(index));
+  out.key("meta");
+  write_meta(out, item.meta, item.type, rung_of(item.query), index);
   out.end_object();
   return made;
 }
@@ -325,17 +384,18 @@ void Generator::write_difficulty(JsonWriter& out, const Item& item, const Trace&
   out.key("reasoning_steps").value(reasoning_steps(trace)).end_object();
 }
 
-void Generator::write_meta(JsonWriter& out, const Item& item, std::uint64_t index) const {
+void Generator::write_meta(JsonWriter& out, const nlohmann::ordered_json& meta, const std::string& query_type, int rung,
+                           std::uint64_t index) const {
   const auto variants = static_cast<std::uint64_t>(options_.name_variants);
   out.begin_object();
-  out.key("story_id").value(item.meta.value("story_id", ""));
-  out.key("graph_id").value(item.meta.value("graph_id", ""));
-  out.key("query_type").value(item.meta.value("query_type", item.query_type));
-  out.key("rung").value(rung_of(item.query));
+  out.key("story_id").value(meta.value("story_id", ""));
+  out.key("graph_id").value(meta.value("graph_id", ""));
+  out.key("query_type").value(meta.value("query_type", query_type));
+  out.key("rung").value(rung);
   out.key("model_id").value(index / variants);
   static constexpr std::array<std::string_view, 7> kOwn = {"story_id", "graph_id",     "query_type", "rung",
                                                            "model_id", "name_variant", "options"};
-  for (const auto& [key, v] : item.meta.items()) {
+  for (const auto& [key, v] : meta.items()) {
     // preset-specific: treatment, outcome, polarity, ...
     if (std::find(kOwn.begin(), kOwn.end(), key) == kOwn.end()) out.key(key).json(v);
   }

@@ -4,6 +4,7 @@
 #include "rung/core/rational.hpp"
 #include "rung/gen/cladder.hpp"
 #include "rung/gen/ladder.hpp"
+#include "rung/gen/linear.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
 
 #include <fmt/format.h>
@@ -32,6 +33,7 @@ const std::vector<std::string>& types_of(const std::string& preset) {
     return kAll;
   }
   if (preset == "ladder") return ladder_query_types();
+  if (preset == "linear") return linear_query_types();
   return kCounterbenchTypes;
 }
 
@@ -95,13 +97,20 @@ void GeneratorOptions::validate() const {
     require(domain_size == 2, fmt::format("--domain-size {} is not supported by the {} preset (only 2)", domain_size, preset));
   }
   if (preset == "counterbench") require(deterministic, "the counterbench preset makes deterministic models only (--noisy: use the ladder preset)");
+  if (preset == "linear") require(!deterministic, "the linear preset gives every variable a noise term of its own (--deterministic is not supported)");
   if (preset == "cladder") require(!deterministic, "the cladder preset makes noisy models (det_counterfactual items are deterministic by type)");
   require(!mechanisms.empty(), "--mechanisms needs at least one kind");
+  if (preset == "linear" || mechanisms == std::vector<std::string>{"linear"}) {
+    require(preset == "linear" && mechanisms == std::vector<std::string>{"linear"},
+            fmt::format("--mechanisms {}: linear mechanisms are the linear preset's, and it makes no other kind",
+                        fmt::join(mechanisms, ",")));
+  }
   for (const auto& m : mechanisms) {
+    if (preset == "linear") break;
     require(std::find(mechanism_kinds().begin(), mechanism_kinds().end(), m) != mechanism_kinds().end(),
             fmt::format("unknown mechanism kind '{}' (expected: {})", m, fmt::join(mechanism_kinds(), ", ")));
   }
-  validate_mechanisms(*this);
+  if (preset != "linear") validate_mechanisms(*this);
   require(!types.empty(), "--types needs at least one type");
   const auto& known = types_of(preset);
   for (const auto& t : types) {
@@ -110,7 +119,7 @@ void GeneratorOptions::validate() const {
   }
   require(interventions >= 1 && interventions <= 3, fmt::format("--interventions must be 1..3, got {}", interventions));
   if (preset == "counterbench") require(interventions >= 2, "--interventions must be 2..3 for the counterbench preset (joint questions)");
-  const int max_depth = preset == "ladder" ? 4 : 1;
+  const int max_depth = preset == "ladder" ? 4 : preset == "linear" ? 3 : 1;
   require(nesting_depth >= 1 && nesting_depth <= max_depth,
           fmt::format("--nesting-depth must be 1..{} for the {} preset, got {}", max_depth, preset, nesting_depth));
   require(evidence_count >= 1 && evidence_count <= 2, fmt::format("--evidence-count must be 1..2, got {}", evidence_count));
@@ -233,7 +242,7 @@ bool can_be_undetermined(const std::string& preset, const std::string& type) {
   return preset == "cladder" && (type == "ate" || type == "ett" || type == "nde" || type == "nie");
 }
 
-std::vector<std::string> preset_names() { return {"counterbench", "cladder", "ladder"}; }
+std::vector<std::string> preset_names() { return {"counterbench", "cladder", "ladder", "linear"}; }
 
 GeneratorOptions preset_options(const std::string& preset, int difficulty) {
   GeneratorOptions o;
@@ -265,6 +274,7 @@ GeneratorOptions preset_options(const std::string& preset, int difficulty) {
     return o;
   }
   if (preset == "ladder") return ladder_options(o, difficulty);
+  if (preset == "linear") return linear_options(o, difficulty);
   // counterbench: size and path length grow with the level; CounterBench itself is level 2.
   struct Level {
     int min_vars, max_vars, in_degree, path, interventions, evidence;

@@ -4,6 +4,7 @@
 #include "rung/io/input_file.hpp"
 #include "rung/io/linear_json.hpp"
 #include "rung/io/linear_text.hpp"
+#include "rung/io/pgmpy_linear.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/io/uai.hpp"
 #include "rung/io/xmlbif.hpp"
@@ -111,9 +112,10 @@ bool is_linear_model_text(const std::filesystem::path& path, std::string_view te
   switch (detect_model_format(path, text)) {
     case ModelFormat::scm: return is_linear_scm_text(text);
     case ModelFormat::json: {
-      if (text.find("\"kind\"") == std::string_view::npos) return false;
+      if (text.find("\"kind\"") == std::string_view::npos && text.find("\"cpds\"") == std::string_view::npos) return false;
       try {
-        return is_linear_json(nlohmann::json::parse(text.begin(), text.end()));
+        const auto doc = nlohmann::json::parse(text.begin(), text.end());
+        return is_linear_json(doc) || is_pgmpy_linear_json(doc);
       } catch (const nlohmann::json::exception&) {
         return false;  // the discrete reader reports the syntax error
       }
@@ -136,7 +138,14 @@ LinearScm read_linear_model_file(const std::filesystem::path& path) {
                             "models only",
                             name));
   }
-  return format == ModelFormat::json ? read_linear_json(text, name) : read_linear_text(text, name);
+  if (format == ModelFormat::json) {
+    // A pgmpy-style network (io/pgmpy_linear.hpp) or rung's own linear JSON form.
+    if (text.find("\"cpds\"") != std::string::npos && is_pgmpy_linear_json(nlohmann::json::parse(text))) {
+      return read_pgmpy_linear_json(text, name);
+    }
+    return read_linear_json(text, name);
+  }
+  return read_linear_text(text, name);
 }
 
 }  // namespace rung

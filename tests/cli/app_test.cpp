@@ -475,6 +475,25 @@ TEST_F(Cli, GenerateEveryPresetWithItsKnobs) {
   EXPECT_NE(threshold.out.find("\"threshold\""), std::string::npos);
 }
 
+// Issue #20: the linear preset from the command line (records a linear audit re-verifies), the
+// pgmpy JSON form, and --timeout refused on linear models instead of ignored.
+TEST_F(Cli, LinearPresetPgmpyNetworksAndRefusedTimeout) {
+  Result gen = run({"generate", "--preset", "linear", "-n", "9", "--seed", "3"});
+  ASSERT_EQ(gen.status, 0) << gen.err;
+  EXPECT_EQ(std::count(gen.out.begin(), gen.out.end(), '\n'), 9);
+  EXPECT_NE(gen.out.find("\"kind\":\"linear\""), std::string::npos);
+  Result pg = run({"solve", "examples/pgmpy_linear_mediation.json", "-q", "E(Y[X=1] | X=0, Y=2)"});
+  Result scm = run({"solve", "examples/linear_mediation.scm", "-q", "E(Y[X=1] | X=0, Y=2)"});
+  EXPECT_EQ(pg.status, 0) << pg.err;
+  EXPECT_EQ(pg.out, "E(Y[X=1] | X=0, Y=2) = 11/2 ≈ 5.5\n");
+  EXPECT_EQ(scm.out, pg.out);
+  Result timeout = run({"solve", "examples/linear_mediation.scm", "-q", "E(Y)", "--timeout", "3"});
+  EXPECT_EQ(timeout.status, 2);
+  EXPECT_EQ(timeout.err, "rung: error: solve: --timeout applies to discrete models; examples/linear_mediation.scm is "
+                         "linear-Gaussian, whose queries are not interruptible (leave --timeout out)\n"
+                         "Run 'rung solve --help' for usage.\n");
+}
+
 TEST_F(Cli, GenerateRejectsBadKnobsWithUsageErrors) {
   Result shard = run({"generate", "-n", "6", "--shard", "3/2"});
   EXPECT_EQ(shard.status, 2);
@@ -482,7 +501,7 @@ TEST_F(Cli, GenerateRejectsBadKnobsWithUsageErrors) {
                        "Run 'rung generate --help' for usage.\n");
   Result preset = run({"generate", "--preset", "nope"});
   EXPECT_EQ(preset.status, 2);
-  EXPECT_EQ(preset.err, "rung: error: unknown preset 'nope' (expected one of: counterbench, cladder, ladder)\n"
+  EXPECT_EQ(preset.err, "rung: error: unknown preset 'nope' (expected one of: counterbench, cladder, ladder, linear)\n"
                         "Run 'rung generate --help' for usage.\n");
   Result knob = run({"generate", "--min-variables", "9", "--max-variables", "6"});
   EXPECT_EQ(knob.status, 2);

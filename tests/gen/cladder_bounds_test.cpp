@@ -239,17 +239,13 @@ TEST(CladderBounds, TheAnswerIsTheTightestIntervalDerivedAgainFromTheStatedNumbe
     EXPECT_GE(model.hi, ate);
     EXPECT_TRUE(r["prompt"].get<std::string>().ends_with("Answer with the interval [lower, upper], its ends as exact fractions or decimals."));
     // Natural bounds are valid for every graph: the answer lies within them; where the graph
-    // tightens them, they are the natural_bounds distractor.
+    // tightens them, the natural_bounds distractor is wrong (it is written on every item).
     const StatedJoint j(id["stated"], "shown");
     const Interval nat = natural(j, r["meta"]["treatment"], r["meta"]["outcome"]);
     EXPECT_LE(nat.lo, shown.lo);
     EXPECT_GE(nat.hi, shown.hi);
-    if (nat == shown) {
-      EXPECT_FALSE(r["distractors"].contains("natural_bounds"));
-    } else {
-      ++tighter_than_natural;
-      EXPECT_EQ(r["distractors"]["natural_bounds"]["answer"], text(nat));
-    }
+    EXPECT_EQ(r["distractors"]["natural_bounds"]["answer"], text(nat));
+    if (nat != shown) ++tighter_than_natural;
     EXPECT_TRUE(r["distractors"].contains("assume_identifiable"));
     const auto exact_form = closed_form(r, "exact");
     const auto shown_form = closed_form(r, "shown");
@@ -297,6 +293,23 @@ TEST(CladderBounds, TheCheckerScoresTheIntervalAndTheAuditReverifiesIt) {
   EXPECT_EQ(report.verified, 40U);
   EXPECT_EQ(report.failed, 0U);
   EXPECT_EQ(report.answers.interval, 20U);
+  // The interval population has its own baselines; reciting the natural bounds is right exactly
+  // where the records' natural_bounds distractor is the answer (half the items by construction).
+  EXPECT_EQ(report.interval.records, 20U);
+  int natural_right = 0;
+  std::istringstream again(data);
+  for (std::string line; std::getline(again, line);) {
+    const auto r = nlohmann::json::parse(line);
+    if (r["query_type"] == "ate_bounds") natural_right += r["distractors"]["natural_bounds"]["answer"] == r["answer"] ? 1 : 0;
+  }
+  EXPECT_GE(natural_right, 6);
+  EXPECT_LE(natural_right, 14);
+  const auto natural = std::find_if(report.interval.baselines.begin(), report.interval.baselines.end(),
+                                    [](const Baseline& b) { return b.name == "distractor:natural_bounds"; });
+  ASSERT_NE(natural, report.interval.baselines.end());
+  EXPECT_EQ(natural->all.total, 20U);
+  EXPECT_EQ(natural->all.correct, static_cast<std::size_t>(natural_right));
+  EXPECT_EQ(natural->by_type.at("ate_bounds").correct, static_cast<std::size_t>(natural_right));
   EXPECT_EQ(report.from_text.by_type.at("ate_bounds").at("decided"), 20U);
   EXPECT_EQ(report.from_text.not_decided, 0U);
 }

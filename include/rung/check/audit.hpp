@@ -78,9 +78,9 @@ struct Baseline {
   std::size_t undefined = 0;
 };
 
-/// The baselines of one population of records (yes/no answers, or numeric answers).
+/// The baselines of one population of records (yes/no answers, numeric answers, or intervals).
 struct BaselineTable {
-  std::string population;   ///< "yes/no" or "numeric"
+  std::string population;   ///< "yes/no", "numeric" or "interval"
   std::size_t records = 0;  ///< records in the population
   std::vector<Baseline> baselines;
   /// Index in `baselines` of the highest overall accuracy (the first on ties); -1 when empty.
@@ -197,6 +197,9 @@ struct AuditReport {
   TextDecidability from_text;  ///< whether the shown numbers decide each answer
   BaselineTable yes_no;   ///< records answered yes, no or undetermined
   BaselineTable numeric;  ///< records with a numeric answer (records == 0: none)
+  /// Records whose answer is an interval "[a, b]" (questions that ask for bounds; records == 0:
+  /// none). An interval counts as right when both ends are equal.
+  BaselineTable interval;
   /// Cross-validated learners on the same populations (enabled == false when turned off).
   LearnedShortcuts learned;
 

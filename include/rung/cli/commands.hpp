@@ -74,6 +74,16 @@ struct LinearSolveArgs {
 };
 int solve_linear(const LinearSolveArgs& args, Streams s);
 
+/// One query of a `rung solve --queries` file: the line's text without its `#` comment, trimmed,
+/// and its 1-based line number.
+struct QueryLine {
+  std::string text;
+  int line = 0;
+};
+/// The queries of `file` (`-`: standard input), blank and comment-only lines skipped; shared by
+/// the discrete and the linear paths of `rung solve`.
+[[nodiscard]] std::vector<QueryLine> read_query_lines(const std::string& file);
+
 /// Each adds a subcommand to `app` and sets `action` when that subcommand is chosen.
 void add_validate(CLI::App& app, std::shared_ptr<Action> action);
 void add_show(CLI::App& app, std::shared_ptr<Action> action);

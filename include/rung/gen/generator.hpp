@@ -73,9 +73,12 @@ class Generator {
   struct Made;
   /// Item `index` at draw `attempt`; `full = false` stops once the structure is known.
   [[nodiscard]] Made make(std::uint64_t index, int attempt, bool full) const;
+  /// make() for the linear preset (gen/linear.hpp): solved by both linear methods.
+  [[nodiscard]] Made make_linear(std::uint64_t index, int attempt, bool full) const;
   [[nodiscard]] ItemTarget target(std::uint64_t structure_index) const;
   void write_difficulty(JsonWriter& out, const Item& item, const Trace& trace) const;
-  void write_meta(JsonWriter& out, const Item& item, std::uint64_t index) const;
+  void write_meta(JsonWriter& out, const nlohmann::ordered_json& meta, const std::string& query_type, int rung,
+                  std::uint64_t index) const;
 };
 
 }  // namespace rung
