@@ -766,13 +766,14 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
     int difficulty = 2;
     std::optional<int> min_variables, max_variables, max_in_degree, min_path_length, interventions, evidence_count,
         name_variants, domain_size, nesting_depth;
-    std::optional<std::string> name_style, given, undetermined_share;
-    bool deterministic = false, noisy = false;
+    std::optional<std::string> name_style, given, undetermined_share, splits;
+    bool deterministic = false, noisy = false, count_given = false;
     std::vector<std::string> types, mechanisms;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--preset", a->preset, "counterbench | cladder | ladder (each a documented set of knob defaults)")->capture_default_str();
-  cmd->add_option("-n,--count", a->count, "Number of items (in all shards together)")->capture_default_str()
+  auto* count = cmd->add_option("-n,--count", a->count, "Number of items (in all shards together; with --splits: their sum, if not given)")
+      ->capture_default_str()
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   cmd->add_option("--seed", a->seed, "Master seed: same seed and options give byte-identical output")->capture_default_str()
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
@@ -810,7 +811,11 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
                   "quantities do not identify, answered 'undetermined' (cladder's default 1/6; 0 with --given model)");
   cmd->add_option("--name-style", a->name_style, "nonsense | letters | words");
   cmd->add_option("--name-variants", a->name_variants, "Emit each structure with this many name sets");
+  cmd->add_option("--splits", a->splits,
+                  "Leak-free splits, e.g. train=8000,validation=1000,test=1000: each record gets a \"split\" field and "
+                  "every structure (with its name variants) lies in one split only; the counts add up to -n");
   cmd->callback([=] {
+    a->count_given = count->count() > 0;
     *action = [a](Streams s) {
       GeneratorOptions o = preset_options(a->preset, a->difficulty);
       o.count = a->count;
@@ -829,6 +834,13 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
       if (a->undetermined_share) o.undetermined_share = *a->undetermined_share;
       if (!a->types.empty()) o.types = a->types;
       if (!a->mechanisms.empty()) o.mechanisms = a->mechanisms;
+      if (a->splits) {
+        o.splits = parse_splits(*a->splits);
+        if (!a->count_given) {  // -n defaults to the splits' sum
+          o.count = 0;
+          for (const auto& split : o.splits) o.count += split.second;
+        }
+      }
       if (a->deterministic) o.deterministic = true;
       if (a->noisy) o.deterministic = false;
       if (a->name_style) {
