@@ -22,6 +22,7 @@ packages=(
   libjemalloc-dev      # the rung tool's and the benchmarks' malloc (not the library's)
   wamerican            # /usr/share/dict/words: the test that nonsense names are not English words
   parallel             # GNU parallel: the test of a sharded run on a cluster engine
+  python3-yaml         # the test that the lm-eval export's task YAML parses (tests/check/lm_eval_export_test.py)
 )
 
 missing=()
