@@ -299,11 +299,16 @@ std::string dataset_card(const std::vector<Record>& records, const std::vector<s
                      name, fs::path(options.dataset).filename().string(), records.size());
   out += "| split | records |\n|---|---|\n";
   for (const auto& [split, n] : splits) out += fmt::format("| {} | {} |\n", split, n);
-  out += "\nEvery structure (an item up to renaming of its variables, the `structure` field) lies in one split only";
-  if (audit.splits.shared_structures > 0) {
-    out += fmt::format(", except **{} structures found in more than one split** (see the audit below)", audit.splits.shared_structures);
+  if (audit.with_structure == 0) {
+    out += "\nThe records carry no `structure` field: whether items of one structure are in several splits is not known.\n";
+  } else {
+    out += "\nEvery structure (an item up to renaming of its variables, the `structure` field) lies in one split only";
+    if (audit.splits.shared_structures > 0) {
+      out += fmt::format(", except **{} structures found in more than one split** (see the audit below)", audit.splits.shared_structures);
+    }
+    out += ".\n";
   }
-  out += ".\n\n```python\nfrom datasets import load_dataset\nds = load_dataset(\"path/to/this/folder\")   # or: "
+  out += "\n```python\nfrom datasets import load_dataset\nds = load_dataset(\"path/to/this/folder\")   # or: "
          "load_dataset(\"json\", data_dir=\"path/to/this/folder/data\")\nrecord = ds[\"" +
          splits.front().first + "\"][0]\nimport json; model = json.loads(record[\"model\"])   # nested fields are JSON text\n```\n\n";
 
@@ -378,9 +383,18 @@ std::string dataset_card(const std::vector<Record>& records, const std::vector<s
     out += ".\n\n";
   }
   if (audit.learned.enabled) out += "Learned shortcuts (cross-validated):\n\n```\n" + to_text(audit.learned) + "```\n\n";
-  out += fmt::format("Structures: {} distinct in {} records with one, {} unexpected repeats; structures in more than one split: {}.\n\n",
-                     audit.distinct_structures, audit.with_structure, audit.unexpected_repeats, audit.splits.shared_structures);
-  if (audit.verification_enabled) {
+  if (audit.with_structure == 0) {
+    out += "Structures: no record has a `structure` field, so no split can be checked for shared structures";
+    out += options.splits.empty() ? ".\n\n"
+                                  : ": each record was assigned on its own, and name variants of one item may be in different "
+                                    "splits. `rung import` rebuilds CounterBench and CLadder records with their structures.\n\n";
+  } else {
+    out += fmt::format("Structures: {} distinct in {} records with one, {} unexpected repeats; structures in more than one split: {}.\n\n",
+                       audit.distinct_structures, audit.with_structure, audit.unexpected_repeats, audit.splits.shared_structures);
+  }
+  if (audit.verification_enabled && audit.checked == 0) {
+    out += "Re-verification: no record carries a model and a formal query to re-solve.\n";
+  } else if (audit.verification_enabled) {
     out += fmt::format("Re-verification: {} records re-solved exactly, {} verified, {} mismatched, {} failed.\n", audit.checked,
                        audit.verified, audit.mismatched, audit.failed);
   } else {
@@ -430,8 +444,12 @@ std::string lm_eval_doc(const Record& r, const ExportOptions& options) {
     if (question == r.json.end() || !question->is_string()) {
       throw Error(fmt::format("{}:{}: no \"prompt\" and no \"question\" (a string) to ask", options.dataset, r.line));
     }
+    // How to answer, as rung's own prompts end.
+    const char* how = r.gold.kind == AnswerKind::yes_no     ? "Answer yes or no."
+                      : r.gold.kind == AnswerKind::interval ? "Give the answer as an interval [a, b]."
+                                                            : "Give the answer as a number.";
     d["prompt"] = (given != r.json.end() && given->is_string() ? given->get<std::string>() + "\n" : std::string()) +
-                  question->get<std::string>();
+                  question->get<std::string>() + "\n" + how;
   }
   d["answer"] = r.gold.answer;
   d["kind"] = kind_name(r.gold.kind);
@@ -440,8 +458,10 @@ std::string lm_eval_doc(const Record& r, const ExportOptions& options) {
   for (const auto& [field, value] : r.gold.groups) {
     if (field == "type" || field == "query_type") d[field] = value;
   }
-  const auto rung = r.json.find("rung");
-  d["rung"] = rung != r.json.end() && rung->is_number_integer() ? rung->get<int>() : 0;
+  d["rung"] = 0;  // unknown
+  for (const auto& [field, value] : r.gold.groups) {
+    if (field == "rung" && (value == "1" || value == "2" || value == "3")) d["rung"] = value[0] - '0';  // the record's, or meta's
+  }
   d["split"] = r.split;
   d["record"] = r.json.dump();
   return d.dump();
