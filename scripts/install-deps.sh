@@ -24,6 +24,7 @@ packages=(
   parallel             # GNU parallel: the test of a sharded run on a cluster engine
   python3-dev pybind11-dev  # the rung Python module (python/, docs/python.md), for /usr/bin/python3
   python3-pytest       # its tests (tests/python)
+  python3-yaml         # the test that the lm-eval export's task YAML parses (tests/check/lm_eval_export_test.py)
 )
 
 missing=()

@@ -299,7 +299,9 @@ def generate(preset: str = "counterbench", n: int = 100, seed: int = 1, *, threa
     ``evidence_count``, ``nesting_depth``, ``domain_size``, ``types`` and ``mechanisms`` (lists or
     comma-separated strings), ``deterministic``/``noisy`` (bools), ``given`` (``"model"`` or
     ``"observed"``), ``undetermined_share`` (``"1/6"`` or a Fraction), ``name_style``,
-    ``name_variants``. ``threads`` and ``shard`` (``"I/N"`` or ``(I, N)``) as on the command line;
+    ``name_variants``, ``splits`` (``"train=800,test=200"`` or a dict ``{"train": 800, "test": 200}``;
+    ``n`` must be their sum: every record gets a ``split`` field, docs/generator.md "Splits").
+    ``threads`` and ``shard`` (``"I/N"`` or ``(I, N)``) as on the command line;
     the output does not depend on ``threads``. Unknown knobs raise TypeError, bad values
     UsageError with the tool's message. docs/generator.md describes every knob.
     """

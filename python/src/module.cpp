@@ -441,6 +441,15 @@ rung::GeneratorKnobs knobs_of(const py::dict& given) {
     else if (key == "name_style") k.name_style = text(v, key);
     else if (key == "given") k.given = text(v, key);
     else if (key == "undetermined_share") k.undetermined_share = py::str(v).cast<std::string>();
+    else if (key == "splits") {
+      if (py::isinstance<py::dict>(v)) {  // {"train": 800, "test": 200}, in the dict's order
+        std::vector<std::string> parts;
+        for (const auto& [name, n] : v.cast<py::dict>()) parts.push_back(fmt::format("{}={}", name.cast<std::string>(), count(n, key)));
+        k.splits = fmt::format("{}", fmt::join(parts, ","));
+      } else {
+        k.splits = text(v, key);
+      }
+    }
     else if (key == "types") k.types = list(v, key);
     else if (key == "mechanisms") k.mechanisms = list(v, key);
     else if (key == "deterministic") k.deterministic = flag(v, key);

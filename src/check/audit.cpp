@@ -549,6 +549,9 @@ class Auditor {
         }
       }
     }
+    if (const json* split = member(j, "split"); split != nullptr && split->is_string()) {
+      note_split(split->get<std::string>(), scalar_text(member(j, "structure")), line, id);
+    }
     if (!id.empty()) {
       auto [iit, first] = ids_.try_emplace(id, std::make_pair(line, id));
       if (!first) {
@@ -610,6 +613,10 @@ class Auditor {
       if (first.count > 1) report_.sharing_structure += first.count;
     }
     report_.distinct_structures = structures_.size();
+    for (const auto& [structure, seen] : split_structures_) {  // sums only: the order does not matter
+      if (seen.splits.size() > 1) report_.splits.leaked_records += seen.records;
+    }
+    for (auto& [split, n] : report_.splits.structures) n = split_distinct_[split];
     return std::move(report_);
   }
 
@@ -639,6 +646,43 @@ class Auditor {
   std::unordered_map<std::string, std::pair<std::size_t, std::string>> ids_;
 
   std::vector<Task> pending_;
+
+  /// Per structure: the splits it is in (first seen first), its first record, its records.
+  struct SplitSeen {
+    std::vector<std::string> splits;
+    std::size_t line = 0;
+    std::string id;
+    std::size_t records = 0;
+  };
+  std::unordered_map<std::string, SplitSeen> split_structures_;
+  std::map<std::string, std::size_t> split_distinct_;  ///< split -> distinct structures
+
+  /// Counts a record of `split`, and its structure in that split (SplitReport).
+  void note_split(const std::string& split, const std::optional<std::string>& structure, std::size_t line, const std::string& id) {
+    SplitReport& r = report_.splits;
+    ++r.with_split;
+    auto rec = std::find_if(r.records.begin(), r.records.end(), [&](const auto& e) { return e.first == split; });
+    if (rec == r.records.end()) {
+      r.records.emplace_back(split, 1);
+      r.structures.emplace_back(split, 0);
+    } else {
+      ++rec->second;
+    }
+    if (!structure) return;
+    SplitSeen& seen = split_structures_[*structure];
+    ++seen.records;
+    if (seen.splits.empty()) {
+      seen.line = line;
+      seen.id = id;
+    }
+    if (std::find(seen.splits.begin(), seen.splits.end(), split) != seen.splits.end()) return;
+    ++split_distinct_[split];
+    seen.splits.push_back(split);
+    if (seen.splits.size() == 2) {
+      ++r.shared_structures;
+      if (listed(r.shared.size())) r.shared.push_back({*structure, line, id, split, seen.line, seen.id, seen.splits.front()});
+    }
+  }
 
   [[nodiscard]] bool listed(std::size_t size) const { return options_.max_listed == 0 || size < options_.max_listed; }
 
@@ -1332,6 +1376,23 @@ std::string to_text(const AuditReport& r) {
   for (const auto& d : r.duplicate_ids) out += fmt::format("    {} repeats line {}\n", where(d.line, d.id), d.first_line);
   more(out, r.duplicate_id_count, r.duplicate_ids.size(), 4);
 
+  if (r.splits.with_split > 0) {
+    const SplitReport& sp = r.splits;
+    out += "\nSplits (structures shared across splits leak the test set)\n";
+    std::vector<std::vector<std::string>> rows{{"split", "records", "structures"}};
+    for (std::size_t i = 0; i < sp.records.size(); ++i) {
+      rows.push_back({sp.records[i].first, std::to_string(sp.records[i].second), std::to_string(sp.structures[i].second)});
+    }
+    out += aligned_table(rows, "lrr");
+    if (sp.with_split < r.records) out += fmt::format("  records without a split: {}\n", r.records - sp.with_split);
+    out += fmt::format("  structures in more than one split: {} ({} records)\n", sp.shared_structures, sp.leaked_records);
+    for (const auto& o : sp.shared) {
+      out += fmt::format("    {} in {} shares structure {} with {} in {}\n", where(o.line, o.id), o.split, o.structure,
+                         where(o.first_line, o.first_id), o.first_split);
+    }
+    more(out, sp.shared_structures, sp.shared.size(), 4);
+  }
+
   out += "\nRe-verification (enumeration)\n";
   if (!r.verification_enabled) {
     out += "  off\n";
@@ -1506,6 +1567,29 @@ ordered_json to_json(const AuditReport& r) {
       listing(r.variant_mismatches, r.variant_mismatch_list, [](const DuplicateRecord& d) { return json_of(d); });
   structures["duplicate_ids"] = listing(r.duplicate_id_count, r.duplicate_ids, [](const DuplicateRecord& d) { return json_of(d); });
   j["structures"] = std::move(structures);
+  if (r.splits.with_split > 0) {
+    const SplitReport& sp = r.splits;
+    ordered_json splits;
+    splits["with_split"] = sp.with_split;
+    ordered_json by_split = ordered_json::object();
+    for (std::size_t i = 0; i < sp.records.size(); ++i) {
+      by_split[sp.records[i].first] = {{"records", sp.records[i].second}, {"structures", sp.structures[i].second}};
+    }
+    splits["by_split"] = std::move(by_split);
+    splits["leaked_records"] = sp.leaked_records;
+    splits["shared_structures"] = listing(sp.shared_structures, sp.shared, [](const SplitOverlap& o) {
+      ordered_json e;
+      e["structure"] = o.structure;
+      e["line"] = o.line;
+      e["id"] = o.id;
+      e["split"] = o.split;
+      e["first_line"] = o.first_line;
+      e["first_id"] = o.first_id;
+      e["first_split"] = o.first_split;
+      return e;
+    });
+    j["splits"] = std::move(splits);
+  }
 
   ordered_json from_text;
   from_text["records"] = r.from_text.records;

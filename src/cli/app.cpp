@@ -92,6 +92,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_merge(app, action);
   add_audit(app, action);
   add_check(app, action);
+  add_export(app, action);
   add_import(app, action);
 
   const CommandPath named = command_path(app, args);

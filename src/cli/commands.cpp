@@ -763,7 +763,8 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--preset", a->k.preset, "counterbench | cladder | ladder | linear (each a documented set of knob defaults)")->capture_default_str();
-  cmd->add_option("-n,--count", a->k.count, "Number of items (in all shards together)")->capture_default_str()
+  auto* count = cmd->add_option("-n,--count", a->k.count, "Number of items (in all shards together; with --splits: their sum, if not given)")
+      ->capture_default_str()
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   cmd->add_option("--seed", a->k.seed, "Master seed: same seed and options give byte-identical output")->capture_default_str()
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
@@ -803,7 +804,11 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
                   "quantities do not identify, answered 'undetermined' (cladder's default 1/6; 0 with --given model)");
   cmd->add_option("--name-style", a->k.name_style, "nonsense | letters | words");
   cmd->add_option("--name-variants", a->k.name_variants, "Emit each structure with this many name sets");
+  cmd->add_option("--splits", a->k.splits,
+                  "Leak-free splits, e.g. train=8000,validation=1000,test=1000: each record gets a \"split\" field and "
+                  "every structure (with its name variants) lies in one split only; the counts add up to -n");
   cmd->callback([=] {
+    a->k.count_given = count->count() > 0;
     *action = [a](Streams s) {
       const GeneratorOptions o = a->k.options();
       const auto [shard, shards] = parse_shard(a->shard);

@@ -231,6 +231,8 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   JsonWriter out(made.line);
   out.begin_object();
   out.key("id").value(fmt::format("{}-s{}-{}", options_.preset, options_.seed, index));
+  // A run with --splits: whole structures (index / name_variants) in one split (GeneratorOptions::split_of).
+  if (!options_.splits.empty()) out.key("split").value(options_.split_of(index));
   out.key("given_info").value(item.given_info);
   out.key("question").value(item.question);
   out.key("prompt").value(item.prompt);

@@ -27,6 +27,13 @@ GeneratorOptions GeneratorKnobs::options() const {
   if (undetermined_share) o.undetermined_share = *undetermined_share;
   if (!types.empty()) o.types = types;
   if (!mechanisms.empty()) o.mechanisms = mechanisms;
+  if (splits) {
+    o.splits = parse_splits(*splits);
+    if (!count_given) {  // -n defaults to the splits' sum
+      o.count = 0;
+      for (const auto& split : o.splits) o.count += split.second;
+    }
+  }
   if (deterministic) o.deterministic = true;
   if (noisy) o.deterministic = false;
   if (name_style) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 
 namespace rung {
@@ -137,6 +138,60 @@ void GeneratorOptions::validate() const {
           fmt::format("--undetermined-share {} needs --given observed (undetermined items are the ones the stated observed "
                       "quantities do not decide)", undetermined_share));
   require(name_variants >= 1 && name_variants <= 10, fmt::format("--name-variants must be 1..10, got {}", name_variants));
+  if (!splits.empty()) {
+    std::uint64_t total = 0;
+    for (const auto& [name, n] : splits) {
+      require(n >= 1, fmt::format("--splits: split '{}' needs at least 1 item", name));
+      require(n % static_cast<std::uint64_t>(name_variants) == 0,
+              fmt::format("--splits: split '{}' has {} items, not a multiple of --name-variants {} (the name variants "
+                          "of a structure stay in one split)", name, n, name_variants));
+      total += n;
+    }
+    require(total == count, fmt::format("--splits: the splits hold {} items but --count is {}; they must add up", total, count));
+  }
+}
+
+const std::string& GeneratorOptions::split_of(std::uint64_t index) const {
+  static const std::string kNone;
+  std::uint64_t end = 0;
+  for (const auto& [name, n] : splits) {
+    end += n;
+    if (index < end) return name;
+  }
+  return kNone;
+}
+
+std::string splits_text(const std::vector<std::pair<std::string, std::uint64_t>>& splits) {
+  std::string out;
+  for (const auto& [name, n] : splits) out += fmt::format("{}{}={}", out.empty() ? "" : ",", name, n);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> parse_splits(const std::string& text) {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string part = text.substr(start, comma - start);
+    const std::size_t eq = part.find('=');
+    require(eq != std::string::npos, fmt::format("--splits {}: expected NAME=COUNT, found '{}'", text, part));
+    std::string name = part.substr(0, eq);
+    const std::string number = part.substr(eq + 1);
+    require(!name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+              return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+            }),
+            fmt::format("--splits {}: a split name is letters, digits, '_' and '-', found '{}'", text, name));
+    require(std::none_of(out.begin(), out.end(), [&](const auto& s) { return s.first == name; }),
+            fmt::format("--splits {}: split '{}' is named twice", text, name));
+    require(!number.empty() && number.size() <= 18 &&
+                std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; }),
+            fmt::format("--splits {}: the count of '{}' must be a whole number, found '{}'", text, name, number));
+    const std::uint64_t n = std::stoull(number);
+    require(n >= 1, fmt::format("--splits {}: split '{}' needs at least 1 item", text, name));
+    out.emplace_back(std::move(name), n);
+    start = comma + 1;
+  }
+  return out;
 }
 
 nlohmann::ordered_json GeneratorOptions::to_json() const {
@@ -160,6 +215,7 @@ nlohmann::ordered_json GeneratorOptions::to_json() const {
   j["undetermined_share"] = undetermined_share;
   j["name_style"] = to_string(name_style);
   j["name_variants"] = name_variants;
+  if (!splits.empty()) j["splits"] = splits_text(splits);  // a string: JSON readers may reorder an object's keys
   return j;
 }
 
@@ -230,6 +286,15 @@ GeneratorOptions GeneratorOptions::from_json(const nlohmann::json& j) {
   --read;  // name_style was counted once already
   o.name_style = *parsed;
   integer("name_variants", o.name_variants);
+  if (j.contains("splits")) {  // optional: written only for a run with --splits
+    const auto& v = field("splits");
+    if (!v.is_string()) throw fail("splits", "a string NAME=COUNT,...", v);
+    try {
+      o.splits = parse_splits(v.get<std::string>());
+    } catch (const UsageError& e) {
+      throw Error(fmt::format("generator options: \"splits\": {}", e.what()));
+    }
+  }
   if (read != j.size()) {
     for (const auto& [key, v] : j.items()) {
       if (!o.to_json().contains(key)) throw Error(fmt::format("generator options: unknown knob \"{}\"", key));

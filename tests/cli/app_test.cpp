@@ -217,7 +217,7 @@ TEST_F(Cli, UsageErrorsNameTheCulpritAndTheCommandsHelp) {
   EXPECT_EQ(unknown.status, 2);
   EXPECT_EQ(unknown.err,
             "rung: unknown command 'frobnicate'; the commands are: validate, show, convert, solve, identify, generate, merge, audit, "
-            "check, import\nRun 'rung --help' for usage.\n");
+            "check, export, import\nRun 'rung --help' for usage.\n");
   Result nested = run({"import", "foo", "x.json"});
   EXPECT_EQ(nested.status, 2);
   EXPECT_EQ(nested.err,

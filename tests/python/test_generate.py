@@ -40,6 +40,16 @@ def test_knobs_threads_and_shards_are_the_tools():
                               shard=(2, 3), raw=True)) == shard
 
 
+def test_splits_are_the_tools():
+    expected = cli_lines("--preset", "linear", "--splits", "train=6,test=4", "--seed", 5)  # -n: the splits' sum
+    assert len(expected) == 10
+    assert [json.loads(l)["split"] for l in expected] == ["train"] * 6 + ["test"] * 4
+    assert list(rung.generate("linear", 10, 5, splits={"train": 6, "test": 4}, raw=True)) == expected
+    assert list(rung.generate("linear", 10, 5, splits="train=6,test=4", raw=True)) == expected
+    with pytest.raises(rung.UsageError):
+        list(rung.generate("linear", 11, 5, splits="train=6,test=4"))
+
+
 def test_a_cladder_knob_and_given_model():
     expected = cli_lines("--preset", "cladder", "-n", 8, "--seed", 2, "--given", "model", "--types", "ate,nde")
     assert list(rung.generate("cladder", 8, 2, given="model", types="ate,nde", raw=True)) == expected

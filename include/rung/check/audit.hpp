@@ -175,6 +175,31 @@ struct TextDecidability {
   std::vector<VerifyFailure> not_decided_list;  ///< the first max_listed (message: verdict and value)
 };
 
+/// A structure found in more than one split: the record that first showed it in a second split,
+/// and the structure's first record (in another split).
+struct SplitOverlap {
+  std::string structure;
+  std::size_t line = 0;
+  std::string id;
+  std::string split;
+  std::size_t first_line = 0;
+  std::string first_id;
+  std::string first_split;
+};
+
+/// Leak-free splits (`rung generate --splits`): the records of each split, and the structures
+/// (SPEC §5 `structure`, the item up to renaming) found in more than one split. Only records with
+/// a string `split` field count; a record without `structure` cannot leak and is not compared.
+struct SplitReport {
+  std::size_t with_split = 0;  ///< records with a `split` field (0: no section in the report)
+  /// split -> records, and split -> distinct structures, in order of the split's first record.
+  std::vector<std::pair<std::string, std::size_t>> records;
+  std::vector<std::pair<std::string, std::size_t>> structures;
+  std::size_t shared_structures = 0;  ///< structures found in two or more splits
+  std::size_t leaked_records = 0;     ///< records whose structure is in another split too
+  std::vector<SplitOverlap> shared;   ///< the first max_listed, in file order
+};
+
 struct AuditReport {
   std::string file;
   std::size_t entries = 0;  ///< non-blank lines (JSONL) or array elements
@@ -216,6 +241,7 @@ struct AuditReport {
   std::vector<DuplicateRecord> variant_mismatch_list;  ///< (first_* = the variant 0 record)
   std::size_t duplicate_id_count = 0;    ///< records whose id an earlier record has
   std::vector<DuplicateRecord> duplicate_ids;
+  SplitReport splits;  ///< cross-split structure overlap (records with a `split` field)
 
   bool verification_enabled = false;
   std::size_t checked = 0;     ///< rung records re-solved

@@ -93,6 +93,7 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action);
 void add_audit(CLI::App& app, std::shared_ptr<Action> action);
 void add_check(CLI::App& app, std::shared_ptr<Action> action);   // check_command.cpp
 void add_merge(CLI::App& app, std::shared_ptr<Action> action);   // merge_command.cpp
+void add_export(CLI::App& app, std::shared_ptr<Action> action);  // export_command.cpp
 void add_import(CLI::App& app, std::shared_ptr<Action> action);  // import_command.cpp
 void add_identify(CLI::App& app, std::shared_ptr<Action> action);  // identify_command.cpp
 

@@ -28,6 +28,10 @@ struct GeneratorKnobs {
   std::optional<int> min_variables, max_variables, max_in_degree, min_path_length, interventions, evidence_count,
       name_variants, domain_size, nesting_depth;
   std::optional<std::string> name_style, given, undetermined_share;
+  /// --splits "train=8000,validation=1000,test=1000" (gen/options.hpp, parse_splits).
+  std::optional<std::string> splits;
+  /// Whether `count` was given: with `splits` and no count, the count is the splits' sum.
+  bool count_given = true;
   bool deterministic = false;  ///< --deterministic
   bool noisy = false;          ///< --noisy (the two exclude each other)
   std::vector<std::string> types, mechanisms;  ///< empty: the preset's

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rung {
@@ -52,14 +53,31 @@ struct GeneratorOptions {
   NameStyle name_style = NameStyle::nonsense;
   int name_variants = 1;           ///< >1: each structure is emitted in this many name styles/sets
 
+  // ---- splits
+  /// Named splits with their item counts, in order (`--splits train=8000,validation=1000,test=1000`):
+  /// the first count items are the first split, and so on. Empty: no split (records have no
+  /// `split` field). The counts add up to `count` and are multiples of name_variants, so that a
+  /// structure (all its name variants) lies in one split only (docs/generator.md, "Splits").
+  std::vector<std::pair<std::string, std::uint64_t>> splits;
+
   /// Throws UsageError naming the first knob that is out of range or inconsistent.
   void validate() const;
-  /// Every knob, in declaration order (a stable, canonical form).
+  /// The split of item `index` (empty when there are no splits).
+  [[nodiscard]] const std::string& split_of(std::uint64_t index) const;
+  /// Every knob, in declaration order (a stable, canonical form); `splits` only when set.
   [[nodiscard]] nlohmann::ordered_json to_json() const;
   /// The inverse of to_json() (a record's `meta.options`): every knob must be present with its
   /// type, and no other key; throws Error naming the knob otherwise. Not validated.
   [[nodiscard]] static GeneratorOptions from_json(const nlohmann::json& j);
 };
+
+/// "train=8000,validation=1000,test=1000" -> the splits, in order. Throws UsageError naming the
+/// culprit: a missing '=', a name that is not [A-Za-z0-9_-]+, a repeated name, a count that is not
+/// a whole number of at least 1.
+[[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> parse_splits(const std::string& text);
+
+/// The inverse of parse_splits: "train=8000,validation=1000,test=1000" (meta.options.splits).
+[[nodiscard]] std::string splits_text(const std::vector<std::pair<std::string, std::uint64_t>>& splits);
 
 /// The types whose items can be undetermined (GeneratorOptions::undetermined_share), by preset.
 [[nodiscard]] bool can_be_undetermined(const std::string& preset, const std::string& type);
