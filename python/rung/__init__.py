@@ -320,7 +320,7 @@ def to_line(record: Mapping[str, Any]) -> str:
 
 
 def presets() -> List[str]:
-    """The generator's presets: ``['counterbench', 'cladder', 'ladder']``."""
+    """The generator's presets: ``['counterbench', 'cladder', 'ladder', 'linear']``."""
     return _rung.preset_names()
 
 

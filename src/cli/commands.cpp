@@ -1,3 +1,7 @@
+// The tool's subcommands that read and write models and datasets (validate, show, convert, solve,
+// generate, audit, ...), one add_* function each. One file past ~800 lines because each command is
+// only option declarations and a call into the library; the larger commands have their own files
+// (check, import, identify, linear, merge, export).
 #include "rung/cli/commands.hpp"
 
 #include "rung/check/audit.hpp"

@@ -350,6 +350,7 @@ Generator::Made Generator::make_linear(std::uint64_t index, int attempt, bool fu
   JsonWriter out(made.line);
   out.begin_object();
   out.key("id").value(fmt::format("{}-s{}-{}", options_.preset, options_.seed, index));
+  if (!options_.splits.empty()) out.key("split").value(options_.split_of(index));  // as make()'s
   out.key("given_info").value(item.given_info);
   out.key("question").value(item.question);
   out.key("prompt").value(item.prompt);

@@ -45,4 +45,4 @@ def test_every_public_function_and_method_has_a_docstring():
 
 
 def test_presets():
-    assert rung.presets() == ["counterbench", "cladder", "ladder"]
+    assert rung.presets() == ["counterbench", "cladder", "ladder", "linear"]

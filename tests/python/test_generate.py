@@ -16,7 +16,7 @@ def cli_lines(*args):
     return run_cli("generate", *args)[1].splitlines()
 
 
-@pytest.mark.parametrize("preset,n", [("counterbench", 40), ("cladder", 12), ("ladder", 12)])
+@pytest.mark.parametrize("preset,n", [("counterbench", 40), ("cladder", 12), ("ladder", 12), ("linear", 12)])
 def test_lines_are_the_tools_byte_for_byte(preset, n):
     expected = cli_lines("--preset", preset, "-n", n, "--seed", 3)
     assert len(expected) == n
