@@ -12,7 +12,8 @@ start=$(date +%s)
 # -g1 (line tables) is enough for the sanitizers' stack traces and much cheaper to build than -g.
 cmake -S . -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1 -O1" \
-  -DRUNG_SANITIZE=ON -DRUNG_WERROR=ON -DRUNG_BUILD_TESTS=ON -DRUNG_BUILD_BENCH=OFF >/dev/null
+  -DRUNG_SANITIZE=ON -DRUNG_WERROR=ON -DRUNG_BUILD_TESTS=ON -DRUNG_BUILD_BENCH=OFF \
+  -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null  # the Python module and its tests: Debian's interpreter
 cmake --build "$build" -j "$jobs"
 echo "rung: build took $(( $(date +%s) - start )) s"
 
