@@ -1,6 +1,7 @@
 #include "rung/gen/ladder.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/gen/backbone.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_text.hpp"
@@ -36,33 +37,14 @@ struct Graph {
 };
 
 Graph sample_graph(const GeneratorOptions& o, Rng& rng) {
-  const int min_backbone = std::max(o.min_path_length, o.nesting_depth + 1);
-  const int n = std::max(rng.between(o.min_variables, o.max_variables), min_backbone + 1);
+  BackboneDag dag = draw_backbone_dag(rng, {.min_variables = o.min_variables, .max_variables = o.max_variables,
+                                            .min_backbone = std::max(o.min_path_length, o.nesting_depth + 1),
+                                            .extra_length = 2, .max_in_degree = o.max_in_degree, .root_odds = 3});
   Graph g;
-  g.parents.resize(static_cast<std::size_t>(n));
+  g.parents = std::move(dag.parents);
+  g.backbone = std::move(dag.backbone);
+  const int n = g.size();
   g.domain.assign(static_cast<std::size_t>(n), 2);
-  const int length = rng.between(min_backbone, std::min(n - 1, min_backbone + 2));
-  std::vector<int> middle;
-  for (int v = 1; v < n - 1; ++v) middle.push_back(v);
-  rng.shuffle(middle);
-  middle.resize(static_cast<std::size_t>(length - 1));
-  std::sort(middle.begin(), middle.end());
-  g.backbone.push_back(0);
-  g.backbone.insert(g.backbone.end(), middle.begin(), middle.end());
-  g.backbone.push_back(n - 1);
-  for (std::size_t i = 1; i < g.backbone.size(); ++i) g.parents[static_cast<std::size_t>(g.backbone[i])].push_back(g.backbone[i - 1]);
-  for (int v = 1; v < n; ++v) {
-    auto& p = g.parents[static_cast<std::size_t>(v)];
-    if (p.empty() && rng.chance(1, 3)) continue;  // a root
-    std::vector<int> candidates;
-    for (int u = 0; u < v; ++u) {
-      if (std::find(p.begin(), p.end(), u) == p.end()) candidates.push_back(u);
-    }
-    rng.shuffle(candidates);
-    const int want = rng.between(std::max<int>(1, static_cast<int>(p.size())), std::max<int>(static_cast<int>(p.size()), o.max_in_degree));
-    for (std::size_t i = 0; static_cast<int>(p.size()) < want && i < candidates.size(); ++i) p.push_back(candidates[i]);
-    std::sort(p.begin(), p.end());
-  }
   for (int v = 1; v + 1 < n; ++v) g.domain[static_cast<std::size_t>(v)] = rng.chance(1, 2) ? o.domain_size : 2;
   g.confounded = rng.chance(1, 2);
   return g;

@@ -1,6 +1,7 @@
 #include "rung/gen/linear.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/gen/backbone.hpp"
 #include "rung/infer/linear_gaussian.hpp"
 #include "rung/io/linear_text.hpp"
 
@@ -46,35 +47,13 @@ std::string_view confounding_name(Graph::Confounding c) {
 }
 
 Graph sample_graph(const GeneratorOptions& o, Rng& rng) {
-  const int min_backbone = std::max(o.min_path_length, 2);  // NDE/NIE and nesting need a mediator
-  const int n = std::max(rng.between(o.min_variables, o.max_variables), min_backbone + 1);
+  // NDE/NIE and nesting need a mediator: at least two arcs on the path.
+  BackboneDag dag = draw_backbone_dag(rng, {.min_variables = o.min_variables, .max_variables = o.max_variables,
+                                            .min_backbone = std::max(o.min_path_length, 2), .extra_length = 1,
+                                            .max_in_degree = o.max_in_degree, .root_odds = 4});
   Graph g;
-  g.parents.resize(static_cast<std::size_t>(n));
-  const int length = rng.between(min_backbone, std::min(n - 1, min_backbone + 1));
-  std::vector<int> middle;
-  for (int v = 1; v < n - 1; ++v) middle.push_back(v);
-  rng.shuffle(middle);
-  middle.resize(static_cast<std::size_t>(length - 1));
-  std::sort(middle.begin(), middle.end());
-  g.backbone.push_back(0);
-  g.backbone.insert(g.backbone.end(), middle.begin(), middle.end());
-  g.backbone.push_back(n - 1);
-  for (std::size_t i = 1; i < g.backbone.size(); ++i) {
-    g.parents[static_cast<std::size_t>(g.backbone[i])].push_back(g.backbone[i - 1]);
-  }
-  for (int v = 1; v < n; ++v) {
-    auto& p = g.parents[static_cast<std::size_t>(v)];
-    if (p.empty() && rng.chance(1, 4)) continue;  // a root
-    std::vector<int> candidates;
-    for (int u = 0; u < v; ++u) {
-      if (std::find(p.begin(), p.end(), u) == p.end()) candidates.push_back(u);
-    }
-    rng.shuffle(candidates);
-    const int have = static_cast<int>(p.size());
-    const int want = rng.between(std::max(1, have), std::max(have, o.max_in_degree));
-    for (std::size_t i = 0; static_cast<int>(p.size()) < want && i < candidates.size(); ++i) p.push_back(candidates[i]);
-    std::sort(p.begin(), p.end());
-  }
+  g.parents = std::move(dag.parents);
+  g.backbone = std::move(dag.backbone);
   const auto c = rng.below(3);
   g.confounding = c == 0 ? Graph::Confounding::none : c == 1 ? Graph::Confounding::shared : Graph::Confounding::covariance;
   return g;
