@@ -127,12 +127,22 @@ void add_to(AnswerBalance& b, AnswerKind k) {
 // ---- records ------------------------------------------------------------------------------------
 
 /// What the audit keeps of a record once it is read (the record itself is dropped).
+/// How often `what` occurs in `text` (without overlaps).
+std::size_t count_occurrences(std::string_view text, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
 struct Info {
   std::size_t ordinal = 0;  ///< position among the audited records (0-based)
   std::size_t ordinal_in_type = 0;  ///< position among the audited records of its type (0-based)
   std::string type;         ///< kNone when absent
   std::string graph;        ///< meta.graph_id (empty when absent)
   bool unobserved = false;  ///< the text names an unobserved variable ("... is unobserved.")
+  /// The form of what the text states: "<probabilities stated>|<overall probabilities stated>"
+  /// (empty when it states none), e.g. "7|1" for P(X) and six conditional probabilities.
+  std::string form;
   Label answer;
   std::size_t nots = 0;
   std::size_t template_id = 0;
@@ -461,6 +471,9 @@ class Auditor {
     info.nots = count_not(given_info);
     info.graph = scalar_text(field_or_meta(j, "graph_id")).value_or("");
     info.unobserved = given_info.find(" is unobserved.") != std::string::npos;
+    if (const std::size_t stated = count_occurrences(given_info, " probability of "); stated > 0) {
+      info.form = fmt::format("{}|{}", stated, count_occurrences(given_info, "overall probability of "));
+    }
     std::vector<std::string> names;
     if (rung_schema) names = model_names(j["model"]);
     const std::string question = scalar_text(member(j, "question")).value_or("");
@@ -973,6 +986,17 @@ class Auditor {
       out.push_back(score("graph_shape_cv",
                           "graph_shape_unobserved, 5-fold cross-validated (the i-th record of a type is in fold i "
                           "mod 5); a cell unseen in the other folds gets the type's most common answer there",
+                          pop, pred));
+    }
+
+    // The statement's form: how many probabilities the text states and how many of them are
+    // overall (unconditional) ones, with the type, cross-validated. Whether a question can be
+    // decided must not show in how much is stated or whether P(X) is among it (issue #18).
+    if (std::any_of(pop.begin(), pop.end(), [](const Info* i) { return !i->form.empty(); })) {
+      cross_validated_majority(pop, [](const Info* i) { return i->type + "|" + i->form; }, pred);
+      out.push_back(score("statement_form_cv",
+                          "the most common answer of the record's type, number of stated probabilities and number of stated "
+                          "overall probabilities, 5-fold cross-validated as graph_shape_cv",
                           pop, pred));
     }
 

@@ -18,8 +18,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <iterator>
 #include <map>
 #include <set>
+#include <span>
 
 namespace rung {
 
@@ -139,10 +142,10 @@ Graph family_graph(const Family& f) {
 /// or none whose hiding does not: the undetermined-capable types add V0 to them (to every family
 /// graph, whichever the item's class) so that most graphs offer a hidden variable for each class
 /// (hidden_for_class). Hiding V0 confounds its two children, which may or may not matter.
-Graph with_extra_cause(const Graph& g, Rng& rng) {
+Graph with_extra_cause(const Graph& g, Rng& rng, const char* name = "V0") {
   Graph out;
   out.id = g.id;
-  out.roles.push_back("V0");
+  out.roles.push_back(name);
   out.roles.insert(out.roles.end(), g.roles.begin(), g.roles.end());
   out.parents.emplace_back();
   for (const auto& ps : g.parents) {
@@ -686,38 +689,92 @@ bool identified_with_hidden(const Graph& g, const std::vector<std::string>& name
   return identify_counterfactual(a, query, model).identifiable;
 }
 
+/// The shape of what the text states when `v` is hidden (factorize: the chain rule over the
+/// observed ancestors of X and Y, each term's conditions reduced as factorization() reduces
+/// them): the number of stated numbers and the numbers of conditions of X's and Y's statements.
+std::vector<int> statement_shape(const Graph& g, const std::vector<std::string>& names, const Scm& model, int v) {
+  const VarId hidden = *model.find(names[static_cast<std::size_t>(v)]);
+  const Admg a = Admg::of(model, std::span<const VarId>(&hidden, 1));
+  auto idx = [&](int w) { return a.index(*model.find(names[static_cast<std::size_t>(w)])); };
+  const int x = idx(g.x);
+  const int y = idx(g.y);
+  const Dag dag = a.to_dag();
+  VarMask earlier = 0;
+  int numbers = 0;
+  int x_given = 0;
+  int y_given = 0;
+  for (int t : members(a.ancestors((VarMask{1} << x) | (VarMask{1} << y), a.all()))) {
+    const int k = std::popcount(relevant_given(dag, VarMask{1} << t, earlier));
+    earlier |= VarMask{1} << t;
+    numbers += 1 << k;
+    if (t == x) x_given = k;
+    if (t == y) y_given = k;
+  }
+  return {numbers, x_given, y_given};
+}
+
+/// The query of an ate, ett, nde or nie item in rung's notation (ett: about those with X = treated).
+std::string effect_query(const std::string& type, const std::string& x, const std::string& y, const std::string& m, int treated) {
+  if (type == "ett") return fmt::format("E({0}[{1}={2}] | {1}={3}) - E({0}[{1}={3}] | {1}={3})", y, x, 1 - treated, treated);
+  if (type == "nde") return fmt::format("E({0}[{1}=1, {2}={2}[{1}=0]]) - E({0}[{1}=0])", y, x, m);
+  if (type == "nie") return fmt::format("E({0}[{1}=0, {2}={2}[{1}=1]]) - E({0}[{1}=0])", y, x, m);
+  return fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", y, x);
+}
+
+/// The variables a set with undetermined items may hide in one graph, by statement shape: per
+/// shape, the candidates whose hiding keeps the query identified and those whose hiding does not;
+/// only shapes that offer both are kept (empty: the graph offers no class pair). A function of the
+/// graph, the roles and the query's form only, computed on a model of the graph with fixed numbers
+/// and kept per thread (a pure function of the key, so nothing the items contain depends on what
+/// a thread saw before; forgotten past 1<<16 graphs): the same graphs come back draw after draw.
+using ClassPools = std::map<std::vector<int>, std::pair<std::vector<int>, std::vector<int>>>;
+const ClassPools& class_pools(const Graph& g, const Roles& roles, const std::string& type, int treated) {
+  thread_local std::map<std::string, ClassPools> known;
+  std::string key = fmt::format("{}|{}|{},{},{},{},{}|", type, treated, g.x, g.y, roles.c, roles.m, roles.z);
+  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
+  if (auto it = known.find(key); it != known.end()) return it->second;
+  if (known.size() >= (std::size_t{1} << 16)) known.clear();
+  std::vector<std::string> names;
+  for (int v = 0; v < g.size(); ++v) names.push_back(fmt::format("N{}", v));
+  Cpts p(static_cast<std::size_t>(g.size()));
+  for (int v = 0; v < g.size(); ++v) {  // distinct numbers per row: every parent matters
+    const std::size_t rows = std::size_t{1} << g.parents[static_cast<std::size_t>(v)].size();
+    for (std::size_t c = 0; c < rows; ++c) p[static_cast<std::size_t>(v)].emplace_back(static_cast<long>(c + 1), static_cast<long>(rows + 1));
+  }
+  const Scm model = read_scm_text(noisy_model_text(g, p, names));
+  const std::string m = roles.m >= 0 ? names[static_cast<std::size_t>(roles.m)] : std::string();
+  const Query query = parse_query(effect_query(type, names[static_cast<std::size_t>(g.x)], names[static_cast<std::size_t>(g.y)], m, treated), model);
+  ClassPools pools;
+  for (int v = 0; v < g.size(); ++v) {
+    if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z || g.children(v).empty()) continue;
+    auto& [identified, not_identified] = pools[statement_shape(g, names, model, v)];
+    // One child: the latent projection adds no bidirected arc, so the query stays identified.
+    if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, {v})) {
+      identified.push_back(v);
+    } else {
+      not_identified.push_back(v);
+    }
+  }
+  std::erase_if(pools, [](const auto& entry) { return entry.second.first.empty() || entry.second.second.empty(); });
+  return known.emplace(std::move(key), std::move(pools)).first->second;
+}
+
 /// In a set with undetermined items, every item of a type that can be undetermined hides one
 /// variable that plays no role in the question, chosen among those whose hiding gives the
 /// item's class: the query stays identified (determined) or not (undetermined). A graph is kept
 /// only when it offers both (empty result: redrawn), so that the graph, its family and "a
 /// variable is unobserved" are the same for both classes; which variable is hidden decides, as
-/// in the identification the question asks for (docs/generator.md).
-std::vector<int> hidden_for_class(const Graph& g, const Roles& roles, const std::vector<std::string>& names, const Scm& model,
-                                  const Query& query, const std::string& type, int treated, bool undetermined, Rng& rng) {
-  // The candidates' verdicts depend on the graph, the roles and the query's form only, and the
-  // same graphs come back draw after draw: kept per thread (a pure function of the key, so
-  // nothing the items contain depends on what a thread saw before), forgotten past 1<<16 graphs.
-  thread_local std::map<std::string, std::pair<std::vector<int>, std::vector<int>>> known;
-  std::string key = fmt::format("{}|{}|{},{},{},{},{}|", type, treated, g.x, g.y, roles.c, roles.m, roles.z);
-  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
-  auto it = known.find(key);
-  if (it == known.end()) {
-    if (known.size() >= (std::size_t{1} << 16)) known.clear();
-    std::pair<std::vector<int>, std::vector<int>> verdicts;  // (identified, not identified)
-    for (int v = 0; v < g.size(); ++v) {
-      if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z || g.children(v).empty()) continue;
-      // One child: the latent projection adds no bidirected arc, so the query stays identified.
-      if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, {v})) {
-        verdicts.first.push_back(v);
-      } else {
-        verdicts.second.push_back(v);
-      }
-    }
-    it = known.emplace(std::move(key), std::move(verdicts)).first;
-  }
-  const auto& [identified, not_identified] = it->second;
-  if (identified.empty() || not_identified.empty()) return {};
-  const std::vector<int>& pool = undetermined ? not_identified : identified;
+/// in the identification the question asks for (docs/generator.md). Both classes must moreover
+/// be reachable with statements of the same shape (statement_shape): the shape is drawn first,
+/// among those that offer both classes, then the hidden variable within it, so that the form of
+/// the statement (how many numbers, whether P(X) is stated, how many conditions Y's numbers
+/// have) says nothing of the class either.
+std::vector<int> hidden_for_class(const Graph& g, const Roles& roles, const std::string& type, int treated, bool undetermined, Rng& rng) {
+  const ClassPools& pools = class_pools(g, roles, type, treated);
+  if (pools.empty()) return {};
+  auto shape = pools.begin();
+  if (pools.size() > 1) std::advance(shape, static_cast<std::ptrdiff_t>(rng.below(pools.size())));
+  const std::vector<int>& pool = undetermined ? shape->second.second : shape->second.first;
   return {pool[rng.below(pool.size())]};
 }
 
@@ -1217,6 +1274,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       const bool random = rng.below(100) < static_cast<std::uint64_t>(random_share);
       g = random ? random_graph(graph_options, rng) : family_graph(families[rng.below(families.size())]);
       if (three_class && !random) g = with_extra_cause(g, rng);
+      // A second extra cause (every graph of the type, random ones too): more candidates to hide,
+      // so that more graphs offer both classes with statements of the same shape.
+      if (three_class) g = with_extra_cause(g, rng, "W0");
     }
     // Seeing and doing differ only where a backdoor path is open; so do the effects on the
     // treated and on everyone.
@@ -1301,6 +1361,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       const bool observed = options_.given == "observed" && type != "backdoor_set";
       // A set with undetermined items picks the hidden variable once the query is known (below).
       std::vector<int> hidden = observed && !three_class ? hidden_nodes(g, *roles, rng) : std::vector<int>{};
+      // A graph that offers no class pair (class_pools) is redrawn before any numbers are drawn
+      // (ett: for neither group asked about; its group is drawn below).
+      if (three_class && class_pools(g, *roles, type, 0).empty() && (type != "ett" || class_pools(g, *roles, type, 1).empty())) continue;
       const Cpts p = sample_cpts(g, grid, rng);
       item.model = read_scm_text(noisy_model_text(g, p, names));
       // backdoor_set asks which method is right, which the graph alone decides: like CLadder's
@@ -1325,18 +1388,18 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         interventions = 1;
       } else if (type == "ett") {
         treated = rng.chance(1, 2) ? 1 : 0;
-        formal = fmt::format("E({0}[{1}={2}] | {1}={3}) - E({0}[{1}={3}] | {1}={3})", Y, X, 1 - treated, treated);
+        formal = effect_query(type, X, Y, {}, treated);
         question = fmt::format("For those who are {}, would it be {{}} likely to see {} if they were {}?", literal(X, treated), Y,
                                literal(X, 1 - treated));
         interventions = 1;
         evidence_count = 1;
       } else if (type == "nde") {
-        formal = fmt::format("E({0}[{1}=1, {2}={2}[{1}=0]]) - E({0}[{1}=0])", Y, X, nm(roles->m));
+        formal = effect_query(type, X, Y, nm(roles->m), 0);
         question = fmt::format("If we disregard the mediation effect through {}, would {} {{}} affect {}?", nm(roles->m), X, Y);
         interventions = 2;
         item.meta["mediator"] = nm(roles->m);
       } else if (type == "nie") {
-        formal = fmt::format("E({0}[{1}=0, {2}={2}[{1}=1]]) - E({0}[{1}=0])", Y, X, nm(roles->m));
+        formal = effect_query(type, X, Y, nm(roles->m), 0);
         question = fmt::format("Does {} {{}} affect {} through {}?", X, Y, nm(roles->m));
         interventions = 2;
         item.meta["mediator"] = nm(roles->m);
@@ -1345,7 +1408,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       item.query = parse_query(formal, item.model);
       if (three_class) {
-        hidden = hidden_for_class(g, *roles, names, item.model, item.query, type, treated, undetermined_item, rng);
+        hidden = hidden_for_class(g, *roles, type, treated, undetermined_item, rng);
         if (hidden.empty()) continue;  // the graph does not offer both classes
       }
       const Rational value = solve_exact(item.model, item.query);

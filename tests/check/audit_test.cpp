@@ -223,6 +223,24 @@ TEST(Audit, GraphShapeCrossValidatedLearnsOnlyWhatRepeats) {
   EXPECT_EQ(baseline(r.yes_no, "graph_shape").all, (Accuracy{11, 11}));
 }
 
+// statement_form_cv learns each (type, number of stated probabilities, number of overall ones)
+// cell's answer on the other folds: a text that states P(X) only when the answer is undetermined
+// gives it away; records that state no probability have no form and no such baseline.
+TEST(Audit, StatementFormCrossValidatedFindsWhatTheFormOfTheTextGivesAway) {
+  std::vector<Json> records;
+  for (int k = 0; k < 12; ++k) {
+    const bool undetermined = k % 3 == 0;
+    const std::string text = undetermined ? "The overall probability of A is 40%. For those who are A, the probability of B is 30%."
+                                          : "For those who are C, the probability of A is 40%. For those who are A, the probability of B is 30%.";
+    records.push_back(cb_record(text, "Q?", undetermined ? "undetermined" : "no", "t"));
+  }
+  const AuditReport r = audit_text(jsonl(records), no_verify());
+  EXPECT_EQ(baseline(r.yes_no, "majority").all, (Accuracy{8, 12}));
+  EXPECT_EQ(baseline(r.yes_no, "statement_form_cv").all, (Accuracy{12, 12}));
+  const AuditReport none = audit_text(jsonl({cb_record("", "Q?", "yes", "t"), cb_record("", "Q?", "no", "t")}), no_verify());
+  for (const Baseline& b : none.yes_no.baselines) EXPECT_NE(b.name, "statement_form_cv");
+}
+
 // Decidable from the text: rung's observed-register records by their decision on
 // value_from_text; imported records by the importer's verdict; others not counted.
 TEST(Audit, DecidableFromTheTextCountsEachRecordsVerdictByType) {

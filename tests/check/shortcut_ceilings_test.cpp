@@ -70,22 +70,26 @@ TEST(ShortcutCeilings, Cladder) {
   // classes of Y's clause (docs/generator.md).
   // Stated in observed quantities (the default since issue #18), ate, ett, nde and nie have a
   // third answer, undetermined, on 1 item in 6 (majority class 41.7%). Every item of those types
-  // hides one variable and its graph offers both classes, so the graph's family, cross-validated
-  // as the learners are, predicts no better than the majority class plus 5 points; the learners
-  // still read the yes/no answers partly off the stated numbers (56.7% at most when written:
-  // ate's trees on the stated differences and P(X)). The model register (--given model, 53.3% at
-  // most per type when measured) is not audited here: a second 3,000-item audit costs 135 s
-  // under ASan; cladder_test.cpp asserts its readings' balance. docs/generator.md states the gaps.
+  // hides one variable and its graph offers both classes with statements of the same form (how
+  // many numbers, whether P(X) is stated, how many conditions Y's numbers have), so neither the
+  // graph's family nor the statement's form, cross-validated as the learners are, predicts better
+  // than the majority class plus 5 points. The learners' best cells on those types were 45.0 /
+  // 45.0 / 47.7 / 41.3% here when written (seeds 2 and 3: at most 45.7 / 42.0 / 52.3 / 45.3%); the
+  // ceiling below leaves room for the learners' noise at 300 items. The model register (--given
+  // model) is not audited here: cladder_test.cpp asserts its readings' balance. docs/generator.md
+  // states the gaps.
   const AuditReport report = audit_preset("cladder", 3000);
-  expect_ceilings(report, 0.58, 0.60, {{"ate", 0.58}, {"ett", 0.58}, {"nde", 0.58}, {"nie", 0.58}});
-  const Baseline* shape = nullptr;
-  for (const Baseline& b : report.yes_no.baselines) {
-    if (b.name == "graph_shape_cv") shape = &b;
-  }
-  ASSERT_NE(shape, nullptr);
-  for (const char* type : {"ate", "ett", "nde", "nie"}) {
-    const Accuracy& a = shape->by_type.at(type);
-    EXPECT_LE(a.rate(), 125.0 / 300 + 0.05) << type << ": " << a.correct << "/" << a.total;
+  expect_ceilings(report, 0.58, 0.60, {{"ate", 0.50}, {"ett", 0.50}, {"nde", 0.50}, {"nie", 0.50}});
+  for (const char* name : {"graph_shape_cv", "statement_form_cv"}) {
+    const Baseline* shape = nullptr;
+    for (const Baseline& b : report.yes_no.baselines) {
+      if (b.name == name) shape = &b;
+    }
+    ASSERT_NE(shape, nullptr) << name;
+    for (const char* type : {"ate", "ett", "nde", "nie"}) {
+      const Accuracy& a = shape->by_type.at(type);
+      EXPECT_LE(a.rate(), 125.0 / 300 + 0.05) << name << " " << type << ": " << a.correct << "/" << a.total;
+    }
   }
   // Every answer follows from the numbers the text shows (the 300 backdoor_set and 300
   // det_counterfactual items state none; the 200 undetermined ones are decided by the graph).
