@@ -456,13 +456,22 @@ def extract_answer(text: str, kind: str = "yes_no") -> ExtractedAnswer:
     return ExtractedAnswer(*_rung.extract_answer(text, kind))
 
 
-def audit(dataset: Dataset, *, verify: bool = True, learners: bool = True, folds: int = 5, threads: int = 1,
-          max_listed: int = 10, text: bool = False) -> Any:
+def audit(dataset: Union[Dataset, Sequence[PathLike]], *, verify: bool = True, learners: bool = True, folds: int = 5,
+          threads: int = 1, max_listed: int = 10, text: bool = False) -> Any:
     """Audits a dataset (``rung audit --json``): counts, balance, shortcut baselines, learned
     shortcuts, duplicates and the re-verification of every stored answer. Returns the report as a
     dict (``text=True``: the tool's text report). ``verify=False`` is ``--no-verify``,
-    ``learners=False`` ``--no-learners``."""
-    data, shown = _rung.audit(_source(dataset, "dataset"), verify, learners, folds, threads, max_listed)
+    ``learners=False`` ``--no-learners``.
+
+    ``dataset`` is a path, a list of record dicts, or a list (or tuple) of paths audited together
+    as ``rung audit train.jsonl validation.jsonl test.jsonl`` does: each file is a split of its own
+    (named by its stem) for its records without a ``split`` field, and the report's ``splits``
+    lists the structures found in more than one split."""
+    if isinstance(dataset, (list, tuple)) and dataset and all(isinstance(d, (str, bytes, _os.PathLike)) for d in dataset):
+        sources = [_source(d, "dataset") for d in dataset]
+    else:
+        sources = [_source(dataset, "dataset")]
+    data, shown = _rung.audit(sources, verify, learners, folds, threads, max_listed)
     return shown if text else _json.loads(data)
 
 

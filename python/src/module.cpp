@@ -496,18 +496,29 @@ py::tuple extract(const std::string& response, const std::string& kind) {
                         fraction(a.value), fraction(a.upper), a.approximate, a.evidence, a.answered());
 }
 
-py::tuple audit(const Source& dataset, bool verify, bool learners, unsigned folds, unsigned threads,
+py::tuple audit(const std::vector<Source>& datasets, bool verify, bool learners, unsigned folds, unsigned threads,
                 std::size_t max_listed) {
+  if (datasets.empty()) throw rung::UsageError("audit: no dataset given");
   rung::AuditOptions options;
   options.verify = verify;
   options.threads = std::max(1U, threads);
   options.max_listed = max_listed;
   options.learners.enabled = learners;
   options.learners.folds = folds;
-  options.file = file_label(dataset, "dataset");
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < datasets.size(); ++i) {
+    // Records given as text in a multi-file audit are "dataset1", "dataset2", ...: their splits.
+    names.push_back(file_label(datasets[i], datasets.size() > 1 ? fmt::format("dataset{}", i + 1).c_str() : "dataset"));
+  }
+  options.file = fmt::format("{}", fmt::join(names, ", "));
   std::pair<std::string, std::string> out = compute(0, [&] {
-    auto in = open(dataset);
-    const rung::AuditReport report = rung::audit_dataset(*in, options);
+    std::vector<std::unique_ptr<std::istream>> streams;
+    std::vector<rung::AuditInput> inputs;
+    for (std::size_t i = 0; i < datasets.size(); ++i) {
+      streams.push_back(open(datasets[i]));
+      inputs.push_back({streams.back().get(), names[i]});
+    }
+    const rung::AuditReport report = rung::audit_datasets(inputs, options);
     return std::pair{dump(rung::to_json(report)), rung::to_text(report)};
   });
   return py::make_tuple(out.first, out.second);
@@ -638,8 +649,8 @@ PYBIND11_MODULE(_rung, m) {
         "Scores responses: (report JSON, report text).");
   m.def("extract_answer", &extract, py::arg("response"), py::arg("kind"),
         "(commitment, strength, value, upper, approximate, evidence, answered)");
-  m.def("audit", &audit, py::arg("dataset"), py::arg("verify"), py::arg("learners"), py::arg("folds"), py::arg("threads"),
-        py::arg("max_listed"), "Audits a dataset: (report JSON, report text).");
+  m.def("audit", &audit, py::arg("datasets"), py::arg("verify"), py::arg("learners"), py::arg("folds"), py::arg("threads"),
+        py::arg("max_listed"), "Audits one dataset, or several together (each a split): (report JSON, report text).");
   m.def("import_counterbench", &import_counterbench, py::arg("file"), py::arg("tolerance"), py::arg("cross_check"),
         "(report JSON, report text, records JSONL)");
   m.def("import_cladder", &import_cladder, py::arg("file"), py::arg("models"), py::arg("tolerance"), py::arg("cross_check"),
