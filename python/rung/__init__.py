@@ -62,14 +62,22 @@ class Trace:
     ``action`` and ``prediction`` are those of the only part for a one-part query, and lists of
     them (one per part) otherwise. ``str(trace)`` is the tool's numbered text; ``to_dict()`` its
     JSON form (fractions as strings).
+
+    On a linear-Gaussian model each part is ``{quantity, sign, abduction, action, prediction}``,
+    the steps as the lines ``rung solve --trace`` prints under their titles (the posterior mean
+    and covariance of the exogenous variables, each world's equations, the terms' moments);
+    ``steps`` lists every numbered step as ``{"step": title, "lines": [...]}`` (the tool's
+    ``--trace --json``, which ``to_dict()`` returns), and ``value`` is a float when the answer is
+    not a rational number (a probability ``P(Y > c)`` of a term with positive variance).
     """
 
-    def __init__(self, value: Fraction, data: Dict[str, Any], text: str, query: str) -> None:
-        self.value: Fraction = value
+    def __init__(self, value: Union[Fraction, float], data: Any, text: str, query: str) -> None:
+        self.value: Union[Fraction, float] = value
         self.query: str = query
         self._data = data
         self._text = text
         self.parts: List[Dict[str, Any]] = list(data.get("parts", []))
+        self.steps: List[Dict[str, Any]] = list(data.get("steps", []))
 
     def _step(self, name: str) -> Any:
         steps = [p.get(name) for p in self.parts]
@@ -90,9 +98,9 @@ class Trace:
         """Step 3: the distribution of each asked-for term given the evidence."""
         return self._step("prediction")
 
-    def to_dict(self) -> Dict[str, Any]:
-        """The trace as ``rung solve --trace --json`` writes it."""
-        return self._data
+    def to_dict(self) -> Any:
+        """The trace as ``rung solve --trace --json`` writes it (a linear model's: the list of steps)."""
+        return self.steps if "steps" in self._data else self._data
 
     def __str__(self) -> str:
         return self._text
@@ -107,13 +115,21 @@ class Model:
     Create one with :meth:`load`, :meth:`from_text` or :meth:`from_json`; ask it with :meth:`solve`
     and the named estimands (:meth:`ate`, :meth:`ett`, :meth:`nde`, :meth:`nie`, :meth:`pn`,
     :meth:`ps`, :meth:`pns`).
+
+    A linear-Gaussian model (Normal exogenous variables: linear ``.scm`` text, rung's linear JSON,
+    a pgmpy LinearGaussianBayesianNetwork JSON) is a Model too, with ``is_linear`` True: its
+    queries are means, variances and covariances (``E(Y[X=1] | X=0, Y=2)``, ``Var(Y)``,
+    ``Cov(Y[X=1], Y[X=0])``), answered exactly as Fractions by abduction (or
+    ``method="parallel-worlds"``). What needs finite domains (:meth:`domain`, :meth:`prior`,
+    :meth:`pn`, :meth:`ps`, :meth:`pns`) raises :class:`Error` with the tool's message;
+    :meth:`normal` gives an exogenous variable's mean and variance.
     """
 
     __slots__ = ("_m",)
 
-    def __init__(self, compiled: "_rung.Model") -> None:
+    def __init__(self, compiled: Union["_rung.Model", "_rung.LinearModel"]) -> None:
         """Internal: use Model.load, Model.from_text or Model.from_json."""
-        if not isinstance(compiled, _rung.Model):
+        if not isinstance(compiled, (_rung.Model, _rung.LinearModel)):
             raise TypeError("use rung.Model.load(path), rung.Model.from_text(text) or rung.Model.from_json(text)")
         self._m = compiled
 
@@ -121,20 +137,29 @@ class Model:
     @classmethod
     def load(cls, path: PathLike, normalize_cpts: bool = False) -> "Model":
         """Reads a model file: ``.scm`` text, JSON, or a network (``.bif``, ``.uai``, ``.xml``/``.xmlbif``,
-        optionally ``.gz``), as ``rung solve`` does. ``normalize_cpts`` rescales network CPT rows that
-        do not sum to 1 (``--normalize-cpts``). Raises ParseError (with ``.diagnostics``) or Error."""
-        return cls(_rung.Model.load(_os.fspath(path), normalize_cpts))
+        optionally ``.gz``), as ``rung solve`` does; a linear-Gaussian file (linear ``.scm``, linear
+        JSON, pgmpy LinearGaussianCPD JSON) gives a model whose ``is_linear`` is True.
+        ``normalize_cpts`` rescales network CPT rows that do not sum to 1 (``--normalize-cpts``).
+        Raises ParseError (with ``.diagnostics``) or Error."""
+        return cls(_rung.load_model(_os.fspath(path), normalize_cpts))
 
     @classmethod
     def from_text(cls, text: str, file: str = "") -> "Model":
-        """Reads ``.scm`` text; ``file`` names it in error messages."""
-        return cls(_rung.Model.from_text(text, file))
+        """Reads ``.scm`` text (linear when it declares a ``~ Normal(...)`` exogenous variable);
+        ``file`` names it in error messages."""
+        return cls(_rung.model_from_text(text, file))
 
     @classmethod
     def from_json(cls, data: Union[str, Mapping[str, Any]], file: str = "") -> "Model":
-        """Reads the JSON form (text or a dict, e.g. a dataset record's ``model``)."""
+        """Reads the JSON form (text or a dict, e.g. a dataset record's ``model``): discrete, linear
+        (``"kind": "linear"``) or a pgmpy LinearGaussianBayesianNetwork."""
         text = data if isinstance(data, str) else _json.dumps(data)
-        return cls(_rung.Model.from_json(text, file))
+        return cls(_rung.model_from_json(text, file))
+
+    @property
+    def is_linear(self) -> bool:
+        """Whether this is a linear-Gaussian model (Normal exogenous variables) rather than a discrete one."""
+        return isinstance(self._m, _rung.LinearModel)
 
     def to_text(self) -> str:
         """The canonical ``.scm`` text (``rung convert --to scm``)."""
@@ -173,8 +198,20 @@ class Model:
         return self._m.domain(variable)
 
     def prior(self, variable: str) -> List[Fraction]:
-        """An exogenous variable's prior, one exact probability per value."""
+        """An exogenous variable's prior, one exact probability per value (discrete models; on a
+        linear one see :meth:`normal`)."""
+        if self.is_linear:
+            self._m.refuse("prior() (see normal())")
         return [Fraction(p) for p in self._m.prior(variable)]
+
+    def normal(self, variable: str) -> Tuple[Fraction, Fraction]:
+        """A linear-Gaussian model's exogenous variable ``~ Normal(mean, variance)``: ``(mean, variance)``
+        as Fractions. Raises InvalidQuery for an endogenous variable, Error on a discrete model."""
+        if not self.is_linear:
+            raise Error("this is a discrete model (no Normal exogenous variable); normal() works on linear-Gaussian "
+                        "models only (see prior())")
+        mean, variance = self._m.normal(variable)
+        return Fraction(mean), Fraction(variance)
 
     def parents(self, variable: str) -> List[str]:
         """The parents of a variable in the causal graph (endogenous and exogenous)."""
@@ -187,7 +224,7 @@ class Model:
         return self._m.dsep(_names(x), _names(y), _names(z))
 
     # ---- answers
-    def solve(self, query: str, *, float: bool = False, trace: bool = False, method: str = "ve",
+    def solve(self, query: str, *, float: bool = False, trace: bool = False, method: Optional[str] = None,
               timeout: Optional[float] = None) -> Any:
         """Answers a query in rung's notation (docs/notation.md), exactly.
 
@@ -197,17 +234,32 @@ class Model:
         - ``float=True`` → the double-precision fast path (``float``, or a dict of floats);
         - ``trace=True`` → a :class:`Trace` (abduction, action, prediction, value).
 
-        ``method`` is ``"ve"`` (variable elimination) or ``"enumerate"``; ``timeout`` (seconds)
-        raises TimedOut. Raises InvalidQuery, ZeroProbabilityEvidence, TooLarge as the tool does.
+        ``method`` is ``"ve"`` (variable elimination, the default) or ``"enumerate"``; ``timeout``
+        (seconds) raises TimedOut. Raises InvalidQuery, ZeroProbabilityEvidence, TooLarge as the
+        tool does.
+
+        On a linear-Gaussian model (``is_linear``) the query is a sum of means, variances and
+        covariances (``E(Y[X=1] | X=0, Y=2)``, ``Var(Y[X=1] | X=0)``, ``E(Y[X=1]) - E(Y[X=0])``)
+        and the answer a Fraction, the value of ``rung solve``; a probability ``P(Y > 3)`` of a
+        term with positive variance is not a rational number and comes back as a float.
+        ``method`` is ``"abduction"`` (the default) or ``"parallel-worlds"``; ``trace=True``
+        needs abduction; ``timeout`` is refused (linear queries are not interruptible).
         """
-        result = self._m.solve(query, bool(float), bool(trace), method, timeout or 0.0)
+        if self.is_linear:
+            if timeout is not None:
+                raise UsageError("solve: timeout applies to discrete models; this model is linear-Gaussian, whose queries "
+                                 "are not interruptible (leave timeout out)")
+            result = self._m.solve(query, bool(float), bool(trace), method or "abduction")
+        else:
+            result = self._m.solve(query, bool(float), bool(trace), method or "ve", timeout or 0.0)
         kind = result[0]
         if kind == "value":
             return Fraction(result[1])
         if kind == "float":
             return result[1]
         if kind == "trace":
-            return Trace(Fraction(result[1]), _json.loads(result[2]), result[3], result[4])
+            value = Fraction(result[1]) if isinstance(result[1], str) else result[1]
+            return Trace(value, _json.loads(result[2]), result[3], result[4])
         labels, values = result[1], result[2]
         convert = (lambda v: v) if float else Fraction
         return {(row[0] if len(row) == 1 else tuple(row)): convert(v) for row, v in zip(labels, values)}
@@ -249,12 +301,13 @@ class Model:
         return self._estimand("pns", x, "", y, treated, control, **solve)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Model) and self._m == other._m
+        return isinstance(other, Model) and type(self._m) is type(other._m) and self._m == other._m
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"<rung.Model: {len(self.variables)} endogenous, {len(self.exogenous)} exogenous variables>"
+        kind = " linear-Gaussian" if self.is_linear else ""
+        return f"<rung.Model{kind}: {len(self.variables)} endogenous, {len(self.exogenous)} exogenous variables>"
 
 
 # ---- the generator -------------------------------------------------------------------------------
@@ -456,13 +509,22 @@ def extract_answer(text: str, kind: str = "yes_no") -> ExtractedAnswer:
     return ExtractedAnswer(*_rung.extract_answer(text, kind))
 
 
-def audit(dataset: Dataset, *, verify: bool = True, learners: bool = True, folds: int = 5, threads: int = 1,
-          max_listed: int = 10, text: bool = False) -> Any:
+def audit(dataset: Union[Dataset, Sequence[PathLike]], *, verify: bool = True, learners: bool = True, folds: int = 5,
+          threads: int = 1, max_listed: int = 10, text: bool = False) -> Any:
     """Audits a dataset (``rung audit --json``): counts, balance, shortcut baselines, learned
     shortcuts, duplicates and the re-verification of every stored answer. Returns the report as a
     dict (``text=True``: the tool's text report). ``verify=False`` is ``--no-verify``,
-    ``learners=False`` ``--no-learners``."""
-    data, shown = _rung.audit(_source(dataset, "dataset"), verify, learners, folds, threads, max_listed)
+    ``learners=False`` ``--no-learners``.
+
+    ``dataset`` is a path, a list of record dicts, or a list (or tuple) of paths audited together
+    as ``rung audit train.jsonl validation.jsonl test.jsonl`` does: each file is a split of its own
+    (named by its stem) for its records without a ``split`` field, and the report's ``splits``
+    lists the structures found in more than one split."""
+    if isinstance(dataset, (list, tuple)) and dataset and all(isinstance(d, (str, bytes, _os.PathLike)) for d in dataset):
+        sources = [_source(d, "dataset") for d in dataset]
+    else:
+        sources = [_source(dataset, "dataset")]
+    data, shown = _rung.audit(sources, verify, learners, folds, threads, max_listed)
     return shown if text else _json.loads(data)
 
 

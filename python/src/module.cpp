@@ -17,14 +17,19 @@
 #include "rung/import/cladder.hpp"
 #include "rung/import/counterbench.hpp"
 #include "rung/import/report.hpp"
+#include "rung/infer/linear_gaussian.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/infer/trace.hpp"
 #include "rung/io/describe.hpp"
 #include "rung/io/dot.hpp"
 #include "rung/io/input_file.hpp"
+#include "rung/io/linear_json.hpp"
+#include "rung/io/linear_text.hpp"
 #include "rung/io/model_file.hpp"
+#include "rung/io/pgmpy_linear.hpp"
 #include "rung/io/scm_json.hpp"
 #include "rung/io/scm_text.hpp"
+#include "rung/query/linear_query.hpp"
 #include "rung/query/query.hpp"
 
 #include <fmt/format.h>
@@ -268,6 +273,159 @@ bool dsep(const Model& self, const std::vector<std::string>& x, const std::vecto
   return self.scm->dag().dsep(xs, ys, zs);
 }
 
+// ---- linear-Gaussian models ------------------------------------------------------------------
+
+/// An immutable linear-Gaussian model (issue #20), and the name it was read under: the tool's
+/// messages for what does not apply to it name the file.
+struct LinearModel {
+  std::shared_ptr<const rung::LinearScm> scm;
+  std::string file;
+
+  [[nodiscard]] rung::VarId id(const std::string& name) const {
+    const auto found = scm->find(name);
+    if (!found) throw rung::InvalidQuery(fmt::format("unknown name '{}'", name));
+    return *found;
+  }
+  [[nodiscard]] std::vector<std::string> names(const std::vector<rung::VarId>& ids) const {
+    std::vector<std::string> out;
+    out.reserve(ids.size());
+    for (const auto v : ids) out.push_back(scm->name(v));
+    return out;
+  }
+  /// The tool's refusal (`rung solve --pn` on a linear model), for `what`.
+  [[noreturn]] void refuse(std::string_view what) const {
+    throw rung::Error(fmt::format("{}: this is a linear-Gaussian model (Normal exogenous variables); {} works on discrete "
+                                  "models only",
+                                  file.empty() ? std::string("model") : file, what));
+  }
+};
+
+LinearModel make_linear(rung::LinearScm scm, std::string file) {
+  return LinearModel{std::make_shared<const rung::LinearScm>(std::move(scm)), std::move(file)};
+}
+
+/// Model.load: a discrete or a linear model, by what the file holds (as `rung solve` decides).
+std::variant<Model, LinearModel> load_model(const std::string& path, bool normalize_cpts) {
+  return compute(0, [&]() -> std::variant<Model, LinearModel> {
+    const std::filesystem::path p(path);
+    const std::string ext = p.extension() == ".gz" ? p.stem().extension().string() : p.extension().string();
+    const bool network = ext == ".bif" || ext == ".uai" || ext == ".xmlbif" || ext == ".xml";
+    if (!network && rung::is_linear_model_file(path)) return make_linear(rung::read_linear_model_file(path), path);
+    rung::ModelReadOptions options;
+    options.normalize_cpts = normalize_cpts;
+    return make_model(rung::read_model_file(path, options));
+  });
+}
+
+std::variant<Model, LinearModel> model_from_text(const std::string& text, const std::string& file) {
+  if (rung::is_linear_scm_text(text)) return make_linear(rung::read_linear_text(text, file), file);
+  return make_model(rung::read_scm_text(text, file));
+}
+
+std::variant<Model, LinearModel> model_from_json(const std::string& text, const std::string& file) {
+  if (text.find("\"kind\"") != std::string::npos || text.find("\"cpds\"") != std::string::npos) {
+    try {
+      const auto doc = nlohmann::json::parse(text);
+      if (rung::is_pgmpy_linear_json(doc)) return make_linear(rung::read_pgmpy_linear_json(text, file), file);
+      if (rung::is_linear_json(doc)) return make_linear(rung::read_linear_json(text, file), file);
+    } catch (const nlohmann::json::exception&) {
+      // not JSON: the discrete reader reports the syntax error with its position
+    }
+  }
+  return make_model(rung::read_scm_json(text, file));
+}
+
+rung::LinearQuery parse_linear(const std::string& text, const rung::LinearScm& m) {
+  try {
+    return rung::parse_linear_query(text, m);
+  } catch (const rung::InvalidQuery& e) {  // worded as `rung solve -q` words it
+    const std::string what = e.what();
+    throw rung::InvalidQuery(what.starts_with("column ") ? "query, " + what : "query: " + what);
+  }
+}
+
+/// What solve() returns for a linear query: ("value", "num/den", shown), ("float", x, shown)
+/// (float=True, or a probability of a term with positive variance: not a rational number), or
+/// ("trace", "num/den" or x, trace JSON, trace text, shown) where the JSON is
+/// {"steps": <rung solve --trace --json's trace>, "parts": [{quantity, abduction, action, prediction}]}.
+py::tuple solve_linear(const LinearModel& self, const std::string& text, bool floating, bool trace,
+                       const std::string& method) {
+  const rung::LinearScm& m = *self.scm;
+  rung::LinearSolverOptions options;
+  if (method == "abduction") {
+    options.method = rung::LinearMethod::abduction;
+  } else if (method == "parallel-worlds" || method == "worlds") {
+    options.method = rung::LinearMethod::parallel_worlds;
+  } else {
+    throw rung::UsageError(fmt::format(
+        "method '{}': {} is linear-Gaussian: expected abduction or parallel-worlds (ve and enumerate are for discrete models)",
+        method, self.file.empty() ? std::string("the model") : self.file));
+  }
+  const rung::LinearQuery q = parse_linear(text, m);
+  const std::string shown = rung::to_string(q, m);
+  if (floating && !trace) {
+    const double v = compute(0, [&] { return rung::solve_double(m, q, options); });
+    return py::make_tuple("float", v, shown);
+  }
+  if (trace && options.method != rung::LinearMethod::abduction) {
+    throw rung::UsageError("solve: trace=True shows the steps of abduction, action and prediction: use it with "
+                           "method='abduction'");
+  }
+  options.trace = trace;
+  const rung::LinearAnswer a = compute(0, [&] { return rung::solve(m, q, options); });
+  py::object value = a.exact ? py::object(py::str(rung::to_string(a.value))) : py::object(py::float_(a.approximate));
+  if (!trace) return py::make_tuple(a.exact ? "value" : "float", value, shown);
+  // The abduction method records three steps a part (abduction, action, prediction), then the answer.
+  nlohmann::ordered_json data;
+  data["steps"] = rung::to_json(*a.trace);
+  nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < q.parts.size(); ++i) {
+    nlohmann::ordered_json part;
+    part["quantity"] = rung::to_string(q.parts[i].quantity, m);
+    part["sign"] = q.parts[i].sign;
+    const char* names[] = {"abduction", "action", "prediction"};
+    for (std::size_t k = 0; k < 3; ++k) {
+      const std::size_t at = 3 * i + k;
+      part[names[k]] = at < a.trace->steps.size() ? a.trace->steps[at].lines : std::vector<std::string>{};
+    }
+    parts.push_back(std::move(part));
+  }
+  data["parts"] = std::move(parts);
+  return py::make_tuple("trace", value, dump(data), rung::to_text(*a.trace), shown);
+}
+
+std::string linear_estimand_query(const LinearModel& self, const std::string& kind, const std::string& x,
+                                  const std::string& mediator, const std::string& y, const std::string& treated,
+                                  const std::string& control) {
+  if (kind == "pn" || kind == "ps" || kind == "pns") {
+    self.refuse(fmt::format("{} (a probability of causation of a binary outcome)", kind));
+  }
+  if (kind != "ate" && kind != "ett" && kind != "nde" && kind != "nie") {
+    throw rung::UsageError(fmt::format("unknown estimand '{}'", kind));
+  }
+  const auto number = [](const std::string& text, const char* what) {
+    const auto v = rung::parse_linear_number(text);
+    if (!v) throw rung::UsageError(fmt::format("{} {}: expected a number such as 1, -1/2 or 0.5", what, text));
+    return *v;
+  };
+  const rung::LinearQuery q = rung::make_linear_estimand(kind, x, mediator, y, number(treated, "treated"),
+                                                         number(control, "control"), *self.scm);
+  return rung::to_string(q, *self.scm);
+}
+
+bool linear_dsep(const LinearModel& self, const std::vector<std::string>& x, const std::vector<std::string>& y,
+                 const std::vector<std::string>& z) {
+  const auto ids = [&](const std::vector<std::string>& names) {
+    std::vector<rung::NodeId> out;
+    for (const auto& n : names) out.push_back(self.id(n));
+    return out;
+  };
+  const auto xs = ids(x);
+  const auto ys = ids(y);
+  const auto zs = ids(z);
+  return self.scm->dag().dsep(xs, ys, zs);
+}
+
 // ---- generation ------------------------------------------------------------------------------
 
 /// Thrown inside the generating thread when Python stops iterating.
@@ -496,18 +654,29 @@ py::tuple extract(const std::string& response, const std::string& kind) {
                         fraction(a.value), fraction(a.upper), a.approximate, a.evidence, a.answered());
 }
 
-py::tuple audit(const Source& dataset, bool verify, bool learners, unsigned folds, unsigned threads,
+py::tuple audit(const std::vector<Source>& datasets, bool verify, bool learners, unsigned folds, unsigned threads,
                 std::size_t max_listed) {
+  if (datasets.empty()) throw rung::UsageError("audit: no dataset given");
   rung::AuditOptions options;
   options.verify = verify;
   options.threads = std::max(1U, threads);
   options.max_listed = max_listed;
   options.learners.enabled = learners;
   options.learners.folds = folds;
-  options.file = file_label(dataset, "dataset");
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < datasets.size(); ++i) {
+    // Records given as text in a multi-file audit are "dataset1", "dataset2", ...: their splits.
+    names.push_back(file_label(datasets[i], datasets.size() > 1 ? fmt::format("dataset{}", i + 1).c_str() : "dataset"));
+  }
+  options.file = fmt::format("{}", fmt::join(names, ", "));
   std::pair<std::string, std::string> out = compute(0, [&] {
-    auto in = open(dataset);
-    const rung::AuditReport report = rung::audit_dataset(*in, options);
+    std::vector<std::unique_ptr<std::istream>> streams;
+    std::vector<rung::AuditInput> inputs;
+    for (std::size_t i = 0; i < datasets.size(); ++i) {
+      streams.push_back(open(datasets[i]));
+      inputs.push_back({streams.back().get(), names[i]});
+    }
+    const rung::AuditReport report = rung::audit_datasets(inputs, options);
     return std::pair{dump(rung::to_json(report)), rung::to_text(report)};
   });
   return py::make_tuple(out.first, out.second);
@@ -619,6 +788,46 @@ PYBIND11_MODULE(_rung, m) {
            py::arg("treated"), py::arg("control"), "The query a named estimand expands to, as text.")
       .def("__eq__", [](const Model& a, const Model& b) { return rung::write_scm_json(*a.scm) == rung::write_scm_json(*b.scm); });
 
+  py::class_<LinearModel>(m, "LinearModel", "A linear-Gaussian structural causal model (immutable).")
+      .def("to_text", [](const LinearModel& s) { return rung::write_linear_text(*s.scm); }, "The canonical .scm text.")
+      .def("to_json", [](const LinearModel& s) { return rung::write_linear_json(*s.scm); }, "The JSON form, as text.")
+      .def("describe", [](const LinearModel& s) { return rung::describe(*s.scm); }, "What `rung show` prints.")
+      .def("dot", [](const LinearModel& s) { return rung::to_dot(*s.scm); }, "Graphviz DOT of the causal graph.")
+      .def("endogenous", [](const LinearModel& s) { return s.names(s.scm->endogenous()); }, "Endogenous names, by id.")
+      .def("exogenous", [](const LinearModel& s) { return s.names(s.scm->exogenous()); }, "Exogenous names, by id.")
+      .def("hidden", [](const LinearModel&) { return std::vector<std::string>{}; }, "None: linear models hide nothing.")
+      .def("domain", [](const LinearModel& s, const std::string&) -> std::vector<std::string> { s.refuse("domain()"); },
+           py::arg("variable"), "Refused: linear variables are real-valued.")
+      .def(
+          "normal",
+          [](const LinearModel& s, const std::string& v) {
+            const rung::VarId id = s.id(v);
+            if (!s.scm->is_exogenous(id)) {
+              throw rung::InvalidQuery(fmt::format("'{}' is endogenous: only exogenous variables have a Normal(mean, variance) of their own", v));
+            }
+            return py::make_tuple(rung::to_string(s.scm->variable(id).mean), rung::to_string(s.scm->variable(id).variance));
+          },
+          py::arg("variable"), "An exogenous variable's (mean, variance), as fractions.")
+      .def("parents", [](const LinearModel& s, const std::string& v) { return s.names(s.scm->dag().parents(s.id(v))); },
+           py::arg("variable"), "Parents of a variable (endogenous and exogenous), by id.")
+      .def("dsep", &linear_dsep, py::arg("x"), py::arg("y"), py::arg("z"),
+           "Whether X and Y are d-separated by Z in the model's graph (exogenous nodes included).")
+      .def("solve", &solve_linear, py::arg("query"), py::arg("floating"), py::arg("trace"), py::arg("method"),
+           "Answers a linear query (see rung.Model.solve).")
+      .def("estimand_query", &linear_estimand_query, py::arg("kind"), py::arg("x"), py::arg("mediator"), py::arg("y"),
+           py::arg("treated"), py::arg("control"), "The query a named estimand expands to, as text.")
+      .def("refuse", [](const LinearModel& s, const std::string& what) { s.refuse(what); }, py::arg("what"),
+           "Raises the tool's error for an operation that works on discrete models only.")
+      .def("__eq__", [](const LinearModel& a, const LinearModel& b) {
+        return rung::write_linear_json(*a.scm) == rung::write_linear_json(*b.scm);
+      });
+
+  m.def("load_model", &load_model, py::arg("path"), py::arg("normalize_cpts"),
+        "Reads any model file: a Model, or a LinearModel for a linear-Gaussian one.");
+  m.def("model_from_text", &model_from_text, py::arg("text"), py::arg("file"), "Reads .scm text (discrete or linear).");
+  m.def("model_from_json", &model_from_json, py::arg("text"), py::arg("file"),
+        "Reads a JSON model: rung's discrete or linear form, or a pgmpy LinearGaussianBayesianNetwork.");
+
   py::class_<Generation>(m, "Generation", "A generation in progress: iterate for the records' JSON lines.")
       .def(py::init([](const py::dict& knobs, unsigned threads, const std::string& shard) {
              auto k = knobs_of(knobs);
@@ -638,8 +847,8 @@ PYBIND11_MODULE(_rung, m) {
         "Scores responses: (report JSON, report text).");
   m.def("extract_answer", &extract, py::arg("response"), py::arg("kind"),
         "(commitment, strength, value, upper, approximate, evidence, answered)");
-  m.def("audit", &audit, py::arg("dataset"), py::arg("verify"), py::arg("learners"), py::arg("folds"), py::arg("threads"),
-        py::arg("max_listed"), "Audits a dataset: (report JSON, report text).");
+  m.def("audit", &audit, py::arg("datasets"), py::arg("verify"), py::arg("learners"), py::arg("folds"), py::arg("threads"),
+        py::arg("max_listed"), "Audits one dataset, or several together (each a split): (report JSON, report text).");
   m.def("import_counterbench", &import_counterbench, py::arg("file"), py::arg("tolerance"), py::arg("cross_check"),
         "(report JSON, report text, records JSONL)");
   m.def("import_cladder", &import_cladder, py::arg("file"), py::arg("models"), py::arg("tolerance"), py::arg("cross_check"),

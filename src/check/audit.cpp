@@ -25,6 +25,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <filesystem>
 #include <istream>
 #include <iterator>
 #include <optional>
@@ -393,6 +394,26 @@ struct FirstSeen {
   std::size_t count = 1;
 };
 
+/// A row of a Hugging Face export (`rung export --format hf`: nested fields as JSON text, a
+/// string `model`) back as the record it was: each member whose text is a JSON object or array is
+/// parsed, except the free-text fields (an interval answer "[0, 1]" stays a string).
+void unpack_hf_row(json& j) {
+  const auto model = j.find("model");
+  if (model == j.end() || !model->is_string() || !model->get_ref<const std::string&>().starts_with("{")) return;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    json& v = it.value();
+    if (!v.is_string() || key == "answer" || key == "question" || key == "prompt" || key == "given_info" ||
+        key == "formal_query" || key == "id" || key == "structure") {
+      continue;
+    }
+    const std::string& text = v.get_ref<const std::string&>();
+    if (!text.starts_with("{") && !text.starts_with("[")) continue;
+    json parsed = json::parse(text, nullptr, false);
+    if (!parsed.is_discarded() && parsed.is_structured()) v = std::move(parsed);
+  }
+}
+
 class Auditor {
  public:
   explicit Auditor(const AuditOptions& options)
@@ -401,39 +422,70 @@ class Auditor {
     report_.verification_enabled = options.verify;
   }
 
-  void malformed(std::size_t line, std::string message) {
+  /// Starts the next file of a multi-file audit: its line numbers follow the previous file's
+  /// (AuditReport::sources maps them back), and its records without a `split` field count in
+  /// `split` (none when empty).
+  void begin_file(std::string file, std::string split) {
+    end_file();
+    report_.sources.push_back({std::move(file), split, last_line_, 0});
+    offset_ = last_line_;
+    default_split_ = std::move(split);
+    entries_before_ = report_.entries;
+  }
+
+  /// Records the current file's entries (called by begin_file and finish).
+  void end_file() {
+    if (!report_.sources.empty()) report_.sources.back().entries = report_.entries - entries_before_;
+  }
+
+  /// A line that could not be audited; `line` counts within the current file.
+  void malformed(std::size_t line, std::string message) { malformed_at(global(line), std::move(message)); }
+
+  /// A record's text; `line` counts within the current file.
+  void add(std::size_t line, std::string_view text) { add_at(global(line), text); }
+
+ private:
+  /// The line across files (the current file's line plus the lines of the files before it).
+  std::size_t global(std::size_t line) {
+    line += offset_;
+    last_line_ = std::max(last_line_, line);
+    return line;
+  }
+
+  void malformed_at(std::size_t line, std::string message) {
     ++report_.entries;
     ++report_.malformed_count;
     if (listed(report_.malformed.size())) report_.malformed.push_back({line, one_line(message)});
     tick();
   }
 
-  void add(std::size_t line, std::string_view text) {
+  void add_at(std::size_t line, std::string_view text) {
     json j;
     try {
       j = json::parse(text);
     } catch (const json::exception& e) {
-      malformed(line, "invalid JSON: " + json_message(e));
+      malformed_at(line, "invalid JSON: " + json_message(e));
       return;
     }
     if (!j.is_object()) {
-      malformed(line, fmt::format("not a record: expected a JSON object, found {}", j.type_name()));
+      malformed_at(line, fmt::format("not a record: expected a JSON object, found {}", j.type_name()));
       return;
     }
+    unpack_hf_row(j);
     const bool rung_schema = j.contains("formal_query") && j.contains("model");
     const bool cb_schema = !j.contains("model") && j.contains("question") && j.contains("given_info") && j.contains("answer");
     if (!rung_schema && !cb_schema) {
       if (j.contains("formal_query") || j.contains("model")) {
-        malformed(line, "a rung record needs both \"formal_query\" and \"model\"");
+        malformed_at(line, "a rung record needs both \"formal_query\" and \"model\"");
       } else {
-        malformed(line, "not a record: expected \"formal_query\" and \"model\" (rung) or \"question\", "
+        malformed_at(line, "not a record: expected \"formal_query\" and \"model\" (rung) or \"question\", "
                         "\"given_info\" and \"answer\" (CounterBench)");
       }
       return;
     }
     const auto answer = scalar_text(member(j, "answer"));
     if (!answer || member(j, "answer")->is_boolean()) {
-      malformed(line, "no \"answer\" (a string)");
+      malformed_at(line, "no \"answer\" (a string)");
       return;
     }
     ++report_.entries;
@@ -564,6 +616,8 @@ class Auditor {
     }
     if (const json* split = member(j, "split"); split != nullptr && split->is_string()) {
       note_split(split->get<std::string>(), scalar_text(member(j, "structure")), line, id);
+    } else if (!default_split_.empty()) {  // a file of a multi-file audit is a split of its own
+      note_split(default_split_, scalar_text(member(j, "structure")), line, id);
     }
     if (!id.empty()) {
       auto [iit, first] = ids_.try_emplace(id, std::make_pair(line, id));
@@ -605,7 +659,9 @@ class Auditor {
     tick();
   }
 
+ public:
   AuditReport finish() {
+    end_file();
     flush();
     finish_counts();
     finish_answers();
@@ -668,6 +724,10 @@ class Auditor {
     std::size_t records = 0;
   };
   std::unordered_map<std::string, SplitSeen> split_structures_;
+  std::size_t offset_ = 0;          ///< lines of the files before the current one
+  std::size_t last_line_ = 0;       ///< the last line seen, across files
+  std::size_t entries_before_ = 0;  ///< report_.entries when the current file began
+  std::string default_split_;       ///< the current file's split for records without one
   std::map<std::string, std::size_t> split_distinct_;  ///< split -> distinct structures
 
   /// Counts a record of `split`, and its structure in that split (SplitReport).
@@ -805,6 +865,7 @@ class Auditor {
       const Task& task = pending_[i];
       TaskResult& r = results[i];
       ++report_.checked;
+      if (is_linear_json(task.model)) ++report_.checked_linear;
       if (r.stated == 1) {
         ++report_.stated_checked;
       } else if (r.stated == 0) {
@@ -1193,20 +1254,46 @@ std::string question_template(std::string_view question, const std::vector<std::
 }
 
 AuditReport audit_dataset(std::istream& in, const AuditOptions& options) {
+  return audit_datasets({AuditInput{&in, options.file}}, options);
+}
+
+std::string split_of_file(const std::string& file) {
+  std::filesystem::path p(file);
+  if (p.extension() == ".gz") p = p.stem();
+  return p.stem().string();
+}
+
+AuditReport audit_datasets(const std::vector<AuditInput>& inputs, const AuditOptions& options) {
   Auditor auditor(options);
-  read_json_lines(
-      in, options.file.empty() ? "dataset" : options.file,
-      [&](std::size_t number, std::string_view content) { auditor.add(number, content); },
-      [&](std::size_t number, std::string&& text) { read_array(text, number, auditor); });
+  for (const AuditInput& input : inputs) {
+    auditor.begin_file(input.file, inputs.size() > 1 ? split_of_file(input.file) : std::string());
+    read_json_lines(
+        *input.in, input.file.empty() ? "dataset" : input.file,
+        [&](std::size_t number, std::string_view content) { auditor.add(number, content); },
+        [&](std::size_t number, std::string&& text) { read_array(text, number, auditor); });
+  }
   return auditor.finish();
+}
+
+std::pair<std::string, std::size_t> locate(const AuditReport& r, std::size_t line) {
+  if (r.sources.size() < 2) return {std::string(), line};
+  // The last file that starts before `line` (files without lines start where the next does).
+  auto it = std::upper_bound(r.sources.begin(), r.sources.end(), line,
+                             [](std::size_t l, const AuditSource& s) { return l <= s.offset; });
+  if (it == r.sources.begin()) return {std::string(), line};
+  --it;
+  return {it->file, line - it->offset};
 }
 
 // ---- the text report ------------------------------------------------------------------------
 
 namespace {
 
-std::string where(std::size_t line, const std::string& id) {
-  return id.empty() ? fmt::format("line {}", line) : fmt::format("line {} (id {})", line, id);
+/// `line 3 (id x)`; in a multi-file audit `train.jsonl line 3 (id x)`.
+std::string where(const AuditReport& r, std::size_t line, const std::string& id) {
+  const auto [file, local] = locate(r, line);
+  const std::string at = file.empty() ? fmt::format("line {}", local) : fmt::format("{} line {}", file, local);
+  return id.empty() ? at : fmt::format("{} (id {})", at, id);
 }
 
 void more(std::string& out, std::size_t total, std::size_t shown, int indent) {
@@ -1247,6 +1334,20 @@ void text_baselines(std::string& out, const AuditReport& r, const BaselineTable&
 
 }  // namespace
 
+namespace {
+
+/// How the records were re-solved: "enumeration" for discrete records, "linear: parallel worlds"
+/// for linear-Gaussian ones, both joined by "; " when there are both; "" when none was.
+std::string verification_methods(const AuditReport& r) {
+  const std::size_t discrete = r.checked - r.checked_linear;
+  if (discrete > 0 && r.checked_linear > 0) return "enumeration; linear: parallel worlds";
+  if (r.checked_linear > 0) return "linear: parallel worlds";
+  if (discrete > 0) return "enumeration";
+  return "";
+}
+
+}  // namespace
+
 std::string to_text(const AuditReport& r) {
   std::string out = r.file.empty() ? std::string("Dataset audit\n") : fmt::format("Dataset audit: {}\n", r.file);
   std::vector<std::string> schemas;
@@ -1258,7 +1359,7 @@ std::string to_text(const AuditReport& r) {
                      schemas.empty() ? std::string() : fmt::format(" ({})", fmt::join(schemas, ", ")), r.malformed_count);
   if (r.malformed_count > 0) {
     out += fmt::format("\nMalformed: {}\n", r.malformed_count);
-    for (const auto& m : r.malformed) out += fmt::format("  line {}: {}\n", m.line, m.message);
+    for (const auto& m : r.malformed) out += fmt::format("  {}: {}\n", where(r, m.line, ""), m.message);
     more(out, r.malformed_count, r.malformed.size(), 2);
   }
   if (r.records == 0) return out;
@@ -1376,7 +1477,7 @@ std::string to_text(const AuditReport& r) {
     for (const auto& [type, counts] : r.from_text.by_type) row(type, counts);
     out += aligned_table(rows, "l" + std::string(rows[0].size() - 1, 'r'));
     out += fmt::format("  not decided by the shown numbers: {} of {}\n", r.from_text.not_decided, r.from_text.records);
-    for (const auto& f : r.from_text.not_decided_list) out += fmt::format("    {}: {}\n", where(f.line, f.id), f.message);
+    for (const auto& f : r.from_text.not_decided_list) out += fmt::format("    {}: {}\n", where(r, f.line, f.id), f.message);
     more(out, r.from_text.not_decided, r.from_text.not_decided_list.size(), 4);
   }
 
@@ -1388,16 +1489,16 @@ std::string to_text(const AuditReport& r) {
                        r.distinct_structures, r.sharing_structure);
     out += fmt::format("  repeats of an earlier structure: {} expected (declared name variants), {} unexpected\n",
                        r.expected_repeats, r.unexpected_repeats);
-    for (const auto& d : r.unexpected) out += fmt::format("    {} repeats {}\n", where(d.line, d.id), where(d.first_line, d.first_id));
+    for (const auto& d : r.unexpected) out += fmt::format("    {} repeats {}\n", where(r, d.line, d.id), where(r, d.first_line, d.first_id));
     more(out, r.unexpected_repeats, r.unexpected.size(), 4);
     out += fmt::format("  name variants whose structure differs from variant 0's: {}\n", r.variant_mismatches);
     for (const auto& d : r.variant_mismatch_list) {
-      out += fmt::format("    {} differs from {}\n", where(d.line, d.id), where(d.first_line, d.first_id));
+      out += fmt::format("    {} differs from {}\n", where(r, d.line, d.id), where(r, d.first_line, d.first_id));
     }
     more(out, r.variant_mismatches, r.variant_mismatch_list.size(), 4);
   }
   out += fmt::format("  records repeating an earlier id: {}\n", r.duplicate_id_count);
-  for (const auto& d : r.duplicate_ids) out += fmt::format("    {} repeats line {}\n", where(d.line, d.id), d.first_line);
+  for (const auto& d : r.duplicate_ids) out += fmt::format("    {} repeats {}\n", where(r, d.line, d.id), where(r, d.first_line, ""));
   more(out, r.duplicate_id_count, r.duplicate_ids.size(), 4);
 
   if (r.splits.with_split > 0) {
@@ -1411,13 +1512,14 @@ std::string to_text(const AuditReport& r) {
     if (sp.with_split < r.records) out += fmt::format("  records without a split: {}\n", r.records - sp.with_split);
     out += fmt::format("  structures in more than one split: {} ({} records)\n", sp.shared_structures, sp.leaked_records);
     for (const auto& o : sp.shared) {
-      out += fmt::format("    {} in {} shares structure {} with {} in {}\n", where(o.line, o.id), o.split, o.structure,
-                         where(o.first_line, o.first_id), o.first_split);
+      out += fmt::format("    {} in {} shares structure {} with {} in {}\n", where(r, o.line, o.id), o.split, o.structure,
+                         where(r, o.first_line, o.first_id), o.first_split);
     }
     more(out, sp.shared_structures, sp.shared.size(), 4);
   }
 
-  out += "\nRe-verification (enumeration)\n";
+  const std::string methods = verification_methods(r);
+  out += methods.empty() ? std::string("\nRe-verification\n") : fmt::format("\nRe-verification ({})\n", methods);
   if (!r.verification_enabled) {
     out += "  off\n";
   } else if (r.checked == 0) {
@@ -1430,14 +1532,14 @@ std::string to_text(const AuditReport& r) {
       for (const auto& [f, n] : r.mismatched_fields) fields.push_back(fmt::format("{} {}", f, n));
       out += fmt::format("  mismatches by field: {}\n", fmt::join(fields, ", "));
       for (const auto& m : r.mismatches) {
-        out += fmt::format("    {}: {} stored {}, recomputed {}\n", where(m.line, m.id), m.field, m.stored, m.recomputed);
+        out += fmt::format("    {}: {} stored {}, recomputed {}\n", where(r, m.line, m.id), m.field, m.stored, m.recomputed);
       }
     }
-    for (const auto& f : r.failures) out += fmt::format("    {}: failed: {}\n", where(f.line, f.id), f.message);
+    for (const auto& f : r.failures) out += fmt::format("    {}: failed: {}\n", where(r, f.line, f.id), f.message);
     more(out, r.failed, r.failures.size(), 4);
     out += fmt::format("  stated model (given_info against model): {} compared, {} not checked\n", r.stated_checked,
                        r.stated_unchecked);
-    for (const auto& f : r.stated_unchecked_list) out += fmt::format("    {}: not checked: {}\n", where(f.line, f.id), f.message);
+    for (const auto& f : r.stated_unchecked_list) out += fmt::format("    {}: not checked: {}\n", where(r, f.line, f.id), f.message);
     more(out, r.stated_unchecked, r.stated_unchecked_list.size(), 4);
   }
   return out;
@@ -1468,11 +1570,19 @@ ordered_json json_of(const AnswerBalance& b) {
   return j;
 }
 
-ordered_json json_of(const DuplicateRecord& d) {
+/// Sets `line` (and `file` first, in a multi-file audit) of a listed record; `prefix` "first_"
+/// for the earlier record of a pair.
+void put_line(ordered_json& j, const AuditReport& r, std::size_t line, const std::string& prefix = "") {
+  const auto [file, local] = locate(r, line);
+  if (!file.empty()) j[prefix + "file"] = file;
+  j[prefix + "line"] = local;
+}
+
+ordered_json json_of(const DuplicateRecord& d, const AuditReport& r) {
   ordered_json j;
-  j["line"] = d.line;
+  put_line(j, r, d.line);
   j["id"] = d.id;
-  j["first_line"] = d.first_line;
+  put_line(j, r, d.first_line, "first_");
   j["first_id"] = d.first_id;
   return j;
 }
@@ -1526,11 +1636,16 @@ ordered_json listing(std::size_t count, const std::vector<T>& items, F&& each) {
 ordered_json to_json(const AuditReport& r) {
   ordered_json j;
   j["file"] = r.file;
+  if (r.sources.size() > 1) {  // a multi-file audit: each file, the split its records default to
+    ordered_json files = ordered_json::array();
+    for (const auto& f : r.sources) files.push_back({{"file", f.file}, {"split", f.split}, {"entries", f.entries}});
+    j["files"] = std::move(files);
+  }
   j["entries"] = r.entries;
   j["records"] = r.records;
-  j["malformed"] = listing(r.malformed_count, r.malformed, [](const MalformedRecord& m) {
+  j["malformed"] = listing(r.malformed_count, r.malformed, [&r](const MalformedRecord& m) {
     ordered_json e;
-    e["line"] = m.line;
+    put_line(e, r, m.line);
     e["message"] = m.message;
     return e;
   });
@@ -1586,10 +1701,10 @@ ordered_json to_json(const AuditReport& r) {
   structures["distinct"] = r.distinct_structures;
   structures["sharing"] = r.sharing_structure;
   structures["expected_repeats"] = r.expected_repeats;
-  structures["unexpected_repeats"] = listing(r.unexpected_repeats, r.unexpected, [](const DuplicateRecord& d) { return json_of(d); });
+  structures["unexpected_repeats"] = listing(r.unexpected_repeats, r.unexpected, [&r](const DuplicateRecord& d) { return json_of(d, r); });
   structures["variant_mismatches"] =
-      listing(r.variant_mismatches, r.variant_mismatch_list, [](const DuplicateRecord& d) { return json_of(d); });
-  structures["duplicate_ids"] = listing(r.duplicate_id_count, r.duplicate_ids, [](const DuplicateRecord& d) { return json_of(d); });
+      listing(r.variant_mismatches, r.variant_mismatch_list, [&r](const DuplicateRecord& d) { return json_of(d, r); });
+  structures["duplicate_ids"] = listing(r.duplicate_id_count, r.duplicate_ids, [&r](const DuplicateRecord& d) { return json_of(d, r); });
   j["structures"] = std::move(structures);
   if (r.splits.with_split > 0) {
     const SplitReport& sp = r.splits;
@@ -1601,13 +1716,13 @@ ordered_json to_json(const AuditReport& r) {
     }
     splits["by_split"] = std::move(by_split);
     splits["leaked_records"] = sp.leaked_records;
-    splits["shared_structures"] = listing(sp.shared_structures, sp.shared, [](const SplitOverlap& o) {
+    splits["shared_structures"] = listing(sp.shared_structures, sp.shared, [&r](const SplitOverlap& o) {
       ordered_json e;
       e["structure"] = o.structure;
-      e["line"] = o.line;
+      put_line(e, r, o.line);
       e["id"] = o.id;
       e["split"] = o.split;
-      e["first_line"] = o.first_line;
+      put_line(e, r, o.first_line, "first_");
       e["first_id"] = o.first_id;
       e["first_split"] = o.first_split;
       return e;
@@ -1619,9 +1734,9 @@ ordered_json to_json(const AuditReport& r) {
   from_text["records"] = r.from_text.records;
   from_text["all"] = r.from_text.all;
   from_text["by_type"] = r.from_text.by_type;
-  from_text["not_decided"] = listing(r.from_text.not_decided, r.from_text.not_decided_list, [](const VerifyFailure& f) {
+  from_text["not_decided"] = listing(r.from_text.not_decided, r.from_text.not_decided_list, [&r](const VerifyFailure& f) {
     ordered_json e;
-    e["line"] = f.line;
+    put_line(e, r, f.line);
     e["id"] = f.id;
     e["verdict"] = f.message;
     return e;
@@ -1630,14 +1745,16 @@ ordered_json to_json(const AuditReport& r) {
 
   ordered_json verification;
   verification["enabled"] = r.verification_enabled;
-  verification["method"] = "enumeration";
+  const std::string methods = verification_methods(r);
+  verification["method"] = methods.empty() ? std::string("enumeration") : methods;
   verification["checked"] = r.checked;
+  verification["checked_linear"] = r.checked_linear;
   verification["verified"] = r.verified;
   ordered_json fields = ordered_json::object();
   for (const auto& [f, n] : r.mismatched_fields) fields[f] = n;
-  ordered_json mismatched = listing(r.mismatched, r.mismatches, [](const Mismatch& m) {
+  ordered_json mismatched = listing(r.mismatched, r.mismatches, [&r](const Mismatch& m) {
     ordered_json e;
-    e["line"] = m.line;
+    put_line(e, r, m.line);
     e["id"] = m.id;
     e["field"] = m.field;
     e["stored"] = m.stored;
@@ -1647,10 +1764,10 @@ ordered_json to_json(const AuditReport& r) {
   mismatched["by_field"] = std::move(fields);
   verification["mismatched"] = std::move(mismatched);
   // A record that could not be checked: its line, id and the message under `key`.
-  const auto failure_entry = [](const char* key) {
-    return [key](const VerifyFailure& f) {
+  const auto failure_entry = [&r](const char* key) {
+    return [key, &r](const VerifyFailure& f) {
       ordered_json e;
-      e["line"] = f.line;
+      put_line(e, r, f.line);
       e["id"] = f.id;
       e[key] = f.message;
       return e;

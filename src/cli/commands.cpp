@@ -39,8 +39,10 @@
 #include <optional>
 #include <map>
 #include <iostream>
+#include <memory>
 #include <ostream>
 #include <sstream>
+#include <vector>
 
 namespace rung::cli {
 
@@ -847,7 +849,7 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       "audit",
       "Audit a dataset: counts, balance, shortcut baselines, learned shortcuts, duplicates, re-verification of every answer");
   struct Args {
-    std::string file;
+    std::vector<std::string> files;
     bool json = false;
     bool no_verify = false;
     unsigned threads = 1;
@@ -856,7 +858,10 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
     unsigned folds = 5;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("DATASET", a->file, "JSONL records (rung, CounterBench or CLadder), or a JSON array of them")
+  cmd->add_option("DATASET", a->files,
+                  "JSONL records (rung, CounterBench or CLadder), or a JSON array of them; several files (e.g. "
+                  "train.jsonl validation.jsonl test.jsonl) are audited together, each file a split of its own for "
+                  "records without a \"split\" field")
       ->required();
   cmd->add_flag("--json", a->json, "Print the report as JSON");
   cmd->add_flag("--no-verify", a->no_verify, "Skip re-solving every record by enumeration");
@@ -873,21 +878,28 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       ->check(whole_number(2, 100));
   cmd->callback([=] {
     *action = [a](Streams s) {
-      InputFile in(a->file);
+      std::vector<std::unique_ptr<InputFile>> files;
+      std::vector<AuditInput> inputs;
+      std::vector<std::string> names;
+      for (const auto& file : a->files) {
+        files.push_back(std::make_unique<InputFile>(file));
+        names.push_back(std::filesystem::path(file).filename().string());
+        inputs.push_back({files.back().get(), names.back()});
+      }
       AuditOptions options;
       options.verify = !a->no_verify;
       options.threads = a->threads;
       options.max_listed = a->max_listed;
       options.learners.enabled = !a->no_learners;
       options.learners.folds = a->folds;
-      options.file = std::filesystem::path(a->file).filename().string();
+      options.file = fmt::format("{}", fmt::join(names, ", "));
       const bool progress = ::isatty(STDERR_FILENO) != 0;
       if (progress) {
         options.progress = [&s](const AuditProgress& p) {
           s.err << fmt::format("\rrung audit: {} records read, {} re-solved", p.records, p.verified) << std::flush;
         };
       }
-      const AuditReport report = audit_dataset(in, options);
+      const AuditReport report = audit_datasets(inputs, options);
       if (progress) s.err << '\n';
       s.out << (a->json ? report_json(to_json(report)) : to_text(report));
       // Wrong stored answers or unreadable records are bad input: exit 1 after the full report.

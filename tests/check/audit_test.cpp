@@ -7,11 +7,13 @@
 #include "rung/query/decision.hpp"
 #include "rung/query/query.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #ifndef RUNG_SHARED_DIR
@@ -545,7 +547,8 @@ TEST(Audit, VerificationCanBeSwitchedOff) {
   const AuditReport r = audit_text(jsonl({rung_record("wrong", "yes", "2/3")}), no_verify());
   EXPECT_FALSE(r.verification_enabled);
   EXPECT_EQ(r.checked, 0U);
-  EXPECT_NE(to_text(r).find("Re-verification (enumeration)\n  off\n"), std::string::npos);
+  // Nothing was re-solved, so the heading names no method.
+  EXPECT_NE(to_text(r).find("\nRe-verification\n  off\n"), std::string::npos) << to_text(r);
 }
 
 TEST(Audit, MalformedLinesAreReportedWithTheirNumbers) {
@@ -815,6 +818,31 @@ TEST(AuditStated, GeneratedRecordsAreComparedWithTheirText) {
   EXPECT_NE(to_text(r).find("stated model (given_info against model): 120 compared, 0 not checked"), std::string::npos);
 }
 
+// The heading says how the records were re-solved: discrete records by enumeration, linear ones
+// by parallel worlds (issue #21 item 3); the JSON's `method` says the same.
+TEST(AuditStated, VerificationHeadingNamesTheMethodsUsed) {
+  AuditOptions o;
+  o.learners.enabled = false;
+  const std::vector<Json> discrete = generated("counterbench", 3);
+  const std::vector<Json> linear = generated("linear", 3);
+  std::vector<Json> both = discrete;
+  both.insert(both.end(), linear.begin(), linear.end());
+  const struct {
+    const std::vector<Json>* records;
+    const char* methods;
+    std::size_t checked_linear;
+  } cases[] = {{&discrete, "enumeration", 0}, {&linear, "linear: parallel worlds", 3},
+               {&both, "enumeration; linear: parallel worlds", 3}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.methods);
+    const AuditReport r = audit_text(jsonl(*c.records), o);
+    EXPECT_EQ(r.verified, c.records->size());
+    EXPECT_EQ(r.checked_linear, c.checked_linear);
+    EXPECT_NE(to_text(r).find(fmt::format("\nRe-verification ({})\n", c.methods)), std::string::npos) << to_text(r);
+    EXPECT_EQ(to_json(r)["verification"]["method"], c.methods);
+  }
+}
+
 // The issue's reproducer: `model` and the stored value edited together. The value check passes
 // such a record (its value is right for the edited model); the stated model does not.
 TEST(AuditStated, ModelAndValueEditedTogetherFail) {
@@ -942,6 +970,115 @@ TEST(AuditStated, ForeignSchemasAreNotCompared) {
   EXPECT_EQ(i.stated_checked, 0U);
   ASSERT_EQ(i.stated_unchecked, 1U);
   EXPECT_EQ(i.stated_unchecked_list.at(0).message, "not written by rung generate (no meta.options.preset)");
+}
+
+// ---- several files audited together (issue #21 item 2) ------------------------------------------
+
+/// `count` generated records with pairwise different structures (a repeat is skipped).
+std::vector<Json> distinct_records(std::size_t count) {
+  std::vector<Json> out;
+  std::set<std::string> seen;
+  for (auto& r : generated("counterbench", count * 2, 1)) {
+    if (out.size() < count && seen.insert(r["structure"].get<std::string>()).second) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+AuditReport audit_files(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::istringstream> streams;
+  streams.reserve(files.size());
+  std::vector<AuditInput> inputs;
+  for (const auto& [name, text] : files) {
+    streams.emplace_back(text);
+    inputs.push_back({&streams.back(), name});
+  }
+  AuditOptions o = no_verify();
+  o.learners.enabled = false;
+  return audit_datasets(inputs, o);
+}
+
+TEST(AuditSplits, EachFileIsASplitNamedByItsStem) {
+  EXPECT_EQ(split_of_file("data/train.jsonl"), "train");
+  EXPECT_EQ(split_of_file("validation.jsonl.gz"), "validation");
+  EXPECT_EQ(split_of_file("test"), "test");
+  const std::vector<Json> records = distinct_records(12);
+  ASSERT_EQ(records.size(), 12U);
+  const std::vector<Json> train(records.begin(), records.begin() + 8);
+  const std::vector<Json> test(records.begin() + 8, records.end());
+  const AuditReport clean = audit_files({{"train.jsonl", jsonl(train)}, {"test.jsonl", jsonl(test)}});
+  EXPECT_EQ(clean.records, 12U);
+  EXPECT_EQ(clean.splits.with_split, 12U);
+  EXPECT_EQ(clean.splits.records, (std::vector<std::pair<std::string, std::size_t>>{{"train", 8}, {"test", 4}}));
+  EXPECT_EQ(clean.splits.shared_structures, 0U);
+  EXPECT_EQ(clean.splits.leaked_records, 0U);
+  EXPECT_NE(to_text(clean).find("structures in more than one split: 0 (0 records)"), std::string::npos) << to_text(clean);
+  const Json files = to_json(clean)["files"];
+  ASSERT_EQ(files.size(), 2U);
+  EXPECT_EQ(files[1]["file"], "test.jsonl");
+  EXPECT_EQ(files[1]["split"], "test");
+  EXPECT_EQ(files[1]["entries"], 4);
+}
+
+TEST(AuditSplits, AStructureSharedAcrossFilesIsReportedWhereItIs) {
+  const std::vector<Json> records = distinct_records(12);
+  ASSERT_EQ(records.size(), 12U);
+  std::vector<Json> train(records.begin(), records.begin() + 8);
+  std::vector<Json> test(records.begin() + 8, records.end());
+  Json copy = train[2];  // line 3 of train.jsonl, again as line 5 of test.jsonl under another id
+  copy["id"] = "leaked";
+  test.push_back(copy);
+  const AuditReport r = audit_files({{"train.jsonl", jsonl(train)}, {"test.jsonl", jsonl(test)}});
+  EXPECT_EQ(r.splits.shared_structures, 1U);
+  EXPECT_EQ(r.splits.leaked_records, 2U);
+  ASSERT_EQ(r.splits.shared.size(), 1U);
+  const SplitOverlap& o = r.splits.shared[0];
+  EXPECT_EQ(o.split, "test");
+  EXPECT_EQ(o.first_split, "train");
+  EXPECT_EQ(o.structure, train[2]["structure"].get<std::string>());
+  EXPECT_EQ(locate(r, o.line), (std::pair<std::string, std::size_t>{"test.jsonl", 5}));
+  EXPECT_EQ(locate(r, o.first_line), (std::pair<std::string, std::size_t>{"train.jsonl", 3}));
+  const std::string text = to_text(r);
+  EXPECT_NE(text.find(fmt::format("test.jsonl line 5 (id leaked) in test shares structure {} with train.jsonl line 3 (id {}) in train",
+                                  o.structure, train[2]["id"].get<std::string>())),
+            std::string::npos)
+      << text;
+  const Json listed = to_json(r)["splits"]["shared_structures"]["listed"][0];
+  EXPECT_EQ(listed["file"], "test.jsonl");
+  EXPECT_EQ(listed["line"], 5);
+  EXPECT_EQ(listed["first_file"], "train.jsonl");
+  EXPECT_EQ(listed["first_line"], 3);
+  // The same structure twice in one file is a repeat, not a leak.
+  const AuditReport one = audit_files({{"train.jsonl", jsonl(train)}, {"test.jsonl", jsonl({test[0], test[0]})}});
+  EXPECT_EQ(one.splits.shared_structures, 0U);
+  EXPECT_EQ(one.unexpected_repeats, 1U);
+}
+
+TEST(AuditSplits, ARecordsOwnSplitFieldWins) {
+  const std::vector<Json> records = distinct_records(6);
+  ASSERT_EQ(records.size(), 6U);
+  std::vector<Json> a(records.begin(), records.begin() + 3);
+  std::vector<Json> b(records.begin() + 3, records.end());
+  for (auto& r : a) r["split"] = "train";
+  b[0]["split"] = "train";  // declared train although it sits in the other file
+  b.push_back(a[0]);        // a train record (own field) in the other file: no leak
+  const AuditReport r = audit_files({{"part1.jsonl", jsonl(a)}, {"part2.jsonl", jsonl(b)}});
+  EXPECT_EQ(r.splits.records, (std::vector<std::pair<std::string, std::size_t>>{{"train", 5}, {"part2", 2}}));
+  EXPECT_EQ(r.splits.shared_structures, 0U);
+}
+
+TEST(AuditSplits, OneFileWithoutSplitFieldsHasNoSplits) {
+  const AuditReport r = audit_files({{"all.jsonl", jsonl(distinct_records(4))}});
+  EXPECT_EQ(r.splits.with_split, 0U);
+  EXPECT_EQ(to_text(r).find("\nSplits"), std::string::npos);
+  EXPECT_FALSE(to_json(r).contains("files"));
+  EXPECT_EQ(locate(r, 3), (std::pair<std::string, std::size_t>{"", 3}));
+}
+
+TEST(AuditSplits, MalformedLinesAreLocatedInTheirFile) {
+  const AuditReport r = audit_files({{"a.jsonl", jsonl(distinct_records(2))}, {"b.jsonl", "\n{nope\n"}});
+  EXPECT_EQ(r.malformed_count, 1U);
+  EXPECT_NE(to_text(r).find("  b.jsonl line 2: invalid JSON"), std::string::npos) << to_text(r);
+  EXPECT_EQ(to_json(r)["malformed"]["listed"][0]["file"], "b.jsonl");
 }
 
 }  // namespace

@@ -510,6 +510,49 @@ TEST_F(Cli, GenerateRejectsBadKnobsWithUsageErrors) {
   EXPECT_EQ(run({"generate", "--name-style", "emoji"}).status, 2);
 }
 
+// Issue #21: `rung audit` on the split files of an hf export audits them together, each file a
+// split, re-verifies their rows (nested fields as JSON text) and finds a structure copied across.
+TEST_F(Cli, AuditOfSeveralSplitFilesReportsCrossSplitOverlap) {
+  const fs::path dir = fs::temp_directory_path() / "rung_cli_audit_splits";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path data = dir / "cb.jsonl";
+  ASSERT_EQ(run({"generate", "-n", "30", "--seed", "4", "--difficulty", "1", "--splits", "train=20,validation=5,test=5", "-o",
+                 data.string()}).status, 0);
+  Result exported = run({"export", data.string(), "--format", "hf", "-o", (dir / "hf").string(), "--no-verify"});
+  ASSERT_EQ(exported.status, 0) << exported.err;
+  const fs::path train = dir / "hf" / "data" / "train.jsonl";
+  const fs::path validation = dir / "hf" / "data" / "validation.jsonl";
+  const fs::path test = dir / "hf" / "data" / "test.jsonl";
+  Result clean = run({"audit", train.string(), validation.string(), test.string(), "--no-learners"});
+  EXPECT_EQ(clean.status, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("Dataset audit: train.jsonl, validation.jsonl, test.jsonl\n  30 records"), std::string::npos) << clean.out;
+  EXPECT_NE(clean.out.find("structures in more than one split: 0 (0 records)"), std::string::npos) << clean.out;
+  EXPECT_NE(clean.out.find("30 rung records: 30 verified, 0 mismatched, 0 failed"), std::string::npos) << clean.out;
+  // Copy the first train row, without its split field, into a file of its own, "leak.jsonl".
+  std::string row = read_text_file(train);
+  row = row.substr(0, row.find('\n'));
+  auto copy = nlohmann::ordered_json::parse(row);
+  copy.erase("split");
+  copy["id"] = "copied";
+  const fs::path leak = dir / "leak.jsonl";
+  std::ofstream(leak) << "\n" << copy.dump() << "\n";
+  Result leaked = run({"audit", train.string(), test.string(), leak.string(), "--no-learners", "--json"});
+  EXPECT_EQ(leaked.status, 0) << leaked.err;
+  const auto report = nlohmann::json::parse(leaked.out);
+  EXPECT_EQ(report["splits"]["by_split"]["leak"]["records"], 1);
+  EXPECT_EQ(report["splits"]["shared_structures"]["count"], 1);
+  EXPECT_EQ(report["splits"]["leaked_records"], 2);
+  const auto& listed = report["splits"]["shared_structures"]["listed"][0];
+  EXPECT_EQ(listed["file"], "leak.jsonl");
+  EXPECT_EQ(listed["line"], 2);
+  EXPECT_EQ(listed["split"], "leak");
+  EXPECT_EQ(listed["first_file"], "train.jsonl");
+  EXPECT_EQ(listed["first_line"], 1);
+  EXPECT_EQ(listed["first_split"], "train");
+  fs::remove_all(dir);
+}
+
 TEST_F(Cli, AuditReverifiesAGeneratedDataset) {
   const fs::path data = fs::temp_directory_path() / "rung_cli_audit.jsonl";
   ASSERT_EQ(run({"generate", "-n", "16", "--seed", "5", "-o", data.string()}).status, 0);

@@ -151,3 +151,32 @@ def test_audit_equals_the_tool(tmp_path):
     assert rung.audit(data, learners=False, text=True) == run_cli("audit", data, "--no-learners")[1]
     from_list = rung.audit(records, learners=False)
     assert {k: v for k, v in from_list.items() if k != "file"} == {k: v for k, v in report.items() if k != "file"}
+
+
+def test_audit_of_several_files_equals_the_tool_and_finds_a_shared_structure(tmp_path):
+    records = list(rung.generate(preset="counterbench", n=40, seed=9, splits="train=30,test=10"))
+    by_split = {}
+    for r in records:
+        by_split.setdefault(r["split"], []).append({k: v for k, v in r.items() if k != "split"})
+    paths = []
+    for split, rows in by_split.items():  # split files whose rows carry no split field
+        path = tmp_path / f"{split}.jsonl"
+        path.write_text("".join(rung.to_line(r) + "\n" for r in rows))
+        paths.append(path)
+    clean = rung.audit(paths, learners=False)
+    assert clean == json.loads(run_cli("audit", *paths, "--json", "--no-learners")[1])
+    assert rung.audit(tuple(paths), learners=False, text=True) == run_cli("audit", *paths, "--no-learners")[1]
+    assert [f["split"] for f in clean["files"]] == ["train", "test"]
+    assert [(s, v["records"]) for s, v in clean["splits"]["by_split"].items()] == [("train", 30), ("test", 10)]
+    assert clean["splits"]["shared_structures"]["count"] == 0
+    # a train row copied into the test file is a leak, located in its file
+    leaked = dict(by_split["train"][4], id="copied")
+    with open(paths[1], "a") as f:
+        f.write(rung.to_line(leaked) + "\n")
+    report = rung.audit([str(p) for p in paths], learners=False)
+    assert report == json.loads(run_cli("audit", *paths, "--json", "--no-learners")[1])
+    shared = report["splits"]["shared_structures"]
+    assert shared["count"] == 1
+    assert shared["listed"][0]["file"] == "test.jsonl" and shared["listed"][0]["line"] == 11
+    assert shared["listed"][0]["first_file"] == "train.jsonl" and shared["listed"][0]["first_line"] == 5
+    assert report["splits"]["leaked_records"] == 2

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 import rung
-from conftest import EXAMPLES, NETWORKS, discrete_examples, linear_examples, run_cli, cli_error
+from conftest import EXAMPLES, NETWORKS, discrete_examples, run_cli, cli_error
 
 NETWORK_FILES = sorted(p for p in NETWORKS.iterdir() if p.suffix in (".bif", ".uai", ".xml", ".gz", ".xmlbif")
                        and not p.name.endswith(".evid"))
@@ -172,11 +172,3 @@ def test_dsep_on_the_firing_squad():
     assert not m.dsep(["A"], ["B"], ["C", "D"])  # D is a collider of A and B
     with pytest.raises(rung.InvalidQuery, match="unknown name 'Q'"):
         m.dsep("A", "Q", [])
-
-
-@pytest.mark.parametrize("path", linear_examples(), ids=lambda p: p.name)
-def test_linear_models_are_refused_with_the_tools_message(path):
-    with pytest.raises(rung.Error) as e:
-        rung.Model.load(path)
-    assert str(e.value) == f"{path}: this is a linear-Gaussian model (Normal exogenous variables); this works on " \
-                           "discrete models only"

@@ -191,7 +191,7 @@ struct SplitOverlap {
 /// (SPEC §5 `structure`, the item up to renaming) found in more than one split. Only records with
 /// a string `split` field count; a record without `structure` cannot leak and is not compared.
 struct SplitReport {
-  std::size_t with_split = 0;  ///< records with a `split` field (0: no section in the report)
+  std::size_t with_split = 0;  ///< records with a split: a `split` field, or their file's (0: no section in the report)
   /// split -> records, and split -> distinct structures, in order of the split's first record.
   std::vector<std::pair<std::string, std::size_t>> records;
   std::vector<std::pair<std::string, std::size_t>> structures;
@@ -200,8 +200,19 @@ struct SplitReport {
   std::vector<SplitOverlap> shared;   ///< the first max_listed, in file order
 };
 
+/// One file of a multi-file audit (audit_datasets).
+struct AuditSource {
+  std::string file;
+  std::string split;        ///< the split of its records without a `split` field ("" when one file)
+  std::size_t offset = 0;   ///< lines of the files before it: its line n is the report's offset + n
+  std::size_t entries = 0;  ///< non-blank lines (JSONL) or array elements
+};
+
 struct AuditReport {
   std::string file;
+  /// The files audited together, in order (audit_datasets; one entry for audit_dataset). Lines in
+  /// the lists below count across them: locate() maps one back to its file and line.
+  std::vector<AuditSource> sources;
   std::size_t entries = 0;  ///< non-blank lines (JSONL) or array elements
   std::size_t records = 0;  ///< records audited (entries minus malformed)
   std::size_t malformed_count = 0;
@@ -245,6 +256,7 @@ struct AuditReport {
 
   bool verification_enabled = false;
   std::size_t checked = 0;     ///< rung records re-solved
+  std::size_t checked_linear = 0;  ///< ... of which linear-Gaussian (re-solved by parallel worlds)
   std::size_t verified = 0;    ///< ... whose every checked field agrees
   std::size_t mismatched = 0;  ///< records with at least one Mismatch
   std::map<std::string, std::size_t> mismatched_fields;  ///< records per field
@@ -265,6 +277,24 @@ struct AuditReport {
 /// records are reported.
 [[nodiscard]] AuditReport audit_dataset(std::istream& in, const AuditOptions& options = {});
 
+/// One file of a multi-file audit: the stream and its name (shown in the report).
+struct AuditInput {
+  std::istream* in = nullptr;
+  std::string file;
+};
+/// Audits several files as one dataset (`rung audit train.jsonl validation.jsonl test.jsonl`):
+/// every figure over all their records, and the splits compared (SplitReport). With two or more
+/// files, a record without a `split` field is in its file's split, named by split_of_file;
+/// a record's own `split` field wins. `options.file` names the whole in the report. The lists'
+/// lines count across the files (AuditReport::sources); the text and JSON reports name each
+/// listed record's file and its line in it.
+[[nodiscard]] AuditReport audit_datasets(const std::vector<AuditInput>& inputs, const AuditOptions& options = {});
+/// The split a file's records default to in a multi-file audit: its name without directory and
+/// extension (`data/train.jsonl` and `train.jsonl.gz` -> `train`).
+[[nodiscard]] std::string split_of_file(const std::string& file);
+/// A line of the report's lists as (file, line in it); the file is "" unless the report has two
+/// or more sources.
+[[nodiscard]] std::pair<std::string, std::size_t> locate(const AuditReport& report, std::size_t line);
 /// The readable report: sections with aligned tables, ending with a newline.
 [[nodiscard]] std::string to_text(const AuditReport& report);
 
