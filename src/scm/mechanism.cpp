@@ -40,6 +40,7 @@ class MechanismCompiler {
   bool expression(const Expr& e, const Domain& target) {
     m_.program_.reserve(kTypicalProgram);
     compile(e, &target, Context{{}, &owner_, &target});
+    if (ok_) tabulate();
     return ok_;
   }
 
@@ -106,6 +107,39 @@ class MechanismCompiler {
     if (it == p.end() || *it != id) p.insert(it, id);
   }
 
+  /// An expression's parents (sorted by id) with their numbers of values, for tabulate().
+  std::vector<std::pair<VarId, Value>> radices_;
+  void add_radix(VarId id, const Domain& domain) {
+    auto it = std::lower_bound(radices_.begin(), radices_.end(), id, [](const auto& a, VarId b) { return a.first < b; });
+    if (it == radices_.end() || it->first != id) radices_.insert(it, {id, static_cast<Value>(domain.size())});
+  }
+
+  /// An expression over few parent values (at most Mechanism::kMaxTruthCells combinations, and
+  /// as many times the program's length at most kMaxTruthWork instructions to run): its value
+  /// for every combination, so that evaluate() looks it up instead of running the program
+  /// (solvers evaluate a mechanism once per cell of every factor they build, model after model).
+  void tabulate() {
+    constexpr std::size_t kMaxTruthWork = std::size_t{1} << 16;
+    std::size_t cells = 1;
+    for (const auto& [id, radix] : radices_) {
+      if (radix == 0 || cells > Mechanism::kMaxTruthCells / radix) return;
+      cells *= radix;
+    }
+    if (cells * m_.program_.size() > kMaxTruthWork) return;
+    std::vector<Value> values(radices_.empty() ? 0 : static_cast<std::size_t>(radices_.back().first) + 1, 0);
+    auto truth = std::make_shared<std::vector<Value>>(cells);
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+      std::size_t rest = cell;
+      for (std::size_t i = radices_.size(); i-- > 0;) {
+        values[radices_[i].first] = static_cast<Value>(rest % radices_[i].second);
+        rest /= radices_[i].second;
+      }
+      (*truth)[cell] = m_.run(values);
+    }
+    m_.truth_inputs_ = radices_;
+    m_.truth_ = std::move(truth);
+  }
+
   static bool is_bool_word(const std::string& s) { return s == "true" || s == "false"; }
 
   /// An atom that names neither a variable nor true/false: its domain comes from the context.
@@ -139,6 +173,7 @@ class MechanismCompiler {
       case Expr::Kind::atom: {
         if (auto r = resolve_(e.text)) {
           add_parent(r->id);
+          add_radix(r->id, *r->domain);
           emit(Op::load, r->id);
           convert(*r->domain, want, e, context);
           return want != nullptr ? want : r->domain;
@@ -535,6 +570,15 @@ Value Mechanism::evaluate(std::span<const Value> values) const {
     const auto* bounds = cpt_bounds_.data() + cpt_row(values) * cpt_values_;
     return static_cast<Value>(std::upper_bound(bounds, bounds + cpt_values_, values[cpt_noise_]) - bounds);
   }
+  if (truth_) {
+    std::size_t index = 0;
+    for (auto [id, radix] : truth_inputs_) index = index * radix + values[id];
+    return (*truth_)[index];
+  }
+  return run(values);
+}
+
+Value Mechanism::run(std::span<const Value> values) const {
   std::array<Value, 64> fixed{};
   std::vector<Value> heap;
   Value* stack = fixed.data();

@@ -126,6 +126,10 @@ class Mechanism {
   /// The mechanism's value given every variable's value (`values[id]`; only parents are read).
   [[nodiscard]] Value evaluate(std::span<const Value> values) const;
 
+  /// An expression whose parents take at most this many combinations of values is tabulated
+  /// when compiled: evaluate() then looks its value up (the same value the program computes).
+  static constexpr std::size_t kMaxTruthCells = 1024;
+
   /// The mechanism as written in the .scm text form after `:=` (expression, `table(...) { ... }`)
   /// or, for a CPT, after `~` (`cpt(...) { ... }`).
   [[nodiscard]] std::string to_string() const;
@@ -155,6 +159,14 @@ class Mechanism {
   std::vector<std::uint32_t> cpt_bounds_;
   std::vector<Rational> cpt_p_;
   std::vector<double> cpt_d_;
+  // Tabulated expressions (kMaxTruthCells): the parents with their numbers of values (most
+  // significant first, in id order) and the value for each combination, row-major; shared by
+  // the copies of a model.
+  std::vector<std::pair<VarId, Value>> truth_inputs_;
+  std::shared_ptr<const std::vector<Value>> truth_;
+
+  /// Runs the expression's program (evaluate() without the table).
+  [[nodiscard]] Value run(std::span<const Value> values) const;
 
   friend class MechanismCompiler;
 };
