@@ -141,7 +141,9 @@ Graph family_graph(const Family& f) {
 /// have few variables besides their roles, often none whose hiding leaves the query identified,
 /// or none whose hiding does not: the undetermined-capable types add V0 to them (to every family
 /// graph, whichever the item's class) so that most graphs offer a hidden variable for each class
-/// (hidden_for_class). Hiding V0 confounds its two children, which may or may not matter.
+/// (hidden_for_class). Hiding V0 confounds its two children, which may or may not matter. A
+/// second extra root (`name` W0) is added to every graph of those types: more candidates, so
+/// that both classes are found with statements of the same shape (class_pools).
 Graph with_extra_cause(const Graph& g, Rng& rng, const char* name = "V0") {
   Graph out;
   out.id = g.id;
