@@ -12,7 +12,6 @@
 #include "rung/identify/counterfactual.hpp"
 #include "rung/identify/identify.hpp"
 #include "rung/infer/solver.hpp"
-#include "rung/io/scm_text.hpp"
 #include "rung/query/decision.hpp"
 
 #include <fmt/format.h>
@@ -394,46 +393,57 @@ std::string literal(const std::string& name, int value) { return value != 0 ? na
 /// Otherwise U_V ranges over the intervals between V's distinct probabilities t_1 < ... < t_m
 /// (P(U_V = j) = t_{j+1} - t_j) and V = 1 iff U_V falls below P(V=1 | its parents): every CPT
 /// is met exactly, with one noise variable a node.
-std::string noisy_model_text(const Graph& g, const Cpts& p, const std::vector<std::string>& names) {
-  std::string text;
+///
+/// Built in code, declaration by declaration, as read_scm_text() built it from the text the
+/// preset used to write (`exogenous U_V in {0, 1, 2} ~ (..)`, `V := if A then (U_V == 0 or
+/// U_V == 1) else (U_V == 0)`): the same declarations and the same expression trees (the
+/// parser's: `or` nests to the left, parentheses leave no node), so the same model, without
+/// printing and re-reading text for every draw.
+Scm noisy_model(const Graph& g, const Cpts& p, const std::vector<std::string>& names) {
+  ScmBuilder b;
   for (int v = 0; v < g.size(); ++v) {
     const auto& name = names[static_cast<std::size_t>(v)];
     const auto& probs = p[static_cast<std::size_t>(v)];
     const auto& parents = g.parents[static_cast<std::size_t>(v)];
+    const std::string noise = "U_" + name;
     if (parents.empty()) {
-      text += fmt::format("exogenous U_{} ~ Bernoulli({})\n{} := U_{}\n", name, to_string(probs[0]), name, name);
+      b.exogenous(noise, Domain(), {Rational(1) - probs[0], probs[0]});
+      b.endogenous(name, Domain(), Expr::atom(noise));
       continue;
     }
     std::vector<Rational> cuts(probs.begin(), probs.end());
     std::sort(cuts.begin(), cuts.end());
     cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
     std::vector<std::string> labels;
-    std::vector<std::string> masses;
+    std::vector<Rational> masses;
     Rational last(0);
     for (std::size_t j = 0; j <= cuts.size(); ++j) {
       const Rational next = j < cuts.size() ? cuts[j] : Rational(1);
       labels.push_back(std::to_string(j));
-      masses.push_back(to_string(Rational(next - last)));
+      masses.emplace_back(next - last);
       last = next;
     }
-    text += fmt::format("exogenous U_{} in {{{}}} ~ ({})\n", name, fmt::join(labels, ", "), fmt::join(masses, ", "));
+    // `U_V == 0 or U_V == 1 or ...`: the first `rank` labels.
     auto leaf = [&](std::size_t c) {
       const auto rank = static_cast<std::size_t>(std::find(cuts.begin(), cuts.end(), probs[c]) - cuts.begin()) + 1;
-      std::vector<std::string> below;
-      for (std::size_t j = 0; j < rank; ++j) below.push_back(fmt::format("U_{} == {}", name, j));
-      return fmt::format("{}", fmt::join(below, " or "));
+      Expr e = Expr::binary(Expr::Kind::eq, Expr::atom(noise), Expr::atom(labels[0]));
+      for (std::size_t j = 1; j < rank; ++j) {
+        e = Expr::binary(Expr::Kind::or_, std::move(e), Expr::binary(Expr::Kind::eq, Expr::atom(noise), Expr::atom(labels[j])));
+      }
+      return e;
     };
     // Nested ifs over the parents, first parent outermost.
-    auto rec = [&](auto&& self, std::size_t i, std::size_t c) -> std::string {
+    auto rec = [&](auto&& self, std::size_t i, std::size_t c) -> Expr {
       if (i == parents.size()) return leaf(c);
       const auto& pn = names[static_cast<std::size_t>(parents[i])];
-      return fmt::format("if {} then ({}) else ({})", pn, self(self, i + 1, c * 2 + 1), self(self, i + 1, c * 2));
+      return Expr::if_then_else(Expr::atom(pn), self(self, i + 1, c * 2 + 1), self(self, i + 1, c * 2));
     };
-    text += fmt::format("{} := {}\n", name, rec(rec, 0, 0));
+    Expr mechanism = rec(rec, 0, 0);
+    b.exogenous(noise, Domain(std::move(labels)), std::move(masses));
+    b.endogenous(name, Domain(), std::move(mechanism));
   }
-  return text;
+  return b.build();
 }
-
 
 /// "Kwox has a direct effect on blaf and zup. Blaf has a direct effect on zup.": a sentence per variable with children in
 /// topological order; with `shuffle`, sentences and the children within each in an order drawn from
@@ -608,22 +618,29 @@ std::vector<int> simulate(const Graph& g, const Circuit& c, int set_var, int set
   return value;
 }
 
-std::string circuit_model_text(const Graph& g, const Circuit& c, const std::vector<std::string>& names) {
-  std::string text;
+/// The circuit's model, built in code as read_scm_text() built it from the text the preset used
+/// to write (`exogenous U_A ~ Bernoulli(1/2)`, `A := U_A`, `C := A and not B`: the connective
+/// nests to the left, as the parser nests it).
+Scm circuit_model(const Graph& g, const Circuit& c, const std::vector<std::string>& names) {
+  ScmBuilder b;
   for (int v = 0; v < g.size(); ++v) {
     const auto sv = static_cast<std::size_t>(v);
     const auto& name = names[sv];
     if (g.is_root(v)) {
-      text += fmt::format("exogenous U_{} ~ Bernoulli(1/2)\n{} := U_{}\n", name, name, name);
+      b.exogenous("U_" + name, Domain(), {Rational(1, 2), Rational(1, 2)});
+      b.endogenous(name, Domain(), Expr::atom("U_" + name));
       continue;
     }
-    std::vector<std::string> inputs;
+    const Expr::Kind op = c.op[sv] == "and" ? Expr::Kind::and_ : Expr::Kind::or_;
+    std::optional<Expr> e;
     for (std::size_t i = 0; i < g.parents[sv].size(); ++i) {
-      inputs.push_back(literal(names[static_cast<std::size_t>(g.parents[sv][i])], 1 - c.negated[sv][i]));
+      Expr in = Expr::atom(names[static_cast<std::size_t>(g.parents[sv][i])]);
+      if (c.negated[sv][i] != 0) in = Expr::unary(Expr::Kind::not_, std::move(in));
+      e = e ? Expr::binary(op, std::move(*e), std::move(in)) : std::move(in);
     }
-    text += fmt::format("{} := {}\n", name, fmt::join(inputs, " " + c.op[sv] + " "));
+    b.endogenous(name, Domain(), std::move(*e));
   }
-  return text;
+  return b.build();
 }
 
 /// "We know that kwox causes blaf. kwox or not blaf causes zup."
@@ -743,7 +760,7 @@ const ClassPools& class_pools(const Graph& g, const Roles& roles, const std::str
     const std::size_t rows = std::size_t{1} << g.parents[static_cast<std::size_t>(v)].size();
     for (std::size_t c = 0; c < rows; ++c) p[static_cast<std::size_t>(v)].emplace_back(static_cast<long>(c + 1), static_cast<long>(rows + 1));
   }
-  const Scm model = read_scm_text(noisy_model_text(g, p, names));
+  const Scm model = noisy_model(g, p, names);
   const std::string m = roles.m >= 0 ? names[static_cast<std::size_t>(roles.m)] : std::string();
   const Query query = parse_query(effect_query(type, names[static_cast<std::size_t>(g.x)], names[static_cast<std::size_t>(g.y)], m, treated), model);
   ClassPools pools;
@@ -1342,7 +1359,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         if (forced && !rng.chance(1, 4)) continue;
       }
       if (attempt < 8 * det_scale * kRelaxEvery / 4 && (y_cf == factual[static_cast<std::size_t>(g.y)]) != target.answer_equals_factual) continue;
-      item.model = read_scm_text(circuit_model_text(g, c, names));
+      item.model = circuit_model(g, c, names);
       std::vector<std::string> evidence;
       std::vector<std::string> observed;
       for (int v = 0; v < g.size(); ++v) {
@@ -1367,10 +1384,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // (ett: for neither group asked about; its group is drawn below).
       if (three_class && class_pools(g, *roles, type, 0).empty() && (type != "ett" || class_pools(g, *roles, type, 1).empty())) continue;
       const Cpts p = sample_cpts(g, grid, rng);
-      item.model = read_scm_text(noisy_model_text(g, p, names));
+      item.model = noisy_model(g, p, names);
       // backdoor_set asks which method is right, which the graph alone decides: like CLadder's
       // backadj items it states no numbers (they would only tell graphs apart by their size).
-      item.given_info = type == "backdoor_set" ? graph_text(g, names, &rng) : graph_text(g, names) + cpt_text(g, p, names);
+      // The other types' text is written once the draw is kept (below): it states the CPTs, or
+      // what the observed quantities say.
+      if (type == "backdoor_set") item.given_info = graph_text(g, names, &rng);
       int interventions = 0;
       int evidence_count = 0;
       int treated = 0;  // ett: the X of those asked about
@@ -1523,6 +1542,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         item.given_info = fmt::format("{} {}", graph_text(g, names), obs->text);
         // The formula of a reader who ignores the unobserved common causes.
         if (obs->assume_identifiable) item.computed.push_back({"assume_identifiable", *obs->assume_identifiable});
+      } else if (type != "backdoor_set") {
+        item.given_info = graph_text(g, names) + cpt_text(g, p, names);
       }
       // Readings of the stated numbers (docs/generator.md), exact; a target on one is checked
       // here first, before the solved procedures (cheap before costly). Stated in observed

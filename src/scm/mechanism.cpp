@@ -96,6 +96,7 @@ class MechanismCompiler {
       case Op::eq:
       case Op::ne: --depth_; break;
       case Op::select: depth_ -= 2; break;
+      case Op::jump_if_zero: --depth_; break;
       default: break;
     }
     m_.stack_depth_ = std::max(m_.stack_depth_, depth_);
@@ -265,9 +266,16 @@ class MechanismCompiler {
           }
         }
         const Context branch = want != nullptr ? context : Context{{}, nullptr, type};
+        // cond; jump_if_zero else; then; jump end; else: otherwise; end:
+        const std::size_t to_else = m_.program_.size();
+        emit(Op::jump_if_zero);
         compile(e.args[1], type, branch);
+        const std::size_t to_end = m_.program_.size();
+        emit(Op::jump);
+        m_.program_[to_else].arg = static_cast<std::uint32_t>(m_.program_.size());
+        --depth_;  // the else branch starts without the then branch's value
         compile(e.args[2], type, branch);
-        emit(Op::select);
+        m_.program_[to_end].arg = static_cast<std::uint32_t>(m_.program_.size());
         return type;
       }
     }
@@ -587,7 +595,9 @@ Value Mechanism::run(std::span<const Value> values) const {
     stack = heap.data();
   }
   std::size_t top = 0;  // number of values on the stack
-  for (const Instr& in : program_) {
+  const std::size_t end = program_.size();
+  for (std::size_t pc = 0; pc < end; ++pc) {
+    const Instr& in = program_[pc];
     switch (in.op) {
       case Op::push: stack[top++] = in.arg; break;
       case Op::load: stack[top++] = values[in.arg]; break;
@@ -602,6 +612,10 @@ Value Mechanism::run(std::span<const Value> values) const {
         stack[top - 1] = stack[top - 1] != 0 ? stack[top] : stack[top + 1];
         break;
       case Op::remap: stack[top - 1] = remaps_[in.arg][stack[top - 1]]; break;
+      case Op::jump_if_zero:
+        if (stack[--top] == 0) pc = in.arg - 1;  // (the loop's ++pc lands on arg)
+        break;
+      case Op::jump: pc = in.arg - 1; break;
       case Op::table:
       case Op::cpt: break;  // handled above
     }

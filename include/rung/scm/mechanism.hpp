@@ -139,7 +139,9 @@ class Mechanism {
     return a.source_ == b.source_ || *a.source_ == *b.source_;
   }
 
-  enum class Op : std::uint8_t { push, load, not_, and_, or_, xor_, eq, ne, select, remap, table, cpt };
+  /// `jump_if_zero` pops the condition and goes to instruction `arg` when it is 0; `jump` goes
+  /// to `arg`: an `if` runs its condition and the branch taken only.
+  enum class Op : std::uint8_t { push, load, not_, and_, or_, xor_, eq, ne, select, remap, table, cpt, jump_if_zero, jump };
   struct Instr {
     Op op;
     std::uint32_t arg;
