@@ -127,7 +127,13 @@ class MechanismCompiler {
       cells *= radix;
     }
     if (cells * m_.program_.size() > kMaxTruthWork) return;
-    std::vector<Value> values(radices_.empty() ? 0 : static_cast<std::size_t>(radices_.back().first) + 1, 0);
+    // The program reads its parents' slots only, indexed by id: one scratch vector per thread,
+    // grown to the largest id seen, so that tabulating the mechanisms of a long chain costs
+    // O(cells) each, not O(id) (a fresh vector per mechanism made 200,000 of them quadratic).
+    thread_local std::vector<Value> scratch;
+    const std::size_t needed = radices_.empty() ? 0 : static_cast<std::size_t>(radices_.back().first) + 1;
+    if (scratch.size() < needed) scratch.resize(std::max(needed, 2 * scratch.size()), 0);
+    std::vector<Value>& values = scratch;
     auto truth = std::make_shared<std::vector<Value>>(cells);
     for (std::size_t cell = 0; cell < cells; ++cell) {
       std::size_t rest = cell;
