@@ -1,6 +1,7 @@
 // The cladder and ladder presets: every record re-verifies by enumeration under its decision
 // rule, answers are balanced within each type, and the shortcut baselines stay near chance on
-// 2,000 items (the figures, asserted).
+// 2,000 ladder items (the figures, asserted; cladder's on 3,000 items in
+// ShortcutCeilings.Cladder, preset_balance.hpp).
 #include "rung/gen/cladder.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/gen/merge.hpp"
