@@ -260,7 +260,9 @@ std::string estimand_query(const Model& self, const std::string& kind, const std
   return rung::to_string(rung::make_query(e, *self.scm), *self.scm);
 }
 
-bool dsep(const Model& self, const std::vector<std::string>& x, const std::vector<std::string>& y,
+/// Whether X and Y are d-separated given Z in the model's graph (discrete or linear alike).
+template <typename AnyModel>
+bool dsep(const AnyModel& self, const std::vector<std::string>& x, const std::vector<std::string>& y,
           const std::vector<std::string>& z) {
   const auto ids = [&](const std::vector<std::string>& names) {
     std::vector<rung::NodeId> out;
@@ -411,19 +413,6 @@ std::string linear_estimand_query(const LinearModel& self, const std::string& ki
   const rung::LinearQuery q = rung::make_linear_estimand(kind, x, mediator, y, number(treated, "treated"),
                                                          number(control, "control"), *self.scm);
   return rung::to_string(q, *self.scm);
-}
-
-bool linear_dsep(const LinearModel& self, const std::vector<std::string>& x, const std::vector<std::string>& y,
-                 const std::vector<std::string>& z) {
-  const auto ids = [&](const std::vector<std::string>& names) {
-    std::vector<rung::NodeId> out;
-    for (const auto& n : names) out.push_back(self.id(n));
-    return out;
-  };
-  const auto xs = ids(x);
-  const auto ys = ids(y);
-  const auto zs = ids(z);
-  return self.scm->dag().dsep(xs, ys, zs);
 }
 
 // ---- generation ------------------------------------------------------------------------------
@@ -780,7 +769,7 @@ PYBIND11_MODULE(_rung, m) {
           py::arg("variable"), "An exogenous variable's prior, as fractions.")
       .def("parents", [](const Model& s, const std::string& v) { return s.names(s.scm->dag().parents(s.id(v))); },
            py::arg("variable"), "Parents of a variable (endogenous and exogenous), by id.")
-      .def("dsep", &dsep, py::arg("x"), py::arg("y"), py::arg("z"),
+      .def("dsep", &dsep<Model>, py::arg("x"), py::arg("y"), py::arg("z"),
            "Whether X and Y are d-separated by Z in the model's graph (exogenous nodes included).")
       .def("solve", &solve, py::arg("query"), py::arg("floating"), py::arg("trace"), py::arg("method"), py::arg("timeout"),
            "Answers a query or a distribution (see rung.Model.solve).")
@@ -810,7 +799,7 @@ PYBIND11_MODULE(_rung, m) {
           py::arg("variable"), "An exogenous variable's (mean, variance), as fractions.")
       .def("parents", [](const LinearModel& s, const std::string& v) { return s.names(s.scm->dag().parents(s.id(v))); },
            py::arg("variable"), "Parents of a variable (endogenous and exogenous), by id.")
-      .def("dsep", &linear_dsep, py::arg("x"), py::arg("y"), py::arg("z"),
+      .def("dsep", &dsep<LinearModel>, py::arg("x"), py::arg("y"), py::arg("z"),
            "Whether X and Y are d-separated by Z in the model's graph (exogenous nodes included).")
       .def("solve", &solve_linear, py::arg("query"), py::arg("floating"), py::arg("trace"), py::arg("method"),
            "Answers a linear query (see rung.Model.solve).")
