@@ -546,6 +546,16 @@ std::vector<std::vector<std::size_t>> groups_of(const Population& p) {
   return idx;
 }
 
+/// Whether `a`, scored on the records `idx`, is more than `o.explain_margin` above the share of
+/// the most common answer among them (the cells whose features are listed).
+bool above_majority(const Population& p, const std::vector<std::size_t>& idx, const Accuracy& a, const LearnerOptions& o) {
+  if (idx.empty()) return false;
+  std::vector<std::size_t> counts(p.classes.size(), 0);
+  for (std::size_t i : idx) ++counts[static_cast<std::size_t>(p.label[i])];
+  const double majority = static_cast<double>(*std::max_element(counts.begin(), counts.end())) / static_cast<double>(idx.size());
+  return a.rate() > majority + o.explain_margin;
+}
+
 LearnerResult run_trees(const Population& p, const LearnerOptions& o) {
   LearnerResult r;
   r.name = "trees";
@@ -555,30 +565,30 @@ LearnerResult run_trees(const Population& p, const LearnerOptions& o) {
   const auto all = all_of(p);
   const auto idx = groups_of(p);
   const bool per_type = p.groups.size() >= 2;
-  auto above = [&](const Accuracy& a) { return a.rate() > o.explain_above; };
+  auto above = [&](const std::vector<std::size_t>& rows, const Accuracy& a) { return above_majority(p, rows, a, o); };
   // Job 0: the pooled model; job g + 1: the model of type g.
   std::vector<Outcomes> outs(per_type ? 1 + p.groups.size() : 1);
   run_parallel(outs.size(), o.threads, [&](std::size_t j) {
     if (j == 0) {
       outs[0] = cv_trees(p, all, o, 0, [&](const std::vector<std::uint8_t>& correct) {
-        bool any = above(score(correct, all));
-        for (std::size_t g = 0; per_type && g < idx.size(); ++g) any = any || above(score(correct, idx[g]));
+        bool any = above(all, score(correct, all));
+        for (std::size_t g = 0; per_type && g < idx.size(); ++g) any = any || above(idx[g], score(correct, idx[g]));
         return any;
       });
     } else {
       outs[j] = cv_trees(p, idx[j - 1], o, j,
-                         [&](const std::vector<std::uint8_t>& correct) { return above(score(correct, idx[j - 1])); });
+                         [&](const std::vector<std::uint8_t>& correct) { return above(idx[j - 1], score(correct, idx[j - 1])); });
     }
   });
   r.all.pooled = score(outs[0].correct, all);
-  if (above(r.all.pooled)) r.all.pooled_top = permutation_top(p, outs[0], all, o);
+  if (above(all, r.all.pooled)) r.all.pooled_top = permutation_top(p, outs[0], all, o);
   if (!per_type) return r;
   for (std::size_t g = 0; g < p.groups.size(); ++g) {
     LearnerCell cell;
     cell.pooled = score(outs[0].correct, idx[g]);
-    if (above(cell.pooled)) cell.pooled_top = permutation_top(p, outs[0], idx[g], o);
+    if (above(idx[g], cell.pooled)) cell.pooled_top = permutation_top(p, outs[0], idx[g], o);
     cell.per_type = score(outs[g + 1].correct, idx[g]);
-    if (above(cell.per_type)) cell.per_type_top = permutation_top(p, outs[g + 1], idx[g], o);
+    if (above(idx[g], cell.per_type)) cell.per_type_top = permutation_top(p, outs[g + 1], idx[g], o);
     r.by_group[p.groups[g]] = std::move(cell);
   }
   return r;
@@ -593,7 +603,6 @@ LearnerResult run_linear(const Population& p, const Ngrams& n, const LearnerOpti
   const auto all = all_of(p);
   const auto idx = groups_of(p);
   const bool per_type = p.groups.size() >= 2;
-  auto above = [&](const Accuracy& a) { return a.rate() > o.explain_above; };
   std::vector<std::vector<std::uint8_t>> outs(per_type ? 1 + p.groups.size() : 1);
   run_parallel(outs.size(), o.threads, [&](std::size_t j) { outs[j] = cv_linear(p, n, j == 0 ? all : idx[j - 1], o); });
   r.all.pooled = score(outs[0], all);
@@ -607,8 +616,8 @@ LearnerResult run_linear(const Population& p, const Ngrams& n, const LearnerOpti
   // model's weights are shared by every type; they are listed in the "all" cell only.
   std::vector<std::vector<FeatureImportance>> tops(outs.size());
   run_parallel(outs.size(), o.threads, [&](std::size_t j) {
-    if (j == 0 && above(r.all.pooled)) tops[0] = linear_top(p, n, all, o);
-    if (j > 0 && above(r.by_group.at(p.groups[j - 1]).per_type)) tops[j] = linear_top(p, n, idx[j - 1], o);
+    if (j == 0 && above_majority(p, all, r.all.pooled, o)) tops[0] = linear_top(p, n, all, o);
+    if (j > 0 && above_majority(p, idx[j - 1], r.by_group.at(p.groups[j - 1]).per_type, o)) tops[j] = linear_top(p, n, idx[j - 1], o);
   });
   r.all.pooled_top = std::move(tops[0]);
   for (std::size_t g = 0; per_type && g < p.groups.size(); ++g) r.by_group[p.groups[g]].per_type_top = std::move(tops[g + 1]);
@@ -725,7 +734,7 @@ LearnedShortcuts learned_shortcuts(const std::vector<LearnerRecord>& records, co
   LearnedShortcuts s;
   s.enabled = options.enabled;
   s.folds = options.folds;
-  s.explain_above = options.explain_above;
+  s.explain_margin = options.explain_margin;
   if (!options.enabled) return s;
   set_up_libraries();
   std::vector<const LearnerRecord*> yes_no;
@@ -836,9 +845,9 @@ std::string to_text(const LearnedShortcuts& s) {
       auto line = [&](const std::string& cell, const char* model, const std::vector<FeatureImportance>& top) {
         if (top.empty()) return;
         if (!header) {
-          out += fmt::format("  top features of the cells above {:g}% ({}trees: accuracy drop in points when the column "
-                             "is permuted in the held-out fold)\n",
-                             100.0 * s.explain_above,
+          out += fmt::format("  top features of the cells more than {:g} points above their most common answer's share ({}trees: "
+                             "accuracy drop in points when the column is permuted in the held-out fold)\n",
+                             100.0 * s.explain_margin,
                              weight ? "linear: the n-gram's weight -> the answer it pushes towards; " : "");
           header = true;
         }
@@ -886,7 +895,7 @@ ordered_json to_json(const LearnedShortcuts& s) {
   j["enabled"] = s.enabled;
   if (!s.enabled) return j;
   j["folds"] = s.folds;
-  j["explain_above"] = s.explain_above;
+  j["explain_margin"] = s.explain_margin;
   j["yes_no_records"] = s.yes_no_records;
   j["vocabulary"] = s.vocabulary;
   j["tree_columns"] = s.tree_columns;

@@ -82,6 +82,27 @@ TEST(Learners, RandomLabelsStayNearChance) {
   }
 }
 
+TEST(Learners, ExplainOnlyCellsAboveTheirMostCommonAnswer) {
+  // 4 in 5 records answer yes, at random: every learner scores about 80% by answering yes, which
+  // is no shortcut, so no cell lists features (a fixed 55% threshold listed them all).
+  auto skewed = synthetic(400, 5, [](Rng& rng, std::vector<std::string>&) { return rng.chance(4, 5); });
+  const LearnedShortcuts s = learned_shortcuts(skewed);
+  for (const auto& l : s.classifiers) {
+    EXPECT_GT(l.all.pooled.rate(), 0.7) << l.name;
+    EXPECT_TRUE(l.all.pooled_top.empty()) << l.name << "\n" << to_text(s);
+    for (const auto& [g, c] : l.by_group) EXPECT_TRUE(c.pooled_top.empty() && c.per_type_top.empty()) << l.name << " " << g;
+  }
+  EXPECT_EQ(to_text(s).find("top features"), std::string::npos) << to_text(s);
+  // The same skew with a cue word deciding the answer: listed, as 5 points above 80% is passed.
+  auto cued = synthetic(400, 5, [](Rng& rng, std::vector<std::string>& words) {
+    const bool yes = rng.chance(4, 5);
+    if (!yes) words[rng.below(words.size())] = "cobra";
+    return yes;
+  });
+  const LearnedShortcuts t = learned_shortcuts(cued);
+  EXPECT_FALSE(learner(t, "trees").all.pooled_top.empty() && learner(t, "linear").all.pooled_top.empty()) << to_text(t);
+}
+
 TEST(Learners, Deterministic) {
   auto records = synthetic(200, 3, [](Rng& rng, std::vector<std::string>& words) {
     return std::find(words.begin(), words.end(), "storm") != words.end() || rng.chance(1, 4);

@@ -57,9 +57,11 @@ struct LearnerOptions {
   unsigned folds = 5;
   /// Seeds xgboost and the permutations of the importance measure.
   std::uint64_t seed = 1;
-  /// Features listed for each cell above `explain_above`.
+  /// Features listed for each cell whose accuracy is more than `explain_margin` above the share
+  /// of the most common answer among its records (50% for yes/no, 41.7% for a type with 1 item
+  /// in 6 undetermined).
   std::size_t top_features = 5;
-  double explain_above = 0.55;
+  double explain_margin = 0.05;
   /// Boosting rounds, tree depth and learning rate of the tree learners.
   unsigned rounds = 60;
   unsigned max_depth = 4;
@@ -109,8 +111,8 @@ struct FeatureImportance {
 struct LearnerCell {
   Accuracy pooled;    ///< the model trained on every type, scored on this cell's records
   Accuracy per_type;  ///< the model trained on this type only (total == 0 for the "all" cell)
-  std::vector<FeatureImportance> pooled_top;    ///< filled when pooled accuracy > explain_above
-  std::vector<FeatureImportance> per_type_top;  ///< filled when per-type accuracy > explain_above
+  std::vector<FeatureImportance> pooled_top;    ///< filled when pooled accuracy > majority + explain_margin
+  std::vector<FeatureImportance> per_type_top;  ///< filled when per-type accuracy > majority + explain_margin
   /// The better of the two (pooled on ties).
   [[nodiscard]] const Accuracy& best() const noexcept { return per_type.correct > pooled.correct ? per_type : pooled; }
   friend bool operator==(const LearnerCell&, const LearnerCell&) = default;
@@ -151,7 +153,7 @@ struct NumericLearners {
 struct LearnedShortcuts {
   bool enabled = false;
   unsigned folds = 0;
-  double explain_above = 0;  ///< LearnerOptions::explain_above
+  double explain_margin = 0;  ///< LearnerOptions::explain_margin
   std::size_t yes_no_records = 0;
   std::vector<std::string> groups;  ///< in natural order
   std::vector<LearnerResult> classifiers;  ///< "linear", "trees" (empty without yes/no records)
