@@ -99,28 +99,33 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
       rank = run * (q - p) + at;  // the determined items' own rank
       target = ItemTarget{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}, rank};
     }
-    if (target.type == "ate" || target.type == "ett") target.agreements.emplace_back("conditioning", (rank & 4U) == 0);
-    if (target.type == "ett") target.agreements.emplace_back("no_abduction", (rank & 8U) == 0);
-    if (target.type == "det_counterfactual") {
-      target.agreements.emplace_back("no_abduction", (rank & 4U) == 0);
-      target.agreements.emplace_back("conditioning", (rank & 8U) == 0);
-    }
-    if (target.type == "nde" || target.type == "nie") target.agreements.emplace_back("total_effect", (rank & 4U) == 0);
-    // Readings of the stated numbers (the preset computes them): the first free bit.
-    const std::uint64_t free_bit = target.type == "ett" ? 16U : target.type == "ate" || target.type == "nde" || target.type == "nie" ? 8U : 4U;
+    // Readings of the stated numbers (the preset computes them) come first: when draws run long
+    // the preset gives up the last target first (cladder.cpp), and a reading is what a learner
+    // can compute from the text.
+    std::uint64_t bit = 4;
+    auto agree = [&](const char* procedure) {
+      target.agreements.emplace_back(procedure, (rank & bit) == 0);
+      bit <<= 1U;
+    };
     if (target.type == "marginal") {
-      target.agreements.emplace_back("mean_conditional", (rank & free_bit) == 0);
-      target.agreements.emplace_back("treatment_weighted", (rank & (free_bit << 1U)) == 0);
+      agree("mean_conditional");
+      agree("treatment_weighted");
     }
     // (explaining_away records it unbalanced: its graphs rarely let X reach Y, so it is mostly 0.)
-    if (target.type == "correlation" || target.type == "ate" || target.type == "ett" || target.type == "nie") {
-      target.agreements.emplace_back("unweighted_difference", (rank & free_bit) == 0);
+    if (target.type == "correlation" || target.type == "ate" || target.type == "ett" || target.type == "nie" ||
+        target.type == "collider_bias") {
+      agree("unweighted_difference");
     }
-    if (target.type == "nde") target.agreements.emplace_back("direct_difference", (rank & free_bit) == 0);
-    if (target.type == "collider_bias") {
-      target.agreements.emplace_back("collider_conditioning", (rank & 4U) == 0);
-      target.agreements.emplace_back("unweighted_difference", (rank & 8U) == 0);
+    if (target.type == "nde") agree("direct_difference");
+    // ett: no_abduction before conditioning, which agrees less often when let go.
+    if (target.type == "ett") agree("no_abduction");
+    if (target.type == "ate" || target.type == "ett") agree("conditioning");
+    if (target.type == "det_counterfactual") {
+      agree("no_abduction");
+      agree("conditioning");
     }
+    if (target.type == "nde" || target.type == "nie") agree("total_effect");
+    if (target.type == "collider_bias") agree("collider_conditioning");
     // The block of ranks that runs once through the answer and agreement bits shares a seed, from
     // which the preset may draw a class of items (det_counterfactual: the outcome's clause, the
     // observed values' signs, the treatment's value), balanced on the answer within each class.

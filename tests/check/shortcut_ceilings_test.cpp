@@ -80,9 +80,12 @@ TEST(ShortcutCeilings, Cladder) {
   // hides one variable and its graph offers both classes with statements of the same form (how
   // many numbers, whether P(X) is stated, how many conditions Y's numbers have), so neither the
   // graph's family nor the statement's form, cross-validated as the learners are, predicts better
-  // than the majority class plus 5 points. The learners' best cells on those types were 45.0 /
-  // 45.0 / 47.7 / 41.3% here when written (seeds 2 and 3: at most 45.7 / 42.0 / 52.3 / 45.3%); the
-  // ceiling below leaves room for the learners' noise at 300 items. The model register (--given
+  // than the majority class plus 5 points. The readings of the stated numbers that these types
+  // balance agree with the answer equally often at every distance from 0 (reading_classes in
+  // cladder.cpp). The trees' best cells on those types are 39.0 / 44.7 / 39.3 / 41.0% here
+  // (seeds 2 and 3: at most 43.3 / 47.3 / 44.0 / 46.3%; on 3,000 items of each type, seed 1:
+  // 45.6 / 43.0 / 44.3 / 45.4%); the ceiling below leaves room for the learners' noise at 300
+  // items. The model register (--given
   // model) is not audited here: cladder_test.cpp asserts its readings' balance. docs/generator.md
   // states the gaps.
   // The same 3,000 items carry the preset's balance by construction (preset_balance.hpp).
@@ -96,16 +99,25 @@ TEST(ShortcutCeilings, Cladder) {
   }
   const AuditReport report = audit_text(text);
   expect_ceilings(report, 0.58, 0.60, {{"ate", 0.50}, {"ett", 0.50}, {"nde", 0.50}, {"nie", 0.50}});
+  // The two cross-validated lookups: on the four types together (1,200 items, one standard error
+  // 1.4 points) at most the majority plus 5 points; on each type's 300 (2.9 points, and the
+  // lookup's cells flip between folds) at most 50%. On 3,000 items of each of the four types
+  // (seed 1) both are at 40-44% per type.
   for (const char* name : {"graph_shape_cv", "statement_form_cv"}) {
     const Baseline* shape = nullptr;
     for (const Baseline& b : report.yes_no.baselines) {
       if (b.name == name) shape = &b;
     }
     ASSERT_NE(shape, nullptr) << name;
+    std::size_t correct = 0;
+    std::size_t total = 0;
     for (const char* type : {"ate", "ett", "nde", "nie"}) {
       const Accuracy& a = shape->by_type.at(type);
-      EXPECT_LE(a.rate(), 125.0 / 300 + 0.05) << name << " " << type << ": " << a.correct << "/" << a.total;
+      EXPECT_LE(a.rate(), 0.50) << name << " " << type << ": " << a.correct << "/" << a.total;
+      correct += a.correct;
+      total += a.total;
     }
+    EXPECT_LE(static_cast<double>(correct), (125.0 / 300 + 0.05) * static_cast<double>(total)) << name << ": " << correct << "/" << total;
   }
   // Every answer follows from the numbers the text shows (the 300 backdoor_set and 300
   // det_counterfactual items state none; the 200 undetermined ones are decided by the graph).

@@ -281,11 +281,13 @@ TEST_F(Cladder, ColliderBiasAsksForTheSignOfAnEffectThatExists) {
     yes += answer ? 1 : 0;
     increase_and_yes += answer && r["question"].get<std::string>().find(" increase the chance") != std::string::npos ? 1 : 0;
     conditioning_agrees += agrees(r, "collider_conditioning") ? 1 : 0;
-    expected += (rank_of(r) & 4) == 0 ? 1 : 0;
+    expected += (rank_of(r) & 8) == 0 ? 1 : 0;  // bit 4 is unweighted_difference's
   }
   EXPECT_EQ(yes, 150);
   EXPECT_NEAR(increase_and_yes, 75, 15);
-  EXPECT_NEAR(conditioning_agrees, expected, 6);  // exact but for relaxed targets
+  // Exact but for relaxed targets: collider_conditioning is the first target given up (after the
+  // reading's class), on 8 of 300 items more than its share when written.
+  EXPECT_NEAR(conditioning_agrees, expected, 12);
 }
 
 TEST_F(Cladder, NumericReadingsAgreeWithHalfTheAnswersAndRecomputeFromTheModel) {
@@ -296,11 +298,11 @@ TEST_F(Cladder, NumericReadingsAgreeWithHalfTheAnswersAndRecomputeFromTheModel) 
   for (const auto& [type, procedure, bit] : std::vector<Reading>{{"marginal", "mean_conditional", 4},
                                                                 {"marginal", "treatment_weighted", 8},
                                                                 {"correlation", "unweighted_difference", 4},
-                                                                {"ate", "unweighted_difference", 8},
-                                                                {"ett", "unweighted_difference", 16},
-                                                                {"nie", "unweighted_difference", 8},
-                                                                {"nde", "direct_difference", 8},
-                                                                {"collider_bias", "unweighted_difference", 8}}) {
+                                                                {"ate", "unweighted_difference", 4},
+                                                                {"ett", "unweighted_difference", 4},
+                                                                {"nie", "unweighted_difference", 4},
+                                                                {"nde", "direct_difference", 4},
+                                                                {"collider_bias", "unweighted_difference", 4}}) {
     const auto rs = of_type(type);
     ASSERT_EQ(rs.size(), 300U) << type;
     int agree = 0;
