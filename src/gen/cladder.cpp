@@ -697,12 +697,9 @@ std::vector<int> hidden_nodes(const Graph& g, const Roles& roles, Rng& rng) {
 }
 
 /// Whether the observed variables identify `query` (of an ate/ett/nde/nie item) when the
-/// variables `hidden` of the model are unobserved.
+/// observed graph is `a` (the model with some variables hidden).
 bool identified_with_hidden(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
-                            const std::string& type, const std::vector<int>& hidden) {
-  std::vector<VarId> hidden_ids;
-  for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
-  const Admg a = Admg::of(model, hidden_ids);
+                            const std::string& type, const Admg& a) {
   if (type == "ate") {
     auto idx = [&](int v) { return a.index(*model.find(names[static_cast<std::size_t>(v)])); };
     return identify(a, VarMask{1} << idx(g.y), VarMask{1} << idx(g.x)).identifiable;
@@ -713,9 +710,8 @@ bool identified_with_hidden(const Graph& g, const std::vector<std::string>& name
 /// The shape of what the text states when `v` is hidden (factorize: the chain rule over the
 /// observed ancestors of X and Y, each term's conditions reduced as factorization() reduces
 /// them): the number of stated numbers and the numbers of conditions of X's and Y's statements.
-std::vector<int> statement_shape(const Graph& g, const std::vector<std::string>& names, const Scm& model, int v) {
-  const VarId hidden = *model.find(names[static_cast<std::size_t>(v)]);
-  const Admg a = Admg::of(model, std::span<const VarId>(&hidden, 1));
+/// `a`: the model's observed graph with `v` hidden.
+std::vector<int> statement_shape(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Admg& a) {
   auto idx = [&](int w) { return a.index(*model.find(names[static_cast<std::size_t>(w)])); };
   const int x = idx(g.x);
   const int y = idx(g.y);
@@ -742,6 +738,31 @@ std::string effect_query(const std::string& type, const std::string& x, const st
   return fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", y, x);
 }
 
+/// A model of graph `g` with names N0, N1, ... and fixed numbers (distinct per row: every parent
+/// matters), for what depends on the graph's structure only (class_pools, observed_formula).
+/// Kept per thread, keyed by the arcs (a pure function of them; forgotten past 1<<14 graphs).
+struct CanonicalModel {
+  std::vector<std::string> names;
+  Scm model;
+};
+const CanonicalModel& canonical_model(const Graph& g) {
+  thread_local std::map<std::string, std::shared_ptr<const CanonicalModel>> known;
+  std::string key;
+  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
+  if (auto it = known.find(key); it != known.end()) return *it->second;
+  if (known.size() >= (std::size_t{1} << 14)) known.clear();
+  std::vector<std::string> names;
+  for (int v = 0; v < g.size(); ++v) names.push_back(fmt::format("N{}", v));
+  Cpts p(static_cast<std::size_t>(g.size()));
+  for (int v = 0; v < g.size(); ++v) {
+    const std::size_t rows = std::size_t{1} << g.parents[static_cast<std::size_t>(v)].size();
+    for (std::size_t c = 0; c < rows; ++c) p[static_cast<std::size_t>(v)].emplace_back(static_cast<long>(c + 1), static_cast<long>(rows + 1));
+  }
+  Scm model = noisy_model(g, p, names);
+  return *known.emplace(std::move(key), std::make_shared<const CanonicalModel>(CanonicalModel{std::move(names), std::move(model)}))
+              .first->second;
+}
+
 /// The variables a set with undetermined items may hide in one graph, by statement shape: per
 /// shape, the candidates whose hiding keeps the query identified and those whose hiding does not;
 /// only shapes that offer both are kept (empty: the graph offers no class pair). A function of the
@@ -755,22 +776,19 @@ const ClassPools& class_pools(const Graph& g, const Roles& roles, const std::str
   for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
   if (auto it = known.find(key); it != known.end()) return it->second;
   if (known.size() >= (std::size_t{1} << 16)) known.clear();
-  std::vector<std::string> names;
-  for (int v = 0; v < g.size(); ++v) names.push_back(fmt::format("N{}", v));
-  Cpts p(static_cast<std::size_t>(g.size()));
-  for (int v = 0; v < g.size(); ++v) {  // distinct numbers per row: every parent matters
-    const std::size_t rows = std::size_t{1} << g.parents[static_cast<std::size_t>(v)].size();
-    for (std::size_t c = 0; c < rows; ++c) p[static_cast<std::size_t>(v)].emplace_back(static_cast<long>(c + 1), static_cast<long>(rows + 1));
-  }
-  const Scm model = noisy_model(g, p, names);
+  const CanonicalModel& canonical = canonical_model(g);
+  const std::vector<std::string>& names = canonical.names;
+  const Scm& model = canonical.model;
   const std::string m = roles.m >= 0 ? names[static_cast<std::size_t>(roles.m)] : std::string();
   const Query query = parse_query(effect_query(type, names[static_cast<std::size_t>(g.x)], names[static_cast<std::size_t>(g.y)], m, treated), model);
   ClassPools pools;
   for (int v = 0; v < g.size(); ++v) {
     if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z || g.children(v).empty()) continue;
-    auto& [identified, not_identified] = pools[statement_shape(g, names, model, v)];
+    const VarId hidden = *model.find(names[static_cast<std::size_t>(v)]);
+    const Admg a = Admg::of(model, std::span<const VarId>(&hidden, 1));
+    auto& [identified, not_identified] = pools[statement_shape(g, names, model, a)];
     // One child: the latent projection adds no bidirected arc, so the query stays identified.
-    if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, {v})) {
+    if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, a)) {
       identified.push_back(v);
     } else {
       not_identified.push_back(v);
@@ -922,7 +940,22 @@ std::atomic<bool> cache_formulas{true};  // detail::cache_observed_formulas()
 std::shared_ptr<const ObservedFormula> observed_formula(const Graph& g, const std::vector<std::string>& item_names, const Scm& item_model,
                                                         const Query& query, const std::string& type, const std::vector<int>& hidden,
                                                         bool undetermined, bool factorize) {
-  if (!cache_formulas.load(std::memory_order_relaxed)) {  // on the item's own model
+  thread_local std::map<std::string, std::vector<std::pair<Query, std::shared_ptr<const ObservedFormula>>>> known;
+  thread_local std::set<std::string> seen;  // keys asked for once: kept from their second time on
+  std::string key = fmt::format("{}|{}{}|{},{}|{}|", type, undetermined ? 1 : 0, factorize ? 1 : 0, g.x, g.y, fmt::join(hidden, ","));
+  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
+  // marginal, correlation, ate and collider_bias read only X and Y from the query.
+  const bool by_query = !(type == "marginal" || type == "correlation" || type == "ate" || type == "collider_bias");
+  if (auto it = known.find(key); it != known.end() && cache_formulas.load(std::memory_order_relaxed)) {
+    for (const auto& [q, f] : it->second) {
+      if (!by_query || q == query) return f;
+    }
+  }
+  if (known.size() >= (std::size_t{1} << 16)) known.clear();
+  if (seen.size() >= (std::size_t{1} << 16)) seen.clear();
+  // A key asked for the first time (most random graphs are drawn once) is found on the item's
+  // own model, which gives the same formula, and not kept: no model of the graph is built for it.
+  if (!cache_formulas.load(std::memory_order_relaxed) || seen.insert(key).second) {  // on the item's own model
     std::vector<VarId> hidden_ids;
     for (int h : hidden) hidden_ids.push_back(*item_model.find(item_names[static_cast<std::size_t>(h)]));
     const Admg admg = Admg::of(item_model, hidden_ids);
@@ -930,25 +963,9 @@ std::shared_ptr<const ObservedFormula> observed_formula(const Graph& g, const st
     return std::make_shared<const ObservedFormula>(
         make_observed_formula(admg, item_model, query, type, idx(g.x), idx(g.y), undetermined, factorize));
   }
-  thread_local std::map<std::string, std::vector<std::pair<Query, std::shared_ptr<const ObservedFormula>>>> known;
-  std::string key = fmt::format("{}|{}{}|{},{}|{}|", type, undetermined ? 1 : 0, factorize ? 1 : 0, g.x, g.y, fmt::join(hidden, ","));
-  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
-  // marginal, correlation, ate and collider_bias read only X and Y from the query.
-  const bool by_query = !(type == "marginal" || type == "correlation" || type == "ate" || type == "collider_bias");
-  if (auto it = known.find(key); it != known.end()) {
-    for (const auto& [q, f] : it->second) {
-      if (!by_query || q == query) return f;
-    }
-  }
-  if (known.size() >= (std::size_t{1} << 16)) known.clear();
-  std::vector<std::string> names;
-  for (int v = 0; v < g.size(); ++v) names.push_back(fmt::format("N{}", v));
-  Cpts p(static_cast<std::size_t>(g.size()));
-  for (int v = 0; v < g.size(); ++v) {
-    const std::size_t rows = std::size_t{1} << g.parents[static_cast<std::size_t>(v)].size();
-    for (std::size_t c = 0; c < rows; ++c) p[static_cast<std::size_t>(v)].emplace_back(static_cast<long>(c + 1), static_cast<long>(rows + 1));
-  }
-  const Scm model = noisy_model(g, p, names);
+  const CanonicalModel& canonical = canonical_model(g);
+  const std::vector<std::string>& names = canonical.names;
+  const Scm& model = canonical.model;
   std::vector<VarId> hidden_ids;
   for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
   const Admg admg = Admg::of(model, hidden_ids);
@@ -1416,6 +1433,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
 
     Item item;
     std::optional<Observation> obs;  // --given observed: what the text states, and how it decides
+    // The node of the wrong_adjustment distractor, computed (4 solves) once the draw is kept:
+    // no target reads it, so it is the last distractor of item.computed either way.
+    int wrong_z = -1;
     item.type = type == "det_counterfactual" ? "basic" : target.type;
     item.query_type = target.type;
     item.meta["graph_id"] = g.id;
@@ -1684,7 +1704,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         for (int v = g.x + 1; z < 0 && v < g.size(); ++v) {
           if (v != g.y && g.reaches(g.x, v) && std::find(hidden.begin(), hidden.end(), v) == hidden.end()) z = v;
         }
-        if (z >= 0) item.computed.push_back({"wrong_adjustment", adjusted_contrast(item.model, X, Y, nm(z))});
+        const bool wanted_now = std::any_of(wanted.begin(), wanted.end(), [](const auto& w) { return w.first == "wrong_adjustment"; });
+        if (z >= 0 && wanted_now) item.computed.push_back({"wrong_adjustment", adjusted_contrast(item.model, X, Y, nm(z))});
+        if (z >= 0 && !wanted_now) wrong_z = z;
       }
       // Where a balanced reading equals the exact value (Y's only parent is X, a chain), it is
       // the right computation and can only agree: such graphs would carry all the agreeing
@@ -1773,6 +1795,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
                               : parse_rational(options_.undetermined_share) > 0 && options_.given == "observed"
                                   ? "Answer with yes or no, or with undetermined if what is stated cannot decide it."
                                   : "Answer with yes or no.");
+    if (wrong_z >= 0) item.computed.push_back({"wrong_adjustment", adjusted_contrast(item.model, X, Y, nm(wrong_z))});
     // CLadder's spelling of its query types, for harnesses that key on meta.query_type.
     static const std::map<std::string, std::string> kCladderSpelling = {
         {"explaining_away", "exp_away"}, {"backdoor_set", "backadj"}, {"det_counterfactual", "det-counterfactual"}};
