@@ -17,9 +17,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 #include <span>
 
@@ -695,12 +697,9 @@ std::vector<int> hidden_nodes(const Graph& g, const Roles& roles, Rng& rng) {
 }
 
 /// Whether the observed variables identify `query` (of an ate/ett/nde/nie item) when the
-/// variables `hidden` of the model are unobserved.
+/// observed graph is `a` (the model with some variables hidden).
 bool identified_with_hidden(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
-                            const std::string& type, const std::vector<int>& hidden) {
-  std::vector<VarId> hidden_ids;
-  for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
-  const Admg a = Admg::of(model, hidden_ids);
+                            const std::string& type, const Admg& a) {
   if (type == "ate") {
     auto idx = [&](int v) { return a.index(*model.find(names[static_cast<std::size_t>(v)])); };
     return identify(a, VarMask{1} << idx(g.y), VarMask{1} << idx(g.x)).identifiable;
@@ -711,9 +710,8 @@ bool identified_with_hidden(const Graph& g, const std::vector<std::string>& name
 /// The shape of what the text states when `v` is hidden (factorize: the chain rule over the
 /// observed ancestors of X and Y, each term's conditions reduced as factorization() reduces
 /// them): the number of stated numbers and the numbers of conditions of X's and Y's statements.
-std::vector<int> statement_shape(const Graph& g, const std::vector<std::string>& names, const Scm& model, int v) {
-  const VarId hidden = *model.find(names[static_cast<std::size_t>(v)]);
-  const Admg a = Admg::of(model, std::span<const VarId>(&hidden, 1));
+/// `a`: the model's observed graph with `v` hidden.
+std::vector<int> statement_shape(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Admg& a) {
   auto idx = [&](int w) { return a.index(*model.find(names[static_cast<std::size_t>(w)])); };
   const int x = idx(g.x);
   const int y = idx(g.y);
@@ -740,6 +738,31 @@ std::string effect_query(const std::string& type, const std::string& x, const st
   return fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", y, x);
 }
 
+/// A model of graph `g` with names N0, N1, ... and fixed numbers (distinct per row: every parent
+/// matters), for what depends on the graph's structure only (class_pools, observed_formula).
+/// Kept per thread, keyed by the arcs (a pure function of them; forgotten past 1<<14 graphs).
+struct CanonicalModel {
+  std::vector<std::string> names;
+  Scm model;
+};
+const CanonicalModel& canonical_model(const Graph& g) {
+  thread_local std::map<std::string, std::shared_ptr<const CanonicalModel>> known;
+  std::string key;
+  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
+  if (auto it = known.find(key); it != known.end()) return *it->second;
+  if (known.size() >= (std::size_t{1} << 14)) known.clear();
+  std::vector<std::string> names;
+  for (int v = 0; v < g.size(); ++v) names.push_back(fmt::format("N{}", v));
+  Cpts p(static_cast<std::size_t>(g.size()));
+  for (int v = 0; v < g.size(); ++v) {
+    const std::size_t rows = std::size_t{1} << g.parents[static_cast<std::size_t>(v)].size();
+    for (std::size_t c = 0; c < rows; ++c) p[static_cast<std::size_t>(v)].emplace_back(static_cast<long>(c + 1), static_cast<long>(rows + 1));
+  }
+  Scm model = noisy_model(g, p, names);
+  return *known.emplace(std::move(key), std::make_shared<const CanonicalModel>(CanonicalModel{std::move(names), std::move(model)}))
+              .first->second;
+}
+
 /// The variables a set with undetermined items may hide in one graph, by statement shape: per
 /// shape, the candidates whose hiding keeps the query identified and those whose hiding does not;
 /// only shapes that offer both are kept (empty: the graph offers no class pair). A function of the
@@ -753,22 +776,19 @@ const ClassPools& class_pools(const Graph& g, const Roles& roles, const std::str
   for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
   if (auto it = known.find(key); it != known.end()) return it->second;
   if (known.size() >= (std::size_t{1} << 16)) known.clear();
-  std::vector<std::string> names;
-  for (int v = 0; v < g.size(); ++v) names.push_back(fmt::format("N{}", v));
-  Cpts p(static_cast<std::size_t>(g.size()));
-  for (int v = 0; v < g.size(); ++v) {  // distinct numbers per row: every parent matters
-    const std::size_t rows = std::size_t{1} << g.parents[static_cast<std::size_t>(v)].size();
-    for (std::size_t c = 0; c < rows; ++c) p[static_cast<std::size_t>(v)].emplace_back(static_cast<long>(c + 1), static_cast<long>(rows + 1));
-  }
-  const Scm model = noisy_model(g, p, names);
+  const CanonicalModel& canonical = canonical_model(g);
+  const std::vector<std::string>& names = canonical.names;
+  const Scm& model = canonical.model;
   const std::string m = roles.m >= 0 ? names[static_cast<std::size_t>(roles.m)] : std::string();
   const Query query = parse_query(effect_query(type, names[static_cast<std::size_t>(g.x)], names[static_cast<std::size_t>(g.y)], m, treated), model);
   ClassPools pools;
   for (int v = 0; v < g.size(); ++v) {
     if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z || g.children(v).empty()) continue;
-    auto& [identified, not_identified] = pools[statement_shape(g, names, model, v)];
+    const VarId hidden = *model.find(names[static_cast<std::size_t>(v)]);
+    const Admg a = Admg::of(model, std::span<const VarId>(&hidden, 1));
+    auto& [identified, not_identified] = pools[statement_shape(g, names, model, a)];
     // One child: the latent projection adds no bidirected arc, so the query stays identified.
-    if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, {v})) {
+    if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, a)) {
       identified.push_back(v);
     } else {
       not_identified.push_back(v);
@@ -797,43 +817,21 @@ std::vector<int> hidden_for_class(const Graph& g, const Roles& roles, const std:
   return {pool[rng.below(pool.size())]};
 }
 
-/// What a question stated in observed quantities says and how its answer follows from that.
-struct Observation {
-  std::unique_ptr<Admg> admg;  ///< the observed graph (the sources below point into it)
-  std::optional<CounterfactualEstimand> estimand;
-  std::vector<StatedProbability> stated;
-  Rational value;              ///< the model's value of the query; undetermined: the assume_identifiable value
-  bool undetermined = false;   ///< the observed variables do not identify the query
-  /// The set whose observed distribution the text states, factorized, when it states that rather
-  /// than the formula's own terms (the formula is then evaluated on it: FactorizedSource).
-  std::optional<VarMask> factorized;
-  std::optional<Rational> assume_identifiable;  ///< the value of the formula that ignores the hidden common causes
-  ItemIdentification id;       ///< without value_from_text and the last steps until decide_from_text()
-  std::string text;  ///< the sentences after the graph's: the unobserved variables, then the numbers
-  /// The stated conditionals as a network over the graph's nodes (the readings of the stated
-  /// numbers use it), when each variable has one set of conditions, all earlier in the graph.
-  std::optional<std::pair<Graph, Cpts>> network;
-};
-
 VarMask bit(int i) { return VarMask{1} << i; }
 
-/// The item's statement in observed quantities: its identification formula and the numbers the
-/// formula reads (rounded as the text shows them). nullopt when the query is not identifiable
-/// from the observed variables or when the text would state more than 32 numbers: the item is
-/// then redrawn. Whether the shown numbers decide the answer is decide_from_text()'s business,
-/// checked last (it is the costlier check and rarely fails).
-std::optional<Observation> observe(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
-                                   const std::string& type, const std::vector<int>& hidden, const Rational& value, bool undetermined,
-                                   bool factorize) {
-  std::vector<VarId> hidden_ids;
-  for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
-  Observation out;
-  out.admg = std::make_unique<Admg>(Admg::of(model, hidden_ids));
-  const Admg& admg = *out.admg;
-  auto idx = [&](int v) { return admg.index(*model.find(names[static_cast<std::size_t>(v)])); };
-  const int x = idx(g.x);
-  const int y = idx(g.y);
-  const auto n = static_cast<std::size_t>(admg.size());
+/// The query's formula on an observed graph `a` (the item's, or the same without bidirected
+/// arcs), its conditions reduced by the independences of `a`; nullopt with the reason when `a`
+/// does not identify it. `named`, `named_set`: the ID algorithm's named criterion (ate,
+/// collider_bias), for method_text().
+struct Found {
+  std::optional<CounterfactualEstimand> estimand;
+  std::string named;
+  VarMask named_set = 0;
+  std::string reason;
+};
+
+Found find_formula(const Admg& a, const Scm& model, const Query& query, const std::string& type, int x, int y) {
+  const auto n = static_cast<std::size_t>(a.size());
   // A factor `f` with X at xv and Y at 1 (the other free variables are summed inside f).
   auto at_xy = [&](const Functional& f, std::uint32_t xv) {
     std::vector<CfValue> bind(n);
@@ -844,70 +842,183 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
   auto contrast = [&](const Functional& f) {
     return CounterfactualEstimand(CfExpr::linear({Rational(1), Rational(-1)}, {at_xy(f, 1), at_xy(f, 0)}), {});
   };
-  // The query's formula on an observed graph `a` (the item's, or the same without bidirected
-  // arcs): nullopt with the reason when `a` does not identify it.
-  struct Found {
-    std::optional<CounterfactualEstimand> estimand;
-    std::string method, reason;
-  };
-  auto formula = [&](const Admg& a) {
-    Found f;
-    const Dag separations = a.to_dag();
-    if (type == "marginal" || type == "correlation") {
-      // The observed distribution of the ancestors of Y (and X) by the chain rule, conditions
-      // pruned by d-separation: the reader has to sum it out (CLadder's three-number forms,
-      // sum_x P(x) P(Y | x) and P(X, Y) / P(X), are read off by any learner: docs/generator.md).
-      const VarMask of = type == "marginal" ? bit(y) : bit(x) | bit(y);
-      const VarMask set = a.ancestors(of, a.all());
-      const Functional joint_of_set = factorization(separations, set);
-      if (type == "marginal") {
-        f.estimand = CounterfactualEstimand(at_xy(Functional::sum(set & ~bit(y), joint_of_set), 0), {});
-      } else {
-        f.estimand = contrast(Functional::ratio(Functional::sum(set & ~(bit(x) | bit(y)), joint_of_set), Functional::sum(set & ~bit(x), joint_of_set)));
-      }
-      f.method = "the chain rule over the observed ancestors";
-    } else if (type == "ate" || type == "collider_bias") {
-      const Identification r = identify(a, bit(y), bit(x));
-      f.reason = r.reason;
-      if (!r.identifiable) return f;
-      // The ID algorithm's truncated factorization (the named backdoor or frontdoor formula with a
-      // minimal set is often the one difference of stated numbers: docs/generator.md).
-      f.estimand = contrast(*r.estimand);
-      if (r.named == "backdoor") {
-        f.method = r.named_set == 0 ? "ID algorithm (no backdoor path)"
-                                    : fmt::format("ID algorithm (the backdoor criterion holds for {})", a.names(r.named_set));
-      } else if (r.named == "frontdoor") {
-        f.method = fmt::format("ID algorithm (the frontdoor criterion holds through {})", a.names(r.named_set));
-      } else {
-        f.method = "ID algorithm (Shpitser-Pearl)";
-      }
+  Found f;
+  const Dag separations = a.to_dag();
+  if (type == "marginal" || type == "correlation") {
+    // The observed distribution of the ancestors of Y (and X) by the chain rule, conditions
+    // pruned by d-separation: the reader has to sum it out (CLadder's three-number forms,
+    // sum_x P(x) P(Y | x) and P(X, Y) / P(X), are read off by any learner: docs/generator.md).
+    const VarMask of = type == "marginal" ? bit(y) : bit(x) | bit(y);
+    const VarMask set = a.ancestors(of, a.all());
+    const Functional joint_of_set = factorization(separations, set);
+    if (type == "marginal") {
+      f.estimand = CounterfactualEstimand(at_xy(Functional::sum(set & ~bit(y), joint_of_set), 0), {});
     } else {
-      const CounterfactualIdentification r = identify_counterfactual(a, query, model);
-      f.reason = r.reason;
-      if (!r.identifiable) return f;
-      f.estimand = *r.estimand;
-      f.method = type == "explaining_away" ? "conditioning on the observed distribution (Bayes' rule)"
-                                           : "counterfactual identification (ID*, IDC*; Shpitser-Pearl)";
+      f.estimand = contrast(Functional::ratio(Functional::sum(set & ~(bit(x) | bit(y)), joint_of_set), Functional::sum(set & ~bit(x), joint_of_set)));
     }
-    // Conditions an independence of `a` makes irrelevant are dropped (P(Y | V1, X, V2, W) =
-    // P(Y | V2, W)): for the formula that ignores the hidden common causes, the independences its
-    // reader assumes (P(Y | Z, X) = P(Y | X) for an instrument Z), so that no variable is left free.
-    f.estimand = f.estimand->with_given([&](VarMask targets, VarMask given) { return relevant_given(separations, targets, given); });
-    return f;
-  };
-  const Found found = formula(admg);
-  if (found.estimand.has_value() == undetermined) return std::nullopt;  // not the class the target asks for
-  // The formula of a reader who ignores the hidden common causes: the item's own where the text
-  // names no confounding; the "assume_identifiable" reading otherwise.
+  } else if (type == "ate" || type == "collider_bias") {
+    const Identification r = identify(a, bit(y), bit(x));
+    f.reason = r.reason;
+    if (!r.identifiable) return f;
+    // The ID algorithm's truncated factorization (the named backdoor or frontdoor formula with a
+    // minimal set is often the one difference of stated numbers: docs/generator.md).
+    f.estimand = contrast(*r.estimand);
+    f.named = r.named;
+    f.named_set = r.named_set;
+  } else {
+    const CounterfactualIdentification r = identify_counterfactual(a, query, model);
+    f.reason = r.reason;
+    if (!r.identifiable) return f;
+    f.estimand = *r.estimand;
+  }
+  // Conditions an independence of `a` makes irrelevant are dropped (P(Y | V1, X, V2, W) =
+  // P(Y | V2, W)): for the formula that ignores the hidden common causes, the independences its
+  // reader assumes (P(Y | Z, X) = P(Y | X) for an instrument Z), so that no variable is left free.
+  f.estimand = f.estimand->with_given([&](VarMask targets, VarMask given) { return relevant_given(separations, targets, given); });
+  return f;
+}
+
+/// How find_formula() found the item's formula, in words (names from `a`).
+std::string method_text(const std::string& type, const Found& f, const Admg& a) {
+  if (type == "marginal" || type == "correlation") return "the chain rule over the observed ancestors";
+  if (type == "ate" || type == "collider_bias") {
+    if (f.named == "backdoor") {
+      return f.named_set == 0 ? "ID algorithm (no backdoor path)" : fmt::format("ID algorithm (the backdoor criterion holds for {})", a.names(f.named_set));
+    }
+    if (f.named == "frontdoor") return fmt::format("ID algorithm (the frontdoor criterion holds through {})", a.names(f.named_set));
+    return "ID algorithm (Shpitser-Pearl)";
+  }
+  return type == "explaining_away" ? "conditioning on the observed distribution (Bayes' rule)"
+                                   : "counterfactual identification (ID*, IDC*; Shpitser-Pearl)";
+}
+
+/// What an item's statement in observed quantities reads, as far as the graph, the hidden
+/// variables and the query's form decide it (not the numbers): the formula, the formula that
+/// ignores the hidden common causes, and the terms the text states.
+struct ObservedFormula {
+  bool usable = false;  ///< of the class asked for (identified or not), with a formula to state
+  Found found;          ///< the item's own formula (reason left empty: found again for the text)
+  std::optional<CounterfactualEstimand> naive;  ///< the formula that ignores the hidden common causes, when any
+  std::optional<VarMask> factorized;            ///< as Observation::factorized
+  std::vector<std::pair<VarMask, VarMask>> terms;  ///< the terms the text states
+  [[nodiscard]] const CounterfactualEstimand& estimand(bool undetermined) const { return undetermined ? *naive : *found.estimand; }
+};
+
+ObservedFormula make_observed_formula(const Admg& admg, const Scm& model, const Query& query, const std::string& type, int x, int y,
+                                      bool undetermined, bool factorize) {
+  ObservedFormula out;
+  out.found = find_formula(admg, model, query, type, x, y);
+  out.found.reason.clear();
+  if (out.found.estimand.has_value() == undetermined) return out;  // not the class the target asks for
   bool confounded = false;
   for (int i = 0; i < admg.size(); ++i) confounded = confounded || admg.siblings(i) != 0;
-  std::optional<CounterfactualEstimand> naive;
-  if (confounded) naive = formula(admg.without_bidirected()).estimand;
-  if (undetermined && !naive) return std::nullopt;
-  out.estimand = undetermined ? naive : found.estimand;
-  const CounterfactualEstimand& estimand = *out.estimand;
+  if (confounded) out.naive = find_formula(admg.without_bidirected(), model, query, type, x, y).estimand;
+  if (undetermined && !out.naive) return out;
+  const CounterfactualEstimand& estimand = out.estimand(undetermined);
+  if (factorize) {
+    VarMask read = 0;
+    for (const auto& [t, gv] : estimand.terms()) read |= t | gv;
+    out.factorized = admg.ancestors(read, admg.all());
+    factorization(admg.to_dag(), *out.factorized).terms(out.terms);
+  } else {
+    out.terms = estimand.terms();
+  }
+  out.usable = true;
+  return out;
+}
+
+/// make_observed_formula() for an item of graph `g` (its model `model`, built by noisy_model()
+/// with the graph's node order), cached per thread: a pure function of the graph, the hidden
+/// variables, the query (its variables by id and values, not their names: the same for every
+/// model of the graph) and the flags, computed on a model of the graph with fixed numbers and
+/// names N0, N1, ... (as class_pools does), so that what a thread saw before changes nothing;
+/// forgotten past 1<<16 keys. The formulas name no variable (their indices are the observed
+/// graph's, whose order is the graph's), except in the evidence a ZeroProbabilityEvidence
+/// message names, which cannot be raised on a model of the preset (every probability positive).
+std::atomic<bool> cache_formulas{true};  // detail::cache_observed_formulas()
+
+std::shared_ptr<const ObservedFormula> observed_formula(const Graph& g, const std::vector<std::string>& item_names, const Scm& item_model,
+                                                        const Query& query, const std::string& type, const std::vector<int>& hidden,
+                                                        bool undetermined, bool factorize) {
+  thread_local std::map<std::string, std::vector<std::pair<Query, std::shared_ptr<const ObservedFormula>>>> known;
+  thread_local std::set<std::string> seen;  // keys asked for once: kept from their second time on
+  std::string key = fmt::format("{}|{}{}|{},{}|{}|", type, undetermined ? 1 : 0, factorize ? 1 : 0, g.x, g.y, fmt::join(hidden, ","));
+  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
+  // marginal, correlation, ate and collider_bias read only X and Y from the query.
+  const bool by_query = !(type == "marginal" || type == "correlation" || type == "ate" || type == "collider_bias");
+  if (auto it = known.find(key); it != known.end() && cache_formulas.load(std::memory_order_relaxed)) {
+    for (const auto& [q, f] : it->second) {
+      if (!by_query || q == query) return f;
+    }
+  }
+  if (known.size() >= (std::size_t{1} << 16)) known.clear();
+  if (seen.size() >= (std::size_t{1} << 16)) seen.clear();
+  // A key asked for the first time (most random graphs are drawn once) is found on the item's
+  // own model, which gives the same formula, and not kept: no model of the graph is built for it.
+  if (!cache_formulas.load(std::memory_order_relaxed) || seen.insert(key).second) {  // on the item's own model
+    std::vector<VarId> hidden_ids;
+    for (int h : hidden) hidden_ids.push_back(*item_model.find(item_names[static_cast<std::size_t>(h)]));
+    const Admg admg = Admg::of(item_model, hidden_ids);
+    auto idx = [&](int v) { return admg.index(*item_model.find(item_names[static_cast<std::size_t>(v)])); };
+    return std::make_shared<const ObservedFormula>(
+        make_observed_formula(admg, item_model, query, type, idx(g.x), idx(g.y), undetermined, factorize));
+  }
+  const CanonicalModel& canonical = canonical_model(g);
+  const std::vector<std::string>& names = canonical.names;
+  const Scm& model = canonical.model;
+  std::vector<VarId> hidden_ids;
+  for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
+  const Admg admg = Admg::of(model, hidden_ids);
+  auto idx = [&](int v) { return admg.index(*model.find(names[static_cast<std::size_t>(v)])); };
+  auto f = std::make_shared<const ObservedFormula>(make_observed_formula(admg, model, query, type, idx(g.x), idx(g.y), undetermined, factorize));
+  known[key].emplace_back(query, f);
+  return f;
+}
+
+/// What a question stated in observed quantities says and how its answer follows from that.
+struct Observation {
+  std::unique_ptr<Admg> admg;  ///< the observed graph (the sources below point into it)
+  std::shared_ptr<const ObservedFormula> formula;
+  std::vector<int> hidden;     ///< the hidden nodes of the graph
+  std::vector<StatedProbability> stated;
+  Rational value;              ///< the model's value of the query; undetermined: the assume_identifiable value
+  bool undetermined = false;   ///< the observed variables do not identify the query
+  /// The set whose observed distribution the text states, factorized, when it states that rather
+  /// than the formula's own terms (the formula is then evaluated on it: FactorizedSource).
+  std::optional<VarMask> factorized;
+  std::optional<Rational> assume_identifiable;  ///< the value of the formula that ignores the hidden common causes
+  ItemIdentification id;       ///< without value_from_text and the last steps until decide_from_text()
+  bool described = false;      ///< describe() wrote `text` and the words of `id`
+  std::string text;  ///< the sentences after the graph's: the unobserved variables, then the numbers
+  /// The stated conditionals as a network over the graph's nodes (the readings of the stated
+  /// numbers use it), when each variable has one set of conditions, all earlier in the graph.
+  std::optional<std::pair<Graph, Cpts>> network;
+  [[nodiscard]] const CounterfactualEstimand& estimand() const { return formula->estimand(undetermined); }
+};
+
+/// The item's statement in observed quantities: its identification formula and the numbers the
+/// formula reads (rounded as the text shows them). nullopt when the query is not identifiable
+/// from the observed variables or when the text would state more than 32 numbers: the item is
+/// then redrawn. Whether the shown numbers decide the answer is decide_from_text()'s business,
+/// checked last (it is the costlier check and rarely fails); the words (describe()) are written
+/// for a kept draw only.
+std::optional<Observation> observe(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
+                                   const std::string& type, const std::vector<int>& hidden, const Rational& value, bool undetermined,
+                                   bool factorize) {
+  Observation out;
+  out.formula = observed_formula(g, names, model, query, type, hidden, undetermined, factorize);
+  if (!out.formula->usable) return std::nullopt;
+  std::vector<VarId> hidden_ids;
+  for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
+  out.admg = std::make_unique<Admg>(Admg::of(model, hidden_ids));
+  out.hidden = hidden;
+  const Admg& admg = *out.admg;
+  auto idx = [&](int v) { return admg.index(*model.find(names[static_cast<std::size_t>(v)])); };
+  const int x = idx(g.x);
+  const int y = idx(g.y);
+  const auto n = static_cast<std::size_t>(admg.size());
   const ObservedJoint joint = observed_joint(model, admg);
-  if (naive) out.assume_identifiable = naive->evaluate(joint);
+  if (out.formula->naive) out.assume_identifiable = out.formula->naive->evaluate(joint);
   // (collider_bias states the effect's terms only, as the model register states the CPTs only:
   // stating the correlation among the selected too let a learner average the stated differences
   // to the answer on 85% of the items.) With `factorize` (every item of a type that can be
@@ -916,29 +1027,12 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
   // ancestors of what the formula reads (an undetermined item's: the formula that ignores the
   // hidden variables), so that determined and undetermined items state the same kind of numbers
   // (stating each formula's own terms let a learner count them: docs/generator.md).
-  std::vector<std::pair<VarMask, VarMask>> terms;
-  if (factorize) {
-    VarMask read = 0;
-    for (const auto& [t, gv] : estimand.terms()) read |= t | gv;
-    out.factorized = admg.ancestors(read, admg.all());
-    factorization(admg.to_dag(), *out.factorized).terms(terms);
-  } else {
-    terms = estimand.terms();
-  }
-  out.stated = stated_probabilities(admg, terms, joint, false);
+  out.factorized = out.formula->factorized;
+  out.stated = stated_probabilities(admg, out.formula->terms, joint, false);
   const std::vector<StatedProbability>& stated = out.stated;
   if (stated.size() > 32) return std::nullopt;
   const StatedSource exact(admg, stated, false);
 
-  ItemIdentification& id = out.id;
-  for (int h : hidden) id.hidden.push_back(names[static_cast<std::size_t>(h)]);
-  id.identifiable = !undetermined;
-  id.method = undetermined ? std::string("not identifiable") : found.method;
-  id.reason = undetermined ? found.reason : std::string();
-  if (!undetermined) {
-    id.estimand = estimand.to_string(admg);
-    id.estimand_latex = estimand.to_latex(admg);
-  }
   if (undetermined && type == "ate") {
     // Manski's natural bounds on each P(Y=1 | do(X=x)), hence on their difference.
     std::vector<std::uint32_t> at(n, 0);
@@ -947,36 +1041,7 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
     const Bounds one = natural_bounds(joint, bit(y), bit(x), at);
     at[static_cast<std::size_t>(x)] = 0;
     const Bounds zero = natural_bounds(joint, bit(y), bit(x), at);
-    id.bounds.emplace(one.lower - zero.upper, one.upper - zero.lower);
-  }
-  std::vector<std::string> sentences;
-  for (const auto& h : id.hidden) sentences.push_back(fmt::format("{} is unobserved.", h));
-  std::vector<std::string> numbers;
-  for (const StatedProbability& s : stated) {
-    sentences.push_back(sentence(admg, s));
-    id.stated.push_back({notation(admg, s), s.exact, s.shown});
-    numbers.push_back(fmt::format("{} = {}", id.stated.back().probability, percent_text(s.shown)));
-  }
-  out.text = fmt::format("{}", fmt::join(sentences, " "));
-  // The gold reasoning.
-  std::vector<std::string> arcs;
-  for (int v = 0; v < g.size(); ++v) {
-    for (int c : g.children(v)) arcs.push_back(fmt::format("{} -> {}", names[static_cast<std::size_t>(v)], names[static_cast<std::size_t>(c)]));
-  }
-  id.steps.push_back(fmt::format("Graph: {}.{}", fmt::join(arcs, ", "),
-                                 id.hidden.empty() ? std::string() : fmt::format(" Unobserved: {}.", fmt::join(id.hidden, ", "))));
-  id.steps.push_back(fmt::format("Query: {}.", to_string(query, model)));
-  id.steps.push_back(fmt::format("Stated numbers: {}.", fmt::join(numbers, "; ")));
-  if (undetermined) {
-    id.steps.push_back(fmt::format("Identification: the observed variables do not identify the query ({}).", found.reason));
-    if (id.bounds) {
-      id.steps.push_back(fmt::format("The stated numbers only bound it: {} <= {} <= {} (natural bounds).", to_string(id.bounds->first),
-                                     to_string(query, model), to_string(id.bounds->second)));
-    }
-    id.steps.push_back(fmt::format("Ignoring the unobserved common causes would give {} (the assume_identifiable mistake).",
-                                   estimand.to_string(admg)));
-  } else {
-    id.steps.push_back(fmt::format("Identification, by {}: {}.", found.method, id.estimand));
+    out.id.bounds.emplace(one.lower - zero.upper, one.upper - zero.lower);
   }
   out.value = undetermined ? *out.assume_identifiable : value;
   out.undetermined = undetermined;
@@ -1018,6 +1083,61 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
   return out;
 }
 
+/// The words of an observation (observe() made it from these arguments): the sentences the text
+/// adds after the graph's, and the identification's estimand, method, reason and steps up to the
+/// stated numbers. Written once, for a draw that is kept.
+void describe(Observation& o, const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
+              const std::string& type) {
+  if (o.described) return;
+  o.described = true;
+  const Admg& admg = *o.admg;
+  const bool undetermined = o.undetermined;
+  const CounterfactualEstimand& estimand = o.estimand();
+  ItemIdentification& id = o.id;
+  std::string reason;  // why the observed variables do not identify the query: found again, on the item's model
+  if (undetermined) {
+    auto idx = [&](int v) { return admg.index(*model.find(names[static_cast<std::size_t>(v)])); };
+    reason = find_formula(admg, model, query, type, idx(g.x), idx(g.y)).reason;
+  }
+  for (int h : o.hidden) id.hidden.push_back(names[static_cast<std::size_t>(h)]);
+  id.identifiable = !undetermined;
+  id.method = undetermined ? std::string("not identifiable") : method_text(type, o.formula->found, admg);
+  id.reason = reason;
+  if (!undetermined) {
+    id.estimand = estimand.to_string(admg);
+    id.estimand_latex = estimand.to_latex(admg);
+  }
+  std::vector<std::string> sentences;
+  for (const auto& h : id.hidden) sentences.push_back(fmt::format("{} is unobserved.", h));
+  std::vector<std::string> numbers;
+  for (const StatedProbability& s : o.stated) {
+    sentences.push_back(sentence(admg, s));
+    id.stated.push_back({notation(admg, s), s.exact, s.shown});
+    numbers.push_back(fmt::format("{} = {}", id.stated.back().probability, percent_text(s.shown)));
+  }
+  o.text = fmt::format("{}", fmt::join(sentences, " "));
+  // The gold reasoning.
+  std::vector<std::string> arcs;
+  for (int v = 0; v < g.size(); ++v) {
+    for (int c : g.children(v)) arcs.push_back(fmt::format("{} -> {}", names[static_cast<std::size_t>(v)], names[static_cast<std::size_t>(c)]));
+  }
+  id.steps.push_back(fmt::format("Graph: {}.{}", fmt::join(arcs, ", "),
+                                 id.hidden.empty() ? std::string() : fmt::format(" Unobserved: {}.", fmt::join(id.hidden, ", "))));
+  id.steps.push_back(fmt::format("Query: {}.", to_string(query, model)));
+  id.steps.push_back(fmt::format("Stated numbers: {}.", fmt::join(numbers, "; ")));
+  if (undetermined) {
+    id.steps.push_back(fmt::format("Identification: the observed variables do not identify the query ({}).", reason));
+    if (id.bounds) {
+      id.steps.push_back(fmt::format("The stated numbers only bound it: {} <= {} <= {} (natural bounds).", to_string(id.bounds->first),
+                                     to_string(query, model), to_string(id.bounds->second)));
+    }
+    id.steps.push_back(fmt::format("Ignoring the unobserved common causes would give {} (the assume_identifiable mistake).",
+                                   estimand.to_string(admg)));
+  } else {
+    id.steps.push_back(fmt::format("Identification, by {}: {}.", id.method, id.estimand));
+  }
+}
+
 /// Whether the numbers the text shows decide the answer the model does: the formula evaluated
 /// on the shown (rounded) numbers gives the same decision, and no shown denominator is 0%. Sets
 /// the value from the text and the reasoning's last steps. Throws Error when the formula on the
@@ -1026,12 +1146,12 @@ bool decide_from_text(Observation& o, const Decision& decision) {
   const Admg& admg = *o.admg;
   const Rational& value = o.value;
   auto on_text = [&](bool shown) {
-    if (o.factorized) return o.estimand->evaluate(FactorizedSource(admg, o.stated, shown, *o.factorized));
-    return o.estimand->evaluate(StatedSource(admg, o.stated, shown));
+    if (o.factorized) return o.estimand().evaluate(FactorizedSource(admg, o.stated, shown, *o.factorized));
+    return o.estimand().evaluate(StatedSource(admg, o.stated, shown));
   };
   if (on_text(false) != value) {
     throw Error(fmt::format("cladder preset: the estimand {} on the exact stated numbers differs from the model's {} (a bug)",
-                            o.estimand->to_string(admg), to_string(value)));
+                            o.estimand().to_string(admg), to_string(value)));
   }
   try {
     o.id.value_from_text = on_text(true);
@@ -1188,7 +1308,7 @@ bool bound_from_text(Observation& o, const AteBounds& b, const Rational& value) 
     throw Error(fmt::format("cladder preset: the ATE {} lies outside its bounds {} (a bug)", to_string(value), interval_text(b.model)));
   }
   try {
-    o.id.value_from_text = o.estimand->evaluate(FactorizedSource(*o.admg, o.stated, true, *o.factorized));
+    o.id.value_from_text = o.estimand().evaluate(FactorizedSource(*o.admg, o.stated, true, *o.factorized));
   } catch (const ZeroProbabilityEvidence&) {
     return false;
   }
@@ -1222,6 +1342,10 @@ const std::vector<std::string>& cladder_query_types() {
                                                   "collider_bias", "ett", "nde", "nie", "det_counterfactual"};
   return kTypes;
 }
+
+namespace detail {
+void cache_observed_formulas(bool on) { cache_formulas.store(on, std::memory_order_relaxed); }
+}  // namespace detail
 
 CladderPreset::CladderPreset(GeneratorOptions options) : options_(std::move(options)) {}
 
@@ -1354,6 +1478,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
 
     Item item;
     std::optional<Observation> obs;  // --given observed: what the text states, and how it decides
+    // The node of the wrong_adjustment distractor, computed (4 solves) once the draw is kept:
+    // no target reads it, so it is the last distractor of item.computed either way.
+    int wrong_z = -1;
     item.type = type == "det_counterfactual" ? "basic" : target.type;
     item.query_type = target.type;
     item.meta["graph_id"] = g.id;
@@ -1494,6 +1621,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         // them is right on half the items only; given up after 800 draws.
         const bool natural_tight = bounds->natural.lower == bounds->text.lower && bounds->natural.upper == bounds->text.upper;
         if (attempt < 2 * kRelaxEvery && natural_tight != want_tight) continue;
+        describe(*obs, g, names, item.model, item.query, type);
         if (!bound_from_text(*obs, *bounds, value)) continue;
         // Written on every item, also where it is the answer, so that the audit's
         // distractor:natural_bounds baseline is the share a reader reciting them gets (50%).
@@ -1584,7 +1712,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         if (!obs) continue;  // not identifiable, or too long
       }
       if (obs) {
-        item.given_info = fmt::format("{} {}", graph_text(g, names), obs->text);
+        // (The text of a statement in observed quantities is written once the draw is kept.)
         // The formula of a reader who ignores the unobserved common causes.
         if (obs->assume_identifiable) item.computed.push_back({"assume_identifiable", *obs->assume_identifiable});
       } else if (type != "backdoor_set") {
@@ -1621,7 +1749,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         for (int v = g.x + 1; z < 0 && v < g.size(); ++v) {
           if (v != g.y && g.reaches(g.x, v) && std::find(hidden.begin(), hidden.end(), v) == hidden.end()) z = v;
         }
-        if (z >= 0) item.computed.push_back({"wrong_adjustment", adjusted_contrast(item.model, X, Y, nm(z))});
+        const bool wanted_now = std::any_of(wanted.begin(), wanted.end(), [](const auto& w) { return w.first == "wrong_adjustment"; });
+        if (z >= 0 && wanted_now) item.computed.push_back({"wrong_adjustment", adjusted_contrast(item.model, X, Y, nm(z))});
+        if (z >= 0 && !wanted_now) wrong_z = z;
       }
       // Where a balanced reading equals the exact value (Y's only parent is X, a chain), it is
       // the right computation and can only agree: such graphs would carry all the agreeing
@@ -1647,12 +1777,6 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     }
     if (type == "det_counterfactual") item.query = parse_query(formal, item.model);
     item.question = question;
-    // With undetermined items in the set, every prompt offers the third answer.
-    item.prompt = fmt::format("{}{} {} {}", kBackground, item.given_info, item.question,
-                              bounds_item ? "Answer with the interval [lower, upper], its ends as exact fractions or decimals."
-                              : parse_rational(options_.undetermined_share) > 0 && options_.given == "observed"
-                                  ? "Answer with yes or no, or with undetermined if what is stated cannot decide it."
-                                  : "Answer with yes or no.");
     int arcs = 0;
     for (const auto& ps : g.parents) arcs += static_cast<int>(ps.size());
     nlohmann::ordered_json knobs;
@@ -1701,12 +1825,23 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       if (!met(procedures, true)) continue;
       item.agreements_met = wanted;
     }
+    if (obs) {
+      describe(*obs, g, names, item.model, item.query, type);
+      item.given_info = fmt::format("{} {}", graph_text(g, names), obs->text);
+    }
     if (obs && bounds_item) {
       item.identification = std::move(obs->id);  // bound_from_text() wrote it
     } else if (obs) {
       if (!decide_from_text(*obs, item.decision)) continue;  // the rounded numbers would not decide it
       item.identification = std::move(obs->id);
     }
+    // With undetermined items in the set, every prompt offers the third answer.
+    item.prompt = fmt::format("{}{} {} {}", kBackground, item.given_info, item.question,
+                              bounds_item ? "Answer with the interval [lower, upper], its ends as exact fractions or decimals."
+                              : parse_rational(options_.undetermined_share) > 0 && options_.given == "observed"
+                                  ? "Answer with yes or no, or with undetermined if what is stated cannot decide it."
+                                  : "Answer with yes or no.");
+    if (wrong_z >= 0) item.computed.push_back({"wrong_adjustment", adjusted_contrast(item.model, X, Y, nm(wrong_z))});
     // CLadder's spelling of its query types, for harnesses that key on meta.query_type.
     static const std::map<std::string, std::string> kCladderSpelling = {
         {"explaining_away", "exp_away"}, {"backdoor_set", "backadj"}, {"det_counterfactual", "det-counterfactual"}};

@@ -35,4 +35,12 @@ class CladderPreset : public Preset {
 /// `chain`); nullopt for any other graph id.
 [[nodiscard]] std::optional<std::string_view> cladder_graph_arcs(std::string_view graph_id);
 
+namespace detail {
+/// Whether the preset keeps the identification formulas of its statements in observed
+/// quantities per thread, keyed by the graph, the hidden variables and the query (on by
+/// default). Off, each draw finds its formula on its own model, as before the cache: the tests
+/// compare the items made both ways.
+void cache_observed_formulas(bool on);
+}  // namespace detail
+
 }  // namespace rung
