@@ -1186,8 +1186,8 @@ bool bound_from_text(Observation& o, const AteBounds& b, const Rational& value) 
 /// that produces the stated numbers: the response-function program over counterfactual worlds
 /// (ResponseFunctionLp::bounds) on the model's exact numbers and on the numbers as the text shows
 /// them. Sharp where every two variables of the set with causes are confounded
-/// (ResponseFunctionLp::sharp_for; `need_sharp` refuses the others), valid elsewhere. nullopt
-/// when the program has more than kRecordBoundsColumns columns, the shown numbers fit no model of
+/// (ResponseFunctionLp::sharp_for; `need_sharp`, for a bounds question, refuses the others),
+/// valid elsewhere. nullopt when the program is larger than the cap below, the shown numbers fit no model of
 /// the graph, or the evidence is shown as 0%: the record then carries no bounds (the item is not
 /// redrawn for that; a bounds question is).
 struct CounterfactualBounds {
@@ -1196,18 +1196,22 @@ struct CounterfactualBounds {
   bool sharp = false;
 };
 
-/// Above this many columns the records go without counterfactual bounds (the programs of larger
-/// graphs cost seconds each).
-constexpr std::uint64_t kRecordBoundsColumns = 4096;
+/// Above this many columns the records of yes/no items go without counterfactual bounds: at
+/// 4,096 they doubled half of them and cost the preset 1.76x its time (3,000 items, level 2);
+/// at 1,024 it costs 2% (docs/generator.md).
+constexpr std::uint64_t kRecordBoundsColumns = 1024;
+/// The bounds questions (opt-in) accept programs up to this size.
+constexpr std::uint64_t kQuestionBoundsColumns = 4096;
 
 std::optional<CounterfactualBounds> counterfactual_bounds(const Observation& o, const Scm& model, const Query& query, bool need_sharp) {
+  const std::uint64_t max_columns = need_sharp ? kQuestionBoundsColumns : kRecordBoundsColumns;
   if (!o.factorized) return std::nullopt;
   std::vector<VarId> hidden_ids;
   for (const std::string& h : o.id.hidden) hidden_ids.push_back(*model.find(h));
   const Admg sub = stated_graph(o, model, hidden_ids);
   CounterfactualBounds b;
   b.sharp = ResponseFunctionLp::sharp_for(sub);
-  if ((need_sharp && !b.sharp) || ResponseFunctionLp::count_columns(sub) > kRecordBoundsColumns) return std::nullopt;
+  if ((need_sharp && !b.sharp) || ResponseFunctionLp::count_columns(sub) > max_columns) return std::nullopt;
   try {
     const ObservedJoint shown = stated_joint(o, sub, true);
     b.text = ResponseFunctionLp(shown).bounds(query, model);
