@@ -318,6 +318,9 @@ TaskResult verify(const Task& t) {
       }
     } else if (answer.text != "undetermined") {
       mismatch("answer", t.answer, "undetermined");
+    } else if (t.bounds && (value < t.bounds->first || value > t.bounds->second)) {
+      // An undetermined record may still carry the bounds the observed distribution gives.
+      mismatch("identification.bounds", interval_string(t.bounds->first, t.bounds->second), fmt::format("an interval that holds the value {}", to_string(value)));
     }
     try {
       std::vector<VarId> hidden;
@@ -767,9 +770,10 @@ class Auditor {
       const json* identifiable = member(*identification, "identifiable");
       const json* from_text = member(*identification, "value_from_text");
       const json* from_text_bounds = member(*identification, "bounds_from_text");
-      if (identifiable != nullptr && identifiable->is_boolean() && !identifiable->get<bool>() && from_text_bounds != nullptr) {
+      if (identifiable != nullptr && identifiable->is_boolean() && !identifiable->get<bool>() && from_text_bounds != nullptr &&
+          answer != "undetermined") {
         // A question that asks for the bounds: decided when the bounds the shown numbers give are
-        // the answer.
+        // the answer (an undetermined yes/no record may carry them too: it is counted below).
         const auto shown = bounds_of(from_text_bounds);
         const auto stated = try_parse_interval(answer);
         if (!shown || !stated) {

@@ -7,6 +7,7 @@
 #include "rung/core/error.hpp"
 #include "rung/gen/distractors.hpp"
 #include "rung/gen/observed.hpp"
+#include "rung/gen/options.hpp"
 #include "rung/graph/dag.hpp"
 #include "rung/identify/bounds.hpp"
 #include "rung/identify/counterfactual.hpp"
@@ -1226,16 +1227,43 @@ struct AteBounds {
   Bounds natural;  ///< Manski's natural bounds on the shown numbers (a distractor where tighter ones exist)
 };
 
+/// The stated set's graph: the model with the hidden variables and every observed variable
+/// outside the set (o.factorized) hidden too (none of them is an ancestor of the set: hiding them
+/// adds no arc inside it).
+Admg stated_graph(const Observation& o, const Scm& model, const std::vector<VarId>& hidden_ids) {
+  const Admg& admg = *o.admg;
+  std::vector<VarId> hide = hidden_ids;
+  for (int i = 0; i < admg.size(); ++i) {
+    if (((*o.factorized >> i) & 1U) == 0) hide.push_back(admg.var(i));
+  }
+  return Admg::of(model, hide);
+}
+
+/// The joint of the stated set over `sub` (stated_graph()), row-major over sub's variables (the
+/// last fastest), from the stated factorization: as the text shows the numbers, or exact.
+ObservedJoint stated_joint(const Observation& o, const Admg& sub, bool shown) {
+  const Admg& admg = *o.admg;
+  const FactorizedSource source(admg, o.stated, shown, *o.factorized);
+  std::size_t cells = 1;
+  for (int i = 0; i < sub.size(); ++i) cells *= sub.cardinality(i);
+  std::vector<Rational> joint(cells);
+  std::vector<std::uint32_t> at(static_cast<std::size_t>(admg.size()), 0);
+  for (std::size_t code = 0; code < cells; ++code) {
+    std::size_t rest = code;
+    for (int i = sub.size() - 1; i >= 0; --i) {
+      const std::size_t card = sub.cardinality(i);
+      at[static_cast<std::size_t>(admg.index(sub.var(i)))] = static_cast<std::uint32_t>(rest % card);
+      rest /= card;
+    }
+    joint[code] = source.conditional(*o.factorized, 0, at);
+  }
+  return ObservedJoint(sub, std::move(joint));
+}
+
 std::optional<AteBounds> sharp_ate_bounds(const Observation& o, const Scm& model, const std::vector<VarId>& hidden_ids, VarId x_id,
                                           VarId y_id, std::optional<bool> want_tight) {
   if (!o.factorized) return std::nullopt;
-  const Admg& admg = *o.admg;
-  const VarMask set = *o.factorized;
-  std::vector<VarId> hide = hidden_ids;
-  for (int i = 0; i < admg.size(); ++i) {
-    if (((set >> i) & 1U) == 0) hide.push_back(admg.var(i));
-  }
-  const Admg sub = Admg::of(model, hide);
+  const Admg sub = stated_graph(o, model, hidden_ids);
   if (!ResponseFunctionLp::sharp_for(sub)) return std::nullopt;
   const int x = sub.index(x_id);
   const int y = sub.index(y_id);
@@ -1255,23 +1283,7 @@ std::optional<AteBounds> sharp_ate_bounds(const Observation& o, const Scm& model
   std::vector<std::uint32_t> at0 = at1;
   at0[static_cast<std::size_t>(x)] = 0;
   auto on = [&](bool shown, Bounds* natural) -> std::optional<Bounds> {
-    // The joint of the set, row-major over sub's variables (the last fastest), from the stated
-    // factorization.
-    const FactorizedSource source(admg, o.stated, shown, set);
-    std::size_t cells = 1;
-    for (int i = 0; i < sub.size(); ++i) cells *= sub.cardinality(i);
-    std::vector<Rational> joint(cells);
-    std::vector<std::uint32_t> at(static_cast<std::size_t>(admg.size()), 0);
-    for (std::size_t code = 0; code < cells; ++code) {
-      std::size_t rest = code;
-      for (int i = sub.size() - 1; i >= 0; --i) {
-        const std::size_t card = sub.cardinality(i);
-        at[static_cast<std::size_t>(admg.index(sub.var(i)))] = static_cast<std::uint32_t>(rest % card);
-        rest /= card;
-      }
-      joint[code] = source.conditional(set, 0, at);
-    }
-    const ObservedJoint p(sub, std::move(joint));
+    const ObservedJoint p = stated_joint(o, sub, shown);
     if (natural != nullptr) {
       const Bounds one = natural_bounds(p, bit(y), bit(x), at1);
       const Bounds zero = natural_bounds(p, bit(y), bit(x), at0);
@@ -1328,6 +1340,94 @@ bool bound_from_text(Observation& o, const AteBounds& b, const Rational& value) 
   return true;
 }
 
+/// Bounds on an undetermined ett, nde or nie item's query (a counterfactual: several worlds,
+/// nested settings, ETT's factual evidence X = x) over every model of the stated set's graph
+/// that produces the stated numbers: the response-function program over counterfactual worlds
+/// (ResponseFunctionLp::bounds) on the model's exact numbers and on the numbers as the text shows
+/// them. Sharp where every two variables of the set with causes are confounded
+/// (ResponseFunctionLp::sharp_for; `need_sharp`, for a bounds question, refuses the others),
+/// valid elsewhere. nullopt when the program is larger than the cap below, the shown numbers fit no model of
+/// the graph, or the evidence is shown as 0%: the record then carries no bounds (the item is not
+/// redrawn for that; a bounds question is).
+struct CounterfactualBounds {
+  Bounds model;  ///< on the model's exact observed distribution of the set
+  Bounds text;   ///< on the numbers as the text shows them
+  bool sharp = false;
+};
+
+/// Above this many columns the records of yes/no items go without counterfactual bounds: at
+/// 4,096 they doubled half of them and cost the preset 1.76x its time (3,000 items, level 2);
+/// at 1,024 it costs 2% (docs/generator.md).
+constexpr std::uint64_t kRecordBoundsColumns = 1024;
+/// The bounds questions (opt-in) accept programs up to this size.
+constexpr std::uint64_t kQuestionBoundsColumns = 4096;
+
+std::optional<CounterfactualBounds> counterfactual_bounds(const Observation& o, const Scm& model, const Query& query, bool need_sharp) {
+  const std::uint64_t max_columns = need_sharp ? kQuestionBoundsColumns : kRecordBoundsColumns;
+  if (!o.factorized) return std::nullopt;
+  std::vector<VarId> hidden_ids;
+  for (const std::string& h : o.id.hidden) hidden_ids.push_back(*model.find(h));
+  const Admg sub = stated_graph(o, model, hidden_ids);
+  CounterfactualBounds b;
+  b.sharp = ResponseFunctionLp::sharp_for(sub);
+  if ((need_sharp && !b.sharp) || ResponseFunctionLp::count_columns(sub) > max_columns) return std::nullopt;
+  try {
+    const ObservedJoint shown = stated_joint(o, sub, true);
+    b.text = ResponseFunctionLp(shown).bounds(query, model);
+  } catch (const Error&) {
+    return std::nullopt;  // too large, the rounded numbers fit no model of the graph, or 0% evidence
+  }
+  // The model's own numbers fit its graph and give its evidence a positive probability: only the
+  // size can refuse them (anything else is a bug, and says so).
+  try {
+    const ObservedJoint exact = stated_joint(o, sub, false);
+    b.model = ResponseFunctionLp(exact).bounds(query, model);
+  } catch (const TooLarge&) {
+    return std::nullopt;
+  }
+  return b;
+}
+
+/// Writes the bounds into an undetermined item's identification and names them in its gold
+/// reasoning (after the identification verdict). Throws Error when the model's value lies
+/// outside the bounds on its exact numbers (a bug).
+void record_counterfactual_bounds(Observation& o, const CounterfactualBounds& b, const Query& query, const Scm& model,
+                                  const Rational& value) {
+  if (value < b.model.lower || value > b.model.upper) {
+    throw Error(fmt::format("cladder preset: the value {} of {} lies outside its bounds {} (a bug)", to_string(value),
+                            to_string(query, model), interval_text(b.model)));
+  }
+  o.id.bounds = std::pair{b.model.lower, b.model.upper};
+  o.id.bounds_from_text = std::pair{b.text.lower, b.text.upper};
+  o.id.bounds_method = b.sharp ? "response-function linear program over counterfactual worlds (Balke & Pearl 1997), sharp for this graph"
+                               : "response-function linear program over counterfactual worlds (Balke & Pearl 1997), valid for this "
+                                 "graph but maybe not the tightest (it drops the independence of the graph's separate hidden causes)";
+  const std::string step = fmt::format(
+      "The stated numbers only bound it: over every model of the graph that gives them, the response-function linear program "
+      "(Balke & Pearl) over the counterfactual worlds finds {} <= {} <= {} on the shown numbers ({} with the unrounded ones){}.",
+      to_string(b.text.lower), to_string(query, model), to_string(b.text.upper), interval_text(b.model),
+      b.sharp ? "; no tighter interval holds" : "; the graph may allow a tighter one");
+  auto at = std::find_if(o.id.steps.begin(), o.id.steps.end(), [](const std::string& s) { return s.starts_with("Identification:"); });
+  o.id.steps.insert(at == o.id.steps.end() ? at : at + 1, step);
+}
+
+/// A bounds question's identification and gold reasoning (ett_bounds, nde_bounds, nie_bounds):
+/// the sharp bounds on the shown and the exact numbers, and the formula that ignores the hidden
+/// variables on the shown numbers (assume_identifiable_from_text). False when a denominator of
+/// that formula is shown as 0%: the item is redrawn.
+bool counterfactual_bound_from_text(Observation& o, const CounterfactualBounds& b, const Query& query, const Scm& model,
+                                    const Rational& value) {
+  try {
+    o.id.value_from_text = o.estimand().evaluate(FactorizedSource(*o.admg, o.stated, true, *o.factorized));
+  } catch (const ZeroProbabilityEvidence&) {
+    return false;
+  }
+  record_counterfactual_bounds(o, b, query, model, value);
+  o.id.steps.push_back(fmt::format("Answer: {} (about [{}, {}]).", interval_text(b.text), to_decimal(b.text.lower, 4),
+                                   to_decimal(b.text.upper, 4)));
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::string_view> cladder_graph_arcs(std::string_view graph_id) {
@@ -1352,9 +1452,10 @@ CladderPreset::CladderPreset(GeneratorOptions options) : options_(std::move(opti
 Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const {
   // ate_bounds asks for the bounds of an ATE that the observed variables do not identify: drawn
   // as an undetermined ate item (graph, hidden variable, statement), answered by an interval.
-  const bool bounds_item = target.type == "ate_bounds";
-  static const std::string kAte = "ate";
-  const std::string& type = bounds_item ? kAte : target.type;
+  // ett_bounds, nde_bounds, nie_bounds likewise, for an undetermined ett, nde or nie item, and only
+  // on graphs whose program is sharp (the answer is the tightest interval).
+  const bool bounds_item = is_bounds_type(target.type);
+  const std::string type = bounds_item ? target.type.substr(0, target.type.size() - std::string_view("_bounds").size()) : target.type;
   const bool undetermined_item = target.undetermined || bounds_item;
   const int grid = options_.difficulty <= 1 ? 10 : 100;
   // Share of random DAGs among the graphs: none at level 1, then growing with the level.
@@ -1481,6 +1582,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     // The node of the wrong_adjustment distractor, computed (4 solves) once the draw is kept:
     // no target reads it, so it is the last distractor of item.computed either way.
     int wrong_z = -1;
+    Rational model_value;            // the model's value of the query (ate/ett/nde/nie and the other stated types)
     item.type = type == "det_counterfactual" ? "basic" : target.type;
     item.query_type = target.type;
     item.meta["graph_id"] = g.id;
@@ -1605,9 +1707,33 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         if (hidden.empty()) continue;  // the graph does not offer both classes
       }
       const Rational value = solve_exact(item.model, item.query);
+      model_value = value;
       std::optional<AteBounds> bounds;  // ate_bounds: the answer
 
-      if (bounds_item) {
+      if (bounds_item && type != "ate") {
+        obs = observe(g, names, item.model, item.query, type, hidden, value, true, true);
+        if (!obs) continue;  // identified after all, or too long
+        const std::optional<CounterfactualBounds> cb = counterfactual_bounds(*obs, item.model, item.query, true);
+        if (!cb) continue;  // no sharp program for this graph, too large, or the rounded numbers fit no model of it
+        if (!counterfactual_bound_from_text(*obs, *cb, item.query, item.model, value)) continue;
+        item.yes_no = false;
+        item.interval = std::pair{cb->text.lower, cb->text.upper};
+        static constexpr const char* kAsk = "Given only these numbers and the causal graph, what is the tightest interval that must contain ";
+        if (type == "ett") {
+          question = fmt::format("{0}the effect of {1} on {2} for those who are {3}, that is, for them, the chance of {2} if they were "
+                                 "{4} minus the chance of {2} as they are?",
+                                 kAsk, X, Y, literal(X, treated), literal(X, 1 - treated));
+        } else if (type == "nde") {
+          question = fmt::format("{0}the natural direct effect of {1} on {2}, that is, the chance of {2} if everyone were {1} while "
+                                 "{3} stayed at what it would be if they were {4}, minus the chance of {2} if everyone were {4}?",
+                                 kAsk, X, Y, nm(roles->m), literal(X, 0));
+        } else {
+          question = fmt::format("{0}the natural indirect effect of {1} on {2} through {3}, that is, the chance of {2} if everyone "
+                                 "were {4} while {3} took the value it would have if they were {1}, minus the chance of {2} if "
+                                 "everyone were {4}?",
+                                 kAsk, X, Y, nm(roles->m), literal(X, 0));
+        }
+      } else if (bounds_item) {
         obs = observe(g, names, item.model, item.query, type, hidden, value, true, true);
         if (!obs) continue;  // identified after all, or too long
         std::vector<VarId> hidden_ids;
@@ -1833,6 +1959,13 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       item.identification = std::move(obs->id);  // bound_from_text() wrote it
     } else if (obs) {
       if (!decide_from_text(*obs, item.decision)) continue;  // the rounded numbers would not decide it
+      // An undetermined ETT, NDE or NIE still has bounds: in the record when the program is
+      // small enough, without a redraw either way (nothing here draws or rejects).
+      if (obs->undetermined && (type == "ett" || type == "nde" || type == "nie")) {
+        if (const auto b = counterfactual_bounds(*obs, item.model, item.query, false)) {
+          record_counterfactual_bounds(*obs, *b, item.query, item.model, model_value);
+        }
+      }
       item.identification = std::move(obs->id);
     }
     // With undetermined items in the set, every prompt offers the third answer.

@@ -28,7 +28,7 @@ const std::vector<std::string>& types_of(const std::string& preset) {
     // The default types, then those asked for by name only (--types).
     static const std::vector<std::string> kAll = [] {
       std::vector<std::string> all = cladder_query_types();
-      all.emplace_back("ate_bounds");
+      all.insert(all.end(), bounds_types().begin(), bounds_types().end());
       return all;
     }();
     return kAll;
@@ -128,8 +128,10 @@ void GeneratorOptions::validate() const {
   require(given == "model" || preset == "cladder",
           fmt::format("--given observed is supported by the cladder preset only (the {} preset states its model: {})", preset,
                       preset == "counterbench" ? "deterministic mechanisms, no probabilities" : "structural equations and priors"));
-  require(given == "observed" || std::find(types.begin(), types.end(), "ate_bounds") == types.end(),
-          "--types ate_bounds asks for the bounds that observed quantities give: it needs --given observed");
+  for (const std::string& type : types) {
+    require(given == "observed" || !is_bounds_type(type),
+            fmt::format("--types {} asks for the bounds that observed quantities give: it needs --given observed", type));
+  }
   const auto share = try_parse_rational(undetermined_share);
   require(share && *share >= 0 && *share <= Rational(1, 2) && denominator(*share) <= 100,
           fmt::format("--undetermined-share must be a fraction from 0 to 1/2 with a denominator of at most 100 (e.g. 1/6), got '{}'",
@@ -305,6 +307,15 @@ GeneratorOptions GeneratorOptions::from_json(const nlohmann::json& j) {
 
 bool can_be_undetermined(const std::string& preset, const std::string& type) {
   return preset == "cladder" && (type == "ate" || type == "ett" || type == "nde" || type == "nie");
+}
+
+const std::vector<std::string>& bounds_types() {
+  static const std::vector<std::string> kTypes = {"ate_bounds", "ett_bounds", "nde_bounds", "nie_bounds"};
+  return kTypes;
+}
+
+bool is_bounds_type(std::string_view type) {
+  return std::find(bounds_types().begin(), bounds_types().end(), type) != bounds_types().end();
 }
 
 std::vector<std::string> preset_names() { return {"counterbench", "cladder", "ladder", "linear"}; }

@@ -2,6 +2,7 @@
 
 #include "rung/core/error.hpp"
 #include "rung/infer/solver.hpp"
+#include "rung/infer/validate.hpp"
 
 #include <fmt/format.h>
 
@@ -157,6 +158,8 @@ ResponseFunctionLp::ResponseFunctionLp(const ObservedJoint& p) : g_(p.graph()) {
       a[k * outcomes + row][t] = 1;
     }
   }
+  observed_ = b;
+  outcomes_ = outcomes;
   lp_ = std::make_shared<const LinearProgram>(std::move(a), std::move(b));
   if (!lp_->feasible()) {
     throw Error(fmt::format("no model with this graph produces this observed distribution (the response-function "
@@ -233,6 +236,136 @@ Bounds ResponseFunctionLp::difference(VarMask y, VarMask x, const std::vector<st
   for (std::size_t t = 0; t < c.size(); ++t) c[t] -= minus[t];
   return optimise(c);
 }
+
+std::uint32_t ResponseFunctionLp::response(std::uint64_t column, int v, std::uint64_t config) const {
+  if (column >= columns_ || v < 0 || v >= g_.size() || position_[static_cast<std::size_t>(v)] < 0) {
+    throw InvalidQuery("response(): no such column or non-root");
+  }
+  const auto k = static_cast<std::size_t>(position_[static_cast<std::size_t>(v)]);
+  const auto& table = tables_[k][types_of(column)[k]];
+  if (config >= table.size()) throw InvalidQuery("response(): no such parent configuration");
+  return table[config];
+}
+
+int ResponseFunctionLp::observed_index(VarId var, const Scm& scm) const {
+  if (var >= scm.size()) throw InvalidQuery("the query names a variable its model does not have");
+  const int i = g_.index(var);
+  if (i < 0) {
+    throw InvalidQuery(fmt::format("{} is not observed: bounds from the observed distribution speak of observed variables only",
+                                   scm.name(var)));
+  }
+  if (g_.name(i) != scm.name(var) || g_.cardinality(i) != scm.domain(var).size()) {
+    throw InvalidQuery(fmt::format("the query's model does not match the program's graph at {}", scm.name(var)));
+  }
+  return i;
+}
+
+std::uint32_t ResponseFunctionLp::value_of(const Term& term, const Scm& scm, const std::vector<std::uint32_t>& world,
+                                           const std::vector<std::uint64_t>& types) const {
+  VarMask x = 0;
+  std::vector<std::uint32_t> at(world.size(), 0);
+  for (const Setting& s : term.settings) {
+    const int i = observed_index(s.var, scm);
+    at[static_cast<std::size_t>(i)] = s.is_nested() ? value_of(s.nested.front(), scm, world, types) : static_cast<std::uint32_t>(s.value);
+    x |= bit(i);
+  }
+  std::vector<std::uint32_t> values = world;
+  evaluate(values, x, at, types);
+  return values[static_cast<std::size_t>(observed_index(term.var, scm))];
+}
+
+std::vector<Rational> ResponseFunctionLp::coefficients(const Query& q, const Scm& scm) const {
+  if (q.parts.empty()) throw InvalidQuery("an empty query has no bounds");
+  // Every variable observed and every value in its domain, before the columns are walked.
+  auto check_term = [&](const Term& term, const auto& self) -> void {
+    (void)observed_index(term.var, scm);
+    for (const Setting& s : term.settings) {
+      const int i = observed_index(s.var, scm);
+      if (s.is_nested()) {
+        if (s.nested.size() != 1) throw InvalidQuery("a nested setting holds exactly one term");
+        self(s.nested.front(), self);
+      } else if (s.value >= g_.cardinality(i)) {
+        throw InvalidQuery(fmt::format("value {} is outside the domain of {}", s.value, g_.name(i)));
+      }
+    }
+  };
+  auto check_event = [&](const Event& e) {
+    check_term(e.term, check_term);
+    if (e.value >= g_.cardinality(observed_index(e.term.var, scm))) {
+      throw InvalidQuery(fmt::format("value {} is outside the domain of {}", e.value, scm.name(e.term.var)));
+    }
+  };
+  std::vector<Rational> c(columns_);
+  std::vector<std::uint32_t> values;
+  for (const Query::Part& part : q.parts) {
+    const auto* probability = std::get_if<Probability>(&part.quantity);
+    const auto* expectation = std::get_if<Expectation>(&part.quantity);
+    const std::vector<Event>& evidence = probability != nullptr ? probability->evidence : expectation->evidence;
+    std::vector<std::pair<int, std::uint32_t>> observed;  // the evidence: (observed index, value)
+    for (const Event& e : evidence) {
+      check_event(e);
+      if (!e.term.settings.empty()) {
+        throw InvalidQuery(fmt::format("bounds by the response-function program take factual evidence only: {} lies in an "
+                                       "intervened world, so the quantity is a ratio of two unknowns, not linear in the "
+                                       "response types' distribution",
+                                       to_string(std::vector<Event>{e}, scm)));
+      }
+      observed.emplace_back(observed_index(e.term.var, scm), static_cast<std::uint32_t>(e.value));
+    }
+    std::vector<Rational> labels;
+    if (probability != nullptr) {
+      if (probability->events.empty()) throw InvalidQuery("a probability without events has no bounds");
+      for (const Event& e : probability->events) check_event(e);
+    } else {
+      check_term(expectation->term, check_term);
+      labels = numeric_labels(expectation->term.var, scm);
+    }
+    auto holds = [&](const std::vector<std::uint32_t>& v) {
+      return std::all_of(observed.begin(), observed.end(), [&](const auto& e) { return v[static_cast<std::size_t>(e.first)] == e.second; });
+    };
+    // P(evidence), from the data: sum_w P(w) sum_v P(v | w) over the assignments that meet it.
+    Rational evidence_p = 0;
+    if (observed.empty()) {
+      evidence_p = 1;
+    } else {
+      for (std::size_t k = 0; k < worlds_.size(); ++k) {
+        values = worlds_[k].first;
+        std::uint64_t row = 0;
+        do {
+          if (holds(values)) evidence_p += worlds_[k].second * observed_[k * outcomes_ + row];
+          ++row;
+        } while (next(values, non_roots_, g_));
+      }
+    }
+    if (evidence_p == 0) throw ZeroProbabilityEvidence(to_string(evidence, scm));
+    for (std::uint64_t t = 0; t < columns_; ++t) {
+      const std::vector<std::uint64_t> types = types_of(t);
+      for (const auto& [world, pw] : worlds_) {
+        if (!observed.empty()) {
+          values = world;
+          evaluate(values, 0, world, types);  // the factual world
+          if (!holds(values)) continue;
+        }
+        Rational weight = pw / evidence_p;
+        if (probability != nullptr) {
+          const bool hit = std::all_of(probability->events.begin(), probability->events.end(),
+                                       [&](const Event& e) { return value_of(e.term, scm, world, types) == e.value; });
+          if (!hit) continue;
+        } else {
+          weight *= labels[value_of(expectation->term, scm, world, types)];
+        }
+        if (part.sign < 0) {
+          c[t] -= weight;
+        } else {
+          c[t] += weight;
+        }
+      }
+    }
+  }
+  return c;
+}
+
+Bounds ResponseFunctionLp::bounds(const Query& q, const Scm& scm) const { return optimise(coefficients(q, scm)); }
 
 // ---- Tian & Pearl ---------------------------------------------------------------------------
 

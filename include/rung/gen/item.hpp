@@ -63,10 +63,12 @@ struct ItemIdentification {
   std::vector<Number> stated;   ///< every number the text states, in its order
   Rational value_from_text;     ///< the estimand evaluated on the shown numbers (identifiable items)
   /// Undetermined ATE: the tightest interval the observed distribution allows without further
-  /// assumptions (Manski's natural bounds on each P(Y=1 | do(X=x))), exact.
+  /// assumptions (Manski's natural bounds on each P(Y=1 | do(X=x))), exact. Undetermined ETT,
+  /// NDE, NIE (when the program is small enough) and the *_bounds types: the response-function
+  /// program's bounds on the model's exact numbers.
   std::optional<std::pair<Rational, Rational>> bounds;
-  /// ate_bounds: the bounds on the numbers as the text shows them (the answer), and how both
-  /// were found (`bounds` then holds the sharp bounds on the model's exact numbers).
+  /// The *_bounds types and undetermined ETT, NDE, NIE: the bounds on the numbers as the text
+  /// shows them (a *_bounds item's answer), and how both were found (sharp or only valid).
   std::optional<std::pair<Rational, Rational>> bounds_from_text;
   std::string bounds_method;
   std::vector<std::string> steps;  ///< the gold reasoning: graph, formula, numbers, value, decision

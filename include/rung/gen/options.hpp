@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -81,6 +82,11 @@ struct GeneratorOptions {
 
 /// The types whose items can be undetermined (GeneratorOptions::undetermined_share), by preset.
 [[nodiscard]] bool can_be_undetermined(const std::string& preset, const std::string& type);
+
+/// The cladder types that ask for the bounds of an undetermined query, answered by an interval
+/// (not among the defaults: named in --types): ate_bounds, ett_bounds, nde_bounds, nie_bounds.
+[[nodiscard]] const std::vector<std::string>& bounds_types();
+[[nodiscard]] bool is_bounds_type(std::string_view type);
 
 /// The presets: "counterbench" (and, later, "cladder", "ladder").
 [[nodiscard]] std::vector<std::string> preset_names();

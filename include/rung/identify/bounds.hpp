@@ -9,6 +9,7 @@
 ///     Bounds b = lp.effect(y, x, at);                         // on P(Y=1 | do(X=1))
 ///     Bounds ate = lp.difference(y, x, at, at_prime);         // on P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))
 ///     lp.sharp();                                             // true: no tighter bounds exist
+///     Bounds ett = lp.bounds(parse_query("E(Y[X=1] | X=0) - E(Y[X=0] | X=0)", scm), scm);  // counterfactual
 ///
 ///     Bounds pns = pns_bounds(causation_data(scm, estimand)); // from P(X, Y), P(y_x), P(y_x')
 
@@ -51,6 +52,15 @@ inline constexpr std::uint64_t kMaxResponseEntries = std::uint64_t{1} << 22;
 /// confounded) the LP drops the independence between latents that the graph asserts, a
 /// nonlinear constraint: the bounds hold, but may not be the tightest.
 ///
+/// Counterfactual queries (bounds()): in the canonical model each pair (root assignment w, tuple
+/// of types t) fixes every observed variable in every world, nested ones included, so the
+/// probability of a joint counterfactual event and factual evidence is linear in q, and divided
+/// by the evidence's observed probability (a constant of the data) it stays linear. The validity
+/// argument carries over unchanged (interventions act on observed variables only, so each
+/// non-root answers every world through the same response type). So does sharpness: the model
+/// with one latent drawn from the optimal q reproduces the observed distribution and gives, in
+/// every world at once, exactly the objective's value at q.
+///
 /// Throws TooLarge above kMaxResponseColumns columns or kMaxResponseEntries tableau entries,
 /// Error when no q fits the observed distribution (it is not one this graph can produce).
 class ResponseFunctionLp {
@@ -64,6 +74,26 @@ class ResponseFunctionLp {
   /// (an ATE-type contrast when only x's values differ).
   [[nodiscard]] Bounds difference(VarMask y, VarMask x, const std::vector<std::uint32_t>& at,
                                   const std::vector<std::uint32_t>& at_prime) const;
+
+  /// Bounds on `q`, parsed against `scm` (the model whose observed variables the program's graph
+  /// holds): a signed sum of probabilities P(events | evidence) and expectations
+  /// E(term | evidence) of numeric-valued variables, whose events and terms may live in any
+  /// worlds (settings to constants or to nested terms: E(Y[X=1, M=M[X=0]])) and whose evidence,
+  /// if any, is factual (terms without settings). ETT, NDE, NIE, PNS, PN and interventional
+  /// queries are all of this form. Throws InvalidQuery for evidence in an intervened world (the
+  /// quantity is then a ratio of two unknowns, not linear in q), for a hidden variable anywhere in
+  /// the query, or a model that does not match the graph; ZeroProbabilityEvidence when the
+  /// observed probability of the evidence is 0.
+  [[nodiscard]] Bounds bounds(const Query& q, const Scm& scm) const;
+  /// The linear objective bounds() optimises (one coefficient per column), for checks that build
+  /// the attaining model from an optimal q.
+  [[nodiscard]] std::vector<Rational> coefficients(const Query& q, const Scm& scm) const;
+  /// An optimal q (LpResult::solution) for the minimum or maximum of an objective.
+  [[nodiscard]] LpResult minimize(const std::vector<Rational>& c) const { return lp_->minimize(c); }
+  [[nodiscard]] LpResult maximize(const std::vector<Rational>& c) const { return lp_->maximize(c); }
+  /// The value non-root `v` (an observed index) takes in column `column` when its observed
+  /// parents, in index order, have configuration `config` (mixed radix, the last parent fastest).
+  [[nodiscard]] std::uint32_t response(std::uint64_t column, int v, std::uint64_t config) const;
 
   /// True when the bounds are sharp (every two non-roots are joined by a bidirected arc).
   [[nodiscard]] bool sharp() const noexcept { return sharp_; }
@@ -95,6 +125,10 @@ class ResponseFunctionLp {
   std::vector<std::vector<std::vector<std::uint32_t>>> tables_;  ///< [non-root][type][parent configuration] -> value
   /// The root assignments w with P(w) > 0 (one value per observed variable, the roots' set), and P(w).
   std::vector<std::pair<std::vector<std::uint32_t>, Rational>> worlds_;
+  /// P(v | w_k) for every world k above and assignment v of the non-roots (the program's
+  /// right-hand side, row k * outcomes_ + v), to weigh factual evidence.
+  std::vector<Rational> observed_;
+  std::uint64_t outcomes_ = 0;
   std::shared_ptr<const LinearProgram> lp_;
 
   /// The response type of each non-root in column `column` (mixed radix, the last fastest).
@@ -105,6 +139,12 @@ class ResponseFunctionLp {
   void evaluate(std::vector<std::uint32_t>& values, VarMask x, const std::vector<std::uint32_t>& at,
                 const std::vector<std::uint64_t>& types) const;
   [[nodiscard]] Bounds optimise(const std::vector<Rational>& c) const;
+  /// The observed index of model variable `var`, or InvalidQuery naming it (hidden, or not this
+  /// graph's model).
+  [[nodiscard]] int observed_index(VarId var, const Scm& scm) const;
+  /// The value of `term` in the world its settings make, for root values `world` and types `types`.
+  [[nodiscard]] std::uint32_t value_of(const Term& term, const Scm& scm, const std::vector<std::uint32_t>& world,
+                                       const std::vector<std::uint64_t>& types) const;
 };
 
 /// What Tian & Pearl's bounds read, for a binary treatment X (x treated, x' not) and outcome Y
