@@ -981,6 +981,7 @@ struct Observation {
   std::unique_ptr<Admg> admg;  ///< the observed graph (the sources below point into it)
   std::shared_ptr<const ObservedFormula> formula;
   std::vector<int> hidden;     ///< the hidden nodes of the graph
+  std::vector<VarId> hidden_ids;  ///< the same, as variables of the item's model
   std::vector<StatedProbability> stated;
   Rational value;              ///< the model's value of the query; undetermined: the assume_identifiable value
   bool undetermined = false;   ///< the observed variables do not identify the query
@@ -1013,6 +1014,7 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
   for (int h : hidden) hidden_ids.push_back(*model.find(names[static_cast<std::size_t>(h)]));
   out.admg = std::make_unique<Admg>(Admg::of(model, hidden_ids));
   out.hidden = hidden;
+  out.hidden_ids = hidden_ids;
   const Admg& admg = *out.admg;
   auto idx = [&](int v) { return admg.index(*model.find(names[static_cast<std::size_t>(v)])); };
   const int x = idx(g.x);
@@ -1365,9 +1367,8 @@ constexpr std::uint64_t kQuestionBoundsColumns = 4096;
 std::optional<CounterfactualBounds> counterfactual_bounds(const Observation& o, const Scm& model, const Query& query, bool need_sharp) {
   const std::uint64_t max_columns = need_sharp ? kQuestionBoundsColumns : kRecordBoundsColumns;
   if (!o.factorized) return std::nullopt;
-  std::vector<VarId> hidden_ids;
-  for (const std::string& h : o.id.hidden) hidden_ids.push_back(*model.find(h));
-  const Admg sub = stated_graph(o, model, hidden_ids);
+  // (o.hidden_ids, not the names in o.id: those are written by describe(), for a kept draw.)
+  const Admg sub = stated_graph(o, model, o.hidden_ids);
   CounterfactualBounds b;
   b.sharp = ResponseFunctionLp::sharp_for(sub);
   if ((need_sharp && !b.sharp) || ResponseFunctionLp::count_columns(sub) > max_columns) return std::nullopt;
@@ -1715,6 +1716,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         if (!obs) continue;  // identified after all, or too long
         const std::optional<CounterfactualBounds> cb = counterfactual_bounds(*obs, item.model, item.query, true);
         if (!cb) continue;  // no sharp program for this graph, too large, or the rounded numbers fit no model of it
+        describe(*obs, g, names, item.model, item.query, type);  // the steps the bounds' step goes after
         if (!counterfactual_bound_from_text(*obs, *cb, item.query, item.model, value)) continue;
         item.yes_no = false;
         item.interval = std::pair{cb->text.lower, cb->text.upper};

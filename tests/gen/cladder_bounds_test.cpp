@@ -434,6 +434,17 @@ TEST(CladderBounds, CounterfactualBoundsQuestions) {
       EXPECT_EQ(rung_of(q), 3);
     }
     EXPECT_TRUE(r["prompt"].get<std::string>().ends_with("Answer with the interval [lower, upper], its ends as exact fractions or decimals."));
+    // The gold reasoning: graph, query, numbers, the verdict, then the program's bounds (one such
+    // step), and the answer last.
+    std::vector<std::string> steps = r["reasoning"]["steps"];
+    ASSERT_GE(steps.size(), 6U);
+    EXPECT_TRUE(steps.front().starts_with("Graph: "));
+    const auto verdict = std::find_if(steps.begin(), steps.end(), [](const std::string& st) { return st.starts_with("Identification:"); });
+    ASSERT_NE(verdict, steps.end());
+    ASSERT_NE(verdict + 1, steps.end());
+    EXPECT_TRUE((verdict + 1)->find("response-function linear program") != std::string::npos) << *(verdict + 1);
+    EXPECT_EQ(std::count_if(steps.begin(), steps.end(), [](const std::string& st) { return st.starts_with("The stated numbers only bound it"); }), 1);
+    EXPECT_TRUE(steps.back().starts_with("Answer: ")) << steps.back();
     const GoldItem item = gold_item(r);
     ASSERT_EQ(item.kind, AnswerKind::interval);
     EXPECT_EQ(checker.check(item, "Final answer: " + r["answer"].get<std::string>()).outcome, Outcome::correct);
