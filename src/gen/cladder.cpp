@@ -1539,7 +1539,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   // the budget, and every target kept twelve times longer (4,800 draws), so that its class and
   // its procedures' targets both hold. Its class (below) is given up part by part first.
   const int det_scale = type == "det_counterfactual" ? 4 : 1;
-  // (reading_classes: ate, ett, nde and nie keep each target three times as long.)
+  // (reading_classes: ate, ett, nde and nie keep each target three times as long, correlation and
+  // collider_bias twice.)
   const int relax = classes ? classes->relax : 1;
   const int relax_every = type == "det_counterfactual" ? 3 * det_scale * kRelaxEvery : relax * kRelaxEvery;
   const int max_attempts = relax * det_scale * kMaxAttempts;
