@@ -105,6 +105,47 @@ void add_causation_bounds(const Scm& m, const Admg& g, const Query& q, const Est
   if (truth < b.lower || truth > b.upper) throw Error(fmt::format("the model's {} lies outside Tian and Pearl's bounds (a bug)", name));
 }
 
+/// The response-function LP bounds on a counterfactual query that is not identifiable
+/// (ResponseFunctionLp::bounds: factual evidence only), with `evaluate` their values on the
+/// model's observed distribution, checked to hold the model's own answer.
+void add_counterfactual_lp_bounds(const Scm& m, const Admg& g, const Query& q, bool evaluate, nlohmann::ordered_json& j,
+                                  std::string& text) {
+  const std::uint64_t columns = ResponseFunctionLp::count_columns(g);
+  if (columns > kMaxResponseColumns) {
+    j["lp_bounds"] = "too large";
+    text += fmt::format("bounds (linear program over counterfactual worlds): not computed, over {} columns\n", kMaxResponseColumns);
+    return;
+  }
+  const bool sharp = ResponseFunctionLp::sharp_for(g);
+  const std::string what = fmt::format(
+      "bounds (linear program over the response functions of {} in every world, {} columns; {}):",
+      g.names(ResponseFunctionLp::non_roots(g)), columns, sharp ? "sharp, every two of them share a hidden cause" : "valid, not necessarily sharp");
+  if (!evaluate) {
+    j["lp_bounds"] = sharp ? "sharp" : "valid";
+    j["lp_columns"] = columns;
+    text += what + " computed with --evaluate\n";
+    return;
+  }
+  try {
+    const Bounds b = ResponseFunctionLp(observed_joint(m, g)).bounds(q, m);
+    const Rational truth = solve(m, q).value;
+    j["lp_bounds"] = sharp ? "sharp" : "valid";
+    j["lp_columns"] = columns;
+    j["lp_lower"] = to_string(b.lower);
+    j["lp_upper"] = to_string(b.upper);
+    j["model_value"] = to_string(truth);
+    text += fmt::format("{} {} ({}) <= value <= {} ({})\nthe model's own answer: {} ({})\n", what, to_string(b.lower),
+                        to_decimal(b.lower, 6), to_string(b.upper), to_decimal(b.upper, 6), to_string(truth), to_decimal(truth, 6));
+    if (truth < b.lower || truth > b.upper) throw Error("the model's answer lies outside the linear-program bounds (a bug)");
+  } catch (const InvalidQuery& e) {  // evidence in an intervened world: not linear in the program's unknowns
+    j["lp_bounds"] = "not computed";
+    text += fmt::format("bounds (linear program over counterfactual worlds): not computed: {}\n", e.what());
+  } catch (const TooLarge& e) {
+    j["lp_bounds"] = "too large";
+    text += fmt::format("{} not computed: {}\n", what, e.what());
+  }
+}
+
 /// `rung identify` for a counterfactual query: ID* / IDC*, evaluated with --evaluate.
 std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Query& q, bool evaluate, bool experimental, bool json) {
   const CounterfactualIdentification r = identify_counterfactual(g, q, m);
@@ -118,6 +159,7 @@ std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Quer
     j["reason"] = r.reason;
     text += fmt::format("not identifiable (ID*/IDC*): {}\n", r.reason);
     if (const auto e = causation_form(q, m)) add_causation_bounds(m, g, q, *e, evaluate, experimental, j, text);
+    add_counterfactual_lp_bounds(m, g, q, evaluate, j, text);
     return json ? report_json(j) : text;
   }
   j["conjunctions"] = r.conjunctions;

@@ -354,6 +354,28 @@ TEST_F(Cli, IdentifyPrintsTheFormulaOrTheHedge) {
   EXPECT_EQ(pn["causation_bounds"]["lower"], "0");
   EXPECT_EQ(pn["causation_bounds"]["upper"], "0");
   EXPECT_EQ(pn["model_value"], "0");
+  // Any counterfactual with factual evidence: the response-function program over counterfactual
+  // worlds. The bow arc's ETT on the untreated is [-P(Y=1 | X=0), 1 - P(Y=1 | X=0)] (the treated
+  // outcome of the untreated is unconstrained), P(Y=1 | X=0) = 1/3 here; the model sits on the
+  // upper end (the program is sharp on the bow arc).
+  r = run({"identify", "examples/bow_arc.scm", "-q", "E(Y[X=1] | X=0) - E(Y[X=0] | X=0)", "--evaluate", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto ett = nlohmann::json::parse(r.out);
+  EXPECT_EQ(ett["identifiable"], false);
+  EXPECT_EQ(ett["lp_bounds"], "sharp");
+  EXPECT_EQ(ett["lp_lower"], "-1/3");
+  EXPECT_EQ(ett["lp_upper"], "2/3");
+  EXPECT_EQ(ett["model_value"], "2/3");
+  r = run({"identify", "examples/bow_arc.scm", "-q", "E(Y[X=1] | X=0) - E(Y[X=0] | X=0)"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("sharp, every two of them share a hidden cause): computed with --evaluate"), std::string::npos) << r.out;
+  // Evidence in an intervened world is not linear in the program's unknowns: said, not bounded.
+  r = run({"identify", "examples/bow_arc.scm", "-q", "P(Y[X=1]=1 | Y[X=0]=0)", "--evaluate"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("bounds (linear program over counterfactual worlds): not computed: bounds by the response-function program "
+                       "take factual evidence only"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST_F(Cli, IdentifyPrintsLinearProgramBounds) {
