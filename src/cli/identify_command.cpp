@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <ostream>
 
 namespace rung::cli {
@@ -105,37 +106,39 @@ void add_causation_bounds(const Scm& m, const Admg& g, const Query& q, const Est
   if (truth < b.lower || truth > b.upper) throw Error(fmt::format("the model's {} lies outside Tian and Pearl's bounds (a bug)", name));
 }
 
-/// The response-function LP bounds on a counterfactual query that is not identifiable
-/// (ResponseFunctionLp::bounds: factual evidence only), with `evaluate` their values on the
-/// model's observed distribution, checked to hold the model's own answer.
-void add_counterfactual_lp_bounds(const Scm& m, const Admg& g, const Query& q, bool evaluate, nlohmann::ordered_json& j,
-                                  std::string& text) {
+/// The response-function LP bounds (docs/identification.md, "Bounds"): what they are, and with
+/// `compute` (empty without --evaluate) their values and the model's answer, checked to lie
+/// within them. `worlds`: the query has counterfactual worlds (the text then says so and prints
+/// the model's answer, which the interventional report prints beside the natural bounds).
+void add_lp_bounds(const Admg& g, bool worlds, const std::function<std::pair<Bounds, Rational>()>& compute,
+                   nlohmann::ordered_json& j, std::string& text) {
   const std::uint64_t columns = ResponseFunctionLp::count_columns(g);
   if (columns > kMaxResponseColumns) {
     j["lp_bounds"] = "too large";
-    text += fmt::format("bounds (linear program over counterfactual worlds): not computed, over {} columns\n", kMaxResponseColumns);
+    text += fmt::format("bounds (linear program over {}): not computed, over {} columns\n",
+                        worlds ? "counterfactual worlds" : "response functions", kMaxResponseColumns);
     return;
   }
   const bool sharp = ResponseFunctionLp::sharp_for(g);
+  j["lp_bounds"] = sharp ? "sharp" : "valid";
+  j["lp_columns"] = columns;
   const std::string what = fmt::format(
-      "bounds (linear program over the response functions of {} in every world, {} columns; {}):",
-      g.names(ResponseFunctionLp::non_roots(g)), columns, sharp ? "sharp, every two of them share a hidden cause" : "valid, not necessarily sharp");
-  if (!evaluate) {
-    j["lp_bounds"] = sharp ? "sharp" : "valid";
-    j["lp_columns"] = columns;
+      "bounds (linear program over the response functions of {}{}, {} columns; {}):", g.names(ResponseFunctionLp::non_roots(g)),
+      worlds ? " in every world" : "", columns, sharp ? "sharp, every two of them share a hidden cause" : "valid, not necessarily sharp");
+  if (!compute) {
     text += what + " computed with --evaluate\n";
     return;
   }
   try {
-    const Bounds b = ResponseFunctionLp(observed_joint(m, g)).bounds(q, m);
-    const Rational truth = solve(m, q).value;
-    j["lp_bounds"] = sharp ? "sharp" : "valid";
-    j["lp_columns"] = columns;
+    const auto [b, truth] = compute();
     j["lp_lower"] = to_string(b.lower);
     j["lp_upper"] = to_string(b.upper);
-    j["model_value"] = to_string(truth);
-    text += fmt::format("{} {} ({}) <= value <= {} ({})\nthe model's own answer: {} ({})\n", what, to_string(b.lower),
-                        to_decimal(b.lower, 6), to_string(b.upper), to_decimal(b.upper, 6), to_string(truth), to_decimal(truth, 6));
+    text += fmt::format("{} {} ({}) <= {} <= {} ({})\n", what, to_string(b.lower), to_decimal(b.lower, 6), worlds ? "value" : "P",
+                        to_string(b.upper), to_decimal(b.upper, 6));
+    if (worlds) {
+      j["model_value"] = to_string(truth);
+      text += fmt::format("the model's own answer: {} ({})\n", to_string(truth), to_decimal(truth, 6));
+    }
     if (truth < b.lower || truth > b.upper) throw Error("the model's answer lies outside the linear-program bounds (a bug)");
   } catch (const InvalidQuery& e) {  // evidence in an intervened world: not linear in the program's unknowns
     j["lp_bounds"] = "not computed";
@@ -159,7 +162,9 @@ std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Quer
     j["reason"] = r.reason;
     text += fmt::format("not identifiable (ID*/IDC*): {}\n", r.reason);
     if (const auto e = causation_form(q, m)) add_causation_bounds(m, g, q, *e, evaluate, experimental, j, text);
-    add_counterfactual_lp_bounds(m, g, q, evaluate, j, text);
+    std::function<std::pair<Bounds, Rational>()> compute;
+    if (evaluate) compute = [&] { return std::pair{ResponseFunctionLp(observed_joint(m, g)).bounds(q, m), solve(m, q).value}; };
+    add_lp_bounds(g, true, compute, j, text);
     return json ? report_json(j) : text;
   }
   j["conjunctions"] = r.conjunctions;
@@ -182,39 +187,6 @@ std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Quer
     if (value != truth) throw Error(fmt::format("the estimand gives {} but the model gives {} (a bug)", to_string(value), to_string(truth)));
   }
   return json ? report_json(j) : text;
-}
-
-/// The response-function LP bounds (docs/identification.md, "Bounds"): what they are, and with
-/// `p` their values, checked to hold the model's answer `truth`.
-void add_lp_bounds(const Admg& g, const InterventionalQuery& iq, const ObservedJoint* p, const Rational& truth,
-                   nlohmann::ordered_json& j, std::string& text) {
-  const std::uint64_t columns = ResponseFunctionLp::count_columns(g);
-  if (columns > kMaxResponseColumns) {
-    j["lp_bounds"] = "too large";
-    text += fmt::format("bounds (linear program over response functions): not computed, over {} columns\n", kMaxResponseColumns);
-    return;
-  }
-  const bool sharp = ResponseFunctionLp::sharp_for(g);
-  j["lp_bounds"] = sharp ? "sharp" : "valid";
-  j["lp_columns"] = columns;
-  const std::string what = fmt::format(
-      "bounds (linear program over the response functions of {}, {} columns; {}):", g.names(ResponseFunctionLp::non_roots(g)),
-      columns, sharp ? "sharp, every two of them share a hidden cause" : "valid, not necessarily sharp");
-  if (p == nullptr) {
-    text += what + " computed with --evaluate\n";
-    return;
-  }
-  try {
-    const Bounds b = ResponseFunctionLp(*p).effect(iq.y, iq.x, iq.at);
-    j["lp_lower"] = to_string(b.lower);
-    j["lp_upper"] = to_string(b.upper);
-    text += fmt::format("{} {} ({}) <= P <= {} ({})\n", what, to_string(b.lower), to_decimal(b.lower, 6), to_string(b.upper),
-                        to_decimal(b.upper, 6));
-    if (truth < b.lower || truth > b.upper) throw Error("the model's answer lies outside the linear-program bounds (a bug)");
-  } catch (const TooLarge& e) {
-    j["lp_bounds"] = "too large";
-    text += fmt::format("{} not computed: {}\n", what, e.what());
-  }
 }
 
 }  // namespace
@@ -291,9 +263,9 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
                               to_string(b.lower), to_decimal(b.lower, 6), to_string(b.upper), to_decimal(b.upper, 6),
                               to_string(truth), to_decimal(truth, 6));
           if (truth < b.lower || truth > b.upper) throw Error("the model's answer lies outside the bounds (a bug)");
-          add_lp_bounds(g, iq, &p, truth, j, text);
+          add_lp_bounds(g, false, [&] { return std::pair{ResponseFunctionLp(p).effect(iq.y, iq.x, iq.at), truth}; }, j, text);
         } else if (iq.z == 0) {
-          add_lp_bounds(g, iq, nullptr, Rational(0), j, text);
+          add_lp_bounds(g, false, {}, j, text);
         }
       } else {
         if (r.evidence_moved != 0) {
