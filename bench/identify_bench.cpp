@@ -7,7 +7,9 @@
 ///
 /// IvBounds: the response-function LP bounds (bounds.hpp) of an instrument model Z -> X -> Y,
 /// X <-> Y, with a k-valued Z (4 * 2^k columns): each iteration builds the program (phase 1)
-/// and bounds P(Y=1 | do(X=1)) and the ATE (four phase-2 runs), exactly.
+/// and bounds P(Y=1 | do(X=1)) and the ATE (four phase-2 runs), exactly; the second argument 1
+/// solves each phase in doubles first and certifies the basis exactly (the default), 0 runs the
+/// exact simplex alone.
 ///
 ///     build/release/bench/rung_identify_bench
 
@@ -92,8 +94,11 @@ void IvBounds(benchmark::State& state) {
   std::uint64_t columns = 0;
   std::size_t pivots = 0;
   Bounds ate;
+  // arg 1: 1 solves in doubles first and certifies the basis exactly (the default), 0 runs the
+  // exact simplex alone.
+  const LpOptions options{.float_first = state.range(1) != 0};
   for (auto _ : state) {
-    const ResponseFunctionLp lp(p);
+    const ResponseFunctionLp lp(p, options);
     benchmark::DoNotOptimize(lp.effect(y, x, at));
     ate = lp.difference(y, x, at, at_prime);
     columns = lp.columns();
@@ -101,7 +106,7 @@ void IvBounds(benchmark::State& state) {
   }
   state.SetLabel(fmt::format("{} columns, {} pivots, ATE in [{}, {}]", columns, pivots, to_string(ate.lower), to_string(ate.upper)));
 }
-BENCHMARK(IvBounds)->DenseRange(2, 6, 2)->Unit(benchmark::kMicrosecond);
+BENCHMARK(IvBounds)->ArgsProduct({{2, 4, 6}, {0, 1}})->Unit(benchmark::kMicrosecond);
 
 /// ID* / IDC* on the same 20-variable models: the effect of treatment on the treated
 /// (arg 0), the natural direct effect through V10 (arg 1) and PNS (arg 2) of V0 on V19.

@@ -94,7 +94,7 @@ bool ResponseFunctionLp::sharp_for(const Admg& g) {
   return true;
 }
 
-ResponseFunctionLp::ResponseFunctionLp(const ObservedJoint& p) : g_(p.graph()) {
+ResponseFunctionLp::ResponseFunctionLp(const ObservedJoint& p, LpOptions options) : g_(p.graph()) {
   const Admg& g = g_;
   roots_ = free_roots(g);
   columns_ = count_columns(g);
@@ -160,7 +160,7 @@ ResponseFunctionLp::ResponseFunctionLp(const ObservedJoint& p) : g_(p.graph()) {
   }
   observed_ = b;
   outcomes_ = outcomes;
-  lp_ = std::make_shared<const LinearProgram>(std::move(a), std::move(b));
+  lp_ = std::make_shared<const LinearProgram>(std::move(a), std::move(b), options);
   if (!lp_->feasible()) {
     throw Error(fmt::format("no model with this graph produces this observed distribution (the response-function "
                             "program over {} has no solution)",

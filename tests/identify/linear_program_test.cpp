@@ -112,6 +112,27 @@ TEST(LinearProgram, RedundantRowsAreDropped) {
   EXPECT_EQ(free.minimize({1, -2}).status, LpResult::Status::unbounded);
 }
 
+TEST(LinearProgram, ADoubleBasisThatIsNotOptimalFailsItsCertificate) {
+  // min q1 + (1 - 10^-12) q2 with q1 + q2 = 1: in doubles the two costs are equal within the
+  // tolerance, so the double solve stops at q1 = 1; the exact certificate finds q2's reduced cost
+  // negative, and the exact simplex gives the true minimum at q2 = 1.
+  const Rational tiny(1, 1000000000000LL);
+  const LinearProgram lp({row({1, 1})}, {1});
+  const LpResult r = lp.minimize({1, 1 - tiny});
+  EXPECT_EQ(r.value, 1 - tiny);
+  EXPECT_EQ(r.solution, (Vector{0, 1}));
+  EXPECT_EQ(lp.fallbacks(), 1U);
+  // The same program's maximum (q1 = 1) is certified without the exact simplex.
+  EXPECT_EQ(lp.maximize({1, 1 - tiny}).value, 1);
+  EXPECT_EQ(lp.fallbacks(), 1U);
+  // Rows the doubles cannot tell apart: x + y = 1 and x + (1 + 10^-12) y = 1 force y = 0 exactly,
+  // which the doubles miss (they drop the second row as a copy of the first); the certificate of
+  // the dropped row fails and the exact phase 1 keeps both.
+  const LinearProgram close({row({1, 1}), row({1, 1 + tiny})}, {1, 1});
+  EXPECT_EQ(close.rank(), 2U);
+  EXPECT_EQ(close.maximize({0, 1}).value, 0);
+}
+
 // ---- brute force ---------------------------------------------------------------------------
 
 /// Rows of [A | b] spanning its row space (taken in order), or nullopt when the system A q = b is
@@ -232,6 +253,7 @@ TEST(LinearProgram, BruteForceAgreesOnHandCases) {
 TEST(LinearProgramDifferential, RandomLpsMatchBasisEnumeration) {
   Rng rng(1712);
   int optimal = 0, infeasible = 0, unbounded = 0, degenerate = 0, redundant = 0;
+  std::size_t fallbacks = 0;
   auto entry = [&](int lo, int hi) {
     if (rng.chance(1, 3)) return Rational(0);
     return Rational(rng.between(lo, hi), rng.between(1, 3));
@@ -271,16 +293,25 @@ TEST(LinearProgramDifferential, RandomLpsMatchBasisEnumeration) {
     if (maximise) {
       for (auto& v : objective) v = -v;
     }
-    // Even cases pivot by Dantzig's rule switching to Bland's, odd ones by Bland's throughout.
+    // Even cases pivot by Dantzig's rule switching to Bland's, odd ones by Bland's throughout;
+    // every case both ways: in doubles first, certified exactly (the default), and exact alone.
     const LinearProgram lp(a, b, {.bland_after = k % 2 == 0 ? 8 : 0});
+    const LinearProgram exact(a, b, {.bland_after = k % 2 == 0 ? 8 : 0, .float_first = false});
     const LpResult got = maximise ? lp.maximize(c) : lp.minimize(c);
+    const LpResult got_exact = maximise ? exact.maximize(c) : exact.minimize(c);
     const LpResult want = brute_minimum(a, b, objective);
     ASSERT_EQ(got.status, want.status) << "case " << k;
+    ASSERT_EQ(got_exact.status, want.status) << "case " << k;
+    EXPECT_EQ(lp.feasible(), exact.feasible()) << "case " << k;
+    EXPECT_EQ(lp.rank(), exact.rank()) << "case " << k;
+    fallbacks += lp.fallbacks();
     switch (want.status) {
       case LpResult::Status::optimal:
         ++optimal;
         EXPECT_EQ(got.value, maximise ? Rational(-want.value) : want.value) << "case " << k;
+        EXPECT_EQ(got_exact.value, got.value) << "case " << k;
         expect_feasible_optimum(a, b, c, got);
+        expect_feasible_optimum(a, b, c, got_exact);
         break;
       case LpResult::Status::infeasible: ++infeasible; break;
       case LpResult::Status::unbounded: ++unbounded; break;
@@ -292,8 +323,8 @@ TEST(LinearProgramDifferential, RandomLpsMatchBasisEnumeration) {
   EXPECT_GT(infeasible, 30);
   EXPECT_GT(unbounded, 30);
   EXPECT_GT(degenerate, 100);
-  std::printf("optimal %d, infeasible %d, unbounded %d (zero right-hand sides %d, dependent rows %d)\n", optimal, infeasible,
-              unbounded, degenerate, redundant);
+  std::printf("optimal %d, infeasible %d, unbounded %d (zero right-hand sides %d, dependent rows %d); %zu exact fallbacks\n",
+              optimal, infeasible, unbounded, degenerate, redundant, fallbacks);
 }
 
 }  // namespace

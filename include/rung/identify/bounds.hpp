@@ -65,7 +65,9 @@ inline constexpr std::uint64_t kMaxResponseEntries = std::uint64_t{1} << 22;
 /// Error when no q fits the observed distribution (it is not one this graph can produce).
 class ResponseFunctionLp {
  public:
-  explicit ResponseFunctionLp(const ObservedJoint& p);
+  /// `options` choose the simplex's pivoting and whether it solves in doubles first (certified
+  /// exactly either way: LinearProgram); the tests compare both.
+  explicit ResponseFunctionLp(const ObservedJoint& p, LpOptions options = {});
 
   /// Bounds on P(y | do(x)) at the values `at` gives to y and x (one value per observed
   /// variable). y not empty and disjoint from x; InvalidQuery otherwise.
@@ -108,6 +110,8 @@ class ResponseFunctionLp {
   [[nodiscard]] std::size_t rank() const noexcept { return lp_->rank(); }
   /// Simplex pivots so far (for the benchmarks).
   [[nodiscard]] std::size_t pivots() const noexcept { return lp_->pivots(); }
+  /// Objectives the exact simplex solved because the doubles' basis failed its certificate.
+  [[nodiscard]] std::size_t fallbacks() const noexcept { return lp_->fallbacks(); }
   /// The number of columns the program of `g` would have, counted without building it (capped
   /// just above kMaxResponseColumns), to decide whether to ask for it.
   [[nodiscard]] static std::uint64_t count_columns(const Admg& g);

@@ -21,10 +21,20 @@
 /// pivot never returns to an earlier basis, so every call terminates. (Beale's degenerate example,
 /// on which the textbook largest-coefficient rule cycles, is a test.) Dense tableau: meant for a
 /// few hundred rows and a few thousand columns.
-
+///
+/// Float first, certified exactly (LpOptions::float_first, on by default): each phase is first
+/// solved by the same simplex in doubles, which only proposes a basis B. The basis is then
+/// checked in rationals: x_B = B^-1 b >= 0 (feasible), and for an objective c, y = c_B B^-1 with
+/// c_j - y·A_j >= 0 for every column (y is dual feasible, so x is optimal and c·x = y·b is the
+/// exact optimum); an infeasible phase 1 is proved by Farkas' lemma (y·A_j <= 0 for every column,
+/// y·b > 0); a dropped row w of B^-1 must have w·A_j = 0 for every column. Whenever a check fails
+/// (rounding led the doubles astray, or they gave up), the exact simplex solves the program, so
+/// the results are exact either way; only which optimal solution is returned may differ when
+/// there are several. fallbacks() counts those.
 #include "rung/core/rational.hpp"
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +54,9 @@ struct LpOptions {
   /// Degenerate pivots in a row after which Bland's rule takes over from Dantzig's (until a pivot
   /// improves the objective); 0: Bland's rule throughout.
   int bland_after = 8;
+  /// Solve in doubles first and certify the basis exactly (see above); false: the exact simplex
+  /// alone (the tests compare the two).
+  bool float_first = true;
 };
 
 class LinearProgram {
@@ -56,22 +69,21 @@ class LinearProgram {
   [[nodiscard]] LpResult minimize(const std::vector<Rational>& c) const;
   [[nodiscard]] LpResult maximize(const std::vector<Rational>& c) const;
 
-  [[nodiscard]] bool feasible() const noexcept { return feasible_; }
-  [[nodiscard]] std::size_t variables() const noexcept { return n_; }
+  [[nodiscard]] bool feasible() const noexcept;
+  [[nodiscard]] std::size_t variables() const noexcept;
   /// Constraint rows left after phase 1 dropped the redundant ones (0 when infeasible).
-  [[nodiscard]] std::size_t rank() const noexcept { return basis_.size(); }
-  /// Simplex pivots so far (phase 1 and every phase 2), for the benchmarks.
-  [[nodiscard]] std::size_t pivots() const noexcept { return pivots_; }
+  [[nodiscard]] std::size_t rank() const noexcept;
+  /// Simplex pivots so far (phase 1 and every phase 2, in doubles and exact), for the benchmarks.
+  [[nodiscard]] std::size_t pivots() const noexcept;
+  /// Objectives whose double basis failed its exact certificate (or whose double solve gave up),
+  /// solved by the exact simplex instead.
+  [[nodiscard]] std::size_t fallbacks() const noexcept;
 
  private:
-  LpOptions options_;
-  std::size_t n_ = 0;
-  bool feasible_ = false;
-  /// After phase 1: one row per independent constraint, n_ coefficients then the right-hand
-  /// side, in the basis `basis_` (row i's basic variable).
-  std::vector<std::vector<Rational>> tableau_;
-  std::vector<std::size_t> basis_;
-  mutable std::size_t pivots_ = 0;
+  struct Impl;
+  /// Shared by copies; minimize() and maximize() update its counters and may compute the exact
+  /// simplex's start, so one program is not for concurrent calls (copies share it too).
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace rung
