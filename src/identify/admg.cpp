@@ -123,6 +123,57 @@ VarMask Admg::descendants(VarMask of, VarMask within) const {
   return found;
 }
 
+bool Admg::m_separated(VarMask a, VarMask b, VarMask given, VarMask cut_out, VarMask cut_in) const {
+  const VarMask target = b & ~given;
+  const VarMask sources = a & ~given;
+  if ((sources & target) != 0) return false;
+  if (sources == 0) return true;
+  // The graph with the cuts: parents, children and siblings of each variable.
+  auto has = [](VarMask m, int v) { return ((m >> v) & 1U) != 0; };
+  auto pa = [&](int v) { return has(cut_in, v) ? VarMask{0} : parents_[static_cast<std::size_t>(v)] & ~cut_out; };
+  auto ch = [&](int v) { return has(cut_out, v) ? VarMask{0} : children_[static_cast<std::size_t>(v)] & ~cut_in; };
+  auto sib = [&](int v) { return has(cut_in, v) ? VarMask{0} : siblings_[static_cast<std::size_t>(v)] & ~cut_in; };
+  // The given variables and their ancestors: a collider there is open.
+  VarMask open_collider = given;
+  for (VarMask frontier = given; frontier != 0;) {
+    VarMask next = 0;
+    for (VarMask m = frontier; m != 0; m &= m - 1) next |= pa(std::countr_zero(m));
+    frontier = next & ~open_collider;
+    open_collider |= next;
+  }
+  // Bayes ball (Dag::dsep) on the DAG with a latent parent for every bidirected arc: a latent L
+  // of v and s is never given and has no parents, so a trail that leaves v upwards through it
+  // (the fork v <- L -> s) arrives at s from a parent. One frontier of masks at a time.
+  VarMask seen_up = 0, seen_down = 0;  // reached from a child / from a parent
+  VarMask up = sources, down = 0;
+  for (;;) {
+    up &= ~seen_up;
+    down &= ~seen_down;
+    if (up == 0 && down == 0) return true;
+    seen_up |= up;
+    seen_down |= down;
+    if (((up | down) & target) != 0) return false;
+    VarMask next_up = 0, next_down = 0;
+    // From a child: a chain or fork through v, open only if v is not given.
+    for (VarMask m = up & ~given; m != 0; m &= m - 1) {
+      const int v = std::countr_zero(m);
+      next_up |= pa(v);
+      next_down |= ch(v) | sib(v);
+    }
+    // From a parent: a chain through v if it is not given, a collider if v or a descendant is.
+    for (VarMask m = down; m != 0; m &= m - 1) {
+      const int v = std::countr_zero(m);
+      if (!has(given, v)) next_down |= ch(v);
+      if (has(open_collider, v)) {
+        next_up |= pa(v);
+        next_down |= sib(v);
+      }
+    }
+    up = next_up;
+    down = next_down;
+  }
+}
+
 std::vector<VarMask> Admg::c_components(VarMask within) const {
   std::vector<VarMask> out;
   VarMask left = within;

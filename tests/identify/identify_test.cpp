@@ -73,6 +73,55 @@ Y := ((M and Z) xor U_C) or H
   EXPECT_THROW((void)Admg::of(m, std::vector<VarId>{*m.find("U_C")}), InvalidQuery);
 }
 
+// m_separated (Bayes ball on the masks, used by the backdoor and frontdoor searches) against
+// Dag::dsep (Boost's graph) on the latent DAG built node by node with the same cuts: every
+// bidirected arc a latent parent of its two ends, the arcs out of cut_out and into cut_in left
+// out. Random ADMGs of random models, random sets (overlapping ones included).
+TEST(Admg, MSeparationEqualsDSeparationOnTheLatentDag) {
+  Rng rng(20261205);
+  int separated = 0, connected = 0;
+  for (int k = 0; k < 400; ++k) {
+    const RandomCase c = random_case(rng, 3, 8);
+    const Admg g = Admg::of(c.model, c.hidden);
+    auto random_mask = [&](int one_in) {
+      VarMask m = 0;
+      for (int i = 0; i < g.size(); ++i) m |= rng.chance(1, static_cast<std::uint64_t>(one_in)) ? VarMask{1} << i : 0;
+      return m;
+    };
+    const VarMask cut_out = rng.chance(1, 2) ? random_mask(4) : 0;
+    const VarMask cut_in = rng.chance(1, 2) ? random_mask(4) : 0;
+    Dag d;
+    for (int i = 0; i < g.size(); ++i) d.add_node(g.name(i));
+    for (int i = 0; i < g.size(); ++i) {
+      for (int ch : members(g.children(i))) {
+        if (((cut_out >> i) & 1U) == 0 && ((cut_in >> ch) & 1U) == 0) d.add_arc(static_cast<NodeId>(i), static_cast<NodeId>(ch));
+      }
+      for (int s : members(g.siblings(i))) {
+        if (s <= i || ((cut_in >> i) & 1U) != 0 || ((cut_in >> s) & 1U) != 0) continue;
+        const NodeId l = d.add_node(fmt::format("L{}_{}", i, s));
+        d.add_arc(l, static_cast<NodeId>(i));
+        d.add_arc(l, static_cast<NodeId>(s));
+      }
+    }
+    auto ids = [](VarMask m) {
+      std::vector<NodeId> out;
+      for (int i : members(m)) out.push_back(static_cast<NodeId>(i));
+      return out;
+    };
+    for (int q = 0; q < 10; ++q) {
+      const VarMask a = random_mask(3), b = random_mask(3), given = random_mask(3);
+      const bool want = d.dsep(ids(a), ids(b), ids(given));
+      ASSERT_EQ(g.m_separated(a, b, given, cut_out, cut_in), want)
+          << "case " << k << ": " << g.names(a) << " vs " << g.names(b) << " given " << g.names(given) << ", cut out " << g.names(cut_out)
+          << ", cut in " << g.names(cut_in) << "\n"
+          << g.to_dot();
+      (want ? separated : connected) += 1;
+    }
+  }
+  EXPECT_GT(separated, 800);
+  EXPECT_GT(connected, 800);
+}
+
 TEST(Functional, SumsAndMarginals) {
   const Scm m = read_scm_text("exogenous U ~ Bernoulli(1/4)\nexogenous V ~ Bernoulli(1/3)\nA := U\nB := V\n");
   const Admg g = Admg::of(m);

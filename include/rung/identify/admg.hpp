@@ -56,6 +56,12 @@ class Admg {
   [[nodiscard]] VarMask ancestors(VarMask of, VarMask within, VarMask cut = 0) const;
   /// Descendants of `of` (itself included) in the subgraph induced by `within`.
   [[nodiscard]] VarMask descendants(VarMask of, VarMask within) const;
+  /// True iff every variable of `a` is m-separated from every variable of `b` given `given` in
+  /// this graph without the arcs out of `cut_out` and without every arc into `cut_in` (bidirected
+  /// ones included), i.e. d-separated in to_dag() so cut. Members of a or b that are given are
+  /// separated from everything; a shared one that is not, never (as Dag::dsep). Bayes ball on
+  /// the masks, without allocating.
+  [[nodiscard]] bool m_separated(VarMask a, VarMask b, VarMask given, VarMask cut_out = 0, VarMask cut_in = 0) const;
   /// The c-components (connected by bidirected arcs) of the subgraph induced by `within`, each a
   /// mask, ordered by their lowest index.
   [[nodiscard]] std::vector<VarMask> c_components(VarMask within) const;
