@@ -716,13 +716,12 @@ std::vector<int> statement_shape(const Graph& g, const std::vector<std::string>&
   auto idx = [&](int w) { return a.index(*model.find(names[static_cast<std::size_t>(w)])); };
   const int x = idx(g.x);
   const int y = idx(g.y);
-  const Dag dag = a.to_dag();
   VarMask earlier = 0;
   int numbers = 0;
   int x_given = 0;
   int y_given = 0;
   for (int t : members(a.ancestors((VarMask{1} << x) | (VarMask{1} << y), a.all()))) {
-    const int k = std::popcount(relevant_given(dag, VarMask{1} << t, earlier));
+    const int k = std::popcount(relevant_given(a, VarMask{1} << t, earlier));
     earlier |= VarMask{1} << t;
     numbers += 1 << k;
     if (t == x) x_given = k;
@@ -844,14 +843,13 @@ Found find_formula(const Admg& a, const Scm& model, const Query& query, const st
     return CounterfactualEstimand(CfExpr::linear({Rational(1), Rational(-1)}, {at_xy(f, 1), at_xy(f, 0)}), {});
   };
   Found f;
-  const Dag separations = a.to_dag();
   if (type == "marginal" || type == "correlation") {
     // The observed distribution of the ancestors of Y (and X) by the chain rule, conditions
     // pruned by d-separation: the reader has to sum it out (CLadder's three-number forms,
     // sum_x P(x) P(Y | x) and P(X, Y) / P(X), are read off by any learner: docs/generator.md).
     const VarMask of = type == "marginal" ? bit(y) : bit(x) | bit(y);
     const VarMask set = a.ancestors(of, a.all());
-    const Functional joint_of_set = factorization(separations, set);
+    const Functional joint_of_set = factorization(a, set);
     if (type == "marginal") {
       f.estimand = CounterfactualEstimand(at_xy(Functional::sum(set & ~bit(y), joint_of_set), 0), {});
     } else {
@@ -875,7 +873,7 @@ Found find_formula(const Admg& a, const Scm& model, const Query& query, const st
   // Conditions an independence of `a` makes irrelevant are dropped (P(Y | V1, X, V2, W) =
   // P(Y | V2, W)): for the formula that ignores the hidden common causes, the independences its
   // reader assumes (P(Y | Z, X) = P(Y | X) for an instrument Z), so that no variable is left free.
-  f.estimand = f.estimand->with_given([&](VarMask targets, VarMask given) { return relevant_given(separations, targets, given); });
+  f.estimand = f.estimand->with_given([&](VarMask targets, VarMask given) { return relevant_given(a, targets, given); });
   return f;
 }
 
@@ -920,7 +918,7 @@ ObservedFormula make_observed_formula(const Admg& admg, const Scm& model, const 
     VarMask read = 0;
     for (const auto& [t, gv] : estimand.terms()) read |= t | gv;
     out.factorized = admg.ancestors(read, admg.all());
-    factorization(admg.to_dag(), *out.factorized).terms(out.terms);
+    factorization(admg, *out.factorized).terms(out.terms);
   } else {
     out.terms = estimand.terms();
   }

@@ -35,20 +35,15 @@ std::string percent_text(const Rational& p) {
   return to_string(p);
 }
 
-VarMask relevant_given(const Dag& dag, VarMask targets, VarMask given) {
-  auto nodes = [](VarMask set) {
-    std::vector<NodeId> out;
-    for (int i : members(set)) out.push_back(static_cast<NodeId>(i));
-    return out;
-  };
-  const std::vector<NodeId> t = nodes(targets);
+VarMask relevant_given(const Admg& g, VarMask targets, VarMask given) {
   VarMask kept = given;
   VarMask dropped = 0;
-  const std::vector<int> order = members(given);
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    const VarMask rest = kept & ~bit(*it);
-    const VarMask gone = dropped | bit(*it);
-    if (dag.dsep(t, nodes(gone), nodes(rest))) {
+  for (VarMask left = given; left != 0;) {
+    const int v = 63 - std::countl_zero(left);  // the last first
+    left &= ~bit(v);
+    const VarMask rest = kept & ~bit(v);
+    const VarMask gone = dropped | bit(v);
+    if (g.m_separated(targets, gone, rest)) {
       kept = rest;
       dropped = gone;
     }
@@ -56,11 +51,11 @@ VarMask relevant_given(const Dag& dag, VarMask targets, VarMask given) {
   return kept;
 }
 
-Functional factorization(const Dag& dag, VarMask set) {
+Functional factorization(const Admg& g, VarMask set) {
   std::vector<Functional> factors;
   VarMask earlier = 0;
   for (int v : members(set)) {
-    factors.push_back(Functional::prob(bit(v), relevant_given(dag, bit(v), earlier)));
+    factors.push_back(Functional::prob(bit(v), relevant_given(g, bit(v), earlier)));
     earlier |= bit(v);
   }
   return Functional::product(std::move(factors));

@@ -185,7 +185,7 @@ TEST(FactorizedSource, ReproducesEveryConditionalInsideTheSetOnRandomNetworks) {
     const ObservedJoint joint = observed_joint(m, g);
     const VarMask set = g.ancestors(bit(g.size() - 1), g.all());
     std::vector<std::pair<VarMask, VarMask>> terms;
-    factorization(g.to_dag(), set).terms(terms);
+    factorization(g, set).terms(terms);
     const auto stated = stated_probabilities(g, terms, joint, false);
     const FactorizedSource source(g, stated, false, set);
     const std::vector<int> vars = members(set);

@@ -37,15 +37,15 @@ struct StatedProbability {
 };
 
 /// The conditions of P(targets | given) that matter: `given` with conditions dropped one at a
-/// time (the last first) while the targets stay d-separated from the dropped ones given the rest
-/// in `dag` (an ADMG's Admg::to_dag(): node i is observed variable i), so that P(targets | given)
-/// = P(targets | result) on every distribution of that graph.
-[[nodiscard]] VarMask relevant_given(const Dag& dag, VarMask targets, VarMask given);
+/// time (the last first) while the targets stay m-separated from the dropped ones given the rest
+/// in `g` (Admg::m_separated), so that P(targets | given) = P(targets | result) on every
+/// distribution of that graph.
+[[nodiscard]] VarMask relevant_given(const Admg& g, VarMask targets, VarMask given);
 
 /// The observed distribution of `set` (in index order, which is topological) by the chain rule,
 /// each term's conditions reduced by relevant_given: prod_{v in set} P(v | relevant earlier
 /// members of set).
-[[nodiscard]] Functional factorization(const Dag& dag, VarMask set);
+[[nodiscard]] Functional factorization(const Admg& g, VarMask set);
 
 /// A probability as the generator's texts show it: "46%" when a whole (or exact) percentage,
 /// else the fraction ("1/3").
