@@ -89,7 +89,7 @@ TEST(ShortcutCeilings, Cladder) {
   // model) is not audited here: cladder_test.cpp asserts its readings' balance. docs/generator.md
   // states the gaps.
   // The same 3,000 items carry the preset's balance by construction (preset_balance.hpp).
-  const std::string text = preset_text("cladder", 3000);
+  const std::string text = testing::default_cladder_text(3000);  // the CTest fixture's file, when run by CTest
   {
     std::vector<nlohmann::json> records;
     std::istringstream in(text);

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -44,6 +46,35 @@ inline std::vector<nlohmann::json> generated_records(const GeneratorOptions& o, 
   std::istringstream in(generated_text(o, threads));
   for (std::string line; std::getline(in, line);) rs.push_back(nlohmann::json::parse(line));
   return rs;
+}
+
+/// The cladder preset's default set (level 2, seed 1), its first `count` records (at most 3,000),
+/// as text. Several long tests read it: under CTest, one test generates the 3,000 items once
+/// (the fixture `cladder_default`, tests/CMakeLists.txt) and names the file in
+/// RUNG_TEST_CLADDER_SET; the records are used when their meta.options are these options (the
+/// generator is prefix-stable: the first `count` of 3,000 are the items of a run of `count`,
+/// but for meta.options.count). Anywhere else, or for another file, the items are generated here.
+inline std::string default_cladder_text(std::uint64_t count) {
+  GeneratorOptions o = preset_options("cladder", 2);
+  o.seed = 1;
+  if (const char* path = std::getenv("RUNG_TEST_CLADDER_SET"); path != nullptr && count <= 3000) {
+    std::ifstream in(path);
+    std::string text;
+    std::string line;
+    std::uint64_t n = 0;
+    GeneratorOptions whole = o;
+    whole.count = 3000;
+    const std::string expected = whole.to_json().dump();
+    while (n < count && std::getline(in, line)) {
+      if (n == 0 && nlohmann::json::parse(line)["meta"]["options"].dump() != expected) break;
+      text += line;
+      text += '\n';
+      ++n;
+    }
+    if (n == count) return text;
+  }
+  o.count = count;
+  return generated_text(o, 2);
 }
 
 /// `count` records of `preset` at difficulty `level`, seed 1.
