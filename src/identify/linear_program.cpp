@@ -426,6 +426,7 @@ struct LinearProgram::Impl {
       ++fallbacks;
     }
     if (!exact) exact = exact_phase_one();
+    if (!exact->feasible) return out;  // (cannot follow a certified phase 1; kept for safety)
     Tableau<Exact> t = exact->tableau;
     t.price(c);
     if (t.optimise(options.bland_after, pivots, 0) == Tableau<Exact>::End::unbounded) {
