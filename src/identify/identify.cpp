@@ -1,7 +1,6 @@
 #include "rung/identify/identify.hpp"
 
 #include "rung/core/error.hpp"
-#include "rung/graph/dag.hpp"
 #include "rung/infer/solver.hpp"
 
 #include <fmt/format.h>
@@ -91,21 +90,6 @@ class Id {
   }
 };
 
-/// The ADMG without the arcs out of `cut_out` and without every arc into `cut_in` (bidirected
-/// ones included): G with X's incoming and W's outgoing edges removed, to ask m-separation of it
-/// (Admg::m_separated, without building a graph: the backdoor and frontdoor searches ask
-/// thousands of times per identification).
-class LatentDag {
- public:
-  LatentDag(const Admg& g, VarMask cut_out, VarMask cut_in = 0) : g_(g), cut_out_(cut_out), cut_in_(cut_in) {}
-  [[nodiscard]] bool separated(VarMask a, VarMask b, VarMask given) const { return g_.m_separated(a, b, given, cut_out_, cut_in_); }
-
- private:
-  const Admg& g_;
-  VarMask cut_out_;
-  VarMask cut_in_;
-};
-
 /// The first subset of `candidates` of at most `max_size` elements, in order of size and then of
 /// bits, that `accept`s; nullopt when none.
 template <typename Accept>
@@ -134,14 +118,13 @@ std::optional<VarMask> smallest_subset(VarMask candidates, int max_size, Accept 
 /// are removed; sum_z P(y | x, z) P(z).
 void name_backdoor(const Admg& g, VarMask y, VarMask x, Identification& r) {
   const VarMask descendants = g.descendants(x, g.all());
-  const LatentDag cut(g, x);
   // Some set works iff the non-descendants of X among the ancestors of X and Y do (the
   // adjustment criterion's canonical set): test it first; then look for a smaller one of up to
   // four variables, else keep it.
   const VarMask candidates = g.all() & ~descendants & ~y & ~x;
   const VarMask canonical = g.ancestors(x | y, g.all()) & candidates;
-  if (!cut.separated(x, y, canonical)) return;
-  const auto z = smallest_subset(canonical, 4, [&](VarMask set) { return cut.separated(x, y, set); }).value_or(canonical);
+  if (!g.m_separated(x, y, canonical, x)) return;
+  const auto z = smallest_subset(canonical, 4, [&](VarMask set) { return g.m_separated(x, y, set, x); }).value_or(canonical);
   r.named = "backdoor";
   r.named_set = z;
   r.named_estimand = z == 0 ? Functional::prob(y, x)
@@ -155,14 +138,12 @@ void name_frontdoor(const Admg& g, VarMask y, VarMask x, Identification& r) {
   if (std::popcount(x) != 1 || std::popcount(y) != 1) return;
   const VarMask on_paths = g.descendants(x, g.all()) & g.ancestors(y, g.all()) & ~x & ~y;
   if (on_paths == 0) return;
-  const LatentDag cut_x(g, x);
   // Mediator sets of up to three variables.
   const auto m = smallest_subset(on_paths, 3, [&](VarMask set) {
     if (set == 0) return false;
     if ((g.descendants(x, g.all() & ~set) & y) != 0) return false;  // a directed path avoids M
-    if (!cut_x.separated(x, set, 0)) return false;                   // an open backdoor path x -> M
-    const LatentDag cut_m(g, set);
-    return cut_m.separated(set, y, x);                               // backdoor paths M -> y, given x
+    if (!g.m_separated(x, set, 0, x)) return false;                  // an open backdoor path x -> M
+    return g.m_separated(set, y, x, set);                            // backdoor paths M -> y, given x
   });
   if (!m) return;
   r.named = "frontdoor";
@@ -182,10 +163,9 @@ namespace {
 /// set of one variable; none when there is none.
 void name_instrument(const Admg& g, VarMask y, VarMask x, Identification& r) {
   if (std::popcount(x) != 1 || std::popcount(y) != 1) return;
-  const LatentDag cut(g, x);
   const VarMask candidates = g.ancestors(x, g.all()) & ~x & ~y;
   for (int z : members(candidates)) {
-    if (!cut.separated(bit(z), y, 0)) continue;
+    if (!g.m_separated(bit(z), y, 0, x)) continue;
     r.named = "instrumental variable";
     r.named_set = bit(z);
     const std::string& xn = g.name(std::countr_zero(x));
@@ -220,8 +200,7 @@ Identification identify(const Admg& g, VarMask y, VarMask x, VarMask z) {
     // (rule 2 of the do-calculus), then P(y | do(x), z) = P'(y, z) / sum_y P'(y, z) with
     // P' = P(y, z | do(x)) from ID.
     for (int w : members(z)) {
-      const LatentDag cut(g, bit(w), x);
-      if (cut.separated(y, bit(w), x | (z & ~bit(w)))) {
+      if (g.m_separated(y, bit(w), x | (z & ~bit(w)), bit(w), x)) {
         Identification r = identify(g, y, x | bit(w), z & ~bit(w));
         r.evidence_moved |= bit(w);
         return r;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <stdexcept>
 #include <utility>
@@ -161,26 +162,29 @@ struct Tableau {
   }
 };
 
-/// The phase-1 tableau of A q = b (b >= 0) before A's entries are filled in: one artificial
-/// column per row (n .. n+m-1) in the basis, the reduced cost of the right-hand side (the
-/// caller subtracts each column's sum from its reduced cost as it fills A in).
-template <class T>
-Tableau<T> phase_one(std::size_t n, std::size_t m, const std::vector<Exact>& b, const std::vector<double>& b_approx) {
+/// The phase-1 tableau of A q = b (b >= 0, A given by `columns`, each entry read by `value`):
+/// one artificial column per row (n .. n+m-1) in the basis, the reduced costs of minimising
+/// their sum (each column's cost minus its column sum).
+template <class T, class Columns, class Value>
+Tableau<T> phase_one(const Columns& columns, const std::vector<T>& b, Value value) {
+  const std::size_t n = columns.size();
+  const std::size_t m = b.size();
   Tableau<T> t;
   t.width = n + m;
   t.rows.assign(m, std::vector<T>(t.width + 1, T(0)));
   t.basis.resize(m);
   t.cost.assign(t.width + 1, T(0));
-  for (std::size_t i = 0; i < m; ++i) {
-    std::vector<T>& row = t.rows[i];
-    row[n + i] = 1;
-    if constexpr (std::is_same_v<T, double>) {
-      row[t.width] = b_approx[i];
-    } else {
-      row[t.width] = b[i];
+  for (std::size_t j = 0; j < n; ++j) {
+    for (const auto& e : columns[j]) {
+      t.rows[e.row][j] = value(e);
+      t.cost[j] -= t.rows[e.row][j];
     }
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    t.rows[i][n + i] = 1;
+    t.rows[i][t.width] = b[i];
     t.basis[i] = n + i;
-    t.cost[t.width] -= row[t.width];
+    t.cost[t.width] -= b[i];
   }
   return t;
 }
@@ -258,7 +262,7 @@ struct LinearProgram::Impl {
   /// basic (at 0) in the dropped rows.
   std::optional<Tableau<double>> float_start;
   std::vector<std::size_t> artificials;
-  std::shared_ptr<const ExactStart> exact;
+  std::optional<ExactStart> exact;
   std::size_t pivots = 0;
   std::size_t fallbacks = 0;
 
@@ -315,13 +319,7 @@ struct LinearProgram::Impl {
 
   /// Phase 1 in doubles, certified; false when the certificate fails (the exact phase 1 then runs).
   bool float_phase_one() {
-    Tableau<double> t = phase_one<double>(n, m, b, b_approx);
-    for (std::size_t j = 0; j < n; ++j) {
-      for (const Entry& e : columns[j]) {
-        t.rows[e.row][j] = e.approx;
-        t.cost[j] -= e.approx;
-      }
-    }
+    Tableau<double> t = phase_one(columns, b_approx, [](const Entry& e) { return e.approx; });
     if (t.optimise(options.bland_after, pivots, limit()) != Tableau<double>::End::optimal) return false;
     double scale = 1;
     for (double v : b_approx) scale += v;
@@ -363,32 +361,27 @@ struct LinearProgram::Impl {
     return true;
   }
 
-  [[nodiscard]] std::shared_ptr<const ExactStart> exact_phase_one() {
+  [[nodiscard]] ExactStart exact_phase_one() {
     // Phase 1: one artificial variable per row (columns n .. n+m-1); minimise their sum.
-    Tableau<Exact> t = phase_one<Exact>(n, m, b, b_approx);
-    for (std::size_t j = 0; j < n; ++j) {
-      for (const Entry& e : columns[j]) {
-        t.rows[e.row][j] = e.exact;
-        t.cost[j] -= e.exact;
-      }
-    }
+    Tableau<Exact> t = phase_one(columns, b, [](const Entry& e) { return e.exact; });
     t.optimise(options.bland_after, pivots, 0);  // bounded below by 0: always ends optimal
-    auto out = std::make_shared<ExactStart>();
+    ExactStart out;
     if (!t.cost[t.width].is_zero()) return out;  // the artificials cannot all reach 0: infeasible
     // Drive the artificials (now all 0) out of the basis; a row with no original column left is
     // a combination of the others: drop it.
     t.drop(t.drive_out_artificials(n, pivots), n);
-    out->feasible = true;
-    out->tableau = std::move(t);
+    out.feasible = true;
+    out.tableau = std::move(t);
     return out;
   }
 
   /// The double phase 2 of c from the certified phase-1 basis, certified optimal; nullopt when
   /// the doubles give up or the certificate fails.
-  [[nodiscard]] std::optional<LpResult> float_minimum(const std::vector<Exact>& c) {
+  /// (`given`: c as the caller gave it, read as doubles.)
+  [[nodiscard]] std::optional<LpResult> float_minimum(const std::vector<Exact>& c, const std::vector<Rational>& given) {
     Tableau<double> t = *float_start;
     std::vector<double> cd(n);
-    for (std::size_t j = 0; j < n; ++j) cd[j] = c[j].to_rational().convert_to<double>();
+    for (std::size_t j = 0; j < n; ++j) cd[j] = given[j].convert_to<double>();
     t.price(cd);
     if (t.optimise(options.bland_after, pivots, limit()) != Tableau<double>::End::optimal) return std::nullopt;
     // The certificate, in exact arithmetic: B (the basic columns, with the artificials of the
@@ -418,11 +411,12 @@ struct LinearProgram::Impl {
     return out;
   }
 
-  [[nodiscard]] LpResult minimize(const std::vector<Exact>& c) {
+  [[nodiscard]] LpResult minimize(const std::vector<Rational>& given) {
     LpResult out;
     if (!feasible) return out;
+    const std::vector<Exact> c(given.begin(), given.end());
     if (float_start) {
-      if (auto certified = float_minimum(c)) return std::move(*certified);
+      if (auto certified = float_minimum(c, given)) return std::move(*certified);
       ++fallbacks;
     }
     if (!exact) exact = exact_phase_one();
@@ -463,7 +457,7 @@ LinearProgram::LinearProgram(std::vector<std::vector<Rational>> a, std::vector<R
     p.b_approx.push_back(b[i].convert_to<double>());
   }
   if (p.options.float_first && p.float_phase_one()) return;
-  p.exact = p.exact_phase_one();
+  p.exact.emplace(p.exact_phase_one());
   p.feasible = p.exact->feasible;
   p.rank = p.exact->tableau.rows.size();
 }
@@ -476,10 +470,7 @@ std::size_t LinearProgram::fallbacks() const noexcept { return impl_->fallbacks;
 
 LpResult LinearProgram::minimize(const std::vector<Rational>& c) const {
   if (c.size() != impl_->n) throw std::invalid_argument("LinearProgram: the objective needs one coefficient per variable");
-  std::vector<Exact> exact;
-  exact.reserve(c.size());
-  for (const Rational& v : c) exact.emplace_back(v);
-  return impl_->minimize(exact);
+  return impl_->minimize(c);
 }
 
 LpResult LinearProgram::maximize(const std::vector<Rational>& c) const {
