@@ -1186,8 +1186,11 @@ struct ReadingClasses {
 };
 
 std::optional<ReadingClasses> reading_classes(std::string_view type) {
-  // marginal: within 1/10 of 1/2 or farther.
-  if (type == "marginal") return ReadingClasses{"mean_conditional", Rational(1, 2), {Rational(0), Rational(1, 10), Rational(1)}, 3 * kRelaxEvery / 4};
+  // marginal: four classes of width 1/20 from 1/2, as correlation's (two, within 1/10 or farther,
+  // left the far class open-ended: its reading agreed more often the farther it was).
+  if (type == "marginal") {
+    return ReadingClasses{"mean_conditional", Rational(1, 2), {Rational(0), Rational(1, 20), Rational(1, 10), Rational(3, 20), Rational(1, 5)}, 2 * kRelaxEvery, 2};
+  }
   // correlation: four classes of width 1/20; collider_bias: two (its readings seldom disagree
   // past 1/10). Each agreement target is kept twice as long as the other types' (800 draws), so
   // that the class is the first thing given up.
@@ -1572,6 +1575,55 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     if ((conditioning_agrees == 0 || no_abduction_agrees == 0) && valid_adjustment(g, {})) continue;
     const std::optional<Roles> roles = paired ? std::optional<Roles>(Roles{-1, -1, paired->z}) : pick_roles(g, type, rng, zc, direct_valid);
     if (!roles) continue;
+    // A graph that offers no class pair (class_pools) is redrawn before anything else is drawn
+    // (ett: for neither group asked about; its group is drawn below).
+    if (three_class && class_pools(g, *roles, type, 0).empty() && (type != "ett" || class_pools(g, *roles, type, 1).empty())) continue;
+    // det_counterfactual: the circuit and its worlds are drawn and checked before the names are
+    // made (most draws are rejected here, and a name costs more than a circuit).
+    std::optional<Circuit> circuit;
+    int x_fact = 0;
+    if (type == "det_counterfactual") {
+      // Y must depend on X (else the answer is Y's observed or computed value, whatever X is).
+      if (!g.reaches(g.x, g.y)) continue;
+      // The class's parts are given up one by one when the draws cannot meet them (X's value after
+      // 3,600 draws, X among Y's causes after 4,000, the clause after 4,400), before the named
+      // procedures' targets are (every 4,800 draws for this type): a few items of a set then miss
+      // a part of their class, not the answer balance overall.
+      if (attempt >= 9 * det_scale * kRelaxEvery / 4) circuit_class.treatment_value = -1;
+      if (attempt >= 11 * det_scale * kRelaxEvery / 4) circuit_class.outcome_op = -1;
+      if (attempt >= 10 * det_scale * kRelaxEvery / 4) circuit_class.treatment_in_outcome = -1;
+      // The class is what the text shows: Y's connective, or a single cause (outcome_op at the
+      // connectives' count), and whether X is one of Y's causes (never its only one: there the
+      // answer is just X's literal flipped).
+      if (circuit_class.outcome_op >= 0) {
+        const bool single = static_cast<std::size_t>(circuit_class.outcome_op) == connectives;
+        if (single != (g.parents[static_cast<std::size_t>(g.y)].size() == 1)) continue;
+        if (single && circuit_class.treatment_in_outcome >= 0) circuit_class.treatment_in_outcome = 0;
+      }
+      if (circuit_class.treatment_in_outcome >= 0 && g.has_arc(g.x, g.y) != (circuit_class.treatment_in_outcome == 1)) continue;
+      circuit = sample_circuit(g, options_, circuit_class, rng);
+      const Circuit& c = *circuit;
+      const std::vector<int> factual = simulate(g, c, -1, 0);
+      x_fact = factual[static_cast<std::size_t>(g.x)];
+      if (circuit_class.treatment_value >= 0 && x_fact != circuit_class.treatment_value) continue;
+      const std::vector<int> world = simulate(g, c, g.x, 1 - x_fact);
+      const int y_cf = world[static_cast<std::size_t>(g.y)];
+      if ((y_cf != 0) != target.answer) continue;
+      // Where X is one of Y's causes and its literal in the hypothetical world is true in an
+      // `or` (false in an `and`), that literal alone decides the answer (yes; no): a one-step
+      // item that every reading gets right. Only 1 in 4 of those is kept, so that "read X's
+      // literal in Y's clause" decides few items; the answer-equals-factual target, which such
+      // classes often cannot meet, is given up first (after 8/4 of the relaxation step).
+      if (g.has_arc(g.x, g.y)) {
+        const auto& parents = g.parents[static_cast<std::size_t>(g.y)];
+        const auto i = static_cast<std::size_t>(std::find(parents.begin(), parents.end(), g.x) - parents.begin());
+        const int literal_cf = (1 - x_fact) ^ c.negated[static_cast<std::size_t>(g.y)][i];
+        const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
+        const bool forced = parents.size() > 1 && ((y_op == "or" && literal_cf == 1) || (y_op == "and" && literal_cf == 0));
+        if (forced && !rng.chance(1, 4)) continue;
+      }
+      if (attempt < 8 * det_scale * kRelaxEvery / 4 && (y_cf == factual[static_cast<std::size_t>(g.y)]) != target.answer_equals_factual) continue;
+    }
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
     auto nm = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
     const std::string& X = nm(g.x);
@@ -1594,45 +1646,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     std::string question;
 
     if (type == "det_counterfactual") {
-      // Y must depend on X (else the answer is Y's observed or computed value, whatever X is).
-      if (!g.reaches(g.x, g.y)) continue;
-      // The class's parts are given up one by one when the draws cannot meet them (X's value after
-      // 3,600 draws, X among Y's causes after 4,000, the clause after 4,400), before the named
-      // procedures' targets are (every 4,800 draws for this type): a few items of a set then miss
-      // a part of their class, not the answer balance overall.
-      if (attempt >= 9 * det_scale * kRelaxEvery / 4) circuit_class.treatment_value = -1;
-      if (attempt >= 11 * det_scale * kRelaxEvery / 4) circuit_class.outcome_op = -1;
-      if (attempt >= 10 * det_scale * kRelaxEvery / 4) circuit_class.treatment_in_outcome = -1;
-      // The class is what the text shows: Y's connective, or a single cause (outcome_op at the
-      // connectives' count), and whether X is one of Y's causes (never its only one: there the
-      // answer is just X's literal flipped).
-      if (circuit_class.outcome_op >= 0) {
-        const bool single = static_cast<std::size_t>(circuit_class.outcome_op) == connectives;
-        if (single != (g.parents[static_cast<std::size_t>(g.y)].size() == 1)) continue;
-        if (single && circuit_class.treatment_in_outcome >= 0) circuit_class.treatment_in_outcome = 0;
-      }
-      if (circuit_class.treatment_in_outcome >= 0 && g.has_arc(g.x, g.y) != (circuit_class.treatment_in_outcome == 1)) continue;
-      const Circuit c = sample_circuit(g, options_, circuit_class, rng);
-      const std::vector<int> factual = simulate(g, c, -1, 0);
-      const int x_fact = factual[static_cast<std::size_t>(g.x)];
-      if (circuit_class.treatment_value >= 0 && x_fact != circuit_class.treatment_value) continue;
-      const std::vector<int> world = simulate(g, c, g.x, 1 - x_fact);
-      const int y_cf = world[static_cast<std::size_t>(g.y)];
-      if ((y_cf != 0) != target.answer) continue;
-      // Where X is one of Y's causes and its literal in the hypothetical world is true in an
-      // `or` (false in an `and`), that literal alone decides the answer (yes; no): a one-step
-      // item that every reading gets right. Only 1 in 4 of those is kept, so that "read X's
-      // literal in Y's clause" decides few items; the answer-equals-factual target, which such
-      // classes often cannot meet, is given up first (after 8/4 of the relaxation step).
-      if (g.has_arc(g.x, g.y)) {
-        const auto& parents = g.parents[static_cast<std::size_t>(g.y)];
-        const auto i = static_cast<std::size_t>(std::find(parents.begin(), parents.end(), g.x) - parents.begin());
-        const int literal_cf = (1 - x_fact) ^ c.negated[static_cast<std::size_t>(g.y)][i];
-        const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
-        const bool forced = parents.size() > 1 && ((y_op == "or" && literal_cf == 1) || (y_op == "and" && literal_cf == 0));
-        if (forced && !rng.chance(1, 4)) continue;
-      }
-      if (attempt < 8 * det_scale * kRelaxEvery / 4 && (y_cf == factual[static_cast<std::size_t>(g.y)]) != target.answer_equals_factual) continue;
+      const Circuit& c = *circuit;
       item.model = circuit_model(g, c, names);
       std::vector<std::string> evidence;
       std::vector<std::string> observed;
@@ -1654,9 +1668,6 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       const bool observed = options_.given == "observed" && type != "backdoor_set";
       // A set with undetermined items picks the hidden variable once the query is known (below).
       std::vector<int> hidden = observed && !three_class ? hidden_nodes(g, *roles, rng) : std::vector<int>{};
-      // A graph that offers no class pair (class_pools) is redrawn before any numbers are drawn
-      // (ett: for neither group asked about; its group is drawn below).
-      if (three_class && class_pools(g, *roles, type, 0).empty() && (type != "ett" || class_pools(g, *roles, type, 1).empty())) continue;
       const Cpts p = sample_cpts(g, grid, rng);
       item.model = noisy_model(g, p, names);
       // backdoor_set asks which method is right, which the graph alone decides: like CLadder's
