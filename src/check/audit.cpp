@@ -10,6 +10,7 @@
 #include "rung/core/error.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/gen/linear.hpp"
+#include "rung/gen/random.hpp"
 #include "rung/gen/stated.hpp"
 #include "rung/identify/counterfactual.hpp"
 #include "rung/infer/linear_gaussian.hpp"
@@ -992,6 +993,49 @@ class Auditor {
     }
   }
 
+  /// What an in-sample lookup of `key`'s cells scores by chance: the records' answers shuffled
+  /// among the records of each type (Fisher-Yates from a fixed seed, so the figure is the same on
+  /// every run), each cell predicted by its most common shuffled answer, scored against the
+  /// shuffled answers; the mean correct count of kChanceShuffles shuffles, rounded. A cell of a
+  /// few records fits its own answers whatever they are, so an in-sample lookup over many small
+  /// cells lies well above the majority even where the cells say nothing about the answer; the
+  /// distance between the lookup and this row is what its cells do say.
+  template <class Key>
+  Baseline in_sample_chance(std::string name, std::string description, const std::vector<const Info*>& pop, Key&& key) const {
+    constexpr std::size_t kChanceShuffles = 20;
+    std::map<std::string, std::vector<std::size_t>> members;  // type -> positions in pop
+    for (std::size_t k = 0; k < pop.size(); ++k) members[pop[k]->type].push_back(k);
+    std::size_t all_correct = 0;
+    std::map<std::string, std::size_t> type_correct;
+    Rng rng(0x5eedc4a9ceULL);
+    std::vector<const std::string*> answer(pop.size());
+    for (std::size_t round = 0; round < kChanceShuffles; ++round) {
+      for (const auto& [type, at] : members) {
+        std::vector<const std::string*> shuffled;
+        for (std::size_t k : at) shuffled.push_back(&pop[k]->answer.text);
+        for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[rng.below(i)]);
+        for (std::size_t j = 0; j < at.size(); ++j) answer[at[j]] = shuffled[j];
+      }
+      using Cell = std::decay_t<decltype(key(pop.front()))>;
+      std::map<Cell, std::map<std::string, std::size_t>> cells;
+      for (std::size_t k = 0; k < pop.size(); ++k) ++cells[key(pop[k])][*answer[k]];
+      for (std::size_t k = 0; k < pop.size(); ++k) {
+        if (*mode(cells.at(key(pop[k]))) != *answer[k]) continue;
+        ++all_correct;
+        ++type_correct[pop[k]->type];
+      }
+    }
+    auto mean = [&](std::size_t sum) { return (sum + kChanceShuffles / 2) / kChanceShuffles; };
+    Baseline b;
+    b.name = std::move(name);
+    b.description = std::move(description);
+    b.all = Accuracy{mean(all_correct), pop.size()};
+    if (any_type_) {
+      for (const auto& [type, at] : members) b.by_type[type] = Accuracy{mean(type_correct[type]), at.size()};
+    }
+    return b;
+  }
+
   template <typename InPopulation>
   BaselineTable baselines(std::string name, InPopulation in_population, bool yes_no) const {
     BaselineTable table;
@@ -1044,6 +1088,12 @@ class Auditor {
                                             : fmt::format("the most common answer of the record's graph_id and type ({} cells, in-sample)",
                                                           per_shape.size()),
                             pop, pred));
+        out.push_back(in_sample_chance(
+            std::string(with_unobserved ? "graph_shape_unobserved" : "graph_shape") + "_chance",
+            fmt::format("{} on the answers shuffled within each type (mean of 20 shuffles): what its cells score by chance; "
+                        "the lookup's distance above this row is what the cells tell",
+                        with_unobserved ? "graph_shape_unobserved" : "graph_shape"),
+            pop, shape));
       }
       // The same (graph, type and whether a variable is unobserved), cross-validated: the
       // in-sample cells above are small, so their majorities fit noise.
@@ -1094,6 +1144,8 @@ class Auditor {
                                       "all records (in-sample)",
                                       per_template.size()),
                           pop, pred));
+      out.push_back(in_sample_chance("wording_chance", "wording on the answers shuffled within each type (mean of 20 shuffles)", pop,
+                                     [](const Info* i) { return i->template_id; }));
       cross_validated_majority(pop, [](const Info* i) { return i->template_id; }, pred);
       out.push_back(score("wording_cv",
                           "the same, 5-fold cross-validated (the i-th record of a type is in fold i mod 5); a template "
@@ -1138,6 +1190,7 @@ class Auditor {
       if (best < 0 || out[k].all.rate() > out[static_cast<std::size_t>(best)].all.rate()) best = static_cast<int>(k);
     };
     for (std::size_t k = 0; k < out.size(); ++k) {
+      if (out[k].name.ends_with("_chance")) continue;  // a reference level, not a shortcut
       raise(table.max_shortcut, k);
       if (out[k].name.starts_with("majority") || out[k].name.starts_with("negation_parity") || out[k].name == "wording_cv") {
         raise(table.max_text_shortcut, k);

@@ -225,6 +225,38 @@ TEST(Audit, GraphShapeCrossValidatedLearnsOnlyWhatRepeats) {
   EXPECT_EQ(baseline(r.yes_no, "graph_shape").all, (Accuracy{11, 11}));
 }
 
+// The in-sample lookups' chance rows score the same cells on the answers shuffled within each
+// type: cells of one record fit any answers (chance 100%, like the lookup), while two large cells
+// that decide the answer score far above their chance level.
+TEST(Audit, InSampleLookupsComeWithTheirChanceLevel) {
+  auto with_graph = [](Json r, const std::string& graph) {
+    r["meta"]["graph_id"] = graph;
+    return r;
+  };
+  std::vector<Json> lone;
+  std::vector<Json> deciding;
+  for (int k = 0; k < 40; ++k) {
+    const std::string answer = k % 2 == 0 ? "yes" : "no";
+    lone.push_back(with_graph(cb_record("", "Q?", answer, "t"), fmt::format("g{}", k)));
+    deciding.push_back(with_graph(cb_record("", "Q?", answer, "t"), k % 2 == 0 ? "fork" : "chain"));
+  }
+  const AuditReport a = audit_text(jsonl(lone), no_verify());
+  EXPECT_EQ(baseline(a.yes_no, "graph_shape").all, (Accuracy{40, 40}));
+  EXPECT_EQ(baseline(a.yes_no, "graph_shape_chance").all, (Accuracy{40, 40}));
+  EXPECT_EQ(baseline(a.yes_no, "graph_shape_chance").by_type.at("t"), (Accuracy{40, 40}));
+  const AuditReport d = audit_text(jsonl(deciding), no_verify());
+  EXPECT_EQ(baseline(d.yes_no, "graph_shape").all, (Accuracy{40, 40}));
+  const Accuracy chance = baseline(d.yes_no, "graph_shape_chance").all;
+  EXPECT_EQ(chance.total, 40U);
+  // Two cells of 20 with 20 yes and 20 no shuffled among them: each cell's majority is right on
+  // 10 to 15 of its 20 in nearly every shuffle.
+  EXPECT_GE(chance.correct, 20U);
+  EXPECT_LE(chance.correct, 28U);
+  // A reference level, never the max shortcut.
+  ASSERT_GE(a.yes_no.max_shortcut, 0);
+  EXPECT_FALSE(a.yes_no.baselines[static_cast<std::size_t>(a.yes_no.max_shortcut)].name.ends_with("_chance"));
+}
+
 // statement_form_cv learns each (type, number of stated probabilities, number of overall ones)
 // cell's answer on the other folds: a text that states P(X) only when the answer is undetermined
 // gives it away; records that state no probability have no form and no such baseline.
