@@ -738,9 +738,13 @@ std::string effect_query(const std::string& type, const std::string& x, const st
   return fmt::format("E({0}[{1}=1]) - E({0}[{1}=0])", y, x);
 }
 
-/// A model of graph `g` with names N0, N1, ... and fixed numbers (distinct per row: every parent
-/// matters), for what depends on the graph's structure only (class_pools, observed_formula).
-/// Kept per thread, keyed by the arcs (a pure function of them; forgotten past 1<<14 graphs).
+/// A model of graph `g` with names N0, N1, ..., for what depends on the graph's structure only
+/// (class_pools, observed_formula: the latent projection and the identification formulas read
+/// which variables each mechanism reads and which noise terms are shared, never a number). Each
+/// variable is the xor of its parents and its own noise U_V ~ Bernoulli(1/2), so every parent
+/// matters and every probability is 1/2; a few nodes an arc where noisy_model() writes a table
+/// of 2^k rows. Kept per thread, keyed by the arcs (a pure function of them; forgotten past 1<<14
+/// graphs).
 struct CanonicalModel {
   std::vector<std::string> names;
   Scm model;
@@ -753,12 +757,18 @@ const CanonicalModel& canonical_model(const Graph& g) {
   if (known.size() >= (std::size_t{1} << 14)) known.clear();
   std::vector<std::string> names;
   for (int v = 0; v < g.size(); ++v) names.push_back(fmt::format("N{}", v));
-  Cpts p(static_cast<std::size_t>(g.size()));
+  ScmBuilder b;
+  const Rational half(1, 2);
   for (int v = 0; v < g.size(); ++v) {
-    const std::size_t rows = std::size_t{1} << g.parents[static_cast<std::size_t>(v)].size();
-    for (std::size_t c = 0; c < rows; ++c) p[static_cast<std::size_t>(v)].emplace_back(static_cast<long>(c + 1), static_cast<long>(rows + 1));
+    const std::string noise = "U_" + names[static_cast<std::size_t>(v)];
+    b.exogenous(noise, Domain(), {half, half});
+    Expr mechanism = Expr::atom(noise);
+    for (int parent : g.parents[static_cast<std::size_t>(v)]) {
+      mechanism = Expr::binary(Expr::Kind::xor_, Expr::atom(names[static_cast<std::size_t>(parent)]), std::move(mechanism));
+    }
+    b.endogenous(names[static_cast<std::size_t>(v)], Domain(), std::move(mechanism));
   }
-  Scm model = noisy_model(g, p, names);
+  Scm model = b.build();
   return *known.emplace(std::move(key), std::make_shared<const CanonicalModel>(CanonicalModel{std::move(names), std::move(model)}))
               .first->second;
 }
