@@ -21,28 +21,56 @@ ObservedJoint::ObservedJoint(const Admg& g, std::vector<Rational> cells) : g_(&g
 
 const Rational& ObservedJoint::marginal(VarMask set, const std::vector<std::uint32_t>& at) const {
   const Admg& g = *g_;
+  const int n = g.size();
   auto it = marginals_.find(set);
   if (it == marginals_.end()) {
-    // The table over `set`, row-major in index order, by one pass over the joint.
-    const int n = g.size();
+    // The cells over one common denominator, once per joint: the sums below then add integers
+    // (no gcd per addition), and each entry of a table is reduced once.
+    if (!scaled_) {
+      Scaled s;
+      s.denominator = 1;
+      for (const Rational& cell : cells_) {
+        if (cell != 0) s.denominator = boost::multiprecision::lcm(s.denominator, boost::multiprecision::denominator(cell));
+      }
+      s.numerators.reserve(cells_.size());
+      for (const Rational& cell : cells_) {
+        s.numerators.push_back(boost::multiprecision::numerator(cell) * (s.denominator / boost::multiprecision::denominator(cell)));
+      }
+      scaled_ = std::move(s);
+    }
+    // The table over `set`, row-major in index order, by one pass over the joint: each
+    // variable's stride in the table (0 outside the set), the index kept as the digits count.
     std::size_t size = 1;
-    for (int i : members(set)) size *= g.cardinality(i);
-    std::vector<Rational> table(size, Rational(0));
+    std::vector<std::size_t> stride(static_cast<std::size_t>(n), 0);
+    for (int i = n - 1; i >= 0; --i) {
+      if (((set >> i) & 1U) == 0) continue;
+      stride[static_cast<std::size_t>(i)] = size;
+      size *= g.cardinality(i);
+    }
+    std::vector<BigInt> sums(size, BigInt(0));
     std::vector<std::uint32_t> digits(static_cast<std::size_t>(n), 0);
-    for (const Rational& cell : cells_) {
-      std::size_t k = 0;
-      for (int i : members(set)) k = k * g.cardinality(i) + digits[static_cast<std::size_t>(i)];
-      if (cell != 0) table[k] += cell;
+    std::size_t k = 0;
+    for (const BigInt& cell : scaled_->numerators) {
+      if (!cell.is_zero()) sums[k] += cell;
       for (int i = n - 1; i >= 0; --i) {  // next combination, the last variable fastest
-        auto& d = digits[static_cast<std::size_t>(i)];
-        if (++d < g.cardinality(i)) break;
-        d = 0;
+        const auto si = static_cast<std::size_t>(i);
+        if (++digits[si] < g.cardinality(i)) {
+          k += stride[si];
+          break;
+        }
+        k -= stride[si] * (digits[si] - 1);
+        digits[si] = 0;
       }
     }
+    std::vector<Rational> table;
+    table.reserve(size);
+    for (const BigInt& sum : sums) table.emplace_back(sum, scaled_->denominator);
     it = marginals_.emplace(set, std::move(table)).first;
   }
   std::size_t k = 0;
-  for (int i : members(set)) k = k * g.cardinality(i) + at[static_cast<std::size_t>(i)];
+  for (int i = 0; i < n; ++i) {
+    if (((set >> i) & 1U) != 0) k = k * g.cardinality(i) + at[static_cast<std::size_t>(i)];
+  }
   return it->second[k];
 }
 

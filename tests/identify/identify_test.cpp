@@ -48,6 +48,44 @@ M := X xor U_M
 Y := (M or U) xor U_Y
 )";
 
+// ObservedJoint's marginals (one pass over the joint, summed over a common denominator) equal
+// the solver's P(set = values) for every subset of the observed variables and every value, on a
+// model with a three-valued and a four-valued variable, a hidden one and a hidden confounder.
+TEST(ObservedJoint, MarginalsEqualTheSolversOnEverySubset) {
+  const Scm m = read_scm_text(R"(
+exogenous U ~ Bernoulli(2/5)
+exogenous U_A in {0, 1, 2} ~ (1/6, 1/3, 1/2)
+exogenous U_B ~ Bernoulli(1/7)
+exogenous U_C in {0, 1, 2, 3} ~ (1/10, 2/10, 3/10, 4/10)
+exogenous U_D ~ Bernoulli(3/11)
+A in {a0, a1, a2} := if U_A == 0 then a0 else if U_A == 1 and U then a1 else a2
+H := U xor U_B
+B := (A == a1 or H) xor U_B
+C in {0, 1, 2, 3} := if B then U_C else if U_C == 3 then 0 else 1
+D := (C == 1 or A == a2) xor U_D
+)");
+  const Admg g = Admg::of(m, std::vector<VarId>{*m.find("H")});
+  ASSERT_EQ(g.size(), 4);
+  const ObservedJoint p = observed_joint(m, g);
+  for (VarMask set = 1; set <= g.all(); ++set) {
+    std::vector<std::uint32_t> at(4, 0);
+    std::vector<int> vars = members(set);
+    for (;;) {
+      std::vector<std::string> parts;
+      for (int i : vars) parts.push_back(fmt::format("{}={}", g.name(i), g.label(i, at[static_cast<std::size_t>(i)])));
+      const std::string q = fmt::format("P({})", fmt::join(parts, ", "));
+      EXPECT_EQ(p.marginal(set, at), solve(m, parse_query(q, m)).value) << q;
+      std::size_t k = 0;  // next combination of the set's values
+      for (; k < vars.size(); ++k) {
+        auto& d = at[static_cast<std::size_t>(vars[k])];
+        if (++d < g.cardinality(vars[k])) break;
+        d = 0;
+      }
+      if (k == vars.size()) break;
+    }
+  }
+}
+
 TEST(Admg, LatentProjection) {
   // U_C is shared by X and Y (a confounder); M is hidden on X -> M -> Y; H is hidden and causes Z and Y.
   const Scm m = read_scm_text(R"(

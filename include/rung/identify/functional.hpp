@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,8 +53,15 @@ class ObservedJoint : public ProbabilitySource {
   [[nodiscard]] Rational conditional(VarMask targets, VarMask given, const std::vector<std::uint32_t>& at) const override;
 
  private:
+  using BigInt = boost::multiprecision::mpz_int;
+  /// The cells as integers over one common denominator (built by the first marginal()).
+  struct Scaled {
+    BigInt denominator;
+    std::vector<BigInt> numerators;
+  };
   const Admg* g_;
   std::vector<Rational> cells_;
+  mutable std::optional<Scaled> scaled_;
   mutable std::map<VarMask, std::vector<Rational>> marginals_;
 };
 
