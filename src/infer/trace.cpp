@@ -280,6 +280,11 @@ void for_each_unit(const Scm& scm, const std::vector<VarId>& exogenous, Scratch&
   }
 }
 
+std::string too_many_rows_note(std::uint64_t rows, std::size_t max_rows) {
+  return fmt::format("the joint posterior has {} non-zero rows (more than {}): each variable's posterior marginal is shown instead",
+                     rows, max_rows);
+}
+
 void abduce(const Scm& scm, const Query::Part& part, const std::vector<Event>& evidence, const PartNumbers& numbers,
             const TraceOptions& options, Scratch& scratch, Trace::Abduction& a) {
   append_to_string(a.evidence, evidence, scm);
@@ -317,6 +322,16 @@ void abduce(const Scm& scm, const Query::Part& part, const std::vector<Event>& e
     for (VarId u : relevant) a.marginals.push_back(numbers.marginal(u));
     return;
   }
+  // Without evidence every unit of non-zero prior weight is a row, and the posterior is the
+  // prior: where they are too many to list, the note and the marginals (each variable's prior)
+  // are known without walking the units (the same numbers the walk below would sum).
+  if (evidence.empty() && units > options.max_rows) {
+    a.summarised = true;
+    a.note = too_many_rows_note(units, options.max_rows);
+    a.marginals.reserve(relevant.size());
+    for (VarId u : relevant) a.marginals.push_back(scm.prior(u));
+    return;
+  }
   // The units that satisfy the evidence, with their prior weights, flat (k values a row), in
   // lexicographic order of their values: the order of the posterior's rows.
   const std::size_t k = relevant.size();
@@ -344,9 +359,7 @@ void abduce(const Scm& scm, const Query::Part& part, const std::vector<Event>& e
     return;
   }
   a.summarised = true;
-  a.note = fmt::format("the joint posterior has {} non-zero rows (more than {}): each variable's posterior "
-                       "marginal is shown instead",
-                       rows, options.max_rows);
+  a.note = too_many_rows_note(rows, options.max_rows);
   // The marginals are exact sums: they need neither sorted nor GMP rows.
   std::vector<std::vector<FastRational>> marginals(k);
   for (std::size_t i = 0; i < k; ++i) marginals[i].resize(scm.domain(relevant[i]).size());

@@ -5,6 +5,7 @@
 #include "rung/infer/solver.hpp"
 #include "rung/io/json_line.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace rung {
@@ -177,6 +178,41 @@ TEST(TraceContent, SummarisedWhenTooManyRows) {
   EXPECT_EQ(to_json(t)["parts"][0]["abduction"]["note"], a.note);
   EXPECT_EQ(written(t), to_json(t).dump());
   EXPECT_NE(to_text(t, m).find("Note: the joint posterior has 512"), std::string::npos);
+}
+
+// Without evidence the summary is known without walking the units (trace.cpp): the rows are the
+// units of non-zero prior weight and the marginals the priors. Checked against the walk, listed
+// with max_rows raised, on priors with a zero weight and three values.
+TEST(TraceContent, SummaryWithoutEvidenceEqualsTheWalk) {
+  ScmBuilder b;
+  b.exogenous("U0", Domain({"0", "1", "2"}), {Rational(1, 6), Rational(0), Rational(5, 6)});
+  b.exogenous("U1", Domain({"0", "1", "2"}), {Rational(1, 7), Rational(2, 7), Rational(4, 7)});
+  std::string e = "U0 == 2 or U1 == 0";
+  for (int i = 2; i < 9; ++i) {
+    b.exogenous("U" + std::to_string(i), Domain(), {Rational(i, 10), Rational(10 - i, 10)});
+    e = "(" + e + ") xor U" + std::to_string(i);
+  }
+  b.endogenous("Y", e);
+  const Scm m = b.build();
+  const Query q = parse_query("P(Y=1)", m);
+  const Trace summary = make_trace(m, q);
+  const auto& a = summary.parts[0].abduction;
+  ASSERT_TRUE(a.summarised);
+  TraceOptions listed;
+  listed.max_rows = 1 << 12;
+  const Trace walk = make_trace(m, q, listed);
+  const auto& walked = walk.parts[0].abduction;
+  ASSERT_FALSE(walked.summarised);
+  EXPECT_EQ(walked.posterior.size(), 2U * 3U * 128U);  // U0's zero-weight value is no row
+  EXPECT_EQ(a.note, fmt::format("the joint posterior has {} non-zero rows (more than 256): each variable's posterior marginal "
+                                "is shown instead",
+                                walked.posterior.size()));
+  ASSERT_EQ(a.marginals.size(), walked.exogenous.size());
+  for (std::size_t i = 0; i < a.marginals.size(); ++i) {
+    std::vector<Rational> sums(a.marginals[i].size(), Rational(0));
+    for (const auto& row : walked.posterior) sums[row.values[i]] += row.probability;
+    EXPECT_EQ(a.marginals[i], sums) << walked.exogenous[i].name;
+  }
 }
 
 TEST(TraceContent, SummarisedWhenTooManyUnits) {
