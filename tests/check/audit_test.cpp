@@ -426,7 +426,7 @@ TEST(Audit, FactualAndDistractorBaselines) {
   std::vector<std::string> names;
   for (const auto& b : r.yes_no.baselines) names.push_back(b.name);
   EXPECT_EQ(names, (std::vector<std::string>{"majority", "majority_by_type", "negation_parity", "negation_parity_inverse",
-                                             "negation_parity_best", "wording", "wording_cv", "factual",
+                                             "negation_parity_best", "wording", "wording_chance", "wording_cv", "factual",
                                              "distractor:no_abduction", "distractor:conditioning"}));
   ASSERT_GE(r.yes_no.max_shortcut, 0);
   EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "distractor:no_abduction");
