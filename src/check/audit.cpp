@@ -1019,8 +1019,10 @@ class Auditor {
       using Cell = std::decay_t<decltype(key(pop.front()))>;
       std::map<Cell, std::map<std::string, std::size_t>> cells;
       for (std::size_t k = 0; k < pop.size(); ++k) ++cells[key(pop[k])][*answer[k]];
+      std::map<Cell, std::string> cell_mode;  // once a cell: a cell of numeric answers has many
+      for (const auto& [cell, counts] : cells) cell_mode.emplace(cell, *mode(counts));
       for (std::size_t k = 0; k < pop.size(); ++k) {
-        if (*mode(cells.at(key(pop[k]))) != *answer[k]) continue;
+        if (cell_mode.at(key(pop[k])) != *answer[k]) continue;
         ++all_correct;
         ++type_correct[pop[k]->type];
       }
