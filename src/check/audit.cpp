@@ -993,47 +993,56 @@ class Auditor {
     }
   }
 
-  /// What an in-sample lookup of `key`'s cells scores by chance: the records' answers shuffled
-  /// among the records of each type (Fisher-Yates from a fixed seed, so the figure is the same on
-  /// every run), each cell predicted by its most common shuffled answer, scored against the
-  /// shuffled answers; the mean correct count of kChanceShuffles shuffles, rounded. A cell of a
+  /// `lookup`'s chance level, `<lookup>_chance`: what an in-sample lookup of `key`'s cells scores
+  /// on the records' answers shuffled among the records of each type (Fisher-Yates from a fixed
+  /// seed, so the figure is the same on every run), each cell predicted by its most common
+  /// shuffled answer; the mean correct count of kChanceShuffles shuffles, rounded. A cell of a
   /// few records fits its own answers whatever they are, so an in-sample lookup over many small
   /// cells lies well above the majority even where the cells say nothing about the answer; the
   /// distance between the lookup and this row is what its cells do say.
   template <class Key>
-  Baseline in_sample_chance(std::string name, std::string description, const std::vector<const Info*>& pop, Key&& key) const {
+  Baseline in_sample_chance(const std::string& lookup, const std::vector<const Info*>& pop, Key&& key) const {
     constexpr std::size_t kChanceShuffles = 20;
-    std::map<std::string, std::vector<std::size_t>> members;  // type -> positions in pop
-    for (std::size_t k = 0; k < pop.size(); ++k) members[pop[k]->type].push_back(k);
+    // Each record's cell, numbered once (the cells do not change between shuffles).
+    std::vector<std::size_t> cell_of(pop.size());
+    {
+      std::map<std::decay_t<decltype(key(pop.front()))>, std::size_t> number;
+      for (std::size_t k = 0; k < pop.size(); ++k) cell_of[k] = number.emplace(key(pop[k]), number.size()).first->second;
+    }
+    const std::size_t cells = pop.empty() ? 0 : *std::max_element(cell_of.begin(), cell_of.end()) + 1;
+    std::map<std::string, std::vector<std::size_t>> positions;  // type -> positions in pop
+    for (std::size_t k = 0; k < pop.size(); ++k) positions[pop[k]->type].push_back(k);
     std::size_t all_correct = 0;
     std::map<std::string, std::size_t> type_correct;
     Rng rng(0x5eedc4a9ceULL);
     std::vector<const std::string*> answer(pop.size());
     for (std::size_t round = 0; round < kChanceShuffles; ++round) {
-      for (const auto& [type, at] : members) {
+      for (const auto& [type, at] : positions) {
         std::vector<const std::string*> shuffled;
         for (std::size_t k : at) shuffled.push_back(&pop[k]->answer.text);
         for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[rng.below(i)]);
         for (std::size_t j = 0; j < at.size(); ++j) answer[at[j]] = shuffled[j];
       }
-      using Cell = std::decay_t<decltype(key(pop.front()))>;
-      std::map<Cell, std::map<std::string, std::size_t>> cells;
-      for (std::size_t k = 0; k < pop.size(); ++k) ++cells[key(pop[k])][*answer[k]];
-      std::map<Cell, std::string> cell_mode;  // once a cell: a cell of numeric answers has many
-      for (const auto& [cell, counts] : cells) cell_mode.emplace(cell, *mode(counts));
+      std::vector<std::map<std::string, std::size_t>> counts(cells);
+      for (std::size_t k = 0; k < pop.size(); ++k) ++counts[cell_of[k]][*answer[k]];
+      std::vector<std::string> cell_mode;  // once a cell: a cell of numeric answers has many
+      cell_mode.reserve(cells);
+      for (const auto& c : counts) cell_mode.push_back(*mode(c));
       for (std::size_t k = 0; k < pop.size(); ++k) {
-        if (cell_mode.at(key(pop[k])) != *answer[k]) continue;
+        if (cell_mode[cell_of[k]] != *answer[k]) continue;
         ++all_correct;
         ++type_correct[pop[k]->type];
       }
     }
     auto mean = [&](std::size_t sum) { return (sum + kChanceShuffles / 2) / kChanceShuffles; };
     Baseline b;
-    b.name = std::move(name);
-    b.description = std::move(description);
+    b.name = lookup + "_chance";
+    b.description = fmt::format("{} on the answers shuffled within each type (mean of {} shuffles): what its cells score by "
+                                "chance; the lookup's distance above this row is what the cells tell",
+                                lookup, kChanceShuffles);
     b.all = Accuracy{mean(all_correct), pop.size()};
     if (any_type_) {
-      for (const auto& [type, at] : members) b.by_type[type] = Accuracy{mean(type_correct[type]), at.size()};
+      for (const auto& [type, at] : positions) b.by_type[type] = Accuracy{mean(type_correct[type]), at.size()};
     }
     return b;
   }
@@ -1090,12 +1099,7 @@ class Auditor {
                                             : fmt::format("the most common answer of the record's graph_id and type ({} cells, in-sample)",
                                                           per_shape.size()),
                             pop, pred));
-        out.push_back(in_sample_chance(
-            std::string(with_unobserved ? "graph_shape_unobserved" : "graph_shape") + "_chance",
-            fmt::format("{} on the answers shuffled within each type (mean of 20 shuffles): what its cells score by chance; "
-                        "the lookup's distance above this row is what the cells tell",
-                        with_unobserved ? "graph_shape_unobserved" : "graph_shape"),
-            pop, shape));
+        out.push_back(in_sample_chance(out.back().name, pop, shape));
       }
       // The same (graph, type and whether a variable is unobserved), cross-validated: the
       // in-sample cells above are small, so their majorities fit noise.
@@ -1146,8 +1150,7 @@ class Auditor {
                                       "all records (in-sample)",
                                       per_template.size()),
                           pop, pred));
-      out.push_back(in_sample_chance("wording_chance", "wording on the answers shuffled within each type (mean of 20 shuffles)", pop,
-                                     [](const Info* i) { return i->template_id; }));
+      out.push_back(in_sample_chance("wording", pop, [](const Info* i) { return i->template_id; }));
       cross_validated_majority(pop, [](const Info* i) { return i->template_id; }, pred);
       out.push_back(score("wording_cv",
                           "the same, 5-fold cross-validated (the i-th record of a type is in fold i mod 5); a template "

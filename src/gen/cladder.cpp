@@ -743,9 +743,9 @@ std::string effect_query(const std::string& type, const std::string& x, const st
 /// which variables each mechanism reads and which noise terms are shared, never a number). Each
 /// variable is the xor of its parents and its own noise U_V ~ Bernoulli(1/2), so every parent
 /// matters and every probability is 1/2: one expression node per arc, where noisy_model() nests
-/// ifs over the 2^k rows of a table. Kept per thread, keyed by the arcs (a pure function of them; forgotten past 1<<10
-/// graphs: at 1<<14, 300 level-5 items held 470 MB of these models, at 1<<10 75 MB, at the same
-/// speed, since building one is cheap).
+/// ifs over the 2^k rows of a table. Kept per thread, keyed by the arcs (a pure function of
+/// them); forgotten past 1<<10 graphs: at 1<<14, 300 level-5 items held 470 MB of these models,
+/// at 1<<10 75 MB, at the same speed, since building one is cheap.
 struct CanonicalModel {
   std::vector<std::string> names;
   Scm model;
