@@ -1041,6 +1041,7 @@ class Auditor {
                                 "chance; the lookup's distance above this row is what the cells tell",
                                 lookup, kChanceShuffles);
     b.all = Accuracy{mean(all_correct), pop.size()};
+    b.in_sample = true;
     if (any_type_) {
       for (const auto& [type, at] : positions) b.by_type[type] = Accuracy{mean(type_correct[type]), at.size()};
     }
@@ -1099,6 +1100,7 @@ class Auditor {
                                             : fmt::format("the most common answer of the record's graph_id and type ({} cells, in-sample)",
                                                           per_shape.size()),
                             pop, pred));
+        out.back().in_sample = true;
         out.push_back(in_sample_chance(out.back().name, pop, shape));
       }
       // The same (graph, type and whether a variable is unobserved), cross-validated: the
@@ -1150,6 +1152,7 @@ class Auditor {
                                       "all records (in-sample)",
                                       per_template.size()),
                           pop, pred));
+      out.back().in_sample = true;
       out.push_back(in_sample_chance("wording", pop, [](const Info* i) { return i->template_id; }));
       cross_validated_majority(pop, [](const Info* i) { return i->template_id; }, pred);
       out.push_back(score("wording_cv",
@@ -1195,7 +1198,7 @@ class Auditor {
       if (best < 0 || out[k].all.rate() > out[static_cast<std::size_t>(best)].all.rate()) best = static_cast<int>(k);
     };
     for (std::size_t k = 0; k < out.size(); ++k) {
-      if (out[k].name.ends_with("_chance")) continue;  // a reference level, not a shortcut
+      if (out[k].in_sample) continue;  // a reference (Baseline::in_sample), not a shortcut
       raise(table.max_shortcut, k);
       if (out[k].name.starts_with("majority") || out[k].name.starts_with("negation_parity") || out[k].name == "wording_cv") {
         raise(table.max_text_shortcut, k);
@@ -1665,6 +1668,7 @@ ordered_json json_of(const BaselineTable& t, const std::vector<std::string>& typ
     }
     e["by_type"] = std::move(by_type);
     e["undefined"] = b.undefined;
+    e["in_sample"] = b.in_sample;
     list.push_back(std::move(e));
   }
   j["baselines"] = std::move(list);

@@ -252,9 +252,18 @@ TEST(Audit, InSampleLookupsComeWithTheirChanceLevel) {
   // 10 to 15 of its 20 in nearly every shuffle.
   EXPECT_GE(chance.correct, 20U);
   EXPECT_LE(chance.correct, 28U);
-  // A reference level, never the max shortcut.
+  // Neither the in-sample lookup (100% here, on cells of one record) nor its chance level is
+  // the max shortcut: the best row learned elsewhere is (here the majority, 50%).
+  EXPECT_TRUE(baseline(a.yes_no, "graph_shape").in_sample);
+  EXPECT_TRUE(baseline(a.yes_no, "graph_shape_chance").in_sample);
+  EXPECT_FALSE(baseline(a.yes_no, "graph_shape_cv").in_sample);
   ASSERT_GE(a.yes_no.max_shortcut, 0);
-  EXPECT_FALSE(a.yes_no.baselines[static_cast<std::size_t>(a.yes_no.max_shortcut)].name.ends_with("_chance"));
+  const Baseline& best = a.yes_no.baselines[static_cast<std::size_t>(a.yes_no.max_shortcut)];
+  EXPECT_FALSE(best.in_sample) << best.name;
+  EXPECT_EQ(best.all, (Accuracy{20, 40})) << best.name;
+  const auto j = to_json(a);
+  EXPECT_NE(j["baselines"][0]["max_shortcut"]["name"], "graph_shape");
+  EXPECT_EQ(j["baselines"][0]["baselines"][0]["in_sample"], false);
 }
 
 // statement_form_cv learns each (type, number of stated probabilities, number of overall ones)

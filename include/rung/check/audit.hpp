@@ -76,6 +76,11 @@ struct Baseline {
   /// Records where the rule gives no answer (a distractor undefined for the item, a template or
   /// fold with nothing to learn from); they are counted as wrong.
   std::size_t undefined = 0;
+  /// The rule is a lookup learned on the very records it is scored on, over cells that can be
+  /// small (graph_shape, graph_shape_unobserved, wording), or such a lookup's chance level (the
+  /// `_chance` rows): a reference beside its cross-validated version, never the max shortcut. A
+  /// cell of a few records fits its own answers whatever they are.
+  bool in_sample = false;
 };
 
 /// The baselines of one population of records (yes/no answers, numeric answers, or intervals).
@@ -83,7 +88,8 @@ struct BaselineTable {
   std::string population;   ///< "yes/no", "numeric" or "interval"
   std::size_t records = 0;  ///< records in the population
   std::vector<Baseline> baselines;
-  /// Index in `baselines` of the highest overall accuracy (the first on ties); -1 when empty.
+  /// Index in `baselines` of the highest overall accuracy (the first on ties) among the rows that
+  /// are not `in_sample`; -1 when there is none.
   int max_shortcut = -1;
   /// The same among the rules that read only the records' text and labels, with the wording
   /// rule cross-validated (majority*, negation_parity*, wording_cv): no solver, no in-sample
