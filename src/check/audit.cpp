@@ -149,6 +149,9 @@ struct Info {
   std::size_t nots = 0;
   std::size_t template_id = 0;
   bool has_distractors = false;
+  /// Answered "undetermined" to a question that asks for a number (no `decision`, meta.answer_kind
+  /// "fraction": the ladder preset's `--given observed`): scored with the numeric records.
+  bool asks_number = false;
   /// (procedure index, the procedure's answer label; nullopt = undefined)
   std::vector<std::pair<std::size_t, std::optional<std::string>>> distractors;
   /// What the learners see (records answered yes/no/undetermined or with a number).
@@ -498,6 +501,11 @@ class Auditor {
     info.ordinal = report_.records++;
     const std::string id = scalar_text(member(j, "id")).value_or(scalar_text(member(j, "question_id")).value_or(""));
     info.answer = classify(*answer);
+    if (info.answer.kind == AnswerKind::undetermined && member(j, "decision") == nullptr) {
+      const json* m = member(j, "meta");
+      const auto kind = scalar_text(m ? member(*m, "answer_kind") : nullptr);
+      info.asks_number = kind && *kind == "fraction";
+    }
 
     // Counts.
     count("schema", rung_schema ? "rung" : "counterbench");
@@ -559,8 +567,8 @@ class Auditor {
       }
       lr.template_text = tmpl;
       lr.answer = info.answer.text;
-      if (info.answer.kind == AnswerKind::numeric) {
-        lr.numeric = true;
+      if (info.answer.kind == AnswerKind::numeric || info.asks_number) {
+        lr.numeric = true;  // (an undetermined one has no value: not in the regression)
         if (auto v = try_parse_rational(info.answer.text)) lr.value = v->convert_to<double>();
       }
       info.learner = std::move(lr);
@@ -669,8 +677,8 @@ class Auditor {
     flush();
     finish_counts();
     finish_answers();
-    report_.yes_no = baselines("yes/no", [](const Info& i) { return is_yes_no(i.answer.kind); }, true);
-    report_.numeric = baselines("numeric", [](const Info& i) { return i.answer.kind == AnswerKind::numeric; }, false);
+    report_.yes_no = baselines("yes/no", [](const Info& i) { return is_yes_no(i.answer.kind) && !i.asks_number; }, true);
+    report_.numeric = baselines("numeric", [](const Info& i) { return i.answer.kind == AnswerKind::numeric || i.asks_number; }, false);
     report_.interval = baselines("interval", [](const Info& i) { return i.answer.kind == AnswerKind::interval; }, false);
     finish_templates();
     if (options_.learners.enabled) {
@@ -792,10 +800,13 @@ class Auditor {
         const auto decision = scalar_text(member(j, "decision"));
         const auto fraction = scalar_text(from_text->is_object() ? member(*from_text, "fraction") : nullptr);
         try {
-          if (!decision || !fraction) throw Error("no decision or no value_from_text.fraction");
+          if (!fraction) throw Error("no value_from_text.fraction");
           const Rational value = parse_rational(*fraction);
-          const std::string reached = parse_decision(*decision).answer(value);
-          verdict = reached == answer ? "decided" : "flips";
+          const auto number = try_parse_rational(answer);
+          if (!decision && !number) throw Error("no decision, and an answer that is not a number");
+          // A yes/no record: the decision on the value; a numeric one: the value itself.
+          const std::string reached = decision ? parse_decision(*decision).answer(value) : to_string(value);
+          verdict = (decision ? reached == answer : *number == value) ? "decided" : "flips";
           if (verdict == "flips") detail = fmt::format("the shown numbers give {} ({}), the answer is {}", reached, *fraction, answer);
         } catch (const std::exception& e) {
           verdict = "unreadable";

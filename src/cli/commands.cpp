@@ -803,11 +803,13 @@ void add_generate(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_flag("--noisy", a->k.noisy, "Every variable has noise of its own (ladder's default; cladder always)")
       ->excludes(deterministic);
   cmd->add_option("--given", a->k.given,
-                  "What the text states: model (every probability of the model) | observed (only what the question's "
-                  "identification formula reads; cladder's default)");
+                  "What the text states: model (every probability of the model) | observed (the graph, which variables are "
+                  "unobserved, and the observed probabilities the question's identification formula reads; cladder's default, "
+                  "ladder's option: exact fractions, binary variables, the types marginal..nested)");
   cmd->add_option("--undetermined-share", a->k.undetermined_share,
-                  "With --given observed: the share (e.g. 1/6) of ate/ett/nde/nie items whose query the stated observed "
-                  "quantities do not identify, answered 'undetermined' (cladder's default 1/6; 0 with --given model)");
+                  "With --given observed: the share (e.g. 1/6) of the items of each type that can be undetermined (cladder: "
+                  "ate/ett/nde/nie; ladder: intervention/ate/ett/nde/nested) whose query the stated observed quantities do not "
+                  "identify, answered 'undetermined' (default 1/6; 0 with --given model)");
   cmd->add_option("--name-style", a->k.name_style, "nonsense | letters | words");
   cmd->add_option("--name-variants", a->k.name_variants, "Emit each structure with this many name sets");
   cmd->add_option("--splits", a->k.splits,

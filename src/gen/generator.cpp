@@ -70,6 +70,27 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
   const std::uint64_t t = structure_index % types.size();
   std::uint64_t rank = structure_index / types.size();
   ItemTarget target{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}, rank};
+  // Undetermined items (--undetermined-share p/q): in every run of q ranks of a type that can be
+  // undetermined, the last p are; the others count on in a rank of their own, so that the bits
+  // below balance each class by construction.
+  const Rational share = parse_rational(options_.undetermined_share);
+  if (share > 0 && can_be_undetermined(options_.preset, target.type)) {
+    const auto q = static_cast<std::uint64_t>(denominator(share).convert_to<unsigned long>());
+    const auto p = static_cast<std::uint64_t>(numerator(share).convert_to<unsigned long>());
+    const std::uint64_t run = rank / q;
+    const std::uint64_t at = rank % q;
+    if (at >= q - p) {
+      const std::uint64_t sub = run * p + (at - (q - p));
+      target.undetermined = true;
+      target.answer = (sub & 1U) == 0;  // the answer of the formula that ignores the hidden variables
+      target.answer_equals_factual = (sub & 2U) == 0;  // ladder: a yes/no question (or a fraction)
+      target.rank = sub;
+      target.block_seed = Rng::item_seed(options_.seed ^ kBlockStream ^ kUndeterminedStream, (sub >> 1U) * types.size() + t);
+      return target;
+    }
+    rank = run * (q - p) + at;  // the determined items' own rank
+    target = ItemTarget{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}, rank};
+  }
   if (options_.preset == "ladder") {
     // The factual reading of a probability of one intervened world can agree or not; for the
     // other types it is absent or always 0 (then balanced with the answer).
@@ -79,26 +100,6 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     return target;
   }
   if (options_.preset == "cladder") {
-    // Undetermined items (--undetermined-share p/q): in every run of q ranks of a type that can
-    // be undetermined, the last p are; the others count on in a rank of their own, so that the
-    // bits below balance each class by construction.
-    const Rational share = parse_rational(options_.undetermined_share);
-    if (share > 0 && can_be_undetermined(options_.preset, target.type)) {
-      const auto q = static_cast<std::uint64_t>(denominator(share).convert_to<unsigned long>());
-      const auto p = static_cast<std::uint64_t>(numerator(share).convert_to<unsigned long>());
-      const std::uint64_t run = rank / q;
-      const std::uint64_t at = rank % q;
-      if (at >= q - p) {
-        const std::uint64_t sub = run * p + (at - (q - p));
-        target.undetermined = true;
-        target.answer = (sub & 1U) == 0;  // the answer of the formula that ignores the hidden variables
-        target.rank = sub;
-        target.block_seed = Rng::item_seed(options_.seed ^ kBlockStream ^ kUndeterminedStream, (sub >> 1U) * types.size() + t);
-        return target;
-      }
-      rank = run * (q - p) + at;  // the determined items' own rank
-      target = ItemTarget{types[t], (rank & 1U) == 0, (rank & 2U) == 0, {}, rank};
-    }
     // Readings of the stated numbers (the preset computes them) come first: when draws run long
     // the preset gives up the last target first (cladder.cpp), and a reading is what a learner
     // can compute from the text.

@@ -1,4 +1,5 @@
 #include "rung/gen/knobs.hpp"
+#include "rung/gen/ladder.hpp"
 
 #include "rung/core/error.hpp"
 
@@ -23,7 +24,15 @@ GeneratorOptions GeneratorKnobs::options() const {
   if (domain_size) o.domain_size = *domain_size;
   if (nesting_depth) o.nesting_depth = *nesting_depth;
   if (given) o.given = *given;
-  if (given == "model") o.undetermined_share = "0";  // nothing is undetermined when the model is stated
+  if (o.given == "model") {
+    if (given) o.undetermined_share = std::string("0");  // nothing is undetermined when the model is stated
+  } else if (preset == "ladder" && given) {
+    // Stated in observed quantities: binary variables, the types the observed distribution can
+    // decide, and undetermined items at cladder's share, unless asked otherwise.
+    o.undetermined_share = std::string("1/6");
+    o.types = ladder_observed_types();
+    if (!domain_size) o.domain_size = 2;
+  }
   if (undetermined_share) o.undetermined_share = *undetermined_share;
   if (!types.empty()) o.types = types;
   if (!mechanisms.empty()) o.mechanisms = mechanisms;

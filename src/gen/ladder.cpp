@@ -3,6 +3,8 @@
 #include "rung/core/error.hpp"
 #include "rung/gen/backbone.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
+#include "rung/gen/observed.hpp"
+#include "rung/identify/identify.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/scm_text.hpp"
 #include "rung/query/decision.hpp"
@@ -10,6 +12,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <set>
 
 namespace rung {
 
@@ -25,6 +29,11 @@ constexpr std::string_view kDeterministicBackground =
     "Each variable is computed by the mechanism written after ':=' from its causes, or from noise terms "
     "(variables starting with U_, which are never observed directly) when it has no causes. ";
 
+constexpr std::string_view kObservedBackground =
+    "Consider a hypothetical world with only the following variables and no other factors, except that each variable "
+    "also depends on random noise of its own. The causal graph is stated first; a variable said to be unobserved was "
+    "not measured. The probabilities that follow are exact, from a study of all the other variables. ";
+
 /// A random DAG in topological order: X = node 0, Y = the last node, a backbone path between
 /// them, and possibly a hidden confounder of X and Y.
 struct Graph {
@@ -32,6 +41,11 @@ struct Graph {
   std::vector<int> domain;       ///< number of values of each node
   std::vector<int> backbone;     ///< X -> ... -> Y
   bool confounded = false;
+  /// --given observed: the children of each extra root W_k (names[size() + 1 + k]), two each,
+  /// which the question may hide; the hidden confounder is then an endogenous root H
+  /// (names[size()]) read by X and Y.
+  std::vector<std::vector<int>> extra;
+  [[nodiscard]] bool observed() const { return !extra.empty(); }
   [[nodiscard]] int size() const { return static_cast<int>(parents.size()); }
   [[nodiscard]] int y() const { return size() - 1; }
 };
@@ -47,6 +61,16 @@ Graph sample_graph(const GeneratorOptions& o, Rng& rng) {
   g.domain.assign(static_cast<std::size_t>(n), 2);
   for (int v = 1; v + 1 < n; ++v) g.domain[static_cast<std::size_t>(v)] = rng.chance(1, 2) ? o.domain_size : 2;
   g.confounded = rng.chance(1, 2);
+  if (o.given == "observed") {
+    // An extra root with two children drawn uniformly among the graph's nodes, and a second one
+    // in graphs of at most four nodes: candidates to hide where the question names most nodes.
+    for (int k = 0; k < (n <= 4 ? 2 : 1); ++k) {
+      std::vector<int> nodes(static_cast<std::size_t>(n));
+      for (int v = 0; v < n; ++v) nodes[static_cast<std::size_t>(v)] = v;
+      rng.shuffle(nodes);
+      g.extra.push_back({std::min(nodes[0], nodes[1]), std::max(nodes[0], nodes[1])});
+    }
+  }
   return g;
 }
 
@@ -70,11 +94,22 @@ ModelText sample_model(const Graph& g, const GeneratorOptions& o, const std::vec
     t.scm += fmt::format("exogenous {} ~ Bernoulli({})\n", u, to_string(p));
     t.prose += fmt::format(" {} is 1 with probability {}.", u, to_string(p));
   };
-  const std::string hidden = "U_" + names[static_cast<std::size_t>(g.size())];
+  // Stated in observed quantities, the hidden confounder is an endogenous root H := U_H (a
+  // variable the text can call unobserved) and W := U_W another root; both are causes.
+  const bool observed = g.observed();
+  const std::string& h_name = names[static_cast<std::size_t>(g.size())];
+  const std::string hidden = observed ? h_name : "U_" + h_name;
+  auto extra_name = [&](std::size_t k) -> const std::string& { return names[static_cast<std::size_t>(g.size()) + 1 + k]; };
   // Deterministic models give noise to the roots only: the other variables follow their causes.
   auto noisy = [&](int v) { return !o.deterministic || g.parents[static_cast<std::size_t>(v)].empty(); };
   for (int v = 0; v < g.size(); ++v) {
     if (noisy(v)) prior("U_" + names[static_cast<std::size_t>(v)]);
+  }
+  if (observed) {
+    if (g.confounded) prior("U_" + h_name);
+    for (std::size_t k = 0; k < g.extra.size(); ++k) prior("U_" + extra_name(k));
+    if (g.confounded) t.scm += fmt::format("{0} := U_{0}\n", h_name);
+    for (std::size_t k = 0; k < g.extra.size(); ++k) t.scm += fmt::format("{0} := U_{0}\n", extra_name(k));
   }
   auto allowed = [&](std::string_view kind) { return std::find(o.mechanisms.begin(), o.mechanisms.end(), kind) != o.mechanisms.end(); };
   std::vector<std::string> ops;  // ways to combine two or more causes; threshold only for three or more
@@ -82,7 +117,7 @@ ModelText sample_model(const Graph& g, const GeneratorOptions& o, const std::vec
     if (allowed(op)) ops.emplace_back(op);
   }
   const bool negations = allowed("not");
-  if (g.confounded) {
+  if (g.confounded && !observed) {
     prior(hidden);
     t.prose += fmt::format(" {} affects both {} and {}.", hidden, names[0], names[static_cast<std::size_t>(g.y())]);
   }
@@ -95,16 +130,23 @@ ModelText sample_model(const Graph& g, const GeneratorOptions& o, const std::vec
       inputs.push_back(names[static_cast<std::size_t>(p)]);
       sizes.push_back(g.domain[static_cast<std::size_t>(p)]);
     }
+    if (observed) {
+      for (std::size_t k = 0; k < g.extra.size(); ++k) {
+        if (std::find(g.extra[k].begin(), g.extra[k].end(), v) != g.extra[k].end()) inputs.push_back(extra_name(k));
+      }
+      if (g.confounded && (v == 0 || v == g.y())) inputs.push_back(hidden);
+      sizes.resize(inputs.size(), 2);
+    }
+    const std::size_t causes = inputs.size();
     if (noisy(v)) {
       inputs.push_back("U_" + name);
       sizes.push_back(2);
     }
-    if (g.confounded && (v == 0 || v == g.y())) {
+    if (g.confounded && !observed && (v == 0 || v == g.y())) {
       inputs.push_back(hidden);
       sizes.push_back(2);
     }
     const bool binary = g.domain[sv] == 2 && std::all_of(sizes.begin(), sizes.end(), [](int s) { return s == 2; });
-    const std::size_t causes = g.parents[sv].size();
     std::vector<std::string> kinds = ops;
     if (causes >= 3 && allowed("threshold")) kinds.emplace_back("threshold");
     std::string mechanism;
@@ -134,8 +176,10 @@ ModelText sample_model(const Graph& g, const GeneratorOptions& o, const std::vec
           core = inputs[i];
           continue;
         }
+        // Stated in observed quantities, noise flips the value: every observed combination then
+        // has a positive probability, so every stated conditional is defined.
         static const std::vector<std::string> kNoise = {"xor", "or", "and not"};
-        const std::string& how = rng.pick(kNoise);
+        const std::string& how = observed ? kNoise[0] : rng.pick(kNoise);
         core = how == "and not" ? fmt::format("{} and (not {})", core, inputs[i]) : fmt::format("{} {} {}", core, how, inputs[i]);
         if (i + 1 < inputs.size()) core = "(" + core + ")";
       }
@@ -205,11 +249,120 @@ std::string probability_text(const Query& q, const Scm& m) {
   return fmt::format("the probability that {}{}", fmt::join(events, " and "), evidence_text(p.evidence, m));
 }
 
+/// Draws in which a set with undetermined items matches the form of the statement across the
+/// classes (LadderPreset::make).
+constexpr int kFormDraws = 400;
+
+/// Above this many numbers an item stated in observed quantities is redrawn.
+constexpr std::size_t kMaxStated = 32;
+
+/// "Kwox has a direct effect on blaf and zup.": a sentence per variable with children, the
+/// extra roots H and W (--given observed) first.
+std::string graph_text(const Graph& g, const std::vector<std::string>& names) {
+  const auto n = static_cast<std::size_t>(g.size());
+  std::vector<std::pair<std::string, std::vector<std::string>>> arcs;  // cause, its children
+  if (g.confounded) arcs.push_back({names[n], {names[0], names[n - 1]}});
+  for (std::size_t k = 0; k < g.extra.size(); ++k) {
+    arcs.push_back({names[n + 1 + k], {}});
+    for (int c : g.extra[k]) arcs.back().second.push_back(names[static_cast<std::size_t>(c)]);
+  }
+  for (std::size_t v = 0; v < n; ++v) {
+    arcs.push_back({names[v], {}});
+    for (std::size_t c = 0; c < n; ++c) {
+      const auto& ps = g.parents[c];
+      if (std::find(ps.begin(), ps.end(), static_cast<int>(v)) != ps.end()) arcs.back().second.push_back(names[c]);
+    }
+  }
+  std::vector<std::string> sentences;
+  for (const auto& [cause, kids] : arcs) {
+    if (kids.empty()) continue;
+    std::string list = kids.back();
+    if (kids.size() > 1) list = fmt::format("{} and {}", fmt::join(kids.begin(), kids.end() - 1, ", "), kids.back());
+    sentences.push_back(fmt::format("{} has a direct effect on {}.", cause, list));
+  }
+  return fmt::format("{}", fmt::join(sentences, " "));
+}
+
+/// P(Y_x = y)'s natural bounds (Manski) from the observed joint, for a query that is one such
+/// probability (the intervention type), or the ATE's from those of P(Y_1 = 1) and P(Y_0 = 1);
+/// nullopt for other queries.
+std::optional<std::pair<Rational, Rational>> natural_query_bounds(const ObservedStatement& o, const Scm& model, const std::string& type,
+                                                                  const Query& q, const std::string& x, const std::string& y) {
+  const Admg& g = *o.admg;
+  const int xi = g.index(*model.find(x));
+  const int yi = g.index(*model.find(y));
+  const ObservedJoint joint = observed_joint(model, g);
+  auto bounds = [&](std::uint32_t xv, std::uint32_t yv) {
+    std::vector<std::uint32_t> at(static_cast<std::size_t>(g.size()), 0);
+    at[static_cast<std::size_t>(xi)] = xv;
+    at[static_cast<std::size_t>(yi)] = yv;
+    return natural_bounds(joint, VarMask{1} << yi, VarMask{1} << xi, at);
+  };
+  if (type == "ate") {
+    const Bounds one = bounds(1, 1);
+    const Bounds zero = bounds(0, 1);
+    return std::pair{one.lower - zero.upper, one.upper - zero.lower};
+  }
+  if (type != "intervention") return std::nullopt;
+  const Event& e = std::get<Probability>(q.parts.at(0).quantity).events.at(0);
+  const Bounds b = bounds(e.term.settings.at(0).value, e.value);
+  return std::pair{b.lower, b.upper};
+}
+
+/// The identification record and gold reasoning of an item stated in observed quantities.
+ItemIdentification identification(const ObservedStatement& o, const std::vector<std::string>& hidden, const Graph& g,
+                                  const std::vector<std::string>& names, const Scm& model, const Query& query) {
+  const Admg& admg = *o.admg;
+  ItemIdentification id;
+  id.hidden = hidden;
+  id.identifiable = !o.undetermined;
+  id.reason = o.undetermined ? o.reason : std::string();
+  id.method = o.undetermined ? std::string("not identifiable")
+              : rung_of(query) == 1 ? std::string("the observed distribution (conditioning)")
+                                    : std::string("counterfactual identification (ID*, IDC*; Shpitser-Pearl)");
+  if (!o.undetermined) {
+    id.estimand = o.estimand->to_string(admg);
+    id.estimand_latex = o.estimand->to_latex(admg);
+  }
+  std::vector<std::string> numbers;
+  for (const StatedProbability& s : o.stated) {
+    id.stated.push_back({notation(admg, s), s.exact, s.shown});
+    numbers.push_back(fmt::format("{} = {}", id.stated.back().probability, to_string(s.shown)));
+  }
+  id.value_from_text = o.from_text;
+  const auto n = static_cast<std::size_t>(g.size());
+  std::vector<std::string> arcs;
+  if (g.confounded) arcs.push_back(fmt::format("{0} -> {1}, {0} -> {2}", names[n], names[0], names[n - 1]));
+  for (std::size_t k = 0; k < g.extra.size(); ++k) {
+    for (int c : g.extra[k]) arcs.push_back(fmt::format("{} -> {}", names[n + 1 + k], names[static_cast<std::size_t>(c)]));
+  }
+  for (std::size_t c = 0; c < n; ++c) {
+    for (int p : g.parents[c]) arcs.push_back(fmt::format("{} -> {}", names[static_cast<std::size_t>(p)], names[c]));
+  }
+  id.steps.push_back(fmt::format("Graph: {}. Unobserved: {}.", fmt::join(arcs, ", "), fmt::join(hidden, ", ")));
+  id.steps.push_back(fmt::format("Query: {}.", to_string(query, model)));
+  id.steps.push_back(fmt::format("Stated numbers (the chain rule over {}): {}.", admg.names(o.set), fmt::join(numbers, "; ")));
+  if (o.undetermined) {
+    id.steps.push_back(fmt::format("Identification: the observed variables do not identify the query ({}).", o.reason));
+    id.steps.push_back(fmt::format("Ignoring the unobserved common causes would give {} = {} (the assume_identifiable mistake).",
+                                   o.estimand->to_string(admg), to_string(o.from_text)));
+  } else {
+    id.steps.push_back(fmt::format("Identification, by {}: {}.", id.method, id.estimand));
+    id.steps.push_back(fmt::format("Substituted: {}.", to_string(o.from_text)));
+  }
+  return id;
+}
+
 }  // namespace
 
 const std::vector<std::string>& ladder_query_types() {
   static const std::vector<std::string> kTypes = {"marginal", "conditional", "intervention", "ate", "ett", "nde",
                                                   "counterfactual", "joint", "nested", "pn", "ps", "pns"};
+  return kTypes;
+}
+
+const std::vector<std::string>& ladder_observed_types() {
+  static const std::vector<std::string> kTypes = {"marginal", "conditional", "intervention", "ate", "ett", "nde", "nested"};
   return kTypes;
 }
 
@@ -250,9 +403,15 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
   // kept on one item in eight (bits 3..5 of the item's rank) and redrawn otherwise, so "answer
   // 0" is right on at most 12.5% of a type's fraction items.
   const bool extreme_allowed = ((target.rank >> 3U) % 8U) == 0;
+  // Stated in observed quantities (--given observed), with undetermined items in the set: every
+  // item of a type that can be undetermined hides a variable chosen among those whose hiding
+  // gives the item's class, on a graph that offers both (docs/generator.md).
+  const bool observed = options_.given == "observed";
+  const bool three_class = observed && parse_rational(options_.undetermined_share) > 0 && can_be_undetermined("ladder", type);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     const Graph g = sample_graph(options_, rng);
-    const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()) + 1, name_rng);
+    const std::vector<std::string> names =
+        make_names(options_.name_style, static_cast<std::size_t>(g.size()) + 1 + g.extra.size(), name_rng);
     const ModelText text = sample_model(g, options_, names, rng);
     Item item;
     item.model = read_scm_text(text.scm);
@@ -269,10 +428,12 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     int depth = 0;
     int evidence_count = 0;
     const auto y_asked = rng.below(2);  // the outcome value asked about
+    std::vector<int> named{0, g.y()};   // the nodes the query names (never hidden)
     if (type == "marginal") {
       formal = fmt::format("P({}={})", Y, y_asked);
     } else if (type == "conditional") {
       const int z = rng.between(0, g.size() - 2);
+      named.push_back(z);
       formal = fmt::format("P({}={} | {}={})", Y, y_asked, nm(z), value_of(z));
       evidence_count = 1;
     } else if (type == "intervention") {
@@ -286,6 +447,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       if (type == "nde") {
         if (inner.empty()) continue;
         e.mediator = nm(inner.front());
+        named.push_back(inner.front());
       }
       item.query = make_query(e, item.model);
       formal = to_string(item.query, item.model);
@@ -326,6 +488,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       rng.shuffle(chosen);
       chosen.resize(static_cast<std::size_t>(depth));
       std::sort(chosen.rbegin(), chosen.rend());
+      named.insert(named.end(), chosen.begin(), chosen.end());
       std::string nested;
       for (int k = depth - 1; k >= 0; --k) {
         const std::string& mk = nm(chosen[static_cast<std::size_t>(k)]);
@@ -347,37 +510,108 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     } catch (const ZeroProbabilityEvidence&) {
       continue;
     }
-    if (numeric && !extreme_allowed && (value == 0 || value == 1 || value == -1)) continue;
+    std::optional<ObservedStatement> obs;
+    std::vector<std::string> hidden;  // the variables the text calls unobserved
+    if (observed) {
+      const auto n = static_cast<std::size_t>(g.size());
+      if (g.confounded) hidden.push_back(names[n]);
+      // Candidates: the variables with children that the query does not name, and W.
+      std::vector<std::string> candidates;
+      for (int v = 1; v + 1 < g.size(); ++v) {
+        const bool has_child = std::any_of(g.parents.begin(), g.parents.end(), [v](const std::vector<int>& ps) {
+          return std::find(ps.begin(), ps.end(), v) != ps.end();
+        });
+        if (has_child && std::find(named.begin(), named.end(), v) == named.end()) candidates.push_back(nm(v));
+      }
+      for (std::size_t k = 0; k < g.extra.size(); ++k) candidates.push_back(names[n + 1 + k]);
+      std::vector<std::string> pool = candidates;
+      if (three_class) {
+        // The form of the statement (how many numbers, how many overall ones) is drawn first,
+        // among those both classes reach on this graph, then the hidden variable within it: so
+        // that neither the graph nor the form tells the classes apart (else redrawn).
+        // Given up after kFormDraws draws (graphs where a long nested query names most nodes):
+        // the class alone then picks among its candidates.
+        const HiddenClasses classes = hidden_classes(item.model, item.query, hidden, candidates);
+        if (classes.determined.empty() || classes.undetermined.empty()) continue;  // the graph offers one class only
+        const bool by_form = attempt < kFormDraws;
+        std::set<std::pair<std::size_t, std::size_t>> both;
+        for (const auto& d : classes.determined) {
+          for (const auto& u : classes.undetermined) {
+            if (d.form == u.form || !by_form) both.insert(by_form ? d.form : std::pair<std::size_t, std::size_t>{});
+          }
+        }
+        if (both.empty()) continue;
+        const auto form = *std::next(both.begin(), static_cast<std::ptrdiff_t>(rng.below(both.size())));
+        pool.clear();
+        for (const auto& c : target.undetermined ? classes.undetermined : classes.determined) {
+          if (c.form == form || !by_form) pool.push_back(c.name);
+        }
+      }
+      hidden.push_back(pool[rng.below(pool.size())]);
+      obs = observed_statement(item.model, item.query, hidden, target.undetermined, value, kMaxStated);
+      if (!obs) continue;  // not of the target's class, too long, or a condition of probability 0
+    }
+    const bool undetermined = obs && obs->undetermined;
+    // An undetermined item's polarity follows the formula that ignores the hidden variables.
+    const Rational basis = undetermined ? *obs->assume_identifiable : value;
+    if (numeric && !undetermined && !extreme_allowed && (value == 0 || value == 1 || value == -1)) continue;
 
     if (type == "ate") what = fmt::format("the average causal effect of {} on {} (setting it to 1 rather than 0)", X, Y);
     else if (type == "ett") what = fmt::format("the effect of {0} on {1} among those with {0} = 1", X, Y);
     else if (type == "nde") what = fmt::format("the natural direct effect of {} on {} (not through {})", X, Y, nm(inner.front()));
     else what = probability_text(item.query, item.model);
 
+    // With undetermined items in the set, every prompt offers the third answer.
+    const std::string third = observed && parse_rational(options_.undetermined_share) > 0
+                                  ? ", or with undetermined if what is stated cannot decide it"
+                                  : "";
     std::string question;
     if (numeric) {
       item.yes_no = false;
-      question = fmt::format("What is {}? In notation: {}. Answer with an exact fraction.", what, formal);
+      question = fmt::format("What is {}? In notation: {}. Answer with an exact fraction{}.", what, formal, third);
     } else {
       const Rational threshold = difference ? Rational(0) : Rational(1, 2);
-      if (value == threshold || (up ? value > threshold : value < threshold) != target.answer) continue;
+      if (value == threshold || basis == threshold || (up ? basis > threshold : basis < threshold) != target.answer) continue;
       item.decision.op = up ? Decision::Op::greater : Decision::Op::less;
       item.decision.threshold = threshold;
       if (difference) {
-        question = fmt::format("Is {} {} than zero? In notation: {}. Answer with yes or no.", what, up ? "greater" : "less", formal);
+        question = fmt::format("Is {} {} than zero? In notation: {}. Answer with yes or no{}.", what, up ? "greater" : "less", formal, third);
       } else {
-        question = fmt::format("Is {} {} than 1/2? In notation: {}. Answer with yes or no.", what, up ? "greater" : "less", formal);
+        question = fmt::format("Is {} {} than 1/2? In notation: {}. Answer with yes or no{}.", what, up ? "greater" : "less", formal, third);
       }
     }
     item.type = type;
     item.query_type = type;
-    item.given_info = text.prose.substr(1);
+    if (obs) {
+      std::vector<std::string> sentences{graph_text(g, names)};
+      for (const auto& h : hidden) sentences.push_back(fmt::format("{} is unobserved.", h));
+      for (const StatedProbability& st : obs->stated) sentences.push_back(sentence(*obs->admg, st));
+      item.given_info = fmt::format("{}", fmt::join(sentences, " "));
+      ItemIdentification id = identification(*obs, hidden, g, names, item.model, item.query);
+      if (undetermined) id.bounds = natural_query_bounds(*obs, item.model, type, item.query, X, Y);
+      if (id.bounds) {
+        id.steps.push_back(fmt::format("The stated numbers only bound it: {} <= {} <= {} (natural bounds).", to_string(id.bounds->first),
+                                       formal, to_string(id.bounds->second)));
+      }
+      if (item.yes_no) {
+        id.steps.push_back(fmt::format("Decision: {}, so the answer is {}.", to_string(item.decision),
+                                       undetermined ? std::string("undetermined") : item.decision.answer(value)));
+      } else {
+        id.steps.push_back(fmt::format("The answer is {}.", undetermined ? std::string("undetermined") : to_string(value)));
+      }
+      // (Rung 1 needs no causal assumption: ignoring the hidden causes is no mistake there.)
+      if (obs->assume_identifiable && rung_of(item.query) >= 2) item.computed.push_back({"assume_identifiable", *obs->assume_identifiable});
+      item.identification = std::move(id);
+    } else {
+      item.given_info = text.prose.substr(1);
+    }
     item.question = question;
-    item.prompt = fmt::format("{}{} {}", options_.deterministic ? kDeterministicBackground : kBackground,
+    item.prompt = fmt::format("{}{} {}", observed ? kObservedBackground : options_.deterministic ? kDeterministicBackground : kBackground,
                               item.given_info, item.question);
     int arcs = 0;
     for (const auto& ps : g.parents) arcs += static_cast<int>(ps.size());
-    item.knobs["variables"] = g.size();
+    if (observed) arcs += 2 * static_cast<int>(g.extra.size()) + (g.confounded ? 2 : 0);
+    item.knobs["variables"] = g.size() + static_cast<int>(g.extra.size()) + (observed && g.confounded ? 1 : 0);
     item.knobs["edges"] = arcs;
     item.knobs["path_length"] = static_cast<int>(g.backbone.size()) - 1;
     item.knobs["interventions"] = interventions;

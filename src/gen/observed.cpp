@@ -1,6 +1,7 @@
 #include "rung/gen/observed.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/identify/identify.hpp"
 
 #include <fmt/format.h>
 
@@ -225,6 +226,109 @@ Rational FactorizedSource::conditional(VarMask targets, VarMask given, const std
   const Rational den = marginal(given, at);
   if (den == 0) throw ZeroProbabilityEvidence(g_->event(given, at));
   return joint / den;
+}
+
+namespace {
+
+std::vector<VarId> ids_of(const Scm& model, const std::vector<std::string>& names) {
+  std::vector<VarId> ids;
+  for (const auto& n : names) {
+    const auto id = model.find(n);
+    if (!id) throw Error(fmt::format("observed statement: '{}' is not a variable of the model", n));
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
+bool has_bidirected(const Admg& g) {
+  for (int i = 0; i < g.size(); ++i) {
+    if (g.siblings(i) != 0) return true;
+  }
+  return false;
+}
+
+/// `e` with its conditions reduced by the independences of `by` (relevant_given).
+CounterfactualEstimand reduced(const CounterfactualEstimand& e, const Admg& by) {
+  return e.with_given([&by](VarMask t, VarMask given) { return relevant_given(by, t, given); });
+}
+
+/// The variables whose factorized distribution states what `e` reads: the ancestors in `g` of
+/// the variables of its terms.
+VarMask stated_set(const Admg& g, const CounterfactualEstimand& e) {
+  VarMask read = 0;
+  for (const auto& [t, given] : e.terms()) read |= t | given;
+  return g.ancestors(read, g.all());
+}
+
+/// The form (numbers, overall ones) of the binary statements of `set`'s factorization: each
+/// term P(v | G) is stated for every value of G.
+std::pair<std::size_t, std::size_t> statement_form(const Admg& g, VarMask set) {
+  std::vector<std::pair<VarMask, VarMask>> terms;
+  factorization(g, set).terms(terms);
+  std::pair<std::size_t, std::size_t> form{0, 0};
+  for (const auto& [t, given] : terms) {
+    form.first += std::size_t{1} << std::popcount(given);
+    if (given == 0) ++form.second;
+  }
+  return form;
+}
+
+}  // namespace
+
+HiddenClasses hidden_classes(const Scm& model, const Query& query, const std::vector<std::string>& base,
+                             const std::vector<std::string>& candidates) {
+  HiddenClasses out;
+  for (const auto& c : candidates) {
+    std::vector<std::string> hidden = base;
+    hidden.push_back(c);
+    const Admg g = Admg::of(model, ids_of(model, hidden));
+    if (CounterfactualIdentification r = identify_counterfactual(g, query, model); r.identifiable) {
+      out.determined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, g)))});
+    } else if (r = identify_counterfactual(g.without_bidirected(), query, model); r.identifiable) {
+      out.undetermined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, g.without_bidirected())))});
+    }
+  }
+  return out;
+}
+
+std::optional<ObservedStatement> observed_statement(const Scm& model, const Query& query, const std::vector<std::string>& hidden,
+                                                    bool undetermined, const Rational& value, std::size_t max_numbers) {
+  ObservedStatement out;
+  out.admg = std::make_shared<const Admg>(Admg::of(model, ids_of(model, hidden)));
+  const Admg& g = *out.admg;
+  const CounterfactualIdentification own = identify_counterfactual(g, query, model);
+  if (own.identifiable == undetermined) return std::nullopt;
+  out.undetermined = undetermined;
+  out.reason = own.reason;
+  std::optional<CounterfactualEstimand> naive;
+  if (has_bidirected(g)) {
+    CounterfactualIdentification r = identify_counterfactual(g.without_bidirected(), query, model);
+    if (r.identifiable) naive = std::move(r.estimand);
+  }
+  if (undetermined && !naive) return std::nullopt;
+  // Conditions an independence of the graph makes irrelevant are dropped; for the formula that
+  // ignores the hidden common causes, those its reader assumes (the graph without them).
+  if (naive) naive = reduced(*naive, g.without_bidirected());
+  out.estimand = undetermined ? *naive : reduced(*own.estimand, g);
+  out.set = stated_set(g, *out.estimand);
+  std::vector<std::pair<VarMask, VarMask>> terms;
+  factorization(g, out.set).terms(terms);
+  const ObservedJoint joint = observed_joint(model, g);
+  out.stated = stated_probabilities(g, terms, joint, false);
+  if (out.stated.size() > max_numbers) return std::nullopt;
+  for (auto& st : out.stated) st.shown = st.exact;
+  try {
+    const FactorizedSource source(g, out.stated, false, out.set);
+    out.from_text = out.estimand->evaluate(source);
+    if (naive) out.assume_identifiable = undetermined ? out.from_text : naive->evaluate(joint);
+  } catch (const ZeroProbabilityEvidence&) {
+    return std::nullopt;  // a stated condition (or the formula's) has probability 0
+  }
+  if (!undetermined && out.from_text != value) {
+    throw Error(fmt::format("observed statement: the estimand {} on the exact stated numbers gives {}, the model {} (a bug)",
+                            out.estimand->to_string(g), to_string(out.from_text), to_string(value)));
+  }
+  return out;
 }
 
 std::string sentence(const Admg& g, const StatedProbability& s) {

@@ -125,9 +125,21 @@ void GeneratorOptions::validate() const {
           fmt::format("--nesting-depth must be 1..{} for the {} preset, got {}", max_depth, preset, nesting_depth));
   require(evidence_count >= 1 && evidence_count <= 2, fmt::format("--evidence-count must be 1..2, got {}", evidence_count));
   require(given == "model" || given == "observed", fmt::format("--given must be model or observed, got '{}'", given));
-  require(given == "model" || preset == "cladder",
-          fmt::format("--given observed is supported by the cladder preset only (the {} preset states its model: {})", preset,
-                      preset == "counterbench" ? "deterministic mechanisms, no probabilities" : "structural equations and priors"));
+  require(given == "model" || preset == "cladder" || preset == "ladder",
+          fmt::format("--given observed is supported by the cladder and ladder presets only (the {} preset states its model: {})",
+                      preset, preset == "counterbench" ? "deterministic mechanisms, no probabilities" : "structural equations"));
+  if (preset == "ladder" && given == "observed") {
+    for (const std::string& type : types) {
+      const auto& ok = ladder_observed_types();
+      require(std::find(ok.begin(), ok.end(), type) != ok.end(),
+              fmt::format("--types {} with --given observed: the observed distribution never identifies a {} query (it asks "
+                          "about units), so its answer would be 'undetermined' by its type alone (observed types: {})",
+                          type, type, fmt::join(ok, ", ")));
+    }
+    require(domain_size == 2, fmt::format("--domain-size {} with --given observed: the ladder preset states probabilities of "
+                                          "binary variables only (--domain-size 2)", domain_size));
+    require(!deterministic, "--deterministic with --given observed: stated conditionals need noise on every variable");
+  }
   for (const std::string& type : types) {
     require(given == "observed" || !is_bounds_type(type),
             fmt::format("--types {} asks for the bounds that observed quantities give: it needs --given observed", type));
@@ -306,6 +318,7 @@ GeneratorOptions GeneratorOptions::from_json(const nlohmann::json& j) {
 }
 
 bool can_be_undetermined(const std::string& preset, const std::string& type) {
+  if (preset == "ladder") return type == "intervention" || type == "ate" || type == "ett" || type == "nde" || type == "nested";
   return preset == "cladder" && (type == "ate" || type == "ett" || type == "nde" || type == "nie");
 }
 

@@ -323,6 +323,28 @@ TEST(Audit, DecidableFromTheTextCountsEachRecordsVerdictByType) {
   EXPECT_EQ(to_json(r)["decidable_from_text"]["by_type"]["ett"]["flips"], 1);
 }
 
+// A question that asks for a number (no `decision`, meta.answer_kind "fraction": the ladder
+// preset's --given observed) is decided from the text when value_from_text is its answer, and an
+// "undetermined" answer to it is scored with the numeric records, not the yes/no ones.
+TEST(Audit, NumericQuestionsAreDecidedByTheirValueAndTheirUndeterminedAnswersAreNumeric) {
+  auto numeric = [](const std::string& answer, const std::string& from_text) {
+    Json r = cb_record("", "What is it?", answer, "ate");
+    r["meta"]["answer_kind"] = "fraction";
+    const bool identifiable = answer != "undetermined";
+    r["identification"] = {{"given", "observed"}, {"identifiable", identifiable}};
+    if (identifiable) r["identification"]["value_from_text"] = {{"fraction", from_text}, {"decimal", "0"}};
+    return r;
+  };
+  const AuditReport r = audit_text(jsonl({numeric("1/3", "1/3"), numeric("1/2", "2/5"), numeric("undetermined", ""),
+                                          cb_record("", "Q?", "yes", "ate"), cb_record("", "Q?", "undetermined", "ate")}),
+                                   no_verify());
+  EXPECT_EQ(r.from_text.all, (std::map<std::string, std::size_t>{{"decided", 1}, {"flips", 1}, {"undetermined", 1}}));
+  ASSERT_EQ(r.from_text.not_decided_list.size(), 1U);
+  EXPECT_EQ(r.from_text.not_decided_list[0].message, "flips: the shown numbers give 2/5 (2/5), the answer is 1/2");
+  EXPECT_EQ(r.numeric.records, 3U);
+  EXPECT_EQ(r.yes_no.records, 2U);  // the yes/no question answered "undetermined" stays there
+}
+
 TEST(Audit, MajorityOverallAndPerType) {
   const AuditReport r = audit_text(jsonl({
                                        cb_record("", "Q?", "yes", "a"),

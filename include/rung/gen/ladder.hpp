@@ -28,6 +28,10 @@ class LadderPreset : public Preset {
 /// The ladder preset's question types.
 [[nodiscard]] const std::vector<std::string>& ladder_query_types();
 
+/// The types the ladder preset asks with `--given observed` (the others ask about units, which
+/// the observed distribution never identifies: their answer would be "undetermined" by type).
+[[nodiscard]] const std::vector<std::string>& ladder_observed_types();
+
 /// `o` (preset "ladder") with the knobs of `difficulty` (1..5).
 [[nodiscard]] GeneratorOptions ladder_options(GeneratorOptions o, int difficulty);
 

@@ -16,10 +16,13 @@
 
 #include "rung/core/rational.hpp"
 #include "rung/identify/admg.hpp"
+#include "rung/identify/counterfactual.hpp"
 #include "rung/identify/functional.hpp"
 #include "rung/graph/dag.hpp"
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -98,6 +101,51 @@ class FactorizedSource : public ProbabilitySource {
   std::vector<Rational> joint_;  ///< P(set = code), the first variable the most significant bit
   [[nodiscard]] Rational marginal(VarMask of, const std::vector<std::uint32_t>& at) const;
 };
+
+/// The variables a statement in observed quantities may hide beside `base` (always hidden: an
+/// unobserved common cause), split by what hiding each does to `query`: identified from the
+/// remaining observed variables (ID*/IDC*), or not identified while the formula that ignores the
+/// hidden common causes (the same graph without bidirected arcs) identifies it (an
+/// undetermined item's reading). A candidate in neither list is left out. In `candidates`' order.
+struct HiddenClasses {
+  struct Candidate {
+    std::string name;
+    /// The form of the statement the candidate's hiding gives: how many numbers are stated and
+    /// how many of them are overall (unconditional) probabilities.
+    std::pair<std::size_t, std::size_t> form;
+  };
+  std::vector<Candidate> determined;
+  std::vector<Candidate> undetermined;
+};
+[[nodiscard]] HiddenClasses hidden_classes(const Scm& model, const Query& query, const std::vector<std::string>& base,
+                                           const std::vector<std::string>& candidates);
+
+/// What a question about `query` states when the variables `hidden` (of `model`) are unobserved
+/// (the ladder preset's `--given observed`, docs/generator.md): the observed distribution of the
+/// ancestors of what the formula reads, factorized by the chain rule (factorization()), each
+/// number exact (`shown` == `exact`); the formula is the query's own (identified) or the one that
+/// ignores the hidden common causes (undetermined), its conditions reduced by relevant_given().
+struct ObservedStatement {
+  std::shared_ptr<const Admg> admg;  ///< the observed graph (the formula's indices are its)
+  VarMask set = 0;                   ///< the variables whose distribution is stated
+  std::vector<StatedProbability> stated;
+  std::optional<CounterfactualEstimand> estimand;  ///< the formula a reader evaluates
+  bool undetermined = false;                       ///< the observed variables do not identify the query
+  std::string reason;                              ///< why not (undetermined)
+  Rational from_text;                              ///< the formula on the stated numbers
+  /// The formula that ignores the hidden common causes, on the stated numbers, when the graph has
+  /// any (the assume_identifiable mistake; an undetermined item's from_text).
+  std::optional<Rational> assume_identifiable;
+};
+
+/// The statement for `query` with `hidden` unobserved; nullopt when neither the query's formula
+/// nor (with `undetermined`) the one ignoring the hidden common causes exists, when the query is
+/// identified but `undetermined` asks otherwise (or the other way round), when more than
+/// `max_numbers` numbers would be stated, or when a stated condition has probability 0. Throws
+/// Error when an identified formula on the exact stated numbers differs from `value` (a bug).
+[[nodiscard]] std::optional<ObservedStatement> observed_statement(const Scm& model, const Query& query,
+                                                                  const std::vector<std::string>& hidden, bool undetermined,
+                                                                  const Rational& value, std::size_t max_numbers);
 
 /// CLadder's sentence for a statement, with the shown value: "The overall probability of X is
 /// 64%.", "For those who are not X and are V3, the probability of Y is 31%.", "The probability of
