@@ -97,6 +97,12 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     if (target.type == "intervention" || target.type == "counterfactual" || target.type == "nested") {
       target.agreements.emplace_back("factual", (rank & 4U) == 0);  // yes/no items only
     }
+    if (options_.given == "observed") {
+      // Stated in observed quantities, the readings a learner computes from the numbers: the
+      // mean of the outcome's stated probabilities (rung 1), seeing instead of doing (the rest).
+      const bool rung1 = target.type == "marginal" || target.type == "conditional";
+      target.agreements.emplace_back(rung1 ? "mean_conditional" : "conditioning", (rank & 8U) == 0);
+    }
     return target;
   }
   if (options_.preset == "cladder") {

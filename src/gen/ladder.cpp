@@ -2,6 +2,7 @@
 
 #include "rung/core/error.hpp"
 #include "rung/gen/backbone.hpp"
+#include "rung/gen/distractors.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
 #include "rung/gen/observed.hpp"
 #include "rung/identify/identify.hpp"
@@ -20,6 +21,7 @@ namespace rung {
 namespace {
 
 constexpr int kMaxAttempts = 2000;
+constexpr int kRelaxEvery = 400;  // missed draws after which the last shortcut target left is dropped (--given observed)
 constexpr std::string_view kBackground =
     "Consider a hypothetical world with only the following variables and mechanisms, and no other factors. "
     "Each variable is computed from its causes and from noise terms (variables starting with U_, which are "
@@ -408,7 +410,15 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
   // gives the item's class, on a graph that offers both (docs/generator.md).
   const bool observed = options_.given == "observed";
   const bool three_class = observed && parse_rational(options_.undetermined_share) > 0 && can_be_undetermined("ladder", type);
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  // Stated in observed quantities, a determined yes/no item meets its shortcut targets here,
+  // before the costly identification (ItemTarget::agreements, Item::agreements_met): the
+  // generator's redraws would repeat all of it. The last target left is dropped every
+  // kRelaxEvery draws.
+  const bool own_agreements = observed && !numeric && !target.undetermined && !target.agreements.empty();
+  const std::string target_answer = target.answer ? "yes" : "no";
+  int misses = 0;  // draws that missed a shortcut target (own_agreements)
+  // (Stated in observed quantities, a draw fails more often: a graph must offer both classes.)
+  for (int attempt = 0; attempt < (observed ? 4 * kMaxAttempts : kMaxAttempts); ++attempt) {
     const Graph g = sample_graph(options_, rng);
     const std::vector<std::string> names =
         make_names(options_.name_style, static_cast<std::size_t>(g.size()) + 1 + g.extra.size(), name_rng);
@@ -510,6 +520,26 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     } catch (const ZeroProbabilityEvidence&) {
       continue;
     }
+    std::vector<std::pair<std::string, bool>> wanted;
+    const Decision early{up ? Decision::Op::greater : Decision::Op::less, difference ? Rational(0) : Rational(1, 2)};
+    if (own_agreements) {
+      wanted = target.agreements;
+      wanted.resize(wanted.size() - std::min<std::size_t>(wanted.size(), static_cast<std::size_t>(misses / kRelaxEvery)));
+      if (value == early.threshold || early.answer(value) != target_answer) continue;  // checked again below
+      bool met = true;
+      std::vector<Distractor> ds;
+      for (const auto& [procedure, agree] : wanted) {
+        if (procedure == "mean_conditional") continue;  // read off the stated numbers, below
+        if (ds.empty()) ds = distractors(item.model, item.query, {}, false);
+        const auto it = std::find_if(ds.begin(), ds.end(), [&p = procedure](const Distractor& d) { return d.procedure == p; });
+        if (it == ds.end()) continue;  // not a mistake for this query (the generator skips it too)
+        met = met && (it->value.has_value() && early.answer(*it->value) == target_answer) == agree;
+      }
+      if (!met) {
+        ++misses;
+        continue;
+      }
+    }
     std::optional<ObservedStatement> obs;
     std::vector<std::string> hidden;  // the variables the text calls unobserved
     if (observed) {
@@ -599,9 +629,31 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       } else {
         id.steps.push_back(fmt::format("The answer is {}.", undetermined ? std::string("undetermined") : to_string(value)));
       }
+      // The mean of the outcome's stated probabilities, for the value asked (rung 1): a reading
+      // a learner computes from the numbers (the generator balances its agreement).
+      if (rung_of(item.query) == 1) {
+        const int yi = obs->admg->index(*item.model.find(Y));
+        Rational sum;
+        int rows = 0;
+        for (const StatedProbability& st : obs->stated) {
+          if (st.target != yi || st.joint != 0) continue;
+          sum += st.exact;
+          ++rows;
+        }
+        if (rows > 0) {
+          const Rational mean = sum / rows;
+          item.computed.push_back({"mean_conditional", y_asked == 1 ? mean : 1 - mean});
+          const auto w = std::find_if(wanted.begin(), wanted.end(), [](const auto& a) { return a.first == "mean_conditional"; });
+          if (w != wanted.end() && (item.decision.answer(item.computed.back().value.value()) == target_answer) != w->second) {
+            ++misses;
+            continue;
+          }
+        }
+      }
       // (Rung 1 needs no causal assumption: ignoring the hidden causes is no mistake there.)
       if (obs->assume_identifiable && rung_of(item.query) >= 2) item.computed.push_back({"assume_identifiable", *obs->assume_identifiable});
       item.identification = std::move(id);
+      if (own_agreements) item.agreements_met = wanted;
     } else {
       item.given_info = text.prose.substr(1);
     }
@@ -626,7 +678,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     item.meta["answer_kind"] = numeric ? "fraction" : "yes/no";
     return item;
   }
-  throw Error(fmt::format("ladder preset: no {} item meeting the target in {} draws; relax the knobs", type, kMaxAttempts));
+  throw Error(fmt::format("ladder preset: no {} item meeting the target in {} draws; relax the knobs", type, observed ? 4 * kMaxAttempts : kMaxAttempts));
 }
 
 }  // namespace rung
