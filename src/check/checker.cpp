@@ -69,6 +69,12 @@ GoldItem gold_item(const json& record) {
   } else if (item.answer != "yes" && item.answer != "no" && item.answer != "undetermined") {
     item.kind = AnswerKind::numeric;
     item.value = parse_rational(item.answer);
+  } else if (item.answer == "undetermined" && member(record, "decision") == nullptr) {
+    // A question that asks for a number and cannot be decided (the ladder preset's --given
+    // observed): a number in the response is a wrong answer, e.g. the assume_identifiable value.
+    const json* meta = member(record, "meta");
+    const auto kind = scalar_text(meta != nullptr ? member(*meta, "answer_kind") : nullptr);
+    if (kind && *kind == "fraction") item.kind = AnswerKind::numeric;
   }
 
   if (const json* ds = member(record, "distractors"); ds != nullptr && ds->is_object()) {
@@ -186,10 +192,14 @@ Verdict Checker::check(const GoldItem& item, std::string_view response) const {
     }
     return v;
   }
-  // numeric
-  if (a.commitment == Commitment::undetermined) return v;
-  if (a.commitment != Commitment::number || !a.value || !item.value) return v;
-  if (within(*a.value, *item.value, options_.tolerance)) {
+  // numeric (gold a number, or undetermined: item.value is empty)
+  if (a.commitment == Commitment::undetermined) {
+    if (!item.value && item.answer == "undetermined") v.outcome = Outcome::correct;  // (not a number: not "exact")
+    return v;
+  }
+  if (a.commitment != Commitment::number || !a.value) return v;
+  if (!item.value && item.answer != "undetermined") return v;
+  if (item.value && within(*a.value, *item.value, options_.tolerance)) {
     v.outcome = Outcome::correct;
     v.exact = *a.value == *item.value;
     return v;
@@ -466,7 +476,8 @@ class Scorer {
   /// The procedure commits to an answer other than the gold one.
   [[nodiscard]] bool trap_of(const GoldItem& item, const GoldItem::Distractor& d) const {
     if (item.kind == AnswerKind::numeric) {
-      return d.value && item.value && !within(*d.value, *item.value, options_.tolerance);
+      if (!item.value) return d.value.has_value();  // the gold is undetermined: any number is a trap
+      return d.value && !within(*d.value, *item.value, options_.tolerance);
     }
     if (item.kind == AnswerKind::interval) {
       // A point, or an interval other than the gold one.

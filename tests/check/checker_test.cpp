@@ -127,6 +127,18 @@ TEST(CheckerVerdict, NumericToleranceAndDistractors) {
   EXPECT_EQ(v.matched, std::vector<std::string>{"conditioning"});
   EXPECT_EQ(checker.check(numeric_item(), "Yes.").outcome, Outcome::unanswered);
 
+  // A question that asks for a number whose gold answer is undetermined: "cannot be decided" is
+  // correct, a number is wrong and may be a procedure's value (reading the hidden causes away).
+  GoldItem undetermined = numeric_item();
+  undetermined.answer = "undetermined";
+  undetermined.value.reset();
+  undetermined.distractors.push_back({"assume_identifiable", "1/5", Rational(1, 5)});
+  EXPECT_EQ(checker.check(undetermined, "It cannot be determined from the data.").outcome, Outcome::correct);
+  v = checker.check(undetermined, "The answer is 0.2.");
+  EXPECT_EQ(v.outcome, Outcome::wrong);
+  EXPECT_EQ(v.matched, std::vector<std::string>{"assume_identifiable"});
+  EXPECT_EQ(checker.check(undetermined, "7/20").outcome, Outcome::wrong);
+
   const Checker exact({.tolerance = Rational(0)});
   EXPECT_EQ(exact.check(numeric_item(), "0.353").outcome, Outcome::wrong);
   EXPECT_EQ(exact.check(numeric_item(), "7/20 ≈ 0.35").outcome, Outcome::correct);
@@ -188,6 +200,14 @@ TEST(CheckerGoldItem, ReadsRungAndCounterBenchRecords) {
   const std::vector<std::pair<std::string, std::string>> groups{
       {"type", "basic"}, {"rung", "2"}, {"query_type", "ate"}, {"difficulty.level", "3"}};
   EXPECT_EQ(g.groups, groups);
+
+  // An undetermined answer to a question that asks for a number (no decision, meta.answer_kind
+  // "fraction") is a numeric item without a value; with a decision it is a yes/no one.
+  const GoldItem u = gold_item(Json::parse(R"({"id": "u", "answer": "undetermined", "meta": {"answer_kind": "fraction"}})"));
+  EXPECT_EQ(u.kind, AnswerKind::numeric);
+  EXPECT_FALSE(u.value);
+  EXPECT_EQ(gold_item(Json::parse(R"({"id": "u", "answer": "undetermined", "decision": "value > 0", "meta": {"answer_kind": "fraction"}})")).kind,
+            AnswerKind::yes_no);
 
   const GoldItem cb = gold_item(Json::parse(
       R"({"question_id": 7, "given_info": "...", "question": "...", "answer": "Yes", "meta": {"rung": 3, "query_type": "det-counterfactual"}})"));
