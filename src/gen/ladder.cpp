@@ -561,13 +561,13 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
         // that neither the graph nor the form tells the classes apart (else redrawn).
         // Given up after kFormDraws draws (graphs where a long nested query names most nodes):
         // the class alone then picks among its candidates.
-        const HiddenClasses classes = hidden_classes(item.model, item.query, hidden, candidates);
+        const HiddenClasses classes = hidden_classes(item.model, item.query, hidden, candidates, X, Y);
         if (classes.determined.empty() || classes.undetermined.empty()) continue;  // the graph offers one class only
         const bool by_form = attempt < kFormDraws;
-        std::set<std::pair<std::size_t, std::size_t>> both;
+        std::set<std::vector<std::size_t>> both;
         for (const auto& d : classes.determined) {
           for (const auto& u : classes.undetermined) {
-            if (d.form == u.form || !by_form) both.insert(by_form ? d.form : std::pair<std::size_t, std::size_t>{});
+            if (d.form == u.form || !by_form) both.insert(by_form ? d.form : std::vector<std::size_t>{});
           }
         }
         if (both.empty()) continue;

@@ -260,15 +260,18 @@ VarMask stated_set(const Admg& g, const CounterfactualEstimand& e) {
   return g.ancestors(read, g.all());
 }
 
-/// The form (numbers, overall ones) of the binary statements of `set`'s factorization: each
-/// term P(v | G) is stated for every value of G.
-std::pair<std::size_t, std::size_t> statement_form(const Admg& g, VarMask set) {
+/// The form of the binary statements of `set`'s factorization (HiddenClasses::Candidate::form):
+/// each term P(v | G) is stated for every value of G.
+std::vector<std::size_t> statement_form(const Admg& g, VarMask set, int x, int y) {
   std::vector<std::pair<VarMask, VarMask>> terms;
   factorization(g, set).terms(terms);
-  std::pair<std::size_t, std::size_t> form{0, 0};
+  std::vector<std::size_t> form{0, 0, 99, 99};
   for (const auto& [t, given] : terms) {
-    form.first += std::size_t{1} << std::popcount(given);
-    if (given == 0) ++form.second;
+    const auto conditions = static_cast<std::size_t>(std::popcount(given));
+    form[0] += std::size_t{1} << conditions;
+    if (given == 0) ++form[1];
+    if (t == (VarMask{1} << x)) form[2] = conditions;
+    if (t == (VarMask{1} << y)) form[3] = conditions;
   }
   return form;
 }
@@ -276,16 +279,18 @@ std::pair<std::size_t, std::size_t> statement_form(const Admg& g, VarMask set) {
 }  // namespace
 
 HiddenClasses hidden_classes(const Scm& model, const Query& query, const std::vector<std::string>& base,
-                             const std::vector<std::string>& candidates) {
+                             const std::vector<std::string>& candidates, const std::string& x, const std::string& y) {
   HiddenClasses out;
   for (const auto& c : candidates) {
     std::vector<std::string> hidden = base;
     hidden.push_back(c);
     const Admg g = Admg::of(model, ids_of(model, hidden));
+    const int xi = g.index(*model.find(x));
+    const int yi = g.index(*model.find(y));
     if (CounterfactualIdentification r = identify_counterfactual(g, query, model); r.identifiable) {
-      out.determined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, g)))});
+      out.determined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, g)), xi, yi)});
     } else if (r = identify_counterfactual(g.without_bidirected(), query, model); r.identifiable) {
-      out.undetermined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, g.without_bidirected())))});
+      out.undetermined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, g.without_bidirected())), xi, yi)});
     }
   }
   return out;

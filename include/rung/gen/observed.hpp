@@ -110,15 +110,16 @@ class FactorizedSource : public ProbabilitySource {
 struct HiddenClasses {
   struct Candidate {
     std::string name;
-    /// The form of the statement the candidate's hiding gives: how many numbers are stated and
-    /// how many of them are overall (unconditional) probabilities.
-    std::pair<std::size_t, std::size_t> form;
+    /// The form of the statement the candidate's hiding gives: how many numbers are stated, how
+    /// many of them are overall (unconditional) probabilities, and the number of conditions of
+    /// `x`'s and of `y`'s statements (what a reader sees first; 99 when not stated).
+    std::vector<std::size_t> form;
   };
   std::vector<Candidate> determined;
   std::vector<Candidate> undetermined;
 };
 [[nodiscard]] HiddenClasses hidden_classes(const Scm& model, const Query& query, const std::vector<std::string>& base,
-                                           const std::vector<std::string>& candidates);
+                                           const std::vector<std::string>& candidates, const std::string& x, const std::string& y);
 
 /// What a question about `query` states when the variables `hidden` (of `model`) are unobserved
 /// (the ladder preset's `--given observed`, docs/generator.md): the observed distribution of the
