@@ -102,6 +102,7 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
       // mean of the outcome's stated probabilities (rung 1), seeing instead of doing (the rest).
       const bool rung1 = target.type == "marginal" || target.type == "conditional";
       target.agreements.emplace_back(rung1 ? "mean_conditional" : "conditioning", (rank & 8U) == 0);
+      if (rung1) target.agreements.emplace_back("mean_stated", (rank & 16U) == 0);
     }
     return target;
   }

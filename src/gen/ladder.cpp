@@ -529,7 +529,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       bool met = true;
       std::vector<Distractor> ds;
       for (const auto& [procedure, agree] : wanted) {
-        if (procedure == "mean_conditional") continue;  // read off the stated numbers, below
+        if (procedure == "mean_conditional" || procedure == "mean_stated") continue;  // read off the stated numbers, below
         if (ds.empty()) ds = distractors(item.model, item.query, {}, false);
         const auto it = std::find_if(ds.begin(), ds.end(), [&p = procedure](const Distractor& d) { return d.procedure == p; });
         if (it == ds.end()) continue;  // not a mistake for this query (the generator skips it too)
@@ -629,8 +629,8 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       } else {
         id.steps.push_back(fmt::format("The answer is {}.", undetermined ? std::string("undetermined") : to_string(value)));
       }
-      // The mean of the outcome's stated probabilities, for the value asked (rung 1): a reading
-      // a learner computes from the numbers (the generator balances its agreement).
+      // The mean of the outcome's stated probabilities and the mean of all stated numbers, for
+      // the value asked (rung 1): readings a learner computes from the numbers (balanced).
       if (rung_of(item.query) == 1) {
         const int yi = obs->admg->index(*item.model.find(Y));
         Rational sum;
@@ -640,14 +640,22 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
           sum += st.exact;
           ++rows;
         }
+        Rational all;
+        for (const StatedProbability& st : obs->stated) all += st.exact;
+        const Rational mean_all = all / static_cast<int>(obs->stated.size());
         if (rows > 0) {
           const Rational mean = sum / rows;
           item.computed.push_back({"mean_conditional", y_asked == 1 ? mean : 1 - mean});
-          const auto w = std::find_if(wanted.begin(), wanted.end(), [](const auto& a) { return a.first == "mean_conditional"; });
-          if (w != wanted.end() && (item.decision.answer(item.computed.back().value.value()) == target_answer) != w->second) {
-            ++misses;
-            continue;
-          }
+        }
+        item.computed.push_back({"mean_stated", y_asked == 1 ? mean_all : Rational(1 - mean_all)});
+        bool met = true;
+        for (const auto& [procedure, agree] : wanted) {
+          const auto d = std::find_if(item.computed.begin(), item.computed.end(), [&p = procedure](const Distractor& c) { return c.procedure == p; });
+          if (d != item.computed.end() && item.yes_no) met = met && (item.decision.answer(d->value.value()) == target_answer) == agree;
+        }
+        if (!met) {
+          ++misses;
+          continue;
         }
       }
       // (Rung 1 needs no causal assumption: ignoring the hidden causes is no mistake there.)
