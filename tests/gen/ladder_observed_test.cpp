@@ -100,34 +100,40 @@ void check_records(const std::vector<nlohmann::json>& records) {
   }
 }
 
-// 24 items a type: every record checked, and the undetermined ones counted.
+// 6 items a type, half of them undetermined: every record checked, and the undetermined ones
+// counted (the default share, 1/6, is the options'; a half keeps the set small under ASan).
 TEST(LadderObserved, EveryNumberAndAnswerFollowsFromTheModelAndUndeterminedItemsAreTheShare) {
-  const GeneratorOptions o = observed_options(2, 7 * 24, 11);
-  EXPECT_EQ(o.types, ladder_observed_types());
-  EXPECT_EQ(o.undetermined_share, "1/6");
-  const auto records = testing::generated_records(o);
-  ASSERT_EQ(records.size(), 7U * 24U);
+  EXPECT_EQ(observed_options(2, 1, 1).types, ladder_observed_types());
+  EXPECT_EQ(observed_options(2, 1, 1).undetermined_share, "1/6");
+  GeneratorKnobs k;
+  k.preset = "ladder";
+  k.count = 7 * 6;
+  k.seed = 11;
+  k.given = "observed";
+  k.undetermined_share = "1/2";
+  const auto records = testing::generated_records(k.options());
+  ASSERT_EQ(records.size(), 7U * 6U);
   check_records(records);
   std::map<std::string, std::map<std::string, int>> undetermined;  // type -> question kind -> count
   for (const auto& r : records) {
     if (r["answer"] == "undetermined") ++undetermined[r["type"]][r.contains("decision") ? "yes/no" : "fraction"];
   }
   for (const auto& type : ladder_observed_types()) {
-    // Ranks 5, 11, 17, 23 of a type are undetermined; their own ranks 0..3 ask a yes/no question
-    // where bit 1 is clear (0, 1), for a fraction otherwise (2, 3).
-    const int each = can_be_undetermined("ladder", type) ? 2 : 0;
-    EXPECT_EQ(undetermined[type]["yes/no"], each) << type;
-    EXPECT_EQ(undetermined[type]["fraction"], each) << type;
+    // Ranks 1, 3, 5 of a type are undetermined; their own ranks 0..2 ask a yes/no question
+    // where bit 1 is clear (0, 1), for a fraction otherwise (2).
+    const bool can = can_be_undetermined("ladder", type);
+    EXPECT_EQ(undetermined[type]["yes/no"], can ? 2 : 0) << type;
+    EXPECT_EQ(undetermined[type]["fraction"], can ? 1 : 0) << type;
   }
 }
 
 TEST(LadderObserved, SmallAndLargeGraphs) {
-  check_records(testing::generated_records(observed_options(1, 42, 5)));
-  check_records(testing::generated_records(observed_options(4, 21, 5)));
+  check_records(testing::generated_records(observed_options(1, 21, 5)));
+  check_records(testing::generated_records(observed_options(4, 14, 5)));
 }
 
 TEST(LadderObserved, SameItemsOnEveryThreadCount) {
-  const GeneratorOptions o = observed_options(2, 28, 2);
+  const GeneratorOptions o = observed_options(2, 14, 2);
   EXPECT_EQ(testing::generated_text(o, 1), testing::generated_text(o, 3));
 }
 
