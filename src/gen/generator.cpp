@@ -99,7 +99,8 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
     }
     if (options_.given == "observed") {
       // Stated in observed quantities, the readings a learner computes from the numbers: the
-      // mean of the outcome's stated probabilities (rung 1), seeing instead of doing (the rest).
+      // mean of the outcome's stated probabilities and of all stated numbers (rung 1), seeing
+      // instead of doing (the rest). The preset meets them itself (ladder.cpp).
       const bool rung1 = target.type == "marginal" || target.type == "conditional";
       target.agreements.emplace_back(rung1 ? "mean_conditional" : "conditioning", (rank & 8U) == 0);
       if (rung1) target.agreements.emplace_back("mean_stated", (rank & 16U) == 0);

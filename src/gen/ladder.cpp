@@ -413,7 +413,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
   // Stated in observed quantities, a determined yes/no item meets its shortcut targets here,
   // before the costly identification (ItemTarget::agreements, Item::agreements_met): the
   // generator's redraws would repeat all of it. The last target left is dropped every
-  // kRelaxEvery draws.
+  // kRelaxEvery missed draws.
   const bool own_agreements = observed && !numeric && !target.undetermined && !target.agreements.empty();
   const std::string target_answer = target.answer ? "yes" : "no";
   int misses = 0;  // draws that missed a shortcut target (own_agreements)
@@ -545,7 +545,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     if (observed) {
       const auto n = static_cast<std::size_t>(g.size());
       if (g.confounded) hidden.push_back(names[n]);
-      // Candidates: the variables with children that the query does not name, and W.
+      // Candidates: the variables with children that the query does not name, and the extra roots.
       std::vector<std::string> candidates;
       for (int v = 1; v + 1 < g.size(); ++v) {
         const bool has_child = std::any_of(g.parents.begin(), g.parents.end(), [v](const std::vector<int>& ps) {
@@ -556,9 +556,10 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       for (std::size_t k = 0; k < g.extra.size(); ++k) candidates.push_back(names[n + 1 + k]);
       std::vector<std::string> pool = candidates;
       if (three_class) {
-        // The form of the statement (how many numbers, how many overall ones) is drawn first,
-        // among those both classes reach on this graph, then the hidden variable within it: so
-        // that neither the graph nor the form tells the classes apart (else redrawn).
+        // The form of the statement (HiddenClasses::Candidate::form: how many numbers, how many
+        // overall ones, how many conditions X's and Y's have) is drawn first, among those both
+        // classes reach on this graph, then the hidden variable within it: so that neither the
+        // graph nor the form tells the classes apart (else redrawn).
         // Given up after kFormDraws draws (graphs where a long nested query names most nodes):
         // the class alone then picks among its candidates.
         const HiddenClasses classes = hidden_classes(item.model, item.query, hidden, candidates, X, Y);
@@ -623,11 +624,12 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
         id.steps.push_back(fmt::format("The stated numbers only bound it: {} <= {} <= {} (natural bounds).", to_string(id.bounds->first),
                                        formal, to_string(id.bounds->second)));
       }
-      if (item.yes_no) {
-        id.steps.push_back(fmt::format("Decision: {}, so the answer is {}.", to_string(item.decision),
-                                       undetermined ? std::string("undetermined") : item.decision.answer(value)));
+      if (undetermined) {
+        id.steps.push_back("The answer is undetermined: the stated information does not decide it.");
+      } else if (item.yes_no) {
+        id.steps.push_back(fmt::format("Decision: {}, so the answer is {}.", to_string(item.decision), item.decision.answer(value)));
       } else {
-        id.steps.push_back(fmt::format("The answer is {}.", undetermined ? std::string("undetermined") : to_string(value)));
+        id.steps.push_back(fmt::format("The answer is {}.", to_string(value)));
       }
       // The mean of the outcome's stated probabilities and the mean of all stated numbers, for
       // the value asked (rung 1): readings a learner computes from the numbers (balanced).
