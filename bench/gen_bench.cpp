@@ -1,6 +1,7 @@
 // Items per second of `rung generate` presets, including both solves, the trace, distractors,
 // the structure hash and the JSON text. Fixed seed; items are made in index order.
 #include "rung/gen/generator.hpp"
+#include "rung/gen/knobs.hpp"
 #include "rung/gen/structure.hpp"
 #include "rung/query/query.hpp"
 #include "rung/scm/scm.hpp"
@@ -16,10 +17,7 @@ namespace {
 
 /// Single records of `preset` at the difficulty state.range(0), on one thread (`given`: what the
 /// text states, when not the preset's default).
-void record(benchmark::State& state, const char* preset, const char* given = nullptr) {
-  rung::GeneratorOptions o = rung::preset_options(preset, static_cast<int>(state.range(0)));
-  if (given != nullptr) o.given = given;
-  if (o.given == "model") o.undetermined_share = "0";
+void records(benchmark::State& state, rung::GeneratorOptions o) {
   o.count = 1U << 30;
   rung::Generator gen(o);
   std::uint64_t index = 0;
@@ -29,6 +27,13 @@ void record(benchmark::State& state, const char* preset, const char* given = nul
   }
   state.SetItemsProcessed(state.iterations());
   state.SetLabel("difficulty " + std::to_string(state.range(0)));
+}
+
+void record(benchmark::State& state, const char* preset, const char* given = nullptr) {
+  rung::GeneratorOptions o = rung::preset_options(preset, static_cast<int>(state.range(0)));
+  if (given != nullptr) o.given = given;
+  if (o.given == "model") o.undetermined_share = "0";
+  records(state, std::move(o));
 }
 
 /// The whole pipeline of `rung generate --preset P -n N` (de-duplication and JSON lines), on
@@ -84,6 +89,17 @@ BENCHMARK(CladderModelRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
 
 void LadderRecord(benchmark::State& state) { record(state, "ladder"); }
 BENCHMARK(LadderRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
+
+/// The ladder preset stated in observed quantities (issue #18): `--given observed` as the CLI
+/// sets it (its types, binary variables, 1/6 undetermined).
+void LadderObservedRecord(benchmark::State& state) {
+  rung::GeneratorKnobs k;
+  k.preset = "ladder";
+  k.difficulty = static_cast<int>(state.range(0));
+  k.given = "observed";
+  records(state, k.options());
+}
+BENCHMARK(LadderObservedRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);
 
 /// The linear preset (issue #20): linear-Gaussian items, each solved exactly by abduction (with
 /// the trace) and by the parallel-worlds Gaussian, plus its wrong procedures.
