@@ -86,6 +86,13 @@ ItemTarget Generator::target(std::uint64_t structure_index) const {
       target.answer_equals_factual = (sub & 2U) == 0;  // ladder: a yes/no question (or a fraction)
       target.rank = sub;
       target.block_seed = Rng::item_seed(options_.seed ^ kBlockStream ^ kUndeterminedStream, (sub >> 1U) * types.size() + t);
+      if (options_.preset == "ladder") {
+        // The same readings as the determined items' (below), against the answer of the formula
+        // that ignores the hidden variables: a filter applied to one class only would make the
+        // graphs of the two classes differ.
+        target.agreements.emplace_back("conditioning", (sub & 4U) == 0);
+        if (target.type == "intervention" || target.type == "nested") target.agreements.emplace_back("factual", (sub & 8U) == 0);
+      }
       return target;
     }
     rank = run * (q - p) + at;  // the determined items' own rank
@@ -235,7 +242,10 @@ Generator::Made Generator::make(std::uint64_t index, int attempt, bool full) con
   }
   const Rational& value = ve.value;
   const Trace& trace = *ve.trace;
-  if (item.agreements_met && (item.decision.answer(value) != (goal.answer ? "yes" : "no") || !meets(goal, item.decision, procedures))) {
+  // (An undetermined item's target answer is that of the formula ignoring the hidden variables.)
+  const bool undetermined_item = item.identification && !item.identification->identifiable;
+  if (item.agreements_met &&
+      ((!undetermined_item && item.decision.answer(value) != (goal.answer ? "yes" : "no")) || !meets(goal, item.decision, procedures))) {
     throw Error(fmt::format("item {}: the answer or shortcut agreements the preset met differ from the exact "
                             "solves for {} (a bug); not written",
                             index, to_string(item.query, item.model)));

@@ -414,7 +414,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
   // before the costly identification (ItemTarget::agreements, Item::agreements_met): the
   // generator's redraws would repeat all of it. The last target left is dropped every
   // kRelaxEvery missed draws.
-  const bool own_agreements = observed && !numeric && !target.undetermined && !target.agreements.empty();
+  const bool own_agreements = observed && !numeric && !target.agreements.empty();
   const std::string target_answer = target.answer ? "yes" : "no";
   int misses = 0;  // draws that missed a shortcut target (own_agreements)
   // (Stated in observed quantities, a draw fails more often: a graph must offer both classes.)
@@ -525,7 +525,9 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     if (own_agreements) {
       wanted = target.agreements;
       wanted.resize(wanted.size() - std::min<std::size_t>(wanted.size(), static_cast<std::size_t>(misses / kRelaxEvery)));
-      if (value == early.threshold || early.answer(value) != target_answer) continue;  // checked again below
+      // (An undetermined item's answer target is that of the formula ignoring the hidden variables,
+      // known below.)
+      if (!target.undetermined && (value == early.threshold || early.answer(value) != target_answer)) continue;
       bool met = true;
       std::vector<Distractor> ds;
       for (const auto& [procedure, agree] : wanted) {
