@@ -501,11 +501,7 @@ class Auditor {
     info.ordinal = report_.records++;
     const std::string id = scalar_text(member(j, "id")).value_or(scalar_text(member(j, "question_id")).value_or(""));
     info.answer = classify(*answer);
-    if (info.answer.kind == AnswerKind::undetermined && member(j, "decision") == nullptr) {
-      const json* m = member(j, "meta");
-      const auto kind = scalar_text(m ? member(*m, "answer_kind") : nullptr);
-      info.asks_number = kind && *kind == "fraction";
-    }
+    info.asks_number = info.answer.kind == AnswerKind::undetermined && asks_for_number(j);
 
     // Counts.
     count("schema", rung_schema ? "rung" : "counterbench");

@@ -69,12 +69,10 @@ GoldItem gold_item(const json& record) {
   } else if (item.answer != "yes" && item.answer != "no" && item.answer != "undetermined") {
     item.kind = AnswerKind::numeric;
     item.value = parse_rational(item.answer);
-  } else if (item.answer == "undetermined" && member(record, "decision") == nullptr) {
+  } else if (item.answer == "undetermined" && asks_for_number(record)) {
     // A question that asks for a number and cannot be decided (the ladder preset's --given
     // observed): a number in the response is a wrong answer, e.g. the assume_identifiable value.
-    const json* meta = member(record, "meta");
-    const auto kind = scalar_text(meta != nullptr ? member(*meta, "answer_kind") : nullptr);
-    if (kind && *kind == "fraction") item.kind = AnswerKind::numeric;
+    item.kind = AnswerKind::numeric;
   }
 
   if (const json* ds = member(record, "distractors"); ds != nullptr && ds->is_object()) {

@@ -458,11 +458,7 @@ std::string graph_text(const Graph& g, const std::vector<std::string>& names, Rn
     for (int w : g.children(v)) kids.push_back(names[static_cast<std::size_t>(w)]);
     if (kids.empty()) continue;
     if (shuffle != nullptr) shuffle->shuffle(kids);
-    std::string list = kids.back();
-    if (kids.size() > 1) {
-      list = fmt::format("{} and {}", fmt::join(kids.begin(), kids.end() - 1, ", "), kids.back());
-    }
-    sentences.push_back(fmt::format("{} has a direct effect on {}.", names[static_cast<std::size_t>(v)], list));
+    sentences.push_back(effect_sentence(names[static_cast<std::size_t>(v)], kids));
   }
   if (shuffle != nullptr) shuffle->shuffle(sentences);
   return fmt::format("{}", fmt::join(sentences, " "));

@@ -50,6 +50,15 @@ struct Graph {
   [[nodiscard]] bool observed() const { return !extra.empty(); }
   [[nodiscard]] int size() const { return static_cast<int>(parents.size()); }
   [[nodiscard]] int y() const { return size() - 1; }
+  /// v's children among the graph's nodes, in index order.
+  [[nodiscard]] std::vector<int> children(int v) const {
+    std::vector<int> out;
+    for (int c = 0; c < size(); ++c) {
+      const auto& ps = parents[static_cast<std::size_t>(c)];
+      if (std::find(ps.begin(), ps.end(), v) != ps.end()) out.push_back(c);
+    }
+    return out;
+  }
 };
 
 Graph sample_graph(const GeneratorOptions& o, Rng& rng) {
@@ -270,17 +279,11 @@ std::string graph_text(const Graph& g, const std::vector<std::string>& names) {
   }
   for (std::size_t v = 0; v < n; ++v) {
     arcs.push_back({names[v], {}});
-    for (std::size_t c = 0; c < n; ++c) {
-      const auto& ps = g.parents[c];
-      if (std::find(ps.begin(), ps.end(), static_cast<int>(v)) != ps.end()) arcs.back().second.push_back(names[c]);
-    }
+    for (int c : g.children(static_cast<int>(v))) arcs.back().second.push_back(names[static_cast<std::size_t>(c)]);
   }
   std::vector<std::string> sentences;
   for (const auto& [cause, kids] : arcs) {
-    if (kids.empty()) continue;
-    std::string list = kids.back();
-    if (kids.size() > 1) list = fmt::format("{} and {}", fmt::join(kids.begin(), kids.end() - 1, ", "), kids.back());
-    sentences.push_back(fmt::format("{} has a direct effect on {}.", cause, list));
+    if (!kids.empty()) sentences.push_back(effect_sentence(cause, kids));
   }
   return fmt::format("{}", fmt::join(sentences, " "));
 }
@@ -293,7 +296,7 @@ std::optional<std::pair<Rational, Rational>> natural_query_bounds(const Observed
   const Admg& g = *o.admg;
   const int xi = g.index(*model.find(x));
   const int yi = g.index(*model.find(y));
-  const ObservedJoint joint = observed_joint(model, g);
+  const ObservedJoint& joint = *o.joint;
   auto bounds = [&](std::uint32_t xv, std::uint32_t yv) {
     std::vector<std::uint32_t> at(static_cast<std::size_t>(g.size()), 0);
     at[static_cast<std::size_t>(xi)] = xv;
@@ -550,10 +553,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       // Candidates: the variables with children that the query does not name, and the extra roots.
       std::vector<std::string> candidates;
       for (int v = 1; v + 1 < g.size(); ++v) {
-        const bool has_child = std::any_of(g.parents.begin(), g.parents.end(), [v](const std::vector<int>& ps) {
-          return std::find(ps.begin(), ps.end(), v) != ps.end();
-        });
-        if (has_child && std::find(named.begin(), named.end(), v) == named.end()) candidates.push_back(nm(v));
+        if (!g.children(v).empty() && std::find(named.begin(), named.end(), v) == named.end()) candidates.push_back(nm(v));
       }
       for (std::size_t k = 0; k < g.extra.size(); ++k) candidates.push_back(names[n + 1 + k]);
       std::vector<std::string> pool = candidates;
@@ -616,6 +616,33 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     item.type = type;
     item.query_type = type;
     if (obs) {
+      // The mean of the outcome's stated probabilities and the mean of all stated numbers, for
+      // the value asked (rung 1): readings a learner computes from the numbers (balanced),
+      // checked before the words are written.
+      if (rung_of(item.query) == 1) {
+        const int yi = obs->admg->index(*item.model.find(Y));
+        Rational outcome_sum;
+        Rational all_sum;
+        int rows = 0;
+        for (const StatedProbability& st : obs->stated) {
+          all_sum += st.exact;
+          if (st.target != yi || st.joint != 0) continue;
+          outcome_sum += st.exact;
+          ++rows;
+        }
+        auto for_asked = [&](const Rational& p1) { return y_asked == 1 ? p1 : Rational(1 - p1); };
+        if (rows > 0) item.computed.push_back({"mean_conditional", for_asked(outcome_sum / rows)});
+        item.computed.push_back({"mean_stated", for_asked(all_sum / static_cast<int>(obs->stated.size()))});
+        bool met = true;  // (`wanted` is empty but for a yes/no item's targets)
+        for (const auto& [procedure, agree] : wanted) {
+          const auto d = std::find_if(item.computed.begin(), item.computed.end(), [&p = procedure](const Distractor& c) { return c.procedure == p; });
+          if (d != item.computed.end()) met = met && (item.decision.answer(*d->value) == target_answer) == agree;
+        }
+        if (!met) {
+          ++misses;
+          continue;
+        }
+      }
       std::vector<std::string> sentences{graph_text(g, names)};
       for (const auto& h : hidden) sentences.push_back(fmt::format("{} is unobserved.", h));
       for (const StatedProbability& st : obs->stated) sentences.push_back(sentence(*obs->admg, st));
@@ -632,35 +659,6 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
         id.steps.push_back(fmt::format("Decision: {}, so the answer is {}.", to_string(item.decision), item.decision.answer(value)));
       } else {
         id.steps.push_back(fmt::format("The answer is {}.", to_string(value)));
-      }
-      // The mean of the outcome's stated probabilities and the mean of all stated numbers, for
-      // the value asked (rung 1): readings a learner computes from the numbers (balanced).
-      if (rung_of(item.query) == 1) {
-        const int yi = obs->admg->index(*item.model.find(Y));
-        Rational sum;
-        int rows = 0;
-        for (const StatedProbability& st : obs->stated) {
-          if (st.target != yi || st.joint != 0) continue;
-          sum += st.exact;
-          ++rows;
-        }
-        Rational all;
-        for (const StatedProbability& st : obs->stated) all += st.exact;
-        const Rational mean_all = all / static_cast<int>(obs->stated.size());
-        if (rows > 0) {
-          const Rational mean = sum / rows;
-          item.computed.push_back({"mean_conditional", y_asked == 1 ? mean : 1 - mean});
-        }
-        item.computed.push_back({"mean_stated", y_asked == 1 ? mean_all : Rational(1 - mean_all)});
-        bool met = true;
-        for (const auto& [procedure, agree] : wanted) {
-          const auto d = std::find_if(item.computed.begin(), item.computed.end(), [&p = procedure](const Distractor& c) { return c.procedure == p; });
-          if (d != item.computed.end() && item.yes_no) met = met && (item.decision.answer(d->value.value()) == target_answer) == agree;
-        }
-        if (!met) {
-          ++misses;
-          continue;
-        }
       }
       // (Rung 1 needs no causal assumption: ignoring the hidden causes is no mistake there.)
       if (obs->assume_identifiable && rung_of(item.query) >= 2) item.computed.push_back({"assume_identifiable", *obs->assume_identifiable});

@@ -289,8 +289,8 @@ HiddenClasses hidden_classes(const Scm& model, const Query& query, const std::ve
     const int yi = g.index(*model.find(y));
     if (CounterfactualIdentification r = identify_counterfactual(g, query, model); r.identifiable) {
       out.determined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, g)), xi, yi)});
-    } else if (r = identify_counterfactual(g.without_bidirected(), query, model); r.identifiable) {
-      out.undetermined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, g.without_bidirected())), xi, yi)});
+    } else if (const Admg plain = g.without_bidirected(); (r = identify_counterfactual(plain, query, model)).identifiable) {
+      out.undetermined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, plain)), xi, yi)});
     }
   }
   return out;
@@ -307,18 +307,20 @@ std::optional<ObservedStatement> observed_statement(const Scm& model, const Quer
   out.reason = own.reason;
   std::optional<CounterfactualEstimand> naive;
   if (has_bidirected(g)) {
-    CounterfactualIdentification r = identify_counterfactual(g.without_bidirected(), query, model);
-    if (r.identifiable) naive = std::move(r.estimand);
+    // Conditions an independence of the graph makes irrelevant are dropped (below); for the
+    // formula that ignores the hidden common causes, those its reader assumes (the graph
+    // without them).
+    const Admg plain = g.without_bidirected();
+    CounterfactualIdentification r = identify_counterfactual(plain, query, model);
+    if (r.identifiable) naive = reduced(*r.estimand, plain);
   }
   if (undetermined && !naive) return std::nullopt;
-  // Conditions an independence of the graph makes irrelevant are dropped; for the formula that
-  // ignores the hidden common causes, those its reader assumes (the graph without them).
-  if (naive) naive = reduced(*naive, g.without_bidirected());
   out.estimand = undetermined ? *naive : reduced(*own.estimand, g);
   out.set = stated_set(g, *out.estimand);
   std::vector<std::pair<VarMask, VarMask>> terms;
   factorization(g, out.set).terms(terms);
-  const ObservedJoint joint = observed_joint(model, g);
+  out.joint = std::make_shared<const ObservedJoint>(observed_joint(model, g));
+  const ObservedJoint& joint = *out.joint;
   out.stated = stated_probabilities(g, terms, joint, false);
   if (out.stated.size() > max_numbers) return std::nullopt;
   for (auto& st : out.stated) st.shown = st.exact;
@@ -347,6 +349,12 @@ std::string sentence(const Admg& g, const StatedProbability& s) {
   std::vector<std::string> who;
   for (int c : members(s.given)) who.push_back(literal(g, c, s.at[static_cast<std::size_t>(c)]));
   return fmt::format("For those who are {}, the probability of {} is {}.", fmt::join(who, " and are "), g.name(s.target), value);
+}
+
+std::string effect_sentence(const std::string& cause, const std::vector<std::string>& children) {
+  std::string list = children.back();
+  if (children.size() > 1) list = fmt::format("{} and {}", fmt::join(children.begin(), children.end() - 1, ", "), children.back());
+  return fmt::format("{} has a direct effect on {}.", cause, list);
 }
 
 std::string notation(const Admg& g, const StatedProbability& s) {

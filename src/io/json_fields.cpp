@@ -19,6 +19,11 @@ std::optional<std::string> scalar_text(const nlohmann::ordered_json* v) {
   return std::nullopt;
 }
 
+bool asks_for_number(const nlohmann::ordered_json& record) {
+  const nlohmann::ordered_json* meta = member(record, "meta");
+  return member(record, "decision") == nullptr && meta != nullptr && scalar_text(member(*meta, "answer_kind")) == "fraction";
+}
+
 nlohmann::ordered_json value_json(const Rational& v) {
   return written_json([&](JsonWriter& out) { write_value_json(out, v); });
 }

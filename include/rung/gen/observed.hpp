@@ -128,6 +128,7 @@ struct HiddenClasses {
 /// ignores the hidden common causes (undetermined), its conditions reduced by relevant_given().
 struct ObservedStatement {
   std::shared_ptr<const Admg> admg;  ///< the observed graph (the formula's indices are its)
+  std::shared_ptr<const ObservedJoint> joint;  ///< the model's distribution of its variables
   VarMask set = 0;                   ///< the variables whose distribution is stated
   std::vector<StatedProbability> stated;
   std::optional<CounterfactualEstimand> estimand;  ///< the formula a reader evaluates
@@ -152,6 +153,10 @@ struct ObservedStatement {
 /// 64%.", "For those who are not X and are V3, the probability of Y is 31%.", "The probability of
 /// not X and Y is 8%.".
 [[nodiscard]] std::string sentence(const Admg& g, const StatedProbability& s);
+
+/// CLadder's sentence for a variable's children (at least one): "Kwox has a direct effect on blaf,
+/// zup and wemb."
+[[nodiscard]] std::string effect_sentence(const std::string& cause, const std::vector<std::string>& children);
 
 /// The statement in rung's notation: "P(Y=1 | X=0, V3=1)", "P(X=0, Y=1)".
 [[nodiscard]] std::string notation(const Admg& g, const StatedProbability& s);

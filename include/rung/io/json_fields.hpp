@@ -23,6 +23,10 @@ class JsonWriter;
 [[nodiscard]] const nlohmann::ordered_json* member(const nlohmann::ordered_json& j, std::string_view key);
 /// A scalar as text: strings as they are, numbers and booleans as JSON; nullopt otherwise.
 [[nodiscard]] std::optional<std::string> scalar_text(const nlohmann::ordered_json* v);
+/// Whether a record's question asks for a number: `meta.answer_kind` is "fraction" and it has no
+/// `decision` (rung's ladder preset; its answer is a fraction, or "undetermined" when the stated
+/// information does not decide it).
+[[nodiscard]] bool asks_for_number(const nlohmann::ordered_json& record);
 /// `{"fraction": "7/20", "decimal": "0.35"}`: an exact value as records carry it (6 decimals).
 [[nodiscard]] nlohmann::ordered_json value_json(const Rational& v);
 /// The same, written as compact text.
