@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <set>
 
@@ -22,6 +23,18 @@ namespace {
 
 constexpr int kMaxAttempts = 2000;
 constexpr int kRelaxEvery = 400;  // missed draws after which the last shortcut target left is dropped (--given observed)
+/// --given observed, marginal and conditional: the classes of the distance of `mean_conditional`
+/// (the mean of the outcome's stated probabilities) from 1/2. Class 0 holds the readings of
+/// exactly 1/2 (a balanced boolean mechanism under xor noise gives many), class k > 0 the
+/// distances in [kReadingEdges[k-1], kReadingEdges[k]); readings past the last edge are redrawn
+/// while the class is kept. Each block of 32 ranks of a type (every combination of the answer
+/// and the readings' agreements) takes the next class in turn, so the readings agree with the
+/// answer on half the items of every class: before, a reading of exactly 1/2 (which answers
+/// "no" to both "greater" and "less") went with "yes" on 85% of the items, and one past 1/10
+/// agreed with the answer on 80-100% (docs/generator.md).
+constexpr std::array<int, 3> kReadingEdgeDenominators{20, 10, 5};  // 1/20, 1/10, 1/5
+constexpr int kReadingClasses = static_cast<int>(kReadingEdgeDenominators.size()) + 1;
+constexpr int kClassKept = 800;  // missed draws for which the class holds (then the targets relax)
 constexpr std::string_view kBackground =
     "Consider a hypothetical world with only the following variables and mechanisms, and no other factors. "
     "Each variable is computed from its causes and from noise terms (variables starting with U_, which are "
@@ -420,6 +433,12 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
   const bool own_agreements = observed && !numeric && !target.agreements.empty();
   const std::string target_answer = target.answer ? "yes" : "no";
   int misses = 0;  // draws that missed a shortcut target (own_agreements)
+  // The class of mean_conditional's distance from 1/2 (kReadingEdgeDenominators), for a
+  // determined rung-1 yes/no item; -1: none. Kept for kClassKept missed draws, before any
+  // agreement target is given up.
+  const bool rung1_type = type == "marginal" || type == "conditional";
+  const int reading_class = own_agreements && rung1_type ? static_cast<int>((target.rank >> 5U) % kReadingClasses) : -1;
+  const int kept = reading_class >= 0 ? kClassKept : 0;
   // (Stated in observed quantities, a draw fails more often: a graph must offer both classes.)
   for (int attempt = 0; attempt < (observed ? 4 * kMaxAttempts : kMaxAttempts); ++attempt) {
     const Graph g = sample_graph(options_, rng);
@@ -527,7 +546,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
     const Decision early{up ? Decision::Op::greater : Decision::Op::less, difference ? Rational(0) : Rational(1, 2)};
     if (own_agreements) {
       wanted = target.agreements;
-      wanted.resize(wanted.size() - std::min<std::size_t>(wanted.size(), static_cast<std::size_t>(misses / kRelaxEvery)));
+      wanted.resize(wanted.size() - std::min<std::size_t>(wanted.size(), static_cast<std::size_t>(std::max(0, misses - kept) / kRelaxEvery)));
       // (An undetermined item's answer target is that of the formula ignoring the hidden variables,
       // known below.)
       if (!target.undetermined && (value == early.threshold || early.answer(value) != target_answer)) continue;
@@ -619,6 +638,7 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       // The mean of the outcome's stated probabilities and the mean of all stated numbers, for
       // the value asked (rung 1): readings a learner computes from the numbers (balanced),
       // checked before the words are written.
+      std::vector<std::string> at_threshold;  // readings of exactly the threshold (no target)
       if (rung_of(item.query) == 1) {
         const int yi = obs->admg->index(*item.model.find(Y));
         Rational outcome_sum;
@@ -633,10 +653,24 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
         auto for_asked = [&](const Rational& p1) { return y_asked == 1 ? p1 : Rational(1 - p1); };
         if (rows > 0) item.computed.push_back({"mean_conditional", for_asked(outcome_sum / rows)});
         item.computed.push_back({"mean_stated", for_asked(all_sum / static_cast<int>(obs->stated.size()))});
+        // A reading of exactly 1/2 meets no agreement target: its answer is fixed by the question's
+        // direction ("no" to "less", none to "greater"), so a target on it would tie the answer to
+        // the direction; the answer's own balance covers those items.
         bool met = true;  // (`wanted` is empty but for a yes/no item's targets)
         for (const auto& [procedure, agree] : wanted) {
           const auto d = std::find_if(item.computed.begin(), item.computed.end(), [&p = procedure](const Distractor& c) { return c.procedure == p; });
-          if (d != item.computed.end()) met = met && (item.decision.answer(*d->value) == target_answer) == agree;
+          if (d == item.computed.end()) continue;
+          if (*d->value == item.decision.threshold) {
+            at_threshold.push_back(procedure);
+            continue;
+          }
+          met = met && (item.decision.answer(*d->value) == target_answer) == agree;
+        }
+        if (met && reading_class >= 0 && misses < kept && rows > 0) {
+          const Rational distance = abs(Rational(for_asked(outcome_sum / rows) - Rational(1, 2)));
+          const auto k = static_cast<std::size_t>(reading_class);
+          const Rational lower = k <= 1 ? Rational(0) : Rational(1, kReadingEdgeDenominators[k - 2]);
+          met = k == 0 ? distance == 0 : distance > 0 && distance >= lower && distance < Rational(1, kReadingEdgeDenominators[k - 1]);
         }
         if (!met) {
           ++misses;
@@ -663,7 +697,10 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       // (Rung 1 needs no causal assumption: ignoring the hidden causes is no mistake there.)
       if (obs->assume_identifiable && rung_of(item.query) >= 2) item.computed.push_back({"assume_identifiable", *obs->assume_identifiable});
       item.identification = std::move(id);
-      if (own_agreements) item.agreements_met = wanted;
+      if (own_agreements) {
+        std::erase_if(wanted, [&](const auto& w) { return std::find(at_threshold.begin(), at_threshold.end(), w.first) != at_threshold.end(); });
+        item.agreements_met = wanted;
+      }
     } else {
       item.given_info = text.prose.substr(1);
     }

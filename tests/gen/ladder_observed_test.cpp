@@ -127,6 +127,66 @@ TEST(LadderObserved, EveryNumberAndAnswerFollowsFromTheModelAndUndeterminedItems
   }
 }
 
+// The rung-1 reading `mean_conditional` (the mean of the outcome's stated probabilities, for the
+// value asked), recomputed here from the stated numbers: each block of 32 ranks of a type takes
+// the next class of its distance from 1/2 (class 0: exactly 1/2; class 1: within 1/20), and the
+// reading agrees with the answer on exactly the items its target bit says, except where it is
+// exactly 1/2 (no target: its answer would follow the question's direction) and the answer's
+// own balance holds. Before the classes a reading of exactly 1/2 went with "yes" on most items
+// and a far one agreed with the answer on 80-100% (docs/generator.md).
+TEST(LadderObserved, RungOneReadingsAreBalancedAtEveryDistance) {
+  GeneratorKnobs k;
+  k.preset = "ladder";
+  k.count = 64;
+  k.seed = 3;
+  k.given = "observed";
+  k.types = {"marginal"};
+  const auto records = testing::generated_records(k.options());
+  ASSERT_EQ(records.size(), 64U);
+  std::map<int, int> yes;        // class -> yes answers
+  std::map<int, int> questions;  // class -> yes/no items
+  int agreeing = 0;              // class 1: the reading agrees with the answer
+  for (std::size_t rank = 0; rank < records.size(); ++rank) {
+    const auto& r = records[rank];
+    if (!r.contains("decision")) continue;
+    SCOPED_TRACE(r["id"].get<std::string>());
+    const std::string y = r["meta"]["outcome"];
+    const std::string formal = r["formal_query"];
+    ASSERT_EQ(formal.rfind("P(" + y + "=", 0), 0U) << formal;
+    const bool asked_one = formal[y.size() + 3] == '1';
+    Rational sum;
+    int rows = 0;
+    for (const auto& n : r["identification"]["stated"]) {
+      const std::string probability = n["probability"];
+      if (probability.rfind("P(" + y + "=", 0) != 0) continue;  // another variable's, or a joint one
+      const Rational p = fraction_of(n["exact"]);
+      sum += probability[y.size() + 3] == '1' ? p : Rational(1 - p);
+      ++rows;
+    }
+    ASSERT_GT(rows, 0);
+    const Rational reading = asked_one ? Rational(sum / rows) : Rational(1 - sum / rows);
+    EXPECT_EQ(reading, fraction_of(r["distractors"]["mean_conditional"]["value"]));
+    const Rational distance = abs(Rational(reading - Rational(1, 2)));
+    const int cls = static_cast<int>(rank >> 5U);
+    ++questions[cls];
+    if (r["answer"] == "yes") ++yes[cls];
+    if (cls == 0) {
+      EXPECT_EQ(distance, 0);
+    } else {
+      EXPECT_GT(distance, 0);
+      EXPECT_LT(distance, Rational(1, 20));
+      const Decision d = parse_decision(r["decision"].get<std::string>());
+      if (d.answer(reading) == r["answer"]) ++agreeing;
+      EXPECT_EQ(d.answer(reading) == r["answer"], (rank & 8U) == 0) << "the reading's target";
+    }
+  }
+  for (int cls : {0, 1}) {
+    EXPECT_EQ(questions[cls], 16) << cls;
+    EXPECT_EQ(yes[cls], 8) << cls;
+  }
+  EXPECT_EQ(agreeing, 8);
+}
+
 TEST(LadderObserved, SmallAndLargeGraphs) {
   check_records(testing::generated_records(observed_options(1, 21, 5)));
   check_records(testing::generated_records(observed_options(4, 14, 5)));
