@@ -25,13 +25,13 @@ constexpr int kMaxAttempts = 2000;
 constexpr int kRelaxEvery = 400;  // missed draws after which the last shortcut target left is dropped (--given observed)
 /// --given observed, marginal and conditional: the classes of the distance of `mean_conditional`
 /// (the mean of the outcome's stated probabilities) from 1/2. Class 0 holds the readings of
-/// exactly 1/2 (a balanced boolean mechanism under xor noise gives many), class k > 0 the
-/// distances in [kReadingEdges[k-1], kReadingEdges[k]); readings past the last edge are redrawn
-/// while the class is kept. Each block of 32 ranks of a type (every combination of the answer
-/// and the readings' agreements) takes the next class in turn, so the readings agree with the
-/// answer on half the items of every class: before, a reading of exactly 1/2 (which answers
-/// "no" to both "greater" and "less") went with "yes" on 85% of the items, and one past 1/10
-/// agreed with the answer on 80-100% (docs/generator.md).
+/// exactly 1/2 (a balanced boolean mechanism under xor noise gives many), class 1 the distances
+/// in (0, 1/20), class k > 1 those in [1/d[k-2], 1/d[k-1]) (d = the denominators below);
+/// readings past the last edge are redrawn while the class is kept. Each block of 32 ranks of a
+/// type (bits 1-16: the answer, the question kind, the two readings' agreements) takes the next
+/// class in turn, so the reading agrees with the answer on half the items of every class: before,
+/// a "less than 1/2" question whose reading was exactly 1/2 was answered "yes" on 68% of the
+/// items, and a reading past 1/10 agreed with the answer on 80-100% (docs/generator.md).
 constexpr std::array<int, 3> kReadingEdgeDenominators{20, 10, 5};  // 1/20, 1/10, 1/5
 constexpr int kReadingClasses = static_cast<int>(kReadingEdgeDenominators.size()) + 1;
 constexpr int kClassKept = 800;  // missed draws for which the class holds (then the targets relax)
@@ -654,8 +654,8 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
         if (rows > 0) item.computed.push_back({"mean_conditional", for_asked(outcome_sum / rows)});
         item.computed.push_back({"mean_stated", for_asked(all_sum / static_cast<int>(obs->stated.size()))});
         // A reading of exactly 1/2 meets no agreement target: its answer is fixed by the question's
-        // direction ("no" to "less", none to "greater"), so a target on it would tie the answer to
-        // the direction; the answer's own balance covers those items.
+        // direction ("no" to "less", "undetermined" to "greater"), so a target on it would tie the
+        // answer to the direction; the answer's own balance covers those items.
         bool met = true;  // (`wanted` is empty but for a yes/no item's targets)
         for (const auto& [procedure, agree] : wanted) {
           const auto d = std::find_if(item.computed.begin(), item.computed.end(), [&p = procedure](const Distractor& c) { return c.procedure == p; });

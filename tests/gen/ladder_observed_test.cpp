@@ -132,8 +132,9 @@ TEST(LadderObserved, EveryNumberAndAnswerFollowsFromTheModelAndUndeterminedItems
 // the next class of its distance from 1/2 (class 0: exactly 1/2; class 1: within 1/20), and the
 // reading agrees with the answer on exactly the items its target bit says, except where it is
 // exactly 1/2 (no target: its answer would follow the question's direction) and the answer's
-// own balance holds. Before the classes a reading of exactly 1/2 went with "yes" on most items
-// and a far one agreed with the answer on 80-100% (docs/generator.md).
+// own balance holds. Before the classes a "less than 1/2" question whose reading was exactly 1/2
+// was answered "yes" on 68% of the items, and a far reading agreed with the answer on 80-100%
+// (docs/generator.md).
 TEST(LadderObserved, RungOneReadingsAreBalancedAtEveryDistance) {
   GeneratorKnobs k;
   k.preset = "ladder";
