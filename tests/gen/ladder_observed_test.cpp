@@ -159,7 +159,9 @@ TEST(LadderObserved, RungOneReadingsAreBalancedAtEveryDistance) {
     int rows = 0;
     for (const auto& n : r["identification"]["stated"]) {
       const std::string probability = n["probability"];
-      if (probability.rfind("P(" + y + "=", 0) != 0) continue;  // another variable's, or a joint one
+      // Y's own conditionals: "P(Y=v)" or "P(Y=v | ...)", not another variable's or a joint one.
+      if (probability.rfind("P(" + y + "=", 0) != 0 || probability.size() <= y.size() + 4) continue;
+      if (const char after = probability[y.size() + 4]; after != ')' && after != ' ') continue;
       const Rational p = fraction_of(n["exact"]);
       sum += probability[y.size() + 3] == '1' ? p : Rational(1 - p);
       ++rows;
