@@ -34,6 +34,13 @@ constexpr int kRelaxEvery = 400;  // missed draws after which the last shortcut 
 /// items, and a reading past 1/10 agreed with the answer on 80-100% (docs/generator.md).
 constexpr std::array<int, 3> kReadingEdgeDenominators{20, 10, 5};  // 1/20, 1/10, 1/5
 constexpr int kReadingClasses = static_cast<int>(kReadingEdgeDenominators.size()) + 1;
+
+/// Whether a reading at `distance` from the threshold lies in class `k` (above).
+bool in_reading_class(const Rational& distance, std::size_t k) {
+  if (k == 0) return distance == 0;
+  const bool above_lower = k == 1 ? distance > 0 : distance >= Rational(1, kReadingEdgeDenominators[k - 2]);
+  return above_lower && distance < Rational(1, kReadingEdgeDenominators[k - 1]);
+}
 constexpr int kClassKept = 800;  // missed draws for which the class holds (then the targets relax)
 constexpr std::string_view kBackground =
     "Consider a hypothetical world with only the following variables and mechanisms, and no other factors. "
@@ -651,7 +658,8 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
           ++rows;
         }
         auto for_asked = [&](const Rational& p1) { return y_asked == 1 ? p1 : Rational(1 - p1); };
-        if (rows > 0) item.computed.push_back({"mean_conditional", for_asked(outcome_sum / rows)});
+        const std::optional<Rational> mean_conditional = rows > 0 ? std::optional(for_asked(outcome_sum / rows)) : std::nullopt;
+        if (mean_conditional) item.computed.push_back({"mean_conditional", *mean_conditional});
         item.computed.push_back({"mean_stated", for_asked(all_sum / static_cast<int>(obs->stated.size()))});
         // A reading of exactly 1/2 meets no agreement target: its answer is fixed by the question's
         // direction ("no" to "less", "undetermined" to "greater"), so a target on it would tie the
@@ -666,11 +674,8 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
           }
           met = met && (item.decision.answer(*d->value) == target_answer) == agree;
         }
-        if (met && reading_class >= 0 && misses < kept && rows > 0) {
-          const Rational distance = abs(Rational(for_asked(outcome_sum / rows) - Rational(1, 2)));
-          const auto k = static_cast<std::size_t>(reading_class);
-          const Rational lower = k <= 1 ? Rational(0) : Rational(1, kReadingEdgeDenominators[k - 2]);
-          met = k == 0 ? distance == 0 : distance > 0 && distance >= lower && distance < Rational(1, kReadingEdgeDenominators[k - 1]);
+        if (met && reading_class >= 0 && misses < kept && mean_conditional) {
+          met = in_reading_class(abs(Rational(*mean_conditional - item.decision.threshold)), static_cast<std::size_t>(reading_class));
         }
         if (!met) {
           ++misses;
