@@ -8,6 +8,7 @@
 #include "rung/gen/distractors.hpp"
 #include "rung/gen/observed.hpp"
 #include "rung/gen/options.hpp"
+#include "rung/gen/path_rule.hpp"
 #include "rung/graph/dag.hpp"
 #include "rung/identify/bounds.hpp"
 #include "rung/identify/counterfactual.hpp"
@@ -1632,6 +1633,22 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         if (forced && !rng.chance(1, 4)) continue;
       }
       if (attempt < 8 * det_scale * kRelaxEvery / 4 && (y_cf == factual[static_cast<std::size_t>(g.y)]) != target.answer_equals_factual) continue;
+      // The shortest-path reading (path_rule.hpp: X's new value carried along the shortest path
+      // to Y, flipped by its negations) must give the answer exactly on the items whose Y changes
+      // (counterbench.cpp says why), and be defined; given up with the factual target above. Here
+      // it cannot always hold: where X is one of Y's causes the reading is X's literal, and an
+      // unchanged Y that the literal does not give exists for one answer per connective only, so
+      // the class below (connective, X among Y's causes) and the reading conflict; keeping the
+      // reading longer gave the class up instead (docs/generator.md, "The shortest-path reading").
+      if (attempt < 8 * det_scale * kRelaxEvery / 4) {
+        const std::pair<int, int> setting{g.x, 1 - x_fact};
+        const std::optional<int> reading =
+            path_rule_value(g.size(), g.y, std::span(&setting, 1), 0, [&](int w, auto&& f) {
+              const auto& parents = g.parents[static_cast<std::size_t>(w)];
+              for (std::size_t i = 0; i < parents.size(); ++i) f(parents[i], c.negated[static_cast<std::size_t>(w)][i] != 0);
+            });
+        if (!reading || (*reading != 0) != (target.answer != target.answer_equals_factual)) continue;
+      }
     }
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
     auto nm = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };

@@ -2,6 +2,7 @@
 
 #include "rung/core/error.hpp"
 #include "rung/gen/mechanism_kinds.hpp"
+#include "rung/gen/path_rule.hpp"
 
 #include <boost/container/static_vector.hpp>
 
@@ -863,10 +864,30 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
   std::vector<int> below_x;  // scratch: descendants of X, or roots that can be hidden
   int misses = 0;  // candidates since the last one that met the answer targets
   int tries = 0;   // candidates that met the answer targets but not the shortcut targets
+  std::vector<std::pair<int, int>> path_settings;  // scratch: the question's settings, for the path reading
   // The lanes of the current candidate (g, shape, draws) that meet every target; 0 if none.
   auto meets_targets = [&]() -> Lanes {
     const int x = g.treatment;
     const int y = g.outcome();
+    // The shortest-path reading (path_rule.hpp: the set value carried along the shortest stated
+    // path to Y, flipped by its negations) must give the answer exactly when Y changes: then it
+    // is right on half the items, like the factual value, and following a path without checking
+    // that the change gets through tells nothing. On one path a change that reaches Y is what the
+    // reading says, so only the unchanged items can disagree with it. A candidate on which the
+    // reading is undefined (shortest paths that disagree) is redrawn too: such graphs are more
+    // often unchanged ones, so letting them through would unbalance the rest. Given up, like the
+    // confounder's class, after kRelaxEvery draws without an item.
+    if (misses < kRelaxEvery) {
+      path_settings.assign(1, {x, x_factual ? 0 : 1});
+      for (std::size_t i = 0; i < shape.joint_vars.size(); ++i) path_settings.emplace_back(shape.joint_vars[i], shape.joint_values[i]);
+      const std::uint64_t held = shape.held >= 0 ? std::uint64_t{1} << shape.held : 0;
+      const std::optional<int> reading = path_rule_value(
+          static_cast<int>(g.nodes.size()), y, path_settings, held, [&](int w, auto&& f) {
+            const Node& node = g.nodes[static_cast<std::size_t>(w)];
+            for (std::size_t i = 0; i < node.parents.size(); ++i) f(node.parents[i], node.negated[i] != node.negate_output);
+          });
+      if (!reading || (*reading != 0) != (target.answer != target.answer_equals_factual)) return 0;
+    }
     candidate.reset(g, shape, draws);
     // The answer must be the target's for every value of the unstated roots that fits the
     // evidence (so it is deterministic), and relate to the outcome's factual value as asked.
@@ -935,8 +956,10 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       std::vector<int>& mediators = pool;
       mediators.clear();
       for (int v : below_x) {
-        // A Y that must change while the mediator is held needs a path from X around it.
-        if (v != y && has(affects_y, v) && (target.answer_equals_factual || reaches_around(g, x, y, v))) {
+        // A Y that must change while the mediator is held needs a path from X around it; so does
+        // every item, so that the shortest-path reading (above) applies to all of them: without
+        // it, the items without such a path would all be unchanged ones.
+        if (v != y && has(affects_y, v) && reaches_around(g, x, y, v)) {
           mediators.push_back(v);
         }
       }

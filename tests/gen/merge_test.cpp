@@ -34,11 +34,12 @@ std::string merge_error(const std::vector<std::string>& texts) {
 }
 
 /// Counterbench at level 1 has few distinct small models: 300 items repeat structures across
-/// any split, so the merge has to redraw (checked below, not assumed).
+/// any split, so the merge has to redraw (checked below, not assumed; with seed 3, used until
+/// the shortest-path reading was balanced, the items no longer repeated).
 GeneratorOptions crowded() {
   GeneratorOptions o = preset_options("counterbench", 1);
   o.count = 300;
-  o.seed = 3;
+  o.seed = 2;
   return o;
 }
 
