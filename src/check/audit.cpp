@@ -3,6 +3,7 @@
 // (features.cpp) and the stated-model reader (gen/stated.cpp) are their own files.
 #include "rung/check/audit.hpp"
 
+#include "rung/check/features.hpp"
 #include "rung/core/text.hpp"
 #include "rung/io/json_fields.hpp"
 #include "rung/io/json_line.hpp"
@@ -147,6 +148,8 @@ struct Info {
   std::string form;
   Label answer;
   std::size_t nots = 0;
+  /// path_parity_prediction of the text: true "yes", false "no", nullopt when it abstains.
+  std::optional<bool> path_parity;
   std::size_t template_id = 0;
   bool has_distractors = false;
   /// Answered "undetermined" to a question that asks for a number (no `decision`, meta.answer_kind
@@ -537,6 +540,7 @@ class Auditor {
     std::vector<std::string> names;
     if (rung_schema) names = model_names(j["model"]);
     const std::string question = scalar_text(member(j, "question")).value_or("");
+    info.path_parity = path_parity_prediction(given_info, question);
     const std::string tmpl = rung_schema && !names.empty() ? question_template(question, names) : question_template(question);
     auto [tit, inserted] = template_ids_.try_emplace(tmpl, templates_.size());
     if (inserted) templates_.push_back({tmpl, 0, {}});
@@ -1147,6 +1151,43 @@ class Auditor {
       out.push_back(std::move(best));
     }
 
+    // Path parity (features.hpp): the "not"s on the shortest stated paths from the settings to
+    // the outcome; a record it abstains on gets its type's most common answer.
+    if (yes_no && std::any_of(pop.begin(), pop.end(), [](const Info* i) { return i->path_parity.has_value(); })) {
+      std::map<std::string, std::pair<std::size_t, std::size_t>> decided;  // type -> (decided, records)
+      std::size_t decided_all = 0;
+      std::size_t decided_right = 0;
+      for (std::size_t k = 0; k < pop.size(); ++k) {
+        const Info& i = *pop[k];
+        auto& [d, n] = decided[i.type];
+        ++n;
+        if (i.path_parity) {
+          pred[k] = *i.path_parity ? "yes" : "no";
+          ++d;
+          ++decided_all;
+          decided_right += *pred[k] == i.answer.text ? 1 : 0;
+        } else {
+          pred[k] = *mode(type_counts.at(i.type));
+        }
+      }
+      std::string coverage = fmt::format("decides {} of {} records, {} of them right", decided_all, pop.size(), decided_right);
+      if (any_type_) {
+        std::vector<std::string> parts;
+        for (const auto& type : report_.types) {
+          auto it = decided.find(type);
+          if (it == decided.end() || it->second.first == 0) continue;
+          parts.push_back(fmt::format("{} {}/{}", type, it->second.first, it->second.second));
+        }
+        coverage += fmt::format(" ({})", fmt::join(parts, ", "));
+      }
+      out.push_back(score("path_parity",
+                          "follow the shortest stated causal paths from the question's set variables to its outcome (not "
+                          "through a held variable) and count the \"not\"s on them: yes iff the value reaching the outcome is "
+                          "1; abstains when none reaches it or the paths disagree, and an abstention gets the type's most "
+                          "common answer; " + coverage,
+                          pop, pred));
+    }
+
     // Wording: the majority answer of the question's template, in-sample and cross-validated.
     {
       std::map<std::size_t, std::map<std::string, std::size_t>> per_template;
@@ -1207,7 +1248,8 @@ class Auditor {
     for (std::size_t k = 0; k < out.size(); ++k) {
       if (out[k].in_sample) continue;  // a reference (Baseline::in_sample), not a shortcut
       raise(table.max_shortcut, k);
-      if (out[k].name.starts_with("majority") || out[k].name.starts_with("negation_parity") || out[k].name == "wording_cv") {
+      if (out[k].name.starts_with("majority") || out[k].name.starts_with("negation_parity") || out[k].name == "path_parity" ||
+          out[k].name == "wording_cv") {
         raise(table.max_text_shortcut, k);
       }
     }

@@ -1,4 +1,4 @@
-// One file (~870 lines) because every feature reads the same private parse of the text (the
+// One file (~1,040 lines) because every feature reads the same private parse of the text (the
 // sentences, the stated graph, the stated numbers, the question's roles in each register); split,
 // those parses would have to be exposed or done twice.
 #include "rung/check/features.hpp"
@@ -205,6 +205,7 @@ struct Clause {
   int connective = kCopy;
   std::size_t nots = 0;               ///< in the causes
   std::vector<std::string> causes;    ///< variable names
+  std::vector<bool> negated;          ///< per cause: written "not <cause>"
 };
 
 struct CbText {
@@ -247,18 +248,30 @@ void read_cb_clause(std::string_view clause, CbText& cb, Graph& g) {
   } else if (l.find(" and ") != std::string::npos) {
     c.connective = kAnd;
   }
+  bool pending_not = false;  // a "not" applies to the next cause
   for_each_word(lhs, [&](std::string_view w, bool) {
     const std::string lw = lower(w);
-    if (lw == "not") ++c.nots;
-    if (!cb_stopword(lw) && !all_digits(w)) c.causes.emplace_back(w);
+    if (lw == "not") {
+      ++c.nots;
+      pending_not = true;
+    }
+    if (!cb_stopword(lw) && !all_digits(w)) {
+      c.causes.emplace_back(w);
+      c.negated.push_back(pending_not);
+      pending_not = false;
+    }
   });
   ++cb.clauses;
-  for (auto part : split(rhs, " and ")) {
-    auto [name, negated] = literal(part);
-    if (name.empty()) continue;
-    for (const auto& cause : c.causes) g.add(cause, name);
-    cb.defining[name] = c;
-    cb.effect_negated[name] = negated;
+  for (auto item : split(rhs, ", ")) {
+    for (auto part : split(item, " and ")) {
+      part = strip(part);
+      if (starts_with_ci(part, "and ")) part = trim(part.substr(4));
+      auto [name, negated] = literal(part);
+      if (name.empty()) continue;
+      for (const auto& cause : c.causes) g.add(cause, name);
+      cb.defining[name] = c;
+      cb.effect_negated[name] = negated;
+    }
   }
 }
 
@@ -286,16 +299,163 @@ void read_cb_sentence(std::string_view s, CbText& cb, Graph& g) {
   }
   if (starts_with_ci(s, "we know that ")) s = trim(s.substr(13));
   if (s.find(" cause") == std::string_view::npos || s.find(":=") != std::string_view::npos) return;
-  // Clauses are separated by ", "; "at least two of A, not B and C together cause E" has commas
-  // inside, so a part without a verb is joined to the next one.
-  std::string pending;
+  // Clauses are separated by ", ", and so are the items of a list: the causes of "at least two
+  // of A, not B and C together cause E", the effects of "A causes B, C and D". A run of parts
+  // without a verb continues the effects of the clause before it when that clause names one
+  // effect and the run holds the list's last item ("C and D"); the rest of the run starts the
+  // next clause.
+  std::vector<std::string> clauses;
+  std::vector<std::string_view> run;
+  auto ends_list = [](std::string_view part) { return part.find(" and ") != std::string_view::npos; };
+  auto continue_effects = [&] {
+    if (clauses.empty() || run.empty()) return;
+    const std::string& last = clauses.back();
+    const auto verb = last.find(" cause");
+    if (ends_list(std::string_view(last).substr(last.find(' ', verb + 1) + 1))) return;  // its list is complete
+    const auto end = std::find_if(run.begin(), run.end(), ends_list);
+    if (end == run.end()) return;
+    for (auto it = run.begin(); it <= end; ++it) clauses.back() += ", " + std::string(*it);
+    run.erase(run.begin(), end + 1);
+  };
   for (auto part : split(s, ", ")) {
-    if (!pending.empty()) pending += ", ";
-    pending += part;
-    if (pending.find(" cause") == std::string::npos) continue;
-    read_cb_clause(pending, cb, g);
-    pending.clear();
+    if (part.find(" cause") == std::string_view::npos) {
+      run.push_back(part);
+      continue;
+    }
+    continue_effects();
+    std::string clause;
+    for (auto r : run) clause += std::string(r) + ", ";
+    clauses.push_back(clause + std::string(part));
+    run.clear();
   }
+  continue_effects();
+  for (const auto& clause : clauses) read_cb_clause(clause, cb, g);
+}
+
+// ---- the path-parity rule ------------------------------------------------------------------------
+
+/// A deterministic counterfactual question as the path-parity rule reads it.
+struct PathQuestion {
+  std::string outcome;
+  bool outcome_negated = false;                       ///< "Would not Y occur ..."
+  std::vector<std::pair<std::string, int>> settings;  ///< (variable, set value)
+  std::set<std::string> held;                         ///< "with Z kept as it would be under ..."
+};
+
+/// "X" → (X, 1), "not X" → (X, 0); nullopt unless a single word is left after the "not".
+std::optional<std::pair<std::string, int>> one_word_literal(std::string_view s) {
+  s = strip(s);
+  if (starts_with_ci(s, "and ")) s = trim(s.substr(4));
+  int value = 1;
+  if (starts_with_ci(s, "not ")) {
+    value = 0;
+    s = trim(s.substr(4));
+  }
+  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return is_word_byte(static_cast<unsigned char>(c)); })) {
+    return std::nullopt;
+  }
+  return std::pair{std::string(s), value};
+}
+
+/// Reads "Would Y occur if not X instead of X?", "Would Y occur if not X and Z?" (any number of
+/// settings joined by "and" or ","), "Would Y occur if X instead of not X, with Z kept as it
+/// would be under not X?" (Z held) and CounterBench's "Assume not X, and based on this
+/// assumption, further suppose not Z. Would Y occur?" (both settings, as written). nullopt for
+/// any other question, or when a name is more than one word.
+std::optional<PathQuestion> read_path_question(std::string_view q) {
+  PathQuestion pq;
+  auto outcome = [&](std::string_view s) {
+    const auto y = one_word_literal(s);
+    if (!y) return false;
+    pq.outcome = y->first;
+    pq.outcome_negated = y->second == 0;
+    return true;
+  };
+  auto setting = [&](std::string_view s) {
+    const auto x = one_word_literal(s);
+    if (x) pq.settings.push_back(*x);
+    return x.has_value();
+  };
+  if (auto rest = after(q, "Assume ")) {
+    constexpr std::string_view kBridge = ", and based on this assumption, further suppose ";
+    const auto bridge = rest->find(kBridge);
+    const auto would = rest->find(". Would ");
+    if (bridge == std::string_view::npos || would == std::string_view::npos) return std::nullopt;
+    const auto second = bridge + kBridge.size();
+    if (would < second || !setting(rest->substr(0, bridge)) || !setting(rest->substr(second, would - second))) return std::nullopt;
+    const auto tail = rest->substr(would + 8);
+    const auto occur = tail.find(" occur");
+    if (occur == std::string_view::npos || !outcome(tail.substr(0, occur))) return std::nullopt;
+    return pq;
+  }
+  const auto rest = after(q, "Would ");
+  if (!rest) return std::nullopt;
+  const auto p = rest->find(" occur if ");
+  if (p == std::string_view::npos || !outcome(rest->substr(0, p))) return std::nullopt;
+  std::string_view body = before(rest->substr(p + 10), "?");
+  if (const auto w = body.find(", with "); w != std::string_view::npos) {
+    const auto tail = body.substr(w + 7);
+    const auto k = tail.find(" kept as it would be under ");
+    if (k == std::string_view::npos) return std::nullopt;
+    const auto z = one_word_literal(tail.substr(0, k));
+    if (!z || z->second == 0) return std::nullopt;
+    pq.held.insert(z->first);
+    body = body.substr(0, w);
+  }
+  if (const auto i = body.find(" instead of "); i != std::string_view::npos) {
+    if (!setting(body.substr(0, i))) return std::nullopt;
+  } else {
+    for (auto item : split(body, ", ")) {
+      for (auto part : split(item, " and ")) {
+        if (!setting(part)) return std::nullopt;
+      }
+    }
+  }
+  return pq;
+}
+
+/// path_parity_prediction on an already read text.
+std::optional<bool> path_parity(const CbText& cb, std::string_view question) {
+  if (cb.defining.empty()) return std::nullopt;
+  const auto q = read_path_question(question);
+  if (!q || q->settings.empty()) return std::nullopt;
+  // cause → (effect, whether the arc carries an odd number of negations)
+  std::map<std::string, std::vector<std::pair<std::string, bool>>> arcs;
+  for (const auto& [effect, clause] : cb.defining) {
+    const bool effect_not = cb.effect_negated.at(effect);
+    for (std::size_t k = 0; k < clause.causes.size(); ++k) {
+      arcs[clause.causes[k]].emplace_back(effect, clause.negated[k] != effect_not);
+    }
+  }
+  // Breadth-first from every set variable at once; `values` holds bit 1 when the value 0 reaches
+  // a variable along a shortest path, bit 2 when the value 1 does.
+  constexpr unsigned kZero = 1;
+  constexpr unsigned kOne = 2;
+  std::map<std::string, std::size_t> dist;
+  std::map<std::string, unsigned> values;
+  std::deque<std::string> queue;
+  for (const auto& [name, value] : q->settings) {
+    if (dist.emplace(name, 0).second) queue.push_back(name);
+    values[name] |= value != 0 ? kOne : kZero;
+  }
+  while (!queue.empty()) {
+    const std::string u = queue.front();
+    queue.pop_front();
+    const auto out = arcs.find(u);
+    if (out == arcs.end()) continue;
+    const std::size_t next = dist.at(u) + 1;
+    const unsigned here = values[u];  // final: every arc into u starts nearer the sources
+    const unsigned flipped = ((here & kZero) != 0 ? kOne : 0U) | ((here & kOne) != 0 ? kZero : 0U);
+    for (const auto& [w, negated] : out->second) {
+      if (q->held.contains(w)) continue;
+      const auto [at, fresh] = dist.try_emplace(w, next);
+      if (fresh) queue.push_back(w);
+      if (at->second == next) values[w] |= negated ? flipped : here;
+    }
+  }
+  const auto y = values.find(q->outcome);
+  if (y == values.end() || (y->second != kZero && y->second != kOne)) return std::nullopt;
+  return (y->second == kOne) != q->outcome_negated;
 }
 
 // ---- CLadder statements -----------------------------------------------------------------------
@@ -503,7 +663,7 @@ const std::vector<std::string>& names_list() {
       // CounterBench
       "outcome_connective", "outcome_clause_nots", "outcome_clause_nots_mod2", "outcome_negated_effect",
       "treatment_connective", "treatment_clause_nots", "observations", "observed_negative", "outcome_observed",
-      "treatment_observed",
+      "treatment_observed", "path_parity_rule",
       // CLadder
       "adjustment_is_parent_of_treatment", "adjustment_descends_from_treatment", "conditioned_is_common_child",
       "p_treatment", "diff_avg", "mean_p_outcome", "chain_product", "joint_diff", "correlation", "mean_percent",
@@ -742,6 +902,10 @@ std::vector<double> text_features(const FeatureInput& in) {
   put(cb_text ? static_cast<double>(cb.observed_negative) : kNaN);
   put(cb_text && !y.empty() ? (cb.observed_names.contains(y) ? 1.0 : 0.0) : kNaN);
   put(cb_text && !x.empty() ? (cb.observed_names.contains(x) ? 1.0 : 0.0) : kNaN);
+  {
+    const auto rule = path_parity(cb, in.question);
+    put(rule ? (*rule ? 1.0 : 0.0) : kNaN);
+  }
 
   // ---- CLadder
   const std::string& z = roles.adjustment;
@@ -847,6 +1011,13 @@ std::vector<double> text_features(const FeatureInput& in) {
   }
   if (next != f.size()) throw std::logic_error("text_features: feature count mismatch");
   return f;
+}
+
+std::optional<bool> path_parity_prediction(std::string_view given_info, std::string_view question) {
+  CbText cb;
+  Graph g;
+  for (auto s : sentences(given_info)) read_cb_sentence(s, cb, g);
+  return path_parity(cb, question);
 }
 
 std::vector<std::string> masked_words(std::string_view text, const std::vector<std::string>& names,

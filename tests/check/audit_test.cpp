@@ -204,6 +204,44 @@ TEST(Audit, NegationParityBestTakesTheBetterDirectionInEachColumn) {
   EXPECT_EQ(best.by_type.at("joint"), (Accuracy{2, 2}));
 }
 
+// path_parity (features.hpp) decides five of six records, four of them right; the joint record's
+// text has no clause, so it gets its type's most common answer.
+TEST(Audit, PathParityBaselineWithItsCoverage) {
+  const std::string up = "Would C occur if A instead of not A?";
+  const std::string down = "Would C occur if not A instead of A?";
+  const AuditReport r = audit_text(jsonl({
+                                       cb_record("We know that A causes B, and B causes C.", up, "yes"),
+                                       cb_record("We know that A causes not B, and B causes C.", up, "no"),
+                                       cb_record("We know that A causes B, and B causes C.", down, "no"),
+                                       cb_record("We know that not A causes B, and not B causes C.", up, "yes"),
+                                       cb_record("We know nothing.", up, "no", "joint"),
+                                       cb_record("We know that A causes B, and B causes C.", up, "no"),  // the rule is wrong
+                                   }),
+                                   no_verify());
+  const auto& rule = baseline(r.yes_no, "path_parity");
+  EXPECT_EQ(rule.all, (Accuracy{5, 6}));
+  EXPECT_EQ(rule.by_type.at("basic"), (Accuracy{4, 5}));
+  EXPECT_EQ(rule.by_type.at("joint"), (Accuracy{1, 1}));
+  EXPECT_EQ(rule.undefined, 0U);
+  EXPECT_NE(rule.description.find("decides 5 of 6 records, 4 of them right (basic 5/5)"), std::string::npos) << rule.description;
+  // It reads the text alone: a text-only shortcut, here the best row.
+  ASSERT_GE(r.yes_no.max_text_shortcut, 0);
+  EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_text_shortcut)].name, "path_parity");
+  EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "path_parity");
+  // Listed right after the negation-parity rows.
+  std::vector<std::string> names;
+  for (const auto& b : r.yes_no.baselines) names.push_back(b.name);
+  const auto at = std::find(names.begin(), names.end(), "path_parity");
+  ASSERT_NE(at, names.end());
+  EXPECT_EQ(*(at - 1), "negation_parity_best");
+
+  // No record it can read: no row.
+  const AuditReport none = audit_text(jsonl({cb_record("A causes B.", "Would Bq occur if not Ak?", "no"),
+                                             cb_record("A causes not B.", "Would Bq occur if not Ak?", "yes")}),
+                                      no_verify());
+  for (const auto& b : none.yes_no.baselines) EXPECT_NE(b.name, "path_parity");
+}
+
 // graph_shape_cv learns each (graph, type, unobserved) cell's answer on the other four folds of
 // the type's records: a graph that decides the answer is learned; a cell of one record is not
 // (the in-sample graph_shape gets it right by memorising it).
@@ -814,6 +852,18 @@ TEST(Audit, CounterBenchPublicSample) {
   EXPECT_EQ(parity.by_type.at("joint"), (Accuracy{20, 25}));
   EXPECT_EQ(parity.by_type.at("nested"), (Accuracy{25, 25}));
   EXPECT_EQ(baseline(r.yes_no, "negation_parity_inverse").all, (Accuracy{5, 100}));
+  // The shortest-path reading decides 95 records: not the five joint items whose two shortest
+  // paths disagree (their type's majority, yes, is right). It misses the five nested items whose
+  // label flips the second supposition's variable from its factual value instead of setting it
+  // as written (src/import/counterbench.cpp, "documented").
+  const auto& path = baseline(r.yes_no, "path_parity");
+  EXPECT_EQ(path.all, (Accuracy{95, 100}));
+  EXPECT_EQ(path.by_type.at("joint"), (Accuracy{25, 25}));
+  EXPECT_EQ(path.by_type.at("nested"), (Accuracy{20, 25}));
+  EXPECT_NE(path.description.find("decides 95 of 100 records, 90 of them right (basic 25/25, conditional 25/25, joint 20/25, "
+                                  "nested 25/25)"),
+            std::string::npos)
+      << path.description;
   EXPECT_EQ(baseline(r.yes_no, "majority").all, (Accuracy{54, 100}));
   EXPECT_EQ(baseline(r.yes_no, "majority_by_type").all, (Accuracy{59, 100}));
   // Three question templates (basic and conditional share one); each template's majority is its
@@ -822,7 +872,8 @@ TEST(Audit, CounterBenchPublicSample) {
   EXPECT_EQ(baseline(r.yes_no, "wording").all, (Accuracy{59, 100}));
   EXPECT_EQ(baseline(r.yes_no, "wording_cv").all, (Accuracy{59, 100}));
   ASSERT_GE(r.yes_no.max_shortcut, 0);
-  EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "negation_parity");
+  EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "negation_parity");  // first of the 95s
+  EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_text_shortcut)].name, "negation_parity");
   EXPECT_EQ(r.checked, 0U);  // no models to re-solve
   EXPECT_EQ(r.with_structure, 0U);
   EXPECT_EQ(r.duplicate_id_count, 0U);

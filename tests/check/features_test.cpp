@@ -206,6 +206,121 @@ TEST(Features, NothingReadableIsMissingNotAnError) {
   EXPECT_TRUE(missing(f, "diff_avg"));
 }
 
+// ---- the path-parity rule -----------------------------------------------------------------------
+
+/// path_parity_prediction as "yes", "no" or "abstains".
+std::string rule(std::string_view given_info, std::string_view question) {
+  const auto p = path_parity_prediction(given_info, question);
+  return p ? (*p ? "yes" : "no") : "abstains";
+}
+
+constexpr const char* kUp = "Would C occur if A instead of not A?";
+constexpr const char* kDown = "Would C occur if not A instead of A?";
+
+TEST(FeaturesPathParity, CountsTheNotsOnASinglePathInBothDirections) {
+  EXPECT_EQ(rule("We know that A causes B, and B causes C.", kUp), "yes");
+  EXPECT_EQ(rule("We know that A causes B, and B causes C.", kDown), "no");
+  EXPECT_EQ(rule("We know that A causes B, and not B causes C.", kUp), "no");
+  EXPECT_EQ(rule("We know that A causes B, and not B causes C.", kDown), "yes");
+  EXPECT_EQ(rule("We know that not A causes B, and not B causes C.", kUp), "yes");
+  EXPECT_EQ(rule("We know that not A causes B, and not B causes C.", kDown), "no");
+}
+
+TEST(FeaturesPathParity, ANegatedEffectNegatesEveryArcIntoIt) {
+  EXPECT_EQ(rule("We know that A causes not B, and B causes C.", kUp), "no");
+  EXPECT_EQ(rule("We know that not A causes not B, and B causes C.", kUp), "yes");
+  // "A causes B, C and not D": a list of effects, D negated.
+  EXPECT_EQ(rule("We know that A causes B, E and not D, and D causes C.", kUp), "no");
+  EXPECT_EQ(rule("We know that A causes B, E and not D, and E causes C.", kUp), "yes");
+}
+
+TEST(FeaturesPathParity, OnlyThePathsLiteralCountsInAConnectiveClause) {
+  EXPECT_EQ(rule("We know that A causes B, and not B or D causes C.", kUp), "no");
+  EXPECT_EQ(rule("We know that A causes B, and B and not D together cause C.", kUp), "yes");
+  EXPECT_EQ(rule("We know that A causes B, and at least two of D, not B and E together cause C.", kUp), "no");
+  EXPECT_EQ(rule("We know that A causes B, and exactly one of not D and B causes C.", kDown), "no");
+}
+
+TEST(FeaturesPathParity, ShortestPathsMustAgree) {
+  // A → B → C and A → D → C, both without a negation / with one each.
+  EXPECT_EQ(rule("We know that A causes B and D, and B and D together cause C.", kUp), "yes");
+  EXPECT_EQ(rule("We know that A causes B and D, and not B or not D causes C.", kUp), "no");
+  // One path with a negation, one without: the rule cannot tell.
+  EXPECT_EQ(rule("We know that A causes B and D, and B and not D together cause C.", kUp), "abstains");
+}
+
+TEST(FeaturesPathParity, ALongerPathIsIgnored) {
+  // A → C (negated) is shorter than A → B → D → C (no negation).
+  EXPECT_EQ(rule("We know that A causes B, B causes D, and not A and D together cause C.", kUp), "no");
+}
+
+TEST(FeaturesPathParity, JointSettingsTheNearestWins) {
+  constexpr const char* text = "We know that A causes B, B causes C, E causes not D, and C or D causes F.";
+  // A → B → C → F (3 arcs, keeps A = 1) against E → D → F (2 arcs, E = 1 gives 0).
+  EXPECT_EQ(rule(text, "Would F occur if A and E?"), "no");
+  EXPECT_EQ(rule(text, "Would F occur if not A and not E?"), "yes");
+  // Two settings at the same distance that disagree: B → C → F brings 1, E → D → F 0.
+  EXPECT_EQ(rule(text, "Would F occur if B and E?"), "abstains");
+  // Any number of settings; C is nearest (one arc), and A's path does not go through it.
+  EXPECT_EQ(rule(text, "Would F occur if A, not C and E?"), "no");
+  EXPECT_EQ(rule(text, "Would F occur if A, C and E?"), "yes");
+}
+
+TEST(FeaturesPathParity, NestedHeldMediatorBlocksPaths) {
+  constexpr const char* text = "We know that A causes M and B, B causes E, and M and not E together cause Y.";
+  EXPECT_EQ(rule(text, "Would Y occur if A instead of not A?"), "yes");  // A → M → Y
+  // M held: only A → B → E → Y, with "not E".
+  EXPECT_EQ(rule(text, "Would Y occur if A instead of not A, with M kept as it would be under not A?"), "no");
+  EXPECT_EQ(rule(text, "Would Y occur if not A instead of A, with M kept as it would be under A?"), "yes");
+  // No path around the held mediator.
+  EXPECT_EQ(rule("We know that A causes M, and M causes Y.",
+                 "Would Y occur if A instead of not A, with M kept as it would be under not A?"),
+            "abstains");
+}
+
+TEST(FeaturesPathParity, CounterBenchAndCladderForms) {
+  // CLadder's deterministic register: one sentence per clause; the direct arc is the shortest.
+  EXPECT_EQ(rule("We know that A causes B. not A and B causes C.", kDown), "yes");
+  EXPECT_EQ(rule("We know that kwox causes blaf. kwox or not blaf causes zup. We observed Grode.",
+                 "Would zup occur if kwox instead of not kwox?"),
+            "yes");
+  // CounterBench's nested form sets both variables as written (Trune = 0 is nearer Lumbo than
+  // Ziklo, whose path goes through it); "Would not Y occur" asks for Y = 0.
+  constexpr const char* text = "We know that Ziklo causes Blaf, Blaf causes Trune, not Trune causes Vork, and Vork causes Lumbo.";
+  EXPECT_EQ(rule(text, "Assume not Ziklo, and based on this assumption, further suppose not Trune. Would Lumbo occur?"), "yes");
+  EXPECT_EQ(rule(text, "Assume not Ziklo, and based on this assumption, further suppose Trune. Would Lumbo occur?"), "no");
+  EXPECT_EQ(rule(text, "Would Lumbo occur if Ziklo instead of not Ziklo?"), "no");
+  EXPECT_EQ(rule(text, "Would not Lumbo occur if Ziklo instead of not Ziklo?"), "yes");
+}
+
+TEST(FeaturesPathParity, AbstainsOnWhatItCannotRead) {
+  EXPECT_EQ(rule("We know nothing.", kUp), "abstains");
+  EXPECT_EQ(rule("", kUp), "abstains");
+  EXPECT_EQ(rule("We know that A causes B, and B causes C.", "How are you?"), "abstains");
+  EXPECT_EQ(rule("We know that A causes B, and D causes C.", kUp), "abstains");  // C unreachable from A
+  // CLadder's commonsense stories name variables in phrases.
+  EXPECT_EQ(rule("We know that alarm set by husband causes alarm set by wife. alarm set by husband or alarm set by wife "
+                 "causes ringing alarm.",
+                 "Would the alarm rings the next morning if alarm not set by husband instead of alarm set by husband?"),
+            "abstains");
+  EXPECT_EQ(rule("For those who are not Broge, the probability of Smelm is 92%.", "Would Smelm occur if Broge instead of not Broge?"),
+            "abstains");
+}
+
+TEST(FeaturesPathParity, IsAFeature) {
+  FeatureInput in;
+  in.given_info = "We know that A causes B, and not B causes C.";
+  in.question = kUp;
+  EXPECT_EQ(at(text_features(in), "path_parity_rule"), 0);
+  in.question = kDown;
+  EXPECT_EQ(at(text_features(in), "path_parity_rule"), 1);
+  in.given_info = "We know that A causes B and D, and B and not D together cause C.";
+  EXPECT_TRUE(missing(text_features(in), "path_parity_rule"));
+  in.given_info = kCladderChain;
+  in.question = "Will Broge decrease the chance of Slome?";
+  EXPECT_TRUE(missing(text_features(in), "path_parity_rule"));
+}
+
 TEST(QuestionRoles, Templates) {
   auto r = question_roles("Would Lumbo occur if not Ziklo instead of Ziklo?");
   EXPECT_EQ(r.outcome, "Lumbo");

@@ -69,7 +69,7 @@ struct AuditOptions {
 /// A rule that predicts the answer without solving, scored on every record of its population.
 /// `by_type` scores the same rule on the records of each type (empty when no record has a type).
 struct Baseline {
-  std::string name;         ///< stable identifier: "majority", "negation_parity", "distractor:no_abduction", ...
+  std::string name;         ///< stable identifier: "majority", "negation_parity", "path_parity", "distractor:no_abduction", ...
   std::string description;  ///< one line, with the learned constants (e.g. `always "no"`)
   Accuracy all;
   std::map<std::string, Accuracy> by_type;
@@ -92,8 +92,9 @@ struct BaselineTable {
   /// are not `in_sample`; -1 when there is none.
   int max_shortcut = -1;
   /// The same among the rules that read only the records' text and labels, with the wording
-  /// rule cross-validated (majority*, negation_parity*, wording_cv): no solver, no in-sample
-  /// template fit. The distractors need a (wrong) solver; some equal the gold by construction.
+  /// rule cross-validated (majority*, negation_parity*, path_parity, wording_cv): no solver, no
+  /// in-sample template fit. The distractors need a (wrong) solver; some equal the gold by
+  /// construction.
   int max_text_shortcut = -1;
 };
 

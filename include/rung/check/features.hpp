@@ -66,6 +66,33 @@ struct QuestionRoles {
 /// rung's templates (see docs/audit.md). Unknown templates give empty roles.
 [[nodiscard]] QuestionRoles question_roles(std::string_view question);
 
+/// The path-parity rule, a shortcut for deterministic counterfactual questions (CounterBench's
+/// register, and CLadder's det-counterfactual "We know that A causes B. not A and B causes C."):
+/// follow the shortest stated causal paths from the question's set variables to its outcome and
+/// count the "not"s on them. It ignores whether the other inputs of each clause let the change
+/// through, so it is a heuristic, not a solution (docs/audit.md, "Shortcut baselines").
+///
+/// - Each clause "L causes R" / "L together cause R" of `given_info` gives an arc from every
+///   cause of L to every effect in R ("A causes B, C and D"); an arc a → b is negated once when
+///   L writes "not a", and once more when the clause writes the effect "not b".
+/// - `question` names the outcome ("Would Y occur ...", "Would not Y occur ..." asks for Y = 0)
+///   and the settings: "if X instead of not X" sets X = 1, "if not X instead of X" X = 0;
+///   "if not X and Z" sets X = 0, Z = 1 (any number of settings joined by "and" or ",");
+///   "..., with Z kept as it would be under ..." also holds Z; CounterBench's "Assume not X, and
+///   based on this assumption, further suppose not Z. Would Y occur?" sets both, as written.
+/// - A breadth-first search from all set variables at once, never entering a held or another set
+///   variable, gives each variable its distance from the nearest setting. Along every arc u → w
+///   with dist(w) = dist(u) + 1 the set values flow, flipped by each negated arc.
+///
+/// Returns true ("yes") when the only value reaching Y is 1 (0 when Y is asked negated), false
+/// when it is the other; nullopt (abstains) when no setting reaches Y, when shortest paths bring
+/// both values, or when the text cannot be read so (no clause, an unknown question form, a name
+/// of more than one word).
+///
+///     path_parity_prediction("We know that A causes not B, B causes C.", "Would C occur if A instead of not A?")
+///         // false: one negation on A → B → C
+[[nodiscard]] std::optional<bool> path_parity_prediction(std::string_view given_info, std::string_view question);
+
 /// The names of the fixed features, in vector order (docs/audit.md defines each).
 [[nodiscard]] const std::vector<std::string>& feature_names();
 /// The position of `name` in feature_names(); throws std::out_of_range when unknown.
