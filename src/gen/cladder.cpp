@@ -1623,7 +1623,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // `or` (false in an `and`), that literal alone decides the answer (yes; no): a one-step
       // item that every reading gets right. Only 1 in 4 of those is kept, so that "read X's
       // literal in Y's clause" decides few items; the answer-equals-factual target, which such
-      // classes often cannot meet, is given up first (after 8/4 of the relaxation step).
+      // classes often cannot meet, is given up first (after 8/4 of the relaxation step). (The
+      // shortest-path reading below rejects them until then: it would get them right.)
       if (g.has_arc(g.x, g.y)) {
         const auto& parents = g.parents[static_cast<std::size_t>(g.y)];
         const auto i = static_cast<std::size_t>(std::find(parents.begin(), parents.end(), g.x) - parents.begin());
@@ -1632,14 +1633,20 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         const bool forced = parents.size() > 1 && ((y_op == "or" && literal_cf == 1) || (y_op == "and" && literal_cf == 0));
         if (forced && !rng.chance(1, 4)) continue;
       }
-      if (attempt < 8 * det_scale * kRelaxEvery / 4 && (y_cf == factual[static_cast<std::size_t>(g.y)]) != target.answer_equals_factual) continue;
+      // Where X is one of Y's several causes, the shortest-path reading below is X's literal, and
+      // an unchanged Y it does not give exists for one answer per connective only (`or`: yes, the
+      // literal false and another cause true; `and`: no). There the factual relation follows the
+      // answer instead of the rank's bit: unchanged for that answer, changed for the other, so
+      // that both the reading and the factual value are right on half the items of the class.
+      bool equals_factual = target.answer_equals_factual;
+      if (g.has_arc(g.x, g.y) && g.parents[static_cast<std::size_t>(g.y)].size() > 1) {
+        equals_factual = (c.op[static_cast<std::size_t>(g.y)] == "or") == target.answer;
+      }
+      if (attempt < 8 * det_scale * kRelaxEvery / 4 && (y_cf == factual[static_cast<std::size_t>(g.y)]) != equals_factual) continue;
       // The shortest-path reading (path_rule.hpp: X's new value carried along the shortest path
       // to Y, flipped by its negations) must give the answer exactly on the items whose Y changes
-      // (counterbench.cpp says why), and be defined; given up with the factual target above. Here
-      // it cannot always hold: where X is one of Y's causes the reading is X's literal, and an
-      // unchanged Y that the literal does not give exists for one answer per connective only, so
-      // the class below (connective, X among Y's causes) and the reading conflict; keeping the
-      // reading longer gave the class up instead (docs/generator.md, "The shortest-path reading").
+      // (counterbench.cpp says why), and be defined; given up with the factual target above
+      // (docs/generator.md, "The shortest-path reading in det_counterfactual").
       if (attempt < 8 * det_scale * kRelaxEvery / 4) {
         const std::pair<int, int> setting{g.x, 1 - x_fact};
         const std::optional<int> reading =
@@ -1647,7 +1654,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
               const auto& parents = g.parents[static_cast<std::size_t>(w)];
               for (std::size_t i = 0; i < parents.size(); ++i) f(parents[i], c.negated[static_cast<std::size_t>(w)][i] != 0);
             });
-        if (!reading || (*reading != 0) != (target.answer != target.answer_equals_factual)) continue;
+        if (!reading || (*reading != 0) != (target.answer != equals_factual)) continue;
       }
     }
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);

@@ -274,11 +274,11 @@ TEST_F(Cladder, DetCounterfactualAnswersAreBalancedWithinTheOutcomeClauseAndTrea
   EXPECT_GE(tested, 3);
   EXPECT_LE(decided_by_literal, 45);  // 1 in 4 kept: ~7% of the items (21 of 300 when written)
   EXPECT_NEAR(parity_right, 150, 25);
-  // The reading is balanced only where X is not one of Y's causes (docs/generator.md, "The
-  // shortest-path reading, only partly balanced here"): 58-59% on 3,000 items of three seeds,
-  // 70% before it was asked of the draws. A ceiling two standard deviations above at 300 items.
+  // The reading is balanced but for the draws that give it up (docs/generator.md, "The
+  // shortest-path reading in det_counterfactual"): 54-55% on 3,000 items of three seeds, 70%
+  // before it was asked of the draws. A ceiling about two standard deviations above at 300 items.
   EXPECT_GE(path_defined, 290);
-  EXPECT_LE(path_right, 195) << path_right << " of " << path_defined;
+  EXPECT_LE(path_right, 186) << path_right << " of " << path_defined;
 }
 
 TEST_F(Cladder, ColliderBiasAsksForTheSignOfAnEffectThatExists) {
