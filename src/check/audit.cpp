@@ -1079,19 +1079,18 @@ class Auditor {
       ++all_counts[i->answer.text];
       ++type_counts[i->type][i->answer.text];
     }
+    std::map<std::string, std::string> type_mode;  // the most common answer of each type
+    for (const auto& [type, counts] : type_counts) type_mode[type] = *mode(counts);
     const std::string majority = *mode(all_counts);
     std::fill(pred.begin(), pred.end(), majority);
     out.push_back(score("majority", fmt::format("always \"{}\", the most common answer", majority), pop, pred));
     if (any_type_) {
-      std::map<std::string, std::string> by_type;
       std::vector<std::string> parts;
       for (const auto& type : report_.types) {
-        auto it = type_counts.find(type);
-        if (it == type_counts.end()) continue;
-        by_type[type] = *mode(it->second);
-        parts.push_back(fmt::format("{}: {}", type, by_type[type]));
+        auto it = type_mode.find(type);
+        if (it != type_mode.end()) parts.push_back(fmt::format("{}: {}", type, it->second));
       }
-      for (std::size_t k = 0; k < pop.size(); ++k) pred[k] = by_type.at(pop[k]->type);
+      for (std::size_t k = 0; k < pop.size(); ++k) pred[k] = type_mode.at(pop[k]->type);
       out.push_back(score("majority_by_type",
                           fmt::format("the most common answer of the record's type ({})", fmt::join(parts, ", ")), pop, pred));
     }
@@ -1167,7 +1166,7 @@ class Auditor {
           ++decided_all;
           decided_right += *pred[k] == i.answer.text ? 1 : 0;
         } else {
-          pred[k] = *mode(type_counts.at(i.type));
+          pred[k] = type_mode.at(i.type);
         }
       }
       std::string coverage = fmt::format("decides {} of {} records, {} of them right", decided_all, pop.size(), decided_right);

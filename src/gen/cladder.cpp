@@ -1625,6 +1625,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // literal in Y's clause" decides few items; the answer-equals-factual target, which such
       // classes often cannot meet, is given up first (after 8/4 of the relaxation step). (The
       // shortest-path reading below rejects them until then: it would get them right.)
+      bool equals_factual = target.answer_equals_factual;  // whether Y must keep its factual value
       if (g.has_arc(g.x, g.y)) {
         const auto& parents = g.parents[static_cast<std::size_t>(g.y)];
         const auto i = static_cast<std::size_t>(std::find(parents.begin(), parents.end(), g.x) - parents.begin());
@@ -1632,15 +1633,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
         const bool forced = parents.size() > 1 && ((y_op == "or" && literal_cf == 1) || (y_op == "and" && literal_cf == 0));
         if (forced && !rng.chance(1, 4)) continue;
-      }
-      // Where X is one of Y's several causes, the shortest-path reading below is X's literal, and
-      // an unchanged Y it does not give exists for one answer per connective only (`or`: yes, the
-      // literal false and another cause true; `and`: no). There the factual relation follows the
-      // answer instead of the rank's bit: unchanged for that answer, changed for the other, so
-      // that both the reading and the factual value are right on half the items of the class.
-      bool equals_factual = target.answer_equals_factual;
-      if (g.has_arc(g.x, g.y) && g.parents[static_cast<std::size_t>(g.y)].size() > 1) {
-        equals_factual = (c.op[static_cast<std::size_t>(g.y)] == "or") == target.answer;
+        // With X one of Y's several causes, the shortest-path reading below is X's literal, and
+        // an unchanged Y it does not give exists for one answer per connective only (`or`: yes,
+        // the literal false and another cause true; `and`: no). There the factual relation
+        // follows the answer instead of the rank's bit: unchanged for that answer, changed for
+        // the other, so that the reading and the factual value are each right on half the class.
+        if (parents.size() > 1) equals_factual = (y_op == "or") == target.answer;
       }
       if (attempt < 8 * det_scale * kRelaxEvery / 4 && (y_cf == factual[static_cast<std::size_t>(g.y)]) != equals_factual) continue;
       // The shortest-path reading (path_rule.hpp: X's new value carried along the shortest path
