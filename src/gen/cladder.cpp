@@ -618,6 +618,23 @@ std::vector<int> simulate(const Graph& g, const Circuit& c, int set_var, int set
   return value;
 }
 
+/// The answer of the no_abduction distractor (distractors.cpp) on a det_counterfactual item:
+/// whether P(Y[X=value]=1) > 1/2 with every root at its prior (each value 1/2, independent), by
+/// enumerating the roots' values (det_counterfactual's graphs have at most a few roots).
+bool prior_counterfactual_yes(const Graph& g, Circuit c, int set_var, int set_value) {
+  std::vector<std::size_t> roots;
+  for (int v = 0; v < g.size(); ++v) {
+    if (g.is_root(v) && v != set_var) roots.push_back(static_cast<std::size_t>(v));
+  }
+  std::uint64_t ones = 0;
+  const std::uint64_t total = std::uint64_t{1} << roots.size();
+  for (std::uint64_t bits = 0; bits < total; ++bits) {
+    for (std::size_t i = 0; i < roots.size(); ++i) c.roots[roots[i]] = static_cast<int>((bits >> i) & 1U);
+    ones += static_cast<std::uint64_t>(simulate(g, c, set_var, set_value)[static_cast<std::size_t>(g.y)]);
+  }
+  return 2 * ones > total;
+}
+
 /// The circuit's model, built in code as read_scm_text() built it from the text the preset used
 /// to write (`exogenous U_A ~ Bernoulli(1/2)`, `A := U_A`, `C := A and not B`: the connective
 /// nests to the left, as the parser nests it).
@@ -1485,7 +1502,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   int no_abduction_agrees = -1;
   for (const auto& [procedure, agree] : target.agreements) {
     if (procedure == "conditioning") conditioning_agrees = agree ? 1 : 0;
-    if (procedure == "no_abduction" && type == "ett") no_abduction_agrees = agree ? 1 : 0;
+    if (procedure == "no_abduction" && (type == "ett" || type == "det_counterfactual")) no_abduction_agrees = agree ? 1 : 0;
   }
   // backdoor_set: where Z stands and whether {} is the valid set. A parent Z forces {Z}, a
   // descendant forces {}; those classes get 1/32 of the items each (bits 2..6 of the rank), so
@@ -1507,11 +1524,14 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   CircuitClass circuit_class;
   if (type == "det_counterfactual") circuit_class = draw_circuit_class(options_, class_rng);
   // det_counterfactual's random graphs have 4 variables at least (5 at most at level 1): on three,
-  // nearly every X -> Y path is one arc or a chain, where the negations along it decide.
+  // nearly every X -> Y path is one arc or a chain, where the negations along it decide. Above
+  // level 1 they have up to 6 at least: an unchanged Y whose clause the change reaches only
+  // through a gate that blocks it needs room (on at most 5, a third of some classes' items gave
+  // the shortest-path reading up).
   GeneratorOptions graph_options = options_;
   if (type == "det_counterfactual") {
     graph_options.min_variables = std::max(graph_options.min_variables, 4);
-    graph_options.max_variables = std::max(graph_options.max_variables, 5);
+    graph_options.max_variables = std::max(graph_options.max_variables, options_.difficulty <= 1 ? 5 : 6);
   }
   // The class of the balanced reading's distance from the threshold (reading_classes), drawn per
   // block, so that the reading's agreement with the answer is balanced within each class: a far
@@ -1582,7 +1602,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     }
     // Seeing and doing differ only where a backdoor path is open; so do the effects on the
     // treated and on everyone.
-    if ((conditioning_agrees == 0 || no_abduction_agrees == 0) && valid_adjustment(g, {})) continue;
+    // (det_counterfactual: conditioning agrees exactly when X is a root, checked below.)
+    if (type != "det_counterfactual" && (conditioning_agrees == 0 || no_abduction_agrees == 0) && valid_adjustment(g, {})) continue;
     const std::optional<Roles> roles = paired ? std::optional<Roles>(Roles{-1, -1, paired->z}) : pick_roles(g, type, rng, zc, direct_valid);
     if (!roles) continue;
     // A graph that offers no class pair (class_pools) is redrawn before anything else is drawn
@@ -1595,10 +1616,17 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     if (type == "det_counterfactual") {
       // Y must depend on X (else the answer is Y's observed or computed value, whatever X is).
       if (!g.reaches(g.x, g.y)) continue;
-      // The class's parts are given up one by one when the draws cannot meet them (X's value after
-      // 3,600 draws, X among Y's causes after 4,000, the clause after 4,400), before the named
-      // procedures' targets are (every 4,800 draws for this type): a few items of a set then miss
-      // a part of their class, not the answer balance overall.
+      // Conditioning on X's new value with every root observed (distractors.cpp) is X's
+      // counterfactual when X is a root, and undefined (zero-probability evidence) when it is not.
+      if (conditioning_agrees >= 0 && g.is_root(g.x) != (conditioning_agrees == 1)) continue;
+      // What the draws cannot meet is given up in this order (docs/generator.md, "What a
+      // det_counterfactual item gives up"): the no_abduction target after 2,400 draws (below),
+      // X's value after 3,600, X among Y's causes after 4,000, the clause after 4,400, and the
+      // factual relation with the shortest-path reading after 4,800, with the named procedures'
+      // targets (every 4,800 draws for this type): a few items of a set then miss a part of their
+      // class or a distractor's target, not the answer balance overall.
+      const int keep_no_abduction = 6 * det_scale * kRelaxEvery / 4;
+      const int keep_reading = 12 * det_scale * kRelaxEvery / 4;
       if (attempt >= 9 * det_scale * kRelaxEvery / 4) circuit_class.treatment_value = -1;
       if (attempt >= 11 * det_scale * kRelaxEvery / 4) circuit_class.outcome_op = -1;
       if (attempt >= 10 * det_scale * kRelaxEvery / 4) circuit_class.treatment_in_outcome = -1;
@@ -1622,9 +1650,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // Where X is one of Y's causes and its literal in the hypothetical world is true in an
       // `or` (false in an `and`), that literal alone decides the answer (yes; no): a one-step
       // item that every reading gets right. Only 1 in 4 of those is kept, so that "read X's
-      // literal in Y's clause" decides few items; the answer-equals-factual target, which such
-      // classes often cannot meet, is given up first (after 8/4 of the relaxation step). (The
-      // shortest-path reading below rejects them until then: it would get them right.)
+      // literal in Y's clause" decides few items. (The shortest-path reading below rejects them
+      // while it is kept: it would get them right.)
       bool equals_factual = target.answer_equals_factual;  // whether Y must keep its factual value
       if (g.has_arc(g.x, g.y)) {
         const auto& parents = g.parents[static_cast<std::size_t>(g.y)];
@@ -1640,12 +1667,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         // the other, so that the reading and the factual value are each right on half the class.
         if (parents.size() > 1) equals_factual = (y_op == "or") == target.answer;
       }
-      if (attempt < 8 * det_scale * kRelaxEvery / 4 && (y_cf == factual[static_cast<std::size_t>(g.y)]) != equals_factual) continue;
+      if (attempt < keep_reading && (y_cf == factual[static_cast<std::size_t>(g.y)]) != equals_factual) continue;
       // The shortest-path reading (path_rule.hpp: X's new value carried along the shortest path
       // to Y, flipped by its negations) must give the answer exactly on the items whose Y changes
       // (counterbench.cpp says why), and be defined; given up with the factual target above
       // (docs/generator.md, "The shortest-path reading in det_counterfactual").
-      if (attempt < 8 * det_scale * kRelaxEvery / 4) {
+      if (attempt < keep_reading) {
         const std::pair<int, int> setting{g.x, 1 - x_fact};
         const std::optional<int> reading =
             path_rule_value(g.size(), g.y, std::span(&setting, 1), 0, [&](int w, auto&& f) {
@@ -1654,6 +1681,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
             });
         if (!reading || (*reading != 0) != (target.answer != equals_factual)) continue;
       }
+      // The no_abduction target (the counterfactual with the roots at their priors, as the
+      // generator checks it on the exact distractor): met here, where a miss costs one circuit,
+      // instead of by the generator's redraws of whole items. Those redraws gave the reading up
+      // wherever a cell could not meet both (an `and` with answer no whose prior says yes).
+      if (no_abduction_agrees >= 0 && attempt < keep_no_abduction &&
+          prior_counterfactual_yes(g, c, g.x, 1 - x_fact) != (target.answer == (no_abduction_agrees == 1))) continue;
     }
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
     auto nm = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
