@@ -619,9 +619,10 @@ std::vector<int> simulate(const Graph& g, const Circuit& c, int set_var, int set
 }
 
 /// The answer of the no_abduction distractor (distractors.cpp) on a det_counterfactual item:
-/// whether P(Y[X=value]=1) > 1/2 with every root at its prior (each value 1/2, independent), by
-/// enumerating the roots' values (det_counterfactual's graphs have at most a few roots).
-bool prior_counterfactual_yes(const Graph& g, Circuit c, int set_var, int set_value) {
+/// the sign of P(Y[X=value]=1) - 1/2 with every root at its prior (each value 1/2, independent),
+/// by enumerating the roots' values (det_counterfactual's graphs have at most a few roots). 1 is
+/// yes, -1 no, and 0 (exactly 1/2) `undetermined` (Decision::answer), which agrees with neither.
+int prior_counterfactual_sign(const Graph& g, Circuit c, int set_var, int set_value) {
   std::vector<std::size_t> roots;
   for (int v = 0; v < g.size(); ++v) {
     if (g.is_root(v) && v != set_var) roots.push_back(static_cast<std::size_t>(v));
@@ -632,7 +633,7 @@ bool prior_counterfactual_yes(const Graph& g, Circuit c, int set_var, int set_va
     for (std::size_t i = 0; i < roots.size(); ++i) c.roots[roots[i]] = static_cast<int>((bits >> i) & 1U);
     ones += static_cast<std::uint64_t>(simulate(g, c, set_var, set_value)[static_cast<std::size_t>(g.y)]);
   }
-  return 2 * ones > total;
+  return 2 * ones > total ? 1 : 2 * ones < total ? -1 : 0;
 }
 
 /// The circuit's model, built in code as read_scm_text() built it from the text the preset used
@@ -1617,15 +1618,17 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // Y must depend on X (else the answer is Y's observed or computed value, whatever X is).
       if (!g.reaches(g.x, g.y)) continue;
       // Conditioning on X's new value with every root observed (distractors.cpp) is X's
-      // counterfactual when X is a root, and undefined (zero-probability evidence) when it is not.
+      // counterfactual when X is a root, and undefined (zero-probability evidence) when it is not:
+      // its target is X being a root or not (checked exactly with `wanted` below). The open
+      // backdoor path the other types need for "must not agree" (above) asked more of the graph
+      // than this, and some classes could then not meet it together with the reading.
       if (conditioning_agrees >= 0 && g.is_root(g.x) != (conditioning_agrees == 1)) continue;
       // What the draws cannot meet is given up in this order (docs/generator.md, "What a
-      // det_counterfactual item gives up"): the no_abduction target after 2,400 draws (below),
-      // X's value after 3,600, X among Y's causes after 4,000, the clause after 4,400, and the
-      // factual relation with the shortest-path reading after 4,800, with the named procedures'
-      // targets (every 4,800 draws for this type): a few items of a set then miss a part of their
-      // class or a distractor's target, not the answer balance overall.
-      const int keep_no_abduction = 6 * det_scale * kRelaxEvery / 4;
+      // det_counterfactual item gives up"): X's value after 3,600 draws, X among Y's causes after
+      // 4,000, the clause after 4,400, and the factual relation with the shortest-path reading
+      // after 4,800, with the first of the named procedures' targets (`wanted`, one every 4,800
+      // draws for this type): a few items of a set then miss a part of their class, not the
+      // answer balance overall.
       const int keep_reading = 12 * det_scale * kRelaxEvery / 4;
       if (attempt >= 9 * det_scale * kRelaxEvery / 4) circuit_class.treatment_value = -1;
       if (attempt >= 11 * det_scale * kRelaxEvery / 4) circuit_class.outcome_op = -1;
@@ -1681,12 +1684,13 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
             });
         if (!reading || (*reading != 0) != (target.answer != equals_factual)) continue;
       }
-      // The no_abduction target (the counterfactual with the roots at their priors, as the
-      // generator checks it on the exact distractor): met here, where a miss costs one circuit,
-      // instead of by the generator's redraws of whole items. Those redraws gave the reading up
-      // wherever a cell could not meet both (an `and` with answer no whose prior says yes).
-      if (no_abduction_agrees >= 0 && attempt < keep_no_abduction &&
-          prior_counterfactual_yes(g, c, g.x, 1 - x_fact) != (target.answer == (no_abduction_agrees == 1))) continue;
+      // The no_abduction target (the counterfactual with the roots at their priors), checked
+      // here on the circuit, where a miss costs one simulation per root value, before the item
+      // is built and its distractors solved (where `wanted` is checked exactly, below).
+      if (no_abduction_agrees >= 0) {
+        const int prior = prior_counterfactual_sign(g, c, g.x, 1 - x_fact);
+        if ((prior == (target.answer ? 1 : -1)) != (no_abduction_agrees == 1)) continue;
+      }
     }
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
     auto nm = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
