@@ -1575,6 +1575,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
   // collider_bias twice.)
   const int relax = classes ? classes->relax : 1;
   const int relax_every = type == "det_counterfactual" ? 3 * det_scale * kRelaxEvery : relax * kRelaxEvery;
+  // det_counterfactual keeps the factual relation and the shortest-path reading until the first
+  // procedure's target is given up (below, "What the draws cannot meet").
+  const int keep_reading = relax_every;
   const int max_attempts = relax * det_scale * kMaxAttempts;
   const std::size_t connectives = circuit_ops(options_).size();  // det_counterfactual's class: its last value is a single cause
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
@@ -1629,7 +1632,6 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // after 4,800, with the first of the named procedures' targets (`wanted`, one every 4,800
       // draws for this type): a few items of a set then miss a part of their class, not the
       // answer balance overall.
-      const int keep_reading = 12 * det_scale * kRelaxEvery / 4;
       if (attempt >= 9 * det_scale * kRelaxEvery / 4) circuit_class.treatment_value = -1;
       if (attempt >= 11 * det_scale * kRelaxEvery / 4) circuit_class.outcome_op = -1;
       if (attempt >= 10 * det_scale * kRelaxEvery / 4) circuit_class.treatment_in_outcome = -1;

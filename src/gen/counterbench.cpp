@@ -864,7 +864,8 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
   std::vector<int> below_x;  // scratch: descendants of X, or roots that can be hidden
   int misses = 0;  // candidates since the last one that met the answer targets
   int tries = 0;   // candidates that met the answer targets but not the shortcut targets
-  std::vector<std::pair<int, int>> path_settings;  // scratch: the question's settings, for the path reading
+  std::vector<std::pair<int, int>> path_settings;  // the current shape's settings, for the path reading
+  std::uint64_t path_held = 0;                      // and its held variable, as a bit
   // The lanes of the current candidate (g, shape, draws) that meet every target; 0 if none.
   auto meets_targets = [&]() -> Lanes {
     const int x = g.treatment;
@@ -878,11 +879,8 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     // often unchanged ones, so letting them through would unbalance the rest. Given up, like the
     // confounder's class, after kRelaxEvery draws without an item.
     if (misses < kRelaxEvery) {
-      path_settings.assign(1, {x, x_factual ? 0 : 1});
-      for (std::size_t i = 0; i < shape.joint_vars.size(); ++i) path_settings.emplace_back(shape.joint_vars[i], shape.joint_values[i]);
-      const std::uint64_t held = shape.held >= 0 ? std::uint64_t{1} << shape.held : 0;
       const std::optional<int> reading = path_rule_value(
-          static_cast<int>(g.nodes.size()), y, path_settings, held, [&](int w, auto&& f) {
+          static_cast<int>(g.nodes.size()), y, path_settings, path_held, [&](int w, auto&& f) {
             const Node& node = g.nodes[static_cast<std::size_t>(w)];
             for (std::size_t i = 0; i < node.parents.size(); ++i) f(node.parents[i], node.negated[i] != node.negate_output);
           });
@@ -982,6 +980,10 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       shape.observed.assign(witnesses.begin(), witnesses.begin() + static_cast<std::ptrdiff_t>(k));
       std::sort(shape.observed.begin(), shape.observed.end());
     }
+    // The settings the shortest-path reading starts from (meets_targets), once per shape.
+    path_settings.assign(1, {x, x_factual ? 0 : 1});
+    for (std::size_t i = 0; i < shape.joint_vars.size(); ++i) path_settings.emplace_back(shape.joint_vars[i], shape.joint_values[i]);
+    path_held = shape.held >= 0 ? std::uint64_t{1} << shape.held : 0;
 
     // Mechanisms for the structure, several draws of them before the structure is dropped; for
     // each, 64 draws of the roots' values at once. The first draw that meets every target is kept.

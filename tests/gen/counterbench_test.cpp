@@ -171,7 +171,7 @@ TEST(Counterbench, AnswersAreBalancedWithinEachOutcomeClass) {
 TEST(Counterbench, ShortestPathReadingIsRightOnHalfOfEveryType) {
   // The reading that follows the shortest stated path from the setting to the outcome and counts
   // its negations (path_rule.hpp), read back from the text by the audit's rule: defined on every
-  // item and right exactly on the items whose outcome changes, half of them (70-76% per type
+  // item and right exactly on the items whose outcome changes, half of them (69-76% per type
   // before the preset asked it of its draws).
   GeneratorOptions o = preset_options("counterbench", 2);
   o.count = 1200;
