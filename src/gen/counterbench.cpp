@@ -22,6 +22,7 @@ namespace {
 constexpr int kMaxAttempts = 5000;        // candidates drawn for the answer targets, at most
 constexpr int kMaxShortcutTries = 20000;  // candidates meeting them but not the shortcut targets
 constexpr int kRelaxEvery = 2000;         // drop the last shortcut target after this many more
+constexpr int kDistanceKeep = 4000;       // structures redrawn for the block's distance class, at most
 constexpr int kMechanismsPerStructure = 4;  // mechanism draws tried on one drawn structure
 constexpr std::string_view kBackground =
     "Imagine a self-contained, hypothetical world with only the following conditions, and without any "
@@ -95,6 +96,18 @@ bool allowed(const GeneratorOptions& o, std::string_view kind) {
 /// Uniform in [lo, hi] from the pooled bits (the sampler's small choices share engine calls).
 int between(Rng& rng, int lo, int hi) {
   return lo + static_cast<int>(rng.below_pooled(static_cast<std::uint64_t>(hi - lo) + 1));
+}
+
+/// The length of the shortest directed path from the treatment to the outcome (nodes are in
+/// topological order); kMaxNodes when there is none.
+int treatment_distance(const Graph& g) {
+  std::array<int, kMaxNodes> d{};
+  d.fill(static_cast<int>(kMaxNodes));
+  d[static_cast<std::size_t>(g.treatment)] = 0;
+  for (std::size_t v = static_cast<std::size_t>(g.treatment) + 1; v < g.nodes.size(); ++v) {
+    for (int p : g.nodes[v].parents) d[v] = std::min(d[v], d[static_cast<std::size_t>(p)] + 1);
+  }
+  return d[g.nodes.size() - 1];
 }
 
 /// Draws the structures and mechanisms of one item's candidates into a graph reused from draw to
@@ -857,6 +870,21 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
   // drawn per block as well (a basic item whose conditioning must differ is always confounded).
   const int confounded_class = target.block_seed != 0 ? (block_rng.chance(1, 2) ? 1 : 0) : -1;
   Graph g;
+  // So is the treatment's distance to the outcome (the shortest directed path), read off a
+  // structure drawn with the block's seed. Whether a change reaches the outcome depends on it
+  // (at level 1: changed on 0.6-0.7 of the items at distance 1, 0.4 at distance 3), and the
+  // shortest-path reading is right exactly on the changed items (meets_targets), so with a free
+  // distance the learners read the answer off distance and reading together (trees 58-60% at
+  // level 1). Sharing it across a block's targets makes it say nothing of the class. Structures
+  // at another distance are redrawn before anything else is drawn for them, kDistanceKeep times
+  // at most; counted apart from `misses`, so that these redraws do not use up the budget after
+  // which the reading and the confounder's class are given up.
+  int distance_class = -1;
+  if (target.block_seed != 0) {
+    sampler.draw_structure(block_rng, confounded_class == 1, outcome_class.inputs, g);
+    distance_class = treatment_distance(g);
+  }
+  int distance_misses = 0;
   Candidate candidate;
   Shape shape;  // the current candidate's, its buffers reused from draw to draw
   NodeLanes draws{};
@@ -919,7 +947,6 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
       throw Error(fmt::format("counterbench: no {} item with answer {} found in {} attempts; relax the knobs",
                               target.type, target.answer ? "yes" : "no", kMaxAttempts));
     }
-    ++misses;
     // Half the items have a hidden confounder of the treatment: then conditioning on the
     // treatment is not intervening on it, and answering needs abduction of the confounder. In a
     // basic question every other root is observed, so conditioning can differ from the answer
@@ -931,6 +958,11 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
     // (After kRelaxEvery attempts the draw is free again: small models cannot host every class.)
     const bool confounded = confounded_class >= 0 && misses < kRelaxEvery ? confounded_class == 1 : rng.bits(1) != 0;
     sampler.draw_structure(rng, needs_confounder || confounded, outcome_class.inputs, g);
+    if (distance_class >= 0 && distance_misses < kDistanceKeep && treatment_distance(g) != distance_class) {
+      ++distance_misses;
+      continue;
+    }
+    ++misses;
     const int n = static_cast<int>(g.nodes.size());
     const int x = g.treatment;
     const int y = g.outcome();

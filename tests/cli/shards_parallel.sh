@@ -11,7 +11,7 @@ if ! command -v parallel >/dev/null; then
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-opts="--preset counterbench -n 400 --seed 3 --difficulty 1"
+opts="--preset counterbench -n 400 --seed 9 --difficulty 1"
 "$rung" generate $opts -o "$dir/whole.jsonl"
 seq 1 8 | parallel --will-cite --halt now,fail=1 -j 2 "$rung" generate $opts --shard {}/8 -o "$dir/part-{}.jsonl"
 "$rung" merge "$dir"/part-{1..8}.jsonl -o "$dir/merged.jsonl" 2> "$dir/merge.log"

@@ -127,9 +127,9 @@ TEST(Splits, NameVariantsOfAStructureStayInOneSplit) {
 TEST(Splits, SameBytesForAnyThreadsAndForShardsMerged) {
   // Level-1 counterbench with 400 items: shards repeat each other's structures, so the merge
   // redraws some items; their records carry their split too.
-  // (seed 3 and 8 shards, as cli.shards_through_gnu_parallel).
+  // (seed 9 and 8 shards, as cli.shards_through_gnu_parallel; a seed whose shards repeat structures).
   GeneratorOptions o = with_splits("counterbench", 1, "train=300,validation=50,test=50");
-  o.seed = 3;
+  o.seed = 9;
   const std::string whole = testing::generated_text(o, 1);
   EXPECT_EQ(testing::generated_text(o, 3), whole);
   std::vector<std::string> parts;
