@@ -11,13 +11,13 @@ if ! command -v parallel >/dev/null; then
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-opts="--preset counterbench -n 400 --seed 9 --difficulty 1"
+opts="--preset counterbench -n 200 --seed 8 --difficulty 1"
 "$rung" generate $opts -o "$dir/whole.jsonl"
 seq 1 8 | parallel --will-cite --halt now,fail=1 -j 2 "$rung" generate $opts --shard {}/8 -o "$dir/part-{}.jsonl"
 "$rung" merge "$dir"/part-{1..8}.jsonl -o "$dir/merged.jsonl" 2> "$dir/merge.log"
 cat "$dir/merge.log" >&2
 cmp "$dir/merged.jsonl" "$dir/whole.jsonl"
-grep -q "400 items from 8 parts" "$dir/merge.log"
+grep -q "200 items from 8 parts" "$dir/merge.log"
 if cat "$dir"/part-{1..8}.jsonl | cmp -s - "$dir/whole.jsonl"; then
   echo "the shards alone already equal the whole: the test no longer exercises a redraw" >&2
   exit 1
