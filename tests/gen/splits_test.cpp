@@ -94,9 +94,9 @@ TEST(Splits, OptionsRoundTripThroughMetaOptionsInOrder) {
 }
 
 TEST(Splits, CounterbenchItemsShareNoStructureAcrossSplits) {
-  // Level 1: its few small models make repeats common, so the check below is not empty: the run
-  // redraws items for repeated structures (counted). (Until 6 December 2026: 10,000 items at
-  // level 2, which redraws about one item in 2,000, and took longer.)
+  // Level 1: its small models repeat more often than level 2's (4 of these 1,000 items are
+  // redrawn for a repeated structure, against about 1 in 2,000 at level 2), so the check below is
+  // not empty: the redraws are counted. (Until 6 December 2026: 10,000 items at level 2.)
   const GeneratorOptions o = with_splits("counterbench", 1, "train=800,validation=100,test=100");
   const std::string text = testing::generated_text(o, 2);
   const auto records = split_and_structure(text);
@@ -140,8 +140,8 @@ TEST(Splits, NameVariantsOfAStructureStayInOneSplit) {
 
 TEST(Splits, SameBytesForAnyThreadsAndForShardsMerged) {
   // Level-1 counterbench with 200 items: shards repeat each other's structures, so the merge
-  // redraws some items (2 with this seed); their records carry their split too. (400 items and
-  // seed 9, as cli.shards_through_gnu_parallel, until 6 December 2026: half the time under ASan.)
+  // redraws some items (2 with this seed); their records carry their split too. (400 items,
+  // seed 3 and then 9, until 6 December 2026: twice the time under ASan.)
   GeneratorOptions o = with_splits("counterbench", 1, "train=150,validation=25,test=25");
   o.seed = 8;
   const std::string whole = testing::generated_text(o, 1);
