@@ -872,13 +872,13 @@ Item CounterbenchPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target)
   Graph g;
   // So is the treatment's distance to the outcome (the shortest directed path), read off a
   // structure drawn with the block's seed. Whether a change reaches the outcome depends on it
-  // (at level 1: changed on 0.6-0.7 of the items at distance 1, 0.4 at distance 3), and the
-  // shortest-path reading is right exactly on the changed items (meets_targets), so with a free
-  // distance the learners read the answer off distance and reading together (trees 58-60% at
-  // level 1). Sharing it across a block's targets makes it say nothing of the class. Structures
-  // at another distance are redrawn before anything else is drawn for them, kDistanceKeep times
-  // at most; counted apart from `misses`, so that these redraws do not use up the budget after
-  // which the reading and the confounder's class are given up.
+  // (level 1: changed on 0.65-0.73 of three types' items at distance 1, 0.38-0.44 at distance
+  // 3), and the shortest-path reading is right exactly on the changed items (meets_targets), so
+  // with a free distance the learners read the answer off distance and reading together (trees
+  // 58-60% at level 1). Sharing it across a block's targets makes it say nothing of the class.
+  // Structures at another distance are redrawn before anything else is drawn for them,
+  // kDistanceKeep times at most; counted apart from `misses`, so that these redraws do not use up
+  // the budget after which the reading and the confounder's class are given up.
   int distance_class = -1;
   if (target.block_seed != 0) {
     sampler.draw_structure(block_rng, confounded_class == 1, outcome_class.inputs, g);
