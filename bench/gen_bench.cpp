@@ -10,6 +10,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -53,28 +56,73 @@ void dataset(benchmark::State& state, const char* preset) {
   state.SetLabel(std::to_string(state.range(0)) + " items, " + std::to_string(state.range(1)) + " threads");
 }
 
-/// Shard 1/N or N/N (state.range(1): 0 first, 1 last) of one counterbench run of 6,400 items on
-/// one thread (issue #19: a shard costs 1/N of the run, the last as much as the first).
+/// Shard 1/N or N/N (state.range(1): 0 first, 1 last) of one counterbench run of 3,000 x N items
+/// on one thread (issue #19: a shard costs its own range, the last as much as the first). Every
+/// shard has 3,000 items whatever N, so a design that replayed the earlier shards' items would
+/// make shard N/N cost N times shard 1/N; what is left is how the two ranges' items differ (at
+/// 200 items a shard, shards of one run differ by up to 3x: level 2's classes cost unequal draws).
 void CounterbenchShard(benchmark::State& state) {
+  constexpr std::uint64_t kPerShard = 3000;
   rung::GeneratorOptions o = rung::preset_options("counterbench", 2);
-  o.count = 6400;
-  rung::Generator gen(o);
   rung::RunOptions run;
   run.threads = 1;
   run.shards = static_cast<std::uint64_t>(state.range(0));
   run.shard = state.range(1) == 0 ? 1 : run.shards;
+  o.count = kPerShard * run.shards;
+  rung::Generator gen(o);
   for (auto _ : state) {
     std::ostringstream out;
     gen.write(out, run);
     benchmark::DoNotOptimize(out);
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(o.count / run.shards));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kPerShard));
   state.SetLabel(fmt::format("shard {}/{} of {} items", run.shard, run.shards, o.count));
 }
 BENCHMARK(CounterbenchShard)
     ->ArgsProduct({{2, 8, 32}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+/// Resident memory of this process, in bytes (/proc/self/statm), or 0 where it cannot be read.
+std::uint64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t pages = 0;
+  std::uint64_t resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+/// The de-duplication set (StructureKeys) of a run of state.range(0) items, the one part of
+/// `rung generate`'s and `rung merge`'s memory that grows with n (issue #19, item 4): filled with
+/// that many distinct keys (splitmix64 of 1, 2, ..., as structure hashes spread). Counters: its
+/// bytes per item as libstdc++ lays it out (one 16-byte node per key, one pointer per bucket)
+/// and as the resident size grew while it was filled (the allocator's own rounding included;
+/// meaningful on the first, largest run of a process: later runs reuse freed pages).
+void StructureKeysBytes(benchmark::State& state) {
+  const auto n = static_cast<std::uint64_t>(state.range(0));
+  double laid_out = 0;
+  double resident = 0;
+  for (auto _ : state) {
+    const std::uint64_t before = resident_bytes();
+    rung::StructureKeys keys;
+    std::uint64_t x = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      x += 0x9e3779b97f4a7c15ULL;  // splitmix64
+      std::uint64_t z = x;
+      z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
+      keys.insert(z ^ (z >> 31U));
+    }
+    const std::uint64_t after = resident_bytes();
+    laid_out = static_cast<double>(keys.size() * 2 * sizeof(void*) + keys.bucket_count() * sizeof(void*)) / static_cast<double>(n);
+    resident = after > before ? static_cast<double>(after - before) / static_cast<double>(n) : 0.0;
+    benchmark::DoNotOptimize(keys);
+  }
+  state.counters["bytes_per_item"] = laid_out;
+  state.counters["resident_bytes_per_item"] = resident;
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(StructureKeysBytes)->Arg(10'000'000)->Arg(1'000'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void CounterbenchRecord(benchmark::State& state) { record(state, "counterbench"); }
 BENCHMARK(CounterbenchRecord)->DenseRange(1, 5)->Unit(benchmark::kMillisecond);

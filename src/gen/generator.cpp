@@ -20,7 +20,6 @@
 #include <ostream>
 #include <set>
 #include <thread>
-#include <unordered_set>
 
 namespace rung {
 
@@ -449,7 +448,7 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
 
   // Structures already emitted (first variant of each), as structure_key numbers: 8 bytes and a
   // node each, the one thing that grows with the run. Only looked up, never iterated.
-  std::unordered_set<std::uint64_t> seen;
+  StructureKeys seen;
   const auto key_of = [](const std::string& structure) {
     const auto key = structure_key(structure);
     if (!key) throw std::logic_error("generator: a structure that is not a structure hash: " + structure);

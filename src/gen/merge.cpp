@@ -14,7 +14,6 @@
 #include <ranges>
 #include <ostream>
 #include <stdexcept>
-#include <unordered_set>
 #include <string_view>
 
 namespace rung {
@@ -84,7 +83,7 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
   std::unique_ptr<Generator> gen;  // built from the first record's options
   std::string options_text;
   std::uint64_t variants = 1;
-  std::unordered_set<std::uint64_t> seen;  // structures accepted so far (structure_key), as the unsharded run has them
+  StructureKeys seen;  // structures accepted so far (structure_key), as the unsharded run has them
   std::string line;
   for (const MergePart& part : parts) {
     std::size_t number = 0;

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 namespace rung {
 
@@ -31,6 +32,11 @@ namespace rung {
 /// The 64-bit number a structure_hash() text spells (16 lower-case hex digits), or nothing for
 /// any other text. De-duplication keeps these numbers, 8 bytes a structure instead of a string.
 [[nodiscard]] std::optional<std::uint64_t> structure_key(std::string_view hash);
+
+/// The structures a run or a merge has accepted, as structure_key numbers: the one thing that
+/// grows with the number of items (`rung generate` and `rung merge` keep one; only looked up,
+/// never iterated). bench/gen_bench.cpp's StructureKeysBytes measures its bytes per item.
+using StructureKeys = std::unordered_set<std::uint64_t>;
 
 /// A copy of `scm` with variables renamed by `names` (new name of each id; must be valid,
 /// distinct names). Ids, priors, domains and mechanisms are kept; expressions are rewritten.
