@@ -1672,6 +1672,24 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         // the other, so that the reading and the factual value are each right on half the class.
         if (parents.size() > 1) equals_factual = (y_op == "or") == target.answer;
       }
+      // Likewise an observed root's literal in Y's clause ("We observed A" and "A or ... causes Y",
+      // or "not A and ... causes Y"): true in an `or` (false in an `and`), it decides Y in every
+      // world, whatever X does. Kept one time in sixteen (one in four left 9% of the items: they
+      // are half of the unchanged circuits the factual target asks for): on 15% of the items
+      // before, a learner counting the `not`s of Y's clause against the negative observations
+      // read them off (docs/generator.md, "Observed literals").
+      {
+        const auto& parents = g.parents[static_cast<std::size_t>(g.y)];
+        const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
+        bool decided_by_observation = false;
+        for (std::size_t i = 0; parents.size() > 1 && i < parents.size(); ++i) {
+          const int p = parents[i];
+          if (p == g.x || !g.is_root(p)) continue;
+          const int literal = c.roots[static_cast<std::size_t>(p)] ^ c.negated[static_cast<std::size_t>(g.y)][i];
+          decided_by_observation = decided_by_observation || (y_op == "or" && literal == 1) || (y_op == "and" && literal == 0);
+        }
+        if (decided_by_observation && !rng.chance(1, 16)) continue;
+      }
       if (attempt < keep_reading && (y_cf == factual[static_cast<std::size_t>(g.y)]) != equals_factual) continue;
       // The shortest-path reading (path_rule.hpp: X's new value carried along the shortest path
       // to Y, flipped by its negations) must give the answer exactly on the items whose Y changes
