@@ -585,25 +585,30 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
       std::vector<std::string> pool = candidates;
       if (three_class) {
         // The form of the statement (HiddenClasses::Candidate::form: how many numbers, how many
-        // overall ones, how many conditions X's and Y's have) is drawn first, among those both
-        // classes reach on this graph, then the hidden variable within it: so that neither the
-        // graph nor the form tells the classes apart (else redrawn).
-        // Given up after kFormDraws draws (graphs where a long nested query names most nodes):
-        // the class alone then picks among its candidates.
+        // overall ones, how many conditions X's and Y's have, and whether the hidden variable is
+        // a direct cause of X, of Y) is drawn first, among those both classes reach on this
+        // graph, then the hidden variable within it: so that neither the graph nor the form
+        // tells the classes apart (else redrawn). After kFormDraws draws (graphs where a long
+        // nested query names most nodes) only the hidden variable's place is matched (its two
+        // last entries), and after twice as many nothing: the class alone then picks among its
+        // candidates.
         const HiddenClasses classes = hidden_classes(item.model, item.query, hidden, candidates, X, Y);
         if (classes.determined.empty() || classes.undetermined.empty()) continue;  // the graph offers one class only
-        const bool by_form = attempt < kFormDraws;
+        const int level = attempt < kFormDraws ? 2 : attempt < 2 * kFormDraws ? 1 : 0;
+        const auto key = [level](const std::vector<std::size_t>& form) {
+          return level == 2 ? form : level == 1 ? std::vector<std::size_t>(form.end() - 2, form.end()) : std::vector<std::size_t>{};
+        };
         std::set<std::vector<std::size_t>> both;
         for (const auto& d : classes.determined) {
           for (const auto& u : classes.undetermined) {
-            if (d.form == u.form || !by_form) both.insert(by_form ? d.form : std::vector<std::size_t>{});
+            if (key(d.form) == key(u.form)) both.insert(key(d.form));
           }
         }
         if (both.empty()) continue;
         const auto form = *std::next(both.begin(), static_cast<std::ptrdiff_t>(rng.below(both.size())));
         pool.clear();
         for (const auto& c : target.undetermined ? classes.undetermined : classes.determined) {
-          if (c.form == form || !by_form) pool.push_back(c.name);
+          if (key(c.form) == form) pool.push_back(c.name);
         }
       }
       hidden.push_back(pool[rng.below(pool.size())]);

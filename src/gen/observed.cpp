@@ -287,10 +287,17 @@ HiddenClasses hidden_classes(const Scm& model, const Query& query, const std::ve
     const Admg g = Admg::of(model, ids_of(model, hidden));
     const int xi = g.index(*model.find(x));
     const int yi = g.index(*model.find(y));
+    // What the stated graph shows of the hidden variable: whether it is a direct cause of x, of y.
+    const VarId ci = *model.find(c);
+    const auto with_role = [&](std::vector<std::size_t> form) {
+      form.push_back(model.dag().has_arc(ci, *model.find(x)) ? 1 : 0);
+      form.push_back(model.dag().has_arc(ci, *model.find(y)) ? 1 : 0);
+      return form;
+    };
     if (CounterfactualIdentification r = identify_counterfactual(g, query, model); r.identifiable) {
-      out.determined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, g)), xi, yi)});
+      out.determined.push_back({c, with_role(statement_form(g, stated_set(g, reduced(*r.estimand, g)), xi, yi))});
     } else if (const Admg plain = g.without_bidirected(); (r = identify_counterfactual(plain, query, model)).identifiable) {
-      out.undetermined.push_back({c, statement_form(g, stated_set(g, reduced(*r.estimand, plain)), xi, yi)});
+      out.undetermined.push_back({c, with_role(statement_form(g, stated_set(g, reduced(*r.estimand, plain)), xi, yi))});
     }
   }
   return out;

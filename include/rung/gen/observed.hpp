@@ -112,7 +112,9 @@ struct HiddenClasses {
     std::string name;
     /// The form of the statement the candidate's hiding gives: how many numbers are stated, how
     /// many of them are overall (unconditional) probabilities, and the number of conditions of
-    /// `x`'s and of `y`'s statements (what a reader sees first; 99 when not stated).
+    /// `x`'s and of `y`'s statements (what a reader sees first; 99 when not stated); then where
+    /// the stated graph puts the candidate: 1 when it is a direct cause of `x` (else 0), 1 when
+    /// it is one of `y`.
     std::vector<std::size_t> form;
   };
   std::vector<Candidate> determined;
