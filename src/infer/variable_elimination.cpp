@@ -92,7 +92,8 @@ struct MinFillScratch {
 /// lists and the fill of every node is updated as edges come and go (never recomputed from
 /// scratch), so one step costs about the fill edges it adds times the degrees of their ends,
 /// not the number of nodes: a chain or a wide, shallow network of 20,000 nodes orders in
-/// milliseconds. The set of keys makes the choice the same as a scan over all nodes would.
+/// milliseconds. The set of keys makes the choice the same as a scan over all nodes would (and on
+/// small networks a scan of the kept keys is what it does).
 void min_fill(std::size_t count, const Cliques& cliques, std::span<const std::uint32_t> card,
               std::span<const char> eliminable, MinFillScratch& s, std::vector<NodeId>& order) {
   s.adj.resize(count);
@@ -144,12 +145,19 @@ void min_fill(std::size_t count, const Cliques& cliques, std::span<const std::ui
     for (NodeId a : s.adj[v]) for_common(v, a, [&](NodeId) { ++edges; });
     s.fill[v] = d * (d - (d > 0 ? 1 : 0)) / 2 - edges / 2;
   }
+  // Up to kScanNodes nodes (nearly every query of the generators' models) the next node is found
+  // by scanning the keys: the same minimum as the ordered set's first key, without allocating a
+  // set node per key and per update.
+  constexpr std::size_t kScanNodes = 96;
+  const bool scan = count <= kScanNodes;
   s.queue.clear();
   s.key.assign(count, {});
+  std::size_t left = 0;  // eliminable nodes not yet ordered
   for (std::size_t v = 0; v < count; ++v) {
     if (eliminable[v] == 0) continue;
     s.key[v] = {s.fill[v], weight_of(v), v};
-    s.queue.insert(s.key[v]);
+    ++left;
+    if (!scan) s.queue.insert(s.key[v]);
   }
 
   s.touched.assign(count, 0);
@@ -179,9 +187,17 @@ void min_fill(std::size_t count, const Cliques& cliques, std::span<const std::ui
   };
 
   order.clear();
-  while (!s.queue.empty()) {
-    const std::size_t best = std::get<2>(*s.queue.begin());
-    s.queue.erase(s.queue.begin());
+  while (left > 0) {
+    std::size_t best = count;
+    if (scan) {
+      for (std::size_t v = 0; v < count; ++v) {
+        if (eliminable[v] != 0 && s.alive[v] != 0 && (best == count || s.key[v] < s.key[best])) best = v;
+      }
+    } else {
+      best = std::get<2>(*s.queue.begin());
+      s.queue.erase(s.queue.begin());
+    }
+    --left;
     order.push_back(static_cast<NodeId>(best));
     s.nb = s.adj[best];
     s.changed.clear();
@@ -206,9 +222,9 @@ void min_fill(std::size_t count, const Cliques& cliques, std::span<const std::ui
     for (std::size_t v : s.changed) {
       s.touched[v] = 0;
       if (eliminable[v] == 0 || s.alive[v] == 0) continue;
-      s.queue.erase(s.key[v]);
+      if (!scan) s.queue.erase(s.key[v]);
       s.key[v] = {s.fill[v], weight_of(v), v};
-      s.queue.insert(s.key[v]);
+      if (!scan) s.queue.insert(s.key[v]);
     }
   }
 }
