@@ -2,6 +2,7 @@
 // the structure hash and the JSON text. Fixed seed; items are made in index order.
 #include "rung/gen/generator.hpp"
 #include "rung/gen/knobs.hpp"
+#include "rung/gen/random.hpp"
 #include "rung/gen/structure.hpp"
 #include "rung/query/query.hpp"
 #include "rung/scm/scm.hpp"
@@ -94,7 +95,7 @@ std::uint64_t resident_bytes() {
 
 /// The de-duplication set (StructureKeys) of a run of state.range(0) items, the one part of
 /// `rung generate`'s and `rung merge`'s memory that grows with n (issue #19, item 4): filled with
-/// that many distinct keys (splitmix64 of 1, 2, ..., as structure hashes spread). Counters: its
+/// n random 64-bit keys (rung's Rng; spread like structure hashes, repeats vanishingly rare). Counters: its
 /// bytes per item as libstdc++ lays it out (one 16-byte node per key, one pointer per bucket)
 /// and as the resident size grew while it was filled (the allocator's own rounding included;
 /// meaningful on the first, largest run of a process: later runs reuse freed pages).
@@ -105,14 +106,8 @@ void StructureKeysBytes(benchmark::State& state) {
   for (auto _ : state) {
     const std::uint64_t before = resident_bytes();
     rung::StructureKeys keys;
-    std::uint64_t x = 0;
-    for (std::uint64_t i = 0; i < n; ++i) {
-      x += 0x9e3779b97f4a7c15ULL;  // splitmix64
-      std::uint64_t z = x;
-      z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
-      keys.insert(z ^ (z >> 31U));
-    }
+    rung::Rng rng(1);
+    for (std::uint64_t i = 0; i < n; ++i) keys.insert(rng.next());
     const std::uint64_t after = resident_bytes();
     laid_out = static_cast<double>(keys.size() * 2 * sizeof(void*) + keys.bucket_count() * sizeof(void*)) / static_cast<double>(n);
     resident = after > before ? static_cast<double>(after - before) / static_cast<double>(n) : 0.0;

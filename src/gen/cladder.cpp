@@ -1658,38 +1658,35 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // literal in Y's clause" decides few items. (The shortest-path reading below rejects them
       // while it is kept: it would get them right.)
       bool equals_factual = target.answer_equals_factual;  // whether Y must keep its factual value
+      const auto& y_parents = g.parents[static_cast<std::size_t>(g.y)];
+      const std::vector<int>& y_negated = c.negated[static_cast<std::size_t>(g.y)];
+      const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
+      // Whether a literal of Y's clause, with this value, decides Y alone (true in an `or`, false
+      // in an `and`; a single cause is no clause of several).
+      const auto decides = [&](int literal) {
+        return y_parents.size() > 1 && ((y_op == "or" && literal == 1) || (y_op == "and" && literal == 0));
+      };
       if (g.has_arc(g.x, g.y)) {
-        const auto& parents = g.parents[static_cast<std::size_t>(g.y)];
-        const auto i = static_cast<std::size_t>(std::find(parents.begin(), parents.end(), g.x) - parents.begin());
-        const int literal_cf = (1 - x_fact) ^ c.negated[static_cast<std::size_t>(g.y)][i];
-        const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
-        const bool forced = parents.size() > 1 && ((y_op == "or" && literal_cf == 1) || (y_op == "and" && literal_cf == 0));
-        if (forced && !rng.chance(1, 4)) continue;
+        const auto i = static_cast<std::size_t>(std::find(y_parents.begin(), y_parents.end(), g.x) - y_parents.begin());
+        if (decides((1 - x_fact) ^ y_negated[i]) && !rng.chance(1, 4)) continue;
         // With X one of Y's several causes, the shortest-path reading below is X's literal, and
         // an unchanged Y it does not give exists for one answer per connective only (`or`: yes,
         // the literal false and another cause true; `and`: no). There the factual relation
         // follows the answer instead of the rank's bit: unchanged for that answer, changed for
         // the other, so that the reading and the factual value are each right on half the class.
-        if (parents.size() > 1) equals_factual = (y_op == "or") == target.answer;
+        if (y_parents.size() > 1) equals_factual = (y_op == "or") == target.answer;
       }
       // Likewise an observed root's literal in Y's clause ("We observed A" and "A or ... causes Y",
       // or "not A and ... causes Y"): true in an `or` (false in an `and`), it decides Y in every
-      // world, whatever X does. Kept one time in sixteen (one in four left 9% of the items: they
-      // are half of the unchanged circuits the factual target asks for): on 15% of the items
-      // before, a learner counting the `not`s of Y's clause against the negative observations
-      // read them off (docs/generator.md, "Observed literals").
-      {
-        const auto& parents = g.parents[static_cast<std::size_t>(g.y)];
-        const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
-        bool decided_by_observation = false;
-        for (std::size_t i = 0; parents.size() > 1 && i < parents.size(); ++i) {
-          const int p = parents[i];
-          if (p == g.x || !g.is_root(p)) continue;
-          const int literal = c.roots[static_cast<std::size_t>(p)] ^ c.negated[static_cast<std::size_t>(g.y)][i];
-          decided_by_observation = decided_by_observation || (y_op == "or" && literal == 1) || (y_op == "and" && literal == 0);
-        }
-        if (decided_by_observation && !rng.chance(1, 16)) continue;
+      // world, whatever X does. Kept one time in sixteen: on 15% of the items before, a learner
+      // counting the `not`s of Y's clause against the negative observations read them off
+      // (docs/generator.md, "Observed literals").
+      bool decided_by_observation = false;
+      for (std::size_t i = 0; i < y_parents.size(); ++i) {
+        const int p = y_parents[i];
+        if (p != g.x && g.is_root(p) && decides(c.roots[static_cast<std::size_t>(p)] ^ y_negated[i])) decided_by_observation = true;
       }
+      if (decided_by_observation && !rng.chance(1, 16)) continue;
       if (attempt < keep_reading && (y_cf == factual[static_cast<std::size_t>(g.y)]) != equals_factual) continue;
       // The shortest-path reading (path_rule.hpp: X's new value carried along the shortest path
       // to Y, flipped by its negations) must give the answer exactly on the items whose Y changes

@@ -598,11 +598,11 @@ Item LadderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) const
         const auto key = [level](const std::vector<std::size_t>& form) {
           return level == 2 ? form : level == 1 ? std::vector<std::size_t>(form.end() - 2, form.end()) : std::vector<std::size_t>{};
         };
+        std::set<std::vector<std::size_t>> undetermined_keys;
+        for (const auto& u : classes.undetermined) undetermined_keys.insert(key(u.form));
         std::set<std::vector<std::size_t>> both;
         for (const auto& d : classes.determined) {
-          for (const auto& u : classes.undetermined) {
-            if (key(d.form) == key(u.form)) both.insert(key(d.form));
-          }
+          if (auto k = key(d.form); undetermined_keys.contains(k)) both.insert(std::move(k));
         }
         if (both.empty()) continue;
         const auto form = *std::next(both.begin(), static_cast<std::ptrdiff_t>(rng.below(both.size())));

@@ -281,17 +281,19 @@ std::vector<std::size_t> statement_form(const Admg& g, VarMask set, int x, int y
 HiddenClasses hidden_classes(const Scm& model, const Query& query, const std::vector<std::string>& base,
                              const std::vector<std::string>& candidates, const std::string& x, const std::string& y) {
   HiddenClasses out;
+  const VarId x_id = *model.find(x);
+  const VarId y_id = *model.find(y);
   for (const auto& c : candidates) {
     std::vector<std::string> hidden = base;
     hidden.push_back(c);
     const Admg g = Admg::of(model, ids_of(model, hidden));
-    const int xi = g.index(*model.find(x));
-    const int yi = g.index(*model.find(y));
+    const int xi = g.index(x_id);
+    const int yi = g.index(y_id);
     // What the stated graph shows of the hidden variable: whether it is a direct cause of x, of y.
     const VarId ci = *model.find(c);
     const auto with_role = [&](std::vector<std::size_t> form) {
-      form.push_back(model.dag().has_arc(ci, *model.find(x)) ? 1 : 0);
-      form.push_back(model.dag().has_arc(ci, *model.find(y)) ? 1 : 0);
+      form.push_back(model.dag().has_arc(ci, x_id) ? 1 : 0);
+      form.push_back(model.dag().has_arc(ci, y_id) ? 1 : 0);
       return form;
     };
     if (CounterfactualIdentification r = identify_counterfactual(g, query, model); r.identifiable) {
