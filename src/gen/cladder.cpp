@@ -1628,11 +1628,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // changes is in the wiring alone (two paths that cancel), and the trees read these items'
       // answers at 57-64% (14% of the items). Kept one graph in four, drawn before the circuit so
       // that it does not depend on the answer (docs/generator.md, "Observed literals").
-      {
-        int roots = 0;
-        for (int v = 0; v < g.size(); ++v) roots += g.is_root(v) ? 1 : 0;
-        if (roots == 1 && g.is_root(g.x) && !rng.chance(1, 4)) continue;
-      }
+      const auto roots = std::count_if(g.parents.begin(), g.parents.end(), [](const auto& ps) { return ps.empty(); });
+      if (roots == 1 && g.is_root(g.x) && !rng.chance(1, 4)) continue;
       // Conditioning on X's new value with every root observed (distractors.cpp) is X's
       // counterfactual when X is a root, and undefined (zero-probability evidence) when it is not:
       // its target is X being a root or not (checked exactly with `wanted` below). The open
@@ -1679,6 +1676,20 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       const auto decides = [&](int literal) {
         return y_parents.size() > 1 && ((y_op == "or" && literal == 1) || (y_op == "and" && literal == 0));
       };
+      // Y's causes other than X, in one pass: whether an observed root's literal decides Y
+      // ("We observed A" and "A or ... causes Y", or "not A and ... causes Y": in every world,
+      // whatever X does), and whether every one of them is an observed root.
+      bool decided_by_observation = false;
+      bool others_observed = y_parents.size() > 1;
+      for (std::size_t j = 0; j < y_parents.size(); ++j) {
+        const int p = y_parents[j];
+        if (p == g.x) continue;
+        if (!g.is_root(p)) {
+          others_observed = false;
+        } else if (decides(c.roots[static_cast<std::size_t>(p)] ^ y_negated[j])) {
+          decided_by_observation = true;
+        }
+      }
       if (g.has_arc(g.x, g.y)) {
         const auto i = static_cast<std::size_t>(std::find(y_parents.begin(), y_parents.end(), g.x) - y_parents.begin());
         // So is Y when each other cause of Y is an observed root whose literal does not decide
@@ -1687,12 +1698,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         // (the other is the deciding literal above), and a learner read the answer off Y's
         // connective and whether an observed root is among its causes (69% yes with `and`, 32%
         // with `or`; docs/generator.md, "Observed literals").
-        bool others_observed = y_parents.size() > 1;
-        for (std::size_t j = 0; j < y_parents.size(); ++j) {
-          const int p = y_parents[j];
-          if (p != g.x && (!g.is_root(p) || decides(c.roots[static_cast<std::size_t>(p)] ^ y_negated[j]))) others_observed = false;
-        }
-        if ((decides((1 - x_fact) ^ y_negated[i]) || others_observed) && !rng.chance(1, 4)) continue;
+        const bool copies_x = others_observed && !decided_by_observation;
+        if ((decides((1 - x_fact) ^ y_negated[i]) || copies_x) && !rng.chance(1, 4)) continue;
         // With X one of Y's several causes, the shortest-path reading below is X's literal, and
         // an unchanged Y it does not give exists for one answer per connective only (`or`: yes,
         // the literal false and another cause true; `and`: no). There the factual relation
@@ -1700,16 +1707,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         // the other, so that the reading and the factual value are each right on half the class.
         if (y_parents.size() > 1) equals_factual = (y_op == "or") == target.answer;
       }
-      // Likewise an observed root's literal in Y's clause ("We observed A" and "A or ... causes Y",
-      // or "not A and ... causes Y"): true in an `or` (false in an `and`), it decides Y in every
-      // world, whatever X does. Kept one time in sixteen: on 15% of the items before, a learner
-      // counting the `not`s of Y's clause against the negative observations read them off
-      // (docs/generator.md, "Observed literals").
-      bool decided_by_observation = false;
-      for (std::size_t i = 0; i < y_parents.size(); ++i) {
-        const int p = y_parents[i];
-        if (p != g.x && g.is_root(p) && decides(c.roots[static_cast<std::size_t>(p)] ^ y_negated[i])) decided_by_observation = true;
-      }
+      // An observed literal that decides Y (above) is kept one time in sixteen: on 15% of the
+      // items before, a learner counting the `not`s of Y's clause against the negative
+      // observations read them off (docs/generator.md, "Observed literals").
       if (decided_by_observation && !rng.chance(1, 16)) continue;
       if (attempt < keep_reading && (y_cf == factual[static_cast<std::size_t>(g.y)]) != equals_factual) continue;
       // The shortest-path reading (path_rule.hpp: X's new value carried along the shortest path
