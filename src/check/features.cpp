@@ -474,6 +474,7 @@ struct CladderText {
   double correlation = kNaN;
   std::vector<double> percents;
   std::string adjustment;
+  std::set<std::string> unobserved;  ///< "A is unobserved." (rung's statements in observed quantities)
 };
 
 void read_cladder_sentence(std::string_view s, CladderText& c, Graph& g) {
@@ -483,6 +484,10 @@ void read_cladder_sentence(std::string_view s, CladderText& c, Graph& g) {
     for (auto part : split(*rest, " and ")) {
       for (auto name : split(part, ", ")) g.add(from, std::string(strip(name)));
     }
+    return;
+  }
+  if (s.ends_with(" is unobserved")) {
+    c.unobserved.emplace(strip(before(s, " is unobserved")));
     return;
   }
   if (auto rest = after(s, "case by case according to ")) {
@@ -666,6 +671,7 @@ const std::vector<std::string>& names_list() {
       "treatment_observed", "path_parity_rule",
       // CLadder
       "adjustment_is_parent_of_treatment", "adjustment_descends_from_treatment", "conditioned_is_common_child",
+      "unobserved_causes_treatment", "unobserved_causes_outcome", "unobserved_common_cause",
       "p_treatment", "diff_avg", "mean_p_outcome", "chain_product", "joint_diff", "correlation", "mean_percent",
       "sign_diff_polarity", "sign_mean_polarity", "sign_chain_polarity", "sign_joint_polarity", "sign_corr_polarity",
       // ladder
@@ -918,6 +924,29 @@ std::vector<double> text_features(const FeatureInput& in) {
     } else {
       const auto it = g.parents.find(c);
       put(it != g.parents.end() && it->second.contains(x) && it->second.contains(y) ? 1.0 : 0.0);
+    }
+  }
+  {
+    // Where the unobserved variables sit: a direct cause of the treatment, of the outcome, of
+    // both (the textbook hidden confounder, whose answer is mostly "undetermined").
+    auto hidden_parent_of = [&](const std::string& v) {
+      const auto it = g.parents.find(v);
+      return it != g.parents.end() &&
+             std::any_of(cl.unobserved.begin(), cl.unobserved.end(), [&](const std::string& u) { return it->second.contains(u); });
+    };
+    if (cl.unobserved.empty() || x.empty() || y.empty() || !any_edges) {
+      for (int k = 0; k < 3; ++k) put(kNaN);
+    } else {
+      const bool of_x = hidden_parent_of(x);
+      const bool of_y = hidden_parent_of(y);
+      bool common = false;
+      for (const auto& u : cl.unobserved) {
+        const auto it = g.children.find(u);
+        common = common || (it != g.children.end() && it->second.contains(x) && it->second.contains(y));
+      }
+      put(of_x ? 1.0 : 0.0);
+      put(of_y ? 1.0 : 0.0);
+      put(common ? 1.0 : 0.0);
     }
   }
   double px = kNaN;

@@ -136,6 +136,33 @@ TEST(Features, CladderGraphQuestions) {
   EXPECT_TRUE(missing(f, "path_length"));
 }
 
+TEST(Features, WhereTheUnobservedVariableSits) {
+  FeatureInput in;
+  in.given_info =
+      "Vutak has a direct effect on Tiluf and Krege. Troz has a direct effect on Tiluf. Tiluf has a direct effect on Krege. "
+      "Vutak is unobserved. The overall probability of Troz is 40%.";
+  in.question = "Will Tiluf increase the chance of Krege?";
+  auto f = text_features(in);
+  EXPECT_EQ(at(f, "unobserved_causes_treatment"), 1);
+  EXPECT_EQ(at(f, "unobserved_causes_outcome"), 1);
+  EXPECT_EQ(at(f, "unobserved_common_cause"), 1);
+
+  // Troz hidden instead: a cause of the treatment only.
+  in.given_info =
+      "Vutak has a direct effect on Tiluf and Krege. Troz has a direct effect on Tiluf. Tiluf has a direct effect on Krege. "
+      "Troz is unobserved.";
+  f = text_features(in);
+  EXPECT_EQ(at(f, "unobserved_causes_treatment"), 1);
+  EXPECT_EQ(at(f, "unobserved_causes_outcome"), 0);
+  EXPECT_EQ(at(f, "unobserved_common_cause"), 0);
+
+  // Nothing unobserved: the features are missing, not 0.
+  in.given_info = "Vutak has a direct effect on Tiluf and Krege. Tiluf has a direct effect on Krege.";
+  f = text_features(in);
+  EXPECT_TRUE(missing(f, "unobserved_causes_treatment"));
+  EXPECT_TRUE(missing(f, "unobserved_common_cause"));
+}
+
 TEST(Features, RealCladderJointsAndCorrelation) {
   FeatureInput in;
   in.given_info =
