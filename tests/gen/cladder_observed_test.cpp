@@ -216,7 +216,7 @@ TEST_F(CladderObserved, EveryThreeClassGraphOffersBothClassesAndTheHiddenVariabl
   }
   EXPECT_EQ(items, 400);
   EXPECT_EQ(by_class[false], 4 * 16);
-  // 8 of the 64 now; 26 when every draw could hide a common cause of X and Y.
+  // 7 of the 64 now; 26 when every draw could hide a common cause of X and Y.
   EXPECT_LE(common_cause_undetermined, 16);
 }
 
