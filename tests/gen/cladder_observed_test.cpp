@@ -211,7 +211,9 @@ TEST_F(CladderObserved, EveryThreeClassGraphOffersBothClassesAndTheHiddenVariabl
     const VarId x = *m.find(r["meta"]["treatment"].get<std::string>());
     const VarId y = *m.find(r["meta"]["outcome"].get<std::string>());
     const bool causes_x = m.dag().has_arc(its_hidden[0], x);
-    if (type == "ate" || type == "ett") EXPECT_TRUE(causes_x) << r["id"];
+    if (type == "ate" || type == "ett") {
+      EXPECT_TRUE(causes_x) << r["id"];
+    }
     if (!identified && causes_x && m.dag().has_arc(its_hidden[0], y)) ++common_cause_undetermined;
   }
   EXPECT_EQ(items, 400);
