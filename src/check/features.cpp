@@ -929,20 +929,18 @@ std::vector<double> text_features(const FeatureInput& in) {
   {
     // Where the unobserved variables sit: a direct cause of the treatment, of the outcome, of
     // both (the textbook hidden confounder, whose answer is mostly "undetermined").
-    auto hidden_parent_of = [&](const std::string& v) {
-      const auto it = g.parents.find(v);
-      return it != g.parents.end() &&
-             std::any_of(cl.unobserved.begin(), cl.unobserved.end(), [&](const std::string& u) { return it->second.contains(u); });
-    };
     if (cl.unobserved.empty() || x.empty() || y.empty() || !any_edges) {
       for (int k = 0; k < 3; ++k) put(kNaN);
     } else {
-      const bool of_x = hidden_parent_of(x);
-      const bool of_y = hidden_parent_of(y);
+      bool of_x = false;
+      bool of_y = false;
       bool common = false;
       for (const auto& u : cl.unobserved) {
         const auto it = g.children.find(u);
-        common = common || (it != g.children.end() && it->second.contains(x) && it->second.contains(y));
+        if (it == g.children.end()) continue;
+        of_x = of_x || it->second.contains(x);
+        of_y = of_y || it->second.contains(y);
+        common = common || (it->second.contains(x) && it->second.contains(y));
       }
       put(of_x ? 1.0 : 0.0);
       put(of_y ? 1.0 : 0.0);

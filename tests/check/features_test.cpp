@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 namespace rung {
 namespace {
@@ -137,10 +138,11 @@ TEST(Features, CladderGraphQuestions) {
 }
 
 TEST(Features, WhereTheUnobservedVariableSits) {
+  const std::string graph =
+      "Vutak has a direct effect on Tiluf and Krege. Troz has a direct effect on Tiluf. Tiluf has a direct effect on Krege. ";
+  const std::string vutak_hidden = graph + "Vutak is unobserved. The overall probability of Troz is 40%.";
   FeatureInput in;
-  in.given_info =
-      "Vutak has a direct effect on Tiluf and Krege. Troz has a direct effect on Tiluf. Tiluf has a direct effect on Krege. "
-      "Vutak is unobserved. The overall probability of Troz is 40%.";
+  in.given_info = vutak_hidden;
   in.question = "Will Tiluf increase the chance of Krege?";
   auto f = text_features(in);
   EXPECT_EQ(at(f, "unobserved_causes_treatment"), 1);
@@ -148,16 +150,15 @@ TEST(Features, WhereTheUnobservedVariableSits) {
   EXPECT_EQ(at(f, "unobserved_common_cause"), 1);
 
   // Troz hidden instead: a cause of the treatment only.
-  in.given_info =
-      "Vutak has a direct effect on Tiluf and Krege. Troz has a direct effect on Tiluf. Tiluf has a direct effect on Krege. "
-      "Troz is unobserved.";
+  const std::string troz_hidden = graph + "Troz is unobserved.";
+  in.given_info = troz_hidden;
   f = text_features(in);
   EXPECT_EQ(at(f, "unobserved_causes_treatment"), 1);
   EXPECT_EQ(at(f, "unobserved_causes_outcome"), 0);
   EXPECT_EQ(at(f, "unobserved_common_cause"), 0);
 
   // Nothing unobserved: the features are missing, not 0.
-  in.given_info = "Vutak has a direct effect on Tiluf and Krege. Tiluf has a direct effect on Krege.";
+  in.given_info = graph;
   f = text_features(in);
   EXPECT_TRUE(missing(f, "unobserved_causes_treatment"));
   EXPECT_TRUE(missing(f, "unobserved_common_cause"));
