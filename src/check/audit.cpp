@@ -689,6 +689,7 @@ class Auditor {
       LearnerOptions learners = options_.learners;
       learners.threads = threads_;
       report_.learned = learned_shortcuts(records, learners);
+      report_.chance = learner_chance(records, report_.learned, learners, options_.chance_shuffles);
     }
     for (const auto& [structure, first] : structures_) {
       if (first.count > 1) report_.sharing_structure += first.count;
@@ -1543,6 +1544,7 @@ std::string to_text(const AuditReport& r) {
   if (r.numeric.records > 0) text_baselines(out, r, r.numeric);
   if (r.interval.records > 0) text_baselines(out, r, r.interval);
   out += to_text(r.learned);
+  if (r.chance.shuffles > 0) out += "\n" + to_text(r.chance);
 
   out += fmt::format("\nQuestion templates: {} distinct over {} records\n", r.template_count, r.records);
   {
@@ -1796,6 +1798,7 @@ ordered_json to_json(const AuditReport& r) {
   }
   j["baselines"] = std::move(baselines);
   j["learned_shortcuts"] = to_json(r.learned);
+  if (r.chance.shuffles > 0) j["learner_chance"] = to_json(r.chance);
 
   ordered_json templates;
   templates["distinct"] = r.template_count;

@@ -858,6 +858,7 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
     std::size_t max_listed = 10;
     bool no_learners = false;
     unsigned folds = 5;
+    unsigned chance_shuffles = 0;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("DATASET", a->files,
@@ -878,6 +879,12 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("--folds", a->folds, "Folds of the learners' cross-validation")
       ->capture_default_str()
       ->check(whole_number(2, 100));
+  cmd->add_option("--chance-shuffles", a->chance_shuffles,
+                  "Also run the learners on the answers shuffled within each type N times: each cell's chance level "
+                  "and permutation p-value, and how large the largest cell gets by chance (0 = off; 20 is a useful "
+                  "number, each shuffle costs about one more run of the learners)")
+      ->capture_default_str()
+      ->check(whole_number(0, 1000));
   cmd->callback([=] {
     *action = [a](Streams s) {
       std::vector<std::unique_ptr<InputFile>> files;
@@ -894,6 +901,7 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       options.max_listed = a->max_listed;
       options.learners.enabled = !a->no_learners;
       options.learners.folds = a->folds;
+      options.chance_shuffles = a->chance_shuffles;
       options.file = fmt::format("{}", fmt::join(names, ", "));
       const bool progress = ::isatty(STDERR_FILENO) != 0;
       if (progress) {

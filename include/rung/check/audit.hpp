@@ -26,6 +26,7 @@
 ///
 /// Determinism: the report does not depend on `threads`; every list is in file order.
 
+#include "rung/check/learner_chance.hpp"
 #include "rung/check/learners.hpp"
 
 #include <nlohmann/json.hpp>
@@ -64,6 +65,9 @@ struct AuditOptions {
   /// The learned-shortcut audit (include/rung/check/learners.hpp); on by default
   /// (`--no-learners` sets learners.enabled = false, `--folds K` learners.folds).
   LearnerOptions learners{};
+  /// Shuffles of the answers for the learners' chance level (learner_chance.hpp); 0 = none
+  /// (`--chance-shuffles N`). Each costs about one more run of the learners.
+  unsigned chance_shuffles = 0;
 };
 
 /// A rule that predicts the answer without solving, scored on every record of its population.
@@ -245,6 +249,7 @@ struct AuditReport {
   BaselineTable interval;
   /// Cross-validated learners on the same populations (enabled == false when turned off).
   LearnedShortcuts learned;
+  LearnerChance chance;  ///< empty unless AuditOptions::chance_shuffles
 
   std::size_t template_count = 0;                ///< distinct question templates
   std::vector<QuestionTemplate> top_templates;   ///< most frequent first, the first max_listed
