@@ -153,6 +153,18 @@ def test_audit_equals_the_tool(tmp_path):
     assert {k: v for k, v in from_list.items() if k != "file"} == {k: v for k, v in report.items() if k != "file"}
 
 
+def test_audit_chance_shuffles_equals_the_tool(tmp_path):
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(rung.to_line(r) + "\n" for r in rung.generate(preset="counterbench", n=60, seed=4)))
+    report = rung.audit(data, verify=False, chance_shuffles=3)
+    assert report == json.loads(run_cli("audit", data, "--json", "--no-verify", "--chance-shuffles", "3")[1])
+    assert report["learner_chance"]["shuffles"] == 3
+    assert len(report["learner_chance"]["max_excess"]["shuffled"]) == 3
+    assert "learner_chance" not in rung.audit(data, verify=False)
+    with pytest.raises(ValueError):
+        rung.audit(data, chance_shuffles=-1)
+
+
 def test_audit_of_several_files_equals_the_tool_and_finds_a_shared_structure(tmp_path):
     records = list(rung.generate(preset="counterbench", n=40, seed=9, splits="train=30,test=10"))
     by_split = {}
