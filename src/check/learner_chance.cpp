@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <tuple>
 #include <utility>
 
 namespace rung {
@@ -88,15 +89,15 @@ LearnerChance learner_chance(const std::vector<LearnerRecord>& records, const Le
   LearnerOptions quiet = options;
   quiet.explain_margin = 2.0;  // no cell is explained: importances are not computed
   std::map<std::pair<std::string, std::string>, std::vector<double>> runs;
+  std::vector<std::string> answers;  // the real answers; `rows` gets each shuffle's in turn
+  for (const auto& r : rows) answers.push_back(r.answer);
   for (unsigned s = 0; s < shuffles; ++s) {
     Rng rng(Rng::item_seed(options.seed ^ kShuffleStream, s));
-    std::vector<LearnerRecord> shuffled = rows;
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].answer = answers[i];
     for (const auto& [group, at] : by_group) {
-      for (std::size_t i = at.size(); i > 1; --i) {
-        std::swap(shuffled[at[i - 1]].answer, shuffled[at[rng.below(i)]].answer);
-      }
+      for (std::size_t i = at.size(); i > 1; --i) std::swap(rows[at[i - 1]].answer, rows[at[rng.below(i)]].answer);
     }
-    const auto rates = best_rates(learned_shortcuts(shuffled, quiet));
+    const auto rates = best_rates(learned_shortcuts(rows, quiet));
     for (const auto& [key, rate] : rates) runs[key].push_back(rate);
     c.shuffled_max_excess.push_back(max_excess(rates, majority, one_group).first);
   }
