@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <cmath>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -104,7 +105,7 @@ constexpr Family kColliderFamilies[] = {
 };
 
 /// The family's graph, nodes in topological order (ties by role: V1, V2, X, V3, Y).
-Graph family_graph(const Family& f) {
+Graph parse_family(const Family& f) {
   static const std::vector<std::string> kRoleOrder = {"V1", "V2", "V4", "V5", "X", "V3", "Y"};
   std::vector<std::pair<std::string, std::string>> arcs;
   std::string_view rest = f.arcs;
@@ -145,6 +146,14 @@ Graph family_graph(const Family& f) {
   g.x = index("X");
   g.y = index("Y");
   return g;
+}
+
+/// The same, parsed once per thread (a family is drawn on most of the generator's draws).
+const Graph& family_graph(const Family& f) {
+  thread_local std::map<std::string_view, Graph> parsed;
+  auto it = parsed.find(f.id);
+  if (it == parsed.end()) it = parsed.emplace(f.id, parse_family(f)).first;
+  return it->second;
 }
 
 /// `g` with one more root, V0, placed first, with two children drawn uniformly. CLadder's graphs
@@ -254,10 +263,57 @@ std::optional<Graph> backdoor_graph(const GeneratorOptions& o, const GraphSize& 
   return g;
 }
 
+std::atomic<bool> fast{true};  // detail::fast_paths()
+
+/// Whether `z` (a mask of nodes) d-separates X from Y in `g` without the arcs out of X, for
+/// graphs of at most 64 nodes: X and Y are separated iff no path joins them in the moral graph
+/// of the ancestors of X, Y and z once z is removed (Lauritzen's criterion), on bit masks. The
+/// generator asks this of a graph on most draws, where building a Dag costs more than the rest
+/// of the draw; tested against Dag::dsep through the items (detail::fast_paths).
+bool backdoor_separated(const Graph& g, std::uint64_t z) {
+  const auto n = static_cast<std::size_t>(g.size());
+  std::vector<std::uint64_t> pa(n, 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    for (int p : g.parents[v]) {
+      if (p != g.x) pa[v] |= std::uint64_t{1} << p;
+    }
+  }
+  // The ancestral set (parents come before their children).
+  std::uint64_t anc = (std::uint64_t{1} << g.x) | (std::uint64_t{1} << g.y) | z;
+  for (std::size_t v = n; v-- > 0;) {
+    if (((anc >> v) & 1U) != 0) anc |= pa[v];
+  }
+  // Its moral graph: each node joined to its parents, and the parents of a node to each other.
+  std::vector<std::uint64_t> adj(n, 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    if (((anc >> v) & 1U) == 0) continue;
+    adj[v] |= pa[v];
+    for (std::uint64_t m = pa[v]; m != 0; m &= m - 1) {
+      const auto p = static_cast<std::size_t>(std::countr_zero(m));
+      adj[p] |= (std::uint64_t{1} << v) | (pa[v] & ~(std::uint64_t{1} << p));
+    }
+  }
+  std::uint64_t seen = std::uint64_t{1} << g.x;
+  std::uint64_t frontier = seen;
+  while (frontier != 0) {
+    const auto v = static_cast<std::size_t>(std::countr_zero(frontier));
+    frontier &= frontier - 1;
+    const std::uint64_t next = adj[v] & ~z & ~seen;
+    seen |= next;
+    frontier |= next;
+  }
+  return ((seen >> g.y) & 1U) == 0;
+}
+
 /// Whether `z` is a valid adjustment set for the effect of X on Y (the backdoor criterion).
 bool valid_adjustment(const Graph& g, const std::vector<int>& z) {
   for (int v : z) {
     if (g.reaches(g.x, v)) return false;
+  }
+  if (g.size() <= 64 && fast.load(std::memory_order_relaxed)) {
+    std::uint64_t mask = 0;
+    for (int v : z) mask |= std::uint64_t{1} << v;
+    return backdoor_separated(g, mask);
   }
   Dag d;
   for (int v = 0; v < g.size(); ++v) d.add_node(g.roles[static_cast<std::size_t>(v)]);
@@ -810,9 +866,31 @@ struct GraphPools {
   ClassPools without_common_causes;
 };
 const GraphPools& class_pools(const Graph& g, const Roles& roles, const std::string& type, int treated) {
+  // Whether v may be hidden (the candidates below).
+  auto candidate = [&](int v) {
+    if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z) return false;
+    bool parent = false;  // (whether v has a child, without collecting them)
+    for (int w = v + 1; w < g.size() && !parent; ++w) parent = g.has_arc(v, w);
+    if (!parent) return false;
+    // ate, ett: only X's parents. With one hidden variable the effect of X is unidentified only
+    // when X is one of its children, so hiding anything else made "the hidden variable does not
+    // cause X" a rule for "determined"; hiding a cause of X in both classes leaves the question
+    // whether its other paths to Y are blocked by what is observed (docs/generator.md, "Where
+    // the hidden variable sits").
+    return (type != "ate" && type != "ett") || g.has_arc(v, g.x);
+  };
+  // A pair needs two candidates: most draws have fewer, and are answered without the cache.
+  int candidates = 0;
+  for (int v = 0; v < g.size() && candidates < 2; ++v) candidates += candidate(v) ? 1 : 0;
+  static const GraphPools kNone;
+  if (candidates < 2) return kNone;
   thread_local std::map<std::string, GraphPools> known;
-  std::string key = fmt::format("{}|{}|{},{},{},{},{}|", type, treated, g.x, g.y, roles.c, roles.m, roles.z);
-  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
+  std::string key = type;
+  for (int k : {treated, g.x, g.y, roles.c, roles.m, roles.z}) (key += '|') += std::to_string(k);
+  for (const auto& ps : g.parents) {
+    key += ';';
+    for (int p : ps) (key += std::to_string(p)) += ',';
+  }
   if (auto it = known.find(key); it != known.end()) return it->second;
   if (known.size() >= (std::size_t{1} << 16)) known.clear();
   const CanonicalModel& canonical = canonical_model(g);
@@ -822,13 +900,7 @@ const GraphPools& class_pools(const Graph& g, const Roles& roles, const std::str
   const Query query = parse_query(effect_query(type, names[static_cast<std::size_t>(g.x)], names[static_cast<std::size_t>(g.y)], m, treated), model);
   GraphPools pools;
   for (int v = 0; v < g.size(); ++v) {
-    if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z || g.children(v).empty()) continue;
-    // ate, ett: only X's parents. With one hidden variable the effect of X is unidentified only
-    // when X is one of its children, so hiding anything else made "the hidden variable does not
-    // cause X" a rule for "determined"; hiding a cause of X in both classes leaves the question
-    // whether its other paths to Y are blocked by what is observed (docs/generator.md, "Where
-    // the hidden variable sits").
-    if ((type == "ate" || type == "ett") && !g.has_arc(v, g.x)) continue;
+    if (!candidate(v)) continue;
     const VarId hidden = *model.find(names[static_cast<std::size_t>(v)]);
     const Admg a = Admg::of(model, std::span<const VarId>(&hidden, 1));
     const std::vector<int> shape = statement_shape(g, names, model, a);
@@ -1290,6 +1362,76 @@ std::optional<Rational> value_cap(std::string_view type) {
   return std::nullopt;
 }
 
+
+/// What the pre-screens read of a network (g, p), in floating point: P(X = a, Y = 1), P(X = a)
+/// and P(Y = 1 | do(X = a)) for a = 0, 1, as sums over the 2^n assignments in the graph's order
+/// (nodes are numbered topologically), where building and solving the exact model costs tens of
+/// times more. For the pre-screens only: they reject a draw only far from where the exact test
+/// would decide otherwise.
+struct NetworkSummary {
+  double xy[2] = {0, 0};   ///< P(X = a, Y = 1)
+  double x[2] = {0, 0};    ///< P(X = a)
+  double do_y[2] = {0, 0}; ///< P(Y = 1 | do(X = a))
+  /// The value of a marginal, correlation, ate or ett item (ett: about those with X = treated);
+  /// nullopt for other types and where P(X = a) is 0.
+  [[nodiscard]] std::optional<double> value(std::string_view type, int treated = 0) const {
+    if (type == "marginal") return xy[0] + xy[1];
+    if (type == "ate") return do_y[1] - do_y[0];
+    if (x[0] <= 0 || x[1] <= 0) return std::nullopt;
+    if (type == "correlation") return xy[1] / x[1] - xy[0] / x[0];
+    if (type == "ett") {
+      // E(Y[X=t'] | X=t) = (P(Y=1 | do(X=t')) - P(Y=1, X=t')) / P(X=t) for binary X (consistency),
+      // minus E(Y | X=t).
+      const int t = treated;
+      return (do_y[1 - t] - xy[1 - t]) / x[t] - xy[t] / x[t];
+    }
+    return std::nullopt;
+  }
+};
+
+/// nullopt past 16 variables.
+std::optional<NetworkSummary> summarize(const Graph& g, const Cpts& p, bool interventions) {
+  if (g.size() > 16) return std::nullopt;
+  const auto n = static_cast<std::size_t>(g.size());
+  std::vector<std::vector<double>> q(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    for (const Rational& r : p[v]) q[v].push_back(r.convert_to<double>());
+  }
+  NetworkSummary out;
+  std::vector<int> value(n, 0);
+  const auto x = static_cast<std::size_t>(g.x);
+  const auto y = static_cast<std::size_t>(g.y);
+  // world -1: the observed one; 0 and 1: X set to that value.
+  for (int world = -1; world < (interventions ? 2 : 0); ++world) {
+    // Depth-first over the nodes in order; the weight of a path is the product of its CPT rows.
+    auto rec = [&](auto&& self, std::size_t v, double w) -> void {
+      if (v == n) {
+        if (world < 0) {
+          out.x[value[x]] += w;
+          if (value[y] == 1) out.xy[value[x]] += w;
+        } else if (value[y] == 1) {
+          out.do_y[world] += w;
+        }
+        return;
+      }
+      if (world >= 0 && v == x) {
+        value[v] = world;
+        self(self, v + 1, w);
+        return;
+      }
+      std::size_t row = 0;
+      for (int u : g.parents[v]) row = row * 2 + static_cast<std::size_t>(value[static_cast<std::size_t>(u)]);
+      const double one = q[v][row];
+      value[v] = 1;
+      self(self, v + 1, w * one);
+      value[v] = 0;
+      self(self, v + 1, w * (1 - one));
+    };
+    rec(rec, 0, 1.0);
+  }
+  return out;
+}
+
 /// The bounds an `ate_bounds` item asks for: on the ATE of X on Y that the observed variables do
 /// not identify, the tightest interval over every model of the graph that produces the stated
 /// numbers. The stated set (o.factorized: the observed ancestors of what the formula reads) is
@@ -1526,6 +1668,7 @@ const std::vector<std::string>& cladder_query_types() {
 
 namespace detail {
 void cache_observed_formulas(bool on) { cache_formulas.store(on, std::memory_order_relaxed); }
+void fast_paths(bool on) { fast.store(on, std::memory_order_relaxed); }
 }  // namespace detail
 
 CladderPreset::CladderPreset(GeneratorOptions options) : options_(std::move(options)) {}
@@ -1825,7 +1968,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // A set with undetermined items picks the hidden variable once the query is known (below).
       std::vector<int> hidden = observed && !three_class ? hidden_nodes(g, *roles, rng) : std::vector<int>{};
       const Cpts p = sample_cpts(g, grid, rng);
-      item.model = noisy_model(g, p, names);
+      // (The model and its query are built below, once the hidden variables are drawn and the
+      // value has passed the pre-screen: most draws end before that.)
       // backdoor_set asks which method is right, which the graph alone decides: like CLadder's
       // backadj items it states no numbers (they would only tell graphs apart by their size).
       // The other types' text is written once the draw is kept (below): it states the CPTs, or
@@ -1868,7 +2012,6 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       } else {
         throw UsageError(fmt::format("the cladder preset has no question type '{}'", type));
       }
-      item.query = parse_query(formal, item.model);
       if (three_class) {
         // A hidden common cause of X and Y is a candidate in one draw in common_cause_keep(), for
         // either class (bounds items: always).
@@ -1876,6 +2019,31 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         hidden = hidden_for_class(g, *roles, type, treated, undetermined_item, common_cause_allowed, rng);
         if (hidden.empty()) continue;  // the graph does not offer both classes
       }
+      // A determined item whose value lies past the cap (value_cap) is redrawn before its model
+      // is built: the value in floating point from the CPTs first, rejecting only far beyond the
+      // cap (the exact test below decides everything near it), so the same draws are kept.
+      // So is a determined ett item whose effect on everyone (the no_abduction reading) would
+      // miss its target: both signs read in floating point, decided only away from 0.
+      if (!target.undetermined && !bounds_item && fast.load(std::memory_order_relaxed)) {
+        constexpr double kMargin = 1e-9;
+        const std::optional<Rational> cap = value_cap(type);
+        const bool ett_target = type == "ett" && no_abduction_agrees >= 0;
+        std::optional<NetworkSummary> summary;
+        if (cap || ett_target) summary = summarize(g, p, type == "ate" || type == "ett");
+        const std::optional<double> v = summary ? summary->value(type, treated) : std::nullopt;
+        if (v && cap) {
+          const double threshold = type == "marginal" ? 0.5 : 0.0;
+          if (std::abs(*v - threshold) > cap->convert_to<double>() + kMargin) continue;
+        }
+        if (v && ett_target) {
+          // (What the exact check below does: the question asks about the value's side of 0, so
+          // the effect on everyone agrees when it lies on the same side.)
+          const double everyone = summary->do_y[1 - treated] - summary->do_y[treated];
+          if (std::abs(*v) > kMargin && std::abs(everyone) > kMargin && ((everyone > 0) == (*v > 0)) != (no_abduction_agrees == 1)) continue;
+        }
+      }
+      item.model = noisy_model(g, p, names);
+      item.query = parse_query(formal, item.model);
       const Rational value = solve_exact(item.model, item.query);
       model_value = value;
       std::optional<AteBounds> bounds;  // ate_bounds: the answer

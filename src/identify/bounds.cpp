@@ -338,27 +338,37 @@ std::vector<Rational> ResponseFunctionLp::coefficients(const Query& q, const Scm
       }
     }
     if (evidence_p == 0) throw ZeroProbabilityEvidence(to_string(evidence, scm));
+    // What a column gains in world k: P(w_k) / P(evidence), times the outcome's label for an
+    // expectation (one entry per label), signed; computed once per world, not once per column.
+    std::vector<std::vector<Rational>> gain(worlds_.size());
+    for (std::size_t k = 0; k < worlds_.size(); ++k) {
+      Rational w = worlds_[k].second / evidence_p;
+      if (part.sign < 0) w = -w;
+      if (probability != nullptr) {
+        gain[k].push_back(std::move(w));
+      } else {
+        for (const Rational& label : labels) gain[k].push_back(w * label);
+      }
+    }
     for (std::uint64_t t = 0; t < columns_; ++t) {
       const std::vector<std::uint64_t> types = types_of(t);
-      for (const auto& [world, pw] : worlds_) {
+      for (std::size_t k = 0; k < worlds_.size(); ++k) {
+        const std::vector<std::uint32_t>& world = worlds_[k].first;
         if (!observed.empty()) {
           values = world;
           evaluate(values, 0, world, types);  // the factual world
           if (!holds(values)) continue;
         }
-        Rational weight = pw / evidence_p;
+        const Rational* weight = nullptr;
         if (probability != nullptr) {
           const bool hit = std::all_of(probability->events.begin(), probability->events.end(),
                                        [&](const Event& e) { return value_of(e.term, scm, world, types) == e.value; });
           if (!hit) continue;
+          weight = &gain[k].front();
         } else {
-          weight *= labels[value_of(expectation->term, scm, world, types)];
+          weight = &gain[k][value_of(expectation->term, scm, world, types)];
         }
-        if (part.sign < 0) {
-          c[t] -= weight;
-        } else {
-          c[t] += weight;
-        }
+        if (*weight != 0) c[t] += *weight;
       }
     }
   }

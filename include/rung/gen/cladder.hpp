@@ -41,6 +41,12 @@ namespace detail {
 /// default). Off, each draw finds its formula on its own model, as before the cache: the tests
 /// compare the items made both ways.
 void cache_observed_formulas(bool on);
+/// Whether the preset takes its shortcuts (on by default): a determined item's value checked
+/// against its cap in floating point from the CPTs before the exact model is built (rejecting
+/// only far past the cap), and d-separation in the backdoor criterion on bit masks instead of a
+/// Dag. Each gives the answer of the slow path, so the items are the same either way: the tests
+/// compare them.
+void fast_paths(bool on);
 }  // namespace detail
 
 }  // namespace rung
