@@ -167,4 +167,14 @@ std::string interval_string(const Rational& lower, const Rational& upper) {
   return "[" + to_string(lower) + ", " + to_string(upper) + "]";
 }
 
+double to_double(const Rational& value) {
+  const mpq_srcptr q = value.backend().data();
+  const mpz_srcptr num = mpq_numref(q);
+  const mpz_srcptr den = mpq_denref(q);
+  if (mpz_sizeinbase(num, 2) <= 53 && mpz_sizeinbase(den, 2) <= 53) {
+    return static_cast<double>(mpz_get_si(num)) / static_cast<double>(mpz_get_si(den));
+  }
+  return value.convert_to<double>();
+}
+
 }  // namespace rung

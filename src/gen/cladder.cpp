@@ -899,11 +899,25 @@ const GraphPools& class_pools(const Graph& g, const Roles& roles, const std::str
   const std::string m = roles.m >= 0 ? names[static_cast<std::size_t>(roles.m)] : std::string();
   const Query query = parse_query(effect_query(type, names[static_cast<std::size_t>(g.x)], names[static_cast<std::size_t>(g.y)], m, treated), model);
   GraphPools pools;
+  // Each candidate's shape first: a shape with one candidate cannot offer both classes, so its
+  // candidate is not identified at all (identification is most of the cost).
+  struct Hiding {
+    int v;
+    Admg a;
+    std::vector<int> shape;
+  };
+  std::vector<Hiding> hidings;
+  std::map<std::vector<int>, int> per_shape;
   for (int v = 0; v < g.size(); ++v) {
     if (!candidate(v)) continue;
     const VarId hidden = *model.find(names[static_cast<std::size_t>(v)]);
-    const Admg a = Admg::of(model, std::span<const VarId>(&hidden, 1));
-    const std::vector<int> shape = statement_shape(g, names, model, a);
+    Admg a = Admg::of(model, std::span<const VarId>(&hidden, 1));
+    std::vector<int> shape = statement_shape(g, names, model, a);
+    ++per_shape[shape];
+    hidings.push_back({v, std::move(a), std::move(shape)});
+  }
+  for (const auto& [v, a, shape] : hidings) {
+    if (per_shape[shape] < 2) continue;
     auto& [identified, not_identified] = pools.all[shape];
     auto& [identified_too, not_identified_too] = pools.without_common_causes[shape];
     // One child: the latent projection adds no bidirected arc, so the query stays identified.
@@ -2024,6 +2038,18 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // cap (the exact test below decides everything near it), so the same draws are kept.
       // So is a determined ett item whose effect on everyone (the no_abduction reading) would
       // miss its target: both signs read in floating point, decided only away from 0.
+      // An nde item whose every directed path from X to Y passes through the mediator has an
+      // NDE of exactly 0 (Y[X=1, M=M[X=0]] = Y[M=M[X=0]] = Y[X=0]), which the exact test below
+      // redraws (for either class): redrawn here, before the model is built.
+      if (type == "nde" && !bounds_item && fast.load(std::memory_order_relaxed)) {
+        std::vector<bool> reach(static_cast<std::size_t>(g.size()), false);
+        reach[static_cast<std::size_t>(g.x)] = true;
+        for (int w = g.x + 1; w < g.size(); ++w) {
+          if (w == roles->m) continue;
+          for (int u : g.parents[static_cast<std::size_t>(w)]) reach[static_cast<std::size_t>(w)] = reach[static_cast<std::size_t>(w)] || reach[static_cast<std::size_t>(u)];
+        }
+        if (!reach[static_cast<std::size_t>(g.y)]) continue;
+      }
       if (!target.undetermined && !bounds_item && fast.load(std::memory_order_relaxed)) {
         constexpr double kMargin = 1e-9;
         const std::optional<Rational> cap = value_cap(type);
@@ -2044,8 +2070,55 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       item.model = noisy_model(g, p, names);
       item.query = parse_query(formal, item.model);
+      // The readings of the stated numbers (docs/generator.md), exact. Stated in observed
+      // quantities, they read the stated conditionals as a network (when they form one).
+      auto readings = [&](const std::optional<Observation>& o) {
+        std::vector<Distractor> out;
+        if (o && !o->network) return out;
+        const Graph& rg = o ? o->network->first : g;
+        const Cpts& rp = o ? o->network->second : p;
+        if (type == "marginal") {
+          out.push_back({"mean_conditional", mean_conditional(rp, g.y)});
+          out.push_back({"treatment_weighted", treatment_weighted(rg, rp, g.x, g.y)});
+        }
+        if (type == "correlation" || type == "ate" || type == "explaining_away" || type == "collider_bias") {
+          out.push_back({"unweighted_difference", path_difference(rg, rp, g.x, g.y)});
+        }
+        if (type == "ett") {
+          const Rational d = path_difference(rg, rp, g.x, g.y);
+          out.push_back({"unweighted_difference", treated == 0 ? d : Rational(-d)});
+        }
+        if (type == "nie") {
+          out.push_back({"unweighted_difference", path_difference(rg, rp, g.x, roles->m) * path_difference(rg, rp, roles->m, g.y)});
+        }
+        if (type == "nde" || type == "ate") {
+          out.push_back({"direct_difference", rg.has_arc(g.x, g.y) ? arc_difference(rg, rp, g.x, g.y) : Rational(0)});
+        }
+        return out;
+      };
+      // Whether the balanced reading lies at the distance from the threshold the block's class
+      // says (reading_class, above; true when there is no such reading).
+      auto in_class = [&](const std::vector<Distractor>& computed) {
+        const auto it = std::find_if(computed.begin(), computed.end(), [&](const Distractor& d) { return d.procedure == classes->procedure; });
+        if (it == computed.end() || !it->value) return true;
+        const Rational distance = abs(Rational(*it->value - classes->threshold));
+        const auto k = static_cast<std::size_t>(reading_class);
+        return distance >= classes->edges[k] && distance < classes->edges[k + 1];
+      };
+      // The reading's class needs the statement, not the value: checked before the solve, on the
+      // types where nothing between here and the class's own check below draws from rng (so the
+      // same draws are kept), and the statement is kept for the item (its value set after the
+      // solve; it reads the value nowhere else).
+      const bool class_first = observed && !bounds_item && reading_class >= 0 && attempt < classes->kept && type != "collider_bias" &&
+                               fast.load(std::memory_order_relaxed);
+      if (class_first) {
+        obs = observe(g, names, item.model, item.query, type, hidden, Rational(0), target.undetermined, three_class);
+        if (!obs) continue;  // (as below: not identifiable, identified after all, or too long)
+        if (!in_class(readings(obs))) continue;
+      }
       const Rational value = solve_exact(item.model, item.query);
       model_value = value;
+      if (obs && !obs->undetermined) obs->value = value;
       std::optional<AteBounds> bounds;  // ate_bounds: the answer
 
       if (bounds_item && type != "ate") {
@@ -2137,7 +2210,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         const Rational threshold = type == "marginal" ? Rational(1, 2) : Rational(0);
         // An undetermined item's polarity follows the formula that ignores the hidden variables:
         // the answer that reading gives is the balanced one.
-        if (target.undetermined) {
+        if (target.undetermined && !obs) {
           obs = observe(g, names, item.model, item.query, type, hidden, value, true, true);
           if (!obs) continue;  // identified after all, or too long
         }
@@ -2184,29 +2257,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       } else if (type != "backdoor_set") {
         item.given_info = graph_text(g, names) + cpt_text(g, p, names);
       }
-      // Readings of the stated numbers (docs/generator.md), exact; a target on one is checked
-      // here first, before the solved procedures (cheap before costly). Stated in observed
-      // quantities, they read the stated conditionals as a network (when they form one).
-      const bool readable = !obs || obs->network.has_value();
-      const Graph& rg = obs && obs->network ? obs->network->first : g;
-      const Cpts& rp = obs && obs->network ? obs->network->second : p;
-      if (readable && type == "marginal") {
-        item.computed.push_back({"mean_conditional", mean_conditional(rp, g.y)});
-        item.computed.push_back({"treatment_weighted", treatment_weighted(rg, rp, g.x, g.y)});
-      }
-      if (readable && (type == "correlation" || type == "ate" || type == "explaining_away" || type == "collider_bias")) {
-        item.computed.push_back({"unweighted_difference", path_difference(rg, rp, g.x, g.y)});
-      }
-      if (readable && type == "ett") {
-        const Rational d = path_difference(rg, rp, g.x, g.y);
-        item.computed.push_back({"unweighted_difference", treated == 0 ? d : Rational(-d)});
-      }
-      if (readable && type == "nie") {
-        item.computed.push_back({"unweighted_difference", path_difference(rg, rp, g.x, roles->m) * path_difference(rg, rp, roles->m, g.y)});
-      }
-      if (readable && (type == "nde" || type == "ate")) {
-        item.computed.push_back({"direct_difference", rg.has_arc(g.x, g.y) ? arc_difference(rg, rp, g.x, g.y) : Rational(0)});
-      }
+      // The readings (above); a target on one is checked here first, before the solved procedures
+      // (cheap before costly).
+      for (Distractor& d : readings(obs)) item.computed.push_back(std::move(d));
       // The backdoor formula with a descendant of X as the adjustment set: what a reader who
       // adjusts for a collider (collider_bias: its C) or a mediator (ate: X's first observed
       // descendant other than Y) computes, exactly on the model.
@@ -2229,15 +2282,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // The reading's class (reading_class, above): the balanced reading must lie at the distance
       // from the threshold the block's class says, for the class's first `kept` draws (before any
       // agreement target is given up: the class is the first thing let go).
-      if (reading_class >= 0 && attempt < classes->kept) {
-        const auto it = std::find_if(item.computed.begin(), item.computed.end(),
-                                     [&](const Distractor& d) { return d.procedure == classes->procedure; });
-        if (it != item.computed.end() && it->value) {
-          const Rational distance = abs(Rational(*it->value - classes->threshold));
-          const auto k = static_cast<std::size_t>(reading_class);
-          if (distance < classes->edges[k] || distance >= classes->edges[k + 1]) continue;
-        }
-      }
+      if (reading_class >= 0 && attempt < classes->kept && !in_class(item.computed)) continue;
       item.knobs["interventions"] = interventions;
       item.knobs["evidence_count"] = evidence_count;
     }

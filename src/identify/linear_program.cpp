@@ -381,7 +381,7 @@ struct LinearProgram::Impl {
   [[nodiscard]] std::optional<LpResult> float_minimum(const std::vector<Exact>& c, const std::vector<Rational>& given) {
     Tableau<double> t = *float_start;
     std::vector<double> cd(n);
-    for (std::size_t j = 0; j < n; ++j) cd[j] = given[j].convert_to<double>();
+    for (std::size_t j = 0; j < n; ++j) cd[j] = to_double(given[j]);
     t.price(cd);
     if (t.optimise(options.bland_after, pivots, limit()) != Tableau<double>::End::optimal) return std::nullopt;
     // The certificate, in exact arithmetic: B (the basic columns, with the artificials of the
@@ -451,10 +451,10 @@ LinearProgram::LinearProgram(std::vector<std::vector<Rational>> a, std::vector<R
     for (std::size_t j = 0; j < p.n; ++j) {
       if (a[i][j] == 0) continue;
       if (flip) a[i][j] = -a[i][j];
-      p.columns[j].push_back({i, Exact(a[i][j]), a[i][j].convert_to<double>()});
+      p.columns[j].push_back({i, Exact(a[i][j]), to_double(a[i][j])});
     }
     p.b.emplace_back(b[i]);
-    p.b_approx.push_back(b[i].convert_to<double>());
+    p.b_approx.push_back(to_double(b[i]));
   }
   if (p.options.float_first && p.float_phase_one()) return;
   p.exact.emplace(p.exact_phase_one());

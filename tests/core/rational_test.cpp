@@ -46,6 +46,32 @@ TEST(Rational, ParsesAndPrintsIntervals) {
   }
 }
 
+// to_double takes a short path for fractions of at most 53-bit terms: it must give the double
+// Boost's conversion gives (the nearest, ties to even), on both sides of the 53-bit edge.
+TEST(Rational, ToDoubleIsTheNearestDouble) {
+  std::uint64_t state = 12345;
+  auto next = [&] {  // splitmix64
+    state += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = state;
+    z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31U);
+  };
+  for (int i = 0; i < 200000; ++i) {
+    const unsigned num_bits = 1 + static_cast<unsigned>(next() % 60);
+    const unsigned den_bits = 1 + static_cast<unsigned>(next() % 60);
+    const auto num = static_cast<std::int64_t>(next() >> (64U - num_bits));
+    const auto den = static_cast<std::int64_t>((next() >> (64U - den_bits)) | 1U);
+    const Rational r = Rational(i % 2 == 0 ? num : -num) / Rational(den);
+    ASSERT_EQ(to_double(r), r.convert_to<double>()) << to_string(r);
+  }
+  EXPECT_EQ(to_double(Rational(0)), 0.0);
+  EXPECT_EQ(to_double(Rational(1, 3)), 1.0 / 3.0);
+  EXPECT_EQ(to_double(Rational(-7, 20)), -0.35);
+  // 2^53 + 1 needs 54 bits: the general path.
+  EXPECT_EQ(to_double(Rational((std::int64_t{1} << 53) + 1)), 9007199254740992.0);
+}
+
 TEST(Rational, PrintsReducedFractions) {
   EXPECT_EQ(to_string(Rational(14, 40)), "7/20");
   EXPECT_EQ(to_string(Rational(0)), "0");

@@ -336,15 +336,16 @@ TEST(CladderObservedCache, TheCachedFormulasGiveTheSameItems) {
   }
 }
 
-// The preset's shortcuts (detail::fast_paths: the value pre-screens in floating point, the
-// backdoor criterion on bit masks) reject only draws the exact path rejects, so they change
+// The preset's shortcuts (detail::fast_paths: the value pre-screens in floating point, the NDE
+// that the graph makes 0, the reading's class before the solve, the backdoor criterion on bit
+// masks) reject only draws the exact path rejects, so they change
 // nothing but the time: the same items, byte for byte, on the types they serve.
 TEST(CladderFastPaths, TheShortcutsGiveTheSameItems) {
   for (int level : {1, 2}) {
     GeneratorOptions o = preset_options("cladder", level);
     o.count = 80;
     o.seed = 5;
-    o.types = {"marginal", "correlation", "ate", "ett", "backdoor_set", "collider_bias", "explaining_away", "ate_bounds"};
+    o.types = {"marginal", "correlation", "ate", "ett", "nde", "nie", "backdoor_set", "collider_bias", "explaining_away", "ate_bounds"};
     detail::fast_paths(false);
     const std::string slow = testing::generated_text(o, 1);
     detail::fast_paths(true);

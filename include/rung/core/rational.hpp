@@ -39,6 +39,12 @@ inline constexpr std::size_t kMaxNumberText = 4096;
 /// "[a, b]" with both ends reduced fractions: "[-3/10, 9/20]".
 [[nodiscard]] std::string interval_string(const Rational& lower, const Rational& upper);
 
+/// The double nearest `value` (ties to even), as `value.convert_to<double>()` gives it, without
+/// that general path when numerator and denominator both fit in 53 bits (one IEEE division of
+/// two exact doubles is then correctly rounded): the float halves of the linear programs convert
+/// thousands of small fractions.
+[[nodiscard]] double to_double(const Rational& value);
+
 /// Decimal rounded half away from zero to at most `digits` places, trailing zeros removed:
 /// to_decimal(1/3, 6) == "0.333333", to_decimal(7/20) == "0.35".
 [[nodiscard]] std::string to_decimal(const Rational& value, int digits = 6);
