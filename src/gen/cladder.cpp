@@ -1376,7 +1376,6 @@ std::optional<Rational> value_cap(std::string_view type) {
   return std::nullopt;
 }
 
-
 /// What the pre-screens read of a network (g, p), in floating point: P(X = a, Y = 1), P(X = a)
 /// and P(Y = 1 | do(X = a)) for a = 0, 1, as sums over the 2^n assignments in the graph's order
 /// (nodes are numbered topologically), where building and solving the exact model costs tens of
@@ -1409,7 +1408,7 @@ std::optional<NetworkSummary> summarize(const Graph& g, const Cpts& p, bool inte
   const auto n = static_cast<std::size_t>(g.size());
   std::vector<std::vector<double>> q(n);
   for (std::size_t v = 0; v < n; ++v) {
-    for (const Rational& r : p[v]) q[v].push_back(r.convert_to<double>());
+    for (const Rational& r : p[v]) q[v].push_back(to_double(r));
   }
   NetworkSummary out;
   std::vector<int> value(n, 0);
