@@ -25,8 +25,9 @@
 #include <iterator>
 #include <map>
 #include <memory>
-#include <set>
 #include <span>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace rung {
 
@@ -163,24 +164,20 @@ const Graph& family_graph(const Family& f) {
 /// (hidden_for_class). Hiding V0 confounds its two children, which may or may not matter. A
 /// second extra root (`name` W0) is added to every graph of those types: more candidates, so
 /// that both classes are found with statements of the same shape (class_pools).
-Graph with_extra_cause(const Graph& g, Rng& rng, const char* name = "V0") {
-  Graph out;
-  out.id = g.id;
-  out.roles.push_back(name);
-  out.roles.insert(out.roles.end(), g.roles.begin(), g.roles.end());
-  out.parents.emplace_back();
-  for (const auto& ps : g.parents) {
-    std::vector<int> shifted;
-    for (int p : ps) shifted.push_back(p + 1);
-    out.parents.push_back(std::move(shifted));
+Graph with_extra_cause(Graph g, Rng& rng, const char* name = "V0") {
+  // (In place: every node moves up by one, the new root takes index 0.)
+  for (auto& ps : g.parents) {
+    for (int& p : ps) ++p;
   }
+  g.parents.insert(g.parents.begin(), std::vector<int>{});
+  g.roles.insert(g.roles.begin(), name);
   std::vector<std::size_t> nodes;
-  for (std::size_t v = 1; v <= g.parents.size(); ++v) nodes.push_back(v);
+  for (std::size_t v = 1; v < g.parents.size(); ++v) nodes.push_back(v);
   rng.shuffle(nodes);
-  for (std::size_t i = 0; i < 2 && i < nodes.size(); ++i) out.parents[nodes[i]].insert(out.parents[nodes[i]].begin(), 0);
-  out.x = g.x + 1;
-  out.y = g.y + 1;
-  return out;
+  for (std::size_t i = 0; i < 2 && i < nodes.size(); ++i) g.parents[nodes[i]].insert(g.parents[nodes[i]].begin(), 0);
+  g.x += 1;
+  g.y += 1;
+  return g;
 }
 
 /// A random DAG with n nodes: X early, Y last and reachable from X.
@@ -829,7 +826,7 @@ struct CanonicalModel {
   Scm model;
 };
 const CanonicalModel& canonical_model(const Graph& g) {
-  thread_local std::map<std::string, std::shared_ptr<const CanonicalModel>> known;
+  thread_local std::unordered_map<std::string, std::shared_ptr<const CanonicalModel>> known;  // (looked up only)
   std::string key;
   for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
   if (auto it = known.find(key); it != known.end()) return *it->second;
@@ -884,7 +881,7 @@ const GraphPools& class_pools(const Graph& g, const Roles& roles, const std::str
   for (int v = 0; v < g.size() && candidates < 2; ++v) candidates += candidate(v) ? 1 : 0;
   static const GraphPools kNone;
   if (candidates < 2) return kNone;
-  thread_local std::map<std::string, GraphPools> known;
+  thread_local std::unordered_map<std::string, GraphPools> known;  // (looked up only, never walked)
   std::string key = type;
   for (int k : {treated, g.x, g.y, roles.c, roles.m, roles.z}) (key += '|') += std::to_string(k);
   for (const auto& ps : g.parents) {
@@ -1080,8 +1077,9 @@ std::atomic<bool> cache_formulas{true};  // detail::cache_observed_formulas()
 std::shared_ptr<const ObservedFormula> observed_formula(const Graph& g, const std::vector<std::string>& item_names, const Scm& item_model,
                                                         const Query& query, const std::string& type, const std::vector<int>& hidden,
                                                         bool undetermined, bool factorize) {
-  thread_local std::map<std::string, std::vector<std::pair<Query, std::shared_ptr<const ObservedFormula>>>> known;
-  thread_local std::set<std::string> seen;  // keys asked for once: kept from their second time on
+  // (Both looked up only, never walked.)
+  thread_local std::unordered_map<std::string, std::vector<std::pair<Query, std::shared_ptr<const ObservedFormula>>>> known;
+  thread_local std::unordered_set<std::string> seen;  // keys asked for once: kept from their second time on
   std::string key = fmt::format("{}|{}{}|{},{}|{}|", type, undetermined ? 1 : 0, factorize ? 1 : 0, g.x, g.y, fmt::join(hidden, ","));
   for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
   // marginal, correlation, ate and collider_bias read only X and Y from the query.
@@ -1806,10 +1804,10 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     } else {
       const bool random = rng.below(100) < static_cast<std::uint64_t>(random_share);
       g = random ? random_graph(graph_options, rng) : family_graph(families[rng.below(families.size())]);
-      if (three_class && !random) g = with_extra_cause(g, rng);
+      if (three_class && !random) g = with_extra_cause(std::move(g), rng);
       // A second extra cause (every graph of the type, random ones too): more candidates to hide,
       // so that more graphs offer both classes with statements of the same shape.
-      if (three_class) g = with_extra_cause(g, rng, "W0");
+      if (three_class) g = with_extra_cause(std::move(g), rng, "W0");
     }
     // Seeing and doing differ only where a backdoor path is open; so do the effects on the
     // treated and on everyone.

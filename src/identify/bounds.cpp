@@ -137,8 +137,9 @@ ResponseFunctionLp::ResponseFunctionLp(const ObservedJoint& p, LpOptions options
                                "entries: mark variables the query does not need as hidden",
                                rows_, columns_, kMaxResponseEntries));
   }
-  // Row (world k, outcome v): P(v | w_k); column t has a 1 in the row of the outcome t gives.
-  std::vector<std::vector<Rational>> a(rows_, std::vector<Rational>(columns_));
+  // Row (world k, outcome v): P(v | w_k); column t has a 1 in the row of the outcome t gives
+  // (one per world, rows ascending: the program is built from its columns).
+  std::vector<LinearProgram::Column> a(columns_);
   std::vector<Rational> b;
   b.reserve(rows_);
   for (const auto& [world, pw] : worlds_) {
@@ -155,12 +156,12 @@ ResponseFunctionLp::ResponseFunctionLp(const ObservedJoint& p, LpOptions options
       evaluate(values, 0, worlds_[k].first, types);
       std::uint64_t row = 0;
       for (int v : non_roots_) row = row * g.cardinality(v) + values[static_cast<std::size_t>(v)];
-      a[k * outcomes + row][t] = 1;
+      a[t].emplace_back(k * outcomes + row, 1);
     }
   }
   observed_ = b;
   outcomes_ = outcomes;
-  lp_ = std::make_shared<const LinearProgram>(std::move(a), std::move(b), options);
+  lp_ = std::make_shared<const LinearProgram>(LinearProgram::from_columns(std::move(a), std::move(b), options));
   if (!lp_->feasible()) {
     throw Error(fmt::format("no model with this graph produces this observed distribution (the response-function "
                             "program over {} has no solution)",

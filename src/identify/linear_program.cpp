@@ -456,6 +456,45 @@ LinearProgram::LinearProgram(std::vector<std::vector<Rational>> a, std::vector<R
     p.b.emplace_back(b[i]);
     p.b_approx.push_back(to_double(b[i]));
   }
+  start();
+}
+
+LinearProgram LinearProgram::from_columns(std::vector<Column> columns, std::vector<Rational> b, LpOptions options) {
+  return {std::move(columns), std::move(b), options, true};
+}
+
+LinearProgram::LinearProgram(std::vector<Column> columns, std::vector<Rational> b, LpOptions options, bool)
+    : impl_(std::make_shared<Impl>()) {
+  if (b.empty()) throw std::invalid_argument("LinearProgram: A needs one row per entry of b, at least one");
+  if (columns.empty()) throw std::invalid_argument("LinearProgram: no variables");
+  Impl& p = *impl_;
+  p.options = options;
+  p.n = columns.size();
+  p.m = b.size();
+  p.columns.resize(p.n);
+  // As the dense form: a row whose b is negative is negated, and zeros are left out.
+  std::vector<bool> flip(p.m);
+  for (std::size_t i = 0; i < p.m; ++i) flip[i] = b[i] < 0;
+  for (std::size_t j = 0; j < p.n; ++j) {
+    std::size_t next_row = 0;
+    for (auto& [i, v] : columns[j]) {
+      if (i >= p.m || i < next_row) throw std::invalid_argument("LinearProgram: a column's rows must ascend and lie below b's size");
+      next_row = i + 1;
+      if (v == 0) continue;
+      if (flip[i]) v = -v;
+      p.columns[j].push_back({i, Exact(v), to_double(v)});
+    }
+  }
+  for (std::size_t i = 0; i < p.m; ++i) {
+    if (flip[i]) b[i] = -b[i];
+    p.b.emplace_back(b[i]);
+    p.b_approx.push_back(to_double(b[i]));
+  }
+  start();
+}
+
+void LinearProgram::start() {
+  Impl& p = *impl_;
   if (p.options.float_first && p.float_phase_one()) return;
   p.exact.emplace(p.exact_phase_one());
   p.feasible = p.exact->feasible;

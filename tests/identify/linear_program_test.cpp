@@ -242,6 +242,17 @@ LpResult brute_minimum(const Matrix& a, const Vector& b, const Vector& c, bool c
   return out;
 }
 
+TEST(LinearProgram, ColumnsOutOfOrderOrPastTheRowsAreRefused) {
+  using C = LinearProgram::Column;
+  EXPECT_THROW((void)LinearProgram::from_columns({C{{1, Rational(1)}, {0, Rational(1)}}}, {Rational(1), Rational(1)}), std::invalid_argument);
+  EXPECT_THROW((void)LinearProgram::from_columns({C{{2, Rational(1)}}}, {Rational(1), Rational(1)}), std::invalid_argument);
+  EXPECT_THROW((void)LinearProgram::from_columns({}, {Rational(1)}), std::invalid_argument);
+  EXPECT_THROW((void)LinearProgram::from_columns({C{{0, Rational(1)}}}, {}), std::invalid_argument);
+  // q1 + q2 = 1 from its columns: min q1 - q2 = -1.
+  const LinearProgram lp = LinearProgram::from_columns({C{{0, Rational(1)}}, C{{0, Rational(1)}}}, {Rational(1)});
+  EXPECT_EQ(lp.minimize({Rational(1), Rational(-1)}).value, Rational(-1));
+}
+
 TEST(LinearProgram, BruteForceAgreesOnHandCases) {
   const Matrix a{row({1, 0, 0, Rational(1, 4), -8, -1, 9}), row({0, 1, 0, Rational(1, 2), -12, Rational(-1, 2), 3}),
                  row({0, 0, 1, 0, 0, 1, 0})};
@@ -297,8 +308,21 @@ TEST(LinearProgramDifferential, RandomLpsMatchBasisEnumeration) {
     // every case both ways: in doubles first, certified exactly (the default), and exact alone.
     const LinearProgram lp(a, b, {.bland_after = k % 2 == 0 ? 8 : 0});
     const LinearProgram exact(a, b, {.bland_after = k % 2 == 0 ? 8 : 0, .float_first = false});
+    // And from A's columns: the same program, step for step (the same solution too).
+    std::vector<LinearProgram::Column> columns(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      for (std::size_t j = 0; j < columns.size(); ++j) {
+        if (a[i][j] != 0) columns[j].emplace_back(i, a[i][j]);
+      }
+    }
+    const LinearProgram sparse = LinearProgram::from_columns(columns, b, {.bland_after = k % 2 == 0 ? 8 : 0});
     const LpResult got = maximise ? lp.maximize(c) : lp.minimize(c);
     const LpResult got_exact = maximise ? exact.maximize(c) : exact.minimize(c);
+    const LpResult got_sparse = maximise ? sparse.maximize(c) : sparse.minimize(c);
+    ASSERT_EQ(got_sparse.status, got.status) << "case " << k;
+    EXPECT_EQ(got_sparse.value, got.value) << "case " << k;
+    EXPECT_EQ(got_sparse.solution, got.solution) << "case " << k;
+    EXPECT_EQ(sparse.rank(), lp.rank()) << "case " << k;
     const LpResult want = brute_minimum(a, b, objective);
     ASSERT_EQ(got.status, want.status) << "case " << k;
     ASSERT_EQ(got_exact.status, want.status) << "case " << k;

@@ -36,6 +36,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rung {
@@ -65,6 +66,14 @@ class LinearProgram {
   /// number of variables, at least 1). Throws std::invalid_argument on ragged or empty input.
   LinearProgram(std::vector<std::vector<Rational>> a, std::vector<Rational> b, LpOptions options = {});
 
+  /// A column of A by its nonzero entries (row, value), rows ascending.
+  using Column = std::vector<std::pair<std::size_t, Rational>>;
+  /// The same program from A's columns (at least one; each row below b.size()), without a dense
+  /// matrix: for wide programs with few nonzeros a column (the response-function programs have
+  /// one 1 per world in each of up to 16,384 columns). The same program as the dense form gives,
+  /// step for step. Throws std::invalid_argument on an entry past the rows or out of order.
+  [[nodiscard]] static LinearProgram from_columns(std::vector<Column> columns, std::vector<Rational> b, LpOptions options = {});
+
   /// min / max of c·q over the feasible set (`c` has one entry per variable).
   [[nodiscard]] LpResult minimize(const std::vector<Rational>& c) const;
   [[nodiscard]] LpResult maximize(const std::vector<Rational>& c) const;
@@ -81,6 +90,8 @@ class LinearProgram {
 
  private:
   struct Impl;
+  LinearProgram(std::vector<Column> columns, std::vector<Rational> b, LpOptions options, bool);
+  void start();
   /// Shared by copies; minimize() and maximize() update its counters and may compute the exact
   /// simplex's start, so one program is not for concurrent calls (copies share it too).
   std::shared_ptr<Impl> impl_;
