@@ -60,14 +60,22 @@ struct Graph {
     const auto& p = parents[static_cast<std::size_t>(b)];
     return std::find(p.begin(), p.end(), a) != p.end();
   }
-  /// Whether a directed path leads from a to b (a != b).
-  [[nodiscard]] bool reaches(int a, int b) const {
+  /// Whether a directed path leads from a to b (a != b), not through `avoid` (-1: none).
+  [[nodiscard]] bool reaches(int a, int b, int avoid = -1) const {
     std::vector<bool> reach(parents.size(), false);
     reach[static_cast<std::size_t>(a)] = true;
     for (int w = a + 1; w < size(); ++w) {
+      if (w == avoid) continue;
       for (int p : parents[static_cast<std::size_t>(w)]) reach[static_cast<std::size_t>(w)] = reach[static_cast<std::size_t>(w)] || reach[static_cast<std::size_t>(p)];
     }
     return a != b && reach[static_cast<std::size_t>(b)];
+  }
+  /// Whether v has a child (children(v) without collecting them).
+  [[nodiscard]] bool has_child(int v) const {
+    for (int w = v + 1; w < size(); ++w) {
+      if (has_arc(v, w)) return true;
+    }
+    return false;
   }
   [[nodiscard]] std::vector<int> children(int v) const {
     std::vector<int> out;
@@ -262,55 +270,28 @@ std::optional<Graph> backdoor_graph(const GeneratorOptions& o, const GraphSize& 
 
 std::atomic<bool> fast{true};  // detail::fast_paths()
 
-/// Whether `z` (a mask of nodes) d-separates X from Y in `g` without the arcs out of X, for
-/// graphs of at most 64 nodes: X and Y are separated iff no path joins them in the moral graph
-/// of the ancestors of X, Y and z once z is removed (Lauritzen's criterion), on bit masks. The
-/// generator asks this of a graph on most draws, where building a Dag costs more than the rest
-/// of the draw; tested against Dag::dsep through the items (detail::fast_paths).
-bool backdoor_separated(const Graph& g, std::uint64_t z) {
-  const auto n = static_cast<std::size_t>(g.size());
-  std::vector<std::uint64_t> pa(n, 0);
-  for (std::size_t v = 0; v < n; ++v) {
-    for (int p : g.parents[v]) {
-      if (p != g.x) pa[v] |= std::uint64_t{1} << p;
-    }
-  }
-  // The ancestral set (parents come before their children).
-  std::uint64_t anc = (std::uint64_t{1} << g.x) | (std::uint64_t{1} << g.y) | z;
-  for (std::size_t v = n; v-- > 0;) {
-    if (((anc >> v) & 1U) != 0) anc |= pa[v];
-  }
-  // Its moral graph: each node joined to its parents, and the parents of a node to each other.
-  std::vector<std::uint64_t> adj(n, 0);
-  for (std::size_t v = 0; v < n; ++v) {
-    if (((anc >> v) & 1U) == 0) continue;
-    adj[v] |= pa[v];
-    for (std::uint64_t m = pa[v]; m != 0; m &= m - 1) {
-      const auto p = static_cast<std::size_t>(std::countr_zero(m));
-      adj[p] |= (std::uint64_t{1} << v) | (pa[v] & ~(std::uint64_t{1} << p));
-    }
-  }
-  std::uint64_t seen = std::uint64_t{1} << g.x;
-  std::uint64_t frontier = seen;
-  while (frontier != 0) {
-    const auto v = static_cast<std::size_t>(std::countr_zero(frontier));
-    frontier &= frontier - 1;
-    const std::uint64_t next = adj[v] & ~z & ~seen;
-    seen |= next;
-    frontier |= next;
-  }
-  return ((seen >> g.y) & 1U) == 0;
-}
-
 /// Whether `z` is a valid adjustment set for the effect of X on Y (the backdoor criterion).
 bool valid_adjustment(const Graph& g, const std::vector<int>& z) {
   for (int v : z) {
     if (g.reaches(g.x, v)) return false;
   }
+  // On masks (identify's Bayes ball, X's outgoing arcs cut) where the graph allows: the
+  // generator asks this on many draws, where building a Dag with named nodes cost more than the
+  // rest of the draw. The Dag below is the slow path the tests compare it with (detail::fast_paths).
   if (g.size() <= 64 && fast.load(std::memory_order_relaxed)) {
-    std::uint64_t mask = 0;
-    for (int v : z) mask |= std::uint64_t{1} << v;
-    return backdoor_separated(g, mask);
+    const auto n = static_cast<std::size_t>(g.size());
+    std::vector<VarMask> parents(n, 0);
+    std::vector<VarMask> children(n, 0);
+    for (std::size_t v = 0; v < n; ++v) {
+      for (int p : g.parents[v]) {
+        parents[v] |= VarMask{1} << p;
+        children[static_cast<std::size_t>(p)] |= VarMask{1} << v;
+      }
+    }
+    VarMask given = 0;
+    for (int v : z) given |= VarMask{1} << v;
+    const VarMask x = VarMask{1} << g.x;
+    return m_separated(parents, children, {}, x, VarMask{1} << g.y, given, x);
   }
   Dag d;
   for (int v = 0; v < g.size(); ++v) d.add_node(g.roles[static_cast<std::size_t>(v)]);
@@ -865,10 +846,7 @@ struct GraphPools {
 const GraphPools& class_pools(const Graph& g, const Roles& roles, const std::string& type, int treated) {
   // Whether v may be hidden (the candidates below).
   auto candidate = [&](int v) {
-    if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z) return false;
-    bool parent = false;  // (whether v has a child, without collecting them)
-    for (int w = v + 1; w < g.size() && !parent; ++w) parent = g.has_arc(v, w);
-    if (!parent) return false;
+    if (v == g.x || v == g.y || v == roles.c || v == roles.m || v == roles.z || !g.has_child(v)) return false;
     // ate, ett: only X's parents. With one hidden variable the effect of X is unidentified only
     // when X is one of its children, so hiding anything else made "the hidden variable does not
     // cause X" a rule for "determined"; hiding a cause of X in both classes leaves the question
@@ -2038,15 +2016,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // An nde item whose every directed path from X to Y passes through the mediator has an
       // NDE of exactly 0 (Y[X=1, M=M[X=0]] = Y[M=M[X=0]] = Y[X=0]), which the exact test below
       // redraws (for either class): redrawn here, before the model is built.
-      if (type == "nde" && !bounds_item && fast.load(std::memory_order_relaxed)) {
-        std::vector<bool> reach(static_cast<std::size_t>(g.size()), false);
-        reach[static_cast<std::size_t>(g.x)] = true;
-        for (int w = g.x + 1; w < g.size(); ++w) {
-          if (w == roles->m) continue;
-          for (int u : g.parents[static_cast<std::size_t>(w)]) reach[static_cast<std::size_t>(w)] = reach[static_cast<std::size_t>(w)] || reach[static_cast<std::size_t>(u)];
-        }
-        if (!reach[static_cast<std::size_t>(g.y)]) continue;
-      }
+      if (type == "nde" && !bounds_item && fast.load(std::memory_order_relaxed) && !g.reaches(g.x, g.y, roles->m)) continue;
       if (!target.undetermined && !bounds_item && fast.load(std::memory_order_relaxed)) {
         constexpr double kMargin = 1e-9;
         const std::optional<Rational> cap = value_cap(type);
@@ -2108,10 +2078,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // solve; it reads the value nowhere else).
       const bool class_first = observed && !bounds_item && reading_class >= 0 && attempt < classes->kept && type != "collider_bias" &&
                                fast.load(std::memory_order_relaxed);
+      std::optional<std::vector<Distractor>> stated_readings;  // readings(obs), once obs is final
       if (class_first) {
         obs = observe(g, names, item.model, item.query, type, hidden, Rational(0), target.undetermined, three_class);
         if (!obs) continue;  // (as below: not identifiable, identified after all, or too long)
-        if (!in_class(readings(obs))) continue;
+        stated_readings = readings(obs);
+        if (!in_class(*stated_readings)) continue;
       }
       const Rational value = solve_exact(item.model, item.query);
       model_value = value;
@@ -2256,7 +2228,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       // The readings (above); a target on one is checked here first, before the solved procedures
       // (cheap before costly).
-      for (Distractor& d : readings(obs)) item.computed.push_back(std::move(d));
+      if (!stated_readings) stated_readings = readings(obs);
+      item.computed.insert(item.computed.end(), stated_readings->begin(), stated_readings->end());
       // The backdoor formula with a descendant of X as the adjustment set: what a reader who
       // adjusts for a collider (collider_bias: its C) or a mediator (ate: X's first observed
       // descendant other than Y) computes, exactly on the model.
@@ -2278,8 +2251,9 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       if (exact_reading) continue;
       // The reading's class (reading_class, above): the balanced reading must lie at the distance
       // from the threshold the block's class says, for the class's first `kept` draws (before any
-      // agreement target is given up: the class is the first thing let go).
-      if (reading_class >= 0 && attempt < classes->kept && !in_class(item.computed)) continue;
+      // agreement target is given up: the class is the first thing let go); checked before the
+      // solve where class_first.
+      if (!class_first && reading_class >= 0 && attempt < classes->kept && !in_class(item.computed)) continue;
       item.knobs["interventions"] = interventions;
       item.knobs["evidence_count"] = evidence_count;
     }

@@ -124,15 +124,22 @@ VarMask Admg::descendants(VarMask of, VarMask within) const {
 }
 
 bool Admg::m_separated(VarMask a, VarMask b, VarMask given, VarMask cut_out, VarMask cut_in) const {
+  return rung::m_separated(parents_, children_, siblings_, a, b, given, cut_out, cut_in);
+}
+
+bool m_separated(std::span<const VarMask> parents, std::span<const VarMask> children, std::span<const VarMask> siblings, VarMask a,
+                 VarMask b, VarMask given, VarMask cut_out, VarMask cut_in) {
   const VarMask target = b & ~given;
   const VarMask sources = a & ~given;
   if ((sources & target) != 0) return false;
   if (sources == 0) return true;
   // The graph with the cuts: parents, children and siblings of each variable.
   auto has = [](VarMask m, int v) { return ((m >> v) & 1U) != 0; };
-  auto pa = [&](int v) { return has(cut_in, v) ? VarMask{0} : parents_[static_cast<std::size_t>(v)] & ~cut_out; };
-  auto ch = [&](int v) { return has(cut_out, v) ? VarMask{0} : children_[static_cast<std::size_t>(v)] & ~cut_in; };
-  auto sib = [&](int v) { return has(cut_in, v) ? VarMask{0} : siblings_[static_cast<std::size_t>(v)] & ~cut_in; };
+  auto pa = [&](int v) { return has(cut_in, v) ? VarMask{0} : parents[static_cast<std::size_t>(v)] & ~cut_out; };
+  auto ch = [&](int v) { return has(cut_out, v) ? VarMask{0} : children[static_cast<std::size_t>(v)] & ~cut_in; };
+  auto sib = [&](int v) {
+    return has(cut_in, v) || siblings.empty() ? VarMask{0} : siblings[static_cast<std::size_t>(v)] & ~cut_in;
+  };
   // The given variables and their ancestors: a collider there is open.
   VarMask open_collider = given;
   for (VarMask frontier = given; frontier != 0;) {

@@ -435,29 +435,30 @@ struct LinearProgram::Impl {
   }
 };
 
-LinearProgram::LinearProgram(std::vector<std::vector<Rational>> a, std::vector<Rational> b, LpOptions options)
-    : impl_(std::make_shared<Impl>()) {
-  if (a.empty() || a.size() != b.size()) throw std::invalid_argument("LinearProgram: A needs one row per entry of b, at least one");
-  Impl& p = *impl_;
-  p.options = options;
-  p.n = a.front().size();
-  if (p.n == 0) throw std::invalid_argument("LinearProgram: no variables");
-  p.m = a.size();
-  p.columns.resize(p.n);
-  for (std::size_t i = 0; i < p.m; ++i) {
-    if (a[i].size() != p.n) throw std::invalid_argument("LinearProgram: rows of A differ in length");
-    const bool flip = b[i] < 0;
-    if (flip) b[i] = -b[i];
-    for (std::size_t j = 0; j < p.n; ++j) {
-      if (a[i][j] == 0) continue;
-      if (flip) a[i][j] = -a[i][j];
-      p.columns[j].push_back({i, Exact(a[i][j]), to_double(a[i][j])});
+namespace {
+
+/// The columns of a dense A (one row per entry of b), its zeros left out; throws on ragged or
+/// empty input.
+std::vector<LinearProgram::Column> columns_of(const std::vector<std::vector<Rational>>& a, std::size_t rows) {
+  if (a.empty() || a.size() != rows) throw std::invalid_argument("LinearProgram: A needs one row per entry of b, at least one");
+  const std::size_t n = a.front().size();
+  if (n == 0) throw std::invalid_argument("LinearProgram: no variables");
+  std::vector<LinearProgram::Column> columns(n);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].size() != n) throw std::invalid_argument("LinearProgram: rows of A differ in length");
+    for (std::size_t j = 0; j < n; ++j) {
+      if (a[i][j] != 0) columns[j].emplace_back(i, a[i][j]);
     }
-    p.b.emplace_back(b[i]);
-    p.b_approx.push_back(to_double(b[i]));
   }
-  start();
+  return columns;
 }
+
+}  // namespace
+
+// (b copied, not moved: the arguments' order of evaluation is unspecified, and columns_of reads
+// its size.)
+LinearProgram::LinearProgram(std::vector<std::vector<Rational>> a, std::vector<Rational> b, LpOptions options)
+    : LinearProgram(columns_of(a, b.size()), b, options, true) {}
 
 LinearProgram LinearProgram::from_columns(std::vector<Column> columns, std::vector<Rational> b, LpOptions options) {
   return {std::move(columns), std::move(b), options, true};
@@ -490,11 +491,6 @@ LinearProgram::LinearProgram(std::vector<Column> columns, std::vector<Rational> 
     p.b.emplace_back(b[i]);
     p.b_approx.push_back(to_double(b[i]));
   }
-  start();
-}
-
-void LinearProgram::start() {
-  Impl& p = *impl_;
   if (p.options.float_first && p.float_phase_one()) return;
   p.exact.emplace(p.exact_phase_one());
   p.feasible = p.exact->feasible;

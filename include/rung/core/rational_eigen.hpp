@@ -37,8 +37,7 @@ inline constexpr bool is_exact_scalar = !std::is_floating_point_v<S>;
 std::string scalar_text(const Rational& x);
 std::string scalar_text(double x);
 
-/// The scalar as a double (rounded for Rational).
-inline double to_double(const Rational& x) { return x.convert_to<double>(); }
+/// The scalar as a double (for Rational: rung::to_double of rational.hpp, the nearest double).
 inline double to_double(double x) { return x; }
 
 }  // namespace rung

@@ -95,4 +95,10 @@ class Admg {
 /// The observed variables of a mask, in index order.
 [[nodiscard]] std::vector<int> members(VarMask set);
 
+/// Admg::m_separated on a graph given by masks: variable v's parents, children and siblings
+/// (bidirected neighbours; an empty span: none), at most 64 variables. For callers that hold
+/// a graph of their own and ask many separations of it (the generator's backdoor test).
+[[nodiscard]] bool m_separated(std::span<const VarMask> parents, std::span<const VarMask> children, std::span<const VarMask> siblings,
+                               VarMask a, VarMask b, VarMask given, VarMask cut_out = 0, VarMask cut_in = 0);
+
 }  // namespace rung

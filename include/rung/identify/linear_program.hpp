@@ -64,14 +64,15 @@ class LinearProgram {
  public:
   /// The constraints A q = b, q >= 0: `a` has one row per entry of `b`, all of one length (the
   /// number of variables, at least 1). Throws std::invalid_argument on ragged or empty input.
+  /// (Kept as its columns' nonzeros: from_columns below.)
   LinearProgram(std::vector<std::vector<Rational>> a, std::vector<Rational> b, LpOptions options = {});
 
   /// A column of A by its nonzero entries (row, value), rows ascending.
   using Column = std::vector<std::pair<std::size_t, Rational>>;
   /// The same program from A's columns (at least one; each row below b.size()), without a dense
   /// matrix: for wide programs with few nonzeros a column (the response-function programs have
-  /// one 1 per world in each of up to 16,384 columns). The same program as the dense form gives,
-  /// step for step. Throws std::invalid_argument on an entry past the rows or out of order.
+  /// one 1 per world in each of up to 16,384 columns); the dense form is read into this one.
+  /// Throws std::invalid_argument on an entry past the rows or out of order.
   [[nodiscard]] static LinearProgram from_columns(std::vector<Column> columns, std::vector<Rational> b, LpOptions options = {});
 
   /// min / max of c·q over the feasible set (`c` has one entry per variable).
@@ -91,7 +92,6 @@ class LinearProgram {
  private:
   struct Impl;
   LinearProgram(std::vector<Column> columns, std::vector<Rational> b, LpOptions options, bool);
-  void start();
   /// Shared by copies; minimize() and maximize() update its counters and may compute the exact
   /// simplex's start, so one program is not for concurrent calls (copies share it too).
   std::shared_ptr<Impl> impl_;
