@@ -25,6 +25,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -1091,6 +1092,71 @@ std::shared_ptr<const ObservedFormula> observed_formula(const Graph& g, const st
   return f;
 }
 
+/// The observed joint of noisy_model(g, p, ...) read off its CPTs: each cell the sum, over the
+/// hidden nodes' values, of the product of every node's P(value | parents), in integers over the
+/// CPTs' common denominator and reduced once per cell. The same numbers as observed_joint(model,
+/// admg), variable elimination over the model's noise (the slow path, detail::fast_paths(false),
+/// uses that one, and CladderFastPaths compares the items both give), at a small part of its cost.
+/// `node_of[i]`: the graph node of observed variable i. nullopt when the products could overflow
+/// 128 bits (more than ~18 nodes): the caller solves the model then.
+std::optional<ObservedJoint> cpt_joint(const Graph& g, const Cpts& p, const Admg& admg, const std::vector<int>& node_of) {
+  using Wide = unsigned __int128;
+  const auto n = static_cast<std::size_t>(g.size());
+  if (n > 24) return std::nullopt;
+  // The common denominator of every entry (CLadder's grid: 10 or 100).
+  std::uint64_t d = 1;
+  for (const auto& column : p) {
+    for (const Rational& r : column) {
+      const auto den = boost::multiprecision::denominator(r);
+      if (den > 1000000) return std::nullopt;
+      d = std::lcm(d, den.convert_to<std::uint64_t>());
+      if (d > 1000000) return std::nullopt;
+    }
+  }
+  // d^n must fit (every product is below it, and so is every sum of them: they add up to d^n).
+  Wide total = 1;
+  for (std::size_t v = 0; v < n; ++v) {
+    if (total > (~Wide{0}) / d) return std::nullopt;
+    total *= d;
+  }
+  // Each entry as k / d: P(V=1 | row) = ones[v][row] / d.
+  std::vector<std::vector<std::uint64_t>> ones(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    for (const Rational& r : p[v]) {
+      const auto den = boost::multiprecision::denominator(r).convert_to<std::uint64_t>();
+      ones[v].push_back(boost::multiprecision::numerator(r).convert_to<std::uint64_t>() * (d / den));
+    }
+  }
+  const std::size_t k = node_of.size();
+  for (std::size_t i = 0; i < k; ++i) {
+    if (node_of[i] < 0 || admg.cardinality(static_cast<int>(i)) != 2) return std::nullopt;
+  }
+  std::vector<Wide> cells(std::size_t{1} << k, 0);
+  for (std::uint64_t w = 0; w < (std::uint64_t{1} << n); ++w) {  // bit v: node v's value
+    Wide product = 1;
+    for (std::size_t v = 0; v < n; ++v) {
+      std::size_t row = 0;  // first parent most significant, as noisy_model nests its ifs
+      for (int parent : g.parents[v]) row = row * 2 + ((w >> parent) & 1U);
+      const std::uint64_t one = ones[v][row];
+      product *= ((w >> v) & 1U) != 0 ? one : d - one;
+    }
+    std::size_t cell = 0;  // row-major over the observed variables, the last fastest
+    for (std::size_t i = 0; i < k; ++i) cell = cell * 2 + ((w >> node_of[i]) & 1U);
+    cells[cell] += product;
+  }
+  auto big = [](Wide x) {
+    boost::multiprecision::mpz_int z(static_cast<std::uint64_t>(x >> 64U));
+    z <<= 64;
+    z += static_cast<std::uint64_t>(x);
+    return z;
+  };
+  const boost::multiprecision::mpz_int denominator = big(total);
+  std::vector<Rational> values;
+  values.reserve(cells.size());
+  for (Wide c : cells) values.emplace_back(big(c), denominator);
+  return ObservedJoint(admg, std::move(values));
+}
+
 /// What a question stated in observed quantities says and how its answer follows from that.
 struct Observation {
   std::unique_ptr<Admg> admg;  ///< the observed graph (the sources below point into it)
@@ -1119,8 +1185,8 @@ struct Observation {
 /// then redrawn. Whether the shown numbers decide the answer is decide_from_text()'s business,
 /// checked last (it is the costlier check and rarely fails); the words (describe()) are written
 /// for a kept draw only.
-std::optional<Observation> observe(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
-                                   const std::string& type, const std::vector<int>& hidden, const Rational& value, bool undetermined,
+std::optional<Observation> observe(const Graph& g, const Cpts& p, const std::vector<std::string>& names, const Scm& model,
+                                   const Query& query, const std::string& type, const std::vector<int>& hidden, const Rational& value, bool undetermined,
                                    bool factorize) {
   Observation out;
   out.formula = observed_formula(g, names, model, query, type, hidden, undetermined, factorize);
@@ -1135,7 +1201,13 @@ std::optional<Observation> observe(const Graph& g, const std::vector<std::string
   const int x = idx(g.x);
   const int y = idx(g.y);
   const auto n = static_cast<std::size_t>(admg.size());
-  const ObservedJoint joint = observed_joint(model, admg);
+  std::vector<int> node_of(n, -1);  // the graph node of each observed variable
+  for (int v = 0; v < g.size(); ++v) {
+    if (const int i = admg.index(*model.find(names[static_cast<std::size_t>(v)])); i >= 0) node_of[static_cast<std::size_t>(i)] = v;
+  }
+  std::optional<ObservedJoint> by_cpts;
+  if (fast.load(std::memory_order_relaxed)) by_cpts = cpt_joint(g, p, admg, node_of);
+  const ObservedJoint joint = by_cpts ? std::move(*by_cpts) : observed_joint(model, admg);
   if (out.formula->naive) out.assume_identifiable = out.formula->naive->evaluate(joint);
   // (collider_bias states the effect's terms only, as the model register states the CPTs only:
   // stating the correlation among the selected too let a learner average the stated differences
@@ -2080,7 +2152,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
                                fast.load(std::memory_order_relaxed);
       std::optional<std::vector<Distractor>> stated_readings;  // readings(obs), once obs is final
       if (class_first) {
-        obs = observe(g, names, item.model, item.query, type, hidden, Rational(0), target.undetermined, three_class);
+        obs = observe(g, p, names, item.model, item.query, type, hidden, Rational(0), target.undetermined, three_class);
         if (!obs) continue;  // (as below: not identifiable, identified after all, or too long)
         stated_readings = readings(obs);
         if (!in_class(*stated_readings)) continue;
@@ -2091,7 +2163,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       std::optional<AteBounds> bounds;  // ate_bounds: the answer
 
       if (bounds_item && type != "ate") {
-        obs = observe(g, names, item.model, item.query, type, hidden, value, true, true);
+        obs = observe(g, p, names, item.model, item.query, type, hidden, value, true, true);
         if (!obs) continue;  // identified after all, or too long
         const std::optional<CounterfactualBounds> cb = counterfactual_bounds(*obs, item.model, item.query, true);
         if (!cb) continue;  // no sharp program for this graph, too large, or the rounded numbers fit no model of it
@@ -2115,7 +2187,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
                                  kAsk, X, Y, nm(roles->m), literal(X, 0));
         }
       } else if (bounds_item) {
-        obs = observe(g, names, item.model, item.query, type, hidden, value, true, true);
+        obs = observe(g, p, names, item.model, item.query, type, hidden, value, true, true);
         if (!obs) continue;  // identified after all, or too long
         std::vector<VarId> hidden_ids;
         for (int h : hidden) hidden_ids.push_back(*item.model.find(nm(h)));
@@ -2180,7 +2252,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         // An undetermined item's polarity follows the formula that ignores the hidden variables:
         // the answer that reading gives is the balanced one.
         if (target.undetermined && !obs) {
-          obs = observe(g, names, item.model, item.query, type, hidden, value, true, true);
+          obs = observe(g, p, names, item.model, item.query, type, hidden, value, true, true);
           if (!obs) continue;  // identified after all, or too long
         }
         const Rational& basis = target.undetermined ? obs->value : value;
@@ -2216,7 +2288,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       item.decision = decision;
       if (observed && !obs) {
-        obs = observe(g, names, item.model, item.query, type, hidden, value, false, three_class);
+        obs = observe(g, p, names, item.model, item.query, type, hidden, value, false, three_class);
         if (!obs) continue;  // not identifiable, or too long
       }
       if (obs) {

@@ -338,8 +338,9 @@ TEST(CladderObservedCache, TheCachedFormulasGiveTheSameItems) {
 
 // The preset's shortcuts (detail::fast_paths: the value pre-screens in floating point, the NDE
 // that the graph makes 0, the reading's class before the solve, the backdoor criterion on bit
-// masks) reject only draws the exact path rejects, so they change nothing but the time: the
-// same items, byte for byte, on the types they serve.
+// masks) reject only draws the exact path rejects, and the observed joint read off the CPTs
+// (cpt_joint) is the one variable elimination gives, so they change nothing but the time: the
+// same items, byte for byte, on the types they serve (a joint off by one count in a cell fails it).
 TEST(CladderFastPaths, TheShortcutsGiveTheSameItems) {
   for (int level : {1, 2}) {
     GeneratorOptions o = preset_options("cladder", level);

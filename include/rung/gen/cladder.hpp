@@ -44,9 +44,11 @@ void cache_observed_formulas(bool on);
 /// Whether the preset takes its shortcuts (on by default): a determined item's value checked
 /// against its cap in floating point from the CPTs before the exact model is built (rejecting
 /// only far past the cap), an nde item whose graph makes the NDE 0 redrawn before its model is
-/// built, the balanced reading's class checked before the solve, and d-separation in the
-/// backdoor criterion on bit masks instead of a Dag. Each rejects only draws the slow path
-/// rejects, so the items are the same either way: the tests compare them.
+/// built, the balanced reading's class checked before the solve, d-separation in the backdoor
+/// criterion on bit masks instead of a Dag, and the observed joint a statement reads summed off
+/// the CPTs in integers instead of solved on the model. Each rejects only draws the slow path
+/// rejects, and computes the same numbers, so the items are the same either way: the tests
+/// compare them.
 void fast_paths(bool on);
 }  // namespace detail
 
