@@ -22,6 +22,7 @@
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -756,23 +757,85 @@ std::vector<int> hidden_nodes(const Graph& g, const Roles& roles, Rng& rng) {
 
 /// Whether the observed variables identify `query` (of an ate/ett/nde/nie item) when the
 /// observed graph is `a` (the model with some variables hidden).
-bool identified_with_hidden(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Query& query,
-                            const std::string& type, const Admg& a) {
-  if (type == "ate") {
-    auto idx = [&](int v) { return a.index(*model.find(names[static_cast<std::size_t>(v)])); };
-    return identify(a, VarMask{1} << idx(g.y), VarMask{1} << idx(g.x)).identifiable;
+/// `x`, `y`: X's and Y's indices in `a`. ate asks identify() on the graph alone; the others ask
+/// identify_counterfactual(), which reads the query's variables off `model` (a model of the graph).
+///
+/// The counterfactual identification (ID*, most of class_pools' cost) is kept per thread by the
+/// part of `a` it depends on: the ancestors of X, Y and the mediator `m` (-1: none), renumbered
+/// in order, with their arcs (what lies outside them enters no counterfactual graph of the
+/// query), the type and `treated` (ett's group). Random graphs drawn once share these parts
+/// often. Only looked up, never walked; forgotten past 1<<16 parts; not with fast_paths(false).
+bool identified_with_hidden(const std::string& type, const Admg& a, int x, int y, int m, int treated,
+                            const std::function<std::pair<const Scm*, const Query*>()>& model_and_query) {
+  if (type == "ate") return identify(a, VarMask{1} << y, VarMask{1} << x).identifiable;
+  auto solve = [&] {
+    const auto [model, query] = model_and_query();
+    return identify_counterfactual(a, *query, *model).identifiable;
+  };
+  if (!fast.load(std::memory_order_relaxed)) return solve();
+  thread_local std::unordered_map<std::string, bool> known;
+  VarMask roles = (VarMask{1} << x) | (VarMask{1} << y);
+  if (m >= 0) roles |= VarMask{1} << m;
+  const VarMask part = a.ancestors(roles, a.all());
+  // Index i of `a` -> its place among the part's members (a mask's bits keep their order).
+  auto renumber = [&](VarMask set) {
+    VarMask out = 0;
+    for (int i : members(set & part)) out |= VarMask{1} << std::popcount(part & ((VarMask{1} << i) - 1));
+    return out;
+  };
+  std::string key = fmt::format("{}|{}|{}|{}|{}|", type, treated, renumber(VarMask{1} << x), renumber(VarMask{1} << y),
+                                m >= 0 ? renumber(VarMask{1} << m) : 0);
+  for (int i : members(part)) key += fmt::format("{},{};", renumber(a.parents(i)), renumber(a.siblings(i)));
+  if (auto it = known.find(key); it != known.end()) return it->second;
+  if (known.size() >= (std::size_t{1} << 16)) known.clear();
+  const bool identified = solve();
+  known.emplace(std::move(key), identified);
+  return identified;
+}
+
+/// The observed graph of g's canonical model (canonical_model) with node `hidden` hidden, as
+/// Admg::of gives it, without building the model: node w is observed variable w (w - 1 above the
+/// hidden node; the model's evaluation order is its declaration order, since every parent comes
+/// first), with the model's id n + w (ScmBuilder numbers the n noise terms first); the hidden node's
+/// parents become its children's, and its children are siblings (it and its noise are their
+/// common cause).
+Admg hide_one(const Graph& g, int hidden) {
+  const int n = g.size();
+  auto index = [&](int w) { return w < hidden ? w : w - 1; };
+  std::vector<VarId> vars;
+  std::vector<std::string> names;
+  std::vector<std::vector<std::string>> labels;
+  std::vector<VarMask> parents;
+  VarMask hidden_parents = 0;
+  for (int p : g.parents[static_cast<std::size_t>(hidden)]) hidden_parents |= VarMask{1} << index(p);
+  VarMask hidden_children = 0;
+  for (int w = 0; w < n; ++w) {
+    if (w == hidden) continue;
+    vars.push_back(static_cast<VarId>(n + w));
+    names.push_back(fmt::format("N{}", w));
+    labels.push_back({"0", "1"});
+    VarMask ps = 0;
+    for (int p : g.parents[static_cast<std::size_t>(w)]) {
+      if (p == hidden) {
+        ps |= hidden_parents;
+        hidden_children |= VarMask{1} << index(w);
+      } else {
+        ps |= VarMask{1} << index(p);
+      }
+    }
+    parents.push_back(ps);
   }
-  return identify_counterfactual(a, query, model).identifiable;
+  std::vector<VarMask> siblings(parents.size(), 0);
+  for (int c : members(hidden_children)) siblings[static_cast<std::size_t>(c)] = hidden_children & ~(VarMask{1} << c);
+  return Admg::of_parts(std::move(vars), std::move(names), std::move(labels), std::move(parents), std::move(siblings));
 }
 
 /// The shape of what the text states when `v` is hidden (factorize: the chain rule over the
 /// observed ancestors of X and Y, each term's conditions reduced as factorization() reduces
 /// them): the number of stated numbers and the numbers of conditions of X's and Y's statements.
 /// `a`: the model's observed graph with `v` hidden.
-std::vector<int> statement_shape(const Graph& g, const std::vector<std::string>& names, const Scm& model, const Admg& a) {
-  auto idx = [&](int w) { return a.index(*model.find(names[static_cast<std::size_t>(w)])); };
-  const int x = idx(g.x);
-  const int y = idx(g.y);
+/// `x`, `y`: X's and Y's indices in `a`.
+std::vector<int> statement_shape(const Admg& a, int x, int y) {
   VarMask earlier = 0;
   int numbers = 0;
   int x_given = 0;
@@ -869,16 +932,29 @@ const GraphPools& class_pools(const Graph& g, const Roles& roles, const std::str
   }
   if (auto it = known.find(key); it != known.end()) return it->second;
   if (known.size() >= (std::size_t{1} << 16)) known.clear();
-  const CanonicalModel& canonical = canonical_model(g);
-  const std::vector<std::string>& names = canonical.names;
-  const Scm& model = canonical.model;
-  const std::string m = roles.m >= 0 ? names[static_cast<std::size_t>(roles.m)] : std::string();
-  const Query query = parse_query(effect_query(type, names[static_cast<std::size_t>(g.x)], names[static_cast<std::size_t>(g.y)], m, treated), model);
+  // The graph's canonical model and the query on it, built when first needed: the shapes and the
+  // ate's identification read the observed graph only, which hide_one() gives without a model
+  // (most graphs here are drawn once and give no pair; the slow path builds the model always).
+  const bool quick = fast.load(std::memory_order_relaxed);
+  const CanonicalModel* canonical = nullptr;
+  std::optional<Query> query;
+  auto model_and_query = [&]() -> std::pair<const Scm*, const Query*> {
+    if (!canonical) {
+      canonical = &canonical_model(g);
+      const std::vector<std::string>& names = canonical->names;
+      const std::string m = roles.m >= 0 ? names[static_cast<std::size_t>(roles.m)] : std::string();
+      query = parse_query(effect_query(type, names[static_cast<std::size_t>(g.x)], names[static_cast<std::size_t>(g.y)], m, treated),
+                          canonical->model);
+    }
+    return {&canonical->model, &*query};
+  };
+  if (!quick) model_and_query();
   GraphPools pools;
   // Each candidate's shape first: a shape with one candidate cannot offer both classes, so its
   // candidate is not identified at all (identification is most of the cost).
   struct Hiding {
     int v;
+    int x, y, m;  // X's, Y's and the mediator's indices in a (m: -1 without one)
     Admg a;
     std::vector<int> shape;
   };
@@ -886,18 +962,34 @@ const GraphPools& class_pools(const Graph& g, const Roles& roles, const std::str
   std::map<std::vector<int>, int> per_shape;
   for (int v = 0; v < g.size(); ++v) {
     if (!candidate(v)) continue;
-    const VarId hidden = *model.find(names[static_cast<std::size_t>(v)]);
-    Admg a = Admg::of(model, std::span<const VarId>(&hidden, 1));
-    std::vector<int> shape = statement_shape(g, names, model, a);
+    Admg a;
+    int x = 0;
+    int y = 0;
+    int m = -1;
+    if (quick) {
+      a = hide_one(g, v);
+      x = g.x < v ? g.x : g.x - 1;
+      y = g.y < v ? g.y : g.y - 1;
+      if (roles.m >= 0) m = roles.m < v ? roles.m : roles.m - 1;
+    } else {
+      const Scm& model = canonical->model;
+      auto id = [&](int w) { return *model.find(canonical->names[static_cast<std::size_t>(w)]); };
+      const VarId hidden = id(v);
+      a = Admg::of(model, std::span<const VarId>(&hidden, 1));
+      x = a.index(id(g.x));
+      y = a.index(id(g.y));
+      if (roles.m >= 0) m = a.index(id(roles.m));
+    }
+    std::vector<int> shape = statement_shape(a, x, y);
     ++per_shape[shape];
-    hidings.push_back({v, std::move(a), std::move(shape)});
+    hidings.push_back({v, x, y, m, std::move(a), std::move(shape)});
   }
-  for (const auto& [v, a, shape] : hidings) {
+  for (const auto& [v, x, y, m, a, shape] : hidings) {
     if (per_shape[shape] < 2) continue;
     auto& [identified, not_identified] = pools.all[shape];
     auto& [identified_too, not_identified_too] = pools.without_common_causes[shape];
     // One child: the latent projection adds no bidirected arc, so the query stays identified.
-    if (g.children(v).size() == 1 || identified_with_hidden(g, names, model, query, type, a)) {
+    if (g.children(v).size() == 1 || identified_with_hidden(type, a, x, y, m, treated, model_and_query)) {
       identified.push_back(v);
       identified_too.push_back(v);
     } else {
@@ -1100,7 +1192,7 @@ std::shared_ptr<const ObservedFormula> observed_formula(const Graph& g, const st
 /// `node_of[i]`: the graph node of observed variable i. nullopt when the products could overflow
 /// 128 bits (more than ~18 nodes): the caller solves the model then.
 std::optional<ObservedJoint> cpt_joint(const Graph& g, const Cpts& p, const Admg& admg, const std::vector<int>& node_of) {
-  using Wide = unsigned __int128;
+  __extension__ typedef unsigned __int128 Wide;  // (__extension__: -Wpedantic)
   const auto n = static_cast<std::size_t>(g.size());
   if (n > 24) return std::nullopt;
   // The common denominator of every entry (CLadder's grid: 10 or 100).

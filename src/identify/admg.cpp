@@ -91,6 +91,41 @@ Admg Admg::of(const Scm& scm, std::span<const VarId> hidden) {
   return g;
 }
 
+Admg Admg::of_parts(std::vector<VarId> vars, std::vector<std::string> names, std::vector<std::vector<std::string>> labels,
+                    std::vector<VarMask> parents, std::vector<VarMask> siblings) {
+  const std::size_t k = vars.size();
+  if (names.size() != k || labels.size() != k || parents.size() != k || siblings.size() != k) {
+    throw InvalidQuery(fmt::format("an ADMG's parts differ in length: {} ids, {} names, {} label lists, {} parent sets, {} sibling sets",
+                                   k, names.size(), labels.size(), parents.size(), siblings.size()));
+  }
+  if (k > 64) throw TooLarge("identification handles at most 64 observed variables; mark more of them hidden");
+  Admg g;
+  g.children_.assign(k, 0);
+  for (std::size_t i = 0; i < k; ++i) {
+    const VarMask below = (VarMask{1} << i) - 1;  // (i < 64)
+    const VarMask all = k == 64 ? ~VarMask{0} : (VarMask{1} << k) - 1;
+    if ((parents[i] & ~below) != 0) {
+      throw InvalidQuery(fmt::format("ADMG part: a parent of '{}' (index {}) does not lie below it", names[i], i));
+    }
+    if ((siblings[i] & ~all) != 0 || ((siblings[i] >> i) & 1U) != 0) {
+      throw InvalidQuery(fmt::format("ADMG part: the siblings of '{}' (index {}) hold itself or an index past the last", names[i], i));
+    }
+    for (int s : members(siblings[i])) {
+      if (((siblings[static_cast<std::size_t>(s)] >> i) & 1U) == 0) {
+        throw InvalidQuery(fmt::format("ADMG part: '{}' is a sibling of '{}' but not the other way round", names[static_cast<std::size_t>(s)], names[i]));
+      }
+    }
+    for (int p : members(parents[i])) g.children_[static_cast<std::size_t>(p)] |= VarMask{1} << i;
+    g.order_.push_back(static_cast<int>(i));
+  }
+  g.vars_ = std::move(vars);
+  g.names_ = std::move(names);
+  g.labels_ = std::move(labels);
+  g.parents_ = std::move(parents);
+  g.siblings_ = std::move(siblings);
+  return g;
+}
+
 int Admg::index(VarId v) const {
   const auto it = std::find(vars_.begin(), vars_.end(), v);
   return it == vars_.end() ? -1 : static_cast<int>(it - vars_.begin());

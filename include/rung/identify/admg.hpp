@@ -35,6 +35,17 @@ class Admg {
   /// ids). Throws InvalidQuery for an exogenous or repeated id in `hidden`, TooLarge above 64
   /// observed variables.
   [[nodiscard]] static Admg of(const Scm& scm, std::span<const VarId> hidden = {});
+  /// An ADMG given by its parts, for callers that project graphs of their own instead of building
+  /// a model for each (the generator hides one variable of many small graphs): observed variable
+  /// i has model id vars[i], its name, its value labels, its parents and its siblings
+  /// (bidirected neighbours) as masks of indices. The indices are the evaluation order: every
+  /// parent of i lies below i. Children are derived. What of() gives for a model whose
+  /// evaluation order and projection these parts repeat. Throws InvalidQuery when the parts
+  /// differ in length, a parent does not lie below its child, a sibling set is not symmetric or
+  /// holds the variable itself, or a mask names an index past the last; TooLarge above 64.
+  [[nodiscard]] static Admg of_parts(std::vector<VarId> vars, std::vector<std::string> names,
+                                     std::vector<std::vector<std::string>> labels, std::vector<VarMask> parents,
+                                     std::vector<VarMask> siblings);
 
   [[nodiscard]] int size() const noexcept { return static_cast<int>(vars_.size()); }
   [[nodiscard]] VarMask all() const noexcept { return size() == 64 ? ~VarMask{0} : (VarMask{1} << size()) - 1; }
