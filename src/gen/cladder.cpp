@@ -870,14 +870,9 @@ struct CanonicalModel {
   std::vector<std::string> names;
   Scm model;
 };
-const CanonicalModel& canonical_model(const Graph& g) {
-  thread_local std::unordered_map<std::string, std::shared_ptr<const CanonicalModel>> known;  // (looked up only)
-  std::string key;
-  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
-  if (auto it = known.find(key); it != known.end()) return *it->second;
-  if (known.size() >= (std::size_t{1} << 10)) known.clear();
-  std::vector<std::string> names;
-  for (int v = 0; v < g.size(); ++v) names.push_back(fmt::format("N{}", v));
+/// The canonical model's construction with the given names: the same ids, domains and
+/// structure as noisy_model(g, ..., names), so a query parses to the same ids on either.
+Scm structure_model(const Graph& g, const std::vector<std::string>& names) {
   ScmBuilder b;
   const Rational half(1, 2);
   for (int v = 0; v < g.size(); ++v) {
@@ -889,7 +884,18 @@ const CanonicalModel& canonical_model(const Graph& g) {
     }
     b.endogenous(names[static_cast<std::size_t>(v)], Domain(), std::move(mechanism));
   }
-  Scm model = b.build();
+  return b.build();
+}
+
+const CanonicalModel& canonical_model(const Graph& g) {
+  thread_local std::unordered_map<std::string, std::shared_ptr<const CanonicalModel>> known;  // (looked up only)
+  std::string key;
+  for (const auto& ps : g.parents) key += fmt::format("{};", fmt::join(ps, ","));
+  if (auto it = known.find(key); it != known.end()) return *it->second;
+  if (known.size() >= (std::size_t{1} << 10)) known.clear();
+  std::vector<std::string> names;
+  for (int v = 0; v < g.size(); ++v) names.push_back(fmt::format("N{}", v));
+  Scm model = structure_model(g, names);
   return *known.emplace(std::move(key), std::make_shared<const CanonicalModel>(CanonicalModel{std::move(names), std::move(model)}))
               .first->second;
 }
@@ -1261,7 +1267,16 @@ struct Observation {
   /// The set whose observed distribution the text states, factorized, when it states that rather
   /// than the formula's own terms (the formula is then evaluated on it: FactorizedSource).
   std::optional<VarMask> factorized;
-  std::optional<Rational> assume_identifiable;  ///< the value of the formula that ignores the hidden common causes
+  /// The observed joint the stated numbers come from (the formula that ignores the hidden
+  /// common causes reads it when asked: most draws are rejected before).
+  std::shared_ptr<const ObservedJoint> joint;
+  /// The value of the formula that ignores the hidden common causes (nullopt: the query has no
+  /// such formula), evaluated on the observed joint the first time it is asked for.
+  [[nodiscard]] const std::optional<Rational>& assume_identifiable() const {
+    if (!naive_value) naive_value.emplace(formula->naive ? std::optional<Rational>(formula->naive->evaluate(*joint)) : std::nullopt);
+    return *naive_value;
+  }
+  mutable std::optional<std::optional<Rational>> naive_value;  ///< assume_identifiable(), once asked
   ItemIdentification id;       ///< without value_from_text and the last steps until decide_from_text()
   bool described = false;      ///< describe() wrote `text` and the words of `id`
   std::string text;  ///< the sentences after the graph's: the unobserved variables, then the numbers
@@ -1277,9 +1292,12 @@ struct Observation {
 /// then redrawn. Whether the shown numbers decide the answer is decide_from_text()'s business,
 /// checked last (it is the costlier check and rarely fails); the words (describe()) are written
 /// for a kept draw only.
+/// `model` has the item's names, ids and structure; its numbers are not read (a structure_model()
+/// will do) except through `numbers`, which gives the item's own model (noisy_model) for the
+/// joint when the CPTs cannot be summed in 128 bits, and with fast_paths(false).
 std::optional<Observation> observe(const Graph& g, const Cpts& p, const std::vector<std::string>& names, const Scm& model,
                                    const Query& query, const std::string& type, const std::vector<int>& hidden, const Rational& value, bool undetermined,
-                                   bool factorize) {
+                                   bool factorize, const std::function<const Scm&()>& numbers) {
   Observation out;
   out.formula = observed_formula(g, names, model, query, type, hidden, undetermined, factorize);
   if (!out.formula->usable) return std::nullopt;
@@ -1299,8 +1317,8 @@ std::optional<Observation> observe(const Graph& g, const Cpts& p, const std::vec
   }
   std::optional<ObservedJoint> by_cpts;
   if (fast.load(std::memory_order_relaxed)) by_cpts = cpt_joint(g, p, admg, node_of);
-  const ObservedJoint joint = by_cpts ? std::move(*by_cpts) : observed_joint(model, admg);
-  if (out.formula->naive) out.assume_identifiable = out.formula->naive->evaluate(joint);
+  out.joint = std::make_shared<const ObservedJoint>(by_cpts ? std::move(*by_cpts) : observed_joint(numbers(), admg));
+  const ObservedJoint& joint = *out.joint;
   // (collider_bias states the effect's terms only, as the model register states the CPTs only:
   // stating the correlation among the selected too let a learner average the stated differences
   // to the answer on 85% of the items.) With `factorize` (every item of a type that can be
@@ -1325,7 +1343,7 @@ std::optional<Observation> observe(const Graph& g, const Cpts& p, const std::vec
     const Bounds zero = natural_bounds(joint, bit(y), bit(x), at);
     out.id.bounds.emplace(one.lower - zero.upper, one.upper - zero.lower);
   }
-  out.value = undetermined ? *out.assume_identifiable : value;
+  out.value = undetermined ? *out.assume_identifiable() : value;
   out.undetermined = undetermined;
 
   // The stated conditionals as a network over the graph's nodes, when they form one: each
@@ -2199,8 +2217,21 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
           if (std::abs(*v) > kMargin && std::abs(everyone) > kMargin && ((everyone > 0) == (*v > 0)) != (no_abduction_agrees == 1)) continue;
         }
       }
-      item.model = noisy_model(g, p, names);
-      item.query = parse_query(formal, item.model);
+      // Where the reading's class is checked before the solve (class_first, below), the item's own
+      // model is built once the class holds: the statement reads the graph's structure (a
+      // structure_model with the item's names, on which the query parses to the same ids) and the
+      // CPTs. The other draws build it here, as before.
+      const bool class_first = observed && !bounds_item && reading_class >= 0 && attempt < classes->kept && type != "collider_bias" &&
+                               fast.load(std::memory_order_relaxed);
+      bool built = false;
+      auto own_model = [&]() -> const Scm& {
+        if (!built) item.model = noisy_model(g, p, names);
+        built = true;
+        return item.model;
+      };
+      std::optional<Scm> structure;
+      if (class_first) structure = structure_model(g, names);
+      item.query = parse_query(formal, class_first ? *structure : own_model());
       // The readings of the stated numbers (docs/generator.md), exact. Stated in observed
       // quantities, they read the stated conditionals as a network (when they form one).
       auto readings = [&](const std::optional<Observation>& o) {
@@ -2240,22 +2271,21 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // types where nothing between here and the class's own check below draws from rng (so the
       // same draws are kept), and the statement is kept for the item (its value set after the
       // solve; it reads the value nowhere else).
-      const bool class_first = observed && !bounds_item && reading_class >= 0 && attempt < classes->kept && type != "collider_bias" &&
-                               fast.load(std::memory_order_relaxed);
       std::optional<std::vector<Distractor>> stated_readings;  // readings(obs), once obs is final
       if (class_first) {
-        obs = observe(g, p, names, item.model, item.query, type, hidden, Rational(0), target.undetermined, three_class);
+        obs = observe(g, p, names, *structure, item.query, type, hidden, Rational(0), target.undetermined, three_class, own_model);
         if (!obs) continue;  // (as below: not identifiable, identified after all, or too long)
         stated_readings = readings(obs);
         if (!in_class(*stated_readings)) continue;
       }
+      own_model();
       const Rational value = solve_exact(item.model, item.query);
       model_value = value;
       if (obs && !obs->undetermined) obs->value = value;
       std::optional<AteBounds> bounds;  // ate_bounds: the answer
 
       if (bounds_item && type != "ate") {
-        obs = observe(g, p, names, item.model, item.query, type, hidden, value, true, true);
+        obs = observe(g, p, names, item.model, item.query, type, hidden, value, true, true, own_model);
         if (!obs) continue;  // identified after all, or too long
         const std::optional<CounterfactualBounds> cb = counterfactual_bounds(*obs, item.model, item.query, true);
         if (!cb) continue;  // no sharp program for this graph, too large, or the rounded numbers fit no model of it
@@ -2279,7 +2309,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
                                  kAsk, X, Y, nm(roles->m), literal(X, 0));
         }
       } else if (bounds_item) {
-        obs = observe(g, p, names, item.model, item.query, type, hidden, value, true, true);
+        obs = observe(g, p, names, item.model, item.query, type, hidden, value, true, true, own_model);
         if (!obs) continue;  // identified after all, or too long
         std::vector<VarId> hidden_ids;
         for (int h : hidden) hidden_ids.push_back(*item.model.find(nm(h)));
@@ -2344,7 +2374,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         // An undetermined item's polarity follows the formula that ignores the hidden variables:
         // the answer that reading gives is the balanced one.
         if (target.undetermined && !obs) {
-          obs = observe(g, p, names, item.model, item.query, type, hidden, value, true, true);
+          obs = observe(g, p, names, item.model, item.query, type, hidden, value, true, true, own_model);
           if (!obs) continue;  // identified after all, or too long
         }
         const Rational& basis = target.undetermined ? obs->value : value;
@@ -2380,13 +2410,13 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       }
       item.decision = decision;
       if (observed && !obs) {
-        obs = observe(g, p, names, item.model, item.query, type, hidden, value, false, three_class);
+        obs = observe(g, p, names, item.model, item.query, type, hidden, value, false, three_class, own_model);
         if (!obs) continue;  // not identifiable, or too long
       }
       if (obs) {
         // (The text of a statement in observed quantities is written once the draw is kept.)
         // The formula of a reader who ignores the unobserved common causes.
-        if (obs->assume_identifiable) item.computed.push_back({"assume_identifiable", *obs->assume_identifiable});
+        if (obs->assume_identifiable()) item.computed.push_back({"assume_identifiable", *obs->assume_identifiable()});
       } else if (type != "backdoor_set") {
         item.given_info = graph_text(g, names) + cpt_text(g, p, names);
       }
