@@ -2218,10 +2218,11 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         }
       }
       // Where the reading's class is checked before the solve (class_first, below), the item's own
-      // model is built once the class holds: the statement reads the graph's structure (a
-      // structure_model with the item's names, on which the query parses to the same ids) and the
-      // CPTs. The other draws build it here, as before.
-      const bool class_first = observed && !bounds_item && reading_class >= 0 && attempt < classes->kept && type != "collider_bias" &&
+      // model is built once the class holds: the readings of the model register read the CPTs,
+      // and a statement in observed quantities reads the graph's structure (a structure_model
+      // with the item's names, on which the query parses to the same ids) and the CPTs. The
+      // other draws build it here, as before.
+      const bool class_first = !bounds_item && reading_class >= 0 && attempt < classes->kept && type != "collider_bias" &&
                                fast.load(std::memory_order_relaxed);
       bool built = false;
       auto own_model = [&]() -> const Scm& {
@@ -2230,8 +2231,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         return item.model;
       };
       std::optional<Scm> structure;
-      if (class_first) structure = structure_model(g, names);
-      item.query = parse_query(formal, class_first ? *structure : own_model());
+      if (class_first && observed) {
+        structure = structure_model(g, names);
+        item.query = parse_query(formal, *structure);
+      } else if (!class_first) {
+        item.query = parse_query(formal, own_model());
+      }
       // The readings of the stated numbers (docs/generator.md), exact. Stated in observed
       // quantities, they read the stated conditionals as a network (when they form one).
       auto readings = [&](const std::optional<Observation>& o) {
@@ -2273,12 +2278,15 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
       // solve; it reads the value nowhere else).
       std::optional<std::vector<Distractor>> stated_readings;  // readings(obs), once obs is final
       if (class_first) {
-        obs = observe(g, p, names, *structure, item.query, type, hidden, Rational(0), target.undetermined, three_class, own_model);
-        if (!obs) continue;  // (as below: not identifiable, identified after all, or too long)
+        if (observed) {
+          obs = observe(g, p, names, *structure, item.query, type, hidden, Rational(0), target.undetermined, three_class, own_model);
+          if (!obs) continue;  // (as below: not identifiable, identified after all, or too long)
+        }
         stated_readings = readings(obs);
         if (!in_class(*stated_readings)) continue;
       }
       own_model();
+      if (class_first && !observed) item.query = parse_query(formal, item.model);
       const Rational value = solve_exact(item.model, item.query);
       model_value = value;
       if (obs && !obs->undetermined) obs->value = value;
