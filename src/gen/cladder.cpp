@@ -768,11 +768,11 @@ std::vector<int> hidden_nodes(const Graph& g, const Roles& roles, Rng& rng) {
 bool identified_with_hidden(const std::string& type, const Admg& a, int x, int y, int m, int treated,
                             const std::function<std::pair<const Scm*, const Query*>()>& model_and_query) {
   if (type == "ate") return identify(a, VarMask{1} << y, VarMask{1} << x).identifiable;
-  auto solve = [&] {
+  auto id_star = [&] {
     const auto [model, query] = model_and_query();
     return identify_counterfactual(a, *query, *model).identifiable;
   };
-  if (!fast.load(std::memory_order_relaxed)) return solve();
+  if (!fast.load(std::memory_order_relaxed)) return id_star();
   thread_local std::unordered_map<std::string, bool> known;
   VarMask roles = (VarMask{1} << x) | (VarMask{1} << y);
   if (m >= 0) roles |= VarMask{1} << m;
@@ -788,7 +788,7 @@ bool identified_with_hidden(const std::string& type, const Admg& a, int x, int y
   for (int i : members(part)) key += fmt::format("{},{};", renumber(a.parents(i)), renumber(a.siblings(i)));
   if (auto it = known.find(key); it != known.end()) return it->second;
   if (known.size() >= (std::size_t{1} << 16)) known.clear();
-  const bool identified = solve();
+  const bool identified = id_star();
   known.emplace(std::move(key), identified);
   return identified;
 }

@@ -99,11 +99,11 @@ Admg Admg::of_parts(std::vector<VarId> vars, std::vector<std::string> names, std
                                    k, names.size(), labels.size(), parents.size(), siblings.size()));
   }
   if (k > 64) throw TooLarge("identification handles at most 64 observed variables; mark more of them hidden");
+  const VarMask all = k == 64 ? ~VarMask{0} : (VarMask{1} << k) - 1;
   Admg g;
   g.children_.assign(k, 0);
   for (std::size_t i = 0; i < k; ++i) {
     const VarMask below = (VarMask{1} << i) - 1;  // (i < 64)
-    const VarMask all = k == 64 ? ~VarMask{0} : (VarMask{1} << k) - 1;
     if ((parents[i] & ~below) != 0) {
       throw InvalidQuery(fmt::format("ADMG part: a parent of '{}' (index {}) does not lie below it", names[i], i));
     }
