@@ -18,7 +18,7 @@
 namespace rung {
 namespace {
 
-struct Item {
+struct ModelAndQuery {
   Scm scm;
   Query query;
 };
@@ -158,7 +158,7 @@ Query random_query(Rng& rng, const Scm& scm) {
   return q;
 }
 
-Item random_item(Rng& rng, int max_exogenous = 5, int max_endogenous = 7) {
+ModelAndQuery random_item(Rng& rng, int max_exogenous = 5, int max_endogenous = 7) {
   ScmBuilder b;
   std::vector<Available> vars;
   const int n_exo = rng.between(1, max_exogenous);
@@ -198,8 +198,8 @@ Expr rename_atoms(const Expr& e, const std::map<std::string, std::string>& to) {
 /// A model with many automorphisms: a small random part copied 2-4 times, each copy with its own
 /// noises or reading the first copy's, sometimes joined, sometimes beside an unrelated variable
 /// that the query is about.
-Item symmetric_item(Rng& rng) {
-  const Item part = random_item(rng, 2, 3);
+ModelAndQuery symmetric_item(Rng& rng) {
+  const ModelAndQuery part = random_item(rng, 2, 3);
   const int copies = rng.between(2, 4);
   const bool shared_noise = rng.chance(1, 3);
   ScmBuilder b;
@@ -284,7 +284,7 @@ Query map_query(const Query& q, const std::vector<VarId>& to) {
 
 /// The item with its variables renamed at random and re-declared in a random order (so ids are
 /// permuted within each kind), the query's ids following.
-Item permuted(const Item& item, Rng& rng) {
+ModelAndQuery permuted(const ModelAndQuery& item, Rng& rng) {
   const std::size_t n = item.scm.size();
   std::vector<std::string> names;
   if (rng.chance(1, 2)) {
@@ -315,7 +315,7 @@ Item permuted(const Item& item, Rng& rng) {
   return {std::move(scm), std::move(q)};
 }
 
-Item parse_item(const std::function<void(ScmBuilder&)>& declare, std::string_view query) {
+ModelAndQuery parse_item(const std::function<void(ScmBuilder&)>& declare, std::string_view query) {
   ScmBuilder b;
   declare(b);
   Scm scm = b.build();
@@ -326,11 +326,11 @@ Item parse_item(const std::function<void(ScmBuilder&)>& declare, std::string_vie
 /// Checks that canonical_form is the same on `rounds` permuted copies of `item`. (How long it
 /// takes on these hard models is measured in bench/gen_bench.cpp, not here: a search that blew
 /// up would still stop the test at ctest's timeout.)
-void expect_invariant(const Item& item, int rounds, std::uint64_t seed) {
+void expect_invariant(const ModelAndQuery& item, int rounds, std::uint64_t seed) {
   const std::string form = canonical_form(item.scm, item.query);
   Rng rng(seed);
   for (int i = 0; i < rounds; ++i) {
-    const Item p = permuted(item, rng);
+    const ModelAndQuery p = permuted(item, rng);
     ASSERT_EQ(canonical_form(p.scm, p.query), form) << "round " << i;
   }
 }
@@ -342,9 +342,9 @@ TEST(Structure, InvariantUnderRandomRenamingsAndDeclarationOrders) {
   int rounds = 0;
   int ties = 0;
   for (int i = 0; i < 200; ++i) {
-    const Item item = random_item(rng);
+    const ModelAndQuery item = random_item(rng);
     const std::string form = canonical_form(item.scm, item.query);
-    const Item p = permuted(item, rng);
+    const ModelAndQuery p = permuted(item, rng);
     ASSERT_EQ(canonical_form(p.scm, p.query), form) << "item " << i;
     ASSERT_EQ(structure_hash(p.scm, p.query), structure_hash(item.scm, item.query));
     // Same ids, other names: rename_variables alone.
@@ -367,10 +367,10 @@ TEST(Structure, InvariantUnderRandomRenamingsAndDeclarationOrders) {
 TEST(Structure, InvariantOnRandomModelsWithManyAutomorphisms) {
   Rng rng(77);
   for (int i = 0; i < 50; ++i) {
-    const Item item = symmetric_item(rng);
+    const ModelAndQuery item = symmetric_item(rng);
     const std::string form = canonical_form(item.scm, item.query);
     for (int r = 0; r < 4; ++r) {
-      const Item p = permuted(item, rng);
+      const ModelAndQuery p = permuted(item, rng);
       ASSERT_EQ(canonical_form(p.scm, p.query), form) << "item " << i << " round " << r;
     }
   }
@@ -381,7 +381,7 @@ TEST(Structure, InvariantOnRandomModelsWithManyAutomorphisms) {
 TEST(Structure, RandomInvariantChangingMutationsChangeTheHash) {
   Rng rng(99);
   for (int i = 0; i < 100; ++i) {
-    const Item item = random_item(rng);
+    const ModelAndQuery item = random_item(rng);
     const std::string h = structure_hash(item.scm, item.query);
     const auto exo = item.scm.exogenous();
     const auto endo = item.scm.endogenous();
@@ -447,7 +447,7 @@ TEST(Structure, RandomInvariantChangingMutationsChangeTheHash) {
 }
 
 TEST(Structure, HashIsSixteenLowerCaseHexDigitsOfTheCanonicalForm) {
-  const Item item = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery item = parse_item([](ScmBuilder& b) {
     b.bernoulli("U", Rational(1, 2));
     b.endogenous("Y", "U");
   }, "P(Y=1)");
@@ -485,7 +485,7 @@ struct Knobs {
   std::string query = "P(Y[X=0]=1 | X=1)";
 };
 
-Item knobbed(const Knobs& k) {
+ModelAndQuery knobbed(const Knobs& k) {
   return parse_item([&](ScmBuilder& b) {
     b.bernoulli("U1", Rational(1, 2));
     b.bernoulli("U2", k.p_u2);
@@ -509,7 +509,7 @@ Item knobbed(const Knobs& k) {
 }
 
 TEST(Structure, SensitiveToEveryPartOfTheModelAndQuery) {
-  const Item base = knobbed({});
+  const ModelAndQuery base = knobbed({});
   const std::string base_hash = structure_hash(base.scm, base.query);
   std::vector<std::pair<std::string, Knobs>> variants;
   auto add = [&](std::string what, const std::function<void(Knobs&)>& change) {
@@ -555,7 +555,7 @@ TEST(Structure, SensitiveToEveryPartOfTheModelAndQuery) {
 
   std::set<std::string> seen{base_hash};
   for (const auto& [what, k] : variants) {
-    const Item v = knobbed(k);
+    const ModelAndQuery v = knobbed(k);
     const std::string h = structure_hash(v.scm, v.query);
     EXPECT_NE(h, base_hash) << what << "\n" << canonical_form(v.scm, v.query);
     EXPECT_TRUE(seen.insert(h).second) << what << " collides with another variant";
@@ -566,7 +566,7 @@ TEST(Structure, SensitiveToEveryPartOfTheModelAndQuery) {
 
 TEST(Structure, GoldenCanonicalForm) {
   // Declared in an unhelpful order with unhelpful names; the form is in canonical names.
-  const Item item = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery item = parse_item([](ScmBuilder& b) {
     b.endogenous("Zed", "A and not Noise");
     b.bernoulli("Noise", Rational(1, 3));
     b.endogenous("A", Domain(), parse_expression("if W == hi then U else false"));
@@ -584,7 +584,7 @@ TEST(Structure, GoldenCanonicalForm) {
 }
 
 TEST(Structure, TablesKeepTheirRowsAndRenameTheirInputs) {
-  const Item item = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery item = parse_item([](ScmBuilder& b) {
     b.exogenous("W", Domain({"lo", "hi"}), {Rational(1, 2), Rational(1, 2)});
     b.bernoulli("U", Rational(1, 5));
     TableSpec t;
@@ -601,7 +601,7 @@ TEST(Structure, TablesKeepTheirRowsAndRenameTheirInputs) {
 }
 
 TEST(Structure, LabelsThatLookLikeCanonicalNamesAreQuoted) {
-  const Item item = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery item = parse_item([](ScmBuilder& b) {
     b.exogenous("W", Domain({"v0", "v1"}), {Rational(1, 2), Rational(1, 2)});
     b.endogenous("Y", "W == v1");
   }, "P(Y=1 | W=v0)");
@@ -612,7 +612,7 @@ TEST(Structure, LabelsThatLookLikeCanonicalNamesAreQuoted) {
 }
 
 TEST(Structure, RenameVariablesRewritesExpressionsAndTables) {
-  const Item item = knobbed({});
+  const ModelAndQuery item = knobbed({});
   std::vector<std::string> names;
   for (VarId v = 0; v < item.scm.size(); ++v) names.push_back(item.scm.name(v) + "_r");
   const Scm r = rename_variables(item.scm, names);
@@ -658,7 +658,7 @@ TEST(Structure, RenameVariablesRewritesExpressionsAndTables) {
 }
 
 TEST(Structure, TwelveIdenticalNoisesIntoOneOrStayFastAndInvariant) {
-  const Item item = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery item = parse_item([](ScmBuilder& b) {
     std::string expr;
     for (int i = 0; i < 12; ++i) {
       b.bernoulli(fmt::format("U{}", i), Rational(1, 2));
@@ -670,7 +670,7 @@ TEST(Structure, TwelveIdenticalNoisesIntoOneOrStayFastAndInvariant) {
 }
 
 TEST(Structure, SymmetricDiamondStaysFastAndInvariant) {
-  const Item item = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery item = parse_item([](ScmBuilder& b) {
     b.bernoulli("U", Rational(1, 2));
     b.bernoulli("UA", Rational(1, 2));
     b.bernoulli("UB", Rational(1, 2));
@@ -680,7 +680,7 @@ TEST(Structure, SymmetricDiamondStaysFastAndInvariant) {
   }, "P(D[A=1]=1)");
   expect_invariant(item, 30, 12);
   // Crossed: swapping (U1, U2) together with (Y, Z) is an automorphism.
-  const Item crossed = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery crossed = parse_item([](ScmBuilder& b) {
     b.bernoulli("U1", Rational(1, 2));
     b.bernoulli("U2", Rational(1, 2));
     b.endogenous("Y", "U1 or U2");
@@ -692,7 +692,7 @@ TEST(Structure, SymmetricDiamondStaysFastAndInvariant) {
 
 TEST(Structure, ManyInterchangeableComponentsStayFastAndInvariant) {
   // 12 identical, disconnected U_i -> X_i pairs: 12! automorphisms.
-  const Item pairs = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery pairs = parse_item([](ScmBuilder& b) {
     for (int i = 0; i < 12; ++i) {
       b.bernoulli(fmt::format("U{}", i), Rational(1, 2));
       b.endogenous(fmt::format("X{}", i), fmt::format("not U{}", i));
@@ -700,7 +700,7 @@ TEST(Structure, ManyInterchangeableComponentsStayFastAndInvariant) {
   }, "P(X0=1)");
   expect_invariant(pairs, 20, 21);
   // 6 identical diamonds with their own noises.
-  const Item diamonds = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery diamonds = parse_item([](ScmBuilder& b) {
     for (int i = 0; i < 6; ++i) {
       b.bernoulli(fmt::format("U{}", i), Rational(1, 2));
       b.endogenous(fmt::format("A{}", i), fmt::format("U{}", i));
@@ -710,13 +710,13 @@ TEST(Structure, ManyInterchangeableComponentsStayFastAndInvariant) {
   }, "P(D0=1, D1=1)");
   expect_invariant(diamonds, 20, 22);
   // 12 unused identical noises beside a tiny model, and 8 identical children of every noise.
-  const Item unused = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery unused = parse_item([](ScmBuilder& b) {
     for (int i = 0; i < 12; ++i) b.bernoulli(fmt::format("N{}", i), Rational(1, 2));
     b.bernoulli("U", Rational(1, 3));
     b.endogenous("Y", "U");
   }, "P(Y=1)");
   expect_invariant(unused, 20, 23);
-  const Item children = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery children = parse_item([](ScmBuilder& b) {
     std::string expr;
     for (int i = 0; i < 6; ++i) {
       b.bernoulli(fmt::format("U{}", i), Rational(1, 2));
@@ -728,7 +728,7 @@ TEST(Structure, ManyInterchangeableComponentsStayFastAndInvariant) {
 }
 
 /// Rings U_i -> X_i <- U_{i+1} (X_i := U_i xor U_{i+1}) of the given sizes.
-Item rings(const std::vector<int>& sizes, std::string_view query) {
+ModelAndQuery rings(const std::vector<int>& sizes, std::string_view query) {
   return parse_item([&](ScmBuilder& b) {
     for (std::size_t r = 0; r < sizes.size(); ++r) {
       for (int i = 0; i < sizes[r]; ++i) b.bernoulli(fmt::format("U{}_{}", r, i), Rational(1, 2));
@@ -749,20 +749,20 @@ TEST(Structure, VariablesThatRefinementCannotTellApartAreResolvedBySearch) {
   expect_invariant(rings({4, 8, 4, 2}, "P(S=1)"), 40, 33);
   expect_invariant(rings({5, 5, 10}, "P(S=1 | X2_3=0)"), 40, 34);
   // ... and the structures differ.
-  const Item one = rings({6}, "P(S=1)");
-  const Item two = rings({3, 3}, "P(S=1)");
+  const ModelAndQuery one = rings({6}, "P(S=1)");
+  const ModelAndQuery two = rings({3, 3}, "P(S=1)");
   EXPECT_NE(canonical_form(one.scm, one.query), canonical_form(two.scm, two.query));
 }
 
 TEST(Structure, DifferentGraphsOfTheSameSizeDiffer) {
   // Identical parts wired differently: a chain vs a fork.
-  const Item chain = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery chain = parse_item([](ScmBuilder& b) {
     b.bernoulli("U", Rational(1, 2));
     b.endogenous("A", "U");
     b.endogenous("B", "A");
     b.endogenous("C", "B");
   }, "P(C=1)");
-  const Item fork = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery fork = parse_item([](ScmBuilder& b) {
     b.bernoulli("U", Rational(1, 2));
     b.endogenous("A", "U");
     b.endogenous("B", "A");
@@ -770,7 +770,7 @@ TEST(Structure, DifferentGraphsOfTheSameSizeDiffer) {
   }, "P(C=1)");
   EXPECT_NE(structure_hash(chain.scm, chain.query), structure_hash(fork.scm, fork.query));
   // The same model, the query on another (non-equivalent) variable.
-  const Item fork_b = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery fork_b = parse_item([](ScmBuilder& b) {
     b.bernoulli("U", Rational(1, 2));
     b.endogenous("A", "U");
     b.endogenous("B", "A");
@@ -778,7 +778,7 @@ TEST(Structure, DifferentGraphsOfTheSameSizeDiffer) {
   }, "P(A=1)");
   EXPECT_NE(structure_hash(fork.scm, fork.query), structure_hash(fork_b.scm, fork_b.query));
   // ... and on an equivalent one: B and C are interchangeable.
-  const Item fork_c = parse_item([](ScmBuilder& b) {
+  const ModelAndQuery fork_c = parse_item([](ScmBuilder& b) {
     b.bernoulli("U", Rational(1, 2));
     b.endogenous("A", "U");
     b.endogenous("B", "A");
