@@ -2,12 +2,13 @@
 # compiled a few at a time as one translation unit. Under the sanitizers most of a file's compile
 # time went to instantiating and instrumenting the same templates (nlohmann-json, {fmt},
 # Boost.Multiprecision, GoogleTest) that the next file instantiates again; a group does it once
-# (docs/benchmarks.md, "Build cost": a clean ASan build of 14 minutes on 2 cores).
+# (docs/benchmarks.md, "Unity groups": a clean ASan build on 2 cores in 10 minutes instead of 14).
 #
-# Files share a translation unit only with files of their own area, so a file-local helper has to
+# Files share a translation unit only with files of their own area, so a file-local name has to
 # be unique within its area's group, not across the project. A file whose file-local names clash
 # with another file of its area is listed APART and compiled alone (the compiler names the clash:
-# "redefinition of ..." or "... is ambiguous").
+# "redefinition of ..." or "... is ambiguous"). A same-named function with other parameters would
+# not clash but overload, so within an area file-local helpers get distinct names.
 #
 # rung_unity(<target> BATCH <n> APART <source>...): the target's sources in groups of at most <n>
 # per area, in the order the target lists them.
