@@ -11,7 +11,6 @@
 
 #include <charconv>
 #include <memory>
-#include <ranges>
 #include <ostream>
 #include <stdexcept>
 #include <string_view>
@@ -160,7 +159,12 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
       if (progress && report.records % 4096 == 0) progress(report.records, report.options.count);
     }
   }
-  if (!gen) throw Error(fmt::format("merge: the parts ({}) hold no records", fmt::join(parts | std::views::transform(&MergePart::name), ", ")));
+  if (!gen) {
+    // A plain loop: clang 14 with libstdc++ 12 (scripts/fuzz.sh's compiler) rejects a ranges view here.
+    std::vector<std::string> names;
+    for (const MergePart& part : parts) names.push_back(part.name);
+    throw Error(fmt::format("merge: the parts ({}) hold no records", fmt::join(names, ", ")));
+  }
   if (report.records != report.options.count) {
     throw Error(fmt::format("the parts hold items 0 to {} but the run has {} (--count): a part is missing at the end",
                             report.records == 0 ? 0 : report.records - 1, report.options.count));
