@@ -2230,12 +2230,12 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         built = true;
         return item.model;
       };
+      // The statement in observed quantities needs the query before the model: it parses on the
+      // structure model then; otherwise it parses on the item's model once that is built (below).
       std::optional<Scm> structure;
       if (class_first && observed) {
         structure = structure_model(g, names);
         item.query = parse_query(formal, *structure);
-      } else if (!class_first) {
-        item.query = parse_query(formal, own_model());
       }
       // The readings of the stated numbers (docs/generator.md), exact. Stated in observed
       // quantities, they read the stated conditionals as a network (when they form one).
@@ -2286,7 +2286,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         if (!in_class(*stated_readings)) continue;
       }
       own_model();
-      if (class_first && !observed) item.query = parse_query(formal, item.model);
+      if (!structure) item.query = parse_query(formal, item.model);
       const Rational value = solve_exact(item.model, item.query);
       model_value = value;
       if (obs && !obs->undetermined) obs->value = value;

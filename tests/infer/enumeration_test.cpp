@@ -1,6 +1,7 @@
 #include "rung/infer/enumeration.hpp"
 
 #include "random_models.hpp"
+#include "settings.hpp"
 #include "rung/core/error.hpp"
 
 #include <gtest/gtest.h>
@@ -10,8 +11,8 @@ namespace {
 
 using R = Rational;
 
-Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
-Setting set_to(VarId var, Term t) { return Setting::to_term(var, std::move(t)); }
+using testing::set;
+using testing::set_to;
 
 /// UX ~ (1/4, 3/4), UM ~ (1/3, 0, 2/3) over {0,1,2}, UW unrelated; X := UX, M := X or UM == 2,
 /// Y := X xor M.

@@ -3,6 +3,7 @@
 #include "rung/core/progress.hpp"
 
 #include "random_models.hpp"
+#include "settings.hpp"
 #include "rung/infer/enumeration.hpp"
 #include "rung/infer/variable_elimination.hpp"
 #include "rung/io/model_file.hpp"
@@ -374,7 +375,7 @@ Probability prob(std::vector<Event> events, std::vector<Event> evidence = {}) {
 }
 Query single(Probability p) { return Query{{Query::Part{1, std::move(p)}}}; }
 Term in_world(VarId var, std::vector<Setting> settings = {}) { return Term{var, std::move(settings)}; }
-Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
+using testing::set;
 std::vector<Setting> sorted(std::vector<Setting> s) {
   std::sort(s.begin(), s.end(), [](const Setting& a, const Setting& b) { return a.var < b.var; });
   return s;

@@ -1,11 +1,13 @@
 #include "rung/infer/validate.hpp"
 
+#include "settings.hpp"
+
 #include <gtest/gtest.h>
 
 namespace rung {
 namespace {
 
-Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
+using testing::set;
 
 class ValidateTest : public ::testing::Test {
  protected:

@@ -1,5 +1,7 @@
 #include "rung/infer/variable_elimination.hpp"
 
+#include "settings.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,7 +15,7 @@ namespace {
 
 using R = Rational;
 
-Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
+using testing::set;
 
 /// "U3": appended piece by piece (`"U" + str` trips a GCC 12 -Wrestrict false positive at -O3).
 std::string u_name(int i) {

@@ -1,5 +1,7 @@
 #include "rung/infer/worlds.hpp"
 
+#include "settings.hpp"
+
 #include <gtest/gtest.h>
 
 namespace rung {
@@ -7,8 +9,8 @@ namespace {
 
 using Kind = WorldNode::Kind;
 
-Setting set(VarId var, Value v) { return Setting::to_value(var, v); }
-Setting set_to(VarId var, Term t) { return Setting::to_term(var, std::move(t)); }
+using testing::set;
+using testing::set_to;
 
 /// U_Z -> Z -> X -> M -> Y, X -> Y, U -> X, U -> Y (confounded), and an unrelated W.
 class WorldsTest : public ::testing::Test {
