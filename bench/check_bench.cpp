@@ -1,7 +1,10 @@
 // The audit's cost (`rung audit --no-verify`) on generated datasets, with and without the
 // learned-shortcut audit (cross-validated logistic regression and boosted trees, learners.hpp).
 // The dataset is generated once per size, outside the timed loop (fixed seed 1, difficulty 2).
+// Also the first step of every record the audit and the checker read: parsing it into the
+// order-keeping JSON type (rung::ordered_json, core/json.hpp), against nlohmann's own.
 #include "rung/check/audit.hpp"
+#include "rung/core/json.hpp"
 #include "rung/gen/generator.hpp"
 
 #include <benchmark/benchmark.h>
@@ -10,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace {
 
@@ -56,5 +60,30 @@ void AuditLadder(benchmark::State& state) { audit(state, "ladder"); }
 BENCHMARK(AuditLadder)
     ->Args({10000, 0})->Args({10000, 1})
     ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+/// Parses each line of state.range(0) cladder records as `J`.
+template <typename J>
+void parse_records(benchmark::State& state) {
+  std::vector<std::string> lines;
+  std::istringstream in(dataset("cladder", state.range(0)));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::size_t bytes = 0;
+  for (const auto& l : lines) bytes += l.size();
+  for (auto _ : state) {
+    for (const auto& l : lines) {
+      J j = J::parse(l);
+      benchmark::DoNotOptimize(j);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+}
+
+void ParseRecordsRungOrderedJson(benchmark::State& state) { parse_records<rung::ordered_json>(state); }
+BENCHMARK(ParseRecordsRungOrderedJson)->Arg(300)->Unit(benchmark::kMillisecond)->UseRealTime();
+void ParseRecordsNlohmannOrderedJson(benchmark::State& state) { parse_records<nlohmann::ordered_json>(state); }
+BENCHMARK(ParseRecordsNlohmannOrderedJson)->Arg(300)->Unit(benchmark::kMillisecond)->UseRealTime();
+void ParseRecordsNlohmannJson(benchmark::State& state) { parse_records<nlohmann::json>(state); }
+BENCHMARK(ParseRecordsNlohmannJson)->Arg(300)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

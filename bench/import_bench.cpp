@@ -4,6 +4,7 @@
 // The input is 10,000 items cycled from CLadder's generator files in ../shared/datasets/cladder
 // (3,652 items of nine types; question ids renumbered); skipped when they are absent. Run from
 // the repository root, or set RUNG_SHARED_DIR to the directory holding datasets/.
+#include "rung/core/json.hpp"
 #include "rung/import/cladder.hpp"
 
 #include <nlohmann/json.hpp>
@@ -22,15 +23,15 @@ namespace {
 std::string cladder_items(std::size_t count) {
   const char* root = std::getenv("RUNG_SHARED_DIR");  // default: ../shared beside the checkout
   const std::filesystem::path dir = std::filesystem::path(root != nullptr ? root : "../shared") / "datasets/cladder";
-  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  rung::ordered_json all = rung::ordered_json::array();
   for (const char* name : {"easy", "hard", "anti", "non"}) {
     std::ifstream in(dir / (std::string("test-generate-") + name + ".json"));
     if (!in) return "";
-    for (auto& item : nlohmann::ordered_json::parse(in)) all.push_back(std::move(item));
+    for (auto& item : rung::ordered_json::parse(in)) all.push_back(std::move(item));
   }
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  rung::ordered_json out = rung::ordered_json::array();
   for (std::size_t k = 0; k < count; ++k) {
-    nlohmann::ordered_json item = all[k % all.size()];
+    rung::ordered_json item = all[k % all.size()];
     item["question_id"] = k + 1;
     out.push_back(std::move(item));
   }

@@ -11,6 +11,7 @@
 #include "rung/check/extract.hpp"
 #include "rung/core/deadline.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/gen/knobs.hpp"
@@ -134,8 +135,8 @@ void translate(std::exception_ptr p) {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-std::string dump(const nlohmann::ordered_json& j) {
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+std::string dump(const rung::ordered_json& j) {
+  return j.dump(-1, ' ', false, rung::ordered_json::error_handler_t::replace);
 }
 
 /// Runs `f` with the GIL released and, when `timeout` > 0, under a time limit.
@@ -378,11 +379,11 @@ py::tuple solve_linear(const LinearModel& self, const std::string& text, bool fl
   py::object value = a.exact ? py::object(py::str(rung::to_string(a.value))) : py::object(py::float_(a.approximate));
   if (!trace) return py::make_tuple(a.exact ? "value" : "float", value, shown);
   // The abduction method records three steps a part (abduction, action, prediction), then the answer.
-  nlohmann::ordered_json data;
+  rung::ordered_json data;
   data["steps"] = rung::to_json(*a.trace);
-  nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+  rung::ordered_json parts = rung::ordered_json::array();
   for (std::size_t i = 0; i < q.parts.size(); ++i) {
-    nlohmann::ordered_json part;
+    rung::ordered_json part;
     part["quantity"] = rung::to_string(q.parts[i].quantity, m);
     part["sign"] = q.parts[i].sign;
     const char* names[] = {"abduction", "action", "prediction"};

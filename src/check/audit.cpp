@@ -4,6 +4,7 @@
 #include "rung/check/audit.hpp"
 
 #include "rung/check/features.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 #include "rung/io/json_fields.hpp"
 #include "rung/io/json_line.hpp"
@@ -38,10 +39,9 @@
 
 namespace rung {
 
-using nlohmann::ordered_json;
 /// Records are read keeping their members' order (distractors and difficulty knobs are listed in
 /// the order the file gives them).
-using json = nlohmann::ordered_json;
+using json = rung::ordered_json;
 
 double Accuracy::rate() const noexcept {
   return total == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(total);

@@ -1,5 +1,6 @@
 #include "rung/check/checker.hpp"
 
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 #include "rung/io/json_fields.hpp"
 #include "rung/io/json_line.hpp"
@@ -16,7 +17,7 @@
 
 namespace rung {
 
-using json = nlohmann::ordered_json;
+using json = rung::ordered_json;
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include "rung/check/audit.hpp"
 #include "rung/check/checker.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 #include "rung/gen/options.hpp"
 #include "rung/io/input_file.hpp"
@@ -23,7 +24,6 @@ namespace rung {
 namespace {
 
 namespace fs = std::filesystem;
-using ordered_json = nlohmann::ordered_json;
 
 /// One record of the dataset, with where it came from.
 struct Record {

@@ -1,5 +1,6 @@
 #include "rung/check/learner_chance.hpp"
 
+#include "rung/core/json.hpp"
 #include "rung/gen/random.hpp"
 
 #include <fmt/format.h>
@@ -162,10 +163,10 @@ std::string to_text(const LearnerChance& c) {
   return out;
 }
 
-nlohmann::ordered_json to_json(const LearnerChance& c) {
-  nlohmann::ordered_json j;
+rung::ordered_json to_json(const LearnerChance& c) {
+  rung::ordered_json j;
   j["shuffles"] = c.shuffles;
-  j["cells"] = nlohmann::ordered_json::array();
+  j["cells"] = rung::ordered_json::array();
   for (const auto& cell : c.cells) {
     j["cells"].push_back({{"learner", cell.learner},
                           {"type", cell.group},

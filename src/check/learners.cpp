@@ -5,6 +5,7 @@
 
 #include "rung/check/checker.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 #include "rung/gen/random.hpp"
 
@@ -25,7 +26,6 @@
 
 namespace rung {
 
-using nlohmann::ordered_json;
 
 std::pair<double, double> Accuracy::wilson95() const {
   const Interval i = wilson_interval(correct, total);

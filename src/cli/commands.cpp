@@ -7,6 +7,7 @@
 #include "rung/check/audit.hpp"
 #include "rung/core/deadline.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/progress.hpp"
 #include "rung/identify/admg.hpp"
 #include "rung/core/text.hpp"
@@ -46,8 +47,8 @@
 
 namespace rung::cli {
 
-std::string report_json(const nlohmann::ordered_json& report) {
-  return report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+std::string report_json(const rung::ordered_json& report) {
+  return report.dump(2, ' ', false, rung::ordered_json::error_handler_t::replace) + "\n";
 }
 
 CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
@@ -272,13 +273,13 @@ void print_answer(std::ostream& out, const Scm& m, const Query& query, const Ans
     }
   }
   if (f.json) {
-    nlohmann::ordered_json j;
+    rung::ordered_json j;
     j["query"] = shown;
     j["rung"] = rung_of(query);
     j["method"] = answer.method == Method::enumeration ? "enumeration" : "variable-elimination";
     j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, f.digits)}};
     if (f.floating) {
-      j["double"] = underflow ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(dv);
+      j["double"] = underflow ? rung::ordered_json(nullptr) : rung::ordered_json(dv);
       if (underflow) j["double_note"] = kUnderflow;
     }
     if (answer.trace) j["trace"] = to_json(*answer.trace);
@@ -636,7 +637,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
               const std::vector<double> values = double_only(m, *d, options);
               const DistributionAnswer shape{target_cards_of(m, *d), {}};
               if (a->json) {
-                nlohmann::ordered_json j;
+                rung::ordered_json j;
                 j["query"] = to_string(*d, m);
                 j["rung"] = rung_of(*d);
                 j["method"] = method_name;
@@ -653,7 +654,7 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
               const Query& query = std::get<Query>(request);
               const double value = double_only(m, query, options);
               if (a->json) {
-                nlohmann::ordered_json j;
+                rung::ordered_json j;
                 j["query"] = to_string(query, m);
                 j["rung"] = rung_of(query);
                 j["method"] = method_name;
@@ -680,17 +681,17 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
             const int digits = a->digits.value_or(8);
             const std::string shown = to_string(*d, m);
             if (a->json) {
-              nlohmann::ordered_json j;
+              rung::ordered_json j;
               j["query"] = shown;
               j["rung"] = rung_of(*d);
               j["method"] = method_name;
-              nlohmann::ordered_json targets = nlohmann::ordered_json::array();
+              rung::ordered_json targets = rung::ordered_json::array();
               for (const auto& t : d->targets) targets.push_back(to_string(t, m));
               j["targets"] = targets;
-              nlohmann::ordered_json cells = nlohmann::ordered_json::array();
+              rung::ordered_json cells = rung::ordered_json::array();
               for (std::size_t c = 0; c < answer.values.size(); ++c) {
-                nlohmann::ordered_json cell;
-                nlohmann::ordered_json values = nlohmann::ordered_json::array();
+                rung::ordered_json cell;
+                rung::ordered_json values = rung::ordered_json::array();
                 std::size_t rest = c;
                 std::vector<std::string> labels(d->targets.size());
                 for (std::size_t i = d->targets.size(); i-- > 0;) {
@@ -743,11 +744,11 @@ void add_solve(CLI::App& app, std::shared_ptr<Action> action) {
           const std::string message = one_line(late != nullptr ? timed_out(*late) : std::string(e.what()));
           s.err << fmt::format("{}:{}: error: {}\n", source, item.line, message);
           if (a->json) {
-            nlohmann::ordered_json j;
+            rung::ordered_json j;
             j["line"] = item.line;
             j["query"] = item.text;
             j["error"] = message;
-            s.out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+            s.out << j.dump(-1, ' ', false, rung::ordered_json::error_handler_t::replace) << '\n';
           } else {
             s.out << fmt::format("{} : error: {}\n", item.text, message);
           }

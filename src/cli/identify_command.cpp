@@ -2,6 +2,7 @@
 // computable from the observed variables' distribution, and by which formula (docs/identification.md).
 #include "rung/cli/commands.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/identify/counterfactual.hpp"
 #include "rung/identify/bounds.hpp"
 #include "rung/identify/identify.hpp"
@@ -80,7 +81,7 @@ std::optional<Estimand> causation_form(const Query& q, const Scm& m) {
 /// or with --experimental (the model's interventional answers, as a randomised experiment would
 /// give them); else the bounds from observational data alone.
 void add_causation_bounds(const Scm& m, const Admg& g, const Query& q, const Estimand& e, bool evaluate, bool experimental,
-                          nlohmann::ordered_json& j, std::string& text) {
+                          rung::ordered_json& j, std::string& text) {
   const int xi = g.index(*m.find(e.treatment));
   const int yi = g.index(*m.find(e.outcome));
   const bool identified = identify(g, VarMask{1} << yi, VarMask{1} << xi).identifiable;
@@ -111,7 +112,7 @@ void add_causation_bounds(const Scm& m, const Admg& g, const Query& q, const Est
 /// within them. `worlds`: the query has counterfactual worlds (the text then says so and prints
 /// the model's answer, which the interventional report prints beside the natural bounds).
 void add_lp_bounds(const Admg& g, bool worlds, const std::function<std::pair<Bounds, Rational>()>& compute,
-                   nlohmann::ordered_json& j, std::string& text) {
+                   rung::ordered_json& j, std::string& text) {
   const std::uint64_t columns = ResponseFunctionLp::count_columns(g);
   if (columns > kMaxResponseColumns) {
     j["lp_bounds"] = "too large";
@@ -152,7 +153,7 @@ void add_lp_bounds(const Admg& g, bool worlds, const std::function<std::pair<Bou
 /// `rung identify` for a counterfactual query: ID* / IDC*, evaluated with --evaluate.
 std::string identify_counterfactual_text(const Scm& m, const Admg& g, const Query& q, bool evaluate, bool experimental, bool json) {
   const CounterfactualIdentification r = identify_counterfactual(g, q, m);
-  nlohmann::ordered_json j;
+  rung::ordered_json j;
   j["query"] = to_string(q, m);
   j["observed"] = g.names(g.all());
   j["identifiable"] = r.identifiable;
@@ -232,7 +233,7 @@ void add_identify(CLI::App& app, std::shared_ptr<Action> action) {
       }
       const InterventionalQuery iq = interventional_query(q, m, g);
       const Identification r = identify(g, iq.y, iq.x, iq.z);
-      nlohmann::ordered_json j;
+      rung::ordered_json j;
       j["query"] = to_string(q, m);
       j["observed"] = g.names(g.all());
       j["identifiable"] = r.identifiable;

@@ -2,6 +2,7 @@
 // command asks is_linear_file first and hands a linear model here; the discrete paths are unchanged.
 #include "rung/cli/commands.hpp"
 
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 #include "rung/infer/linear_gaussian.hpp"
 #include "rung/io/input_file.hpp"
@@ -64,7 +65,7 @@ void print_linear(std::ostream& out, const LinearScm& m, const LinearQuery& q, c
   options.method = a.method == "parallel-worlds" || a.method == "worlds" ? LinearMethod::parallel_worlds : LinearMethod::abduction;
   const char* method = options.method == LinearMethod::abduction ? "abduction" : "parallel-worlds";
   auto header = [&] {  // the fields every JSON answer starts with
-    nlohmann::ordered_json j;
+    rung::ordered_json j;
     j["query"] = shown;
     j["rung"] = rung_of(q);
     j["model"] = "linear-gaussian";
@@ -75,7 +76,7 @@ void print_linear(std::ostream& out, const LinearScm& m, const LinearQuery& q, c
     if (a.trace) throw UsageError("solve: --trace shows exact steps; it cannot be used with --double");
     const double value = solve_double(m, q, options);
     if (a.json) {
-      nlohmann::ordered_json j = header();
+      rung::ordered_json j = header();
       j["double"] = value;
       out << (batch ? j.dump() : j.dump(2)) << '\n';
     } else {
@@ -90,7 +91,7 @@ void print_linear(std::ostream& out, const LinearScm& m, const LinearQuery& q, c
   const LinearAnswer answer = solve(m, q, options);
   const double beside = a.floating ? solve_double(m, q, options) : 0.0;
   if (a.json) {
-    nlohmann::ordered_json j = header();
+    rung::ordered_json j = header();
     if (answer.exact) {
       j["value"] = {{"fraction", to_string(answer.value)}, {"decimal", to_decimal(answer.value, digits)}};
     } else {
@@ -159,11 +160,11 @@ int solve_linear(const LinearSolveArgs& a, Streams s) {
       const std::string message = one_line(e.what());
       s.err << fmt::format("{}:{}: error: {}\n", source, line, message);
       if (a.json) {
-        nlohmann::ordered_json j;
+        rung::ordered_json j;
         j["line"] = line;
         j["query"] = text;
         j["error"] = message;
-        s.out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+        s.out << j.dump(-1, ' ', false, rung::ordered_json::error_handler_t::replace) << '\n';
       } else {
         s.out << fmt::format("{} : error: {}\n", text, message);
       }

@@ -5,6 +5,7 @@
 #include "rung/gen/cladder.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/gen/distractors.hpp"
 #include "rung/gen/observed.hpp"
 #include "rung/gen/options.hpp"
@@ -2463,7 +2464,7 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
     item.question = question;
     int arcs = 0;
     for (const auto& ps : g.parents) arcs += static_cast<int>(ps.size());
-    nlohmann::ordered_json knobs;
+    rung::ordered_json knobs;
     knobs["variables"] = g.size();
     knobs["edges"] = arcs;
     knobs["graph"] = g.id;

@@ -1,6 +1,7 @@
 #include "rung/gen/distractors.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/infer/solver.hpp"
 #include "rung/io/json_fields.hpp"
 #include "rung/io/json_line.hpp"
@@ -144,7 +145,7 @@ void write_json(JsonWriter& out, const std::vector<Distractor>& procedures, cons
   out.end_object();
 }
 
-nlohmann::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision) {
+rung::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision) {
   return written_json([&](JsonWriter& out) { write_json(out, procedures, decision); });
 }
 

@@ -1,6 +1,7 @@
 #include "rung/gen/generator.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/gen/distractors.hpp"
 #include "rung/gen/linear.hpp"
 #include "rung/gen/structure.hpp"
@@ -410,7 +411,7 @@ void Generator::write_difficulty(JsonWriter& out, const Item& item, const Trace&
   out.key("reasoning_steps").value(reasoning_steps(trace)).end_object();
 }
 
-void Generator::write_meta(JsonWriter& out, const nlohmann::ordered_json& meta, const std::string& query_type, int rung,
+void Generator::write_meta(JsonWriter& out, const rung::ordered_json& meta, const std::string& query_type, int rung,
                            std::uint64_t index) const {
   const auto variants = static_cast<std::uint64_t>(options_.name_variants);
   out.begin_object();
@@ -430,8 +431,8 @@ void Generator::write_meta(JsonWriter& out, const nlohmann::ordered_json& meta, 
   out.end_object();
 }
 
-nlohmann::ordered_json Generator::record(std::uint64_t index, int attempt) const {
-  return nlohmann::ordered_json::parse(line(index, attempt));
+rung::ordered_json Generator::record(std::uint64_t index, int attempt) const {
+  return rung::ordered_json::parse(line(index, attempt));
 }
 
 std::string Generator::line(std::uint64_t index, int attempt) const { return make(index, attempt, true).line; }

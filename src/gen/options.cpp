@@ -1,6 +1,7 @@
 #include "rung/gen/options.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/gen/cladder.hpp"
 #include "rung/gen/ladder.hpp"
@@ -208,8 +209,8 @@ std::vector<std::pair<std::string, std::uint64_t>> parse_splits(const std::strin
   return out;
 }
 
-nlohmann::ordered_json GeneratorOptions::to_json() const {
-  nlohmann::ordered_json j;
+rung::ordered_json GeneratorOptions::to_json() const {
+  rung::ordered_json j;
   j["preset"] = preset;
   j["seed"] = seed;
   j["count"] = count;

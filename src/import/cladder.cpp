@@ -2,6 +2,7 @@
 // models, and the loop over questions share the Models table and its loading; the per-question
 // analysis lives in cladder_items.cpp.
 #include "rung/import/cladder.hpp"
+#include "rung/core/json.hpp"
 #include "rung/import/cladder_items.hpp"
 
 #include "rung/core/text.hpp"
@@ -24,7 +25,6 @@
 
 namespace rung {
 
-using nlohmann::ordered_json;
 
 Rational exact_decimal(double value) {
   if (!std::isfinite(value)) throw Error(fmt::format("not a finite number: {}", value));

@@ -4,6 +4,7 @@
 #include "rung/import/cladder_items.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 #include "rung/gen/cladder.hpp"
 #include "rung/gen/distractors.hpp"
@@ -31,7 +32,6 @@ std::string table_too_large(const std::string& var, std::size_t limit) {
       var, limit, var, var, limit);
 }
 
-using nlohmann::ordered_json;
 
 namespace {
 

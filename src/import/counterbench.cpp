@@ -1,5 +1,6 @@
 #include "rung/import/counterbench.hpp"
 
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 #include "rung/io/json_fields.hpp"
 #include "rung/query/decision.hpp"
@@ -23,7 +24,6 @@
 
 namespace rung {
 
-using nlohmann::ordered_json;
 
 // ---- tokens -------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 #include "rung/import/report.hpp"
 
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 
 #include <fmt/format.h>
@@ -9,7 +10,6 @@
 
 namespace rung {
 
-using nlohmann::ordered_json;
 
 ImportError::ImportError(std::string id, std::string reason, std::string phrase)
     : Error(phrase.empty() ? fmt::format("item {}: {}", id, reason) : fmt::format("item {}: {} at '{}'", id, reason, phrase)),

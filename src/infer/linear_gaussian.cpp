@@ -1,5 +1,6 @@
 #include "rung/infer/linear_gaussian.hpp"
 
+#include "rung/core/json.hpp"
 #include "rung/infer/linear_abduction.hpp"
 #include "rung/infer/linear_worlds.hpp"
 
@@ -18,8 +19,8 @@ std::string to_text(const LinearTrace& trace) {
   return out;
 }
 
-nlohmann::ordered_json to_json(const LinearTrace& trace) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+rung::ordered_json to_json(const LinearTrace& trace) {
+  rung::ordered_json out = rung::ordered_json::array();
   for (const auto& step : trace.steps) out.push_back({{"step", step.title}, {"lines", step.lines}});
   return out;
 }

@@ -1,6 +1,7 @@
 #include "rung/io/json_line.hpp"
 
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 #include "rung/io/input_file.hpp"
 
@@ -22,7 +23,7 @@ namespace rung {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = rung::ordered_json;
 
 /// dump() of one element, for what is not written here.
 std::string dumped(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::strict); }

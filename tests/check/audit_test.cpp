@@ -1,5 +1,6 @@
 #include "rung/check/audit.hpp"
 
+#include "rung/core/json.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/infer/solver.hpp"
@@ -23,7 +24,7 @@
 namespace rung {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = rung::ordered_json;
 
 /// U ~ (1/4, 3/4), X := U: P(X=1) = 3/4.
 Json tiny_model() {

@@ -2,6 +2,7 @@
 
 #include "rung/cli/app.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/gen/options.hpp"
 
@@ -16,7 +17,7 @@
 namespace rung {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = rung::ordered_json;
 
 GoldItem yes_no_item(const std::string& answer = "yes") {
   GoldItem item;

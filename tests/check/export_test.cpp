@@ -5,6 +5,7 @@
 
 #include "rung/check/export.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/gen/options.hpp"
 
@@ -56,11 +57,11 @@ std::string read(const fs::path& p) {
   return s.str();
 }
 
-std::vector<nlohmann::ordered_json> lines_of(const fs::path& p) {
-  std::vector<nlohmann::ordered_json> out;
+std::vector<rung::ordered_json> lines_of(const fs::path& p) {
+  std::vector<rung::ordered_json> out;
   std::istringstream in(read(p));
   std::string line;
-  while (std::getline(in, line)) out.push_back(nlohmann::ordered_json::parse(line));
+  while (std::getline(in, line)) out.push_back(rung::ordered_json::parse(line));
   return out;
 }
 
@@ -223,7 +224,7 @@ TEST(ExportLmEval, WritesTheTaskYamlTheHooksAndTheDocs) {
     EXPECT_EQ(docs[i].at("prompt"), records[i].at("prompt"));
     EXPECT_EQ(docs[i].at("answer"), records[i].at("answer"));
     EXPECT_EQ(docs[i].at("kind"), "yes_no");
-    EXPECT_EQ(nlohmann::ordered_json::parse(docs[i].at("record").get<std::string>()), records[i]);
+    EXPECT_EQ(rung::ordered_json::parse(docs[i].at("record").get<std::string>()), records[i]);
   }
   // A dataset with splits: one docs file a split, the test split scored.
   const fs::path split = dataset(tmp.path(), "s.jsonl", "train=6,test=4");

@@ -1,5 +1,6 @@
 #include "rung/cli/app.hpp"
 
+#include "rung/core/json.hpp"
 #include "rung/io/linear_json.hpp"
 #include "rung/io/linear_text.hpp"
 #include "rung/io/model_file.hpp"
@@ -554,7 +555,7 @@ TEST_F(Cli, AuditOfSeveralSplitFilesReportsCrossSplitOverlap) {
   // Copy the first train row, without its split field, into a file of its own, "leak.jsonl".
   std::string row = read_text_file(train);
   row = row.substr(0, row.find('\n'));
-  auto copy = nlohmann::ordered_json::parse(row);
+  auto copy = rung::ordered_json::parse(row);
   copy.erase("split");
   copy["id"] = "copied";
   const fs::path leak = dir / "leak.jsonl";

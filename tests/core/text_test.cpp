@@ -1,3 +1,4 @@
+#include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
 #include "rung/io/json_fields.hpp"
 #include "rung/io/json_line.hpp"
@@ -40,7 +41,7 @@ TEST(Text, AlignedTablePadsByCodePoints) {
 }
 
 TEST(JsonFields, MemberScalarTextAndValue) {
-  const auto j = nlohmann::ordered_json::parse(R"({"id": 7, "flag": true, "none": null, "s": "x", "o": {}})");
+  const auto j = rung::ordered_json::parse(R"({"id": 7, "flag": true, "none": null, "s": "x", "o": {}})");
   EXPECT_EQ(member(j, "none"), nullptr);
   EXPECT_EQ(scalar_text(member(j, "id")), "7");
   EXPECT_EQ(scalar_text(member(j, "flag")), "true");

@@ -6,6 +6,7 @@
 // causes, where one is.
 #include "rung/check/audit.hpp"
 #include "rung/check/checker.hpp"
+#include "rung/core/json.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/identify/admg.hpp"
 #include "rung/identify/bounds.hpp"
@@ -277,7 +278,7 @@ TEST(CladderBounds, TheCheckerScoresTheIntervalAndTheAuditReverifiesIt) {
   int bounds = 0;
   const Checker checker;
   for (std::string line; std::getline(in, line);) {
-    const auto r = nlohmann::ordered_json::parse(line);
+    const auto r = rung::ordered_json::parse(line);
     if (r["query_type"] != "ate_bounds") continue;
     ++bounds;
     const GoldItem item = gold_item(r);
@@ -407,7 +408,7 @@ TEST(CladderBounds, CounterfactualBoundsQuestions) {
   const Checker checker;
   std::map<std::string, int> per_type;
   for (std::string line; std::getline(in, line);) {
-    const auto r = nlohmann::ordered_json::parse(line);
+    const auto r = rung::ordered_json::parse(line);
     SCOPED_TRACE(r["id"].get<std::string>());
     const std::string type = r["query_type"];
     ++per_type[type];

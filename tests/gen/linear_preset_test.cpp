@@ -5,6 +5,7 @@
 // `rung check` read the records.
 #include "rung/check/audit.hpp"
 #include "rung/check/checker.hpp"
+#include "rung/core/json.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/gen/linear.hpp"
 #include "rung/infer/linear_gaussian.hpp"
@@ -206,7 +207,7 @@ TEST(LinearPreset, AuditReverifiesEveryRecordAndCheckScoresGoldAnswers) {
 
   // An edited answer, an edited coefficient in the text: both found.
   std::string edited = text.substr(0, text.find('\n'));
-  auto record = nlohmann::ordered_json::parse(edited);
+  auto record = rung::ordered_json::parse(edited);
   record["answer"] = "12345/7";
   record["value"]["fraction"] = "12345/7";
   const std::string given = record["given_info"];
@@ -224,7 +225,7 @@ TEST(LinearPreset, AuditReverifiesEveryRecordAndCheckScoresGoldAnswers) {
   std::size_t with_distractor = 0;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
-    const auto r = nlohmann::ordered_json::parse(line);
+    const auto r = rung::ordered_json::parse(line);
     gold += nlohmann::json{{"id", r["id"]}, {"response", "The answer is " + r["answer"].get<std::string>() + "."}}.dump() + "\n";
     if (!r["distractors"].empty()) {
       ++with_distractor;

@@ -5,6 +5,7 @@
 
 #include "rung/check/audit.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/gen/generator.hpp"
 #include "rung/gen/options.hpp"
 
@@ -160,8 +161,8 @@ TEST(Splits, SameBytesForAnyThreadsAndForShardsMerged) {
     return one;
   }());
   EXPECT_EQ(first_plain.find("\"split\""), std::string::npos);
-  const auto with = nlohmann::ordered_json::parse(whole.substr(0, whole.find('\n')));
-  const auto without = nlohmann::ordered_json::parse(first_plain.substr(0, first_plain.find('\n')));
+  const auto with = rung::ordered_json::parse(whole.substr(0, whole.find('\n')));
+  const auto without = rung::ordered_json::parse(first_plain.substr(0, first_plain.find('\n')));
   EXPECT_EQ(with.at("split"), "train");
   EXPECT_EQ(with.at("structure"), without.at("structure"));
   EXPECT_EQ(with.at("prompt"), without.at("prompt"));
@@ -187,7 +188,7 @@ TEST(SplitsAudit, ReportsNoOverlapOnAGeneratedRunAndFindsAPlantedOne) {
   std::string line;
   std::vector<std::string> all;
   while (std::getline(lines, line)) all.push_back(line);
-  auto planted = nlohmann::ordered_json::parse(all[2]);
+  auto planted = rung::ordered_json::parse(all[2]);
   planted["id"] = "planted";
   planted["split"] = "test";
   text += planted.dump() + "\n";

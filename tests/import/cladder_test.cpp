@@ -1,4 +1,5 @@
 #include "rung/import/cladder.hpp"
+#include "rung/core/json.hpp"
 #include "rung/import/cladder_items.hpp"
 #include "rung/core/error.hpp"
 
@@ -23,7 +24,7 @@
 namespace rung {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = rung::ordered_json;
 
 /// One model of each CLadder graph family, copied from test-model-meta.json (model_id, graph_id,
 /// structure, params and the stored groundtruth; nothing else).

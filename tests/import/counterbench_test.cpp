@@ -1,4 +1,5 @@
 #include "rung/import/counterbench.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/error.hpp"
 
 #include "rung/cli/app.hpp"
@@ -19,7 +20,7 @@
 namespace rung {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = rung::ordered_json;
 
 std::string mechanism_of(const Scm& m, const std::string& name) { return m.mechanism(*m.find(name)).to_string(); }
 

@@ -1,4 +1,5 @@
 #include "rung/io/json_line.hpp"
+#include "rung/core/json.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +12,7 @@
 namespace rung {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = rung::ordered_json;
 
 std::string dumped(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::strict); }
 

@@ -28,6 +28,7 @@
 
 #include "rung/check/learner_chance.hpp"
 #include "rung/check/learners.hpp"
+#include "rung/core/json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -311,7 +312,7 @@ struct AuditInput {
 [[nodiscard]] std::string to_text(const AuditReport& report);
 
 /// The same content as JSON (docs/audit.md lists the fields).
-[[nodiscard]] nlohmann::ordered_json to_json(const AuditReport& report);
+[[nodiscard]] rung::ordered_json to_json(const AuditReport& report);
 
 /// The question with variable names replaced by {1}, {2}, ... in order of first appearance
 /// (whole words, case-sensitive). With `names` empty, a name is a word that starts with a

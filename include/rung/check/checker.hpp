@@ -30,6 +30,7 @@
 /// silently; they never stop the check.
 
 #include "rung/check/extract.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/rational.hpp"
 
 #include <nlohmann/json.hpp>
@@ -72,7 +73,7 @@ struct GoldItem {
 /// Reads one dataset record: a rung record (SPEC §5) or a CounterBench/CLadder one (id from
 /// `id`, else `question_id`). Throws rung::Error naming the problem: no id, no answer, an answer
 /// that is neither yes/no/undetermined nor a number.
-[[nodiscard]] GoldItem gold_item(const nlohmann::ordered_json& record);
+[[nodiscard]] GoldItem gold_item(const rung::ordered_json& record);
 
 enum class Outcome { correct, wrong, unanswered };
 
@@ -212,21 +213,21 @@ struct CheckReport {
 [[nodiscard]] std::string to_text(const CheckReport& report);
 
 /// The same content as JSON, with every item's verdict (docs/checking.md lists the fields).
-[[nodiscard]] nlohmann::ordered_json to_json(const CheckReport& report);
+[[nodiscard]] rung::ordered_json to_json(const CheckReport& report);
 
 /// The id of a responses-file entry: `id`, `custom_id`, `question_id`, `doc.id`,
 /// `doc.question_id` (strings or integers); nullopt when none.
-[[nodiscard]] std::optional<std::string> response_id(const nlohmann::ordered_json& entry);
+[[nodiscard]] std::optional<std::string> response_id(const rung::ordered_json& entry);
 
 /// The response text of an entry, from the first of the fields docs/checking.md lists
 /// (`response`, `output`, `completion`, ..., OpenAI/Anthropic batch results, lm-eval-harness
 /// `filtered_resps`/`resps`); "" for a null response (a failed request); nullopt when none.
-[[nodiscard]] std::optional<std::string> response_text(const nlohmann::ordered_json& entry);
+[[nodiscard]] std::optional<std::string> response_text(const rung::ordered_json& entry);
 
 /// Why an entry in one of the API formats response_text reads is malformed — a field of the
 /// wrong type where that format puts the text, e.g. "response.body.choices is a string; expected
 /// a list of choices" — or nullopt when its shape is sound. A well-formed failed request (null
 /// response, an error body, Anthropic's errored result) is not malformed: it is unanswered.
-[[nodiscard]] std::optional<std::string> response_shape_problem(const nlohmann::ordered_json& entry);
+[[nodiscard]] std::optional<std::string> response_shape_problem(const rung::ordered_json& entry);
 
 }  // namespace rung

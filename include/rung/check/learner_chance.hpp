@@ -15,6 +15,7 @@
 /// Determinism: the shuffles come from `options.seed` alone (never from threads).
 
 #include "rung/check/learners.hpp"
+#include "rung/core/json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -62,6 +63,6 @@ struct LearnerChance {
 
 /// The report's section (empty when shuffles is 0), ending with a newline.
 [[nodiscard]] std::string to_text(const LearnerChance& c);
-[[nodiscard]] nlohmann::ordered_json to_json(const LearnerChance& c);
+[[nodiscard]] rung::ordered_json to_json(const LearnerChance& c);
 
 }  // namespace rung

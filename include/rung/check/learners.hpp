@@ -24,6 +24,7 @@
 /// Determinism: the result depends only on the records and the options (never on threads).
 
 #include "rung/check/features.hpp"
+#include "rung/core/json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -171,6 +172,6 @@ struct LearnedShortcuts {
 /// The report's section: aligned tables, ending with a newline (empty when not enabled).
 [[nodiscard]] std::string to_text(const LearnedShortcuts& s);
 /// The same content as JSON.
-[[nodiscard]] nlohmann::ordered_json to_json(const LearnedShortcuts& s);
+[[nodiscard]] rung::ordered_json to_json(const LearnedShortcuts& s);
 
 }  // namespace rung

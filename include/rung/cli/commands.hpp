@@ -3,6 +3,7 @@
 /// The subcommands of the `rung` tool: each registers its options on a CLI11 app and returns
 /// the action to run once the command line is parsed. Actions throw rung::Error on bad input.
 
+#include "rung/core/json.hpp"
 #include "rung/scm/scm.hpp"
 
 #include <CLI/CLI.hpp>
@@ -30,7 +31,7 @@ using Action = std::function<int(Streams)>;
 
 /// A report as indented JSON and a newline. File names given on the command line may be any
 /// bytes: what is not UTF-8 is replaced (U+FFFD) instead of failing.
-[[nodiscard]] std::string report_json(const nlohmann::ordered_json& report);
+[[nodiscard]] std::string report_json(const rung::ordered_json& report);
 
 /// A CLI11 check for a whole-number option: "'x' is not a whole number", "-3 is not a whole
 /// number" (no wrap-around of negative values), "300 is not in the range 1 to 256".

@@ -19,6 +19,7 @@
 /// root_marginals when the evidence pins every exogenous variable (a point-mass posterior is
 /// the product of its marginals).
 
+#include "rung/core/json.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/query/decision.hpp"
 #include "rung/query/query.hpp"
@@ -50,7 +51,7 @@ struct Distractor {
 /// The record's `distractors` object: for each procedure its answer (by `decision`, or the
 /// fraction when `decision` is null) and value, or `answer: null` with a note when undefined;
 /// an interval procedure's answer is "[a, b]" with `lower` and `upper` instead of `value`.
-[[nodiscard]] nlohmann::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision);
+[[nodiscard]] rung::ordered_json to_json(const std::vector<Distractor>& procedures, const Decision* decision);
 /// The same, written as compact text.
 void write_json(JsonWriter& out, const std::vector<Distractor>& procedures, const Decision* decision);
 

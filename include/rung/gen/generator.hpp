@@ -16,6 +16,7 @@
 /// the rare item whose structure an earlier shard already holds, and its output equals the
 /// unsharded file byte for byte.
 
+#include "rung/core/json.hpp"
 #include "rung/gen/item.hpp"
 #include "rung/gen/options.hpp"
 
@@ -47,7 +48,7 @@ class Generator {
   ~Generator();
 
   /// The record of item `index` at draw `attempt` (no de-duplication).
-  [[nodiscard]] nlohmann::ordered_json record(std::uint64_t index, int attempt = 0) const;
+  [[nodiscard]] rung::ordered_json record(std::uint64_t index, int attempt = 0) const;
   /// The same record as write() prints it: one line of compact JSON, without the newline.
   [[nodiscard]] std::string line(std::uint64_t index, int attempt = 0) const;
 
@@ -77,7 +78,7 @@ class Generator {
   [[nodiscard]] Made make_linear(std::uint64_t index, int attempt, bool full) const;
   [[nodiscard]] ItemTarget target(std::uint64_t structure_index) const;
   void write_difficulty(JsonWriter& out, const Item& item, const Trace& trace) const;
-  void write_meta(JsonWriter& out, const nlohmann::ordered_json& meta, const std::string& query_type, int rung,
+  void write_meta(JsonWriter& out, const rung::ordered_json& meta, const std::string& query_type, int rung,
                   std::uint64_t index) const;
 };
 

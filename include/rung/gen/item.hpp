@@ -6,6 +6,7 @@
 ///     rung::Rng rng = rung::Rng::for_item(seed, index);
 ///     rung::Item item = preset.make(rng, rung::ItemTarget{...});
 
+#include "rung/core/json.hpp"
 #include "rung/gen/distractors.hpp"
 #include "rung/gen/options.hpp"
 #include "rung/gen/random.hpp"
@@ -91,9 +92,9 @@ struct Item {
   /// (e.g. "nested_literal"); the generator solves each for the `distractors` field.
   std::vector<std::pair<std::string, Query>> readings;
   /// Measured knobs (variables, edges, path_length, interventions, nesting_depth, evidence_count).
-  nlohmann::ordered_json knobs;
+  rung::ordered_json knobs;
   /// Fields for CounterBench/CLadder-compatible `meta` (graph_id, story_id, ...).
-  nlohmann::ordered_json meta;
+  rung::ordered_json meta;
   /// Set when make() met ItemTarget::agreements itself (the counterbench preset simulates the
   /// shortcut procedures on its circuits): the agreements it met, the target's or, after
   /// relaxing, the first of them. The generator then checks them once on the exact distractors

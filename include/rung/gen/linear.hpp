@@ -17,6 +17,7 @@
 /// must agree exactly), traces it and writes the record; LinearPreset::make() (the discrete
 /// interface) is not used and throws.
 
+#include "rung/core/json.hpp"
 #include "rung/gen/item.hpp"
 #include "rung/query/linear_query.hpp"
 #include "rung/scm/linear_scm.hpp"
@@ -38,8 +39,8 @@ struct LinearItem {
   std::string prompt;
   Rational value;          ///< the exact answer (abduction); the generator re-solves it
   std::vector<Distractor> distractors;  ///< wrong procedures whose value differs from `value`
-  nlohmann::ordered_json knobs;
-  nlohmann::ordered_json meta;
+  rung::ordered_json knobs;
+  rung::ordered_json meta;
 };
 
 class LinearPreset : public Preset {

@@ -9,6 +9,7 @@
 ///     o.validate();                 // throws UsageError naming the bad knob
 ///     o.to_json();                  // what each record's `meta.options` holds
 
+#include "rung/core/json.hpp"
 #include "rung/gen/names.hpp"
 
 #include <nlohmann/json.hpp>
@@ -66,7 +67,7 @@ struct GeneratorOptions {
   /// The split of item `index` (empty when there are no splits).
   [[nodiscard]] const std::string& split_of(std::uint64_t index) const;
   /// Every knob, in declaration order (a stable, canonical form); `splits` only when set.
-  [[nodiscard]] nlohmann::ordered_json to_json() const;
+  [[nodiscard]] rung::ordered_json to_json() const;
   /// The inverse of to_json() (a record's `meta.options`): every knob must be present with its
   /// type, and no other key; throws Error naming the knob otherwise. Not validated.
   [[nodiscard]] static GeneratorOptions from_json(const nlohmann::json& j);

@@ -21,6 +21,7 @@
 /// are constants and `if P then 1 else E` is written `P or E` (and the like), so a deterministic
 /// CPT needs no noise at all: p(Y | X, V2) = [[0, 1], [1, 1]] gives `Y := X or V2`.
 
+#include "rung/core/json.hpp"
 #include "rung/import/counterbench.hpp"
 #include "rung/scm/scm.hpp"
 
@@ -56,7 +57,7 @@ struct CladderModel {
 /// Builds one element of a CLadder models file. Throws ImportError naming `model<id>` and the
 /// offending key (an unknown parent, a CPT of the wrong shape, a probability outside [0, 1], a
 /// `structure` that disagrees with the params).
-[[nodiscard]] CladderModel cladder_model(const nlohmann::ordered_json& entry);
+[[nodiscard]] CladderModel cladder_model(const rung::ordered_json& entry);
 
 /// The mediators of treatment -> outcome: descendants of the treatment that are ancestors of
 /// the outcome (CLadder's find_mediators), in the model's variable order.

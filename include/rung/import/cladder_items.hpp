@@ -21,6 +21,7 @@
 /// the frontdoor, diamondcut and explaining-away numbers get their meaning). IV items are
 /// evaluated by the Wald ratio of two effects of the instrument.
 
+#include "rung/core/json.hpp"
 #include "rung/core/rational.hpp"
 #include "rung/import/cladder.hpp"
 #include "rung/query/decision.hpp"
@@ -84,11 +85,11 @@ struct CladderItemAnalysis {
 /// Analyses one item (a JSON object of a CLadder questions file). `model` (nullable) is the
 /// item's model from the models file, for verdict (c). Throws ImportError (id, reason, phrase)
 /// when a field cannot be read; never guesses.
-[[nodiscard]] CladderItemAnalysis analyze_cladder_item(const nlohmann::ordered_json& item, const CladderModel* model,
+[[nodiscard]] CladderItemAnalysis analyze_cladder_item(const rung::ordered_json& item, const CladderModel* model,
                                                        double tolerance = 1e-6);
 
 /// The item's record (SPEC §5) with the verdicts under `source`.
-[[nodiscard]] nlohmann::ordered_json cladder_item_record(const nlohmann::ordered_json& item, const CladderItemAnalysis& a,
+[[nodiscard]] rung::ordered_json cladder_item_record(const rung::ordered_json& item, const CladderItemAnalysis& a,
                                                          const std::string& file);
 
 /// The most entries strictly between 0 and 1 that one CLadder table may have. Each becomes a

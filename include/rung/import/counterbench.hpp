@@ -27,6 +27,7 @@
 /// item and the phrase where reading stopped: never a guess. docs/importing.md states the
 /// readings of each question form.
 
+#include "rung/core/json.hpp"
 #include "rung/import/report.hpp"
 #include "rung/query/query.hpp"
 #include "rung/scm/scm.hpp"
@@ -123,7 +124,7 @@ struct Reading {
 /// What an importer returns: the report and one rung record per imported item.
 struct ImportResult {
   ImportReport report;
-  std::vector<nlohmann::ordered_json> records;
+  std::vector<rung::ordered_json> records;
 };
 
 struct CounterbenchImportOptions {
@@ -143,6 +144,6 @@ struct CounterbenchImportOptions {
 [[nodiscard]] std::string yes_no_answer(const Rational& value);
 
 /// Reads a JSON array or JSONL text into a list of values. Throws rung::Error naming the line.
-[[nodiscard]] std::vector<nlohmann::ordered_json> read_json_items(std::string_view text, std::string_view file = "");
+[[nodiscard]] std::vector<rung::ordered_json> read_json_items(std::string_view text, std::string_view file = "");
 
 }  // namespace rung

@@ -14,6 +14,7 @@
 
 #include "rung/check/audit.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/json.hpp"
 #include "rung/core/rational.hpp"
 
 #include <nlohmann/json.hpp>
@@ -134,6 +135,6 @@ struct ImportReport {
 [[nodiscard]] std::string to_text(const ImportReport& report);
 
 /// The same content as JSON (docs/importing.md lists the fields).
-[[nodiscard]] nlohmann::ordered_json to_json(const ImportReport& report);
+[[nodiscard]] rung::ordered_json to_json(const ImportReport& report);
 
 }  // namespace rung

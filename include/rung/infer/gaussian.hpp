@@ -8,6 +8,7 @@
 ///     g.mean(0);           // E(terms[0] | evidence), exactly
 ///     g.covariance(0, 1);  // Cov(terms[0], terms[1] | evidence)
 
+#include "rung/core/json.hpp"
 #include "rung/core/rational_eigen.hpp"
 
 #include <nlohmann/json.hpp>
@@ -37,6 +38,6 @@ struct LinearTrace {
 /// The steps as `--trace` prints them: each title, then its lines indented by two spaces.
 [[nodiscard]] std::string to_text(const LinearTrace& trace);
 /// `[{"step": title, "lines": [...]}, ...]`
-[[nodiscard]] nlohmann::ordered_json to_json(const LinearTrace& trace);
+[[nodiscard]] rung::ordered_json to_json(const LinearTrace& trace);
 
 }  // namespace rung

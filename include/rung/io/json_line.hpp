@@ -14,6 +14,7 @@
 /// non-ASCII bytes and a floating-point number are written by nlohmann itself (so its UTF-8
 /// checks and number formatting apply unchanged). Throws what dump() throws.
 
+#include "rung/core/json.hpp"
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -28,7 +29,7 @@
 
 namespace rung {
 
-void append_json(std::string& out, const nlohmann::ordered_json& j);
+void append_json(std::string& out, const rung::ordered_json& j);
 
 /// Streams compact JSON into a string, in the order of the calls: separators are placed
 /// automatically, keys are written as given (a caller that reproduces an `nlohmann::json`, a
@@ -56,7 +57,7 @@ class JsonWriter {
     return raw(std::string_view(digits.data(), static_cast<std::size_t>(end - digits.data())));
   }
   /// A tree, as append_json writes it.
-  JsonWriter& json(const nlohmann::ordered_json& j);
+  JsonWriter& json(const rung::ordered_json& j);
   /// Text that is already compact JSON (e.g. written once by another JsonWriter and kept).
   JsonWriter& raw(std::string_view text);
 
@@ -80,7 +81,7 @@ class JsonWriter {
 /// The tree of what `write(JsonWriter&)` writes: one definition of a JSON form serves both the
 /// text of dataset records and callers that want a tree (parsing gives an `nlohmann::json`'s
 /// alphabetical keys, or an `ordered_json`'s written order).
-template <class Json = nlohmann::ordered_json, class Write>
+template <class Json = rung::ordered_json, class Write>
 [[nodiscard]] Json written_json(Write&& write) {
   std::string text;
   JsonWriter w(text);
