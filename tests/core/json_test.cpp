@@ -56,6 +56,20 @@ TEST(OrderedJson, LooksUpInsertsAndReportsMissingKeys) {
   EXPECT_EQ(j["beta"], 3);
 }
 
+TEST(OrderedJson, AddingMembersNeverMovesTheOnesBefore) {
+  // What the type is for: nlohmann::ordered_json's vector reallocates (copying every member) as
+  // an object grows; here a member stays where it was, so nothing of it is copied.
+  ordered_json j = ordered_json::object();
+  j["first"] = ordered_json::parse(kDocument);
+  const ordered_json* first = &j["first"];
+  const ordered_json* inner = &j["first"]["alpha"];
+  for (int k = 0; k < 1000; ++k) j["member" + std::to_string(k)] = k;
+  EXPECT_EQ(&j["first"], first);
+  EXPECT_EQ(&j["first"]["alpha"], inner);
+  EXPECT_EQ(j.size(), 1001U);
+  EXPECT_EQ((--j.end()).key(), "member999");
+}
+
 TEST(OrderedJson, ErasesKeepingTheOtherMembersInOrder) {
   ordered_json ours = ordered_json::parse(kDocument);
   nlohmann::ordered_json theirs = nlohmann::ordered_json::parse(kDocument);
