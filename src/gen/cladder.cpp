@@ -590,9 +590,9 @@ struct Circuit {
 /// so that the answer is balanced within each class: the outcome's connective and the treatment's
 /// factual value (the question's "if not X instead of X"), what a learner reading the text picks
 /// up first (docs/generator.md). -1 leaves a part free. Negation counts and observed signs get no
-/// class: sample_circuit draws circuits whose distribution hides them (but the items kept after
-/// the draws' tests do not hide the statement's `not` count: docs/generator.md, "The statement's
-/// `not` count").
+/// class: sample_circuit draws circuits whose distribution hides them (it does not hide the
+/// statement's `not` count, which carries the parities of the paths from X to Y:
+/// docs/generator.md, "The statement's `not` count").
 struct CircuitClass {
   int outcome_op = -1;       ///< index into the allowed connectives (Y has 2+ causes); their count: Y has one cause
   int treatment_value = -1;  ///< X's factual value
