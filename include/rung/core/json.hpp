@@ -7,22 +7,22 @@
 /// nlohmann::ordered_json keeps an object's members in a std::vector<std::pair<const Key, T>>.
 /// The key is const, so the pair cannot be moved without a possible throw, and every time the
 /// vector grows it *copies* each member, subtree and all: parsing a record of nested objects
-/// copies most of it several times (7 December 2026, 300 generated cladder records, 29 KB
-/// each: 482 ms with nlohmann::ordered_json, 208 ms with this type, 223 ms with the unordered
-/// nlohmann::json; under AddressSanitizer 3.35 s, 1.73 s and 1.67 s). JsonObject keeps the
-/// members in a std::deque, which never moves an element when one is added at the end. Lookups
-/// are linear in the number of members, as in nlohmann's ordered_map; the interface is
-/// ordered_map's (what basic_json calls on its object type), and values, dumps and equality are
-/// those of nlohmann::ordered_json (tests/core/json_test.cpp).
+/// copies most of it several times. JsonObject keeps the members in a std::list, which never
+/// moves an element: parsing 300 generated cladder records (29 KB each) takes less than half
+/// the time, and holding them about 12% more memory than nlohmann::ordered_json (a std::deque,
+/// tried first, was as fast but took 80% more: it allocates a 512-byte block for every object,
+/// however small; docs/benchmarks.md). Lookups are linear in the number of members, as in
+/// nlohmann's ordered_map; the interface is ordered_map's (what basic_json calls on its object
+/// type), and values, dumps and equality are those of nlohmann::ordered_json
+/// (tests/core/json_test.cpp).
 
 #include <nlohmann/json.hpp>
 
-#include <deque>
+#include <list>
 #include <functional>
 #include <initializer_list>
 #include <iterator>
 #include <memory>
-#include <new>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -30,9 +30,9 @@
 namespace rung {
 
 template <class Key, class T, class IgnoredLess = std::less<Key>, class Allocator = std::allocator<std::pair<const Key, T>>>
-class JsonObject : public std::deque<std::pair<const Key, T>, Allocator> {
+class JsonObject : public std::list<std::pair<const Key, T>, Allocator> {
  public:
-  using Container = std::deque<std::pair<const Key, T>, Allocator>;
+  using Container = std::list<std::pair<const Key, T>, Allocator>;
   using key_type = Key;
   using mapped_type = T;
   using iterator = typename Container::iterator;
@@ -115,19 +115,7 @@ class JsonObject : public std::deque<std::pair<const Key, T>, Allocator> {
     return erase_found(find(key));
   }
   iterator erase(iterator pos) { return erase(pos, std::next(pos)); }
-  /// The members after [first, last) move up; a const key cannot be assigned, so each is
-  /// rebuilt in place from its successor (as nlohmann's ordered_map does).
-  iterator erase(iterator first, iterator last) {
-    if (first == last) return first;
-    const auto gap = std::distance(first, last);
-    const auto offset = std::distance(this->begin(), first);
-    for (auto it = first; std::next(it, gap) != this->end(); ++it) {
-      it->~value_type();
-      ::new (static_cast<void*>(std::addressof(*it))) value_type(std::move(*std::next(it, gap)));
-    }
-    for (auto k = gap; k > 0; --k) this->pop_back();
-    return this->begin() + offset;
-  }
+  iterator erase(iterator first, iterator last) { return Container::erase(first, last); }
 
   std::pair<iterator, bool> insert(value_type&& member) { return emplace(member.first, std::move(member.second)); }
   std::pair<iterator, bool> insert(const value_type& member) {
