@@ -589,10 +589,10 @@ struct Circuit {
 /// The class of a det_counterfactual item, drawn once per balanced block (ItemTarget::block_seed)
 /// so that the answer is balanced within each class: the outcome's connective and the treatment's
 /// factual value (the question's "if not X instead of X"), what a learner reading the text picks
-/// up first (docs/generator.md). -1 leaves a part free. Negation counts and observed signs get no
-/// class: sample_circuit draws circuits whose distribution hides them (it does not hide the
-/// statement's `not` count, which carries the parities of the paths from X to Y:
-/// docs/generator.md, "The statement's `not` count").
+/// up first (docs/generator.md). -1 leaves a part free. Observed signs get no class:
+/// sample_circuit's distribution hides them. Nor does the statement's `not` count, which it does
+/// not hide: the count carries the parities of the paths from X to Y, part of the evaluation
+/// itself (docs/generator.md, "The statement's `not` count").
 struct CircuitClass {
   int outcome_op = -1;       ///< index into the allowed connectives (Y has 2+ causes); their count: Y has one cause
   int treatment_value = -1;  ///< X's factual value

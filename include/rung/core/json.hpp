@@ -8,8 +8,8 @@
 /// The key is const, so the pair cannot be moved without a possible throw, and every time the
 /// vector grows it *copies* each member, subtree and all: parsing a record of nested objects
 /// copies most of it several times. JsonObject keeps the members in a std::list, which never
-/// moves an element: parsing 300 generated cladder records (29 KB each) takes less than half
-/// the time, and holding them about 12% more memory than nlohmann::ordered_json (a std::deque,
+/// moves an element: parsing 300 generated cladder records (29 KB each) takes 56% of
+/// nlohmann::ordered_json's time, and holding them 12% more memory (a std::deque,
 /// tried first, was as fast but took 80% more: it allocates a 512-byte block for every object,
 /// however small; docs/benchmarks.md). Lookups are linear in the number of members, as in
 /// nlohmann's ordered_map; the interface is ordered_map's (what basic_json calls on its object
@@ -114,8 +114,8 @@ class JsonObject : public std::list<std::pair<const Key, T>, Allocator> {
   size_type erase(K&& key) {
     return erase_found(find(key));
   }
-  iterator erase(iterator pos) { return erase(pos, std::next(pos)); }
-  iterator erase(iterator first, iterator last) { return Container::erase(first, last); }
+  /// By position (one member, or a range): the list's own; no member moves.
+  using Container::erase;
 
   std::pair<iterator, bool> insert(value_type&& member) { return emplace(member.first, std::move(member.second)); }
   std::pair<iterator, bool> insert(const value_type& member) {
