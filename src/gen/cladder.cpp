@@ -682,6 +682,99 @@ int prior_counterfactual_sign(const Graph& g, Circuit c, int set_var, int set_va
   return 2 * ones > total ? 1 : 2 * ones < total ? -1 : 0;
 }
 
+/// What a det_counterfactual item asks of its circuit besides its class (the ItemTarget's parts).
+struct CircuitTarget {
+  bool answer = false;
+  bool answer_equals_factual = false;  ///< Y keeps its factual value (the rank's bit; overridden below)
+  int no_abduction_agrees = -1;        ///< -1 no target, 1 the prior counterfactual answers alike, 0 not
+  bool keep_reading = true;            ///< the factual relation and the shortest-path reading still hold
+};
+
+/// One draw of a det_counterfactual item's circuit on `g`, of class `k`: the circuit and X's
+/// factual value when it meets `t`, else nullopt (most draws are rejected; one costs a few
+/// simulations of the circuit).
+std::optional<std::pair<Circuit, int>> draw_circuit(const Graph& g, const GeneratorOptions& o, const CircuitClass& k,
+                                                     const CircuitTarget& t, Rng& rng) {
+  Circuit c = sample_circuit(g, o, k, rng);
+  const std::vector<int> factual = simulate(g, c, -1, 0);
+  const int x_fact = factual[static_cast<std::size_t>(g.x)];
+  if (k.treatment_value >= 0 && x_fact != k.treatment_value) return std::nullopt;
+  const std::vector<int> world = simulate(g, c, g.x, 1 - x_fact);
+  const int y_cf = world[static_cast<std::size_t>(g.y)];
+  if ((y_cf != 0) != t.answer) return std::nullopt;
+  // Where X is one of Y's causes and its literal in the hypothetical world is true in an
+  // `or` (false in an `and`), that literal alone decides the answer (yes; no): a one-step
+  // item that every reading gets right. Only 1 in 4 of those is kept, so that "read X's
+  // literal in Y's clause" decides few items. (The shortest-path reading below rejects them
+  // while it is kept: it would get them right.)
+  bool equals_factual = t.answer_equals_factual;  // whether Y must keep its factual value
+  const auto& y_parents = g.parents[static_cast<std::size_t>(g.y)];
+  const std::vector<int>& y_negated = c.negated[static_cast<std::size_t>(g.y)];
+  const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
+  // Whether a literal of Y's clause, with this value, decides Y alone (true in an `or`, false
+  // in an `and`; a single cause is no clause of several).
+  const auto decides = [&](int literal) {
+    return y_parents.size() > 1 && ((y_op == "or" && literal == 1) || (y_op == "and" && literal == 0));
+  };
+  // Y's causes other than X, in one pass: whether an observed root's literal decides Y
+  // ("We observed A" and "A or ... causes Y", or "not A and ... causes Y": in every world,
+  // whatever X does), and whether every one of them is an observed root.
+  bool decided_by_observation = false;
+  bool others_observed = y_parents.size() > 1;
+  for (std::size_t j = 0; j < y_parents.size(); ++j) {
+    const int p = y_parents[j];
+    if (p == g.x) continue;
+    if (!g.is_root(p)) {
+      others_observed = false;
+    } else if (decides(c.roots[static_cast<std::size_t>(p)] ^ y_negated[j])) {
+      decided_by_observation = true;
+    }
+  }
+  if (g.has_arc(g.x, g.y)) {
+    const auto i = static_cast<std::size_t>(std::find(y_parents.begin(), y_parents.end(), g.x) - y_parents.begin());
+    // So is Y when each other cause of Y is an observed root whose literal does not decide
+    // the clause ("We observed A" and "A and X causes Y"): Y is X's literal, a one-step item
+    // like the above but for either answer. Left free, these were kept for one answer only
+    // (the other is the deciding literal above), and a learner read the answer off Y's
+    // connective and whether an observed root is among its causes (69% yes with `and`, 32%
+    // with `or`; docs/generator.md, "Observed literals").
+    const bool copies_x = others_observed && !decided_by_observation;
+    if ((decides((1 - x_fact) ^ y_negated[i]) || copies_x) && !rng.chance(1, 4)) return std::nullopt;
+    // With X one of Y's several causes, the shortest-path reading below is X's literal, and
+    // an unchanged Y it does not give exists for one answer per connective only (`or`: yes,
+    // the literal false and another cause true; `and`: no). There the factual relation
+    // follows the answer instead of the rank's bit: unchanged for that answer, changed for
+    // the other, so that the reading and the factual value are each right on half the class.
+    if (y_parents.size() > 1) equals_factual = (y_op == "or") == t.answer;
+  }
+  // An observed literal that decides Y (above) is kept one time in sixteen: on 15% of the
+  // items before, a learner counting the `not`s of Y's clause against the negative
+  // observations read them off (docs/generator.md, "Observed literals").
+  if (decided_by_observation && !rng.chance(1, 16)) return std::nullopt;
+  if (t.keep_reading && (y_cf == factual[static_cast<std::size_t>(g.y)]) != equals_factual) return std::nullopt;
+  // The shortest-path reading (path_rule.hpp: X's new value carried along the shortest path
+  // to Y, flipped by its negations) must give the answer exactly on the items whose Y changes
+  // (counterbench.cpp says why), and be defined; given up with the factual target above
+  // (docs/generator.md, "The shortest-path reading in det_counterfactual").
+  if (t.keep_reading) {
+    const std::pair<int, int> setting{g.x, 1 - x_fact};
+    const std::optional<int> reading =
+        path_rule_value(g.size(), g.y, std::span(&setting, 1), 0, [&](int w, auto&& f) {
+          const auto& parents = g.parents[static_cast<std::size_t>(w)];
+          for (std::size_t i = 0; i < parents.size(); ++i) f(parents[i], c.negated[static_cast<std::size_t>(w)][i] != 0);
+        });
+    if (!reading || (*reading != 0) != (t.answer != equals_factual)) return std::nullopt;
+  }
+  // The no_abduction target (the counterfactual with the roots at their priors), checked
+  // here on the circuit, where a miss costs one simulation per root value, before the item
+  // is built and its distractors solved (CladderPreset::make checks `wanted` exactly).
+  if (t.no_abduction_agrees >= 0) {
+    const int prior = prior_counterfactual_sign(g, c, g.x, 1 - x_fact);
+    if ((prior == (t.answer ? 1 : -1)) != (t.no_abduction_agrees == 1)) return std::nullopt;
+  }
+  return std::pair<Circuit, int>{std::move(c), x_fact};
+}
+
 /// The circuit's model, built in code as read_scm_text() built it from the text the preset used
 /// to write (`exogenous U_A ~ Bernoulli(1/2)`, `A := U_A`, `C := A and not B`: the connective
 /// nests to the left, as the parser nests it).
@@ -2018,84 +2111,11 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         if (single && circuit_class.treatment_in_outcome >= 0) circuit_class.treatment_in_outcome = 0;
       }
       if (circuit_class.treatment_in_outcome >= 0 && g.has_arc(g.x, g.y) != (circuit_class.treatment_in_outcome == 1)) continue;
-      circuit = sample_circuit(g, options_, circuit_class, rng);
-      const Circuit& c = *circuit;
-      const std::vector<int> factual = simulate(g, c, -1, 0);
-      x_fact = factual[static_cast<std::size_t>(g.x)];
-      if (circuit_class.treatment_value >= 0 && x_fact != circuit_class.treatment_value) continue;
-      const std::vector<int> world = simulate(g, c, g.x, 1 - x_fact);
-      const int y_cf = world[static_cast<std::size_t>(g.y)];
-      if ((y_cf != 0) != target.answer) continue;
-      // Where X is one of Y's causes and its literal in the hypothetical world is true in an
-      // `or` (false in an `and`), that literal alone decides the answer (yes; no): a one-step
-      // item that every reading gets right. Only 1 in 4 of those is kept, so that "read X's
-      // literal in Y's clause" decides few items. (The shortest-path reading below rejects them
-      // while it is kept: it would get them right.)
-      bool equals_factual = target.answer_equals_factual;  // whether Y must keep its factual value
-      const auto& y_parents = g.parents[static_cast<std::size_t>(g.y)];
-      const std::vector<int>& y_negated = c.negated[static_cast<std::size_t>(g.y)];
-      const std::string& y_op = c.op[static_cast<std::size_t>(g.y)];
-      // Whether a literal of Y's clause, with this value, decides Y alone (true in an `or`, false
-      // in an `and`; a single cause is no clause of several).
-      const auto decides = [&](int literal) {
-        return y_parents.size() > 1 && ((y_op == "or" && literal == 1) || (y_op == "and" && literal == 0));
-      };
-      // Y's causes other than X, in one pass: whether an observed root's literal decides Y
-      // ("We observed A" and "A or ... causes Y", or "not A and ... causes Y": in every world,
-      // whatever X does), and whether every one of them is an observed root.
-      bool decided_by_observation = false;
-      bool others_observed = y_parents.size() > 1;
-      for (std::size_t j = 0; j < y_parents.size(); ++j) {
-        const int p = y_parents[j];
-        if (p == g.x) continue;
-        if (!g.is_root(p)) {
-          others_observed = false;
-        } else if (decides(c.roots[static_cast<std::size_t>(p)] ^ y_negated[j])) {
-          decided_by_observation = true;
-        }
-      }
-      if (g.has_arc(g.x, g.y)) {
-        const auto i = static_cast<std::size_t>(std::find(y_parents.begin(), y_parents.end(), g.x) - y_parents.begin());
-        // So is Y when each other cause of Y is an observed root whose literal does not decide
-        // the clause ("We observed A" and "A and X causes Y"): Y is X's literal, a one-step item
-        // like the above but for either answer. Left free, these were kept for one answer only
-        // (the other is the deciding literal above), and a learner read the answer off Y's
-        // connective and whether an observed root is among its causes (69% yes with `and`, 32%
-        // with `or`; docs/generator.md, "Observed literals").
-        const bool copies_x = others_observed && !decided_by_observation;
-        if ((decides((1 - x_fact) ^ y_negated[i]) || copies_x) && !rng.chance(1, 4)) continue;
-        // With X one of Y's several causes, the shortest-path reading below is X's literal, and
-        // an unchanged Y it does not give exists for one answer per connective only (`or`: yes,
-        // the literal false and another cause true; `and`: no). There the factual relation
-        // follows the answer instead of the rank's bit: unchanged for that answer, changed for
-        // the other, so that the reading and the factual value are each right on half the class.
-        if (y_parents.size() > 1) equals_factual = (y_op == "or") == target.answer;
-      }
-      // An observed literal that decides Y (above) is kept one time in sixteen: on 15% of the
-      // items before, a learner counting the `not`s of Y's clause against the negative
-      // observations read them off (docs/generator.md, "Observed literals").
-      if (decided_by_observation && !rng.chance(1, 16)) continue;
-      if (attempt < keep_reading && (y_cf == factual[static_cast<std::size_t>(g.y)]) != equals_factual) continue;
-      // The shortest-path reading (path_rule.hpp: X's new value carried along the shortest path
-      // to Y, flipped by its negations) must give the answer exactly on the items whose Y changes
-      // (counterbench.cpp says why), and be defined; given up with the factual target above
-      // (docs/generator.md, "The shortest-path reading in det_counterfactual").
-      if (attempt < keep_reading) {
-        const std::pair<int, int> setting{g.x, 1 - x_fact};
-        const std::optional<int> reading =
-            path_rule_value(g.size(), g.y, std::span(&setting, 1), 0, [&](int w, auto&& f) {
-              const auto& parents = g.parents[static_cast<std::size_t>(w)];
-              for (std::size_t i = 0; i < parents.size(); ++i) f(parents[i], c.negated[static_cast<std::size_t>(w)][i] != 0);
-            });
-        if (!reading || (*reading != 0) != (target.answer != equals_factual)) continue;
-      }
-      // The no_abduction target (the counterfactual with the roots at their priors), checked
-      // here on the circuit, where a miss costs one simulation per root value, before the item
-      // is built and its distractors solved (where `wanted` is checked exactly, below).
-      if (no_abduction_agrees >= 0) {
-        const int prior = prior_counterfactual_sign(g, c, g.x, 1 - x_fact);
-        if ((prior == (target.answer ? 1 : -1)) != (no_abduction_agrees == 1)) continue;
-      }
+      std::optional<std::pair<Circuit, int>> drawn =
+          draw_circuit(g, options_, circuit_class, CircuitTarget{target.answer, target.answer_equals_factual, no_abduction_agrees, attempt < keep_reading}, rng);
+      if (!drawn) continue;
+      circuit = std::move(drawn->first);
+      x_fact = drawn->second;
     }
     const std::vector<std::string> names = make_names(options_.name_style, static_cast<std::size_t>(g.size()), name_rng);
     auto nm = [&](int v) -> const std::string& { return names[static_cast<std::size_t>(v)]; };
