@@ -55,7 +55,7 @@ void add_merge(CLI::App& app, std::shared_ptr<Action> action) {
       for (std::size_t k = 0; k < report.redrawn.size() && k < 10; ++k) redrawn += fmt::format("{}{}", k ? ", " : "", report.redrawn[k]);
       if (report.redrawn.size() > 10) redrawn += fmt::format(", ... ({} more)", report.redrawn.size() - 10);
       s.err << fmt::format("rung merge: {} items from {} part{} in {:.1f} s; {} redrawn for a structure an earlier shard "
-                           "holds{}\n",
+                           "holds (or with their variant 0){}\n",
                            report.records, report.parts, report.parts == 1 ? "" : "s", seconds, report.redrawn.size(),
                            report.redrawn.empty() ? "" : " (items " + redrawn + ")");
       return 0;

@@ -480,9 +480,17 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
     return block;
   };
 
+  // The structure whose variant 0 was accepted last, and the draw it was accepted at.
+  std::optional<std::uint64_t> accepted_structure;
+  int accepted_attempt = 0;
   // Accepts item i (drawn as `made`), redrawing while its structure repeats an earlier one.
   auto accept = [&](std::uint64_t i, Made made) {
-    if (i % variants != 0) return made;  // name variants share their structure on purpose
+    if (i % variants != 0) {
+      // Name variants share their structure on purpose: variant 0's, so they take its draw. (A
+      // shard that starts after variant 0 cannot know it; merge_shards mends those variants.)
+      if (accepted_structure == i / variants && accepted_attempt != 0) return make(i, accepted_attempt, true);
+      return made;
+    }
     int attempt = 0;
     while (!seen.insert(key_of(made.structure)).second) {
       if (++attempt > kMaxRedraws) {
@@ -492,6 +500,8 @@ void Generator::write(std::ostream& out, const RunOptions& run) const {
       }
       made = make(i, attempt, true);
     }
+    accepted_structure = i / variants;
+    accepted_attempt = attempt;
     return made;
   };
 

@@ -83,6 +83,7 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
   std::string options_text;
   std::uint64_t variants = 1;
   StructureKeys seen;  // structures accepted so far (structure_key), as the unsharded run has them
+  int variant_attempt = 0;  // the draw taken for the last variant 0: its name variants take it too
   std::string line;
   for (const MergePart& part : parts) {
     std::size_t number = 0;
@@ -120,8 +121,17 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
         throw Error(fmt::format("{}: item {} is past the run's count of {}", where(), keys->index, report.options.count));
       }
       const std::uint64_t i = keys->index;
-      if (i % variants != 0) {  // name variants share their structure on purpose, as in Generator::write
-        out << line << '\n';
+      if (i % variants != 0) {
+        // Name variants share their structure on purpose, as in Generator::write: variant 0's,
+        // so they take the draw merged for it (a part that began after variant 0 drew the first).
+        const auto drawn = gen->attempt_of(i, keys->seed);
+        if (!drawn) throw Error(fmt::format("{}: item {}'s seed {} is none of its draws under these options", where(), i, keys->seed));
+        if (*drawn == variant_attempt) {
+          out << line << '\n';
+        } else {
+          out << gen->line(i, variant_attempt) << '\n';
+          report.redrawn.push_back(i);
+        }
       } else {
         const auto drawn = gen->attempt_of(i, keys->seed);
         if (!drawn) throw Error(fmt::format("{}: item {}'s seed {} is none of its draws under these options", where(), i, keys->seed));
@@ -154,6 +164,7 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
           report.redrawn.push_back(i);
         }
         seen.insert(taken);
+        variant_attempt = *take;
       }
       ++report.records;
       if (progress && report.records % 4096 == 0) progress(report.records, report.options.count);

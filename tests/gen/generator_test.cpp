@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <cctype>
 #include <set>
 #include <sstream>
@@ -116,6 +117,34 @@ TEST(Generator, NameVariantsShareTheirStructureAndNothingElseDoes) {
     }
   }
   EXPECT_EQ(structures.size(), 4U);
+}
+
+/// A variant 0 redrawn because its structure repeats an earlier one takes its name variants
+/// with it: they were left at the first draw, a copy of the earlier structure under other
+/// names (in one split with it or not) instead of variants of their own (7 December 2026).
+TEST(Generator, NameVariantsFollowTheirVariantZerosRedraw) {
+  GeneratorOptions o = preset_options("cladder", 1);  // few distinct small circuits: redraws
+  o.types = {"det_counterfactual"};
+  o.count = 300;
+  o.seed = 3;  // 5 of its 100 structures redrawn
+  o.name_variants = 3;
+  const auto rs = records(run(o, 2));
+  const Generator gen(o);
+  std::set<std::string> structures;
+  int redrawn = 0;
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    const auto seed = std::stoull(rs[i]["seed"].get<std::string>());
+    const std::optional<int> attempt = gen.attempt_of(i, seed);
+    ASSERT_TRUE(attempt.has_value()) << i;
+    if (i % 3 == 0) {
+      redrawn += *attempt > 0 ? 1 : 0;
+      EXPECT_TRUE(structures.insert(rs[i]["structure"]).second) << i;
+    } else {
+      EXPECT_EQ(rs[i]["structure"], rs[i - i % 3]["structure"]) << i;
+      EXPECT_EQ(rs[i]["seed"], rs[i - i % 3]["seed"]) << i;
+    }
+  }
+  EXPECT_GT(redrawn, 0);  // the case this test is about happened
 }
 
 /// Balance and shortcut ceilings on 2,000 items of the default preset: the numbers the issue

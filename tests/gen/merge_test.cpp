@@ -74,6 +74,17 @@ TEST(Merge, NameVariantsAndOtherPresets) {
   o.name_variants = 2;
   const std::string whole = run(o);
   EXPECT_EQ(merged_text({run(o, 1, 4), run(o, 2, 4), run(o, 3, 4), run(o, 4, 4)}), whole);
+  // Three variants and seven shards: most shards begin after a structure's variant 0, and the
+  // merge gives their variants the draw it takes for variant 0 (whole's, checked by
+  // Generator.NameVariantsFollowTheirVariantZerosRedraw).
+  GeneratorOptions d = preset_options("cladder", 1);
+  d.types = {"det_counterfactual"};
+  d.count = 300;
+  d.seed = 3;
+  d.name_variants = 3;
+  std::vector<std::string> parts;
+  for (std::uint64_t i = 1; i <= 7; ++i) parts.push_back(run(d, i, 7));
+  EXPECT_EQ(merged_text(parts), run(d));
   GeneratorOptions l = preset_options("ladder", 1);
   l.count = 24;
   l.seed = 2;
