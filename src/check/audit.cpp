@@ -139,7 +139,9 @@ std::size_t count_occurrences(std::string_view text, std::string_view what) {
 
 struct Info {
   std::size_t ordinal = 0;  ///< position among the audited records (0-based)
-  std::size_t ordinal_in_type = 0;  ///< position among the audited records of its type (0-based)
+  /// Position among the audited records of its type (0-based), counting the records that share a
+  /// structure once: their fold in the cross-validated baselines (and the learners') is one.
+  std::size_t ordinal_in_type = 0;
   std::string type;         ///< kNone when absent
   std::string graph;        ///< meta.graph_id (empty when absent)
   bool unobserved = false;  ///< the text names an unobserved variable ("... is unobserved.")
@@ -515,7 +517,18 @@ class Auditor {
     } else {
       info.type = std::string(kNone);
     }
-    info.ordinal_in_type = seen_of_type_[info.type]++;
+    // Records that share a structure (name variants, repeats) share an ordinal, hence a fold.
+    {
+      const json* st = member(j, "structure");
+      const std::optional<std::string> structure = st && st->is_string() ? std::optional<std::string>(st->get<std::string>()) : std::nullopt;
+      std::size_t& seen = seen_of_type_[info.type];
+      if (!structure) {
+        info.ordinal_in_type = seen++;
+      } else {
+        info.ordinal_in_type = ordinal_of_structure_.try_emplace(info.type + '\n' + *structure, seen).first->second;
+        if (info.ordinal_in_type == seen) ++seen;
+      }
+    }
     count("rung", scalar_text(field_or_meta(j, "rung")));
     count("query_type", scalar_text(field_or_meta(j, "query_type")));
     const json* difficulty = member(j, "difficulty");
@@ -566,6 +579,7 @@ class Auditor {
         lr.group = scalar_text(field_or_meta(j, "query_type")).value_or(std::string(kNone));
       }
       lr.template_text = tmpl;
+      if (const json* st = member(j, "structure"); st && st->is_string()) lr.structure = st->get<std::string>();
       lr.answer = info.answer.text;
       if (info.answer.kind == AnswerKind::numeric || info.asks_number) {
         lr.numeric = true;  // (an undetermined one has no value: not in the regression)
@@ -718,7 +732,9 @@ class Auditor {
   std::map<std::string, double> knob_sums_;
 
   std::unordered_map<std::string, std::size_t> template_ids_;
-  std::map<std::string, std::size_t> seen_of_type_;  ///< records read so far of each type
+  std::map<std::string, std::size_t> seen_of_type_;  ///< ordinals given so far in each type (Info::ordinal_in_type)
+  /// type + '\n' + structure -> the ordinal of the structure's first record (looked up only).
+  std::unordered_map<std::string, std::size_t> ordinal_of_structure_;
   std::vector<QuestionTemplate> templates_;
   std::unordered_map<std::string, std::size_t> procedure_ids_;
   std::vector<std::string> procedures_;
@@ -977,9 +993,10 @@ class Auditor {
 
   /// Predicts each record of `pop` with the most common answer of its cell (`key`) among the
   /// records of the other folds, cross-validated as the learners are: 5 folds, the i-th record of
-  /// a type in fold i mod 5 (by position within the type: a generated set cycles through its
-  /// types and alternates each type's answers, so folds by position in the file, or two folds,
-  /// line up with them). A cell unseen in the other folds gets the type's most common answer there.
+  /// a type in fold i mod 5 (Info::ordinal_in_type, which counts a structure's records once; by
+  /// position within the type: a generated set cycles through its types and alternates each
+  /// type's answers, so folds by position in the file, or two folds, line up with them). A cell
+  /// unseen in the other folds gets the type's most common answer there.
   template <class Key>
   static void cross_validated_majority(const std::vector<const Info*>& pop, Key&& key, std::vector<std::optional<std::string>>& pred) {
     using Cell = std::decay_t<decltype(key(pop.front()))>;
@@ -1119,7 +1136,7 @@ class Auditor {
       cross_validated_majority(pop, [](const Info* i) { return i->graph + "|" + i->type + (i->unobserved ? "|unobserved" : ""); }, pred);
       out.push_back(score("graph_shape_cv",
                           "graph_shape_unobserved, 5-fold cross-validated (the i-th record of a type is in fold i "
-                          "mod 5); a cell unseen in the other folds gets the type's most common answer there",
+                          "mod 5, records sharing a structure counted once); a cell unseen in the other folds gets the type's most common answer there",
                           pop, pred));
     }
 
@@ -1204,7 +1221,8 @@ class Auditor {
       out.push_back(in_sample_chance("wording", pop, [](const Info* i) { return i->template_id; }));
       cross_validated_majority(pop, [](const Info* i) { return i->template_id; }, pred);
       out.push_back(score("wording_cv",
-                          "the same, 5-fold cross-validated (the i-th record of a type is in fold i mod 5); a template "
+                          "the same, 5-fold cross-validated (the i-th record of a type is in fold i mod 5, records sharing a "
+                          "structure counted once); a template "
                           "unseen in the other folds gets the type's most common answer there",
                           pop, pred));
     }

@@ -468,6 +468,26 @@ TEST(Audit, WordingBaselineInSampleAndCrossValidated) {
   EXPECT_EQ(r.top_templates[2].text, "Is {1} real?");
 }
 
+TEST(Audit, CrossValidatedBaselinesHoldAStructuresRecordsOutTogether) {
+  // Ten structures of two name variants each (consecutive records), one template each, answered
+  // yes for even k and no for odd k. With the variants in one fold, every template is unseen in
+  // the other folds: each record gets the type's majority there (4 yes, 4 no: a tie, "no"), so
+  // the 10 no-records are right. Without the structure field each variant is its own record, and
+  // the other variant, in another fold, teaches its template's answer: all 20 right.
+  const std::vector<std::string> words{"red", "blue", "green", "black", "white", "brown", "pink", "gray", "gold", "teal"};
+  std::vector<Json> records;
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    for (int variant = 0; variant < 2; ++variant) {
+      Json r = cb_record("", "Is the sky " + words[k] + "?", k % 2 == 0 ? "yes" : "no");
+      r["structure"] = fmt::format("{:016x}", k + 1);
+      records.push_back(std::move(r));
+    }
+  }
+  EXPECT_EQ(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all, (Accuracy{10, 20}));
+  for (Json& r : records) r.erase("structure");
+  EXPECT_EQ(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all, (Accuracy{20, 20}));
+}
+
 TEST(Audit, FactualAndDistractorBaselines) {
   const std::vector<std::string> gold{"yes", "yes", "no", "no"};
   const std::vector<std::string> factual{"no", "yes", "no", "yes"};

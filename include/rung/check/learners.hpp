@@ -17,7 +17,9 @@
 ///   templates;
 /// - for numeric answers, an xgboost regressor on the same columns against the per-type mean of
 ///   the training folds (mean absolute error), and the share of each constant answer.
-/// Folds: the i-th record of a type (within its population, yes/no or numeric) is in fold i mod k.
+/// Folds: the i-th record of a type (within its population, yes/no or numeric) is in fold i mod k,
+/// counting the records that share a `structure` once (name variants are held out together: a
+/// learner that saw one variant in training would otherwise recall its answer for the others).
 /// Every cell is scored twice: by the pooled model (trained on every type) and by a model
 /// trained on that type's records only (same folds).
 ///
@@ -92,6 +94,8 @@ struct LearnerRecord {
   std::string group;
   /// The question's template (question_template in audit.hpp).
   std::string template_text;
+  /// The record's `structure` (rung records): records that share one are held out together.
+  std::optional<std::string> structure{};
   /// "yes"/"no"/"undetermined" for yes/no records; the reduced fraction for numeric ones.
   std::string answer;
   bool numeric = false;
