@@ -139,8 +139,8 @@ std::size_t count_occurrences(std::string_view text, std::string_view what) {
 
 struct Info {
   std::size_t ordinal = 0;  ///< position among the audited records (0-based)
-  /// Position among the audited records of its type (0-based), counting the records that share a
-  /// structure once: their fold in the cross-validated baselines (and the learners') is one.
+  /// Position among the audited records of its type (0-based), counting the records with one
+  /// fold_key() once (learners.hpp): their fold in the cross-validated baselines is one.
   std::size_t ordinal_in_type = 0;
   std::string type;         ///< kNone when absent
   std::string graph;        ///< meta.graph_id (empty when absent)
@@ -517,18 +517,6 @@ class Auditor {
     } else {
       info.type = std::string(kNone);
     }
-    // Records that share a structure (name variants, repeats) share an ordinal, hence a fold.
-    {
-      const json* st = member(j, "structure");
-      const std::optional<std::string> structure = st && st->is_string() ? std::optional<std::string>(st->get<std::string>()) : std::nullopt;
-      std::size_t& seen = seen_of_type_[info.type];
-      if (!structure) {
-        info.ordinal_in_type = seen++;
-      } else {
-        info.ordinal_in_type = ordinal_of_structure_.try_emplace(info.type + '\n' + *structure, seen).first->second;
-        if (info.ordinal_in_type == seen) ++seen;
-      }
-    }
     count("rung", scalar_text(field_or_meta(j, "rung")));
     count("query_type", scalar_text(field_or_meta(j, "query_type")));
     const json* difficulty = member(j, "difficulty");
@@ -553,6 +541,22 @@ class Auditor {
     std::vector<std::string> names;
     if (rung_schema) names = model_names(j["model"]);
     const std::string question = scalar_text(member(j, "question")).value_or("");
+    // What a model reads: the record's `prompt`, or `given_info` + " " + `question`.
+    std::string read_text;
+    if (auto prompt = scalar_text(member(j, "prompt")); prompt && member(j, "prompt")->is_string()) {
+      read_text = *prompt;
+    } else {
+      read_text = given_info + " " + question;
+    }
+    // Records with one fold key (a structure, or a text up to the names: name variants) share
+    // an ordinal, hence a fold.
+    {
+      const json* st = member(j, "structure");
+      const std::optional<std::string> structure = st && st->is_string() ? std::optional<std::string>(st->get<std::string>()) : std::nullopt;
+      std::size_t& seen = seen_of_type_[info.type];
+      info.ordinal_in_type = ordinal_of_key_.try_emplace({info.type, fnv1a64(fold_key(structure, read_text, names))}, seen).first->second;
+      if (info.ordinal_in_type == seen) ++seen;
+    }
     info.path_parity = path_parity_prediction(given_info, question);
     const std::string tmpl = rung_schema && !names.empty() ? question_template(question, names) : question_template(question);
     auto [tit, inserted] = template_ids_.try_emplace(tmpl, templates_.size());
@@ -564,11 +568,7 @@ class Auditor {
       LearnerRecord lr;
       lr.given_info = given_info;
       lr.question = question;
-      if (auto prompt = scalar_text(member(j, "prompt")); prompt && member(j, "prompt")->is_string()) {
-        lr.text = *prompt;
-      } else {
-        lr.text = given_info + " " + question;
-      }
+      lr.text = std::move(read_text);
       lr.names = std::move(names);
       const json* meta_object = member(j, "meta");
       if (auto t = scalar_text(meta_object ? member(*meta_object, "treatment") : nullptr)) lr.treatment = *t;
@@ -733,8 +733,8 @@ class Auditor {
 
   std::unordered_map<std::string, std::size_t> template_ids_;
   std::map<std::string, std::size_t> seen_of_type_;  ///< ordinals given so far in each type (Info::ordinal_in_type)
-  /// type + '\n' + structure -> the ordinal of the structure's first record (looked up only).
-  std::unordered_map<std::string, std::size_t> ordinal_of_structure_;
+  /// (type, FNV-1a of the fold key) -> the ordinal of the key's first record.
+  std::map<std::pair<std::string, std::uint64_t>, std::size_t> ordinal_of_key_;
   std::vector<QuestionTemplate> templates_;
   std::unordered_map<std::string, std::size_t> procedure_ids_;
   std::vector<std::string> procedures_;
@@ -1136,7 +1136,8 @@ class Auditor {
       cross_validated_majority(pop, [](const Info* i) { return i->graph + "|" + i->type + (i->unobserved ? "|unobserved" : ""); }, pred);
       out.push_back(score("graph_shape_cv",
                           "graph_shape_unobserved, 5-fold cross-validated (the i-th record of a type is in fold i "
-                          "mod 5, records sharing a structure counted once); a cell unseen in the other folds gets the type's most common answer there",
+                          "mod 5, records sharing a structure or a text up to the names counted once); a cell unseen in "
+                          "the other folds gets the type's most common answer there",
                           pop, pred));
     }
 
@@ -1222,7 +1223,7 @@ class Auditor {
       cross_validated_majority(pop, [](const Info* i) { return i->template_id; }, pred);
       out.push_back(score("wording_cv",
                           "the same, 5-fold cross-validated (the i-th record of a type is in fold i mod 5, records sharing a "
-                          "structure counted once); a template "
+                          "structure or a text up to the names counted once); a template "
                           "unseen in the other folds gets the type's most common answer there",
                           pop, pred));
     }

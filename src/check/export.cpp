@@ -97,16 +97,6 @@ std::vector<Record> read_records(const std::string& path) {
   return out;
 }
 
-/// FNV-1a 64: a fixed order of the structures that does not depend on the file's order.
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 /// Sets each record's split: its own `split` field (all or none must have one), --splits by
 /// structure, or "test".
 void assign(std::vector<Record>& records, const ExportOptions& options) {
@@ -145,7 +135,7 @@ void assign(std::vector<Record>& records, const ExportOptions& options) {
   }
   std::vector<std::size_t> order(keys.size());
   for (std::size_t g = 0; g < order.size(); ++g) order[g] = g;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return fnv1a(keys[a]) < fnv1a(keys[b]); });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return fnv1a64(keys[a]) < fnv1a64(keys[b]); });
   std::vector<std::size_t> ordered_sizes;
   for (const std::size_t g : order) ordered_sizes.push_back(sizes[g]);
   const std::vector<std::size_t> split_of_ordered = assign_splits(ordered_sizes, counts);

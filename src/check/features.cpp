@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <string>
 
 namespace rung {
 
@@ -1058,6 +1059,24 @@ std::vector<std::string> masked_words(std::string_view text, const std::vector<s
       out.emplace_back(w == treatment ? "X" : w == outcome ? "Y" : "V");
     } else {
       out.push_back(lower(w));
+    }
+  });
+  return out;
+}
+
+std::string renamed_text(std::string_view text, const std::vector<std::string>& names) {
+  const std::set<std::string, std::less<>> known(names.begin(), names.end());
+  std::map<std::string, std::size_t, std::less<>> number;  // name -> order of first appearance
+  std::string out;
+  out.reserve(text.size());
+  for_each_run(text, [&](std::string_view run, bool word, bool heuristic) {
+    if (word && (known.empty() ? heuristic : known.contains(run))) {
+      auto it = number.find(run);
+      if (it == number.end()) it = number.emplace(std::string(run), number.size() + 1).first;
+      out += '\x01';
+      out += std::to_string(it->second);
+    } else {
+      out += run;
     }
   });
   return out;

@@ -28,6 +28,12 @@
 namespace rung {
 
 
+std::string fold_key(const std::optional<std::string>& structure, std::string_view text, const std::vector<std::string>& names) {
+  return structure ? "structure " + *structure : "text " + renamed_text(text, names);
+}
+
+std::string fold_key(const LearnerRecord& r) { return fold_key(r.structure, r.text, r.names); }
+
 std::pair<double, double> Accuracy::wilson95() const {
   const Interval i = wilson_interval(correct, total);
   return {i.low, i.high};
@@ -153,19 +159,16 @@ Population population(const std::vector<const LearnerRecord*>& rows, const Learn
   std::sort(p.classes.begin(), p.classes.end(), natural_less);
   // Folds by position within the type: generated files often cycle through the types, and a
   // fold of "position mod k" could then hold every record of a type. Records that share a
-  // structure take the first one's fold (name variants are held out together).
+  // structure, or (without one) a text up to the names, take the first one's fold: name
+  // variants are held out together (fold_key).
   std::vector<std::size_t> seen_in_group(p.groups.size(), 0);
-  std::map<std::pair<std::size_t, std::string>, std::size_t> fold_of_structure;
+  std::map<std::pair<std::size_t, std::uint64_t>, std::size_t> fold_of_key;  // (type, FNV-1a of fold_key) -> fold
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto g = static_cast<std::size_t>(std::find(p.groups.begin(), p.groups.end(), rows[i]->group) - p.groups.begin());
     p.group.push_back(g);
-    if (rows[i]->structure) {
-      const auto [it, first] = fold_of_structure.try_emplace({g, *rows[i]->structure}, seen_in_group[g] % o.folds);
-      if (first) ++seen_in_group[g];
-      p.fold.push_back(it->second);
-    } else {
-      p.fold.push_back(seen_in_group[g]++ % o.folds);
-    }
+    const auto [it, first] = fold_of_key.try_emplace({g, fnv1a64(fold_key(*rows[i]))}, seen_in_group[g] % o.folds);
+    if (first) ++seen_in_group[g];
+    p.fold.push_back(it->second);
     if (classify) {
       p.label.push_back(static_cast<int>(std::find(p.classes.begin(), p.classes.end(), rows[i]->answer) - p.classes.begin()));
     }
@@ -837,7 +840,8 @@ std::string to_text(const LearnedShortcuts& s) {
   if (!s.classifiers.empty()) {
     out += fmt::format(
         "\nLearned shortcuts on the {} yes/no records ({}-fold cross-validation: the i-th record of a type is in fold i "
-        "mod {}, records sharing a structure counted once; pooled = one model for all types, per-type = one model per type; 95% Wilson intervals)\n",
+        "mod {}, records sharing a structure or a text up to the names counted once; pooled = one model for all types, "
+        "per-type = one model per type; 95% Wilson intervals)\n",
         s.yes_no_records, s.folds, s.folds);
     std::vector<std::vector<std::string>> rows{{"learner", "type", "pooled", "95% CI", "per-type", "95% CI", "best"}};
     for (const auto& l : s.classifiers) {

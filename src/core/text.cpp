@@ -174,4 +174,13 @@ std::string aligned_table(const std::vector<std::vector<std::string>>& rows, std
   return out;
 }
 
+std::uint64_t fnv1a64(std::string_view text) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
 }  // namespace rung

@@ -252,12 +252,13 @@ TEST(Audit, GraphShapeCrossValidatedLearnsOnlyWhatRepeats) {
     r["meta"]["graph_id"] = graph;
     return r;
   };
+  // (Each text its own: records with one text are held out together.)
   for (int k = 0; k < 10; ++k) {
-    records.push_back(with_graph(cb_record("", "Q?", k % 2 == 0 ? "yes" : "no", "t"), k % 2 == 0 ? "fork" : "chain"));
+    records.push_back(with_graph(cb_record("", fmt::format("Q{}?", k), k % 2 == 0 ? "yes" : "no", "t"), k % 2 == 0 ? "fork" : "chain"));
   }
   // A graph seen once: no other fold has "lone", so the type's most common answer there is
   // predicted (not its undetermined).
-  records.push_back(with_graph(cb_record("", "Q?", "undetermined", "t"), "lone"));
+  records.push_back(with_graph(cb_record("", "Q10?", "undetermined", "t"), "lone"));
   const AuditReport r = audit_text(jsonl(records), no_verify());
   const auto& cv = baseline(r.yes_no, "graph_shape_cv");
   EXPECT_EQ(cv.all, (Accuracy{10, 11}));
@@ -312,8 +313,9 @@ TEST(Audit, StatementFormCrossValidatedFindsWhatTheFormOfTheTextGivesAway) {
   std::vector<Json> records;
   for (int k = 0; k < 12; ++k) {
     const bool undetermined = k % 3 == 0;
-    const std::string text = undetermined ? "The overall probability of A is 40%. For those who are A, the probability of B is 30%."
-                                          : "For those who are C, the probability of A is 40%. For those who are A, the probability of B is 30%.";
+    // (Each text its own, by its last number: records with one text are held out together.)
+    const std::string text = (undetermined ? std::string("The overall probability of A is 40%.") : std::string("For those who are C, the probability of A is 40%.")) +
+                             fmt::format(" For those who are A, the probability of B is {}%.", 30 + k);
     records.push_back(cb_record(text, "Q?", undetermined ? "undetermined" : "no", "t"));
   }
   const AuditReport r = audit_text(jsonl(records), no_verify());
@@ -484,7 +486,12 @@ TEST(Audit, CrossValidatedBaselinesHoldAStructuresRecordsOutTogether) {
     }
   }
   EXPECT_EQ(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all, (Accuracy{10, 20}));
+  // Without the structure field the two variants' texts, equal up to the names (none here), hold
+  // them together all the same; two different texts (a word apart) are two records, and the other
+  // variant, in another fold, teaches its template's answer: all 20 right.
   for (Json& r : records) r.erase("structure");
+  EXPECT_EQ(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all, (Accuracy{10, 20}));
+  for (std::size_t i = 0; i < records.size(); ++i) records[i]["given_info"] = i % 2 == 0 ? "one" : "two";
   EXPECT_EQ(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all, (Accuracy{20, 20}));
 }
 
@@ -888,10 +895,14 @@ TEST(Audit, CounterBenchPublicSample) {
   EXPECT_EQ(baseline(r.yes_no, "majority").all, (Accuracy{54, 100}));
   EXPECT_EQ(baseline(r.yes_no, "majority_by_type").all, (Accuracy{59, 100}));
   // Three question templates (basic and conditional share one); each template's majority is its
-  // type's, so the wording rule scores like majority_by_type, in-sample and cross-validated.
+  // type's, so the wording rule scores like majority_by_type in-sample. Cross-validated, a
+  // structure's five name sets are held out together (one text up to the names), so each fold
+  // of a type is one structure of five and is scored with the majority of the other four: a
+  // type whose structures answer 3:2 predicts each of its majority's structures with a 2:2 tie
+  // ("no", the first in natural order) — 25, where splitting the name sets gave 59.
   EXPECT_EQ(r.template_count, 3U);
   EXPECT_EQ(baseline(r.yes_no, "wording").all, (Accuracy{59, 100}));
-  EXPECT_EQ(baseline(r.yes_no, "wording_cv").all, (Accuracy{59, 100}));
+  EXPECT_EQ(baseline(r.yes_no, "wording_cv").all, (Accuracy{25, 100}));
   ASSERT_GE(r.yes_no.max_shortcut, 0);
   EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "negation_parity");  // first of the 95s
   EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_text_shortcut)].name, "negation_parity");

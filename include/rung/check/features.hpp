@@ -108,4 +108,10 @@ struct QuestionRoles {
 [[nodiscard]] std::vector<std::string> masked_words(std::string_view text, const std::vector<std::string>& names,
                                                     std::string_view treatment = {}, std::string_view outcome = {});
 
+/// `text` with each variable name replaced by its order of first appearance (byte 0x01 and the
+/// number: "A causes B. Would B occur?" and "C causes D. Would D occur?" give the same text);
+/// everything else, numbers included, kept. Names as in masked_words. Two records with the same
+/// renamed text differ only in their names (name variants, when a file names no structure).
+[[nodiscard]] std::string renamed_text(std::string_view text, const std::vector<std::string>& names);
+
 }  // namespace rung

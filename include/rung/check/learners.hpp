@@ -18,7 +18,7 @@
 /// - for numeric answers, an xgboost regressor on the same columns against the per-type mean of
 ///   the training folds (mean absolute error), and the share of each constant answer.
 /// Folds: the i-th record of a type (within its population, yes/no or numeric) is in fold i mod k,
-/// counting the records that share a `structure` once (name variants are held out together: a
+/// counting the records with one fold_key() once (name variants are held out together: a
 /// learner that saw one variant in training would otherwise recall its answer for the others).
 /// Every cell is scored twice: by the pooled model (trained on every type) and by a model
 /// trained on that type's records only (same folds).
@@ -101,6 +101,14 @@ struct LearnerRecord {
   bool numeric = false;
   double value = std::numeric_limits<double>::quiet_NaN();  ///< numeric answers as a double
 };
+
+/// What holds records in one fold: the record's `structure`, else its text up to the variable
+/// names (renamed_text in features.hpp), so that name variants are held out together also in a
+/// file that names no structure (CounterBench's release).
+[[nodiscard]] std::string fold_key(const LearnerRecord& r);
+/// The same from a record's parts (LearnerRecord::structure, text and names).
+[[nodiscard]] std::string fold_key(const std::optional<std::string>& structure, std::string_view text,
+                                   const std::vector<std::string>& names);
 
 /// A feature and how much it matters: for trees the accuracy drop when the feature's column is
 /// permuted in the held-out fold (a fraction), for the linear learner its weight (`label` is

@@ -7,6 +7,7 @@
 ///     // "  type   records\n  basic       25\n"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@ namespace rung {
 /// Natural order: digit runs compare as numbers ("graph5" < "graph10"), digits before other
 /// characters; labels starting with '(' ("(none)", "(empty)") last.
 [[nodiscard]] bool natural_less(const std::string& a, const std::string& b);
+/// FNV-1a 64 of the bytes: a fixed, portable hash (orders and keys that must not depend on the
+/// machine's std::hash).
+[[nodiscard]] std::uint64_t fnv1a64(std::string_view text);
 /// Code points of UTF-8 text, for column widths.
 [[nodiscard]] std::size_t display_width(std::string_view s);
 /// Rows (the first is usually a header) as columns padded to their widest cell, two spaces
