@@ -3,6 +3,7 @@
 #include "export_lm_eval_utils.hpp"
 #include "rung/check/audit.hpp"
 #include "rung/check/checker.hpp"
+#include "rung/check/features.hpp"
 #include "rung/core/error.hpp"
 #include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
@@ -16,6 +17,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -116,15 +118,25 @@ void assign(std::vector<Record>& records, const ExportOptions& options) {
     return;
   }
   const auto counts = parse_splits(options.splits);
-  // Groups: records with the same structure (a record without one is a group of its own), in
-  // the order of their structure's hash.
+  // Groups: records with the same structure, or without one the same text up to the variable
+  // names (renamed_text: name variants of a file that names no structure), in the order of
+  // their key's hash.
   std::vector<std::string> keys;
   std::unordered_map<std::string, std::size_t> group_of;
   std::vector<std::size_t> record_group(records.size());
   std::vector<std::size_t> sizes;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const auto it = records[i].json.find("structure");
-    const std::string key = it != records[i].json.end() && it->is_string() ? "s:" + it->get<std::string>() : "r:" + records[i].gold.id;
+    const ordered_json& j = records[i].json;
+    const auto text_of = [&](const char* field) {
+      const auto f = j.find(field);
+      return f != j.end() && f->is_string() ? std::optional<std::string>(f->get<std::string>()) : std::nullopt;
+    };
+    std::string key;
+    if (const auto structure = text_of("structure")) {
+      key = "s:" + *structure;
+    } else {
+      key = "t:" + renamed_text(text_of("prompt").value_or(text_of("given_info").value_or("") + " " + text_of("question").value_or("")), {});
+    }
     auto [g, fresh] = group_of.try_emplace(key, keys.size());
     if (fresh) {
       keys.push_back(key);

@@ -165,6 +165,32 @@ TEST(ExportHf, SplitsByStructureKeepNameVariantsTogether) {
   EXPECT_NE(error_of([&] { (void)export_dataset((tmp.path() / "sum").string(), o); }).find("must add up"), std::string::npos);
 }
 
+TEST(ExportHf, SplitsKeepNameVariantsTogetherByTheirTextWithoutAStructure) {
+  // 20 structures of three name variants with their `structure` fields removed (as CounterBench's
+  // public file has none): the variants' texts, equal up to the names, keep them in one split.
+  // (Each record a group of its own, as before 7 December 2026, split 4 of the 20.)
+  TempDir tmp;
+  const fs::path with = dataset(tmp.path(), "variants.jsonl", "", 3, 60);
+  std::string text;
+  for (const auto& line : lines_of(with)) {
+    rung::ordered_json j = line;
+    j.erase("structure");
+    text += j.dump() + "\n";
+  }
+  write(tmp.path() / "bare.jsonl", text);
+  const ExportOptions o{.format = ExportFormat::hf, .dataset = (tmp.path() / "bare.jsonl").string(), .splits = "train=42,validation=9,test=9"};
+  (void)export_dataset((tmp.path() / "hf").string(), o);
+  std::map<std::string, std::set<std::string>> splits_of;  // model_id -> splits
+  for (const char* split : {"train", "validation", "test"}) {
+    for (const auto& row : lines_of(tmp.path() / "hf" / "data" / (std::string(split) + ".jsonl"))) {
+      EXPECT_FALSE(row.contains("structure"));
+      splits_of[nlohmann::json::parse(row.at("meta").get<std::string>()).at("model_id").dump()].insert(split);
+    }
+  }
+  EXPECT_EQ(splits_of.size(), 20U);
+  for (const auto& [model, splits] : splits_of) EXPECT_EQ(splits.size(), 1U) << model;
+}
+
 TEST(ExportHf, AssignSplitsIsExactAndFirstFit) {
   const std::vector<std::pair<std::string, std::uint64_t>> counts{{"a", 3}, {"b", 2}};
   EXPECT_EQ(assign_splits({2, 2, 1}, counts), (std::vector<std::size_t>{0, 1, 0}));
