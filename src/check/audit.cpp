@@ -554,8 +554,22 @@ class Auditor {
       const json* st = member(j, "structure");
       const std::optional<std::string> structure = st && st->is_string() ? std::optional<std::string>(st->get<std::string>()) : std::nullopt;
       std::size_t& seen = seen_of_type_[info.type];
-      info.ordinal_in_type = ordinal_of_key_.try_emplace({info.type, fnv1a64(fold_key(structure, read_text, names))}, seen).first->second;
+      const std::uint64_t key = fnv1a64(fold_key(structure, read_text, names));
+      info.ordinal_in_type = ordinal_of_key_.try_emplace({info.type, key}, seen).first->second;
       if (info.ordinal_in_type == seen) ++seen;
+      // A repeated text (records with a structure are compared by it below).
+      if (!structure) {
+        const auto [first, fresh] = first_text_.try_emplace(key, FirstText{line, id, info.answer.text});
+        if (!fresh) {
+          ++report_.text_repeats;
+          if (first->second.answer != info.answer.text) {
+            ++report_.text_conflicts;
+            if (listed(report_.text_conflict_list.size())) {
+              report_.text_conflict_list.push_back({line, id, first->second.line, first->second.id});
+            }
+          }
+        }
+      }
     }
     info.path_parity = path_parity_prediction(given_info, question);
     const std::string tmpl = rung_schema && !names.empty() ? question_template(question, names) : question_template(question);
@@ -735,6 +749,13 @@ class Auditor {
   std::map<std::string, std::size_t> seen_of_type_;  ///< ordinals given so far in each type (Info::ordinal_in_type)
   /// (type, FNV-1a of the fold key) -> the ordinal of the key's first record.
   std::map<std::pair<std::string, std::uint64_t>, std::size_t> ordinal_of_key_;
+  /// A text's first record (records without a structure, by the FNV-1a of their fold key).
+  struct FirstText {
+    std::size_t line = 0;
+    std::string id;
+    std::string answer;
+  };
+  std::unordered_map<std::uint64_t, FirstText> first_text_;  ///< looked up only
   std::vector<QuestionTemplate> templates_;
   std::unordered_map<std::string, std::size_t> procedure_ids_;
   std::vector<std::string> procedures_;
@@ -1616,6 +1637,14 @@ std::string to_text(const AuditReport& r) {
   }
 
   out += "\nStructures\n";
+  if (r.with_structure < r.records) {
+    out += fmt::format("  records without a structure repeating an earlier one's text up to the names: {} ({} answered otherwise)\n",
+                       r.text_repeats, r.text_conflicts);
+    for (const auto& d : r.text_conflict_list) {
+      out += fmt::format("    {} repeats {} with another answer\n", where(r, d.line, d.id), where(r, d.first_line, d.first_id));
+    }
+    more(out, r.text_conflicts, r.text_conflict_list.size(), 4);
+  }
   if (r.with_structure == 0) {
     out += "  no record has a \"structure\" field\n";
   } else {
@@ -1840,6 +1869,9 @@ ordered_json to_json(const AuditReport& r) {
   structures["unexpected_repeats"] = listing(r.unexpected_repeats, r.unexpected, [&r](const DuplicateRecord& d) { return json_of(d, r); });
   structures["variant_mismatches"] =
       listing(r.variant_mismatches, r.variant_mismatch_list, [&r](const DuplicateRecord& d) { return json_of(d, r); });
+  structures["text_repeats"] = r.text_repeats;
+  structures["text_conflicts"] =
+      listing(r.text_conflicts, r.text_conflict_list, [&r](const DuplicateRecord& d) { return json_of(d, r); });
   structures["duplicate_ids"] = listing(r.duplicate_id_count, r.duplicate_ids, [&r](const DuplicateRecord& d) { return json_of(d, r); });
   j["structures"] = std::move(structures);
   if (r.splits.with_split > 0) {

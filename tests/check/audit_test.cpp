@@ -495,6 +495,26 @@ TEST(Audit, CrossValidatedBaselinesHoldAStructuresRecordsOutTogether) {
   EXPECT_EQ(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all, (Accuracy{20, 20}));
 }
 
+TEST(Audit, RepeatedTextsUpToTheNamesAreCountedAndConflictsListed) {
+  const AuditReport r = audit_text(jsonl({
+                                       cb_record("We know that Ab causes Cd.", "Would Cd occur if not Ab?", "no"),   // line 1
+                                       cb_record("We know that Ef causes Gh.", "Would Gh occur if not Ef?", "no"),   // 1 renamed
+                                       cb_record("We know that Ab causes Cd.", "Would Ab occur if not Cd?", "yes"),  // another question
+                                       cb_record("We know that Ij causes Kl.", "Would Kl occur if not Ij?", "yes"),  // 1 renamed, answered otherwise
+                                   }),
+                                   no_verify());
+  EXPECT_EQ(r.text_repeats, 2U);
+  EXPECT_EQ(r.text_conflicts, 1U);
+  ASSERT_EQ(r.text_conflict_list.size(), 1U);
+  EXPECT_EQ(r.text_conflict_list[0].line, 4U);
+  EXPECT_EQ(r.text_conflict_list[0].first_line, 1U);
+  const std::string text = to_text(r);
+  EXPECT_NE(text.find("records without a structure repeating an earlier one's text up to the names: 2 (1 answered otherwise)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(to_json(r)["structures"]["text_repeats"], 2);
+}
+
 TEST(Audit, FactualAndDistractorBaselines) {
   const std::vector<std::string> gold{"yes", "yes", "no", "no"};
   const std::vector<std::string> factual{"no", "yes", "no", "yes"};

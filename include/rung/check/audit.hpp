@@ -263,6 +263,11 @@ struct AuditReport {
   std::vector<DuplicateRecord> unexpected;  ///< the first max_listed
   std::size_t variant_mismatches = 0;    ///< name variants whose structure differs from variant 0's
   std::vector<DuplicateRecord> variant_mismatch_list;  ///< (first_* = the variant 0 record)
+  /// Records without a `structure` whose text up to the variable names (renamed_text) an
+  /// earlier such record has: name variants, or the same question asked twice.
+  std::size_t text_repeats = 0;
+  std::size_t text_conflicts = 0;        ///< ... of which answered otherwise than that earlier record
+  std::vector<DuplicateRecord> text_conflict_list;  ///< the first max_listed
   std::size_t duplicate_id_count = 0;    ///< records whose id an earlier record has
   std::vector<DuplicateRecord> duplicate_ids;
   SplitReport splits;  ///< cross-split structure overlap (records with a `split` field)
