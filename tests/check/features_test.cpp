@@ -389,5 +389,17 @@ TEST(MaskedWords, NamesAndNumbers) {
             (std::vector<std::string>{"V", "V", "xor", "X"}));
 }
 
+TEST(RenamedText, NamesByFirstAppearanceEverythingElseKept) {
+  // Name variants give one text; the roles' order, the numbers and the other words do not.
+  const std::string a = renamed_text("We know that Ziklo causes Lumbo. Would Lumbo occur if not Ziklo? 72%", {});
+  EXPECT_EQ(a, "We know that \x01" "1 causes \x01" "2. Would \x01" "2 occur if not \x01" "1? 72%");
+  EXPECT_EQ(renamed_text("We know that Blaf causes Trune. Would Trune occur if not Blaf? 72%", {}), a);
+  EXPECT_NE(renamed_text("We know that Blaf causes Trune. Would Blaf occur if not Trune? 72%", {}), a);
+  EXPECT_NE(renamed_text("We know that Blaf causes Trune. Would Trune occur if not Blaf? 73%", {}), a);
+  // Given names (a rung record's variables), only they are names, whatever their case.
+  EXPECT_EQ(renamed_text("A := U_A xor b", {"A", "b", "U_A"}), renamed_text("c := U_c xor D", {"c", "D", "U_c"}));
+  EXPECT_EQ(renamed_text("", {}), "");
+}
+
 }  // namespace
 }  // namespace rung

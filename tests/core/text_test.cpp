@@ -73,5 +73,12 @@ TEST(ForTerminal, EscapesControlBytesAndCutsLongLines) {
   EXPECT_EQ(for_terminal(a), a);  // still valid UTF-8: nothing more to escape
 }
 
+TEST(Fnv1a64, KnownValues) {
+  // The published FNV-1a 64 test vectors (offset basis for the empty string).
+  EXPECT_EQ(fnv1a64(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(fnv1a64("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(fnv1a64("foobar"), 0x85944171f73967e8ULL);
+}
+
 }  // namespace
 }  // namespace rung
