@@ -548,11 +548,11 @@ class Auditor {
     } else {
       read_text = given_info + " " + question;
     }
+    std::optional<std::string> structure;
+    if (const json* st = member(j, "structure"); st && st->is_string()) structure = st->get<std::string>();
     // Records with one fold key (a structure, or a text up to the names: name variants) share
     // an ordinal, hence a fold.
     {
-      const json* st = member(j, "structure");
-      const std::optional<std::string> structure = st && st->is_string() ? std::optional<std::string>(st->get<std::string>()) : std::nullopt;
       std::size_t& seen = seen_of_type_[info.type];
       const std::uint64_t key = fnv1a64(fold_key(structure, read_text, names));
       info.ordinal_in_type = ordinal_of_key_.try_emplace({info.type, key}, seen).first->second;
@@ -593,7 +593,7 @@ class Auditor {
         lr.group = scalar_text(field_or_meta(j, "query_type")).value_or(std::string(kNone));
       }
       lr.template_text = tmpl;
-      if (const json* st = member(j, "structure"); st && st->is_string()) lr.structure = st->get<std::string>();
+      lr.structure = structure;
       lr.answer = info.answer.text;
       if (info.answer.kind == AnswerKind::numeric || info.asks_number) {
         lr.numeric = true;  // (an undetermined one has no value: not in the regression)
@@ -629,7 +629,7 @@ class Auditor {
       const json* opts = member(*meta, "options");
       variant_key = model_id->dump() + "|" + (opts ? opts->dump() : std::string());
     }
-    if (auto structure = scalar_text(member(j, "structure")); structure && member(j, "structure")->is_string()) {
+    if (structure) {
       ++report_.with_structure;
       auto [sit, first] = structures_.try_emplace(*structure, FirstSeen{line, id, variant_key, 1});
       if (!first) {
@@ -1014,7 +1014,8 @@ class Auditor {
 
   /// Predicts each record of `pop` with the most common answer of its cell (`key`) among the
   /// records of the other folds, cross-validated as the learners are: 5 folds, the i-th record of
-  /// a type in fold i mod 5 (Info::ordinal_in_type, which counts a structure's records once; by
+  /// a type in fold i mod 5 (Info::ordinal_in_type, which counts the records of one structure, or
+  /// of one text up to the names, once; by
   /// position within the type: a generated set cycles through its types and alternates each
   /// type's answers, so folds by position in the file, or two folds, line up with them). A cell
   /// unseen in the other folds gets the type's most common answer there.
