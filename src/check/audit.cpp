@@ -550,6 +550,7 @@ class Auditor {
     }
     std::optional<std::string> structure;
     if (const json* st = member(j, "structure"); st && st->is_string()) structure = st->get<std::string>();
+    std::optional<std::uint64_t> text_key;  // records without a structure: their fold key's hash
     // Records with one fold key (a structure, or a text up to the names: name variants) share
     // an ordinal, hence a fold.
     {
@@ -559,6 +560,7 @@ class Auditor {
       if (info.ordinal_in_type == seen) ++seen;
       // A repeated text (records with a structure are compared by it below).
       if (!structure) {
+        text_key = key;
         const auto [first, fresh] = first_text_.try_emplace(key, FirstText{line, id, info.answer.text});
         if (!fresh) {
           ++report_.text_repeats;
@@ -655,9 +657,9 @@ class Auditor {
       }
     }
     if (const json* split = member(j, "split"); split != nullptr && split->is_string()) {
-      note_split(split->get<std::string>(), scalar_text(member(j, "structure")), line, id);
+      note_split(split->get<std::string>(), structure, text_key, line, id);
     } else if (!default_split_.empty()) {  // a file of a multi-file audit is a split of its own
-      note_split(default_split_, scalar_text(member(j, "structure")), line, id);
+      note_split(default_split_, structure, text_key, line, id);
     }
     if (!id.empty()) {
       auto [iit, first] = ids_.try_emplace(id, std::make_pair(line, id));
@@ -780,8 +782,10 @@ class Auditor {
   std::string default_split_;       ///< the current file's split for records without one
   std::map<std::string, std::size_t> split_distinct_;  ///< split -> distinct structures
 
-  /// Counts a record of `split`, and its structure in that split (SplitReport).
-  void note_split(const std::string& split, const std::optional<std::string>& structure, std::size_t line, const std::string& id) {
+  /// Counts a record of `split`, and its structure in that split (SplitReport); a record without
+  /// one, its text up to the names (`text_key`).
+  void note_split(const std::string& split, const std::optional<std::string>& structure, std::optional<std::uint64_t> text_key,
+                  std::size_t line, const std::string& id) {
     SplitReport& r = report_.splits;
     ++r.with_split;
     auto rec = std::find_if(r.records.begin(), r.records.end(), [&](const auto& e) { return e.first == split; });
@@ -791,8 +795,8 @@ class Auditor {
     } else {
       ++rec->second;
     }
-    if (!structure) return;
-    SplitSeen& seen = split_structures_[*structure];
+    if (!structure && !text_key) return;
+    SplitSeen& seen = split_structures_[structure ? "structure " + *structure : fmt::format("text {:016x}", *text_key)];
     ++seen.records;
     if (seen.splits.empty()) {
       seen.line = line;
@@ -803,7 +807,9 @@ class Auditor {
     seen.splits.push_back(split);
     if (seen.splits.size() == 2) {
       ++r.shared_structures;
-      if (listed(r.shared.size())) r.shared.push_back({*structure, line, id, split, seen.line, seen.id, seen.splits.front()});
+      if (listed(r.shared.size())) {
+        r.shared.push_back({structure.value_or(""), !structure, line, id, split, seen.line, seen.id, seen.splits.front()});
+      }
     }
   }
 
@@ -1676,8 +1682,9 @@ std::string to_text(const AuditReport& r) {
     if (sp.with_split < r.records) out += fmt::format("  records without a split: {}\n", r.records - sp.with_split);
     out += fmt::format("  structures in more than one split: {} ({} records)\n", sp.shared_structures, sp.leaked_records);
     for (const auto& o : sp.shared) {
-      out += fmt::format("    {} in {} shares structure {} with {} in {}\n", where(r, o.line, o.id), o.split, o.structure,
-                         where(r, o.first_line, o.first_id), o.first_split);
+      const std::string what = o.by_text ? std::string("its text up to the names") : "structure " + o.structure;
+      out += fmt::format("    {} in {} shares {} with {} in {}\n", where(r, o.line, o.id), o.split, what, where(r, o.first_line, o.first_id),
+                         o.first_split);
     }
     more(out, sp.shared_structures, sp.shared.size(), 4);
   }
@@ -1887,7 +1894,11 @@ ordered_json to_json(const AuditReport& r) {
     splits["leaked_records"] = sp.leaked_records;
     splits["shared_structures"] = listing(sp.shared_structures, sp.shared, [&r](const SplitOverlap& o) {
       ordered_json e;
-      e["structure"] = o.structure;
+      if (o.by_text) {
+        e["by_text"] = true;  // no structure: the text up to the variable names
+      } else {
+        e["structure"] = o.structure;
+      }
       put_line(e, r, o.line);
       e["id"] = o.id;
       e["split"] = o.split;

@@ -1219,6 +1219,25 @@ TEST(AuditSplits, AStructureSharedAcrossFilesIsReportedWhereItIs) {
   EXPECT_EQ(one.unexpected_repeats, 1U);
 }
 
+TEST(AuditSplits, RecordsWithoutAStructureAreComparedByTheirTextUpToTheNames) {
+  // CounterBench-style records (no structure): a name variant of a train record in test leaks.
+  const Json a = cb_record("We know that Ab causes Cd.", "Would Cd occur if not Ab?", "no");
+  const Json b = cb_record("We know that Ab causes Cd.", "Would Ab occur if not Cd?", "yes");
+  Json variant = cb_record("We know that Ef causes Gh.", "Would Gh occur if not Ef?", "no");
+  variant["question_id"] = 7;
+  const AuditReport r = audit_files({{"train.jsonl", jsonl({a, b})}, {"test.jsonl", jsonl({variant})}});
+  EXPECT_EQ(r.splits.shared_structures, 1U);
+  EXPECT_EQ(r.splits.leaked_records, 2U);
+  ASSERT_EQ(r.splits.shared.size(), 1U);
+  EXPECT_TRUE(r.splits.shared[0].by_text);
+  EXPECT_NE(to_text(r).find("test.jsonl line 1 (id 7) in test shares its text up to the names with train.jsonl line 1"), std::string::npos)
+      << to_text(r);
+  EXPECT_EQ(to_json(r)["splits"]["shared_structures"]["listed"][0]["by_text"], true);
+  // The other question about the same words is another text: no leak.
+  const AuditReport clean = audit_files({{"train.jsonl", jsonl({a})}, {"test.jsonl", jsonl({b})}});
+  EXPECT_EQ(clean.splits.shared_structures, 0U);
+}
+
 TEST(AuditSplits, ARecordsOwnSplitFieldWins) {
   const std::vector<Json> records = distinct_records(6);
   ASSERT_EQ(records.size(), 6U);

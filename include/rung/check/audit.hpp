@@ -190,7 +190,10 @@ struct TextDecidability {
 /// A structure found in more than one split: the record that first showed it in a second split,
 /// and the structure's first record (in another split).
 struct SplitOverlap {
-  std::string structure;
+  std::string structure;  ///< empty when by_text
+  /// Records without a structure: compared by their text up to the variable names instead
+  /// (renamed_text in features.hpp: name variants of CounterBench's files).
+  bool by_text = false;
   std::size_t line = 0;
   std::string id;
   std::string split;
@@ -201,10 +204,12 @@ struct SplitOverlap {
 
 /// Leak-free splits (`rung generate --splits`): the records of each split, and the structures
 /// (SPEC §5 `structure`, the item up to renaming) found in more than one split. Only records with
-/// a string `split` field count; a record without `structure` cannot leak and is not compared.
+/// a string `split` field count (or a file's split); a record without `structure` is compared by
+/// its text up to the variable names (name variants of a file that names no structure).
 struct SplitReport {
   std::size_t with_split = 0;  ///< records with a split: a `split` field, or their file's (0: no section in the report)
-  /// split -> records, and split -> distinct structures, in order of the split's first record.
+  /// split -> records, and split -> distinct structures (and texts, for records without one), in
+  /// order of the split's first record.
   std::vector<std::pair<std::string, std::size_t>> records;
   std::vector<std::pair<std::string, std::size_t>> structures;
   std::size_t shared_structures = 0;  ///< structures found in two or more splits
