@@ -79,8 +79,8 @@ TEST(Merge, NameVariantsAndOtherPresets) {
   // Generator.NameVariantsFollowTheirVariantZerosRedraw).
   GeneratorOptions d = preset_options("cladder", 1);
   d.types = {"det_counterfactual"};
-  d.count = 300;
-  d.seed = 3;
+  d.count = 150;
+  d.seed = 2;  // 2 of its 50 structures redrawn
   d.name_variants = 3;
   std::vector<std::string> parts;
   for (std::uint64_t i = 1; i <= 7; ++i) parts.push_back(run(d, i, 7));
