@@ -184,9 +184,13 @@ TEST(Learners, FindTheNegationRuleOnCounterBench) {
   const AuditReport r = audit_dataset(in, options);
   ASSERT_TRUE(r.learned.enabled);
   ASSERT_EQ(r.learned.yes_no_records, 100U);
+  // The parity rule decides 95 of the 100 labels. With each structure's five name sets held out
+  // together (one text up to the names), 21 groups are left for 5 folds: trees 90/100 (100 when
+  // the name sets were split, 7 December 2026); 85 leaves room for a fold's bad luck, far above
+  // the 54% majority.
   double best = 0;
   for (const auto& l : r.learned.classifiers) best = std::max(best, l.all.pooled.rate());
-  EXPECT_GE(best, 0.9) << to_text(r.learned);
+  EXPECT_GE(best, 0.85) << to_text(r.learned);
   const LearnerResult& trees = learner(r.learned, "trees");
   bool parity = false;
   for (const auto& f : trees.all.pooled_top) parity = parity || f.feature.find("nots") != std::string::npos;
