@@ -474,8 +474,7 @@ TEST(Audit, CrossValidatedBaselinesHoldAStructuresRecordsOutTogether) {
   // Ten structures of two name variants each (consecutive records), one template each, answered
   // yes for even k and no for odd k. With the variants in one fold, every template is unseen in
   // the other folds: each record gets the type's majority there (4 yes, 4 no: a tie, "no"), so
-  // the 10 no-records are right. Without the structure field each variant is its own record, and
-  // the other variant, in another fold, teaches its template's answer: all 20 right.
+  // the 10 no-records are right.
   const std::vector<std::string> words{"red", "blue", "green", "black", "white", "brown", "pink", "gray", "gold", "teal"};
   std::vector<Json> records;
   for (std::size_t k = 0; k < words.size(); ++k) {
