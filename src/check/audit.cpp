@@ -541,21 +541,26 @@ class Auditor {
     std::vector<std::string> names;
     if (rung_schema) names = model_names(j["model"]);
     const std::string question = scalar_text(member(j, "question")).value_or("");
-    // What a model reads: the record's `prompt`, or `given_info` + " " + `question`.
-    std::string read_text;
-    if (auto prompt = scalar_text(member(j, "prompt")); prompt && member(j, "prompt")->is_string()) {
-      read_text = *prompt;
-    } else {
-      read_text = given_info + " " + question;
-    }
     std::optional<std::string> structure;
     if (const json* st = member(j, "structure"); st && st->is_string()) structure = st->get<std::string>();
-    std::optional<std::uint64_t> text_key;  // records without a structure: their fold key's hash
+    // What a model reads, the record's `prompt` or `given_info` + " " + `question`: the fold key
+    // of a record without a structure, and the learners' text.
+    std::string read_text;
+    if (!structure || options_.learners.enabled) {
+      if (auto prompt = scalar_text(member(j, "prompt")); prompt && member(j, "prompt")->is_string()) {
+        read_text = *prompt;
+      } else {
+        read_text = given_info + " " + question;
+      }
+    }
+    std::uint64_t fold_group = 0;            // FNV-1a of the record's fold key (learners.hpp)
+    std::optional<std::uint64_t> text_key;  // the same, for a record without a structure
     // Records with one fold key (a structure, or a text up to the names: name variants) share
     // an ordinal, hence a fold.
     {
       std::size_t& seen = seen_of_type_[info.type];
       const std::uint64_t key = fnv1a64(fold_key(structure, read_text, names));
+      fold_group = key;
       info.ordinal_in_type = ordinal_of_key_.try_emplace({info.type, key}, seen).first->second;
       if (info.ordinal_in_type == seen) ++seen;
       // A repeated text (records with a structure are compared by it below).
@@ -595,7 +600,7 @@ class Auditor {
         lr.group = scalar_text(field_or_meta(j, "query_type")).value_or(std::string(kNone));
       }
       lr.template_text = tmpl;
-      lr.structure = structure;
+      lr.fold_group = fold_group;
       lr.answer = info.answer.text;
       if (info.answer.kind == AnswerKind::numeric || info.asks_number) {
         lr.numeric = true;  // (an undetermined one has no value: not in the regression)

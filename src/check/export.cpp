@@ -3,7 +3,7 @@
 #include "export_lm_eval_utils.hpp"
 #include "rung/check/audit.hpp"
 #include "rung/check/checker.hpp"
-#include "rung/check/features.hpp"
+#include "rung/check/learners.hpp"
 #include "rung/core/error.hpp"
 #include "rung/core/json.hpp"
 #include "rung/core/text.hpp"
@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -118,11 +119,11 @@ void assign(std::vector<Record>& records, const ExportOptions& options) {
     return;
   }
   const auto counts = parse_splits(options.splits);
-  // Groups: records with the same structure, or without one the same text up to the variable
-  // names (renamed_text: name variants of a file that names no structure), in the order of
-  // their key's hash.
-  std::vector<std::string> keys;
-  std::unordered_map<std::string, std::size_t> group_of;
+  // Groups: records with one fold_key (learners.hpp: the same structure, or without one the same
+  // text up to the variable names: name variants of a file that names no structure), each kept
+  // as its key's FNV-1a and taken in that order.
+  std::vector<std::uint64_t> keys;
+  std::unordered_map<std::uint64_t, std::size_t> group_of;  // looked up only
   std::vector<std::size_t> record_group(records.size());
   std::vector<std::size_t> sizes;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -131,12 +132,10 @@ void assign(std::vector<Record>& records, const ExportOptions& options) {
       const auto f = j.find(field);
       return f != j.end() && f->is_string() ? std::optional<std::string>(f->get<std::string>()) : std::nullopt;
     };
-    std::string key;
-    if (const auto structure = text_of("structure")) {
-      key = "s:" + *structure;
-    } else {
-      key = "t:" + renamed_text(text_of("prompt").value_or(text_of("given_info").value_or("") + " " + text_of("question").value_or("")), {});
-    }
+    const std::optional<std::string> structure = text_of("structure");
+    std::string read_text;  // what a model reads: only a record without a structure needs it
+    if (!structure) read_text = text_of("prompt").value_or(text_of("given_info").value_or("") + " " + text_of("question").value_or(""));
+    const std::uint64_t key = fnv1a64(fold_key(structure, read_text, {}));
     auto [g, fresh] = group_of.try_emplace(key, keys.size());
     if (fresh) {
       keys.push_back(key);
@@ -147,7 +146,7 @@ void assign(std::vector<Record>& records, const ExportOptions& options) {
   }
   std::vector<std::size_t> order(keys.size());
   for (std::size_t g = 0; g < order.size(); ++g) order[g] = g;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return fnv1a64(keys[a]) < fnv1a64(keys[b]); });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
   std::vector<std::size_t> ordered_sizes;
   for (const std::size_t g : order) ordered_sizes.push_back(sizes[g]);
   const std::vector<std::size_t> split_of_ordered = assign_splits(ordered_sizes, counts);

@@ -29,10 +29,8 @@ namespace rung {
 
 
 std::string fold_key(const std::optional<std::string>& structure, std::string_view text, const std::vector<std::string>& names) {
-  return structure ? "structure " + *structure : "text " + renamed_text(text, names);
+  return structure ? "s:" + *structure : "t:" + renamed_text(text, names);
 }
-
-std::string fold_key(const LearnerRecord& r) { return fold_key(r.structure, r.text, r.names); }
 
 std::pair<double, double> Accuracy::wilson95() const {
   const Interval i = wilson_interval(correct, total);
@@ -158,17 +156,20 @@ Population population(const std::vector<const LearnerRecord*>& rows, const Learn
   p.classes.assign(classes.begin(), classes.end());
   std::sort(p.classes.begin(), p.classes.end(), natural_less);
   // Folds by position within the type: generated files often cycle through the types, and a
-  // fold of "position mod k" could then hold every record of a type. Records that share a
-  // structure, or (without one) a text up to the names, take the first one's fold: name
-  // variants are held out together (fold_key).
+  // fold of "position mod k" could then hold every record of a type. Records with one
+  // fold_group take the first one's fold: name variants are held out together.
   std::vector<std::size_t> seen_in_group(p.groups.size(), 0);
-  std::map<std::pair<std::size_t, std::uint64_t>, std::size_t> fold_of_key;  // (type, FNV-1a of fold_key) -> fold
+  std::map<std::pair<std::size_t, std::uint64_t>, std::size_t> fold_of_group;  // (type, fold_group) -> fold
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto g = static_cast<std::size_t>(std::find(p.groups.begin(), p.groups.end(), rows[i]->group) - p.groups.begin());
     p.group.push_back(g);
-    const auto [it, first] = fold_of_key.try_emplace({g, fnv1a64(fold_key(*rows[i]))}, seen_in_group[g] % o.folds);
-    if (first) ++seen_in_group[g];
-    p.fold.push_back(it->second);
+    if (rows[i]->fold_group) {
+      const auto [it, first] = fold_of_group.try_emplace({g, *rows[i]->fold_group}, seen_in_group[g] % o.folds);
+      if (first) ++seen_in_group[g];
+      p.fold.push_back(it->second);
+    } else {
+      p.fold.push_back(seen_in_group[g]++ % o.folds);
+    }
     if (classify) {
       p.label.push_back(static_cast<int>(std::find(p.classes.begin(), p.classes.end(), rows[i]->answer) - p.classes.begin()));
     }

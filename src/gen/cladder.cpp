@@ -590,9 +590,9 @@ struct Circuit {
 /// so that the answer is balanced within each class: the outcome's connective and the treatment's
 /// factual value (the question's "if not X instead of X"), what a learner reading the text picks
 /// up first (docs/generator.md). -1 leaves a part free. Observed signs get no class:
-/// sample_circuit's distribution hides them. Nor does the statement's `not` count, which it does
-/// not hide: the count carries the parities of the paths from X to Y, part of the evaluation
-/// itself (docs/generator.md, "The statement's `not` count").
+/// sample_circuit's distribution hides them. The statement's `not` count gets none either,
+/// though the distribution does not hide it: the count carries the parities of the paths from X
+/// to Y, part of the evaluation itself (docs/generator.md, "The statement's `not` count").
 struct CircuitClass {
   int outcome_op = -1;       ///< index into the allowed connectives (Y has 2+ causes); their count: Y has one cause
   int treatment_value = -1;  ///< X's factual value
@@ -2111,8 +2111,8 @@ Item CladderPreset::make(Rng& rng, Rng& name_rng, const ItemTarget& target) cons
         if (single && circuit_class.treatment_in_outcome >= 0) circuit_class.treatment_in_outcome = 0;
       }
       if (circuit_class.treatment_in_outcome >= 0 && g.has_arc(g.x, g.y) != (circuit_class.treatment_in_outcome == 1)) continue;
-      std::optional<std::pair<Circuit, int>> drawn =
-          draw_circuit(g, options_, circuit_class, CircuitTarget{target.answer, target.answer_equals_factual, no_abduction_agrees, attempt < keep_reading}, rng);
+      const CircuitTarget wanted_circuit{target.answer, target.answer_equals_factual, no_abduction_agrees, attempt < keep_reading};
+      std::optional<std::pair<Circuit, int>> drawn = draw_circuit(g, options_, circuit_class, wanted_circuit, rng);
       if (!drawn) continue;
       circuit = std::move(drawn->first);
       x_fact = drawn->second;

@@ -121,11 +121,11 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
         throw Error(fmt::format("{}: item {} is past the run's count of {}", where(), keys->index, report.options.count));
       }
       const std::uint64_t i = keys->index;
+      const auto drawn = gen->attempt_of(i, keys->seed);
+      if (!drawn) throw Error(fmt::format("{}: item {}'s seed {} is none of its draws under these options", where(), i, keys->seed));
       if (i % variants != 0) {
         // Name variants share their structure on purpose, as in Generator::write: variant 0's,
         // so they take the draw merged for it (a part that began after variant 0 drew the first).
-        const auto drawn = gen->attempt_of(i, keys->seed);
-        if (!drawn) throw Error(fmt::format("{}: item {}'s seed {} is none of its draws under these options", where(), i, keys->seed));
         if (*drawn == variant_attempt) {
           out << line << '\n';
         } else {
@@ -133,8 +133,6 @@ MergeReport merge_shards(const std::vector<MergePart>& parts, std::ostream& out,
           report.redrawn.push_back(i);
         }
       } else {
-        const auto drawn = gen->attempt_of(i, keys->seed);
-        if (!drawn) throw Error(fmt::format("{}: item {}'s seed {} is none of its draws under these options", where(), i, keys->seed));
         // The unsharded run takes the first draw whose structure is not yet accepted. The draws
         // before the part's own one hold structures the part holds, hence accepted here too
         // (merge.hpp); so the part's draw stands unless an earlier part holds its structure.

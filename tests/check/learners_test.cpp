@@ -2,6 +2,7 @@
 
 #include "rung/check/audit.hpp"
 #include "rung/core/error.hpp"
+#include "rung/core/text.hpp"
 #include "rung/gen/random.hpp"
 
 #include <gtest/gtest.h>
@@ -91,19 +92,22 @@ TEST(Learners, RecordsSharingAStructureAreHeldOutTogether) {
     for (int variant = 0; variant < 3; ++variant) {
       LearnerRecord r = structures[k];
       r.group = "basic";
-      r.structure = "s" + std::to_string(k);
+      r.fold_group = fnv1a64(fold_key("s" + std::to_string(k), r.text, r.names));
       records.push_back(std::move(r));
     }
   }
   const LearnedShortcuts together = learned_shortcuts(records);
   for (const auto& l : together.classifiers) EXPECT_LE(l.all.pooled.rate(), 0.62) << l.name << "\n" << to_text(together);
   // Without a structure, the same text holds them together.
-  for (auto& r : records) r.structure.reset();
+  for (auto& r : records) r.fold_group = fnv1a64(fold_key(std::nullopt, r.text, r.names));
   const LearnedShortcuts same_text = learned_shortcuts(records);
   for (const auto& l : same_text.classifiers) EXPECT_LE(l.all.pooled.rate(), 0.62) << l.name << "\n" << to_text(same_text);
   // Told in three wordings (one word apart) they are three records, and the variants in the
   // training folds give a held-out one's answer away: the leak the folds prevent where they can.
-  for (std::size_t i = 0; i < records.size(); ++i) records[i].text += std::vector<std::string>{"one", "two", "three"}[i % 3];
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].text += std::vector<std::string>{"one", "two", "three"}[i % 3];
+    records[i].fold_group = fnv1a64(fold_key(std::nullopt, records[i].text, records[i].names));
+  }
   const LearnedShortcuts apart = learned_shortcuts(records);
   EXPECT_GT(learner(apart, "linear").all.pooled.rate(), 0.8) << to_text(apart);
 }

@@ -18,7 +18,7 @@
 /// - for numeric answers, an xgboost regressor on the same columns against the per-type mean of
 ///   the training folds (mean absolute error), and the share of each constant answer.
 /// Folds: the i-th record of a type (within its population, yes/no or numeric) is in fold i mod k,
-/// counting the records with one fold_key() once (name variants are held out together: a
+/// counting the records with one `fold_group` once (name variants are held out together: a
 /// learner that saw one variant in training would otherwise recall its answer for the others).
 /// Every cell is scored twice: by the pooled model (trained on every type) and by a model
 /// trained on that type's records only (same folds).
@@ -94,19 +94,19 @@ struct LearnerRecord {
   std::string group;
   /// The question's template (question_template in audit.hpp).
   std::string template_text;
-  /// The record's `structure` (rung records): records that share one are held out together.
-  std::optional<std::string> structure{};
+  /// Records with one value are held out together (the audit gives the FNV-1a of fold_key());
+  /// none: the record is a group of its own.
+  std::optional<std::uint64_t> fold_group{};
   /// "yes"/"no"/"undetermined" for yes/no records; the reduced fraction for numeric ones.
   std::string answer;
   bool numeric = false;
   double value = std::numeric_limits<double>::quiet_NaN();  ///< numeric answers as a double
 };
 
-/// What holds records in one fold: the record's `structure`, else its text up to the variable
-/// names (renamed_text in features.hpp), so that name variants are held out together also in a
-/// file that names no structure (CounterBench's release).
-[[nodiscard]] std::string fold_key(const LearnerRecord& r);
-/// The same from a record's parts (LearnerRecord::structure, text and names).
+/// What holds records together (in one fold of the audit, in one split of an export): the
+/// record's `structure` ("s:" and it), else the text a model reads up to the variable names ("t:"
+/// and renamed_text in features.hpp), so that name variants are held together also in a file
+/// that names no structure (CounterBench's release). `text` is read only without a structure.
 [[nodiscard]] std::string fold_key(const std::optional<std::string>& structure, std::string_view text,
                                    const std::vector<std::string>& names);
 

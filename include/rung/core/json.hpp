@@ -18,10 +18,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <list>
 #include <functional>
 #include <initializer_list>
 #include <iterator>
+#include <list>
 #include <memory>
 #include <stdexcept>
 #include <type_traits>
