@@ -510,12 +510,14 @@ def extract_answer(text: str, kind: str = "yes_no") -> ExtractedAnswer:
 
 
 def audit(dataset: Union[Dataset, Sequence[PathLike]], *, verify: bool = True, learners: bool = True, folds: int = 5,
-          chance_shuffles: int = 0, threads: int = 1, max_listed: int = 10, text: bool = False) -> Any:
+          cv_repeats: int = 3, chance_shuffles: int = 0, threads: int = 1, max_listed: int = 10, text: bool = False) -> Any:
     """Audits a dataset (``rung audit --json``): counts, balance, shortcut baselines, learned
     shortcuts, duplicates and the re-verification of every stored answer. Returns the report as a
     dict (``text=True``: the tool's text report). ``verify=False`` is ``--no-verify``,
-    ``learners=False`` ``--no-learners``, ``chance_shuffles=N`` ``--chance-shuffles N`` (the learners
-    on shuffled answers: each cell's chance level, in the report's ``learner_chance``).
+    ``learners=False`` ``--no-learners``, ``folds=K`` ``--folds K``, ``cv_repeats=R`` ``--cv-repeats R``
+    (the learners' cross-validation made R times with other folds, each cell the mean),
+    ``chance_shuffles=N`` ``--chance-shuffles N`` (the learners on shuffled answers: each cell's
+    chance level, in the report's ``learner_chance``).
 
     ``dataset`` is a path, a list of record dicts, or a list (or tuple) of paths audited together
     as ``rung audit train.jsonl validation.jsonl test.jsonl`` does: each file is a split of its own
@@ -527,7 +529,9 @@ def audit(dataset: Union[Dataset, Sequence[PathLike]], *, verify: bool = True, l
         sources = [_source(dataset, "dataset")]
     if chance_shuffles < 0:
         raise ValueError(f"audit: chance_shuffles must be 0 or more, got {chance_shuffles}")
-    data, shown = _rung.audit(sources, verify, learners, folds, chance_shuffles, threads, max_listed)
+    if not 1 <= cv_repeats <= 100:
+        raise ValueError(f"audit: cv_repeats must be 1 to 100, got {cv_repeats}")
+    data, shown = _rung.audit(sources, verify, learners, folds, cv_repeats, chance_shuffles, threads, max_listed)
     return shown if text else _json.loads(data)
 
 

@@ -644,8 +644,8 @@ py::tuple extract(const std::string& response, const std::string& kind) {
                         fraction(a.value), fraction(a.upper), a.approximate, a.evidence, a.answered());
 }
 
-py::tuple audit(const std::vector<Source>& datasets, bool verify, bool learners, unsigned folds, unsigned chance_shuffles,
-                unsigned threads, std::size_t max_listed) {
+py::tuple audit(const std::vector<Source>& datasets, bool verify, bool learners, unsigned folds, unsigned cv_repeats,
+                unsigned chance_shuffles, unsigned threads, std::size_t max_listed) {
   if (datasets.empty()) throw rung::UsageError("audit: no dataset given");
   rung::AuditOptions options;
   options.verify = verify;
@@ -653,6 +653,7 @@ py::tuple audit(const std::vector<Source>& datasets, bool verify, bool learners,
   options.max_listed = max_listed;
   options.learners.enabled = learners;
   options.learners.folds = folds;
+  options.learners.repeats = cv_repeats;
   options.chance_shuffles = chance_shuffles;
   std::vector<std::string> names;
   for (std::size_t i = 0; i < datasets.size(); ++i) {
@@ -839,7 +840,7 @@ PYBIND11_MODULE(_rung, m) {
   m.def("extract_answer", &extract, py::arg("response"), py::arg("kind"),
         "(commitment, strength, value, upper, approximate, evidence, answered)");
   m.def("audit", &audit, py::arg("datasets"), py::arg("verify"), py::arg("learners"), py::arg("folds"),
-        py::arg("chance_shuffles"), py::arg("threads"), py::arg("max_listed"), "Audits one dataset, or several together (each a split): (report JSON, report text).");
+        py::arg("cv_repeats"), py::arg("chance_shuffles"), py::arg("threads"), py::arg("max_listed"), "Audits one dataset, or several together (each a split): (report JSON, report text).");
   m.def("import_counterbench", &import_counterbench, py::arg("file"), py::arg("tolerance"), py::arg("cross_check"),
         "(report JSON, report text, records JSONL)");
   m.def("import_cladder", &import_cladder, py::arg("file"), py::arg("models"), py::arg("tolerance"), py::arg("cross_check"),

@@ -214,8 +214,12 @@ Verdict Checker::check(const GoldItem& item, std::string_view response) const {
 
 Interval wilson_interval(std::size_t successes, std::size_t trials, double z) {
   if (trials == 0) return {};
+  return wilson_interval_of_share(static_cast<double>(std::min(successes, trials)) / static_cast<double>(trials), trials, z);
+}
+
+Interval wilson_interval_of_share(double p, std::size_t trials, double z) {
+  if (trials == 0) return {};
   const double n = static_cast<double>(trials);
-  const double p = static_cast<double>(std::min(successes, trials)) / n;
   const double z2 = z * z;
   const double denominator = 1 + z2 / n;
   const double centre = (p + z2 / (2 * n)) / denominator;

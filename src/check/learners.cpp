@@ -32,14 +32,19 @@ std::string fold_key(const std::optional<std::string>& structure, std::string_vi
   return structure ? "s:" + *structure : "t:" + renamed_text(text, names);
 }
 
+double Accuracy::mean_correct() const noexcept {
+  return repeats == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(repeats);
+}
+
 std::pair<double, double> Accuracy::wilson95() const {
-  const Interval i = wilson_interval(correct, total);
+  const Interval i = repeats <= 1 ? wilson_interval(correct, total) : wilson_interval_of_share(rate(), records());
   return {i.low, i.high};
 }
 
 namespace {
 
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+constexpr std::uint64_t kFoldStream = 0x666f6c6473726570ULL;  // "foldsrep"
 
 // ---- xgboost ------------------------------------------------------------------------------------
 
@@ -126,7 +131,8 @@ void set_up_libraries() {
 /// A population (yes/no or numeric records) and its columns.
 struct Population {
   std::vector<const LearnerRecord*> rows;
-  std::vector<std::size_t> fold;
+  /// [repeat][index]: the record's fold in each repetition of the k-fold split.
+  std::vector<std::vector<std::size_t>> folds;
   std::vector<std::size_t> group;  ///< index in groups
   std::vector<std::string> groups;
   std::vector<int> label;          ///< class index (classification)
@@ -157,22 +163,38 @@ Population population(const std::vector<const LearnerRecord*>& rows, const Learn
   std::sort(p.classes.begin(), p.classes.end(), natural_less);
   // Folds by position within the type: generated files often cycle through the types, and a
   // fold of "position mod k" could then hold every record of a type. Records with one
-  // fold_group take the first one's fold: name variants are held out together.
-  std::vector<std::size_t> seen_in_group(p.groups.size(), 0);
-  std::map<std::pair<std::size_t, std::uint64_t>, std::size_t> fold_of_group;  // (type, fold_group) -> fold
+  // fold_group take the first one's fold: name variants are held out together. Repetition 0
+  // numbers a type's fold groups in file order; each further repetition in a seeded random order.
+  std::vector<std::size_t> groups_in_type(p.groups.size(), 0);
+  std::vector<std::size_t> ordinal;  // the record's fold group's number within its type
+  std::map<std::pair<std::size_t, std::uint64_t>, std::size_t> ordinal_of_group;  // (type, fold_group) -> number
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto g = static_cast<std::size_t>(std::find(p.groups.begin(), p.groups.end(), rows[i]->group) - p.groups.begin());
     p.group.push_back(g);
     if (rows[i]->fold_group) {
-      const auto [it, first] = fold_of_group.try_emplace({g, *rows[i]->fold_group}, seen_in_group[g] % o.folds);
-      if (first) ++seen_in_group[g];
-      p.fold.push_back(it->second);
+      const auto [it, first] = ordinal_of_group.try_emplace({g, *rows[i]->fold_group}, groups_in_type[g]);
+      if (first) ++groups_in_type[g];
+      ordinal.push_back(it->second);
     } else {
-      p.fold.push_back(seen_in_group[g]++ % o.folds);
+      ordinal.push_back(groups_in_type[g]++);
     }
     if (classify) {
       p.label.push_back(static_cast<int>(std::find(p.classes.begin(), p.classes.end(), rows[i]->answer) - p.classes.begin()));
     }
+  }
+  p.folds.assign(std::max(1U, o.repeats), std::vector<std::size_t>(rows.size()));
+  for (std::size_t r = 0; r < p.folds.size(); ++r) {
+    // position[g][n]: where fold group n of type g stands in this repetition's order.
+    std::vector<std::vector<std::size_t>> position(p.groups.size());
+    for (std::size_t g = 0; g < p.groups.size(); ++g) {
+      position[g].resize(groups_in_type[g]);
+      std::iota(position[g].begin(), position[g].end(), std::size_t{0});
+      if (r > 0) {
+        Rng rng(Rng::item_seed(o.seed ^ kFoldStream, r * p.groups.size() + g));
+        rng.shuffle(position[g]);
+      }
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) p.folds[r][i] = position[p.group[i]][ordinal[i]] % o.folds;
   }
   // Frequent templates (most records first, then first appearance).
   std::map<std::string, std::pair<std::size_t, std::size_t>> tcount;  // text → (records, first)
@@ -226,7 +248,8 @@ std::vector<float> gather(const Population& p, const std::vector<std::size_t>& i
   return out;
 }
 
-/// Per-record outcomes of one cross-validated learner on a subset of a population.
+/// Per-record outcomes of one cross-validated learner on a subset of a population: in how many
+/// of the repetitions the record was predicted right.
 struct Outcomes {
   std::vector<std::uint8_t> correct;               ///< by population index (only the subset's set)
   std::vector<std::vector<std::uint8_t>> permuted; ///< [column][index]: correct with the column permuted
@@ -261,12 +284,12 @@ std::vector<int> classes_of(const std::vector<float>& out, std::size_t rows, std
   return pred;
 }
 
-/// Splits `subset` into the training and held-out records of `fold`.
-void split_fold(const Population& p, const std::vector<std::size_t>& subset, std::size_t fold, std::vector<std::size_t>& train,
-                std::vector<std::size_t>& test) {
+/// Splits `subset` into the training and held-out records of `fold` of repetition `repeat`.
+void split_fold(const Population& p, const std::vector<std::size_t>& subset, std::size_t repeat, std::size_t fold,
+                std::vector<std::size_t>& train, std::vector<std::size_t>& test) {
   train.clear();
   test.clear();
-  for (auto i : subset) (p.fold[i] == fold ? test : train).push_back(i);
+  for (auto i : subset) (p.folds[repeat][i] == fold ? test : train).push_back(i);
 }
 
 /// Permutes column `c` of `m` (rows × cols) in place with a seeded Fisher–Yates.
@@ -297,19 +320,21 @@ Outcomes cv_trees(const Population& p, const std::vector<std::size_t>& subset, c
   struct Fold {
     std::vector<std::size_t> test;
     std::vector<float> xt;
+    std::vector<std::uint8_t> ok;      ///< whether test[k] was predicted right
     std::unique_ptr<Booster> booster;  ///< null: a single class to learn from, predicted as is
   };
-  std::vector<Fold> folds(o.folds);
+  // Fold f of repetition r is folds[r * o.folds + f].
+  std::vector<Fold> folds(p.folds.size() * o.folds);
   std::vector<std::size_t> train;
-  for (std::size_t f = 0; f < o.folds; ++f) {
-    Fold& fold = folds[f];
-    split_fold(p, subset, f, train, fold.test);
+  for (std::size_t n = 0; n < folds.size(); ++n) {
+    Fold& fold = folds[n];
+    split_fold(p, subset, n / o.folds, n % o.folds, train, fold.test);
     if (fold.test.empty()) continue;
     std::set<int> seen;
     for (auto i : train) seen.insert(p.label[i]);
     if (seen.size() < 2) {
       const int c = train.empty() ? 0 : p.label[train.front()];
-      for (auto i : fold.test) out.correct[i] = p.label[i] == c ? 1 : 0;
+      for (auto i : fold.test) out.correct[i] = static_cast<std::uint8_t>(out.correct[i] + (p.label[i] == c ? 1 : 0));
       continue;
     }
     DMatrix dtrain(gather(p, train), train.size(), p.cols);
@@ -320,22 +345,28 @@ Outcomes cv_trees(const Population& p, const std::vector<std::size_t>& subset, c
     fold.xt = gather(p, fold.test);
     const auto base =
         classes_of(fold.booster->predict(DMatrix(fold.xt, fold.test.size(), p.cols)), fold.test.size(), p.classes.size());
-    for (std::size_t k = 0; k < fold.test.size(); ++k) out.correct[fold.test[k]] = base[k] == p.label[fold.test[k]] ? 1 : 0;
+    for (std::size_t k = 0; k < fold.test.size(); ++k) {
+      fold.ok.push_back(base[k] == p.label[fold.test[k]] ? 1 : 0);
+      out.correct[fold.test[k]] = static_cast<std::uint8_t>(out.correct[fold.test[k]] + fold.ok.back());
+    }
   }
   if (!explain(out.correct)) return out;
   out.permuted.assign(p.cols, out.correct);
-  for (std::size_t f = 0; f < o.folds; ++f) {
-    Fold& fold = folds[f];
+  for (std::size_t n = 0; n < folds.size(); ++n) {
+    Fold& fold = folds[n];
     if (!fold.booster) continue;
     const std::vector<bool> used = fold.booster->used_columns(p.cols);
     for (std::size_t c = 0; c < p.cols; ++c) {
       if (!used[c] || !column_varies(fold.xt, fold.test.size(), p.cols, c)) continue;
       std::vector<float> xp = fold.xt;
-      permute_column(xp, fold.test.size(), p.cols, c, Rng::item_seed(o.seed ^ salt, f * 100003 + c));
+      permute_column(xp, fold.test.size(), p.cols, c, Rng::item_seed(o.seed ^ salt, n * 100003 + c));
       const auto pred =
           classes_of(fold.booster->predict(DMatrix(xp, fold.test.size(), p.cols)), fold.test.size(), p.classes.size());
       auto& col = out.permuted[c];
-      for (std::size_t k = 0; k < fold.test.size(); ++k) col[fold.test[k]] = pred[k] == p.label[fold.test[k]] ? 1 : 0;
+      for (std::size_t k = 0; k < fold.test.size(); ++k) {
+        const std::size_t i = fold.test[k];
+        col[i] = static_cast<std::uint8_t>(col[i] - fold.ok[k] + (pred[k] == p.label[i] ? 1 : 0));
+      }
     }
   }
   return out;
@@ -434,13 +465,17 @@ int predict_linear(const LinearModel& lm, int constant, const feature_node* x) {
 std::vector<std::uint8_t> cv_linear(const Population& p, const Ngrams& n, const std::vector<std::size_t>& subset, const LearnerOptions& o) {
   std::vector<std::uint8_t> correct(p.rows.size(), 0);
   std::vector<std::size_t> train, test;
-  for (std::size_t f = 0; f < o.folds; ++f) {
-    split_fold(p, subset, f, train, test);
-    if (test.empty()) continue;
-    LinearModel lm;
-    int constant = 0;
-    train_linear(p, n, train, o, lm, constant);
-    for (auto i : test) correct[i] = predict_linear(lm, constant, n.rows[i].data()) == p.label[i] ? 1 : 0;
+  for (std::size_t r = 0; r < p.folds.size(); ++r) {
+    for (std::size_t f = 0; f < o.folds; ++f) {
+      split_fold(p, subset, r, f, train, test);
+      if (test.empty()) continue;
+      LinearModel lm;
+      int constant = 0;
+      train_linear(p, n, train, o, lm, constant);
+      for (auto i : test) {
+        correct[i] = static_cast<std::uint8_t>(correct[i] + (predict_linear(lm, constant, n.rows[i].data()) == p.label[i] ? 1 : 0));
+      }
+    }
   }
   return correct;
 }
@@ -485,11 +520,13 @@ std::vector<FeatureImportance> linear_top(const Population& p, const Ngrams& n, 
 
 // ---- scoring ------------------------------------------------------------------------------------
 
-Accuracy score(const std::vector<std::uint8_t>& correct, const std::vector<std::size_t>& idx) {
+/// `correct` counts the repetitions a record was right in: the sums over `p`'s repetitions.
+Accuracy score(const Population& p, const std::vector<std::uint8_t>& correct, const std::vector<std::size_t>& idx) {
   Accuracy s;
+  s.repeats = p.folds.size();
   for (auto i : idx) {
-    ++s.total;
-    s.correct += correct[i] != 0 ? 1 : 0;
+    s.total += s.repeats;
+    s.correct += correct[i];
   }
   return s;
 }
@@ -503,7 +540,8 @@ std::vector<FeatureImportance> permutation_top(const Population& p, const Outcom
   for (std::size_t c = 0; c < p.cols; ++c) {
     std::size_t perm = 0;
     for (auto i : idx) perm += out.permuted[c][i];
-    const double drop = (static_cast<double>(base) - static_cast<double>(perm)) / static_cast<double>(idx.size());
+    const double drop =
+        (static_cast<double>(base) - static_cast<double>(perm)) / static_cast<double>(idx.size() * p.folds.size());
     if (drop > 0) drops.emplace_back(drop, c);
   }
   std::stable_sort(drops.begin(), drops.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -584,23 +622,23 @@ LearnerResult run_trees(const Population& p, const LearnerOptions& o) {
   run_parallel(outs.size(), o.threads, [&](std::size_t j) {
     if (j == 0) {
       outs[0] = cv_trees(p, all, o, 0, [&](const std::vector<std::uint8_t>& correct) {
-        bool any = above(all, score(correct, all));
-        for (std::size_t g = 0; per_type && g < idx.size(); ++g) any = any || above(idx[g], score(correct, idx[g]));
+        bool any = above(all, score(p, correct, all));
+        for (std::size_t g = 0; per_type && g < idx.size(); ++g) any = any || above(idx[g], score(p, correct, idx[g]));
         return any;
       });
     } else {
       outs[j] = cv_trees(p, idx[j - 1], o, j,
-                         [&](const std::vector<std::uint8_t>& correct) { return above(idx[j - 1], score(correct, idx[j - 1])); });
+                         [&](const std::vector<std::uint8_t>& correct) { return above(idx[j - 1], score(p, correct, idx[j - 1])); });
     }
   });
-  r.all.pooled = score(outs[0].correct, all);
+  r.all.pooled = score(p, outs[0].correct, all);
   if (above(all, r.all.pooled)) r.all.pooled_top = permutation_top(p, outs[0], all, o);
   if (!per_type) return r;
   for (std::size_t g = 0; g < p.groups.size(); ++g) {
     LearnerCell cell;
-    cell.pooled = score(outs[0].correct, idx[g]);
+    cell.pooled = score(p, outs[0].correct, idx[g]);
     if (above(idx[g], cell.pooled)) cell.pooled_top = permutation_top(p, outs[0], idx[g], o);
-    cell.per_type = score(outs[g + 1].correct, idx[g]);
+    cell.per_type = score(p, outs[g + 1].correct, idx[g]);
     if (above(idx[g], cell.per_type)) cell.per_type_top = permutation_top(p, outs[g + 1], idx[g], o);
     r.by_group[p.groups[g]] = std::move(cell);
   }
@@ -618,11 +656,11 @@ LearnerResult run_linear(const Population& p, const Ngrams& n, const LearnerOpti
   const bool per_type = p.groups.size() >= 2;
   std::vector<std::vector<std::uint8_t>> outs(per_type ? 1 + p.groups.size() : 1);
   run_parallel(outs.size(), o.threads, [&](std::size_t j) { outs[j] = cv_linear(p, n, j == 0 ? all : idx[j - 1], o); });
-  r.all.pooled = score(outs[0], all);
+  r.all.pooled = score(p, outs[0], all);
   for (std::size_t g = 0; per_type && g < p.groups.size(); ++g) {
     LearnerCell cell;
-    cell.pooled = score(outs[0], idx[g]);
-    cell.per_type = score(outs[g + 1], idx[g]);
+    cell.pooled = score(p, outs[0], idx[g]);
+    cell.per_type = score(p, outs[g + 1], idx[g]);
     r.by_group[p.groups[g]] = std::move(cell);
   }
   // The weights of models fitted on every record of a cell above the threshold. The pooled
@@ -644,9 +682,11 @@ NumericLearners run_numeric(const Population& p, const LearnerOptions& o) {
   std::vector<double> err_trees(n, 0), err_mean(n, 0);
   std::vector<std::vector<double>> err_perm(p.cols, std::vector<double>(n, 0));
   const auto all = all_of(p);
+  // Each repetition adds its errors divided by the number of repetitions (the mean over them).
+  const double w = 1.0 / static_cast<double>(p.folds.size());
   std::vector<std::size_t> train, test;
-  for (std::size_t f = 0; f < o.folds; ++f) {
-    split_fold(p, all, f, train, test);
+  for (std::size_t n_fold = 0; n_fold < p.folds.size() * o.folds; ++n_fold) {
+    split_fold(p, all, n_fold / o.folds, n_fold % o.folds, train, test);
     if (test.empty()) continue;
     // The type mean of the training folds (the overall training mean for a type not seen).
     std::vector<double> sum(p.groups.size(), 0), count(p.groups.size(), 0);
@@ -660,12 +700,13 @@ NumericLearners run_numeric(const Population& p, const LearnerOptions& o) {
     for (auto i : test) {
       const std::size_t g = p.group[i];
       const double m = count[g] > 0 ? sum[g] / count[g] : overall;
-      err_mean[i] = std::abs(m - p.rows[i]->value);
+      err_mean[i] += std::abs(m - p.rows[i]->value) * w;
     }
     if (train.size() < 2) {
       for (auto i : test) {
-        err_trees[i] = std::abs(overall - p.rows[i]->value);
-        for (auto& col : err_perm) col[i] = err_trees[i];
+        const double e = std::abs(overall - p.rows[i]->value) * w;
+        err_trees[i] += e;
+        for (auto& col : err_perm) col[i] += e;
       }
       continue;
     }
@@ -676,16 +717,20 @@ NumericLearners run_numeric(const Population& p, const LearnerOptions& o) {
     Booster booster(dtrain, tree_params(o, 0, true), o.rounds);
     const std::vector<float> xt = gather(p, test);
     const auto base = booster.predict(DMatrix(xt, test.size(), p.cols));
-    for (std::size_t k = 0; k < test.size(); ++k) err_trees[test[k]] = std::abs(base[k] - p.rows[test[k]]->value);
+    std::vector<double> e(test.size());
+    for (std::size_t k = 0; k < test.size(); ++k) {
+      e[k] = std::abs(base[k] - p.rows[test[k]]->value) * w;
+      err_trees[test[k]] += e[k];
+    }
     for (std::size_t c = 0; c < p.cols; ++c) {
       if (!column_varies(xt, test.size(), p.cols, c)) {
-        for (auto i : test) err_perm[c][i] = err_trees[i];
+        for (std::size_t k = 0; k < test.size(); ++k) err_perm[c][test[k]] += e[k];
         continue;
       }
       std::vector<float> xp = xt;
-      permute_column(xp, test.size(), p.cols, c, Rng::item_seed(o.seed ^ 0x5eedULL, f * 100003 + c));
+      permute_column(xp, test.size(), p.cols, c, Rng::item_seed(o.seed ^ 0x5eedULL, n_fold * 100003 + c));
       const auto pred = booster.predict(DMatrix(xp, test.size(), p.cols));
-      for (std::size_t k = 0; k < test.size(); ++k) err_perm[c][test[k]] = std::abs(pred[k] - p.rows[test[k]]->value);
+      for (std::size_t k = 0; k < test.size(); ++k) err_perm[c][test[k]] += std::abs(pred[k] - p.rows[test[k]]->value) * w;
     }
   }
   auto cell = [&](const std::vector<std::size_t>& idx) {
@@ -744,9 +789,13 @@ NumericLearners run_numeric(const Population& p, const LearnerOptions& o) {
 
 LearnedShortcuts learned_shortcuts(const std::vector<LearnerRecord>& records, const LearnerOptions& options) {
   if (options.folds < 2) throw UsageError(fmt::format("learners: folds must be at least 2, got {}", options.folds));
+  if (options.repeats < 1 || options.repeats > 100) {
+    throw UsageError(fmt::format("learners: cross-validation repeats must be 1 to 100, got {}", options.repeats));
+  }
   LearnedShortcuts s;
   s.enabled = options.enabled;
   s.folds = options.folds;
+  s.repeats = options.repeats;
   s.explain_margin = options.explain_margin;
   if (!options.enabled) return s;
   set_up_libraries();
@@ -787,6 +836,7 @@ std::string pct(double r) { return fmt::format("{:.1f}%", 100.0 * r); }
 
 std::string score_cell(const Accuracy& s) {
   if (s.total == 0) return "-";
+  if (s.repeats > 1) return fmt::format("{:.1f}/{} {}", s.mean_correct(), s.records(), pct(s.rate()));
   return fmt::format("{}/{} {}", s.correct, s.total, pct(s.rate()));
 }
 
@@ -803,8 +853,12 @@ std::string importance_text(const FeatureImportance& f, bool weight) {
 
 ordered_json json_of(const Accuracy& s) {
   ordered_json j;
-  j["correct"] = s.correct;
-  j["total"] = s.total;
+  if (s.repeats > 1) {
+    j["correct"] = s.mean_correct();  // the mean over the repetitions
+  } else {
+    j["correct"] = s.correct;
+  }
+  j["total"] = s.records();
   j["accuracy"] = s.rate();
   const auto [low, high] = s.wilson95();
   j["ci95"] = {low, high};
@@ -841,9 +895,13 @@ std::string to_text(const LearnedShortcuts& s) {
   if (!s.classifiers.empty()) {
     out += fmt::format(
         "\nLearned shortcuts on the {} yes/no records ({}-fold cross-validation: the i-th record of a type is in fold i "
-        "mod {}, records sharing a structure or a text up to the names counted once; pooled = one model for all types, "
+        "mod {}, records sharing a structure or a text up to the names counted once{}; pooled = one model for all types, "
         "per-type = one model per type; 95% Wilson intervals)\n",
-        s.yes_no_records, s.folds, s.folds);
+        s.yes_no_records, s.folds, s.folds,
+        s.repeats > 1 ? fmt::format(", repeated {} times with each type's records in other seeded orders: mean correct "
+                                    "of a repetition",
+                                    s.repeats)
+                      : std::string{});
     std::vector<std::vector<std::string>> rows{{"learner", "type", "pooled", "95% CI", "per-type", "95% CI", "best"}};
     for (const auto& l : s.classifiers) {
       rows.push_back({l.name, "all", score_cell(l.all.pooled), ci_cell(l.all.pooled), "-", "", pct(l.all.best().rate())});
@@ -909,6 +967,7 @@ ordered_json to_json(const LearnedShortcuts& s) {
   j["enabled"] = s.enabled;
   if (!s.enabled) return j;
   j["folds"] = s.folds;
+  j["repeats"] = s.repeats;
   j["explain_margin"] = s.explain_margin;
   j["yes_no_records"] = s.yes_no_records;
   j["vocabulary"] = s.vocabulary;

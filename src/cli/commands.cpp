@@ -859,6 +859,7 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
     std::size_t max_listed = 10;
     bool no_learners = false;
     unsigned folds = 5;
+    unsigned cv_repeats = 3;
     unsigned chance_shuffles = 0;
   };
   auto a = std::make_shared<Args>();
@@ -880,6 +881,11 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
   cmd->add_option("--folds", a->folds, "Folds of the learners' cross-validation")
       ->capture_default_str()
       ->check(whole_number(2, 100));
+  cmd->add_option("--cv-repeats", a->cv_repeats,
+                  "Repeat the learners' cross-validation R times with the records of each type in other seeded "
+                  "orders and report each cell's mean (less noise per cell; R times the learners' time)")
+      ->capture_default_str()
+      ->check(whole_number(1, 100));
   cmd->add_option("--chance-shuffles", a->chance_shuffles,
                   "Also run the learners on the answers shuffled within each type N times: each cell's chance level "
                   "and permutation p-value, and how large the largest cell gets by chance (0 = off; 20 is a useful "
@@ -902,6 +908,7 @@ void add_audit(CLI::App& app, std::shared_ptr<Action> action) {
       options.max_listed = a->max_listed;
       options.learners.enabled = !a->no_learners;
       options.learners.folds = a->folds;
+      options.learners.repeats = a->cv_repeats;
       options.chance_shuffles = a->chance_shuffles;
       options.file = fmt::format("{}", fmt::join(names, ", "));
       const bool progress = ::isatty(STDERR_FILENO) != 0;

@@ -68,6 +68,24 @@ TEST(CheckerWilson, HandComputedValues) {
   EXPECT_EQ(i.high, 0.0);
 }
 
+TEST(CheckerWilson, OfAShareAsOfItsCounts) {
+  // A mean over repetitions (e.g. 8.0 of 10): the interval of the same share of the same trials.
+  const Interval a = wilson_interval_of_share(0.8, 10);
+  EXPECT_NEAR(a.low, 0.490167, 1e-5);
+  EXPECT_NEAR(a.high, 0.943319, 1e-5);
+  const Interval b = wilson_interval(8, 10);
+  EXPECT_EQ(a.low, b.low);
+  EXPECT_EQ(a.high, b.high);
+  // 0.55 of 100 (55.0 of 100 on average): centre (0.55 + 0.019207) / 1.038415, the
+  // half-width 1.96 * sqrt(0.55 * 0.45 / 100 + 0.000096) / 1.038415.
+  const Interval c = wilson_interval_of_share(0.55, 100);
+  EXPECT_NEAR(c.low, 0.452446, 1e-5);
+  EXPECT_NEAR(c.high, 0.643855, 1e-5);
+  const Interval none = wilson_interval_of_share(0.5, 0);
+  EXPECT_EQ(none.low, 0.0);
+  EXPECT_EQ(none.high, 0.0);
+}
+
 TEST(CheckerWilson, ScoreCountsUnansweredAsNotCorrect) {
   Score s;
   for (int k = 0; k < 8; ++k) s.add(Outcome::correct);

@@ -168,7 +168,9 @@ TEST_F(Cli, NumericOptionsAreValidatedNotWrapped) {
         {"generate", "-n", "-3"},
         {"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--max-factor-cells", "0"},
         {"solve", "examples/firing_squad.scm", "-q", "P(D=1)", "--max-factor-cells", "-1"},
-        {"audit", "d.jsonl", "--threads", "0"}}) {
+        {"audit", "d.jsonl", "--threads", "0"},
+        {"audit", "d.jsonl", "--cv-repeats", "0"},
+        {"audit", "d.jsonl", "--cv-repeats", "101"}}) {
     const Result r = run(args);
     EXPECT_EQ(r.status, 2) << args[1] << " " << args.back() << ": " << r.err;
     EXPECT_NE(r.err.find("--help"), std::string::npos) << r.err;

@@ -165,6 +165,21 @@ def test_audit_chance_shuffles_equals_the_tool(tmp_path):
         rung.audit(data, chance_shuffles=-1)
 
 
+def test_audit_cv_repeats_equals_the_tool(tmp_path):
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(rung.to_line(r) + "\n" for r in rung.generate(preset="counterbench", n=60, seed=4)))
+    once = rung.audit(data, verify=False, cv_repeats=1)
+    assert once == json.loads(run_cli("audit", data, "--json", "--no-verify", "--cv-repeats", "1")[1])
+    assert once["learned_shortcuts"]["repeats"] == 1
+    assert rung.audit(data, verify=False)["learned_shortcuts"]["repeats"] == 3
+    five = rung.audit(data, verify=False, cv_repeats=5)
+    assert five["learned_shortcuts"]["repeats"] == 5
+    assert five["learned_shortcuts"]["classifiers"][0]["all"]["pooled"]["total"] == 60
+    for bad in (0, 101):
+        with pytest.raises(ValueError):
+            rung.audit(data, cv_repeats=bad)
+
+
 def test_audit_of_several_files_equals_the_tool_and_finds_a_shared_structure(tmp_path):
     records = list(rung.generate(preset="counterbench", n=40, seed=9, splits="train=30,test=10"))
     by_split = {}

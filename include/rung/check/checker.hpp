@@ -123,6 +123,8 @@ struct Interval {
 /// The Wilson score interval of `successes` in `trials` (z = 1.96 for 95%). {0, 0} when
 /// trials is 0.
 [[nodiscard]] Interval wilson_interval(std::size_t successes, std::size_t trials, double z = 1.959963984540054);
+/// The same for an observed share `p` (0..1) of `trials`, e.g. a mean over repetitions.
+[[nodiscard]] Interval wilson_interval_of_share(double p, std::size_t trials, double z = 1.959963984540054);
 
 /// Outcomes of a set of items.
 struct Score {

@@ -41,14 +41,21 @@
 
 namespace rung {
 
-/// `correct` of `total` records predicted right (the baselines of audit.hpp use it too).
+/// `correct` of `total` records predicted right (the baselines of audit.hpp use it too). A
+/// learner's cross-validation repeated `repeats` times counts every record once a repetition:
+/// `total` is then records × repeats and `correct` the sum over the repetitions.
 struct Accuracy {
   std::size_t correct = 0;
   std::size_t total = 0;
+  std::size_t repeats = 1;
   /// correct / total (0 when total is 0).
   [[nodiscard]] double rate() const noexcept;
-  /// The 95% Wilson score interval of rate() ({0, 0} when total is 0), by wilson_interval of
-  /// checker.hpp.
+  /// The records scored (total / repeats).
+  [[nodiscard]] std::size_t records() const noexcept { return repeats == 0 ? total : total / repeats; }
+  /// The mean correct count of a repetition (correct / repeats).
+  [[nodiscard]] double mean_correct() const noexcept;
+  /// The 95% Wilson score interval of rate() over records() trials ({0, 0} when total is 0), by
+  /// wilson_interval of checker.hpp.
   [[nodiscard]] std::pair<double, double> wilson95() const;
   friend bool operator==(const Accuracy&, const Accuracy&) = default;
 };
@@ -58,6 +65,11 @@ struct LearnerOptions {
   bool enabled = true;
   /// k of k-fold cross-validation (`--folds K`); at least 2.
   unsigned folds = 5;
+  /// Repetitions of the k-fold cross-validation (`--cv-repeats R`), 1 to 100: repetition 0 puts
+  /// the i-th record of a type in fold i mod k, each further one the type's records in a seeded
+  /// random order; a cell's accuracy is the mean over them (less noisy: a record's prediction
+  /// no longer hangs on the one split it happened to fall in).
+  unsigned repeats = 3;
   /// Seeds xgboost and the permutations of the importance measure.
   std::uint64_t seed = 1;
   /// Features listed for each cell whose accuracy is more than `explain_margin` above the share
@@ -166,6 +178,7 @@ struct NumericLearners {
 struct LearnedShortcuts {
   bool enabled = false;
   unsigned folds = 0;
+  unsigned repeats = 1;  ///< LearnerOptions::repeats
   double explain_margin = 0;  ///< LearnerOptions::explain_margin
   std::size_t yes_no_records = 0;
   std::vector<std::string> groups;  ///< in natural order
