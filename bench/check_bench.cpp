@@ -9,6 +9,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <sstream>
 #include <string>
@@ -31,34 +33,37 @@ const std::string& dataset(const char* preset, std::int64_t n) {
   return it->second;
 }
 
-/// audit_dataset on state.range(0) items of `preset`; learners on iff state.range(1).
+/// audit_dataset on state.range(0) items of `preset`; learners off when state.range(1) is 0,
+/// else on with that many repetitions of their cross-validation (`--cv-repeats`; 3 is the default).
 void audit(benchmark::State& state, const char* preset) {
   const std::string& text = dataset(preset, state.range(0));
   rung::AuditOptions options;
   options.verify = false;
   options.learners.enabled = state.range(1) != 0;
+  options.learners.repeats = static_cast<unsigned>(std::max<std::int64_t>(1, state.range(1)));
   for (auto _ : state) {
     std::istringstream in(text);
     auto report = rung::audit_dataset(in, options);
     benchmark::DoNotOptimize(report);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
-  state.SetLabel(std::to_string(state.range(0)) + " items, learners " + (state.range(1) != 0 ? "on" : "off"));
+  state.SetLabel(std::to_string(state.range(0)) + " items, learners " +
+                 (state.range(1) != 0 ? "on, " + std::to_string(state.range(1)) + " repetition(s)" : "off"));
 }
 
 void AuditCladder(benchmark::State& state) { audit(state, "cladder"); }
 BENCHMARK(AuditCladder)
-    ->Args({1000, 0})->Args({1000, 1})->Args({10000, 0})->Args({10000, 1})
+    ->Args({1000, 0})->Args({1000, 1})->Args({1000, 3})->Args({10000, 0})->Args({10000, 1})->Args({10000, 3})
     ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 void AuditCounterbench(benchmark::State& state) { audit(state, "counterbench"); }
 BENCHMARK(AuditCounterbench)
-    ->Args({10000, 0})->Args({10000, 1})
+    ->Args({10000, 0})->Args({10000, 1})->Args({10000, 3})
     ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 void AuditLadder(benchmark::State& state) { audit(state, "ladder"); }
 BENCHMARK(AuditLadder)
-    ->Args({10000, 0})->Args({10000, 1})
+    ->Args({10000, 0})->Args({10000, 1})->Args({10000, 3})
     ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 /// Parses each line of state.range(0) cladder records as `J`.
