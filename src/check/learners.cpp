@@ -1,4 +1,4 @@
-// One file (~930 lines) because the two learners, the regressor and the importance measure share
+// One file (~1,000 lines) because the two learners, the regressor and the importance measure share
 // one private design matrix, fold layout and scoring code; split, they would need it as a public
 // interface of its own.
 #include "rung/check/learners.hpp"

@@ -20,6 +20,8 @@
 /// Folds: the i-th record of a type (within its population, yes/no or numeric) is in fold i mod k,
 /// counting the records with one `fold_group` once (name variants are held out together: a
 /// learner that saw one variant in training would otherwise recall its answer for the others).
+/// The k-fold split is made `repeats` times, the later ones with each type's fold groups in a
+/// seeded random order, and every figure is the mean over the repetitions.
 /// Every cell is scored twice: by the pooled model (trained on every type) and by a model
 /// trained on that type's records only (same folds).
 ///
