@@ -164,7 +164,14 @@ std::optional<std::pair<Rational, Rational>> try_parse_interval(std::string_view
 }
 
 std::string interval_string(const Rational& lower, const Rational& upper) {
-  return "[" + to_string(lower) + ", " + to_string(upper) + "]";
+  // Appended, not `"[" + to_string(...)`: GCC 12 warns (-Wstringop-overflow, a false positive)
+  // on a literal prepended to a temporary string at -O2 and above.
+  std::string out = "[";
+  out += to_string(lower);
+  out += ", ";
+  out += to_string(upper);
+  out += ']';
+  return out;
 }
 
 double to_double(const Rational& value) {

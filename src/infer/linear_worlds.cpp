@@ -89,7 +89,11 @@ class WorldNetwork {
     for (const auto& s : settings) {
       key += std::to_string(s.var) + "=";
       if (s.is_nested()) {
-        key += "<" + world_key(s.nested.front().settings) + ">@" + std::to_string(s.nested.front().var);
+        // Appended piece by piece: `"<" + world_key(...)` draws GCC 12's false -Wstringop-overflow.
+        key += '<';
+        key += world_key(s.nested.front().settings);
+        key += ">@";
+        key += std::to_string(s.nested.front().var);
       } else {
         key += to_string(s.value);
       }
