@@ -31,6 +31,7 @@
 #include <filesystem>
 #include <istream>
 #include <iterator>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <thread>
@@ -1002,6 +1003,12 @@ class Auditor {
     }
   }
 
+  /// ", as N layouts of the folds: mean correct count, rounded" when --cv-repeats is above 1.
+  [[nodiscard]] std::string layouts_note() const {
+    const unsigned n = std::max(1U, options_.learners.repeats);
+    return n > 1 ? fmt::format("; {} layouts of the folds as the learners', mean correct count rounded", n) : std::string{};
+  }
+
   /// Scores `predictions` (aligned with `population`) as one baseline.
   Baseline score(std::string name, std::string description, const std::vector<const Info*>& population,
                  const std::vector<std::optional<std::string>>& predictions) const {
@@ -1023,27 +1030,55 @@ class Auditor {
     return b;
   }
 
+  static constexpr std::size_t kFolds = 5;
+  static constexpr std::uint64_t kLayoutStream = 0x63766c61796f7574ULL;  // "cvlayout"
+
+  /// The fold of each record of `pop` in each layout of the cross-validated baselines, laid out as
+  /// the learners lay out theirs (learners.hpp, LearnerOptions::repeats): layout 0 puts the i-th
+  /// fold group of a type in fold i mod 5 (Info::ordinal_in_type, which counts the records of one
+  /// structure, or of one text up to the names, once; by position within the type: a generated
+  /// set cycles through its types and alternates each type's answers, so folds by position in the
+  /// file, or two folds, line up with them); each further layout deals a type's fold groups to the
+  /// folds in an order shuffled from (the learners' seed, the layout, the type).
+  [[nodiscard]] std::vector<std::vector<std::size_t>> fold_layouts(const std::vector<const Info*>& pop) const {
+    std::map<std::string, std::size_t> groups;  // type -> fold groups (the largest ordinal + 1)
+    for (const Info* i : pop) groups[i->type] = std::max(groups[i->type], i->ordinal_in_type + 1);
+    std::vector<std::vector<std::size_t>> out(std::max(1U, options_.learners.repeats), std::vector<std::size_t>(pop.size()));
+    for (std::size_t layout = 0; layout < out.size(); ++layout) {
+      std::map<std::string, std::vector<std::size_t>> position;  // type -> fold group -> place in this layout's order
+      std::size_t t = 0;
+      for (const auto& [type, n] : groups) {
+        auto& order = position[type];
+        order.resize(n);
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        if (layout > 0) {
+          Rng rng(Rng::item_seed(options_.learners.seed ^ kLayoutStream, layout * groups.size() + t));
+          rng.shuffle(order);
+        }
+        ++t;
+      }
+      for (std::size_t k = 0; k < pop.size(); ++k) out[layout][k] = position[pop[k]->type][pop[k]->ordinal_in_type] % kFolds;
+    }
+    return out;
+  }
+
   /// Predicts each record of `pop` with the most common answer of its cell (`key`) among the
-  /// records of the other folds, cross-validated as the learners are: 5 folds, the i-th record of
-  /// a type in fold i mod 5 (Info::ordinal_in_type, which counts the records of one structure, or
-  /// of one text up to the names, once; by
-  /// position within the type: a generated set cycles through its types and alternates each
-  /// type's answers, so folds by position in the file, or two folds, line up with them). A cell
-  /// unseen in the other folds gets the type's most common answer there.
+  /// records of the other folds (`fold`: each record's, one of fold_layouts()). A cell unseen in
+  /// the other folds gets the type's most common answer there.
   template <class Key>
-  static void cross_validated_majority(const std::vector<const Info*>& pop, Key&& key, std::vector<std::optional<std::string>>& pred) {
+  static void cross_validated_majority(const std::vector<const Info*>& pop, Key&& key, const std::vector<std::size_t>& fold_of,
+                                       std::vector<std::optional<std::string>>& pred) {
     using Cell = std::decay_t<decltype(key(pop.front()))>;
-    constexpr std::size_t kFolds = 5;
     for (std::size_t fold = 0; fold < kFolds; ++fold) {
       std::map<Cell, std::map<std::string, std::size_t>> learned;
       std::map<std::string, std::map<std::string, std::size_t>> learned_type;
-      for (const Info* i : pop) {
-        if (i->ordinal_in_type % kFolds == fold) continue;
-        ++learned[key(i)][i->answer.text];
-        ++learned_type[i->type][i->answer.text];
+      for (std::size_t k = 0; k < pop.size(); ++k) {
+        if (fold_of[k] == fold) continue;
+        ++learned[key(pop[k])][pop[k]->answer.text];
+        ++learned_type[pop[k]->type][pop[k]->answer.text];
       }
       for (std::size_t k = 0; k < pop.size(); ++k) {
-        if (pop[k]->ordinal_in_type % kFolds != fold) continue;
+        if (fold_of[k] != fold) continue;
         if (auto it = learned.find(key(pop[k])); it != learned.end()) {
           pred[k] = mode(it->second);
         } else if (auto t = learned_type.find(pop[k]->type); t != learned_type.end()) {
@@ -1053,6 +1088,30 @@ class Auditor {
         }
       }
     }
+  }
+
+  /// The cross-validated lookup of `key` scored as one baseline: in each of fold_layouts()'s
+  /// layouts, and the correct and undefined counts the mean over them, rounded (one layout: its
+  /// own counts).
+  template <class Key>
+  Baseline cross_validated(std::string name, std::string description, const std::vector<const Info*>& pop, Key&& key) const {
+    const auto layouts = fold_layouts(pop);
+    std::vector<std::optional<std::string>> pred(pop.size());
+    Baseline sum;
+    for (const auto& fold_of : layouts) {
+      cross_validated_majority(pop, key, fold_of, pred);
+      Baseline b = score(name, description, pop, pred);
+      sum.all.correct += b.all.correct;
+      sum.undefined += b.undefined;
+      for (const auto& [type, a] : b.by_type) sum.by_type[type].correct += a.correct;
+    }
+    const std::size_t n = layouts.size();
+    auto mean = [n](std::size_t total) { return (total + n / 2) / n; };
+    Baseline out = score(std::move(name), std::move(description), pop, pred);  // the totals
+    out.all.correct = mean(sum.all.correct);
+    out.undefined = mean(sum.undefined);
+    for (auto& [type, a] : out.by_type) a.correct = mean(sum.by_type[type].correct);
+    return out;
   }
 
   /// `lookup`'s chance level, `<lookup>_chance`: what an in-sample lookup of `key`'s cells scores
@@ -1166,23 +1225,22 @@ class Auditor {
       }
       // The same (graph, type and whether a variable is unobserved), cross-validated: the
       // in-sample cells above are small, so their majorities fit noise.
-      cross_validated_majority(pop, [](const Info* i) { return i->graph + "|" + i->type + (i->unobserved ? "|unobserved" : ""); }, pred);
-      out.push_back(score("graph_shape_cv",
-                          "graph_shape_unobserved, 5-fold cross-validated (the i-th record of a type is in fold i "
-                          "mod 5, records sharing a structure or a text up to the names counted once); a cell unseen in "
-                          "the other folds gets the type's most common answer there",
-                          pop, pred));
+      out.push_back(cross_validated("graph_shape_cv",
+                                    fmt::format("graph_shape_unobserved, 5-fold cross-validated (the i-th record of a type is in "
+                                                "fold i mod 5, records sharing a structure or a text up to the names counted "
+                                                "once{}); a cell unseen in the other folds gets the type's most common answer there",
+                                                layouts_note()),
+                                    pop, [](const Info* i) { return i->graph + "|" + i->type + (i->unobserved ? "|unobserved" : ""); }));
     }
 
     // The statement's form: how many probabilities the text states and how many of them are
     // overall (unconditional) ones, with the type, cross-validated. Whether a question can be
     // decided must not show in how much is stated or whether P(X) is among it (issue #18).
     if (std::any_of(pop.begin(), pop.end(), [](const Info* i) { return !i->form.empty(); })) {
-      cross_validated_majority(pop, [](const Info* i) { return i->type + "|" + i->form; }, pred);
-      out.push_back(score("statement_form_cv",
-                          "the most common answer of the record's type, number of stated probabilities and number of stated "
-                          "overall probabilities, 5-fold cross-validated as graph_shape_cv",
-                          pop, pred));
+      out.push_back(cross_validated("statement_form_cv",
+                                    "the most common answer of the record's type, number of stated probabilities and number of "
+                                    "stated overall probabilities, 5-fold cross-validated as graph_shape_cv",
+                                    pop, [](const Info* i) { return i->type + "|" + i->form; }));
     }
 
     // Negation parity.
@@ -1253,12 +1311,12 @@ class Auditor {
                           pop, pred));
       out.back().in_sample = true;
       out.push_back(in_sample_chance("wording", pop, [](const Info* i) { return i->template_id; }));
-      cross_validated_majority(pop, [](const Info* i) { return i->template_id; }, pred);
-      out.push_back(score("wording_cv",
-                          "the same, 5-fold cross-validated (the i-th record of a type is in fold i mod 5, records sharing a "
-                          "structure or a text up to the names counted once); a template "
-                          "unseen in the other folds gets the type's most common answer there",
-                          pop, pred));
+      out.push_back(cross_validated("wording_cv",
+                                    fmt::format("the same, 5-fold cross-validated (the i-th record of a type is in fold i mod 5, "
+                                                "records sharing a structure or a text up to the names counted once{}); a "
+                                                "template unseen in the other folds gets the type's most common answer there",
+                                                layouts_note()),
+                                    pop, [](const Info* i) { return i->template_id; }));
     }
 
     // Distractors: the answer a wrong procedure gives.

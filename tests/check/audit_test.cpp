@@ -94,6 +94,14 @@ AuditOptions no_verify() {
   return o;
 }
 
+/// no_verify() with one layout of the cross-validation folds (`--cv-repeats 1`), for figures
+/// computed by hand from "the i-th record of a type in fold i mod 5".
+AuditOptions one_layout() {
+  AuditOptions o = no_verify();
+  o.learners.repeats = 1;
+  return o;
+}
+
 const Baseline& baseline(const BaselineTable& t, const std::string& name) {
   for (const auto& b : t.baselines) {
     if (b.name == name) return b;
@@ -484,13 +492,20 @@ TEST(Audit, CrossValidatedBaselinesHoldAStructuresRecordsOutTogether) {
       records.push_back(std::move(r));
     }
   }
-  EXPECT_EQ(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all, (Accuracy{10, 20}));
+  EXPECT_EQ(baseline(audit_text(jsonl(records), one_layout()).yes_no, "wording_cv").all, (Accuracy{10, 20}));
+  // The default's further layouts deal the structures to the folds in other orders: a fold with
+  // two structures of one answer leaves the other answer the majority of the rest, so a layout
+  // gets at most the 10 of the tie, never a template's answer (7 on average: the later layouts
+  // do split otherwise).
+  EXPECT_LT(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all.correct, 10U);
   // Without the structure field the two variants' texts, equal up to the names (none here), hold
   // them together all the same; two different texts (a word apart) are two records, and the other
   // variant, in another fold, teaches its template's answer: all 20 right.
   for (Json& r : records) r.erase("structure");
-  EXPECT_EQ(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all, (Accuracy{10, 20}));
+  EXPECT_EQ(baseline(audit_text(jsonl(records), one_layout()).yes_no, "wording_cv").all, (Accuracy{10, 20}));
+  EXPECT_LE(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all.correct, 10U);
   for (std::size_t i = 0; i < records.size(); ++i) records[i]["given_info"] = i % 2 == 0 ? "one" : "two";
+  EXPECT_EQ(baseline(audit_text(jsonl(records), one_layout()).yes_no, "wording_cv").all, (Accuracy{20, 20}));
   EXPECT_EQ(baseline(audit_text(jsonl(records), no_verify()).yes_no, "wording_cv").all, (Accuracy{20, 20}));
 }
 
@@ -921,7 +936,16 @@ TEST(Audit, CounterBenchPublicSample) {
   // ("no", the first in natural order) — 25, where splitting the name sets gave 59.
   EXPECT_EQ(r.template_count, 3U);
   EXPECT_EQ(baseline(r.yes_no, "wording").all, (Accuracy{59, 100}));
-  EXPECT_EQ(baseline(r.yes_no, "wording_cv").all, (Accuracy{25, 100}));
+  // (That is one layout of the folds, --cv-repeats 1; the default's three average 28: where a
+  // type has more texts than folds, the later layouts group them otherwise.)
+  {
+    std::ifstream again(file);
+    AuditOptions one = options;
+    one.learners.repeats = 1;
+    one.learners.enabled = false;
+    EXPECT_EQ(baseline(audit_dataset(again, one).yes_no, "wording_cv").all, (Accuracy{25, 100}));
+  }
+  EXPECT_EQ(baseline(r.yes_no, "wording_cv").all, (Accuracy{28, 100}));
   ASSERT_GE(r.yes_no.max_shortcut, 0);
   EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_shortcut)].name, "negation_parity");  // first of the 95s
   EXPECT_EQ(r.yes_no.baselines[static_cast<std::size_t>(r.yes_no.max_text_shortcut)].name, "negation_parity");

@@ -64,7 +64,10 @@ struct AuditOptions {
   /// end. The total is not known in advance when reading a stream.
   std::function<void(const AuditProgress&)> progress{};
   /// The learned-shortcut audit (include/rung/check/learners.hpp); on by default
-  /// (`--no-learners` sets learners.enabled = false, `--folds K` learners.folds).
+  /// (`--no-learners` sets learners.enabled = false, `--folds K` learners.folds, `--cv-repeats R`
+  /// learners.repeats). The cross-validated baselines (graph_shape_cv, statement_form_cv,
+  /// wording_cv) take their number of fold layouts (`repeats`) and seed from here too, learners
+  /// on or off.
   LearnerOptions learners{};
   /// Shuffles of the answers for the learners' chance level (learner_chance.hpp); 0 = none
   /// (`--chance-shuffles N`). Each costs about one more run of the learners.
