@@ -1003,7 +1003,9 @@ class Auditor {
     }
   }
 
-  /// ", as N layouts of the folds: mean correct count, rounded" when --cv-repeats is above 1.
+  /// What the cross-validated baselines' descriptions add when there are several layouts of the
+  /// folds (`--cv-repeats` above 1): "; N layouts of the folds as the learners', mean correct
+  /// count rounded".
   [[nodiscard]] std::string layouts_note() const {
     const unsigned n = std::max(1U, options_.learners.repeats);
     return n > 1 ? fmt::format("; {} layouts of the folds as the learners', mean correct count rounded", n) : std::string{};
