@@ -31,7 +31,6 @@
 #include <filesystem>
 #include <istream>
 #include <iterator>
-#include <numeric>
 #include <optional>
 #include <set>
 #include <thread>
@@ -1035,37 +1034,27 @@ class Auditor {
   static constexpr std::size_t kFolds = 5;
   static constexpr std::uint64_t kLayoutStream = 0x63766c61796f7574ULL;  // "cvlayout"
 
-  /// The fold of each record of `pop` in each layout of the cross-validated baselines, laid out as
-  /// the learners lay out theirs (learners.hpp, LearnerOptions::repeats): layout 0 puts the i-th
-  /// fold group of a type in fold i mod 5 (Info::ordinal_in_type, which counts the records of one
-  /// structure, or of one text up to the names, once; by position within the type: a generated
-  /// set cycles through its types and alternates each type's answers, so folds by position in the
-  /// file, or two folds, line up with them); each further layout deals a type's fold groups to the
-  /// folds in an order shuffled from (the learners' seed, the layout, the type).
-  [[nodiscard]] std::vector<std::vector<std::size_t>> fold_layouts(const std::vector<const Info*>& pop) const {
-    std::map<std::string, std::size_t> groups;  // type -> fold groups (the largest ordinal + 1)
-    for (const Info* i : pop) groups[i->type] = std::max(groups[i->type], i->ordinal_in_type + 1);
-    std::vector<std::vector<std::size_t>> out(std::max(1U, options_.learners.repeats), std::vector<std::size_t>(pop.size()));
-    for (std::size_t layout = 0; layout < out.size(); ++layout) {
-      std::map<std::string, std::vector<std::size_t>> position;  // type -> fold group -> place in this layout's order
-      std::size_t t = 0;
-      for (const auto& [type, n] : groups) {
-        auto& order = position[type];
-        order.resize(n);
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        if (layout > 0) {
-          Rng rng(Rng::item_seed(options_.learners.seed ^ kLayoutStream, layout * groups.size() + t));
-          rng.shuffle(order);
-        }
-        ++t;
-      }
-      for (std::size_t k = 0; k < pop.size(); ++k) out[layout][k] = position[pop[k]->type][pop[k]->ordinal_in_type] % kFolds;
+  /// The fold of each record of `pop` in each layout of the cross-validated baselines, by the
+  /// learners' fold_layouts() (learners.hpp; as many layouts as LearnerOptions::repeats): the fold
+  /// groups are Info::ordinal_in_type, which counts the records of one structure, or of one text
+  /// up to the names, once; by position within the type, because a generated set cycles through
+  /// its types and alternates each type's answers, so folds by position in the file, or two
+  /// folds, line up with them.
+  [[nodiscard]] std::vector<std::vector<std::size_t>> layouts_of(const std::vector<const Info*>& pop) const {
+    std::map<std::string, std::size_t> type_number;  // the population's types, numbered in order
+    for (const Info* i : pop) type_number.emplace(i->type, 0);
+    std::size_t n = 0;
+    for (auto& [type, number] : type_number) number = n++;
+    std::vector<std::size_t> type, group;
+    for (const Info* i : pop) {
+      type.push_back(type_number.at(i->type));
+      group.push_back(i->ordinal_in_type);
     }
-    return out;
+    return fold_layouts(type, group, kFolds, options_.learners.repeats, options_.learners.seed ^ kLayoutStream);
   }
 
   /// Predicts each record of `pop` with the most common answer of its cell (`key`) among the
-  /// records of the other folds (`fold`: each record's, one of fold_layouts()). A cell unseen in
+  /// records of the other folds (`fold_of`: each record's, one layout of layouts_of()). A cell unseen in
   /// the other folds gets the type's most common answer there.
   template <class Key>
   static void cross_validated_majority(const std::vector<const Info*>& pop, Key&& key, const std::vector<std::size_t>& fold_of,
@@ -1092,27 +1081,31 @@ class Auditor {
     }
   }
 
-  /// The cross-validated lookup of `key` scored as one baseline: in each of fold_layouts()'s
-  /// layouts, and the correct and undefined counts the mean over them, rounded (one layout: its
-  /// own counts).
+  /// The cross-validated lookup of `key` scored as one baseline: in each of layouts_of()'s
+  /// layouts, the correct and undefined counts the mean over them, rounded (one layout: its own
+  /// counts).
   template <class Key>
-  Baseline cross_validated(std::string name, std::string description, const std::vector<const Info*>& pop, Key&& key) const {
-    const auto layouts = fold_layouts(pop);
+  Baseline cross_validated(const std::string& name, const std::string& description, const std::vector<const Info*>& pop,
+                           Key&& key) const {
+    const auto layouts = layouts_of(pop);
     std::vector<std::optional<std::string>> pred(pop.size());
-    Baseline sum;
-    for (const auto& fold_of : layouts) {
-      cross_validated_majority(pop, key, fold_of, pred);
+    Baseline out;  // the first layout's, then the sums over all of them
+    for (std::size_t l = 0; l < layouts.size(); ++l) {
+      cross_validated_majority(pop, key, layouts[l], pred);
       Baseline b = score(name, description, pop, pred);
-      sum.all.correct += b.all.correct;
-      sum.undefined += b.undefined;
-      for (const auto& [type, a] : b.by_type) sum.by_type[type].correct += a.correct;
+      if (l == 0) {
+        out = std::move(b);
+        continue;
+      }
+      out.all.correct += b.all.correct;
+      out.undefined += b.undefined;
+      for (const auto& [type, a] : b.by_type) out.by_type[type].correct += a.correct;
     }
     const std::size_t n = layouts.size();
     auto mean = [n](std::size_t total) { return (total + n / 2) / n; };
-    Baseline out = score(std::move(name), std::move(description), pop, pred);  // the totals
-    out.all.correct = mean(sum.all.correct);
-    out.undefined = mean(sum.undefined);
-    for (auto& [type, a] : out.by_type) a.correct = mean(sum.by_type[type].correct);
+    out.all.correct = mean(out.all.correct);
+    out.undefined = mean(out.undefined);
+    for (auto& [type, a] : out.by_type) a.correct = mean(a.correct);
     return out;
   }
 

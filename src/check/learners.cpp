@@ -37,8 +37,32 @@ double Accuracy::mean_correct() const noexcept {
 }
 
 std::pair<double, double> Accuracy::wilson95() const {
-  const Interval i = repeats <= 1 ? wilson_interval(correct, total) : wilson_interval_of_share(rate(), records());
+  const Interval i = wilson_interval_of_share(rate(), records());
   return {i.low, i.high};
+}
+
+std::vector<std::vector<std::size_t>> fold_layouts(const std::vector<std::size_t>& type, const std::vector<std::size_t>& group,
+                                                   unsigned folds, unsigned repeats, std::uint64_t seed) {
+  std::vector<std::size_t> groups_of_type;  // type -> its groups (the largest number + 1)
+  for (std::size_t i = 0; i < type.size(); ++i) {
+    if (type[i] >= groups_of_type.size()) groups_of_type.resize(type[i] + 1, 0);
+    groups_of_type[type[i]] = std::max(groups_of_type[type[i]], group[i] + 1);
+  }
+  std::vector<std::vector<std::size_t>> out(std::max(1U, repeats), std::vector<std::size_t>(type.size()));
+  for (std::size_t r = 0; r < out.size(); ++r) {
+    // position[t][n]: where group n of type t stands in this layout's order.
+    std::vector<std::vector<std::size_t>> position(groups_of_type.size());
+    for (std::size_t t = 0; t < position.size(); ++t) {
+      position[t].resize(groups_of_type[t]);
+      std::iota(position[t].begin(), position[t].end(), std::size_t{0});
+      if (r > 0) {
+        Rng rng(Rng::item_seed(seed, r * position.size() + t));
+        rng.shuffle(position[t]);
+      }
+    }
+    for (std::size_t i = 0; i < type.size(); ++i) out[r][i] = position[type[i]][group[i]] % folds;
+  }
+  return out;
 }
 
 namespace {
@@ -182,20 +206,7 @@ Population population(const std::vector<const LearnerRecord*>& rows, const Learn
       p.label.push_back(static_cast<int>(std::find(p.classes.begin(), p.classes.end(), rows[i]->answer) - p.classes.begin()));
     }
   }
-  p.folds.assign(std::max(1U, o.repeats), std::vector<std::size_t>(rows.size()));
-  for (std::size_t r = 0; r < p.folds.size(); ++r) {
-    // position[g][n]: where fold group n of type g stands in this repetition's order.
-    std::vector<std::vector<std::size_t>> position(p.groups.size());
-    for (std::size_t g = 0; g < p.groups.size(); ++g) {
-      position[g].resize(groups_in_type[g]);
-      std::iota(position[g].begin(), position[g].end(), std::size_t{0});
-      if (r > 0) {
-        Rng rng(Rng::item_seed(o.seed ^ kFoldStream, r * p.groups.size() + g));
-        rng.shuffle(position[g]);
-      }
-    }
-    for (std::size_t i = 0; i < rows.size(); ++i) p.folds[r][i] = position[p.group[i]][ordinal[i]] % o.folds;
-  }
+  p.folds = fold_layouts(p.group, ordinal, o.folds, o.repeats, o.seed ^ kFoldStream);
   // Frequent templates (most records first, then first appearance).
   std::map<std::string, std::pair<std::size_t, std::size_t>> tcount;  // text → (records, first)
   for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #ifndef RUNG_SHARED_DIR
@@ -85,19 +87,26 @@ TEST(Learners, RandomLabelsStayNearChance) {
   }
 }
 
-TEST(Learners, RecordsSharingAStructureAreHeldOutTogether) {
-  // 100 structures with random answers, each told three times (name variants: the same words).
-  // Held out one record at a time, a variant's answer is learned from the other two.
+/// 100 structures with random answers, each told three times (name variants: the same words),
+/// the three records of a structure in one fold group.
+std::vector<LearnerRecord> told_three_times() {
   const auto structures = synthetic(100, 13, [](Rng& rng, std::vector<std::string>&) { return rng.chance(1, 2); });
   std::vector<LearnerRecord> records;
   for (std::size_t k = 0; k < structures.size(); ++k) {
     for (int variant = 0; variant < 3; ++variant) {
       LearnerRecord r = structures[k];
       r.group = "basic";
-      r.fold_group = fnv1a64(fold_key("s" + std::to_string(k), r.text, r.names));
+      r.fold_group = fnv1a64(fold_key(fmt::format("s{}", k), r.text, r.names));
       records.push_back(std::move(r));
     }
   }
+  return records;
+}
+
+TEST(Learners, RecordsSharingAStructureAreHeldOutTogether) {
+  // 100 structures with random answers, each told three times (name variants: the same words).
+  // Held out one record at a time, a variant's answer is learned from the other two.
+  std::vector<LearnerRecord> records = told_three_times();
   const LearnedShortcuts together = learned_shortcuts(records);
   for (const auto& l : together.classifiers) EXPECT_LE(l.all.pooled.rate(), 0.62) << l.name << "\n" << to_text(together);
   // Without a structure, the same text holds them together.
@@ -155,19 +164,52 @@ TEST(Learners, RepeatedCrossValidationAveragesOtherSplits) {
   EXPECT_EQ(learned_shortcuts(records).repeats, 3U);
 }
 
+TEST(Learners, FoldLayoutsDealWholeGroupsEvenly) {
+  // Two types: type 0 with 12 groups of two records, type 1 with 7 groups of one.
+  std::vector<std::size_t> type, group;
+  for (std::size_t g = 0; g < 12; ++g) {
+    for (int twice = 0; twice < 2; ++twice) {
+      type.push_back(0);
+      group.push_back(g);
+    }
+  }
+  for (std::size_t g = 0; g < 7; ++g) {
+    type.push_back(1);
+    group.push_back(g);
+  }
+  const auto layouts = fold_layouts(type, group, 5, 4, 99);
+  ASSERT_EQ(layouts.size(), 4U);
+  for (std::size_t i = 0; i < type.size(); ++i) EXPECT_EQ(layouts[0][i], group[i] % 5) << i;  // layout 0: n mod k
+  bool other = false;
+  for (const auto& folds : layouts) {
+    ASSERT_EQ(folds.size(), type.size());
+    std::map<std::pair<std::size_t, std::size_t>, std::size_t> fold_of_group;  // (type, group) -> fold
+    std::map<std::pair<std::size_t, std::size_t>, std::set<std::size_t>> groups_in;  // (type, fold) -> groups
+    for (std::size_t i = 0; i < type.size(); ++i) {
+      ASSERT_LT(folds[i], 5U);
+      const auto [it, fresh] = fold_of_group.try_emplace({type[i], group[i]}, folds[i]);
+      EXPECT_EQ(it->second, folds[i]) << "a group split between folds, record " << i;
+      groups_in[{type[i], folds[i]}].insert(group[i]);
+      other = other || folds[i] != layouts[0][i];
+    }
+    // Dealt in turn: each fold of a type holds its groups / 5, rounded down or up.
+    for (std::size_t t = 0; t < 2; ++t) {
+      const std::size_t n = t == 0 ? 12 : 7;
+      for (std::size_t f = 0; f < 5; ++f) {
+        const std::size_t held = groups_in[{t, f}].size();
+        EXPECT_TRUE(held == n / 5 || held == n / 5 + 1) << t << " " << f << ": " << held;
+      }
+    }
+  }
+  EXPECT_TRUE(other);  // the later layouts are other splits
+  EXPECT_EQ(fold_layouts(type, group, 5, 4, 99), layouts);  // the same seed, the same layouts
+  EXPECT_NE(fold_layouts(type, group, 5, 4, 100), layouts);
+}
+
 TEST(Learners, EveryRepetitionHoldsAStructuresRecordsTogether) {
   // RecordsSharingAStructureAreHeldOutTogether's data, cross-validated five times over: the
   // seeded orders of the later repetitions move whole groups, never a variant apart from its twins.
-  const auto structures = synthetic(100, 13, [](Rng& rng, std::vector<std::string>&) { return rng.chance(1, 2); });
-  std::vector<LearnerRecord> records;
-  for (std::size_t k = 0; k < structures.size(); ++k) {
-    for (int variant = 0; variant < 3; ++variant) {
-      LearnerRecord r = structures[k];
-      r.group = "basic";
-      r.fold_group = fnv1a64(fold_key("s" + std::to_string(k), r.text, r.names));
-      records.push_back(std::move(r));
-    }
-  }
+  std::vector<LearnerRecord> records = told_three_times();
   LearnerOptions o;
   o.repeats = 5;
   const LearnedShortcuts together = learned_shortcuts(records, o);

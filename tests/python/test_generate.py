@@ -153,9 +153,15 @@ def test_audit_equals_the_tool(tmp_path):
     assert {k: v for k, v in from_list.items() if k != "file"} == {k: v for k, v in report.items() if k != "file"}
 
 
-def test_audit_chance_shuffles_equals_the_tool(tmp_path):
+def _counterbench_file(tmp_path):
+    """60 counterbench items (seed 4) written to a JSONL file for the audit tests."""
     data = tmp_path / "data.jsonl"
     data.write_text("".join(rung.to_line(r) + "\n" for r in rung.generate(preset="counterbench", n=60, seed=4)))
+    return data
+
+
+def test_audit_chance_shuffles_equals_the_tool(tmp_path):
+    data = _counterbench_file(tmp_path)
     report = rung.audit(data, verify=False, chance_shuffles=3)
     assert report == json.loads(run_cli("audit", data, "--json", "--no-verify", "--chance-shuffles", "3")[1])
     assert report["learner_chance"]["shuffles"] == 3
@@ -166,8 +172,7 @@ def test_audit_chance_shuffles_equals_the_tool(tmp_path):
 
 
 def test_audit_cv_repeats_equals_the_tool(tmp_path):
-    data = tmp_path / "data.jsonl"
-    data.write_text("".join(rung.to_line(r) + "\n" for r in rung.generate(preset="counterbench", n=60, seed=4)))
+    data = _counterbench_file(tmp_path)
     once = rung.audit(data, verify=False, cv_repeats=1)
     assert once == json.loads(run_cli("audit", data, "--json", "--no-verify", "--cv-repeats", "1")[1])
     assert once["learned_shortcuts"]["repeats"] == 1

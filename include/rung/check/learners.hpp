@@ -67,10 +67,10 @@ struct LearnerOptions {
   bool enabled = true;
   /// k of k-fold cross-validation (`--folds K`); at least 2.
   unsigned folds = 5;
-  /// Repetitions of the k-fold cross-validation (`--cv-repeats R`), 1 to 100: repetition 0 puts
-  /// the i-th record of a type in fold i mod k, each further one the type's records in a seeded
-  /// random order; a cell's accuracy is the mean over them (less noisy: a record's prediction
-  /// no longer hangs on the one split it happened to fall in).
+  /// Repetitions of the k-fold cross-validation (`--cv-repeats R`), 1 to 100 (fold_layouts():
+  /// repetition 0 puts the i-th fold group of a type in fold i mod k, each further one the type's
+  /// groups in a seeded random order); a cell's accuracy is the mean over them (less noisy: a
+  /// record's prediction no longer hangs on the one split it happened to fall in).
   unsigned repeats = 3;
   /// Seeds xgboost and the permutations of the importance measure.
   std::uint64_t seed = 1;
@@ -123,6 +123,15 @@ struct LearnerRecord {
 /// that names no structure (CounterBench's release). `text` is read only without a structure.
 [[nodiscard]] std::string fold_key(const std::optional<std::string>& structure, std::string_view text,
                                    const std::vector<std::string>& names);
+
+/// The fold (0..folds-1) of each record in each of `repeats` layouts of a k-fold split, for the
+/// learners and the audit's cross-validated baselines. Record i is of type `type[i]` (0, 1, ...)
+/// and in that type's fold group `group[i]` (0, 1, ..., numbered in file order; the records of
+/// one group share their fold). Layout 0 puts group n of a type in fold n mod `folds`; layout
+/// r > 0 deals the type's groups to the folds in an order shuffled by Rng from (`seed`, r, type).
+[[nodiscard]] std::vector<std::vector<std::size_t>> fold_layouts(const std::vector<std::size_t>& type,
+                                                                 const std::vector<std::size_t>& group, unsigned folds,
+                                                                 unsigned repeats, std::uint64_t seed);
 
 /// A feature and how much it matters: for trees the accuracy drop when the feature's column is
 /// permuted in the held-out fold (a fraction), for the linear learner its weight (`label` is
